@@ -1,0 +1,87 @@
+"""Alembic owns the schema. This module drives it on a live connection, without an alembic.ini.
+
+Developers make a new revision with::
+
+    .venv/bin/python -m isms.db.migrate revision "what changed"
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, inspect
+
+from ..errors import StorageError
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("isms.db") / "migrations"))
+    return cfg
+
+
+def head() -> str:
+    heads = ScriptDirectory.from_config(_config()).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"migration history has {len(heads)} heads; merge them")
+    return heads[0]
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def has_user_tables(connection: Connection) -> bool:
+    return bool(inspect(connection).get_table_names())
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Upgrade in one transaction: on SQLite, DDL is transactional, so a failure leaves the
+    register as it was."""
+    with engine.begin() as connection:
+        cfg = _config()
+        cfg.attributes["connection"] = connection
+        try:
+            command.upgrade(cfg, revision)
+        except Exception as exc:
+            raise StorageError(f"Upgrading the register failed and was rolled back: {exc}") from exc
+
+
+def check(connection: Connection) -> list[str]:
+    """Differences between the database schema and the models (empty list = in step)."""
+    from alembic.autogenerate import compare_metadata
+
+    from ..model import Base
+
+    ctx = MigrationContext.configure(connection, opts={"compare_type": True})
+    return [str(diff) for diff in compare_metadata(ctx, Base.metadata)]
+
+
+def _revision(message: str) -> None:  # pragma: no cover - developer tool
+    """Autogenerate a revision against a scratch database upgraded to head."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = create_engine(f"sqlite:///{Path(tmp) / 'scratch.db'}")
+        upgrade(engine)
+        with engine.begin() as connection:
+            cfg = _config()
+            cfg.attributes["connection"] = connection
+            command.revision(cfg, message=message, autogenerate=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    if len(sys.argv) == 3 and sys.argv[1] == "revision":
+        _revision(sys.argv[2])
+    else:
+        sys.exit("usage: python -m isms.db.migrate revision MESSAGE")

@@ -1,0 +1,155 @@
+"""Opening a register: create, recognise, upgrade (after a backup), and hand out sessions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import sessionmaker
+
+from ..errors import NotFoundError, StorageError
+from . import migrate
+from .backup import backup_sqlite, default_backup_path
+from .engine import make_engine
+from .location import Location, resolve
+from .session import RegisterSession
+
+log = logging.getLogger(__name__)
+
+
+class Register:
+    """An open register: its location, engine and session factory.
+
+    One session per user action (``with register.session() as s``); sessions never cross threads.
+    """
+
+    def __init__(self, location: Location, engine: Engine) -> None:
+        self.location = location
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, class_=RegisterSession, expire_on_commit=False)
+        #: Set when opening upgraded an older register: where its backup went.
+        self.upgrade_backup: Path | None = None
+
+    def session(self, actor: str | None = None) -> RegisterSession:
+        return self._sessions(actor=actor)
+
+    @contextmanager
+    def transaction(self, actor: str | None = None) -> Iterator[RegisterSession]:
+        """A session whose work is committed on success and rolled back on any error."""
+        from .session import commit
+
+        with self.session(actor) as session:
+            try:
+                yield session
+                commit(session)
+            except BaseException:
+                session.rollback()
+                raise
+
+    def backup(self, target: Path | None = None) -> Path:
+        if self.location.path is None:
+            raise StorageError(
+                "Backups of a server register are taken on the server (pg_dump); "
+                "`isms db copy` can copy it to a file."
+            )
+        return backup_sqlite(self.location.path, target or default_backup_path(
+            self.location.path, "backup"
+        ))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _probe(engine: Engine, location: Location) -> tuple[str | None, bool]:
+    """(alembic revision, has tables) of whatever is at the location."""
+    try:
+        with engine.connect() as connection:
+            return migrate.current(connection), migrate.has_user_tables(connection)
+    except (DatabaseError, OperationalError) as exc:
+        raise StorageError(f"{location.display()} cannot be opened as a register: {exc.orig}") from exc
+
+
+def open_register(
+    db: str | Location | None = None, *, create: bool = False, upgrade: bool = True
+) -> Register:
+    """Open the register at ``db`` (path, URL, or the default).
+
+    ``create``: make an empty register if nothing is there (the caller then seeds it).
+    ``upgrade``: bring an older register to the current schema, after a backup copy.
+    """
+    location = db if isinstance(db, Location) else resolve(db)
+    if location.path is not None:
+        if not location.path.exists():
+            if not create:
+                raise NotFoundError(
+                    f"No register at {location.path}. Create one with "
+                    f"`isms init --db {location.path}`."
+                )
+            location.path.parent.mkdir(parents=True, exist_ok=True)
+        elif location.path.is_dir():
+            raise StorageError(f"{location.path} is a folder, not a register file.")
+    engine = make_engine(location)
+    register = Register(location, engine)
+    try:
+        revision, has_tables = _probe(engine, location)
+        head = migrate.head()
+        if revision is None:
+            if has_tables:
+                raise StorageError(
+                    f"{location.display()} holds a database that is not an isms register."
+                )
+            if not create:
+                raise NotFoundError(
+                    f"{location.display()} is empty. Create a register there with `isms init`."
+                )
+            migrate.upgrade(engine)
+        elif revision != head:
+            if revision not in migrate.known_revisions():
+                raise StorageError(
+                    f"{location.display()} was written by a newer version of isms "
+                    f"(schema {revision}); update isms to open it."
+                )
+            if not upgrade:
+                raise StorageError(
+                    f"{location.display()} needs upgrading (schema {revision} -> {head}): "
+                    "run `isms db upgrade`."
+                )
+            if location.path is not None:
+                register.upgrade_backup = backup_sqlite(
+                    location.path, default_backup_path(location.path, f"before-upgrade-{revision}")
+                )
+                log.info("backed up %s to %s before upgrading", location.path, register.upgrade_backup)
+            migrate.upgrade(engine)
+        return register
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def schema_revision(register: Register) -> str | None:
+    with register.engine.connect() as connection:
+        return migrate.current(connection)
+
+
+def integrity_problems(register: Register) -> list[str]:
+    """Foreign-key and integrity check results on SQLite (empty = clean)."""
+    if not register.location.is_sqlite:
+        return []
+    problems: list[str] = []
+    with register.engine.connect() as connection:
+        for row in connection.execute(text("PRAGMA foreign_key_check")):
+            problems.append(f"foreign key: table {row[0]} row {row[1]} -> {row[2]}")
+        for (result,) in connection.execute(text("PRAGMA integrity_check")):
+            if result != "ok":
+                problems.append(f"integrity: {result}")
+    return problems

@@ -1,0 +1,1 @@
+"""The risk method: criteria, scoring, appetite, review cadence (pure functions over data)."""

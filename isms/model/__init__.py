@@ -1,0 +1,47 @@
+"""The register's entities. Importing this package registers every table on ``Base.metadata``."""
+
+from .asset import Asset, asset_dependency
+from .audit import ChangeLogEntry
+from .base import Base
+from .classification import ClassificationMarking, ClassificationScheme
+from .control import Control, ControlCorrespondence, SoaEntry, SoaVersion
+from .enums import (
+    AccreditationStatus,
+    ActionStatus,
+    AgendaKind,
+    Applicability,
+    AssetStatus,
+    AssetType,
+    ChangeAction,
+    ControlEdition,
+    DecisionKind,
+    EvidenceKind,
+    HandlingChannel,
+    HandlingStage,
+    ImplementationStatus,
+    InclusionReason,
+    ReviewStatus,
+    RiskStatus,
+    Role,
+    TreatmentOption,
+)
+from .evidence import Evidence, evidence_control, evidence_risk
+from .handling import HandlingPractice, HandlingRule
+from .imports import ImportBatch, MappingProfile
+from .method import RegisterSetting, RiskCriteria
+from .org import Department, Person, PersonRole
+from .review import AgendaItem, ReviewAction, ReviewAttendee, ReviewDecision, ReviewMeeting
+from .risk import Risk, RiskAcceptance, TreatmentAction, risk_asset, risk_control
+from .threat import Threat, Vulnerability
+
+__all__ = [
+    "AccreditationStatus", "ActionStatus", "AgendaItem", "AgendaKind", "Applicability", "Asset",
+    "AssetStatus", "AssetType", "Base", "ChangeAction", "ChangeLogEntry", "ClassificationMarking",
+    "ClassificationScheme", "Control", "ControlCorrespondence", "ControlEdition", "DecisionKind",
+    "Department", "Evidence", "EvidenceKind", "HandlingChannel", "HandlingPractice", "HandlingRule",
+    "HandlingStage", "ImplementationStatus", "ImportBatch", "InclusionReason", "MappingProfile",
+    "Person", "PersonRole", "RegisterSetting", "ReviewAction", "ReviewAttendee", "ReviewDecision",
+    "ReviewMeeting", "ReviewStatus", "Risk", "RiskAcceptance", "RiskCriteria", "RiskStatus", "Role",
+    "SoaEntry", "SoaVersion", "Threat", "TreatmentAction", "TreatmentOption", "Vulnerability",
+    "asset_dependency", "evidence_control", "evidence_risk", "risk_asset", "risk_control",
+]

@@ -1,0 +1,312 @@
+"""Read side of the registers, shared by the CLI lists and the window's tables.
+
+Large tables are read "ids first, rows on demand": one query returns the ordered ids for a filter
+and sort (done in SQL), and rows are built only for the ids being shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from ..errors import NotFoundError, ValidationError
+from ..method.criteria import Criteria
+from ..model import (
+    Asset,
+    AssetStatus,
+    ClassificationMarking,
+    Control,
+    ControlEdition,
+    Department,
+    Person,
+    RegisterSetting,
+    Risk,
+    RiskCriteria,
+    RiskStatus,
+)
+
+
+def current_criteria(session: Session) -> Criteria:
+    setting = session.get(RegisterSetting, "criteria")
+    if setting is None:
+        raise NotFoundError("This register has no risk criteria; it was not initialised.")
+    row = session.get(RiskCriteria, setting.value["current_id"])
+    if row is None:
+        raise NotFoundError("The register's current risk criteria are missing.")
+    return Criteria.from_definition(row.definition)
+
+
+def department_id(session: Session, code_or_name: str) -> int:
+    """The id of a department given by code ("ENV") or name, case-insensitively."""
+    wanted = code_or_name.strip().lower()
+    found = session.execute(
+        select(Department.id).where(
+            or_(func.lower(Department.code) == wanted, func.lower(Department.name) == wanted)
+        )
+    ).scalar()
+    if found is None:
+        raise NotFoundError(f"No department '{code_or_name}' in this register.")
+    return found
+
+
+# --- assets ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AssetRow:
+    id: int
+    ref: str
+    name: str
+    asset_type: str
+    department: str
+    owner: str | None
+    marking: str | None
+    confidentiality: int | None
+    integrity: int | None
+    availability: int | None
+    personal_data: bool
+    status: str
+    next_review: date | None
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["next_review"] = self.next_review.isoformat() if self.next_review else None
+        return data
+
+
+_owner = aliased(Person)
+#: Sortable columns of the asset table: name -> SQL expression.
+ASSET_SORT: dict[str, Any] = {
+    "ref": Asset.ref,
+    "name": Asset.name,
+    "asset_type": Asset.asset_type,
+    "department": Department.code,
+    "owner": _owner.name,
+    "marking": ClassificationMarking.rank,
+    "confidentiality": Asset.confidentiality,
+    "integrity": Asset.integrity,
+    "availability": Asset.availability,
+    "personal_data": Asset.personal_data,
+    "status": Asset.status,
+    "next_review": Asset.next_review,
+}
+
+
+def _asset_select(*columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
+        .join(Department, Asset.department_id == Department.id)
+        .outerjoin(_owner, Asset.owner_id == _owner.id)
+        .outerjoin(ClassificationMarking, Asset.marking_id == ClassificationMarking.id)
+    )
+
+
+def _asset_filters(
+    department: int | None, search: str | None, include_retired: bool
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if department is not None:
+        conditions.append(Asset.department_id == department)
+    if not include_retired:
+        conditions.append(Asset.status != AssetStatus.RETIRED)
+    if search:
+        pattern = f"%{search.strip()}%"
+        conditions.append(
+            or_(Asset.ref.ilike(pattern), Asset.name.ilike(pattern),
+                Asset.description.ilike(pattern), _owner.name.ilike(pattern))
+        )
+    return conditions
+
+
+def _order(sort_map: dict[str, Any], order_by: str, descending: bool, tiebreak: Any) -> list[Any]:
+    if order_by not in sort_map:
+        raise ValidationError(
+            f"Cannot sort by '{order_by}'; choose one of {', '.join(sort_map)}.", field="sort"
+        )
+    column = sort_map[order_by]
+    primary = column.desc() if descending else column.asc()
+    return [primary, tiebreak.desc() if descending else tiebreak.asc()]
+
+
+def asset_ids(
+    session: Session,
+    *,
+    department: int | None = None,
+    search: str | None = None,
+    order_by: str = "ref",
+    descending: bool = False,
+    include_retired: bool = False,
+    limit: int | None = None,
+) -> list[int]:
+    query = (
+        _asset_select(Asset.id)
+        .where(*_asset_filters(department, search, include_retired))
+        .order_by(*_order(ASSET_SORT, order_by, descending, Asset.id))
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def asset_rows(session: Session, ids: Sequence[int]) -> list[AssetRow]:
+    """Rows for ``ids``, in the order given (ids not found are left out)."""
+    if not ids:
+        return []
+    query = _asset_select(
+        Asset.id, Asset.ref, Asset.name, Asset.asset_type, Department.code, _owner.name,
+        ClassificationMarking.label, Asset.confidentiality, Asset.integrity, Asset.availability,
+        Asset.personal_data, Asset.status, Asset.next_review,
+    ).where(Asset.id.in_(list(ids)))
+    by_id = {}
+    for r in session.execute(query):
+        by_id[r[0]] = AssetRow(r[0], r[1], r[2], str(r[3]), r[4], r[5], r[6], r[7], r[8], r[9],
+                               bool(r[10]), str(r[11]), r[12])
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def asset_by_ref(session: Session, ref: str) -> Asset:
+    asset = session.execute(select(Asset).where(func.lower(Asset.ref) == ref.strip().lower())).scalar()
+    if asset is None:
+        raise NotFoundError(f"No asset '{ref}' in this register.")
+    return asset
+
+
+# --- risks ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RiskRow:
+    id: int
+    ref: str
+    title: str
+    department: str
+    owner: str | None
+    inherent_likelihood: int | None
+    inherent_impact: int | None
+    inherent_level: str | None
+    residual_likelihood: int | None
+    residual_impact: int | None
+    residual_level: str | None
+    treatment: str | None
+    status: str
+    next_review: date | None
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["next_review"] = self.next_review.isoformat() if self.next_review else None
+        return data
+
+
+_risk_owner = aliased(Person)
+RISK_SORT: dict[str, Any] = {
+    "ref": Risk.ref,
+    "title": Risk.title,
+    "department": Department.code,
+    "owner": _risk_owner.name,
+    "inherent": Risk.inherent_likelihood * Risk.inherent_impact,
+    "residual": Risk.residual_likelihood * Risk.residual_impact,
+    "treatment": Risk.treatment_option,
+    "status": Risk.status,
+    "next_review": Risk.next_review,
+}
+
+
+def _risk_select(*columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
+        .join(Department, Risk.department_id == Department.id)
+        .outerjoin(_risk_owner, Risk.owner_id == _risk_owner.id)
+    )
+
+
+def risk_ids(
+    session: Session,
+    *,
+    department: int | None = None,
+    search: str | None = None,
+    order_by: str = "ref",
+    descending: bool = False,
+    include_retired: bool = False,
+    limit: int | None = None,
+) -> list[int]:
+    conditions: list[ColumnElement[bool]] = []
+    if department is not None:
+        conditions.append(Risk.department_id == department)
+    if not include_retired:
+        conditions.append(Risk.status != RiskStatus.RETIRED)
+    if search:
+        pattern = f"%{search.strip()}%"
+        conditions.append(or_(Risk.ref.ilike(pattern), Risk.title.ilike(pattern),
+                              Risk.description.ilike(pattern), _risk_owner.name.ilike(pattern)))
+    query = (
+        _risk_select(Risk.id).where(*conditions)
+        .order_by(*_order(RISK_SORT, order_by, descending, Risk.id)).limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def risk_rows(session: Session, ids: Sequence[int], criteria: Criteria | None = None) -> list[RiskRow]:
+    if not ids:
+        return []
+    criteria = criteria or current_criteria(session)
+    query = _risk_select(
+        Risk.id, Risk.ref, Risk.title, Department.code, _risk_owner.name,
+        Risk.inherent_likelihood, Risk.inherent_impact, Risk.residual_likelihood,
+        Risk.residual_impact, Risk.treatment_option, Risk.status, Risk.next_review,
+    ).where(Risk.id.in_(list(ids)))
+    by_id = {}
+    for r in session.execute(query):
+        inherent = criteria.level(r[5], r[6])
+        residual = criteria.level(r[7], r[8])
+        by_id[r[0]] = RiskRow(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], inherent.name if inherent else None,
+            r[7], r[8], residual.name if residual else None,
+            str(r[9]) if r[9] else None, str(r[10]), r[11],
+        )
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def risk_by_ref(session: Session, ref: str) -> Risk:
+    risk = session.execute(select(Risk).where(func.lower(Risk.ref) == ref.strip().lower())).scalar()
+    if risk is None:
+        raise NotFoundError(f"No risk '{ref}' in this register.")
+    return risk
+
+
+# --- controls -------------------------------------------------------------------------------
+
+def controls(session: Session, edition: ControlEdition = ControlEdition.ISO27001_2022) -> list[Control]:
+    """A catalogue's controls in natural clause order (5.1, 5.2 ... 8.3 ... 8.12 ... 8.34)."""
+    return list(
+        session.execute(
+            select(Control).where(Control.edition == edition).order_by(Control.sort_key)
+        ).scalars()
+    )
+
+
+def control_by_ref(session: Session, ref: str, edition: ControlEdition | None = None) -> Control:
+    wanted = ref.strip()
+    query = select(Control).where(Control.ref == wanted)
+    if edition is not None:
+        query = query.where(Control.edition == edition)
+    found = session.execute(query).scalars().all()
+    if not found:
+        raise NotFoundError(f"No control '{ref}' in this register.")
+    # A bare "5.1" means the 2022 control when a local control happens to share the number.
+    found.sort(key=lambda c: c.edition != ControlEdition.ISO27001_2022)
+    return found[0]
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Headline counts for status bars and summaries."""
+    return {
+        "assets": session.execute(
+            select(func.count()).select_from(Asset).where(Asset.status != AssetStatus.RETIRED)
+        ).scalar_one(),
+        "risks": session.execute(
+            select(func.count()).select_from(Risk).where(Risk.status != RiskStatus.RETIRED)
+        ).scalar_one(),
+        "departments": session.execute(select(func.count()).select_from(Department)).scalar_one(),
+    }
