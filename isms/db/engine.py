@@ -13,29 +13,39 @@ from .location import Location
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, for_migration: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        # Let SQLAlchemy emit BEGIN itself (see "Serializable isolation / Savepoints" in the
-        # SQLAlchemy SQLite docs): pysqlite's own deferred BEGIN breaks SAVEPOINT and reads.
-        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
+        # Migrations copy tables (Alembic batch mode), which foreign keys would block mid-way;
+        # they run with enforcement off and check every key before committing instead.
+        cursor.execute(f"PRAGMA foreign_keys = {'OFF' if for_migration else 'ON'}")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
-        # WAL + NORMAL is durable across application crashes; only a power cut can lose the
-        # last commits, never corrupt the file.
+        # WAL + NORMAL survives application crashes; only a power cut can lose the last
+        # commits, and it never corrupts the file.
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        if for_migration:
+            # DDL must be inside the transaction too, so a failed upgrade leaves nothing behind:
+            # take BEGIN away from the driver and emit it ourselves (SQLAlchemy SQLite docs,
+            # "Serializable isolation / Savepoints / Transactional DDL").
+            dbapi_connection.isolation_level = None
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+    if for_migration:
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    # Everyday sessions keep the driver's deferred BEGIN on purpose: reads then run outside a
+    # transaction, so an editor left open for minutes holds no snapshot, and a save made from a
+    # stale copy reaches the version check (a clear conflict) instead of SQLite's "database is
+    # locked" for a write on an old WAL snapshot.
 
 
-def make_engine(location: Location) -> Engine:
+def make_engine(location: Location, *, for_migration: bool = False) -> Engine:
     if location.is_sqlite:
         engine = create_engine(location.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, for_migration=for_migration)
         return engine
     return create_engine(location.url, pool_pre_ping=True)

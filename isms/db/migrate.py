@@ -46,15 +46,22 @@ def has_user_tables(connection: Connection) -> bool:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade in one transaction: on SQLite, DDL is transactional, so a failure leaves the
-    register as it was."""
-    with engine.begin() as connection:
-        cfg = _config()
-        cfg.attributes["connection"] = connection
-        try:
+    """Upgrade in one transaction, on an engine from ``make_engine(..., for_migration=True)``.
+
+    DDL is transactional on SQLite and PostgreSQL, so a failure leaves the register as it was.
+    Foreign keys are checked before the commit because SQLite migrations run with them off.
+    """
+    try:
+        with engine.begin() as connection:
+            cfg = _config()
+            cfg.attributes["connection"] = connection
             command.upgrade(cfg, revision)
-        except Exception as exc:
-            raise StorageError(f"Upgrading the register failed and was rolled back: {exc}") from exc
+            if connection.dialect.name == "sqlite":
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StorageError(f"the upgrade would break {len(broken)} foreign key(s)")
+    except Exception as exc:
+        raise StorageError(f"Upgrading the register failed and was rolled back: {exc}") from exc
 
 
 def check(connection: Connection) -> list[str]:
@@ -73,7 +80,7 @@ def _revision(message: str) -> None:  # pragma: no cover - developer tool
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = create_engine(f"sqlite:///{Path(tmp) / 'scratch.db'}")
-        upgrade(engine)
+        upgrade(engine)  # a scratch file: plain engine is enough
         with engine.begin() as connection:
             cfg = _config()
             cfg.attributes["connection"] = connection

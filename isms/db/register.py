@@ -79,6 +79,14 @@ def _probe(engine: Engine, location: Location) -> tuple[str | None, bool]:
         raise StorageError(f"{location.display()} cannot be opened as a register: {exc.orig}") from exc
 
 
+def _upgrade(location: Location) -> None:
+    engine = make_engine(location, for_migration=True)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
 def open_register(
     db: str | Location | None = None, *, create: bool = False, upgrade: bool = True
 ) -> Register:
@@ -112,7 +120,7 @@ def open_register(
                 raise NotFoundError(
                     f"{location.display()} is empty. Create a register there with `isms init`."
                 )
-            migrate.upgrade(engine)
+            _upgrade(location)
         elif revision != head:
             if revision not in migrate.known_revisions():
                 raise StorageError(
@@ -129,11 +137,22 @@ def open_register(
                     location.path, default_backup_path(location.path, f"before-upgrade-{revision}")
                 )
                 log.info("backed up %s to %s before upgrading", location.path, register.upgrade_backup)
-            migrate.upgrade(engine)
+            _upgrade(location)
         return register
     except BaseException:
         engine.dispose()
         raise
+
+
+def peek_revision(location: Location) -> str | None:
+    """The schema revision of whatever is at ``location``, without upgrading or creating it."""
+    if location.path is not None and not location.path.exists():
+        raise NotFoundError(f"No register at {location.path}.")
+    engine = make_engine(location)
+    try:
+        return _probe(engine, location)[0]
+    finally:
+        engine.dispose()
 
 
 def schema_revision(register: Register) -> str | None:

@@ -1,0 +1,58 @@
+# isms: `make run` sets everything up and opens the app; `make test` sets up and runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# Debian/Ubuntu libraries Qt needs: the core set, then the X11 (xcb) platform plugin's for a real window.
+QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
+           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
+           libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-xinerama0 \
+           libxcb-xfixes0 libx11-xcb1
+
+.PHONY: run test bench lint setup system-deps demo clean
+
+run: setup system-deps
+	$(BIN)/isms-gui --demo
+
+test: setup system-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+bench: setup system-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run.py $(BENCH_ARGS)
+
+lint: setup
+	$(BIN)/ruff check isms ui tests
+	$(BIN)/mypy
+
+demo: setup
+	$(BIN)/isms demo
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "isms needs Python 3.11 or newer: set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# Installs Qt's system libraries when run as root on Debian/Ubuntu; otherwise says what to run.
+system-deps:
+	@command -v dpkg >/dev/null 2>&1 || exit 0; \
+	missing=$$(for p in $(QT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Qt system libraries: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "Qt needs some system libraries. Install them with:"; \
+		echo "  sudo apt-get install $$(echo $$missing)"; \
+		exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -1,0 +1,7 @@
+"""`python -m isms` runs the `isms` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

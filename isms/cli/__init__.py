@@ -1,0 +1,71 @@
+"""The `isms` command: everything the window does, scriptable and testable without a screen."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import OperationalError
+
+from .. import __version__
+from ..errors import IsmsError
+from . import read_commands, register_commands
+from .logging_setup import setup_logging
+
+log = logging.getLogger(__name__)
+
+#: Exit status for a bug (EX_SOFTWARE): distinct from user errors (1) and usage errors (2).
+EXIT_BUG = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One clear line and exit 2, like every other usage error.
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"isms: error: {message}\n")
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="isms",
+        description="ISO/IEC 27001 risk register: assets, risks, controls and the SoA.",
+    )
+    parser.add_argument("--version", action="version", version=f"isms {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    register_commands.add_commands(commands)
+    read_commands.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    log_path = setup_logging()
+    try:
+        result: int = args.handler(args)
+        return result
+    except IsmsError as exc:
+        sys.stderr.write(f"isms: error: {exc}\n")
+        return exc.exit_code
+    except OperationalError as exc:
+        log.exception("database error")
+        sys.stderr.write(f"isms: error: the register could not be read or written: {exc.orig}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("isms: interrupted; nothing was saved by the interrupted step\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - a bug: log the traceback, print one line
+        log.exception("unexpected error")
+        sys.stderr.write(
+            f"isms: internal error ({type(exc).__name__}: {exc}). This is a bug; the details are "
+            f"in {log_path}\n"
+        )
+        return EXIT_BUG
+
+

@@ -1,0 +1,138 @@
+"""`isms init`, `isms demo` and `isms db ...`: creating, upgrading, checking and backing up."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..db import migrate, open_register
+from ..db.location import demo_location, resolve
+from ..db.register import integrity_problems, peek_revision, schema_revision
+from ..errors import StorageError
+from ..services.setup import init_register
+from .common import command, json_option
+from .output import Progress, print_json
+
+
+def _init(args: argparse.Namespace) -> int:
+    register, summary = init_register(args.db, name=args.name)
+    register.close()
+    print(
+        f"Created register at {summary.location}: {summary.controls_2022} Annex A 2022 controls, "
+        f"{summary.controls_2013} 2013 controls, {summary.correspondences} correspondences."
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ..demo import build_demo
+
+    location = resolve(args.db) if args.db else demo_location()
+    if location.path is not None and location.path.exists():
+        raise StorageError(
+            f"{location.path} already exists. The demo builds a register of its own: "
+            "give a new file with --db, or remove the old demo first."
+        )
+    register, _ = init_register(location, name="Demo council register (sample data)")
+    try:
+        summary = build_demo(register, seed=args.seed, assets=args.assets, progress=Progress())
+    except BaseException:
+        register.close()
+        # The demo is all-or-nothing: do not leave an empty register behind on failure.
+        if location.path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{location.path}{suffix}").unlink(missing_ok=True)
+        raise
+    register.close()
+    print(
+        f"Built demo register at {location.display()} in {summary.seconds:.1f} s: "
+        f"{summary.departments} departments, {summary.people} people, {summary.assets:,} assets, "
+        f"{summary.risks:,} risks, {summary.soa_entries:,} SoA entries."
+    )
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    location = resolve(args.db)
+    before = peek_revision(location)
+    register = open_register(location)
+    try:
+        after = schema_revision(register)
+        if before == after:
+            print(f"{location.display()} is already at the current schema ({after}).")
+        else:
+            print(f"Upgraded {location.display()} from schema {before} to {after}.")
+            if register.upgrade_backup:
+                print(f"The register as it was is backed up at {register.upgrade_backup}.")
+    finally:
+        register.close()
+    return 0
+
+
+def _db_check(args: argparse.Namespace) -> int:
+    register = open_register(args.db, upgrade=False)
+    try:
+        with register.engine.connect() as connection:
+            revision = migrate.current(connection)
+            drift = migrate.check(connection)
+        problems = integrity_problems(register) + [f"schema: {d}" for d in drift]
+        result: dict[str, Any] = {
+            "register": register.location.display(),
+            "schema": revision,
+            "current_schema": migrate.head(),
+            "problems": problems,
+        }
+    finally:
+        register.close()
+    if args.json:
+        print_json(result)
+    elif problems:
+        print(f"{result['register']}: {len(problems)} problem(s)")
+        for problem in problems:
+            print(f"  {problem}")
+    else:
+        print(f"{result['register']}: schema {revision} is current; integrity and foreign keys ok.")
+    return 1 if problems else 0
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    register = open_register(args.db, upgrade=False)
+    try:
+        target = register.backup(Path(args.out).expanduser().resolve() if args.out else None)
+    finally:
+        register.close()
+    print(f"Backed up to {target}")
+    return 0
+
+
+def add_commands(subparsers: Any) -> None:
+    p = command(subparsers, "init", _init, "create an empty register (with the Annex A catalogue)")
+    p.add_argument("--name", default="Council ISMS register", help="the register's name")
+
+    p = command(subparsers, "demo", _demo,
+                "build a realistic demo council register in a file of its own")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same register)")
+    p.add_argument("--assets", type=_positive_int, default=None, metavar="N",
+                   help="number of assets (default: a department-sized register)")
+
+    db = subparsers.add_parser("db", help="upgrade, check or back up a register",
+                               description="upgrade, check or back up a register")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    command(db_commands, "upgrade", _db_upgrade,
+            "bring a register to the current schema (takes a backup first)")
+    p = command(db_commands, "check", _db_check,
+                "check schema version, integrity and foreign keys")
+    json_option(p)
+    p = command(db_commands, "backup", _db_backup, "copy the register safely, even while in use")
+    p.add_argument("--out", metavar="PATH", help="backup file (default: beside the register)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
