@@ -30,8 +30,17 @@ def person(session: Session, **fields: Any) -> Person:
 
 def asset(session: Session, dept: Department, **fields: Any) -> Asset:
     n = next(_seq)
-    item = Asset(**({"ref": f"{dept.code}-{n:04d}", "name": f"Asset {n}",
-                     "asset_type": AssetType.INFORMATION, "department": dept} | fields))
+    item = Asset(
+        **(
+            {
+                "ref": f"{dept.code}-{n:04d}",
+                "name": f"Asset {n}",
+                "asset_type": AssetType.INFORMATION,
+                "department": dept,
+            }
+            | fields
+        )
+    )
     session.add(item)
     session.flush()
     return item

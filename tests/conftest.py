@@ -14,7 +14,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the developer's real registers, logs or settings."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ISMS_DATA_DIR", str(home / "data"))
@@ -42,7 +44,7 @@ def register_path(register_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def register(register_path: Path) -> Iterator["Register"]:  # noqa: F821 - imported lazily
+def register(register_path: Path) -> Iterator[Register]:  # noqa: F821 - imported lazily
     from isms.db import open_register
 
     reg = open_register(str(register_path))

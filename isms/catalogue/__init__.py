@@ -38,17 +38,19 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 @cache
 def annex_a_2022() -> tuple[CatalogueControl, ...]:
-    rows = [CatalogueControl(r["ref_id"], r["title"], r["theme"]) for r in _rows(
-        "iso27001_2022_annexA.csv"
-    )]
+    rows = [
+        CatalogueControl(r["ref_id"], r["title"], r["theme"])
+        for r in _rows("iso27001_2022_annexA.csv")
+    ]
     return tuple(sorted(rows, key=lambda c: natural_key(c.ref)))
 
 
 @cache
 def annex_a_2013() -> tuple[CatalogueControl, ...]:
-    rows = [CatalogueControl(r["ref_id"], r["title"], _theme_2013(r["ref_id"])) for r in _rows(
-        "iso27001_2013_annexA.csv"
-    )]
+    rows = [
+        CatalogueControl(r["ref_id"], r["title"], _theme_2013(r["ref_id"]))
+        for r in _rows("iso27001_2013_annexA.csv")
+    ]
     return tuple(sorted(rows, key=lambda c: natural_key(c.ref)))
 
 
@@ -85,16 +87,26 @@ def threats() -> tuple[CatalogueEntry, ...]:
 
 @cache
 def vulnerabilities() -> tuple[CatalogueEntry, ...]:
-    return tuple(CatalogueEntry(r["code"], r["name"], r["category"]) for r in _rows(
-        "vulnerabilities.csv"
-    ))
+    return tuple(
+        CatalogueEntry(r["code"], r["name"], r["category"]) for r in _rows("vulnerabilities.csv")
+    )
 
 
 #: Protective-marking presets, least to most sensitive.
 CLASSIFICATION_PRESETS: dict[str, tuple[str, ...]] = {
-    "Government Security Classifications": ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"),
+    "Government Security Classifications": (
+        "OFFICIAL",
+        "OFFICIAL-SENSITIVE",
+        "SECRET",
+        "TOP SECRET",
+    ),
     "Government Protective Marking Scheme (2008)": (
-        "UNCLASSIFIED", "PROTECT", "RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP SECRET",
+        "UNCLASSIFIED",
+        "PROTECT",
+        "RESTRICTED",
+        "CONFIDENTIAL",
+        "SECRET",
+        "TOP SECRET",
     ),
 }
 DEFAULT_SCHEME = "Government Security Classifications"

@@ -67,5 +67,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"in {log_path}\n"
         )
         return EXIT_BUG
-
-

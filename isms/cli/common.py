@@ -28,8 +28,9 @@ def json_option(parser: argparse.ArgumentParser) -> None:
 def command(
     subparsers: Any, name: str, handler: Handler, help_text: str, *, db: bool = True
 ) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text,
-                                                            description=help_text)
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=help_text, description=help_text
+    )
     if db:
         db_option(parser)
     parser.set_defaults(handler=handler)

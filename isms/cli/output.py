@@ -24,8 +24,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO | None = None,
-                max_width: int = 60) -> None:
+def print_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    out: TextIO | None = None,
+    max_width: int = 60,
+) -> None:
     """Left-aligned columns, each cut at ``max_width`` characters so one long title cannot wreck
     the layout (the JSON output carries the full text)."""
     out = out or sys.stdout

@@ -41,6 +41,7 @@ def _filters(session: Session, args: argparse.Namespace) -> dict[str, Any]:
 
 # --- assets ---------------------------------------------------------------------------------
 
+
 def _assets_list(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         rows = queries.asset_rows(session, queries.asset_ids(session, **_filters(session, args)))
@@ -49,8 +50,22 @@ def _assets_list(args: argparse.Namespace) -> int:
     else:
         print_table(
             ["Ref", "Name", "Type", "Dept", "Owner", "Marking", "C", "I", "A", "Status", "Review"],
-            [(r.ref, r.name, r.asset_type, r.department, r.owner, r.marking, r.confidentiality,
-              r.integrity, r.availability, r.status, r.next_review) for r in rows],
+            [
+                (
+                    r.ref,
+                    r.name,
+                    r.asset_type,
+                    r.department,
+                    r.owner,
+                    r.marking,
+                    r.confidentiality,
+                    r.integrity,
+                    r.availability,
+                    r.status,
+                    r.next_review,
+                )
+                for r in rows
+            ],
         )
     return 0
 
@@ -59,21 +74,31 @@ def _assets_show(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         asset = queries.asset_by_ref(session, args.ref)
         data: dict[str, Any] = {
-            "ref": asset.ref, "name": asset.name, "type": str(asset.asset_type),
-            "description": asset.description, "department": asset.department.name,
+            "ref": asset.ref,
+            "name": asset.name,
+            "type": str(asset.asset_type),
+            "description": asset.description,
+            "department": asset.department.name,
             "owner": asset.owner.name if asset.owner else None,
             "custodian": asset.custodian.name if asset.custodian else None,
             "location": asset.location,
             "marking": asset.marking.label if asset.marking else None,
-            "confidentiality": asset.confidentiality, "integrity": asset.integrity,
-            "availability": asset.availability, "personal_data": asset.personal_data,
-            "special_category": asset.special_category, "status": str(asset.status),
+            "confidentiality": asset.confidentiality,
+            "integrity": asset.integrity,
+            "availability": asset.availability,
+            "personal_data": asset.personal_data,
+            "special_category": asset.special_category,
+            "status": str(asset.status),
             "next_review": asset.next_review.isoformat() if asset.next_review else None,
             "depends_on": [a.ref for a in asset.depends_on],
             "risks": sorted(r.ref for r in getattr(asset, "risks", [])),
             "handling": [
-                {"stage": str(p.stage), "channel": str(p.channel) if p.channel else None,
-                 "safeguards": list(p.safeguards), "third_party": p.third_party or None}
+                {
+                    "stage": str(p.stage),
+                    "channel": str(p.channel) if p.channel else None,
+                    "safeguards": list(p.safeguards),
+                    "third_party": p.third_party or None,
+                }
                 for p in getattr(asset, "handling_practices", [])
             ],
             "version": asset.version,
@@ -81,14 +106,20 @@ def _assets_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     else:
-        handling = [f"{h['stage']}{' by ' + h['channel'] if h['channel'] else ''}"
-                    f" [{', '.join(h['safeguards']) or 'no safeguards'}]" for h in data["handling"]]
-        print_record([(k.replace("_", " "), v) for k, v in data.items() if k != "handling"]
-                     + [("handling", handling)])
+        handling = [
+            f"{h['stage']}{' by ' + h['channel'] if h['channel'] else ''}"
+            f" [{', '.join(h['safeguards']) or 'no safeguards'}]"
+            for h in data["handling"]
+        ]
+        print_record(
+            [(k.replace("_", " "), v) for k, v in data.items() if k != "handling"]
+            + [("handling", handling)]
+        )
     return 0
 
 
 # --- risks ----------------------------------------------------------------------------------
+
 
 def _risks_list(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
@@ -97,10 +128,31 @@ def _risks_list(args: argparse.Namespace) -> int:
         print_json([row.as_json() for row in rows])
     else:
         print_table(
-            ["Ref", "Title", "Dept", "Owner", "Inherent", "Residual", "Treatment", "Status",
-             "Review"],
-            [(r.ref, r.title, r.department, r.owner, r.inherent_level, r.residual_level,
-              r.treatment, r.status, r.next_review) for r in rows],
+            [
+                "Ref",
+                "Title",
+                "Dept",
+                "Owner",
+                "Inherent",
+                "Residual",
+                "Treatment",
+                "Status",
+                "Review",
+            ],
+            [
+                (
+                    r.ref,
+                    r.title,
+                    r.department,
+                    r.owner,
+                    r.inherent_level,
+                    r.residual_level,
+                    r.treatment,
+                    r.status,
+                    r.next_review,
+                )
+                for r in rows
+            ],
         )
     return 0
 
@@ -113,8 +165,11 @@ def _level(criteria: Criteria, likelihood: int | None, impact: int | None) -> di
 def _risk_data(risk: Risk, criteria: Criteria) -> dict[str, Any]:
     acceptance = risk.current_acceptance
     return {
-        "ref": risk.ref, "title": risk.title, "description": risk.description,
-        "department": risk.department.name, "owner": risk.owner.name if risk.owner else None,
+        "ref": risk.ref,
+        "title": risk.title,
+        "description": risk.description,
+        "department": risk.department.name,
+        "owner": risk.owner.name if risk.owner else None,
         "threat": risk.threat.name if risk.threat else None,
         "vulnerability": risk.vulnerability.name if risk.vulnerability else None,
         "affects": risk.affects,
@@ -125,13 +180,20 @@ def _risk_data(risk: Risk, criteria: Criteria) -> dict[str, Any]:
         "treatment_option": str(risk.treatment_option) if risk.treatment_option else None,
         "controls": [c.ref for c in sorted(risk.controls, key=lambda c: c.sort_key)],
         "actions": [
-            {"title": a.title, "owner": a.owner.name if a.owner else None,
-             "due": a.due_date.isoformat() if a.due_date else None, "status": str(a.status)}
+            {
+                "title": a.title,
+                "owner": a.owner.name if a.owner else None,
+                "due": a.due_date.isoformat() if a.due_date else None,
+                "status": str(a.status),
+            }
             for a in risk.actions
         ],
         "residual": _level(criteria, risk.residual_likelihood, risk.residual_impact),
-        "acceptance": None if acceptance is None else {
-            "by": acceptance.accepted_by.name, "at": acceptance.accepted_at.isoformat(),
+        "acceptance": None
+        if acceptance is None
+        else {
+            "by": acceptance.accepted_by.name,
+            "at": acceptance.accepted_at.isoformat(),
             "rationale": acceptance.rationale,
             "expires": acceptance.expires_on.isoformat() if acceptance.expires_on else None,
         },
@@ -147,6 +209,7 @@ def _risks_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     else:
+
         def score(s: dict[str, Any]) -> str:
             return f"{s['level']} (L{s['likelihood']} x I{s['impact']})" if s["level"] else "-"
 
@@ -155,8 +218,11 @@ def _risks_show(args: argparse.Namespace) -> int:
             if key in ("inherent", "current", "residual"):
                 value = score(value)
             elif key == "actions":
-                value = [f"{a['title']} ({a['owner'] or 'no owner'}, due {a['due'] or '-'}, "
-                         f"{a['status']})" for a in value]
+                value = [
+                    f"{a['title']} ({a['owner'] or 'no owner'}, due {a['due'] or '-'}, "
+                    f"{a['status']})"
+                    for a in value
+                ]
             elif key == "acceptance" and value:
                 value = f"by {value['by']} on {value['at'][:10]}, expires {value['expires'] or '-'}"
             fields.append((key.replace("_", " "), value))
@@ -166,9 +232,14 @@ def _risks_show(args: argparse.Namespace) -> int:
 
 # --- controls -------------------------------------------------------------------------------
 
+
 def _control_json(control: Control) -> dict[str, Any]:
-    return {"ref": control.ref, "title": control.title, "theme": control.theme,
-            "edition": str(control.edition)}
+    return {
+        "ref": control.ref,
+        "title": control.title,
+        "theme": control.theme,
+        "edition": str(control.edition),
+    }
 
 
 def _controls_list(args: argparse.Namespace) -> int:
@@ -178,8 +249,11 @@ def _controls_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     else:
-        print_table(["Ref", "Theme", "Title"], [(c["ref"], c["theme"], c["title"]) for c in data],
-                    max_width=90)
+        print_table(
+            ["Ref", "Theme", "Title"],
+            [(c["ref"], c["theme"], c["title"]) for c in data],
+            max_width=90,
+        )
     return 0
 
 
@@ -187,22 +261,39 @@ def _controls_show(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         control = queries.control_by_ref(session, args.ref)
         if control.edition == ControlEdition.ISO27001_2013:
-            mine, theirs = ControlCorrespondence.control_2013_id, ControlCorrespondence.control_2022_id
+            mine, theirs = (
+                ControlCorrespondence.control_2013_id,
+                ControlCorrespondence.control_2022_id,
+            )
         else:
-            mine, theirs = ControlCorrespondence.control_2022_id, ControlCorrespondence.control_2013_id
-        related = session.execute(
-            select(Control).join(ControlCorrespondence, Control.id == theirs)
-            .where(mine == control.id).order_by(Control.sort_key)
-        ).scalars().all()
-        entries = session.execute(
-            select(SoaEntry).where(SoaEntry.control_id == control.id)
-        ).scalars().all()
+            mine, theirs = (
+                ControlCorrespondence.control_2022_id,
+                ControlCorrespondence.control_2013_id,
+            )
+        related = (
+            session.execute(
+                select(Control)
+                .join(ControlCorrespondence, Control.id == theirs)
+                .where(mine == control.id)
+                .order_by(Control.sort_key)
+            )
+            .scalars()
+            .all()
+        )
+        entries = (
+            session.execute(select(SoaEntry).where(SoaEntry.control_id == control.id))
+            .scalars()
+            .all()
+        )
         data = _control_json(control) | {
             "corresponds_to": [f"{c.ref} ({c.edition})" for c in related],
             "soa": [
-                {"department": e.department.code, "applicability": str(e.applicability),
-                 "status": str(e.implementation_status),
-                 "owner": e.owner.name if e.owner else None}
+                {
+                    "department": e.department.code,
+                    "applicability": str(e.applicability),
+                    "status": str(e.implementation_status),
+                    "owner": e.owner.name if e.owner else None,
+                }
                 for e in sorted(entries, key=lambda e: e.department.code)
             ],
         }
@@ -210,8 +301,9 @@ def _controls_show(args: argparse.Namespace) -> int:
         print_json(data)
     else:
         soa = [f"{e['department']}: {e['applicability']}, {e['status']}" for e in data["soa"]]
-        print_record([(k.replace("_", " "), v) for k, v in data.items() if k != "soa"]
-                     + [("SoA", soa)])
+        print_record(
+            [(k.replace("_", " "), v) for k, v in data.items() if k != "soa"] + [("SoA", soa)]
+        )
     return 0
 
 
@@ -227,8 +319,9 @@ def add_commands(subparsers: Any) -> None:
         p.add_argument("ref", help="its reference")
         json_option(p)
 
-    group = subparsers.add_parser("controls", help="Annex A and local controls",
-                                  description="Annex A and local controls")
+    group = subparsers.add_parser(
+        "controls", help="Annex A and local controls", description="Annex A and local controls"
+    )
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = command(actions, "list", _controls_list, "list a catalogue's controls in clause order")
     p.add_argument("--edition", choices=[e.value for e in ControlEdition], default="2022")

@@ -110,19 +110,31 @@ def add_commands(subparsers: Any) -> None:
     p = command(subparsers, "init", _init, "create an empty register (with the Annex A catalogue)")
     p.add_argument("--name", default="Council ISMS register", help="the register's name")
 
-    p = command(subparsers, "demo", _demo,
-                "build a realistic demo council register in a file of its own")
+    p = command(
+        subparsers, "demo", _demo, "build a realistic demo council register in a file of its own"
+    )
     p.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same register)")
-    p.add_argument("--assets", type=_positive_int, default=None, metavar="N",
-                   help="number of assets (default: a department-sized register)")
+    p.add_argument(
+        "--assets",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="number of assets (default: a department-sized register)",
+    )
 
-    db = subparsers.add_parser("db", help="upgrade, check or back up a register",
-                               description="upgrade, check or back up a register")
+    db = subparsers.add_parser(
+        "db",
+        help="upgrade, check or back up a register",
+        description="upgrade, check or back up a register",
+    )
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    command(db_commands, "upgrade", _db_upgrade,
-            "bring a register to the current schema (takes a backup first)")
-    p = command(db_commands, "check", _db_check,
-                "check schema version, integrity and foreign keys")
+    command(
+        db_commands,
+        "upgrade",
+        _db_upgrade,
+        "bring a register to the current schema (takes a backup first)",
+    )
+    p = command(db_commands, "check", _db_check, "check schema version, integrity and foreign keys")
     json_option(p)
     p = command(db_commands, "backup", _db_backup, "copy the register safely, even while in use")
     p.add_argument("--out", metavar="PATH", help="backup file (default: beside the register)")

@@ -75,11 +75,12 @@ def _record_id(state: InstanceState[Any]) -> str | None:
     return "/".join(str(part) for part in state.identity)
 
 
-def _label(obj: Any) -> str:
+def label_of(obj: Any) -> str:
+    """How a record is named to people: "risk R-0001", "asset ENV-0042"."""
     try:
         return str(obj.audit_label())[:300]
     except Exception:  # noqa: BLE001 - a label must never break a save
-        return obj.__class__.__name__
+        return str(obj.__class__.__name__)
 
 
 def _related_key(obj: Any) -> Any:
@@ -133,7 +134,7 @@ def _entries(session: Session) -> Iterable[dict[str, Any]]:
             "action": action,
             "table_name": state.mapper.local_table.name,
             "record_id": _record_id(state),
-            "label": _label(obj),
+            "label": label_of(obj),
             "changes": changes,
         }
 

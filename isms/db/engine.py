@@ -33,6 +33,7 @@ def _configure_sqlite(engine: Engine, *, for_migration: bool) -> None:
             dbapi_connection.isolation_level = None
 
     if for_migration:
+
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -45,7 +46,9 @@ def _configure_sqlite(engine: Engine, *, for_migration: bool) -> None:
 
 def make_engine(location: Location, *, for_migration: bool = False) -> Engine:
     if location.is_sqlite:
-        engine = create_engine(location.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            location.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
         _configure_sqlite(engine, for_migration=for_migration)
         return engine
     return create_engine(location.url, pool_pre_ping=True)

@@ -57,7 +57,9 @@ def resolve(db: str | None = None) -> Location:
             raise UsageError(f"'{raw}' is not a database URL or a file path: {exc}") from exc
         if url.get_backend_name() == "sqlite":
             if not url.database or url.database == ":memory:":
-                raise UsageError("An in-memory SQLite database cannot hold a register; give a file.")
+                raise UsageError(
+                    "An in-memory SQLite database cannot hold a register; give a file."
+                )
             return Location(url, Path(url.database).expanduser().resolve())
         return Location(url, None)
     path = Path(raw).expanduser().resolve()

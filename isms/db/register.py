@@ -56,9 +56,9 @@ class Register:
                 "Backups of a server register are taken on the server (pg_dump); "
                 "`isms db copy` can copy it to a file."
             )
-        return backup_sqlite(self.location.path, target or default_backup_path(
-            self.location.path, "backup"
-        ))
+        return backup_sqlite(
+            self.location.path, target or default_backup_path(self.location.path, "backup")
+        )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -76,7 +76,9 @@ def _probe(engine: Engine, location: Location) -> tuple[str | None, bool]:
         with engine.connect() as connection:
             return migrate.current(connection), migrate.has_user_tables(connection)
     except (DatabaseError, OperationalError) as exc:
-        raise StorageError(f"{location.display()} cannot be opened as a register: {exc.orig}") from exc
+        raise StorageError(
+            f"{location.display()} cannot be opened as a register: {exc.orig}"
+        ) from exc
 
 
 def _upgrade(location: Location) -> None:
@@ -136,7 +138,9 @@ def open_register(
                 register.upgrade_backup = backup_sqlite(
                     location.path, default_backup_path(location.path, f"before-upgrade-{revision}")
                 )
-                log.info("backed up %s to %s before upgrading", location.path, register.upgrade_backup)
+                log.info(
+                    "backed up %s to %s before upgrading", location.path, register.upgrade_backup
+                )
             _upgrade(location)
         return register
     except BaseException:

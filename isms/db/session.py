@@ -56,7 +56,7 @@ def commit(session: Session) -> None:
     pending record's version was, then ask the database which one moved.
     """
     watched = [
-        (type(obj), inspect(obj).identity, obj.version, obj.audit_label())
+        (type(obj), inspect(obj).identity, obj.version, changelog.label_of(obj))
         for obj in (*session.dirty, *session.deleted)
         if isinstance(obj, Versioned) and inspect(obj).identity is not None
     ]
@@ -65,14 +65,16 @@ def commit(session: Session) -> None:
     except StaleDataError as exc:
         session.rollback()
         for cls, identity, yours, label in watched:
-            mapper = inspect(cls)
-            pk = mapper.primary_key
-            query = select(cls.version).where(*(col == val for col, val in zip(pk, identity or ())))
+            pk = inspect(cls).primary_key
+            query = select(cls.version).where(
+                *(col == val for col, val in zip(pk, identity or (), strict=True))
+            )
             theirs = session.execute(query).scalar()
             if theirs != yours:
                 state = "was deleted" if theirs is None else f"is now at version {theirs}"
                 raise ConflictError(
-                    f"{label[:1].upper()}{label[1:]} was changed by someone else after you opened it "
+                    f"{label[:1].upper()}{label[1:]} was changed by someone else after you "
+                    "opened it "
                     f"(you had version {yours}; it {state}). Reload it and make your change again.",
                     record=label,
                     yours=yours,

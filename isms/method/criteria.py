@@ -7,7 +7,9 @@ CLI and every report use the same method. This module reads that data; the defau
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from importlib.resources import files
 from typing import Any
 
 from ..errors import ValidationError
@@ -75,35 +77,9 @@ class Criteria:
         raise ValidationError(f"No risk level covers score {score}; check the level thresholds.")
 
 
-_IMPACT_AREAS = (
-    "service delivery", "finance", "reputation", "personal data and the regulator",
-    "health and safety",
-)
-
-DEFAULT_DEFINITION: dict[str, Any] = {
-    "likelihood": [
-        {"value": 1, "label": "Rare", "description": "May occur only in exceptional circumstances (less than once in 10 years)"},
-        {"value": 2, "label": "Unlikely", "description": "Could occur at some time (once in 3-10 years)"},
-        {"value": 3, "label": "Possible", "description": "Might occur (once in 1-3 years)"},
-        {"value": 4, "label": "Likely", "description": "Will probably occur (about once a year)"},
-        {"value": 5, "label": "Almost certain", "description": "Expected to occur (several times a year)"},
-    ],
-    "impact": [
-        {"value": 1, "label": "Negligible", "description": "No noticeable disruption to services; cost under £10k; no media interest; no personal data affected; no injury"},
-        {"value": 2, "label": "Minor", "description": "Brief disruption of a non-critical service; cost £10k-£100k; local complaints; personal data of a few people, no harm likely"},
-        {"value": 3, "label": "Moderate", "description": "A service disrupted for days; cost £100k-£500k; local media coverage; a breach reportable to the ICO; minor injury"},
-        {"value": 4, "label": "Major", "description": "A critical service lost for days; cost £500k-£2m; national media coverage; ICO enforcement likely; serious injury"},
-        {"value": 5, "label": "Severe", "description": "Statutory services fail; cost over £2m; sustained national coverage, loss of public trust; large breach of special-category data; loss of life"},
-    ],
-    "impact_areas": list(_IMPACT_AREAS),
-    "matrix": {"kind": "product"},
-    "levels": [
-        {"name": "Low", "min": 1, "max": 4, "colour": "#3a9a48"},
-        {"name": "Medium", "min": 5, "max": 9, "colour": "#e8b923"},
-        {"name": "High", "min": 10, "max": 16, "colour": "#e07020"},
-        {"name": "Very high", "min": 17, "max": 25, "colour": "#c62828"},
-    ],
-    "appetite": "Medium",
-    "cadence_days": {"Low": 365, "Medium": 180, "High": 90, "Very high": 90},
-    "attestation_days": 365,
-}
+def default_definition() -> dict[str, Any]:
+    """The default 5 x 5 council method (impact described for service delivery, finance,
+    reputation, personal data and the regulator, health and safety)."""
+    text = (files(__package__) / "data" / "default_criteria.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data

@@ -64,9 +64,7 @@ class Asset(Versioned, Timestamped, Base):
     retired_at: Mapped[datetime | None]
     next_review: Mapped[date | None] = mapped_column(index=True)
     #: The import batch that created or last updated this asset (provenance).
-    import_batch_id: Mapped[int | None] = mapped_column(
-        ForeignKey("import_batch.id"), index=True
-    )
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     department: Mapped[Department] = relationship()
     owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])

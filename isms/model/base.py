@@ -44,7 +44,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
-    """An enum stored as its value in a VARCHAR with a CHECK constraint (portable, readable in SQL)."""
+    """An enum stored as its value in a VARCHAR with a CHECK (portable, readable in SQL)."""
     return Enum(
         enum_cls,
         name=name,
@@ -67,7 +67,9 @@ class Base(DeclarativeBase):
 
     #: Human label used in change-log entries and error messages ("risk R-0001").
     def audit_label(self) -> str:
-        ident = getattr(self, "ref", None) or getattr(self, "name", None) or getattr(self, "id", "?")
+        ident = (
+            getattr(self, "ref", None) or getattr(self, "name", None) or getattr(self, "id", "?")
+        )
         return f"{self.__class__.__name__.lower()} {ident}"
 
 

@@ -37,7 +37,9 @@ class ClassificationMarking(Versioned, Timestamped, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scheme_id: Mapped[int] = mapped_column(ForeignKey("classification_scheme.id", ondelete="CASCADE"))
+    scheme_id: Mapped[int] = mapped_column(
+        ForeignKey("classification_scheme.id", ondelete="CASCADE")
+    )
     label: Mapped[str] = mapped_column(String(60))
     rank: Mapped[int]
     description: Mapped[str] = mapped_column(Text, default="")

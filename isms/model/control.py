@@ -1,4 +1,4 @@
-"""Annex A and local controls, the 2013 -> 2022 correspondence, and the Statement of Applicability."""
+"""Annex A and local controls, the 2013 -> 2022 correspondence, and the SoA."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .org import Department, Person
 
 
 class Control(Versioned, Timestamped, Base):
-    """A control of a catalogue: Annex A 2022 (the SoA's rows), Annex A 2013 (for carry-over) or local."""
+    """A control: Annex A 2022 (the SoA's rows), Annex A 2013 (for carry-over) or local."""
 
     __tablename__ = "control"
     __table_args__ = (UniqueConstraint("edition", "ref"),)
@@ -30,8 +30,10 @@ class Control(Versioned, Timestamped, Base):
     description: Mapped[str] = mapped_column(Text, default="")
 
     def audit_label(self) -> str:
-        return f"control {self.ref}" if self.edition != ControlEdition.ISO27001_2013 else (
-            f"control {self.ref} (2013)"
+        return (
+            f"control {self.ref}"
+            if self.edition != ControlEdition.ISO27001_2013
+            else (f"control {self.ref} (2013)")
         )
 
 

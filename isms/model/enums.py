@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import enum
-
-
-class StrEnum(str, enum.Enum):
-    def __str__(self) -> str:
-        return self.value
+from enum import StrEnum
 
 
 class AccreditationStatus(StrEnum):

@@ -10,7 +10,7 @@ from .enums import AccreditationStatus, Role
 
 
 class Department(Versioned, Timestamped, Base):
-    """A council department or service; ``parent`` makes the tree (council -> directorate -> team)."""
+    """A council department or service; ``parent`` makes the tree (council -> team)."""
 
     __tablename__ = "department"
 

@@ -75,7 +75,7 @@ class ReviewAttendee(Base):
 
 
 class AgendaItem(Versioned, Base):
-    """One thing to decide, built from the register; ``subject_*`` points at the record it is about."""
+    """One thing to decide, built from the register; ``subject_*`` points at its record."""
 
     __tablename__ = "agenda_item"
     __table_args__ = (UniqueConstraint("meeting_id", "position"),)

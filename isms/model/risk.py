@@ -126,7 +126,7 @@ class TreatmentAction(Versioned, Timestamped, Base):
 
 
 class RiskAcceptance(Versioned, Timestamped, Base):
-    """A risk owner's acceptance of residual risk (6.1.3 f); an approver signs one above appetite."""
+    """A risk owner's acceptance of residual risk (6.1.3 f); above appetite an approver signs."""
 
     __tablename__ = "risk_acceptance"
 

@@ -1,1 +1,1 @@
-"""Use cases. Each takes a session, validates, writes, and returns a small summary of what changed."""
+"""Use cases: each takes a session, validates, writes, and returns a summary of what changed."""

@@ -56,6 +56,7 @@ def department_id(session: Session, code_or_name: str) -> int:
 
 # --- assets ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AssetRow:
     id: int
@@ -116,8 +117,12 @@ def _asset_filters(
     if search:
         pattern = f"%{search.strip()}%"
         conditions.append(
-            or_(Asset.ref.ilike(pattern), Asset.name.ilike(pattern),
-                Asset.description.ilike(pattern), _owner.name.ilike(pattern))
+            or_(
+                Asset.ref.ilike(pattern),
+                Asset.name.ilike(pattern),
+                Asset.description.ilike(pattern),
+                _owner.name.ilike(pattern),
+            )
         )
     return conditions
 
@@ -156,25 +161,51 @@ def asset_rows(session: Session, ids: Sequence[int]) -> list[AssetRow]:
     if not ids:
         return []
     query = _asset_select(
-        Asset.id, Asset.ref, Asset.name, Asset.asset_type, Department.code, _owner.name,
-        ClassificationMarking.label, Asset.confidentiality, Asset.integrity, Asset.availability,
-        Asset.personal_data, Asset.status, Asset.next_review,
+        Asset.id,
+        Asset.ref,
+        Asset.name,
+        Asset.asset_type,
+        Department.code,
+        _owner.name,
+        ClassificationMarking.label,
+        Asset.confidentiality,
+        Asset.integrity,
+        Asset.availability,
+        Asset.personal_data,
+        Asset.status,
+        Asset.next_review,
     ).where(Asset.id.in_(list(ids)))
     by_id = {}
     for r in session.execute(query):
-        by_id[r[0]] = AssetRow(r[0], r[1], r[2], str(r[3]), r[4], r[5], r[6], r[7], r[8], r[9],
-                               bool(r[10]), str(r[11]), r[12])
+        by_id[r[0]] = AssetRow(
+            r[0],
+            r[1],
+            r[2],
+            str(r[3]),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+            bool(r[10]),
+            str(r[11]),
+            r[12],
+        )
     return [by_id[i] for i in ids if i in by_id]
 
 
 def asset_by_ref(session: Session, ref: str) -> Asset:
-    asset = session.execute(select(Asset).where(func.lower(Asset.ref) == ref.strip().lower())).scalar()
+    asset = session.execute(
+        select(Asset).where(func.lower(Asset.ref) == ref.strip().lower())
+    ).scalar()
     if asset is None:
         raise NotFoundError(f"No asset '{ref}' in this register.")
     return asset
 
 
 # --- risks ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RiskRow:
@@ -238,32 +269,62 @@ def risk_ids(
         conditions.append(Risk.status != RiskStatus.RETIRED)
     if search:
         pattern = f"%{search.strip()}%"
-        conditions.append(or_(Risk.ref.ilike(pattern), Risk.title.ilike(pattern),
-                              Risk.description.ilike(pattern), _risk_owner.name.ilike(pattern)))
+        conditions.append(
+            or_(
+                Risk.ref.ilike(pattern),
+                Risk.title.ilike(pattern),
+                Risk.description.ilike(pattern),
+                _risk_owner.name.ilike(pattern),
+            )
+        )
     query = (
-        _risk_select(Risk.id).where(*conditions)
-        .order_by(*_order(RISK_SORT, order_by, descending, Risk.id)).limit(limit)
+        _risk_select(Risk.id)
+        .where(*conditions)
+        .order_by(*_order(RISK_SORT, order_by, descending, Risk.id))
+        .limit(limit)
     )
     return list(session.execute(query).scalars())
 
 
-def risk_rows(session: Session, ids: Sequence[int], criteria: Criteria | None = None) -> list[RiskRow]:
+def risk_rows(
+    session: Session, ids: Sequence[int], criteria: Criteria | None = None
+) -> list[RiskRow]:
     if not ids:
         return []
     criteria = criteria or current_criteria(session)
     query = _risk_select(
-        Risk.id, Risk.ref, Risk.title, Department.code, _risk_owner.name,
-        Risk.inherent_likelihood, Risk.inherent_impact, Risk.residual_likelihood,
-        Risk.residual_impact, Risk.treatment_option, Risk.status, Risk.next_review,
+        Risk.id,
+        Risk.ref,
+        Risk.title,
+        Department.code,
+        _risk_owner.name,
+        Risk.inherent_likelihood,
+        Risk.inherent_impact,
+        Risk.residual_likelihood,
+        Risk.residual_impact,
+        Risk.treatment_option,
+        Risk.status,
+        Risk.next_review,
     ).where(Risk.id.in_(list(ids)))
     by_id = {}
     for r in session.execute(query):
         inherent = criteria.level(r[5], r[6])
         residual = criteria.level(r[7], r[8])
         by_id[r[0]] = RiskRow(
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], inherent.name if inherent else None,
-            r[7], r[8], residual.name if residual else None,
-            str(r[9]) if r[9] else None, str(r[10]), r[11],
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            inherent.name if inherent else None,
+            r[7],
+            r[8],
+            residual.name if residual else None,
+            str(r[9]) if r[9] else None,
+            str(r[10]),
+            r[11],
         )
     return [by_id[i] for i in ids if i in by_id]
 
@@ -277,7 +338,10 @@ def risk_by_ref(session: Session, ref: str) -> Risk:
 
 # --- controls -------------------------------------------------------------------------------
 
-def controls(session: Session, edition: ControlEdition = ControlEdition.ISO27001_2022) -> list[Control]:
+
+def controls(
+    session: Session, edition: ControlEdition = ControlEdition.ISO27001_2022
+) -> list[Control]:
     """A catalogue's controls in natural clause order (5.1, 5.2 ... 8.3 ... 8.12 ... 8.34)."""
     return list(
         session.execute(
@@ -291,7 +355,7 @@ def control_by_ref(session: Session, ref: str, edition: ControlEdition | None = 
     query = select(Control).where(Control.ref == wanted)
     if edition is not None:
         query = query.where(Control.edition == edition)
-    found = session.execute(query).scalars().all()
+    found = list(session.execute(query).scalars())
     if not found:
         raise NotFoundError(f"No control '{ref}' in this register.")
     # A bare "5.1" means the 2022 control when a local control happens to share the number.

@@ -13,7 +13,7 @@ from ..db.changelog import record_event
 from ..db.location import Location
 from ..db.session import default_actor
 from ..errors import StorageError
-from ..method.criteria import DEFAULT_DEFINITION
+from ..method.criteria import default_definition
 from ..model import (
     ClassificationMarking,
     ClassificationScheme,
@@ -48,19 +48,33 @@ def seed_reference_data(connection: Connection, *, name: str, actor: str) -> Ini
     saying what was loaded instead of several hundred inserts.
     """
     rows_2022 = [
-        _versioned(edition=ControlEdition.ISO27001_2022, ref=c.ref, sort_key=catalogue.natural_key(c.ref),
-                   theme=c.theme, title=c.title, description="")
+        _versioned(
+            edition=ControlEdition.ISO27001_2022,
+            ref=c.ref,
+            sort_key=catalogue.natural_key(c.ref),
+            theme=c.theme,
+            title=c.title,
+            description="",
+        )
         for c in catalogue.annex_a_2022()
     ]
     rows_2013 = [
-        _versioned(edition=ControlEdition.ISO27001_2013, ref=c.ref, sort_key=catalogue.natural_key(c.ref),
-                   theme=c.theme, title=c.title, description="")
+        _versioned(
+            edition=ControlEdition.ISO27001_2013,
+            ref=c.ref,
+            sort_key=catalogue.natural_key(c.ref),
+            theme=c.theme,
+            title=c.title,
+            description="",
+        )
         for c in catalogue.annex_a_2013()
     ]
     connection.execute(insert(Control), rows_2022 + rows_2013)
     ids = {
         (edition, ref): cid
-        for cid, edition, ref in connection.execute(select(Control.id, Control.edition, Control.ref))
+        for cid, edition, ref in connection.execute(
+            select(Control.id, Control.edition, Control.ref)
+        )
     }
     pairs = [
         {
@@ -74,51 +88,99 @@ def seed_reference_data(connection: Connection, *, name: str, actor: str) -> Ini
     for scheme_name, labels in catalogue.CLASSIFICATION_PRESETS.items():
         scheme_id = connection.execute(
             insert(ClassificationScheme).returning(ClassificationScheme.id),
-            [_versioned(name=scheme_name, description="", is_current=scheme_name == catalogue.DEFAULT_SCHEME)],
+            [
+                _versioned(
+                    name=scheme_name,
+                    description="",
+                    is_current=scheme_name == catalogue.DEFAULT_SCHEME,
+                )
+            ],
         ).scalar_one()
         connection.execute(
             insert(ClassificationMarking),
-            [_versioned(scheme_id=scheme_id, label=label, rank=rank, description="")
-             for rank, label in enumerate(labels, start=1)],
+            [
+                _versioned(scheme_id=scheme_id, label=label, rank=rank, description="")
+                for rank, label in enumerate(labels, start=1)
+            ],
         )
 
-    connection.execute(insert(Threat), [
-        _versioned(code=t.code, name=t.name, category=t.category, affects=t.affects,
-                   description="", local=False)
-        for t in catalogue.threats()
-    ])
-    connection.execute(insert(Vulnerability), [
-        _versioned(code=v.code, name=v.name, category=v.category, description="", local=False)
-        for v in catalogue.vulnerabilities()
-    ])
+    connection.execute(
+        insert(Threat),
+        [
+            _versioned(
+                code=t.code,
+                name=t.name,
+                category=t.category,
+                affects=t.affects,
+                description="",
+                local=False,
+            )
+            for t in catalogue.threats()
+        ],
+    )
+    connection.execute(
+        insert(Vulnerability),
+        [
+            _versioned(code=v.code, name=v.name, category=v.category, description="", local=False)
+            for v in catalogue.vulnerabilities()
+        ],
+    )
     criteria_id = connection.execute(
         insert(RiskCriteria).returning(RiskCriteria.id),
-        [{"version_number": 1, "definition": DEFAULT_DEFINITION, "note": "Default 5 x 5 council method",
-          "created_at": utcnow(), "created_by": actor}],
+        [
+            {
+                "version_number": 1,
+                "definition": default_definition(),
+                "note": "Default 5 x 5 council method",
+                "created_at": utcnow(),
+                "created_by": actor,
+            }
+        ],
     ).scalar_one()
-    connection.execute(insert(RegisterSetting), [
-        {"key": "register", "value": {"name": name, "created_by": actor,
-                                      "created_at": utcnow().isoformat(), "isms_version": __version__}},
-        {"key": "criteria", "value": {"current_id": criteria_id}},
-    ])
+    connection.execute(
+        insert(RegisterSetting),
+        [
+            {
+                "key": "register",
+                "value": {
+                    "name": name,
+                    "created_by": actor,
+                    "created_at": utcnow().isoformat(),
+                    "isms_version": __version__,
+                },
+            },
+            {"key": "criteria", "value": {"current_id": criteria_id}},
+        ],
+    )
     summary = InitSummary("", len(rows_2022), len(rows_2013), len(pairs))
-    record_event(connection, actor=actor, table_name="register", label=f"register '{name}' created",
-                 details={"controls_2022": summary.controls_2022,
-                          "controls_2013": summary.controls_2013,
-                          "correspondences": summary.correspondences,
-                          "classification_schemes": list(catalogue.CLASSIFICATION_PRESETS)})
+    record_event(
+        connection,
+        actor=actor,
+        table_name="register",
+        label=f"register '{name}' created",
+        details={
+            "controls_2022": summary.controls_2022,
+            "controls_2013": summary.controls_2013,
+            "correspondences": summary.correspondences,
+            "classification_schemes": list(catalogue.CLASSIFICATION_PRESETS),
+        },
+    )
     return summary
 
 
 def is_initialised(register: Register) -> bool:
     with register.engine.connect() as connection:
-        return connection.execute(
-            select(RegisterSetting.key).where(RegisterSetting.key == "register")
-        ).first() is not None
+        return (
+            connection.execute(
+                select(RegisterSetting.key).where(RegisterSetting.key == "register")
+            ).first()
+            is not None
+        )
 
 
-def init_register(db: str | Location | None, *, name: str = "Council ISMS register",
-                  actor: str | None = None) -> tuple[Register, InitSummary]:
+def init_register(
+    db: str | Location | None, *, name: str = "Council ISMS register", actor: str | None = None
+) -> tuple[Register, InitSummary]:
     """Create a register at ``db`` and load its reference data; refuses one already in use."""
     register = open_register(db, create=True)
     try:
@@ -126,8 +188,12 @@ def init_register(db: str | Location | None, *, name: str = "Council ISMS regist
             raise StorageError(f"{register.location.display()} already holds a register.")
         with register.engine.begin() as connection:
             summary = seed_reference_data(connection, name=name, actor=actor or default_actor())
-        return register, InitSummary(register.location.display(), summary.controls_2022,
-                                     summary.controls_2013, summary.correspondences)
+        return register, InitSummary(
+            register.location.display(),
+            summary.controls_2022,
+            summary.controls_2013,
+            summary.correspondences,
+        )
     except BaseException:
         register.close()
         raise

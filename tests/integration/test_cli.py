@@ -18,7 +18,10 @@ from isms.cli import main
 def isms(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real console entry point in a child process, as a user or script would."""
     return subprocess.run(
-        [sys.executable, "-m", "isms", *args], capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "isms", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, **(env or {})},
     )
 
@@ -45,15 +48,21 @@ def test_init_then_controls_list_gives_the_93_controls_in_natural_order(tmp_path
     assert refs.index("8.3") < refs.index("8.12")
 
 
-def test_2013_catalogue_and_correspondence(capsys: pytest.CaptureFixture[str], register_path: Path) -> None:
-    code, out, _ = run(capsys, "controls", "list", "--edition", "2013", "--db", str(register_path), "--json")
+def test_2013_catalogue_and_correspondence(
+    capsys: pytest.CaptureFixture[str], register_path: Path
+) -> None:
+    code, out, _ = run(
+        capsys, "controls", "list", "--edition", "2013", "--db", str(register_path), "--json"
+    )
     assert code == 0 and len(json.loads(out)) == 114
     code, out, _ = run(capsys, "controls", "show", "A.18.2.3", "--db", str(register_path), "--json")
     assert code == 0
     assert json.loads(out)["corresponds_to"] == ["5.36 (2022)", "8.8 (2022)"]
 
 
-def test_init_refuses_an_existing_register(capsys: pytest.CaptureFixture[str], register_path: Path) -> None:
+def test_init_refuses_an_existing_register(
+    capsys: pytest.CaptureFixture[str], register_path: Path
+) -> None:
     code, _, err = run(capsys, "init", "--db", str(register_path))
     assert code == 1
     assert err == f"isms: error: {register_path} already holds a register.\n"
@@ -75,7 +84,9 @@ def test_missing_register_is_one_clear_line(tmp_path: Path, args: list[str], mes
     assert not (tmp_path / "missing.isms").exists()
 
 
-def test_unknown_record_and_bad_usage(capsys: pytest.CaptureFixture[str], register_path: Path) -> None:
+def test_unknown_record_and_bad_usage(
+    capsys: pytest.CaptureFixture[str], register_path: Path
+) -> None:
     code, _, err = run(capsys, "risks", "show", "R-9999", "--db", str(register_path))
     assert (code, err) == (1, "isms: error: No risk 'R-9999' in this register.\n")
     code, _, err = run(capsys, "assets", "list", "--department", "NOPE", "--db", str(register_path))
@@ -108,7 +119,9 @@ def test_default_register_lives_in_the_user_data_folder(tmp_path: Path) -> None:
     assert (data / "register.isms").exists()
 
 
-def test_db_check_backup_and_upgrade(capsys: pytest.CaptureFixture[str], register_path: Path, tmp_path: Path) -> None:
+def test_db_check_backup_and_upgrade(
+    capsys: pytest.CaptureFixture[str], register_path: Path, tmp_path: Path
+) -> None:
     code, out, _ = run(capsys, "db", "check", "--db", str(register_path), "--json")
     report = json.loads(out)
     assert code == 0 and report["problems"] == [] and report["schema"] == report["current_schema"]
@@ -124,11 +137,15 @@ def test_db_check_backup_and_upgrade(capsys: pytest.CaptureFixture[str], registe
     assert code == 0 and "already at the current schema" in out
 
 
-def test_db_check_reports_a_broken_foreign_key(capsys: pytest.CaptureFixture[str], register_path: Path) -> None:
+def test_db_check_reports_a_broken_foreign_key(
+    capsys: pytest.CaptureFixture[str], register_path: Path
+) -> None:
     with sqlite3.connect(register_path) as db:
         db.execute("PRAGMA foreign_keys = OFF")
-        db.execute("INSERT INTO person (name, job_title, department_id, active, version, "
-                   "created_at, updated_at) VALUES ('Ghost', '', 4242, 1, 1, '2026-01-01', '2026-01-01')")
+        db.execute(
+            "INSERT INTO person (name, job_title, department_id, active, version, "
+            "created_at, updated_at) VALUES ('Ghost', '', 4242, 1, 1, '2026-01-01', '2026-01-01')"
+        )
     code, out, _ = run(capsys, "db", "check", "--db", str(register_path))
     assert code == 1
     assert "foreign key: table person" in out

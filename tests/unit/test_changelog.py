@@ -104,8 +104,9 @@ def test_a_tampered_entry_no_longer_matches_its_hash(register: Register) -> None
         commit(s)
     target = _entries(register, "department")[0]
     with register.engine.begin() as connection:
-        connection.execute(text("UPDATE change_log SET actor = 'mallory' WHERE id = :id"),
-                           {"id": target.id})
+        connection.execute(
+            text("UPDATE change_log SET actor = 'mallory' WHERE id = :id"), {"id": target.id}
+        )
     tampered = next(e for e in _entries(register) if e.id == target.id)
     assert entry_digest(tampered.prev_hash, tampered.__dict__) != tampered.entry_hash
 

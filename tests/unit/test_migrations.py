@@ -35,20 +35,27 @@ def test_older_register_is_backed_up_and_upgraded_without_loss(tmp_path: Path) -
     path = tmp_path / "old.isms"
     _register_at(path, "0001")
     with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO department (id, code, name, in_scope, accreditation_status, "
-                   "description, version, created_at, updated_at) VALUES (1, 'ENV', "
-                   "'Environment', 1, 'in progress', '', 3, '2024-05-01 09:00:00.000000', "
-                   "'2024-06-01 10:00:00.000000')")
-        db.execute("INSERT INTO asset (id, ref, name, asset_type, description, department_id, "
-                   "location, confidentiality, integrity, availability, personal_data, "
-                   "special_category, status, version, created_at, updated_at) VALUES (1, "
-                   "'ENV-0042', 'Highways defect reports', 'information', 'Reports from the public',"
-                   " 1, 'County Hall', 2, 3, 3, 1, 0, 'active', 2, '2024-05-01 09:00:00.000000', "
-                   "'2024-06-01 10:00:00.000000')")
+        db.execute(
+            "INSERT INTO department (id, code, name, in_scope, accreditation_status, "
+            "description, version, created_at, updated_at) VALUES (1, 'ENV', "
+            "'Environment', 1, 'in progress', '', 3, '2024-05-01 09:00:00.000000', "
+            "'2024-06-01 10:00:00.000000')"
+        )
+        db.execute(
+            "INSERT INTO asset (id, ref, name, asset_type, description, department_id, "
+            "location, confidentiality, integrity, availability, personal_data, "
+            "special_category, status, version, created_at, updated_at) VALUES (1, "
+            "'ENV-0042', 'Highways defect reports', 'information', 'Reports from the public',"
+            " 1, 'County Hall', 2, 3, 3, 1, 0, 'active', 2, '2024-05-01 09:00:00.000000', "
+            "'2024-06-01 10:00:00.000000')"
+        )
         for n, actor in enumerate(("alice", "bob"), start=1):
-            db.execute("INSERT INTO change_log (id, at, actor, action, table_name, record_id, "
-                       "label, changes) VALUES (?, ?, ?, 'update', 'asset', '1', 'asset ENV-0042',"
-                       " ?)", (n, f"2024-06-0{n} 10:00:00.000000", actor, '{"name": ["a", "b"]}'))
+            db.execute(
+                "INSERT INTO change_log (id, at, actor, action, table_name, record_id, "
+                "label, changes) VALUES (?, ?, ?, 'update', 'asset', '1', 'asset ENV-0042',"
+                " ?)",
+                (n, f"2024-06-0{n} 10:00:00.000000", actor, '{"name": ["a", "b"]}'),
+            )
     assert peek_revision(resolve(str(path))) == "0001"
 
     register = open_register(str(path))
@@ -59,7 +66,11 @@ def test_older_register_is_backed_up_and_upgraded_without_loss(tmp_path: Path) -
         with register.session() as s:
             asset = s.execute(select(Asset)).scalar_one()
             assert (asset.ref, asset.name, asset.description, asset.version) == (
-                "ENV-0042", "Highways defect reports", "Reports from the public", 2)
+                "ENV-0042",
+                "Highways defect reports",
+                "Reports from the public",
+                2,
+            )
             assert (asset.confidentiality, asset.integrity, asset.availability) == (2, 3, 3)
             assert asset.personal_data is True and asset.department.name == "Environment"
             log = list(s.execute(select(ChangeLogEntry).order_by(ChangeLogEntry.id)).scalars())
@@ -116,8 +127,10 @@ def test_a_failed_upgrade_leaves_the_register_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "old.isms"
     _register_at(path, "0001")
     with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO change_log (at, actor, action, table_name, label, changes) "
-                   "VALUES ('2024-01-01 00:00:00', 'a', 'event', 'register', 'x', 'not json')")
+        db.execute(
+            "INSERT INTO change_log (at, actor, action, table_name, label, changes) "
+            "VALUES ('2024-01-01 00:00:00', 'a', 'event', 'register', 'x', 'not json')"
+        )
     # Undecodable JSON makes the 0002 back-fill fail part-way through.
     with pytest.raises(StorageError, match="rolled back"):
         open_register(str(path))

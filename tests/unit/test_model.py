@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from isms.db import Register, commit
 from isms.errors import ValidationError
@@ -59,25 +60,30 @@ def test_special_category_requires_personal_data(register: Register) -> None:
         assert ok.id
 
 
+def _raw_asset(s: Session, asset_type: str, department_id: int) -> None:
+    """Insert behind the ORM's back, to show the database itself enforces the rule."""
+    s.execute(
+        text(
+            "INSERT INTO asset (ref, name, asset_type, description, department_id, location,"
+            " personal_data, special_category, status, version, created_at, updated_at)"
+            " VALUES ('X-1', 'x', :type, '', :dept, '', 0, 0, 'active', 1,"
+            " '2026-01-01', '2026-01-01')"
+        ),
+        {"type": asset_type, "dept": department_id},
+    )
+
+
 def test_unknown_enum_value_is_refused(register: Register) -> None:
     with register.session() as s:
         dept = b.department(s)
         commit(s)
         with pytest.raises(IntegrityError, match="asset_type"):
-            s.execute(text(
-                "INSERT INTO asset (ref, name, asset_type, description, department_id, location,"
-                " personal_data, special_category, status, version, created_at, updated_at)"
-                " VALUES ('X-1', 'x', 'spaceship', '', :d, '', 0, 0, 'active', 1,"
-                " '2026-01-01', '2026-01-01')"), {"d": dept.id})
+            _raw_asset(s, "spaceship", dept.id)
 
 
 def test_foreign_keys_are_enforced(register: Register) -> None:
     with register.session() as s, pytest.raises(IntegrityError, match="FOREIGN KEY"):
-        s.execute(text(
-            "INSERT INTO asset (ref, name, asset_type, description, department_id, location,"
-            " personal_data, special_category, status, version, created_at, updated_at)"
-            " VALUES ('X-1', 'x', 'software', '', 9999, '', 0, 0, 'active', 1,"
-            " '2026-01-01', '2026-01-01')"))
+        _raw_asset(s, "software", 9999)
 
 
 def test_department_tree_and_people_roles(register: Register) -> None:
@@ -148,7 +154,9 @@ def test_one_soa_entry_per_department_and_control(register: Register) -> None:
     with register.session() as s:
         dept = b.department(s)
         control = s.execute(
-            select(Control).where(Control.edition == ControlEdition.ISO27001_2022, Control.ref == "5.19")
+            select(Control).where(
+                Control.edition == ControlEdition.ISO27001_2022, Control.ref == "5.19"
+            )
         ).scalar_one()
         s.add(SoaEntry(department=dept, control=control, applicability=Applicability.APPLICABLE))
         commit(s)
@@ -159,19 +167,36 @@ def test_one_soa_entry_per_department_and_control(register: Register) -> None:
 
 def test_evidence_is_a_file_with_hash_or_a_link(register: Register) -> None:
     with register.session() as s:
-        s.add(Evidence(ref="EV-1", title="Policy", kind=EvidenceKind.FILE, evidence_date=date(2026, 1, 1)))
+        s.add(
+            Evidence(
+                ref="EV-1", title="Policy", kind=EvidenceKind.FILE, evidence_date=date(2026, 1, 1)
+            )
+        )
         with pytest.raises(IntegrityError, match="file_or_link"):
             s.flush()
         s.rollback()
-        s.add(Evidence(ref="EV-2", title="Intranet page", kind=EvidenceKind.LINK,
-                       url="https://intranet.example/policy", evidence_date=date(2026, 1, 1)))
+        s.add(
+            Evidence(
+                ref="EV-2",
+                title="Intranet page",
+                kind=EvidenceKind.LINK,
+                url="https://intranet.example/policy",
+                evidence_date=date(2026, 1, 1),
+            )
+        )
         commit(s)
 
 
 def test_handling_practice_belongs_to_asset(register: Register) -> None:
     with register.session() as s:
         item = b.asset(s, b.department(s), personal_data=True)
-        s.add(HandlingPractice(asset=item, stage=HandlingStage.TRANSFERRED,
-                               channel=HandlingChannel.REMOVABLE_MEDIA, safeguards=["encrypted"]))
+        s.add(
+            HandlingPractice(
+                asset=item,
+                stage=HandlingStage.TRANSFERRED,
+                channel=HandlingChannel.REMOVABLE_MEDIA,
+                safeguards=["encrypted"],
+            )
+        )
         commit(s)
         assert [p.safeguards for p in item.handling_practices] == [["encrypted"]]
