@@ -1,0 +1,1 @@
+"""Dialogs; each exposes a small ``ask(...)``-style entry point so tests can drive it."""

@@ -1,0 +1,301 @@
+"""One lazy table model for every register: ids first, rows on demand.
+
+The model holds only the ordered ids of the rows that match (one SQL query does the filtering and
+sorting) and builds rows for the ids being painted, a page at a time, keeping a few pages in an LRU
+cache. A 100,000-row register therefore costs one list of ints plus a few hundred small row
+objects, never 100,000 ORM objects; sorting and searching never happen in Python.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from isms.errors import IsmsError
+
+log = logging.getLogger(__name__)
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class IdsQuery(Protocol):
+    """The ordered ids of the matching rows, filtered and sorted in SQL (``queries.asset_ids``)."""
+
+    def __call__(
+        self, session: Session, *, search: str | None, order_by: str, descending: bool
+    ) -> list[int]: ...
+
+
+#: Rows for the given ids (objects with an ``id`` attribute); ids no longer there are left out.
+RowsQuery = Callable[[Session, Sequence[int]], Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: which row attribute it shows, its header, and how it sorts and looks.
+
+    Attributes:
+        key: attribute of the row object shown in the column.
+        header: the header label, in plain words.
+        sort_key: what the ids query sorts by for this column (defaults to ``key``).
+        sortable: False for columns the ids query cannot sort by.
+        sample: a typical widest value; the view sizes the column to fit it (the user can resize).
+        stretch: the column that takes up the window's spare width.
+        tooltip: header tooltip explaining the column.
+        text: turns a non-empty value into the cell's text (default: see ``display_text``).
+        colour: a row's cell background as "#rrggbb", or None for the normal background.
+        detail: a row's cell tooltip, or None.
+    """
+
+    key: str
+    header: str
+    sort_key: str | None = None
+    sortable: bool = True
+    sample: str = "0000-00-00"
+    stretch: bool = False
+    tooltip: str = ""
+    text: Callable[[Any], str] | None = None
+    colour: Callable[[Any], str | None] | None = None
+    detail: Callable[[Any], str | None] | None = None
+
+    @property
+    def order_by(self) -> str:
+        return self.sort_key or self.key
+
+
+def display_text(value: object) -> str:
+    """A cell value as text: ISO dates, Yes/No, blanks for missing values."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_ROW_ROLES = frozenset({
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
+})
+
+
+class RegisterTableModel(QAbstractTableModel):
+    """A read-only table over an ids query and a rows query.
+
+    Each fetch opens its own short session (``sessions()``), so the model never holds a session
+    between events and never shares one with another thread.
+    """
+
+    #: Role that gives a row's database id without fetching the row (for editors, selections).
+    IdRole = Qt.ItemDataRole.UserRole + 1
+    PAGE_SIZE = 200
+    CACHED_PAGES = 8
+
+    #: Emitted when rows could not be read (the cells stay blank); carries the reason.
+    fetchFailed = Signal(str)
+
+    def __init__(
+        self,
+        sessions: Callable[[], Session],
+        columns: Sequence[Column],
+        ids: IdsQuery,
+        rows: RowsQuery,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sessions = sessions
+        self._columns = tuple(columns)
+        self._ids_query = ids
+        self._rows_query = rows
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, list[Any | None]] = OrderedDict()
+        self._colours: dict[str, tuple[QColor, QColor]] = {}
+        self._search = ""
+        first_sortable = next(c for c in self._columns if c.sortable)
+        self._order_by = first_sortable.order_by
+        self._descending = False
+        self._loaded = False
+
+    # --- what the model shows -------------------------------------------------------------
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    @property
+    def search(self) -> str:
+        return self._search
+
+    @property
+    def sort_state(self) -> tuple[str, bool]:
+        """(order_by key, descending) of the current ids query."""
+        return self._order_by, self._descending
+
+    def row_id(self, row: int) -> int:
+        return self._ids[row]
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Query the ids again (after a change, F5, a new search) and forget cached rows."""
+        self._reset_to(self._fetch_ids())
+
+    def set_search(self, text: str) -> None:
+        text = text.strip()
+        if self._loaded and text == self._search:
+            return
+        self._search = text
+        self.refresh()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in SQL; selections and other persistent indexes follow their rows."""
+        if not 0 <= column < len(self._columns) or not self._columns[column].sortable:
+            return
+        order_by = self._columns[column].order_by
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._loaded and (order_by, descending) == (self._order_by, self._descending):
+            return
+        self._order_by, self._descending = order_by, descending
+        new_ids = self._fetch_ids()
+        if not self._loaded or len(new_ids) != len(self._ids) or set(new_ids) != set(self._ids):
+            # Someone else added or removed rows meanwhile: a layout change cannot express that.
+            self._reset_to(new_ids)
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        if old:
+            position = {row_id: row for row, row_id in enumerate(new_ids)}
+            moved = [self.createIndex(position[self._ids[i.row()]], i.column()) for i in old]
+        self._ids = new_ids
+        self._pages.clear()
+        if old:
+            self.changePersistentIndexList(old, moved)
+        self.layoutChanged.emit()
+
+    def _fetch_ids(self) -> list[int]:
+        with self._sessions() as session:
+            return list(self._ids_query(
+                session, search=self._search or None, order_by=self._order_by,
+                descending=self._descending,
+            ))
+
+    def _reset_to(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._pages.clear()
+        self._loaded = True
+        self.endResetModel()
+
+    def _row(self, row: int) -> Any | None:
+        number = row // self.PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            page = self._load_page(number)
+        else:
+            self._pages.move_to_end(number)
+        return page[row - number * self.PAGE_SIZE]
+
+    def _load_page(self, number: int) -> list[Any | None]:
+        wanted = self._ids[number * self.PAGE_SIZE:(number + 1) * self.PAGE_SIZE]
+        try:
+            with self._sessions() as session:
+                by_id = {r.id: r for r in self._rows_query(session, wanted)}
+        except (SQLAlchemyError, IsmsError) as exc:
+            # We are inside a paint: raising would repeat with every repaint. Show blanks, say why.
+            log.exception("could not read rows %d-%d", number * self.PAGE_SIZE, len(wanted))
+            self.fetchFailed.emit(f"Could not read the register: {exc}")
+            by_id = {}
+        page = [by_id.get(row_id) for row_id in wanted]
+        self._pages[number] = page
+        while len(self._pages) > self.CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    # --- QAbstractTableModel -----------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._columns)
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        # Answer directly rather than via super().headerData(): its None return is the C++ ->
+        # Python conversion that aborts PySide6 6.12 on Python 3.11 (PERFORMANCE.md).
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section].header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._columns[section].tooltip or None
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        if role == self.IdRole:
+            return self._ids[index.row()]
+        if role not in _ROW_ROLES:
+            return None  # before fetching: views ask for many roles we do not answer
+        row = self._row(index.row())
+        if row is None:
+            return None
+        column = self._columns[index.column()]
+        value = getattr(row, column.key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if value is None:
+                return ""
+            return column.text(value) if column.text else display_text(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            return _RIGHT if is_number else _LEFT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.detail(row) if column.detail else None
+        colours = self._cell_colours(column, row)
+        if colours is None:
+            return None
+        return colours[0] if role == Qt.ItemDataRole.BackgroundRole else colours[1]
+
+    def _cell_colours(self, column: Column, row: Any) -> tuple[QColor, QColor] | None:
+        """(background, readable text colour) for a coloured cell, built once per colour."""
+        name = column.colour(row) if column.colour else None
+        if not name:
+            return None
+        colours = self._colours.get(name)
+        if colours is None:
+            background = QColor(name)
+            # Perceived brightness (ITU-R BT.601): dark text on light fills, white on dark ones.
+            light = (background.red() * 299 + background.green() * 587
+                     + background.blue() * 114) / 1000 > 140
+            colours = (background, QColor("#000000" if light else "#ffffff"))
+            self._colours[name] = colours
+        return colours

@@ -1,0 +1,101 @@
+"""Which register the window opens at start, and the ways of getting one (create, demo, file)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from isms.db import Register, open_register
+from isms.db.location import ENV_URL, Location, data_dir, demo_location, resolve
+from isms.errors import IsmsError
+from isms.services.setup import init_register
+
+from .dialogs.start_dialog import StartChoice, StartDialog
+from .errors import ErrorReporter
+from .operations import Progress, run_with_progress
+
+log = logging.getLogger(__name__)
+
+DEMO_NAME = "Demo council register (sample data)"
+FILE_FILTER = "isms registers (*.isms);;All files (*)"
+
+
+def startup_register(
+    db: str | None, demo: bool, reporter: ErrorReporter, parent: QWidget | None = None
+) -> Register | None:
+    """The register named on the command line, by ISMS_DATABASE_URL, or chosen at the start dialog.
+
+    Returns None when the user quits at the start dialog. Raises IsmsError when a register that
+    was named explicitly cannot be opened.
+    """
+    if demo:
+        return open_demo(parent)
+    if db or os.environ.get(ENV_URL):
+        return open_register(db)
+    location = resolve(None)
+    if location.path is None or location.path.exists():
+        return open_register(location)
+    return start_register(location, reporter, parent)
+
+
+def start_register(
+    location: Location, reporter: ErrorReporter, parent: QWidget | None = None
+) -> Register | None:
+    """Ask what to do when the default register does not exist yet, until something opens."""
+    while True:
+        choice = StartDialog.ask(location, parent)
+        try:
+            if choice is StartChoice.CREATE:
+                register, _summary = init_register(location)
+                log.info("created an empty register at %s", location.display())
+                return register
+            if choice is StartChoice.DEMO:
+                return open_demo(parent)
+            if choice is StartChoice.OPEN_FILE:
+                path = ask_register_file(parent, data_dir())
+                if path is not None:
+                    return open_register(path)
+                continue  # cancelled the file dialog: back to the choices
+            return None
+        except IsmsError as exc:
+            reporter.expected(parent, exc, "isms — cannot open the register")
+
+
+def ask_register_file(parent: QWidget | None, folder: Path) -> str | None:
+    path, _filter = QFileDialog.getOpenFileName(parent, "Open register", str(folder), FILE_FILTER)
+    return path or None
+
+
+def open_demo(parent: QWidget | None = None) -> Register:
+    """The demo register, built in its own file the first time (never inside a real register)."""
+    location = demo_location()
+    assert location.path is not None  # the demo is always a file in the user's data folder
+    if location.path.exists():
+        return open_register(location)
+    from isms.demo import build_demo  # only needed once per machine; keeps start-up light
+
+    register, _summary = init_register(location, name=DEMO_NAME)
+    def build(progress: Progress) -> object:
+        def report(stage: str, done: int, total: int) -> None:
+            progress(f"Sample data: {stage}…", done, total)
+
+        return build_demo(register, progress=report)
+
+    try:
+        run_with_progress(parent, "Building the demo register", "Making up a sample council…",
+                          build)
+    except BaseException:
+        # A half-built demo would be reopened as it is next time: remove it so it is rebuilt.
+        register.close()
+        _remove_sqlite_files(location.path)
+        raise
+    log.info("built the demo register at %s", location.path)
+    return register
+
+
+def _remove_sqlite_files(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
