@@ -41,6 +41,12 @@ def current_criteria(session: Session) -> Criteria:
     return Criteria.from_definition(row.definition)
 
 
+def register_name(session: Session) -> str:
+    """The name the register was given at ``isms init`` (shown in titles and document headers)."""
+    setting = session.get(RegisterSetting, "register")
+    return str(setting.value.get("name") or "Register") if setting else "Register"
+
+
 def department_id(session: Session, code_or_name: str) -> int:
     """The id of a department given by code ("ENV") or name, case-insensitively."""
     wanted = code_or_name.strip().lower()

@@ -14,12 +14,14 @@ from ..db.location import Location
 from ..db.session import default_actor
 from ..errors import StorageError
 from ..method.criteria import default_definition
+from ..method.handling import DEFAULT_RULES
 from ..model import (
     ClassificationMarking,
     ClassificationScheme,
     Control,
     ControlCorrespondence,
     ControlEdition,
+    HandlingRule,
     RegisterSetting,
     RiskCriteria,
     Threat,
@@ -85,8 +87,9 @@ def seed_reference_data(connection: Connection, *, name: str, actor: str) -> Ini
     ]
     connection.execute(insert(ControlCorrespondence), pairs)
 
+    scheme_ids: dict[str, int] = {}
     for scheme_name, labels in catalogue.CLASSIFICATION_PRESETS.items():
-        scheme_id = connection.execute(
+        scheme_id = scheme_ids[scheme_name] = connection.execute(
             insert(ClassificationScheme).returning(ClassificationScheme.id),
             [
                 _versioned(
@@ -104,6 +107,7 @@ def seed_reference_data(connection: Connection, *, name: str, actor: str) -> Ini
             ],
         )
 
+    _seed_handling_rules(connection, scheme_ids[catalogue.DEFAULT_SCHEME])
     connection.execute(
         insert(Threat),
         [
@@ -166,6 +170,28 @@ def seed_reference_data(connection: Connection, *, name: str, actor: str) -> Ini
         },
     )
     return summary
+
+
+def _seed_handling_rules(connection: Connection, scheme_id: int) -> None:
+    rows = connection.execute(
+        select(ClassificationMarking.label, ClassificationMarking.id).where(
+            ClassificationMarking.scheme_id == scheme_id
+        )
+    )
+    markings = {label: marking_id for label, marking_id in rows}
+    connection.execute(
+        insert(HandlingRule),
+        [
+            _versioned(
+                code=rule.code, title=rule.title, stage=rule.stage, channel=rule.channel,
+                min_marking_id=markings[rule.min_label] if rule.min_label else None,
+                applies_to_personal_data=rule.personal_data,
+                applies_to_special_category=rule.special_category,
+                required_safeguards=list(rule.required), prohibited=rule.prohibited, active=True,
+            )
+            for rule in DEFAULT_RULES
+        ],
+    )
 
 
 def is_initialised(register: Register) -> bool:

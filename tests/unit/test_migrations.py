@@ -23,6 +23,10 @@ def _register_at(path: Path, revision: str) -> None:
     engine.dispose()
 
 
+def test_head_constant_is_alembics_single_head() -> None:
+    assert migrate.alembic_heads() == [migrate.HEAD]
+
+
 def test_empty_to_head_matches_the_models(tmp_path: Path) -> None:
     register = open_register(str(tmp_path / "new.isms"), create=True)
     with register.engine.connect() as connection:

@@ -24,7 +24,6 @@ import isms
 from isms.db import Register, open_register
 from isms.db.location import data_dir, log_dir
 from isms.errors import IsmsError
-from isms.model import RegisterSetting
 from isms.services import queries
 
 from ..desktop import open_folder
@@ -208,7 +207,5 @@ class MainWindow(QMainWindow):
 
 
 def _register_name(register: Register) -> str:
-    # TODO(isms): a queries.register_info(session) service should own this read.
     with register.session() as session:
-        setting = session.get(RegisterSetting, "register")
-        return str(setting.value.get("name") or "Register") if setting else "Register"
+        return queries.register_name(session)

@@ -1,0 +1,109 @@
+"""Checking the register's data-handling practices against its handling rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFoundError
+from ..method import handling
+from ..model import (
+    Asset,
+    AssetStatus,
+    ClassificationMarking,
+    HandlingPractice,
+    HandlingRule,
+    Risk,
+    RiskStatus,
+    Threat,
+    Vulnerability,
+)
+
+
+def load_rules(session: Session) -> list[handling.Rule]:
+    query = (
+        select(HandlingRule, ClassificationMarking)
+        .outerjoin(ClassificationMarking, HandlingRule.min_marking_id == ClassificationMarking.id)
+        .where(HandlingRule.active.is_(True))
+        .order_by(HandlingRule.code)
+    )
+    return [
+        handling.Rule(
+            code=rule.code, title=rule.title, stage=rule.stage, channel=rule.channel,
+            scheme_id=marking.scheme_id if marking else None,
+            min_rank=marking.rank if marking else None,
+            min_label=marking.label if marking else None,
+            personal_data=rule.applies_to_personal_data,
+            special_category=rule.applies_to_special_category,
+            required=tuple(rule.required_safeguards), prohibited=rule.prohibited,
+        )
+        for rule, marking in session.execute(query).tuples()
+    ]
+
+
+def load_practices(session: Session, department: int | None = None) -> list[handling.Practice]:
+    """Practices of live assets (retired ones are no longer handled), as checker facts."""
+    query = (
+        select(
+            HandlingPractice.id, Asset.id, Asset.ref, Asset.name, Asset.department_id,
+            HandlingPractice.stage, HandlingPractice.channel, HandlingPractice.safeguards,
+            HandlingPractice.has_agreement, ClassificationMarking.scheme_id,
+            ClassificationMarking.rank, ClassificationMarking.label, Asset.personal_data,
+            Asset.special_category,
+        )
+        .join(Asset, HandlingPractice.asset_id == Asset.id)
+        .outerjoin(ClassificationMarking, Asset.marking_id == ClassificationMarking.id)
+        .where(Asset.status != AssetStatus.RETIRED)
+        .order_by(Asset.ref, HandlingPractice.id)
+    )
+    if department is not None:
+        query = query.where(Asset.department_id == department)
+    return [
+        handling.Practice(r[0], r[1], r[2], r[3], r[4], r[5], r[6], frozenset(r[7] or ()), r[8],
+                          r[9], r[10], r[11], bool(r[12]), bool(r[13]))
+        for r in session.execute(query)
+    ]
+
+
+def check_handling(session: Session, department: int | None = None) -> list[handling.Finding]:
+    return handling.check(load_rules(session), load_practices(session, department))
+
+
+#: Which catalogue threat and vulnerability a breach of each kind of rule points to.
+_THREAT_FOR_CHANNEL = {"removable media": "T05", "e-mail": "T11", "courier": "T05", "paper": "T11"}
+
+
+def finding_to_risk(session: Session, finding: handling.Finding, *, ref: str,
+                    today: date | None = None) -> Risk:
+    """A new, unsaved-until-commit risk pre-filled from a finding: the asset, its owner, a
+    threat and vulnerability that fit, and a description of the breach. Scores are left for the
+    risk owner to assess."""
+    asset = session.get(Asset, finding.asset_id)
+    if asset is None:
+        raise NotFoundError(f"Asset {finding.asset_ref} is no longer in the register.")
+    channel = str(finding.channel) if finding.channel else ""
+    threat_code = _THREAT_FOR_CHANNEL.get(channel, "T12" if finding.stage == "shared" else "T11")
+    vulnerability_code = "V05" if "agreement" in finding.missing else (
+        "V01" if "encrypted" in finding.missing else "V13" if channel == "e-mail" else "V16"
+    )
+    risk = Risk(
+        ref=ref,
+        title=f"Handling breach: {finding.rule_title} ({asset.name})"[:300],
+        description=(
+            f"The handling-rules check found that {finding.what_is_wrong}. "
+            f"Found on {(today or date.today()).isoformat()}."
+        ),
+        department_id=asset.department_id,
+        owner_id=asset.owner_id,
+        affects="C",
+        threat=session.execute(select(Threat).where(Threat.code == threat_code)).scalar(),
+        vulnerability=session.execute(
+            select(Vulnerability).where(Vulnerability.code == vulnerability_code)
+        ).scalar(),
+        assets=[asset],
+        status=RiskStatus.IDENTIFIED,
+    )
+    session.add(risk)
+    return risk
