@@ -48,7 +48,7 @@ def print_record(fields: Sequence[tuple[str, Any]], out: TextIO | None = None) -
     out = out or sys.stdout
     width = max(len(name) for name, _ in fields)
     for name, value in fields:
-        text = _cell(value)
+        text = _cell(value) if value not in (None, "") else "-"
         if isinstance(value, list | tuple):
             text = ", ".join(_cell(v) for v in value) or "-"
         out.write(f"{name.rjust(width)}: {text}\n")

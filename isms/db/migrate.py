@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from importlib.resources import files
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, inspect, text

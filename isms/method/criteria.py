@@ -11,7 +11,7 @@ The definition::
      "impact":     [{"value": 1, "label": "Negligible", "description": "..."}, ...],
      "matrix": {"kind": "product"}                     # score = likelihood x impact, or
      "matrix": {"kind": "lookup", "cells": [["Low", "Low", ...], ...]},  # [likelihood-1][impact-1]
-     "levels": [{"name": "Low", "min": 1, "max": 4, "colour": "#3a9a48"}, ...],  # least severe first
+     "levels": [{"name": "Low", "min": 1, "max": 4, "colour": "#3a9a48"}, ...],  # mildest first
      "appetite": "Medium",            # the highest level acceptable without escalation
      "cadence_days": {"Low": 365, ...},   # review interval per level
      "attestation_days": 365,         # asset owners' attestation interval

@@ -149,3 +149,34 @@ def test_db_check_reports_a_broken_foreign_key(
     code, out, _ = run(capsys, "db", "check", "--db", str(register_path))
     assert code == 1
     assert "foreign key: table person" in out
+
+
+def test_demo_register_end_to_end(tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    built = isms("demo", "--db", str(db), "--assets", "600")
+    assert built.returncode == 0, built.stderr
+    assert "600 assets" in built.stdout
+
+    assets = json.loads(isms("assets", "list", "--db", str(db), "--json").stdout)
+    risks = json.loads(isms("risks", "list", "--db", str(db), "--json").stdout)
+    assert assets and risks
+    with sqlite3.connect(db) as conn:
+        live = conn.execute("SELECT count(*) FROM asset WHERE status != 'retired'").fetchone()[0]
+        assert len(assets) == live
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    first = risks[0]["ref"]
+    shown = json.loads(isms("risks", "show", first, "--db", str(db), "--json").stdout)
+    assert shown["ref"] == first and shown["inherent"]["level"] is not None
+    asset = json.loads(isms("assets", "show", assets[0]["ref"], "--db", str(db), "--json").stdout)
+    assert asset["ref"] == assets[0]["ref"]
+
+
+def test_demo_refuses_to_overwrite_and_defaults_to_its_own_file(tmp_path: Path) -> None:
+    data = tmp_path / "userdata"
+    env = {"ISMS_DATA_DIR": str(data)}
+    assert isms("demo", "--assets", "50", env=env).returncode == 0
+    assert (data / "demo.isms").exists() and not (data / "register.isms").exists()
+    again = isms("demo", env=env)
+    assert again.returncode == 1 and "already exists" in again.stderr
