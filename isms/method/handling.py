@@ -126,9 +126,17 @@ def check(rules: Iterable[Rule], practices: Iterable[Practice]) -> list[Finding]
             if rule.prohibited or missing:
                 findings.append(
                     Finding(
-                        practice.id, practice.asset_id, practice.asset_ref, practice.asset_name,
-                        practice.department_id, practice.stage, practice.channel, rule.code,
-                        rule.title, missing, rule.prohibited,
+                        practice.id,
+                        practice.asset_id,
+                        practice.asset_ref,
+                        practice.asset_name,
+                        practice.department_id,
+                        practice.stage,
+                        practice.channel,
+                        rule.code,
+                        rule.title,
+                        missing,
+                        rule.prohibited,
                     )
                 )
     return findings
@@ -139,22 +147,70 @@ _OS = "OFFICIAL-SENSITIVE"
 
 #: The post-2008 public-sector handling rules as a council applies them to the GSC markings.
 DEFAULT_RULES: tuple[Rule, ...] = (
-    Rule("HR-01", "OFFICIAL-SENSITIVE on removable media must be encrypted",
-         _S.TRANSFERRED, _C.REMOVABLE_MEDIA, min_label=_OS, required=("encrypted",)),
-    Rule("HR-02", "Personal data on removable media must be encrypted",
-         _S.TRANSFERRED, _C.REMOVABLE_MEDIA, personal_data=True, required=("encrypted",)),
-    Rule("HR-03", "Personal data shared with a third party needs a data-sharing agreement",
-         _S.SHARED, personal_data=True, required=("agreement",)),
-    Rule("HR-04", "Personal data shared with a third party must be encrypted in transit",
-         _S.SHARED, personal_data=True, required=("encrypted",)),
-    Rule("HR-05", "Special-category data may not be sent by ordinary e-mail",
-         channel=_C.EMAIL, personal_data=True, special_category=True, prohibited=True),
-    Rule("HR-06", "OFFICIAL-SENSITIVE may not be sent by ordinary e-mail: use secure e-mail or "
-         "the portal", channel=_C.EMAIL, min_label=_OS, prohibited=True),
-    Rule("HR-07", "OFFICIAL-SENSITIVE sent by courier must be tracked and sealed",
-         channel=_C.COURIER, min_label=_OS, required=("tracked", "sealed")),
-    Rule("HR-08", "OFFICIAL-SENSITIVE on paper must be marked and sealed",
-         channel=_C.PAPER, min_label=_OS, required=("marked", "sealed")),
-    Rule("HR-09", "OFFICIAL-SENSITIVE must be destroyed securely",
-         _S.DISPOSED, min_label=_OS, required=("secure-disposal",)),
+    Rule(
+        "HR-01",
+        "OFFICIAL-SENSITIVE on removable media must be encrypted",
+        _S.TRANSFERRED,
+        _C.REMOVABLE_MEDIA,
+        min_label=_OS,
+        required=("encrypted",),
+    ),
+    Rule(
+        "HR-02",
+        "Personal data on removable media must be encrypted",
+        _S.TRANSFERRED,
+        _C.REMOVABLE_MEDIA,
+        personal_data=True,
+        required=("encrypted",),
+    ),
+    Rule(
+        "HR-03",
+        "Personal data shared with a third party needs a data-sharing agreement",
+        _S.SHARED,
+        personal_data=True,
+        required=("agreement",),
+    ),
+    Rule(
+        "HR-04",
+        "Personal data shared with a third party must be encrypted in transit",
+        _S.SHARED,
+        personal_data=True,
+        required=("encrypted",),
+    ),
+    Rule(
+        "HR-05",
+        "Special-category data may not be sent by ordinary e-mail",
+        channel=_C.EMAIL,
+        personal_data=True,
+        special_category=True,
+        prohibited=True,
+    ),
+    Rule(
+        "HR-06",
+        "OFFICIAL-SENSITIVE may not be sent by ordinary e-mail: use secure e-mail or the portal",
+        channel=_C.EMAIL,
+        min_label=_OS,
+        prohibited=True,
+    ),
+    Rule(
+        "HR-07",
+        "OFFICIAL-SENSITIVE sent by courier must be tracked and sealed",
+        channel=_C.COURIER,
+        min_label=_OS,
+        required=("tracked", "sealed"),
+    ),
+    Rule(
+        "HR-08",
+        "OFFICIAL-SENSITIVE on paper must be marked and sealed",
+        channel=_C.PAPER,
+        min_label=_OS,
+        required=("marked", "sealed"),
+    ),
+    Rule(
+        "HR-09",
+        "OFFICIAL-SENSITIVE must be destroyed securely",
+        _S.DISPOSED,
+        min_label=_OS,
+        required=("secure-disposal",),
+    ),
 )

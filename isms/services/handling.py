@@ -7,14 +7,17 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError
+from ..errors import NotFoundError, ValidationError
 from ..method import handling
+from . import classification
 from ..model import (
     Asset,
     AssetStatus,
     ClassificationMarking,
+    HandlingChannel,
     HandlingPractice,
     HandlingRule,
+    HandlingStage,
     Risk,
     RiskStatus,
     Threat,
@@ -31,13 +34,17 @@ def load_rules(session: Session) -> list[handling.Rule]:
     )
     return [
         handling.Rule(
-            code=rule.code, title=rule.title, stage=rule.stage, channel=rule.channel,
+            code=rule.code,
+            title=rule.title,
+            stage=rule.stage,
+            channel=rule.channel,
             scheme_id=marking.scheme_id if marking else None,
             min_rank=marking.rank if marking else None,
             min_label=marking.label if marking else None,
             personal_data=rule.applies_to_personal_data,
             special_category=rule.applies_to_special_category,
-            required=tuple(rule.required_safeguards), prohibited=rule.prohibited,
+            required=tuple(rule.required_safeguards),
+            prohibited=rule.prohibited,
         )
         for rule, marking in session.execute(query).tuples()
     ]
@@ -47,10 +54,19 @@ def load_practices(session: Session, department: int | None = None) -> list[hand
     """Practices of live assets (retired ones are no longer handled), as checker facts."""
     query = (
         select(
-            HandlingPractice.id, Asset.id, Asset.ref, Asset.name, Asset.department_id,
-            HandlingPractice.stage, HandlingPractice.channel, HandlingPractice.safeguards,
-            HandlingPractice.has_agreement, ClassificationMarking.scheme_id,
-            ClassificationMarking.rank, ClassificationMarking.label, Asset.personal_data,
+            HandlingPractice.id,
+            Asset.id,
+            Asset.ref,
+            Asset.name,
+            Asset.department_id,
+            HandlingPractice.stage,
+            HandlingPractice.channel,
+            HandlingPractice.safeguards,
+            HandlingPractice.has_agreement,
+            ClassificationMarking.scheme_id,
+            ClassificationMarking.rank,
+            ClassificationMarking.label,
+            Asset.personal_data,
             Asset.special_category,
         )
         .join(Asset, HandlingPractice.asset_id == Asset.id)
@@ -61,8 +77,22 @@ def load_practices(session: Session, department: int | None = None) -> list[hand
     if department is not None:
         query = query.where(Asset.department_id == department)
     return [
-        handling.Practice(r[0], r[1], r[2], r[3], r[4], r[5], r[6], frozenset(r[7] or ()), r[8],
-                          r[9], r[10], r[11], bool(r[12]), bool(r[13]))
+        handling.Practice(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            frozenset(r[7] or ()),
+            r[8],
+            r[9],
+            r[10],
+            r[11],
+            bool(r[12]),
+            bool(r[13]),
+        )
         for r in session.execute(query)
     ]
 
@@ -75,8 +105,9 @@ def check_handling(session: Session, department: int | None = None) -> list[hand
 _THREAT_FOR_CHANNEL = {"removable media": "T05", "e-mail": "T11", "courier": "T05", "paper": "T11"}
 
 
-def finding_to_risk(session: Session, finding: handling.Finding, *, ref: str,
-                    today: date | None = None) -> Risk:
+def finding_to_risk(
+    session: Session, finding: handling.Finding, *, ref: str, today: date | None = None
+) -> Risk:
     """A new, unsaved-until-commit risk pre-filled from a finding: the asset, its owner, a
     threat and vulnerability that fit, and a description of the breach. Scores are left for the
     risk owner to assess."""
@@ -85,8 +116,10 @@ def finding_to_risk(session: Session, finding: handling.Finding, *, ref: str,
         raise NotFoundError(f"Asset {finding.asset_ref} is no longer in the register.")
     channel = str(finding.channel) if finding.channel else ""
     threat_code = _THREAT_FOR_CHANNEL.get(channel, "T12" if finding.stage == "shared" else "T11")
-    vulnerability_code = "V05" if "agreement" in finding.missing else (
-        "V01" if "encrypted" in finding.missing else "V13" if channel == "e-mail" else "V16"
+    vulnerability_code = (
+        "V05"
+        if "agreement" in finding.missing
+        else ("V01" if "encrypted" in finding.missing else "V13" if channel == "e-mail" else "V16")
     )
     risk = Risk(
         ref=ref,
@@ -107,3 +140,61 @@ def finding_to_risk(session: Session, finding: handling.Finding, *, ref: str,
     )
     session.add(risk)
     return risk
+
+
+# --- editing the rules ----------------------------------------------------------------------
+
+
+def rules(session: Session) -> list[HandlingRule]:
+    return list(session.execute(select(HandlingRule).order_by(HandlingRule.code)).scalars())
+
+
+def _check_safeguards(required: list[str]) -> list[str]:
+    unknown = [s for s in required if s not in handling.SAFEGUARDS]
+    if unknown:
+        raise ValidationError(
+            f"Unknown safeguard(s) {', '.join(unknown)}; choose from "
+            f"{', '.join(handling.SAFEGUARDS)}.",
+            field="required_safeguards",
+        )
+    return list(dict.fromkeys(required))  # keep order, drop repeats
+
+
+def save_rule(
+    session: Session,
+    code: str,
+    *,
+    title: str,
+    stage: HandlingStage | None = None,
+    channel: HandlingChannel | None = None,
+    min_marking: str | None = None,
+    personal_data: bool = False,
+    special_category: bool = False,
+    required: list[str] | None = None,
+    prohibited: bool = False,
+    active: bool = True,
+) -> HandlingRule:
+    """Create or update the rule ``code``. A rule must ask for something: a safeguard or a ban."""
+    code = code.strip().upper()
+    if not code or not title.strip():
+        raise ValidationError("A handling rule needs a code and a title.", field="code")
+    needed = _check_safeguards(required or [])
+    if not needed and not prohibited:
+        raise ValidationError(
+            f"Rule {code} asks for nothing: give a required safeguard or mark it prohibited.",
+            field="required_safeguards",
+        )
+    rule = session.execute(select(HandlingRule).where(HandlingRule.code == code)).scalar()
+    if rule is None:
+        rule = HandlingRule(code=code)
+        session.add(rule)
+    rule.title = title.strip()
+    rule.stage = stage
+    rule.channel = channel
+    rule.min_marking = classification.marking(session, min_marking) if min_marking else None
+    rule.applies_to_personal_data = personal_data or special_category
+    rule.applies_to_special_category = special_category
+    rule.required_safeguards = needed
+    rule.prohibited = prohibited
+    rule.active = active
+    return rule

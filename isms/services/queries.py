@@ -31,14 +31,22 @@ from ..model import (
 )
 
 
-def current_criteria(session: Session) -> Criteria:
+def current_criteria_id(session: Session) -> int:
     setting = session.get(RegisterSetting, "criteria")
     if setting is None:
         raise NotFoundError("This register has no risk criteria; it was not initialised.")
-    row = session.get(RiskCriteria, setting.value["current_id"])
+    return int(setting.value["current_id"])
+
+
+def current_criteria_row(session: Session) -> RiskCriteria:
+    row = session.get(RiskCriteria, current_criteria_id(session))
     if row is None:
         raise NotFoundError("The register's current risk criteria are missing.")
-    return Criteria.from_definition(row.definition)
+    return row
+
+
+def current_criteria(session: Session) -> Criteria:
+    return Criteria.from_definition(current_criteria_row(session).definition)
 
 
 def register_name(session: Session) -> str:
@@ -333,6 +341,13 @@ def risk_rows(
             r[11],
         )
     return [by_id[i] for i in ids if i in by_id]
+
+
+def next_risk_ref(session: Session, prefix: str = "R-") -> str:
+    """The next free reference in the R-0001 series."""
+    refs = session.execute(select(Risk.ref).where(Risk.ref.like(f"{prefix}%"))).scalars()
+    numbers = [int(r[len(prefix):]) for r in refs if r[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
 def risk_by_ref(session: Session, ref: str) -> Risk:

@@ -1,0 +1,91 @@
+"""Protective-marking schemes: which is current, local labels, and marking an asset."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFoundError, ValidationError
+from ..model import Asset, ClassificationMarking, ClassificationScheme
+
+
+def schemes(session: Session) -> list[ClassificationScheme]:
+    return list(
+        session.execute(select(ClassificationScheme).order_by(ClassificationScheme.id)).scalars()
+    )
+
+
+def current_scheme(session: Session) -> ClassificationScheme:
+    scheme = session.execute(
+        select(ClassificationScheme).where(ClassificationScheme.is_current.is_(True))
+    ).scalar()
+    if scheme is None:
+        raise NotFoundError("This register has no current classification scheme.")
+    return scheme
+
+
+def set_current_scheme(session: Session, name: str) -> ClassificationScheme:
+    wanted = _scheme_named(session, name)
+    for scheme in schemes(session):
+        scheme.is_current = scheme.id == wanted.id
+    return wanted
+
+
+def _scheme_named(session: Session, name: str) -> ClassificationScheme:
+    scheme = session.execute(
+        select(ClassificationScheme).where(
+            func.lower(ClassificationScheme.name) == name.strip().lower()
+        )
+    ).scalar()
+    if scheme is None:
+        known = ", ".join(s.name for s in schemes(session))
+        raise NotFoundError(f"No classification scheme '{name}' (the register has: {known}).")
+    return scheme
+
+
+def add_marking(
+    session: Session,
+    label: str,
+    *,
+    after: str | None = None,
+    scheme: ClassificationScheme | None = None,
+) -> ClassificationMarking:
+    """A local label (e.g. "OFFICIAL-SENSITIVE PERSONAL"), placed just above ``after`` in
+    sensitivity (or at the top); the labels above it move up one rank."""
+    scheme = scheme or current_scheme(session)
+    label = label.strip().upper()
+    if not label:
+        raise ValidationError("A marking needs a label.", field="label")
+    if any(m.label == label for m in scheme.markings):
+        raise ValidationError(f"{scheme.name} already has the marking {label}.", field="label")
+    rank = len(scheme.markings) + 1
+    if after is not None:
+        rank = marking(session, after, scheme).rank + 1
+        # Shift from the top down so the (scheme, rank) uniqueness holds at every step.
+        for existing in sorted(scheme.markings, key=lambda m: -m.rank):
+            if existing.rank >= rank:
+                existing.rank += 1
+                session.flush()
+    new = ClassificationMarking(label=label, rank=rank)
+    scheme.markings.append(new)
+    session.flush()
+    return new
+
+
+def marking(
+    session: Session, label: str, scheme: ClassificationScheme | None = None
+) -> ClassificationMarking:
+    """The marking of the (current) scheme with this label, case-insensitively."""
+    scheme = scheme or current_scheme(session)
+    wanted = label.strip().upper()
+    for candidate in scheme.markings:
+        if candidate.label.upper() == wanted:
+            return candidate
+    labels = ", ".join(m.label for m in scheme.markings)
+    raise ValidationError(
+        f"'{label}' is not a marking of the {scheme.name} scheme ({labels}).", field="marking"
+    )
+
+
+def mark_asset(session: Session, asset: Asset, label: str | None) -> None:
+    asset.marking = marking(session, label) if label else None

@@ -1,0 +1,303 @@
+"""Scoring, treatment and acceptance of risks (ISO/IEC 27001 6.1.2 d-e, 6.1.3).
+
+Every function takes a session, checks the rules, changes ORM objects (so the change log records
+it) and leaves the commit to the caller: one user action, one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import ValidationError
+from ..method.criteria import Criteria, Level
+from ..model import (
+    ActionStatus,
+    Applicability,
+    Control,
+    InclusionReason,
+    Person,
+    Risk,
+    RiskAcceptance,
+    RiskStatus,
+    Role,
+    SoaEntry,
+    TreatmentAction,
+    TreatmentOption,
+)
+from ..model.base import utcnow
+from .queries import current_criteria, current_criteria_id
+
+Rating = tuple[int | None, int | None]
+STAGES = ("inherent", "current", "residual")
+
+
+@dataclass(frozen=True)
+class Levels:
+    inherent: Level | None
+    current: Level | None
+    residual: Level | None
+
+    @property
+    def governing(self) -> Level | None:
+        """The level that sets the review cadence and is compared with the appetite: the
+        residual once treatment is assessed, else the current, else the inherent."""
+        return self.residual or self.current or self.inherent
+
+
+def rating(risk: Risk, stage: str) -> Rating:
+    return getattr(risk, f"{stage}_likelihood"), getattr(risk, f"{stage}_impact")
+
+
+def levels(criteria: Criteria, risk: Risk) -> Levels:
+    return Levels(*(criteria.level(*rating(risk, stage)) for stage in STAGES))
+
+
+def review_date(criteria: Criteria, risk: Risk, start: date) -> date | None:
+    return criteria.next_review(levels(criteria, risk).governing, start)
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    ref: str
+    levels: Levels
+    next_review: date | None
+    acceptance_withdrawn: bool
+
+
+def score_risk(
+    session: Session,
+    risk: Risk,
+    *,
+    inherent: Rating | None = None,
+    current: Rating | None = None,
+    residual: Rating | None = None,
+    today: date | None = None,
+) -> ScoreChange:
+    """Set any of the three ratings (None leaves a stage as it is; (None, None) clears it).
+
+    Scores are checked against the register's current criteria, and the risk is marked as
+    scored with that version. Changing the scores of an accepted risk withdraws the acceptance,
+    since the owner accepted something else. The next review follows the cadence of the new
+    level unless it was overridden with a reason.
+    """
+    criteria = current_criteria(session)
+    today = today or date.today()
+    given = {"inherent": inherent, "current": current, "residual": residual}
+    changed = False
+    for stage, value in given.items():
+        if value is None:
+            continue
+        likelihood, impact = value
+        if (likelihood is None) != (impact is None):
+            raise ValidationError(
+                f"Give both likelihood and impact for the {stage} rating, or neither.",
+                field=f"{stage}_likelihood",
+            )
+        criteria.check_rating(likelihood, impact, stage)
+        if rating(risk, stage) != (likelihood, impact):
+            setattr(risk, f"{stage}_likelihood", likelihood)
+            setattr(risk, f"{stage}_impact", impact)
+            changed = True
+    withdrawn = False
+    if changed:
+        risk.criteria_id = current_criteria_id(session)
+        if risk.current_acceptance is not None:
+            withdraw_acceptance(risk, "the risk was re-scored after it was accepted")
+            withdrawn = True
+        if risk.status == RiskStatus.IDENTIFIED and risk.inherent_likelihood is not None:
+            risk.status = RiskStatus.ASSESSED
+        if not risk.review_override_reason:
+            risk.next_review = review_date(criteria, risk, today)
+    return ScoreChange(risk.ref, levels(criteria, risk), risk.next_review, withdrawn)
+
+
+def suggest_impact(session: Session, risk: Risk) -> int | None:
+    """The impact the highest C/I/A rating among the risk's assets suggests (None: unrated)."""
+    ratings = [a.highest_cia for a in risk.assets if a.highest_cia is not None]
+    return current_criteria(session).impact_from_cia(max(ratings) if ratings else None)
+
+
+def override_review(
+    session: Session, risk: Risk, when: date | None, reason: str, today: date | None = None
+) -> None:
+    """Move the next review off the cadence (reason required), or back onto it (when=None)."""
+    if when is None:
+        risk.review_override_reason = ""
+        risk.next_review = review_date(current_criteria(session), risk, today or date.today())
+        return
+    if not reason.strip():
+        raise ValidationError(
+            f"Say why the review of {risk.ref} departs from the cadence.", field="reason"
+        )
+    risk.next_review = when
+    risk.review_override_reason = reason.strip()
+
+
+# --- treatment ------------------------------------------------------------------------------
+
+
+def set_treatment(risk: Risk, option: TreatmentOption, note: str = "") -> None:
+    risk.treatment_option = option
+    risk.treatment_note = note
+    if risk.status in (RiskStatus.IDENTIFIED, RiskStatus.ASSESSED) and option != (
+        TreatmentOption.RETAIN
+    ):
+        risk.status = RiskStatus.TREATMENT
+
+
+def add_action(
+    risk: Risk,
+    title: str,
+    *,
+    owner: Person | None = None,
+    due: date | None = None,
+    control: Control | None = None,
+) -> TreatmentAction:
+    if not title.strip():
+        raise ValidationError("A treatment action needs a title.", field="title")
+    action = TreatmentAction(title=title.strip(), owner=owner, due_date=due, control=control)
+    risk.actions.append(action)
+    return action
+
+
+def set_action_status(
+    action: TreatmentAction, status: ActionStatus, today: date | None = None
+) -> None:
+    action.status = status
+    action.completed_on = (today or date.today()) if status == ActionStatus.DONE else None
+
+
+def link_control(session: Session, risk: Risk, control: Control) -> SoaEntry:
+    """Choose a control to treat the risk (6.1.3 b). The control becomes applicable in the
+    department's SoA with "risk assessment" among its reasons; an exclusion is reversed."""
+    if control not in risk.controls:
+        risk.controls.append(control)
+    entry = session.execute(
+        select(SoaEntry).where(
+            SoaEntry.department_id == risk.department_id, SoaEntry.control_id == control.id
+        )
+    ).scalar()
+    if entry is None:
+        entry = SoaEntry(department_id=risk.department_id, control=control, reasons=[])
+        session.add(entry)
+    if entry.applicability == Applicability.EXCLUDED:
+        entry.applicability = Applicability.APPLICABLE
+        entry.inclusion_note = (
+            f"{entry.inclusion_note}\nIncluded again: risk {risk.ref} relies on it "
+            f"(the exclusion read: {entry.exclusion_justification})"
+        ).strip()
+        entry.exclusion_justification = ""
+    if InclusionReason.RISK_ASSESSMENT.value not in (entry.reasons or []):
+        entry.reasons = [*(entry.reasons or []), InclusionReason.RISK_ASSESSMENT.value]
+    return entry
+
+
+def unlink_control(risk: Risk, control: Control) -> None:
+    """Stop relying on a control. The SoA entry stays: whether it remains applicable for other
+    reasons is the SoA owner's decision, not a side effect."""
+    if control in risk.controls:
+        risk.controls.remove(control)
+
+
+# --- acceptance -----------------------------------------------------------------------------
+
+
+def accept_risk(
+    session: Session,
+    risk: Risk,
+    *,
+    by: Person,
+    rationale: str,
+    expires_on: date | None = None,
+    approver: Person | None = None,
+    today: date | None = None,
+) -> RiskAcceptance:
+    """The risk owner accepts the residual risk (6.1.3 f). Above the appetite an approver (not
+    the owner) must sign it off too. The acceptance lapses at ``expires_on`` (default: the next
+    review)."""
+    criteria = current_criteria(session)
+    today = today or date.today()
+    level = criteria.level(risk.residual_likelihood, risk.residual_impact)
+    if level is None:
+        raise ValidationError(
+            f"Rate the residual risk of {risk.ref} before it can be accepted.",
+            field="residual_likelihood",
+        )
+    if risk.owner_id is None:
+        raise ValidationError(f"{risk.ref} has no risk owner to accept it.", field="owner")
+    if by.id != risk.owner_id:
+        owner = risk.owner.name if risk.owner else "its owner"
+        raise ValidationError(
+            f"Only the risk owner ({owner}) can accept {risk.ref}; {by.name} is not.", field="by"
+        )
+    if not rationale.strip():
+        raise ValidationError("Say why the residual risk is acceptable.", field="rationale")
+    expiry = expires_on or risk.next_review or criteria.next_review(level, today)
+    if expiry is not None and expiry <= today:
+        raise ValidationError("An acceptance must run beyond today.", field="expires_on")
+    approved_at: datetime | None = None
+    if criteria.above_appetite(level):
+        if approver is None:
+            raise ValidationError(
+                f"{risk.ref} is {level.name}, above the appetite ({criteria.appetite}): an "
+                "approver must sign off its acceptance.",
+                field="approver",
+            )
+        if Role.APPROVER not in approver.roles and Role.SIRO not in approver.roles:
+            raise ValidationError(
+                f"{approver.name} does not hold the approver role and cannot sign off {risk.ref}.",
+                field="approver",
+            )
+        if approver.id == by.id:
+            raise ValidationError(
+                "The risk owner cannot also be the approver of their own acceptance.",
+                field="approver",
+            )
+        approved_at = utcnow()
+    elif approver is not None:
+        approved_at = utcnow()
+    previous = risk.current_acceptance
+    if previous is not None:
+        withdraw_acceptance(risk, "replaced by a new acceptance")
+    acceptance = RiskAcceptance(
+        accepted_by=by,
+        accepted_at=utcnow(),
+        rationale=rationale.strip(),
+        expires_on=expiry,
+        approved_by=approver if approved_at else None,
+        approved_at=approved_at,
+    )
+    risk.acceptances.append(acceptance)
+    risk.status = RiskStatus.ACCEPTED
+    return acceptance
+
+
+def withdraw_acceptance(risk: Risk, reason: str) -> None:
+    acceptance = risk.current_acceptance
+    if acceptance is None:
+        return
+    acceptance.withdrawn_at = utcnow()
+    acceptance.withdrawn_reason = reason
+    if risk.status == RiskStatus.ACCEPTED:
+        risk.status = RiskStatus.ASSESSED
+
+
+def as_summary(change: ScoreChange) -> dict[str, Any]:
+    """JSON-ready form of a score change (CLI ``--json``)."""
+
+    def name(level: Level | None) -> str | None:
+        return level.name if level else None
+
+    return {
+        "ref": change.ref,
+        "inherent": name(change.levels.inherent),
+        "current": name(change.levels.current),
+        "residual": name(change.levels.residual),
+        "next_review": change.next_review.isoformat() if change.next_review else None,
+        "acceptance_withdrawn": change.acceptance_withdrawn,
+    }
