@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError, ValidationError
 from ..method import handling
-from . import classification
 from ..model import (
     Asset,
     AssetStatus,
@@ -23,6 +22,7 @@ from ..model import (
     Threat,
     Vulnerability,
 )
+from . import classification
 
 
 def load_rules(session: Session) -> list[handling.Rule]:
