@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from .. import __version__
 from ..errors import IsmsError
-from . import read_commands, register_commands
+from . import method_commands, read_commands, register_commands
 from .logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     register_commands.add_commands(commands)
-    read_commands.add_commands(commands)
+    nouns = read_commands.add_commands(commands)
+    method_commands.add_commands(commands, nouns["risks"])
     return parser
 
 

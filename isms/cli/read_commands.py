@@ -307,13 +307,17 @@ def _controls_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(subparsers: Any) -> None:
+def add_commands(subparsers: Any) -> dict[str, Any]:
+    """Adds the read commands; returns each noun's ACTION subparsers so others can add to them."""
+    groups: dict[str, Any] = {}
     for noun, list_handler, show_handler, sort_keys, help_text in (
         ("assets", _assets_list, _assets_show, list(queries.ASSET_SORT), "the asset register"),
         ("risks", _risks_list, _risks_show, list(queries.RISK_SORT), "the risk register"),
     ):
         group = subparsers.add_parser(noun, help=help_text, description=help_text)
-        actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+        actions = groups[noun] = group.add_subparsers(
+            dest="action", metavar="ACTION", required=True
+        )
         _list_options(command(actions, "list", list_handler, f"list {noun}"), sort_keys)
         p = command(actions, "show", show_handler, f"show one of the {noun} in full")
         p.add_argument("ref", help="its reference")
@@ -329,3 +333,4 @@ def add_commands(subparsers: Any) -> None:
     p = command(actions, "show", _controls_show, "show a control, its correspondence and SoA")
     p.add_argument("ref", help="clause number, e.g. 5.15 or A.9.2.1")
     json_option(p)
+    return groups

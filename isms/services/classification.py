@@ -69,6 +69,7 @@ def add_marking(
     new = ClassificationMarking(label=label, rank=rank)
     scheme.markings.append(new)
     session.flush()
+    session.expire(scheme, ["markings"])  # reload in rank order
     return new
 
 

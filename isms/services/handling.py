@@ -46,7 +46,7 @@ def load_rules(session: Session) -> list[handling.Rule]:
             required=tuple(rule.required_safeguards),
             prohibited=rule.prohibited,
         )
-        for rule, marking in session.execute(query).tuples()
+        for rule, marking in session.execute(query)
     ]
 
 

@@ -343,6 +343,26 @@ def risk_rows(
     return [by_id[i] for i in ids if i in by_id]
 
 
+def person(session: Session, name_or_email: str) -> Person:
+    """A person by full name or e-mail, case-insensitively; ambiguity is an error, not a guess."""
+    wanted = name_or_email.strip().lower()
+    found = list(
+        session.execute(
+            select(Person).where(
+                or_(func.lower(Person.name) == wanted, func.lower(Person.email) == wanted)
+            )
+        ).scalars()
+    )
+    if not found:
+        raise NotFoundError(f"No person '{name_or_email}' in this register.")
+    if len(found) > 1:
+        raise ValidationError(
+            f"{len(found)} people are called '{name_or_email}'; give their e-mail instead.",
+            field="person",
+        )
+    return found[0]
+
+
 def next_risk_ref(session: Session, prefix: str = "R-") -> str:
     """The next free reference in the R-0001 series."""
     refs = session.execute(select(Risk.ref).where(Risk.ref.like(f"{prefix}%"))).scalars()

@@ -1,0 +1,344 @@
+"""`isms method`, `isms risks score|accept` and `isms handling`: the risk method at work."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..db import commit
+from ..errors import NotFoundError, UsageError
+from ..io.files import write_atomically
+from ..method.criteria import Criteria
+from ..services import handling as handling_service
+from ..services import method as method_service
+from ..services import queries
+from ..services import risks as risk_service
+from .common import command, json_option, opened
+from .output import print_json, print_table
+
+# --- isms method ----------------------------------------------------------------------------
+
+
+def _method_show(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        row = queries.current_criteria_row(session)
+        criteria = queries.current_criteria(session)
+    if args.json:
+        print_json({"version": row.version_number, "criteria": criteria.to_definition()})
+        return 0
+    print(f"Risk criteria version {row.version_number}" + (f": {row.note}" if row.note else ""))
+    for name, scale in (("Likelihood", criteria.likelihood), ("Impact", criteria.impact)):
+        print(f"\n{name}")
+        print_table(
+            ["", "Label", "Description"],
+            [(p.value, p.label, p.description) for p in scale],
+            max_width=100,
+        )
+    print("\nMatrix (rows: likelihood, columns: impact)")
+    headers = ["L \\ I", *(str(p.value) for p in criteria.impact)]
+    rows = [
+        [
+            f"{lk.value} {lk.label}",
+            *(_level_name(criteria, lk.value, im.value) for im in criteria.impact),
+        ]
+        for lk in reversed(criteria.likelihood)
+    ]
+    print_table(headers, rows)
+    print("\nLevels")
+    print_table(
+        ["Level", "Scores", "Colour", "Review every", "Appetite"],
+        [
+            (
+                lv.name,
+                f"{lv.min_score}-{lv.max_score}" if criteria.matrix_kind == "product" else "lookup",
+                lv.colour,
+                f"{criteria.cadence_days[lv.name]} days",
+                "appetite"
+                if lv.name == criteria.appetite
+                else ("above" if criteria.above_appetite(lv) else ""),
+            )
+            for lv in criteria.levels
+        ],
+    )
+    print(f"\nAsset owners attest every {criteria.attestation_days} days.")
+    return 0
+
+
+def _level_name(criteria: Criteria, likelihood: int, impact: int) -> str:
+    level = criteria.level(likelihood, impact)
+    return level.name if level else ""
+
+
+def _method_export(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        text = method_service.export_json(session)
+    if args.out:
+        path = Path(args.out).expanduser()
+        write_atomically(path, text.encode("utf-8"))
+        print(f"Wrote the risk criteria to {path}")
+    else:
+        print(text, end="")
+    return 0
+
+
+def _method_import(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise NotFoundError(f"Cannot read {path}: {exc.strerror}") from exc
+    new = method_service.parse_json(text, str(path))
+    mapping = method_service.parse_mapping(args.map_likelihood, args.map_impact)
+    with opened(args) as register, register.session() as session:
+        changes = method_service.preview(session, new, mapping)
+        moved = [c for c in changes if c.changed_level]
+        if args.dry_run:
+            result: dict[str, Any] = {
+                "dry_run": True,
+                "risks": len(changes),
+                "levels_changed": len(moved),
+                "changes": [{"ref": c.ref, "before": c.before, "after": c.after} for c in moved],
+            }
+        else:
+            summary = method_service.change_criteria(
+                session,
+                new,
+                note=args.note or f"imported from {path.name}",
+                actor=str(session.info["actor"]),
+                mapping=mapping,
+            )
+            commit(session)
+            result = {
+                "dry_run": False,
+                "version": summary.version,
+                "risks": summary.risks_rescored,
+                "levels_changed": summary.levels_changed,
+                "acceptances_withdrawn": summary.acceptances_withdrawn,
+            }
+    if args.json:
+        print_json(result)
+    elif args.dry_run:
+        print(f"Dry run: {len(changes)} risks would be re-scored; {len(moved)} change level.")
+        print_table(
+            ["Risk", *(stage.capitalize() for stage in risk_service.STAGES)],
+            [
+                (
+                    c.ref,
+                    *(f"{c.before[s] or '-'} -> {c.after[s] or '-'}" for s in risk_service.STAGES),
+                )
+                for c in moved
+            ],
+        )
+    else:
+        print(
+            f"Saved risk criteria version {result['version']}: {result['risks']} risks "
+            f"re-scored, {result['levels_changed']} changed level, "
+            f"{result['acceptances_withdrawn']} acceptances withdrawn."
+        )
+    return 0
+
+
+# --- isms risks score | accept ---------------------------------------------------------------
+
+
+def _pair(values: list[int] | None) -> tuple[int, int] | None:
+    return (values[0], values[1]) if values else None
+
+
+def _risks_score(args: argparse.Namespace) -> int:
+    if not (args.inherent or args.current or args.residual):
+        raise UsageError("Give at least one of --inherent, --current, --residual (L I).")
+    with opened(args) as register, register.session() as session:
+        risk = queries.risk_by_ref(session, args.ref)
+        change = risk_service.score_risk(
+            session,
+            risk,
+            inherent=_pair(args.inherent),
+            current=_pair(args.current),
+            residual=_pair(args.residual),
+        )
+        commit(session)
+    summary = risk_service.as_summary(change)
+    if args.json:
+        print_json(summary)
+    else:
+        print(
+            f"{summary['ref']}: inherent {summary['inherent'] or '-'}, current "
+            f"{summary['current'] or '-'}, residual {summary['residual'] or '-'}; next review "
+            f"{summary['next_review'] or '-'}"
+            + ("; the acceptance was withdrawn" if change.acceptance_withdrawn else "")
+        )
+    return 0
+
+
+def _risks_accept(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        risk = queries.risk_by_ref(session, args.ref)
+        acceptance = risk_service.accept_risk(
+            session,
+            risk,
+            by=queries.person(session, args.by),
+            rationale=args.rationale,
+            expires_on=args.expires,
+            approver=queries.person(session, args.approver) if args.approver else None,
+        )
+        commit(session)
+        expiry = acceptance.expires_on.isoformat() if acceptance.expires_on else "-"
+        approved = f", approved by {acceptance.approved_by.name}" if acceptance.approved_by else ""
+    print(f"{risk.ref} accepted by {acceptance.accepted_by.name}{approved} until {expiry}.")
+    return 0
+
+
+# --- isms handling --------------------------------------------------------------------------
+
+
+def _handling_check(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        department = queries.department_id(session, args.department) if args.department else None
+        findings = handling_service.check_handling(session, department)
+    if args.json:
+        print_json(
+            [
+                {
+                    "asset": f.asset_ref,
+                    "asset_name": f.asset_name,
+                    "practice_id": f.practice_id,
+                    "stage": str(f.stage),
+                    "channel": str(f.channel) if f.channel else None,
+                    "rule": f.rule_code,
+                    "rule_title": f.rule_title,
+                    "missing": list(f.missing),
+                    "prohibited": f.prohibited,
+                    "finding": f.what_is_wrong,
+                }
+                for f in findings
+            ]
+        )
+    else:
+        print_table(
+            ["Asset", "Practice", "Rule", "What is wrong"],
+            [(f.asset_ref, f.practice_id, f.rule_code, f.what_is_wrong) for f in findings],
+            max_width=90,
+        )
+        print(f"\n{len(findings)} finding(s).")
+    return 0
+
+
+def _handling_to_risk(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        findings = [
+            f
+            for f in handling_service.check_handling(session)
+            if f.practice_id == args.practice and f.rule_code == args.rule.upper()
+        ]
+        if not findings:
+            raise NotFoundError(
+                f"No finding of rule {args.rule} on practice {args.practice}; list them with "
+                "`isms handling check`."
+            )
+        risk = handling_service.finding_to_risk(
+            session, findings[0], ref=queries.next_risk_ref(session)
+        )
+        commit(session)
+        print(f"Created {risk.ref}: {risk.title}")
+    return 0
+
+
+def _rating(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a scale position (1, 2, 3 ...)"
+        ) from None
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def add_commands(subparsers: Any, risks_actions: Any) -> None:
+    group = subparsers.add_parser(
+        "method",
+        help="the risk criteria (scales, matrix, appetite)",
+        description="the risk criteria (scales, matrix, appetite)",
+    )
+    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    json_option(command(actions, "show", _method_show, "print the current risk criteria"))
+    p = command(actions, "export", _method_export, "write the criteria as JSON")
+    p.add_argument("--out", metavar="FILE", help="file to write (default: standard output)")
+    p = command(
+        actions,
+        "import",
+        _method_import,
+        "make a JSON file the new criteria version and re-score every risk",
+    )
+    p.add_argument("file", help="criteria JSON (as written by `isms method export`)")
+    p.add_argument(
+        "--map-likelihood",
+        metavar="OLD=NEW,...",
+        help="where each old likelihood point goes (default: proportional)",
+    )
+    p.add_argument(
+        "--map-impact",
+        metavar="OLD=NEW,...",
+        help="where each old impact point goes (default: proportional)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="preview the re-scoring only")
+    p.add_argument("--note", help="why the criteria changed")
+    json_option(p)
+
+    p = command(
+        risks_actions, "score", _risks_score, "rate a risk; prints its levels and next review date"
+    )
+    p.add_argument("ref", help="risk reference")
+    for stage in risk_service.STAGES:
+        p.add_argument(
+            f"--{stage}",
+            nargs=2,
+            type=_rating,
+            metavar=("L", "I"),
+            help=f"{stage} likelihood and impact",
+        )
+    json_option(p)
+    p = command(
+        risks_actions,
+        "accept",
+        _risks_accept,
+        "record the risk owner's acceptance of the residual risk",
+    )
+    p.add_argument("ref", help="risk reference")
+    p.add_argument("--by", required=True, metavar="PERSON", help="the risk owner (name or e-mail)")
+    p.add_argument("--rationale", required=True, help="why the residual risk is acceptable")
+    p.add_argument(
+        "--approver", metavar="PERSON", help="an approver's sign-off (required above the appetite)"
+    )
+    p.add_argument(
+        "--expires",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="when the acceptance lapses (default: the next review)",
+    )
+
+    group = subparsers.add_parser(
+        "handling",
+        help="data-handling practices and rules",
+        description="data-handling practices and rules",
+    )
+    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = command(
+        actions,
+        "check",
+        _handling_check,
+        "check every handling practice against the handling rules",
+    )
+    p.add_argument("--department", metavar="CODE|NAME", help="only this department")
+    json_option(p)
+    p = command(actions, "to-risk", _handling_to_risk, "turn a finding into a pre-filled risk")
+    p.add_argument("practice", type=int, help="the practice id (from `isms handling check`)")
+    p.add_argument("rule", help="the rule code, e.g. HR-01")

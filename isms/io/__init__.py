@@ -1,0 +1,1 @@
+"""Files in and out: spreadsheet readers, document writers, and safe file writing."""
