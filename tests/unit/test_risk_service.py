@@ -221,3 +221,18 @@ def test_choosing_a_control_makes_it_applicable_in_the_department_soa(
             .all()
         )
         assert len(logged) >= 2  # the change log saw both SoA changes
+
+
+def test_owner_attestation_sets_the_annual_date(register: Register) -> None:
+    from isms.model import AssetStatus
+    from isms.services import assets as asset_service
+
+    with register.session() as s:
+        dept = b.department(s)
+        owner, other = b.person(s, name="Ann Owner"), b.person(s, name="Not Owner")
+        asset = b.asset(s, dept, owner=owner, status=AssetStatus.PENDING_VERIFICATION)
+        with pytest.raises(ValidationError, match=r"Only the asset's owner \(Ann Owner\)"):
+            asset_service.attest(s, asset, other, today=TODAY)
+        assert asset_service.attest(s, asset, owner, today=TODAY) == date(2027, 11, 25)
+        assert asset.status == AssetStatus.ACTIVE
+        commit(s)
