@@ -1,0 +1,86 @@
+"""Proposing which column holds which field, from header names and their synonyms."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from . import values
+from .fields import Field
+
+#: column index (0 = column A) -> field key
+Mapping = dict[int, str]
+
+
+def vocabulary(fields: Sequence[Field]) -> set[str]:
+    return {values.key(s) for f in fields for s in f.synonyms} | {
+        values.key(f.label) for f in fields
+    }
+
+
+def _match(name: str, fields: Sequence[Field]) -> tuple[int, str] | None:
+    """(strength, field key) for one header name, or None. Stronger: the whole name is a
+    synonym (3); a trailing part is, as in "Ratings C" (2); a synonym appears inside the name,
+    as in "Information Asset Owner (IAO)" (1, longest synonym wins)."""
+    normal = values.key(name)
+    if not normal:
+        return None
+    words = normal.split()
+    best: tuple[int, int, str] | None = None
+    for f in fields:
+        names = {values.key(s) for s in f.synonyms} | {values.key(f.label), f.key.replace("_", " ")}
+        if normal in names:
+            return 3, f.key
+        for start in range(1, len(words)):
+            if " ".join(words[start:]) in names:
+                candidate = (2, -start, f.key)
+                best = max(best, candidate) if best else candidate
+        for synonym in names:
+            # Single letters (c, i, a) only count as whole names or trailing parts.
+            if len(synonym) > 2 and f" {synonym} " in f" {normal} ":
+                candidate = (1, len(synonym), f.key)
+                best = max(best, candidate) if best else candidate
+    return (best[0], best[2]) if best else None
+
+
+def propose(names: Sequence[str], fields: Sequence[Field]) -> Mapping:
+    """The best column for each field; a field is given to one column only (the strongest
+    match, then the leftmost)."""
+    scored = []
+    for index, name in enumerate(names):
+        found = _match(name, fields)
+        if found:
+            scored.append((found[0], -index, index, found[1]))
+    mapping: Mapping = {}
+    taken: set[str] = set()
+    for _strength, _order, index, key in sorted(scored, reverse=True):
+        if key not in taken:
+            mapping[index] = key
+            taken.add(key)
+    return dict(sorted(mapping.items()))
+
+
+def signature(names: Sequence[str]) -> str:
+    """Identifies a header layout, so a saved mapping is reused when the same file comes back."""
+    joined = "|".join(values.key(n) for n in names)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def by_name(mapping: Mapping, names: Sequence[str]) -> dict[str, str]:
+    """A mapping stored by header name (survives columns moving about)."""
+    return {names[i]: key for i, key in mapping.items() if i < len(names) and names[i]}
+
+
+def from_names(stored: dict[str, str], names: Sequence[str]) -> Mapping:
+    wanted = {values.key(n): key for n, key in stored.items()}
+    return {i: wanted[values.key(n)] for i, n in enumerate(names) if values.key(n) in wanted}
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: how Excel names the column in messages."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,88 @@
+"""The result of reading a file against a mapping: one verdict per row, before anything is written.
+
+Row statuses, as the preview shows them: ``new``, ``update``, ``unchanged``, ``warning`` (taken,
+with a note) and ``error`` (not taken; the message names the column and what to fix).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .headers import Header
+from .mapping import Mapping, column_letter
+
+
+@dataclass(frozen=True)
+class Issue:
+    column: str  # Excel column letter ("C"), or "" for the whole row
+    header: str  # the column's header text, so the message reads in the user's own words
+    message: str
+    warning: bool = False
+
+    def describe(self) -> str:
+        where = f"column {self.column}" + (f" ({self.header})" if self.header else "")
+        return f"{where}: {self.message}" if self.column else self.message
+
+
+@dataclass
+class RowVerdict:
+    row: int  # 1-based row number in the sheet
+    values: dict[str, Any] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    action: str = "new"  # new | update | unchanged
+    record_id: int | None = None
+    #: field -> (before, after) for updates
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    @property
+    def has_error(self) -> bool:
+        return any(not i.warning for i in self.issues)
+
+    @property
+    def status(self) -> str:
+        if self.has_error:
+            return "error"
+        if self.issues:
+            return "warning"
+        return self.action
+
+    @property
+    def message(self) -> str:
+        return "; ".join(i.describe() for i in self.issues)
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    file_name: str
+    file_sha256: str
+    sheet: str
+    header: Header
+    mapping: Mapping
+    department_id: int | None
+    rows: list[RowVerdict]
+    #: Notes about the whole file (unmapped required fields, formulas without values...).
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many rows will be created, updated, left unchanged, or refused."""
+        tally = Counter("error" if r.has_error else r.action for r in self.rows)
+        return {
+            "rows": len(self.rows),
+            "new": tally["new"],
+            "update": tally["update"],
+            "unchanged": tally["unchanged"],
+            "warning": sum(1 for r in self.rows if r.issues and not r.has_error),
+            "error": tally["error"],
+        }
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.has_error for r in self.rows)
+
+    def column_name(self, index: int) -> str:
+        header = self.header.names[index] if index < len(self.header.names) else ""
+        return f"{column_letter(index)} ({header})" if header else column_letter(index)

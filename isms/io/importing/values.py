@@ -1,0 +1,276 @@
+"""Reading the values department spreadsheets really contain.
+
+Each parser takes a raw cell (str, int, float, bool, date, datetime or None) and returns the
+register's value, or raises :class:`Problem` with a message in the user's words. Parsers never
+guess silently: what they accept is listed here and tested.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ...model.enums import AssetStatus, AssetType
+
+
+class Problem(ValueError):
+    """A cell that cannot be taken as it is; ``warning`` ones are taken with a note."""
+
+    def __init__(self, message: str, *, warning: bool = False) -> None:
+        super().__init__(message)
+        self.warning = warning
+
+
+def text(raw: Any) -> str | None:
+    """Trimmed text; blank -> None. Whole numbers lose Excel's ".0" (ref 42.0 -> "42")."""
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, datetime | date):
+        return raw.isoformat()
+    value = " ".join(str(raw).split())  # also folds non-breaking spaces and inner runs
+    return value or None
+
+
+def key(raw: Any) -> str:
+    """Comparison form: lower case, words separated by single spaces, punctuation dropped."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", str(raw).lower()).split())
+
+
+_YES = {
+    "yes",
+    "y",
+    "true",
+    "t",
+    "1",
+    "x",
+    "✓",
+    "✔",
+    "✅",
+    "*",
+    "ja",
+    "oui",
+    "si",
+    "sí",
+    "da",
+    "tak",
+    "sim",
+    "ok",
+    "yes personal",
+    "present",
+}
+_NO = {
+    "no",
+    "n",
+    "false",
+    "f",
+    "0",
+    "-",
+    "–",
+    "none",
+    "nein",
+    "non",
+    "nee",
+    "nie",
+    "não",
+    "nao",
+    "n/a",
+    "na",
+    "not applicable",
+}
+
+
+def yes_no(raw: Any) -> bool | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    value = str(raw).strip().lower()
+    if not value:
+        return None
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise Problem(f"'{str(raw).strip()}' is not yes or no")
+
+
+#: Excel's day 0 in the 1900 date system (it counts the 1900 leap day that never was).
+_EXCEL_EPOCH = date(1899, 12, 30)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ t].*)?$")
+_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{2}|\d{4})$")
+
+
+def _year(text_year: str) -> int:
+    year = int(text_year)
+    return year + 2000 if year < 100 else year  # registers hold no 20th-century review dates
+
+
+def day(raw: Any) -> date | None:
+    """A date from a real date cell, an Excel serial number, or UK day-first text."""
+    if raw is None:
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:  # 1900-01-01 .. 9999-12-31
+            return _EXCEL_EPOCH + timedelta(days=int(raw))
+        raise Problem(f"{raw} is not a date")
+    value = str(raw).strip().lower()
+    if not value:
+        return None
+    try:
+        if m := _DMY.match(value):
+            return date(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if m := _YMD.match(value):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if (m := _WORDS.match(value)) and m.group(2)[:3] in _MONTHS:
+            return date(_year(m.group(3)), _MONTHS[m.group(2)[:3]], int(m.group(1)))
+    except ValueError:
+        raise Problem(f"'{str(raw).strip()}' is not a real date") from None
+    raise Problem(f"'{str(raw).strip()}' is not a date (write it as 31/01/2026)")
+
+
+_RATING_WORDS = {
+    "negligible": 1,
+    "very low": 1,
+    "minimal": 1,
+    "low": 2,
+    "minor": 2,
+    "medium": 3,
+    "moderate": 3,
+    "med": 3,
+    "high": 4,
+    "major": 4,
+    "significant": 4,
+    "very high": 5,
+    "critical": 5,
+    "severe": 5,
+    "extreme": 5,
+}
+RATING_MIN, RATING_MAX = 1, 5
+
+
+def rating(raw: Any) -> int | None:
+    """A C, I or A rating 1-5, from a number or a word (low = 2, medium = 3, high = 4...)."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise Problem(f"{raw} is not a rating")
+    if isinstance(raw, int | float):
+        if float(raw).is_integer() and RATING_MIN <= raw <= RATING_MAX:
+            return int(raw)
+        raise Problem(f"{raw} is not a rating from {RATING_MIN} to {RATING_MAX}")
+    value = key(raw)
+    if not value:
+        return None
+    if value.isdigit():
+        return rating(int(value))
+    if value in _RATING_WORDS:
+        return _RATING_WORDS[value]
+    raise Problem(f"'{str(raw).strip()}' is not a rating (1-5, or low / medium / high)")
+
+
+_CIA_PART = re.compile(r"\b([cia])[a-z]*\s*[=:\-]?\s*(\d|very\s+high|very\s+low|[a-z]+)", re.I)
+
+
+def cia(raw: Any) -> tuple[int | None, int | None, int | None]:
+    """ "C=2, I=3, A=3", "C2 I3 A3", "Confidentiality: high; ..." or "2/3/3" in one cell."""
+    if raw is None or not str(raw).strip():
+        return None, None, None
+    value = str(raw).strip()
+    parts = re.split(r"\s*[/,;|]\s*|\s+", value)
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        c, i, a = (rating(int(p)) for p in parts)
+        return c, i, a
+    found: dict[str, int | None] = {}
+    for letter, word in _CIA_PART.findall(value):
+        found[letter.lower()] = rating(word)
+    if set(found) != {"c", "i", "a"}:
+        raise Problem(f"'{value}' does not give C, I and A (write it as C=2, I=3, A=3)")
+    return found["c"], found["i"], found["a"]
+
+
+_TYPE_WORDS: dict[str, AssetType] = {}
+for _type, _words in {
+    AssetType.INFORMATION: (
+        "information",
+        "info",
+        "data",
+        "dataset",
+        "data set",
+        "records",
+        "record",
+        "document",
+        "documents",
+        "information asset",
+        "paper",
+    ),
+    AssetType.SOFTWARE: (
+        "software",
+        "application",
+        "app",
+        "system",
+        "it system",
+        "database",
+        "cloud service",
+        "saas",
+    ),
+    AssetType.HARDWARE: ("hardware", "device", "equipment", "laptop", "server", "kit"),
+    AssetType.SERVICE: ("service", "it service", "utility"),
+    AssetType.PEOPLE: ("people", "person", "staff", "role", "team", "skills"),
+    AssetType.SITE: ("site", "building", "premises", "location", "office", "physical"),
+    AssetType.SUPPLIER: ("supplier", "vendor", "third party", "contractor", "partner", "provider"),
+}.items():
+    for _word in _words:
+        _TYPE_WORDS[_word] = _type
+
+
+def asset_type(raw: Any) -> AssetType | None:
+    value = key(raw) if raw is not None else ""
+    if not value:
+        return None
+    if value in _TYPE_WORDS:
+        return _TYPE_WORDS[value]
+    raise Problem(
+        f"'{str(raw).strip()}' is not an asset type ({', '.join(t.value for t in AssetType)})"
+    )
+
+
+_STATUS_WORDS = {
+    "active": AssetStatus.ACTIVE,
+    "live": AssetStatus.ACTIVE,
+    "in use": AssetStatus.ACTIVE,
+    "current": AssetStatus.ACTIVE,
+    "pending": AssetStatus.PENDING_VERIFICATION,
+    "pending verification": AssetStatus.PENDING_VERIFICATION,
+    "new": AssetStatus.PENDING_VERIFICATION,
+    "draft": AssetStatus.PENDING_VERIFICATION,
+    "retired": AssetStatus.RETIRED,
+    "disposed": AssetStatus.RETIRED,
+    "decommissioned": AssetStatus.RETIRED,
+    "archived": AssetStatus.RETIRED,
+    "closed": AssetStatus.RETIRED,
+}
+
+
+def asset_status(raw: Any) -> AssetStatus | None:
+    value = key(raw) if raw is not None else ""
+    if not value:
+        return None
+    if value in _STATUS_WORDS:
+        return _STATUS_WORDS[value]
+    raise Problem(f"'{str(raw).strip()}' is not a status (active, pending, retired)")

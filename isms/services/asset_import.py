@@ -1,0 +1,669 @@
+"""Importing a department's asset list: plan (a dry run), apply (all or nothing, or the valid
+rows by explicit choice), and undo a whole batch.
+
+Bulk rows go through Core statements in one transaction (100,000 rows in seconds); the batch
+records the file, mapping, who and when, the counts, and the values it replaced, so it can be
+undone while nothing has changed the assets since. The change log gets one event per batch.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..db.changelog import record_event
+from ..errors import ConflictError, NotFoundError, ValidationError
+from ..io.importing import values
+from ..io.importing.fields import ASSET_FIELDS, Field
+from ..io.importing.mapping import Mapping, column_letter
+from ..io.importing.plan import ImportPlan, Issue, RowVerdict
+from ..io.importing.sheet import SheetData
+from ..model import (
+    Asset,
+    AssetStatus,
+    AssetType,
+    ClassificationMarking,
+    Department,
+    HandlingPractice,
+    ImportBatch,
+    Person,
+    asset_dependency,
+    risk_asset,
+)
+from ..model.base import utcnow
+from . import classification
+
+#: Fields compared with the stored asset to decide new / update / unchanged.
+COMPARED = (
+    "name",
+    "asset_type",
+    "description",
+    "department_id",
+    "owner_id",
+    "custodian_id",
+    "location",
+    "marking_id",
+    "confidentiality",
+    "integrity",
+    "availability",
+    "personal_data",
+    "special_category",
+    "status",
+    "next_review",
+)
+
+
+#: The asset table for Core statements (typed as a Table, which Asset.__table__ is).
+_ASSETS = cast(Table, Asset.__table__)
+
+
+class ImportRejected(ValidationError):
+    """The file has errors and "valid rows only" was not chosen: nothing was written."""
+
+
+# --- resolving names to register records ----------------------------------------------------
+
+
+class Directory:
+    """People, departments and markings of the register, looked up as departments write them."""
+
+    def __init__(self, session: Session) -> None:
+        self.departments: dict[str, tuple[int, str]] = {}
+        for dept_id, code, name in session.execute(
+            select(Department.id, Department.code, Department.name)
+        ):
+            self.departments[values.key(code)] = (dept_id, code)
+            self.departments[values.key(name)] = (dept_id, code)
+        self.department_codes = {dept_id: code for dept_id, code in self.departments.values()}
+        self.department_names = {
+            values.key(name): name for name in session.execute(select(Department.name)).scalars()
+        }
+        people: dict[str, list[int]] = defaultdict(list)
+        self.person_names: dict[str, str] = {}
+        for person_id, name, email in session.execute(select(Person.id, Person.name, Person.email)):
+            people[values.key(name)].append(person_id)
+            self.person_names[values.key(name)] = name
+            if email:
+                people[email.strip().lower()].append(person_id)
+        self.people = dict(people)
+        scheme = classification.current_scheme(session)
+        self.scheme = scheme.name
+        self.markings: dict[str, int] = {}
+        for marking in scheme.markings:
+            self.markings[values.key(marking.label)] = marking.id
+        self.marking_labels = [m.label for m in scheme.markings]
+
+    def department(self, raw: Any) -> int:
+        wanted = values.key(raw)
+        if wanted in self.departments:
+            return self.departments[wanted][0]
+        near = difflib.get_close_matches(wanted, list(self.department_names), n=1, cutoff=0.75)
+        hint = f"; did you mean {self.department_names[near[0]]}?" if near else ""
+        raise values.Problem(f"no department '{str(raw).strip()}' in the register{hint}")
+
+    def person(self, raw: Any) -> int:
+        text = str(raw).strip()
+        wanted = text.lower() if "@" in text else values.key(text)
+        found = self.people.get(wanted, [])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise values.Problem(f"{len(found)} people are called '{text}'; give an e-mail")
+        near = difflib.get_close_matches(wanted, list(self.person_names), n=1, cutoff=0.8)
+        hint = f"; did you mean {self.person_names[near[0]]}?" if near else ""
+        raise values.Problem(
+            f"'{text}' is not a person in the register{hint}; left blank", warning=True
+        )
+
+    def marking(self, raw: Any) -> int:
+        wanted = values.key(raw)
+        if wanted in self.markings:
+            return self.markings[wanted]
+        raise values.Problem(
+            f"'{str(raw).strip()}' is not a marking of the {self.scheme} scheme "
+            f"({', '.join(self.marking_labels)})"
+        )
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    field: Field
+    header: str
+    parse: Callable[[Any], Any]
+
+
+def _columns(sheet: SheetData, mapping: Mapping, directory: Directory) -> list[_Column]:
+    resolvers: dict[str, Callable[[Any], Any]] = {
+        "department": directory.department,
+        "owner": directory.person,
+        "custodian": directory.person,
+        "marking": directory.marking,
+    }
+    by_key = {f.key: f for f in ASSET_FIELDS}
+    columns = []
+    for index, key in sorted(mapping.items()):
+        if key not in by_key:
+            raise ValidationError(
+                f"'{key}' is not an asset field; choose from {', '.join(by_key)}.", field="mapping"
+            )
+        f = by_key[key]
+        name = sheet.header.names[index] if index < len(sheet.header.names) else ""
+        columns.append(_Column(index, f, name, resolvers.get(key, f.parse)))
+    return columns
+
+
+#: Where a parsed field lands on the asset (resolved names become ids).
+_TARGET = {
+    "department": "department_id",
+    "owner": "owner_id",
+    "custodian": "custodian_id",
+    "marking": "marking_id",
+}
+
+
+def _read_row(number: int, cells: list[Any], columns: list[_Column]) -> RowVerdict | None:
+    verdict = RowVerdict(number)
+    filled = False
+    for column in columns:
+        raw = cells[column.index] if column.index < len(cells) else None
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        filled = True
+        try:
+            value = column.parse(raw)
+        except values.Problem as problem:
+            verdict.issues.append(
+                Issue(column_letter(column.index), column.header, str(problem), problem.warning)
+            )
+            continue
+        if column.field.key == "cia":
+            for key, part in zip(
+                ("confidentiality", "integrity", "availability"), value, strict=True
+            ):
+                verdict.values.setdefault(key, part)
+        elif value is not None:
+            verdict.values[_TARGET.get(column.field.key, column.field.key)] = value
+    return verdict if filled else None  # blank (or unmapped-only) rows are skipped
+
+
+def _existing(session: Session) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    by_ref: dict[str, int] = {}
+    by_name: dict[tuple[str, int], int] = {}
+    for asset_id, ref, name, dept in session.execute(
+        select(Asset.id, Asset.ref, Asset.name, Asset.department_id)
+    ):
+        by_ref[ref.lower()] = asset_id
+        by_name.setdefault((values.key(name), dept), asset_id)
+    return by_ref, by_name
+
+
+def plan_assets(
+    session: Session, sheet: SheetData, mapping: Mapping, department: int | None = None
+) -> ImportPlan:
+    """Read every row against the mapping and the register, writing nothing."""
+    directory = Directory(session)
+    columns = _columns(sheet, mapping, directory)
+    mapped = {c.field.key for c in columns}
+    plan = ImportPlan(
+        "assets",
+        sheet.file_name,
+        sheet.sha256,
+        sheet.sheet,
+        sheet.header,
+        mapping,
+        department,
+        [],
+        list(sheet.notes),
+    )
+    if "name" not in mapped:
+        raise ValidationError(
+            "Map a column to the asset name: it is the one field every row needs.", field="mapping"
+        )
+    if "department" not in mapped and department is None:
+        raise ValidationError(
+            "Map a department column, or say which department the file is for (--department).",
+            field="department",
+        )
+    if "asset_type" not in mapped:
+        plan.notes.append("No type column: every new asset is taken as an information asset.")
+    by_ref, by_name = _existing(session)
+    seen_refs: dict[str, int] = {}
+    seen_names: dict[tuple[str, int], int] = {}
+    dept_header = next((c for c in columns if c.field.key == "department"), None)
+    for number, cells in sheet.rows:
+        verdict = _read_row(number, cells, columns)
+        if verdict is None:
+            continue
+        v = verdict.values
+        # The whole file is for one department: a row naming another is a mistake, not a move.
+        if department is not None:
+            row_dept = v.get("department_id", department)
+            if row_dept != department and dept_header is not None:
+                verdict.issues.append(
+                    Issue(
+                        column_letter(dept_header.index),
+                        dept_header.header,
+                        f"says {directory.department_codes.get(row_dept, row_dept)} but this "
+                        f"import is for {directory.department_codes.get(department, department)}",
+                    )
+                )
+            v["department_id"] = department
+        if "special_category" in v and v["special_category"]:
+            if v.get("personal_data") is False:
+                verdict.issues.append(
+                    Issue(
+                        "",
+                        "",
+                        "special-category data is personal data, "
+                        "but the row says it holds no personal data",
+                    )
+                )
+            v["personal_data"] = True
+        _match_row(verdict, by_ref, by_name, seen_refs, seen_names)
+        plan.rows.append(verdict)
+    if not plan.rows:
+        plan.notes.append("No data rows under the header.")
+    _compare(session, plan)
+    return plan
+
+
+def _match_row(
+    verdict: RowVerdict,
+    by_ref: dict[str, int],
+    by_name: dict[tuple[str, int], int],
+    seen_refs: dict[str, int],
+    seen_names: dict[tuple[str, int], int],
+) -> None:
+    v = verdict.values
+    ref = v.get("ref")
+    name_key = (values.key(v.get("name", "")), v.get("department_id", -1))
+    if "name" not in v:
+        verdict.issues.append(Issue("", "", "no asset name"))
+    if ref is not None:
+        ref_key = str(ref).lower()
+        if ref_key in seen_refs:
+            verdict.issues.append(
+                Issue("", "", f"duplicate reference {ref} (also on row {seen_refs[ref_key]})")
+            )
+        seen_refs.setdefault(ref_key, verdict.row)
+        verdict.record_id = by_ref.get(ref_key)
+    elif "name" in v:
+        if name_key in seen_names:
+            verdict.issues.append(
+                Issue(
+                    "", "", f"the same asset name as row {seen_names[name_key]} in this department"
+                )
+            )
+        seen_names.setdefault(name_key, verdict.row)
+        verdict.record_id = by_name.get(name_key)
+    if verdict.record_id is None and "department_id" not in v:
+        verdict.issues.append(Issue("", "", "no department: fill in the department column"))
+    verdict.action = "new" if verdict.record_id is None else "update"
+
+
+def _compare(session: Session, plan: ImportPlan) -> None:
+    """Mark updates that change nothing as unchanged, and record before/after of the rest."""
+    ids = [r.record_id for r in plan.rows if r.record_id is not None]
+    stored: dict[int, dict[str, Any]] = {}
+    columns = [getattr(Asset, name) for name in COMPARED]
+    for chunk_start in range(0, len(ids), 5000):
+        chunk = ids[chunk_start : chunk_start + 5000]
+        for row in session.execute(select(Asset.id, *columns).where(Asset.id.in_(chunk))):
+            stored[row[0]] = dict(zip(COMPARED, row[1:], strict=True))
+    for verdict in plan.rows:
+        if verdict.record_id is None:
+            continue
+        before = stored[verdict.record_id]
+        verdict.changes = {
+            key: (before[key], value)
+            for key, value in verdict.values.items()
+            if key in before and before[key] != value
+        }
+        if not verdict.changes:
+            verdict.action = "unchanged"
+
+
+# --- applying -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int | None
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int  # rows with errors left out (valid rows only)
+
+
+def _next_refs(session: Session) -> Callable[[int], str]:
+    """Reference generator per department: CODE-0001 upwards, after the highest in use."""
+    codes = dict(session.execute(select(Department.id, Department.code)).all())
+    highest: dict[int, int] = {}
+
+    def next_ref(dept_id: int) -> str:
+        code = codes[dept_id]
+        if dept_id not in highest:
+            refs = session.execute(select(Asset.ref).where(Asset.ref.like(f"{code}-%"))).scalars()
+            numbers = [int(r[len(code) + 1 :]) for r in refs if r[len(code) + 1 :].isdigit()]
+            highest[dept_id] = max(numbers, default=0)
+        highest[dept_id] += 1
+        return f"{code}-{highest[dept_id]:04d}"
+
+    return next_ref
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def apply_plan(
+    session: Session,
+    plan: ImportPlan,
+    *,
+    valid_only: bool = False,
+    actor: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ImportResult:
+    """Write the plan in the session's transaction (the caller commits). Refused whole when any
+    row has an error, unless ``valid_only``."""
+    errors = [r for r in plan.rows if r.has_error]
+    if errors and not valid_only:
+        first = errors[0]
+        raise ImportRejected(
+            f"{plan.file_name}: {len(errors)} row(s) have errors, so nothing was imported. "
+            f"First: row {first.row}, {first.message}. Fix them, or import the valid rows only."
+        )
+    actor = actor or str(session.info.get("actor", "unknown"))
+    taken = [r for r in plan.rows if not r.has_error]
+    new = [r for r in taken if r.action == "new"]
+    changed = [r for r in taken if r.action == "update"]
+    counts = {
+        "created": len(new),
+        "updated": len(changed),
+        "unchanged": sum(1 for r in taken if r.action == "unchanged"),
+        "skipped": len(errors),
+        "rows": len(plan.rows),
+    }
+    if not new and not changed:
+        return ImportResult(None, 0, 0, counts["unchanged"], len(errors))
+    now = utcnow()
+    batch = ImportBatch(
+        kind=plan.kind,
+        file_name=plan.file_name,
+        file_sha256=plan.file_sha256,
+        sheet=plan.sheet,
+        mapping={
+            "header_rows": [plan.header.first_row, plan.header.last_row],
+            "columns": {
+                column_letter(i): {
+                    "header": plan.header.names[i] if i < len(plan.header.names) else "",
+                    "field": key,
+                }
+                for i, key in plan.mapping.items()
+            },
+        },
+        department_id=plan.department_id,
+        actor=actor,
+        applied_at=now,
+        counts=counts,
+        undo={},
+        undone_at=None,
+    )
+    session.add(batch)
+    session.flush()
+    created_ids = _insert_new(session, new, batch.id, now, progress)
+    updated = _update_changed(session, changed, batch.id, now, progress)
+    batch.undo = {"created": created_ids, "updated": updated}
+    record_event(
+        session.connection(),
+        actor=actor,
+        table_name="import_batch",
+        record_id=str(batch.id),
+        label=f"import batch {batch.id} ({plan.file_name})",
+        details={"file": plan.file_name, "sha256": plan.file_sha256, **counts},
+    )
+    return ImportResult(batch.id, len(new), len(changed), counts["unchanged"], len(errors))
+
+
+_INSERT_CHUNK = 5000
+
+
+def _insert_new(
+    session: Session,
+    rows: list[RowVerdict],
+    batch_id: int,
+    now: Any,
+    progress: Callable[[str, int, int], None] | None,
+) -> list[int]:
+    next_ref = _next_refs(session)
+    start_id = (session.execute(select(func.max(Asset.id))).scalar() or 0) + 1
+    records = []
+    for offset, verdict in enumerate(rows):
+        v = verdict.values
+        records.append(
+            {
+                "id": start_id + offset,
+                "ref": v.get("ref") or next_ref(v["department_id"]),
+                "name": v["name"],
+                "asset_type": v.get("asset_type") or AssetType.INFORMATION,
+                "description": v.get("description") or "",
+                "department_id": v["department_id"],
+                "owner_id": v.get("owner_id"),
+                "custodian_id": v.get("custodian_id"),
+                "location": v.get("location") or "",
+                "marking_id": v.get("marking_id"),
+                "confidentiality": v.get("confidentiality"),
+                "integrity": v.get("integrity"),
+                "availability": v.get("availability"),
+                "personal_data": bool(v.get("personal_data", False)),
+                "special_category": bool(v.get("special_category", False)),
+                # New from a department: pending until the owner or the SMG confirms it.
+                "status": AssetStatus.PENDING_VERIFICATION,
+                "retired_at": None,
+                "next_review": v.get("next_review"),
+                "import_batch_id": batch_id,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    table = _ASSETS
+    for chunk_start in range(0, len(records), _INSERT_CHUNK):
+        session.execute(insert(table), records[chunk_start : chunk_start + _INSERT_CHUNK])
+        if progress:
+            progress(
+                "importing new assets", min(chunk_start + _INSERT_CHUNK, len(records)), len(records)
+            )
+    return [r["id"] for r in records]
+
+
+def _update_changed(
+    session: Session,
+    rows: list[RowVerdict],
+    batch_id: int,
+    now: Any,
+    progress: Callable[[str, int, int], None] | None,
+) -> dict[str, Any]:
+    versions = (
+        dict(
+            session.execute(
+                select(Asset.id, Asset.version).where(Asset.id.in_([r.record_id for r in rows]))
+            ).all()
+        )
+        if rows
+        else {}
+    )
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    undo: dict[str, Any] = {}
+    for verdict in rows:
+        assert verdict.record_id is not None
+        fields = tuple(sorted(verdict.changes))
+        version = versions[verdict.record_id]
+        params = {f"new_{k}": verdict.changes[k][1] for k in fields}
+        params.update(b_id=verdict.record_id, b_version=version)
+        groups[fields].append(params)
+        undo[str(verdict.record_id)] = {
+            "version": version + 1,
+            "before": {k: _plain(verdict.changes[k][0]) for k in fields},
+        }
+    table = _ASSETS
+    done = 0
+    for fields, batch_params in groups.items():
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+            .values(
+                {
+                    **{k: bindparam(f"new_{k}") for k in fields},
+                    "version": table.c.version + 1,
+                    "updated_at": now,
+                    "import_batch_id": batch_id,
+                }
+            )
+        )
+        result = session.connection().execute(statement, batch_params)
+        if result.rowcount != len(batch_params):
+            raise ConflictError(
+                "Some assets were changed by someone else while the import was being prepared; "
+                "nothing was imported. Preview the file again.",
+                record="assets",
+                yours=None,
+                theirs=None,
+            )
+        done += len(batch_params)
+        if progress:
+            progress("updating assets", done, len(rows))
+    return undo
+
+
+# --- undoing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: int
+    removed: int
+    restored: int
+
+
+def undo_batch(session: Session, batch_id: int, *, actor: str | None = None) -> UndoResult:
+    """Take a whole batch back: remove the assets it created and restore those it updated.
+
+    Refused (nothing changed) if any of them has been edited, linked to a risk, given handling
+    practices or dependencies since: undoing would then lose someone's work.
+    """
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFoundError(f"No import batch {batch_id} in this register.")
+    if batch.undone_at is not None:
+        raise ValidationError(
+            f"Import batch {batch_id} was already undone on {batch.undone_at:%d/%m/%Y %H:%M}."
+        )
+    created = [int(i) for i in batch.undo.get("created", [])]
+    updated = {int(k): v for k, v in batch.undo.get("updated", {}).items()}
+    _refuse_if_touched(session, created, updated)
+    table = _ASSETS
+    for start in range(0, len(created), 5000):
+        chunk = created[start : start + 5000]
+        # These assets were never confirmed; removing them is the undo, not a deletion of
+        # register history (the batch and the change log keep the record).
+        session.execute(delete(table).where(table.c.id.in_(chunk)))
+    marking_ids = {m.id for m in session.execute(select(ClassificationMarking)).scalars()}
+    for asset_id, entry in updated.items():
+        before = {k: _restore(k, v, marking_ids) for k, v in entry["before"].items()}
+        session.execute(
+            update(table)
+            .where(table.c.id == asset_id)
+            .values(**before, version=table.c.version + 1, updated_at=utcnow())
+        )
+    batch.undone_at = utcnow()
+    record_event(
+        session.connection(),
+        actor=actor or str(session.info.get("actor", "unknown")),
+        table_name="import_batch",
+        record_id=str(batch.id),
+        label=f"import batch {batch.id} undone",
+        details={"removed": len(created), "restored": len(updated)},
+    )
+    return UndoResult(batch.id, len(created), len(updated))
+
+
+def _restore(key: str, value: Any, _markings: set[int]) -> Any:
+    if key == "next_review" and value is not None:
+        return date.fromisoformat(value)
+    if key == "asset_type" and value is not None:
+        return AssetType(value)
+    if key == "status" and value is not None:
+        return AssetStatus(value)
+    return value
+
+
+def _refuse_if_touched(session: Session, created: list[int], updated: dict[int, Any]) -> None:
+    def refs(ids: Iterator[int] | list[int]) -> str:
+        found = session.execute(select(Asset.ref).where(Asset.id.in_(list(ids))).limit(5))
+        return ", ".join(found.scalars())
+
+    for start in range(0, len(created), 5000):
+        chunk = created[start : start + 5000]
+        edited = (
+            session.execute(
+                select(Asset.id).where(Asset.id.in_(chunk), Asset.version != 1).limit(5)
+            )
+            .scalars()
+            .all()
+        )
+        linked = (
+            session.execute(
+                select(risk_asset.c.asset_id)
+                .where(risk_asset.c.asset_id.in_(chunk))
+                .union(
+                    select(HandlingPractice.asset_id).where(HandlingPractice.asset_id.in_(chunk)),
+                    select(asset_dependency.c.asset_id).where(
+                        or_(
+                            asset_dependency.c.asset_id.in_(chunk),
+                            asset_dependency.c.depends_on_id.in_(chunk),
+                        )
+                    ),
+                )
+                .limit(5)
+            )
+            .scalars()
+            .all()
+        )
+        if edited or linked:
+            raise ConflictError(
+                f"Cannot undo: assets created by this import have been changed or linked since "
+                f"({refs([*edited, *linked])}).",
+                record="import batch",
+                yours=None,
+                theirs=None,
+            )
+    if updated:
+        current = dict(
+            session.execute(
+                select(Asset.id, Asset.version).where(Asset.id.in_(list(updated)))
+            ).all()
+        )
+        moved = [i for i, entry in updated.items() if current.get(i) != entry["version"]]
+        if moved:
+            raise ConflictError(
+                f"Cannot undo: assets this import updated have been changed since ({refs(moved)}).",
+                record="import batch",
+                yours=None,
+                theirs=None,
+            )
