@@ -334,6 +334,17 @@ def _compare(session: Session, plan: ImportPlan) -> None:
             verdict.action = "unchanged"
 
 
+def _mapping_record(plan: ImportPlan) -> dict[str, Any]:
+    names = plan.header.names
+    return {
+        "header_rows": [plan.header.first_row, plan.header.last_row],
+        "columns": {
+            column_letter(i): {"header": names[i] if i < len(names) else "", "field": key}
+            for i, key in plan.mapping.items()
+        },
+    }
+
+
 # --- applying -------------------------------------------------------------------------------
 
 
@@ -402,42 +413,43 @@ def apply_plan(
     if not new and not changed:
         return ImportResult(None, 0, 0, counts["unchanged"], len(errors))
     now = utcnow()
-    batch = ImportBatch(
-        kind=plan.kind,
-        file_name=plan.file_name,
-        file_sha256=plan.file_sha256,
-        sheet=plan.sheet,
-        mapping={
-            "header_rows": [plan.header.first_row, plan.header.last_row],
-            "columns": {
-                column_letter(i): {
-                    "header": plan.header.names[i] if i < len(plan.header.names) else "",
-                    "field": key,
-                }
-                for i, key in plan.mapping.items()
-            },
-        },
-        department_id=plan.department_id,
-        actor=actor,
-        applied_at=now,
-        counts=counts,
-        undo={},
-        undone_at=None,
+    # The batch goes in through Core, not the ORM: its undo data can be large, and the change
+    # log records the batch as one event rather than copying that data into an entry.
+    batches = cast(Table, ImportBatch.__table__)
+    batch_id = session.execute(
+        insert(batches).returning(batches.c.id),
+        [
+            {
+                "kind": plan.kind,
+                "file_name": plan.file_name,
+                "file_sha256": plan.file_sha256,
+                "sheet": plan.sheet,
+                "mapping": _mapping_record(plan),
+                "department_id": plan.department_id,
+                "actor": actor,
+                "applied_at": now,
+                "counts": counts,
+                "undo": {},
+                "undone_at": None,
+            }
+        ],
+    ).scalar_one()
+    created_ids = _insert_new(session, new, batch_id, now, progress)
+    updated = _update_changed(session, changed, batch_id, now, progress)
+    session.execute(
+        update(batches)
+        .where(batches.c.id == batch_id)
+        .values(undo={"created": created_ids, "updated": updated})
     )
-    session.add(batch)
-    session.flush()
-    created_ids = _insert_new(session, new, batch.id, now, progress)
-    updated = _update_changed(session, changed, batch.id, now, progress)
-    batch.undo = {"created": created_ids, "updated": updated}
     record_event(
         session.connection(),
         actor=actor,
         table_name="import_batch",
-        record_id=str(batch.id),
-        label=f"import batch {batch.id} ({plan.file_name})",
+        record_id=str(batch_id),
+        label=f"import batch {batch_id} ({plan.file_name})",
         details={"file": plan.file_name, "sha256": plan.file_sha256, **counts},
     )
-    return ImportResult(batch.id, len(new), len(changed), counts["unchanged"], len(errors))
+    return ImportResult(batch_id, len(new), len(changed), counts["unchanged"], len(errors))
 
 
 _INSERT_CHUNK = 5000

@@ -1,0 +1,129 @@
+"""Finding the header and proposing the mapping on layouts departments really send."""
+
+from __future__ import annotations
+
+from isms.io.importing.fields import ASSET_FIELDS
+from isms.io.importing.headers import find_header
+from isms.io.importing.mapping import (
+    by_name,
+    column_letter,
+    from_names,
+    propose,
+    signature,
+    vocabulary,
+)
+
+VOCAB = vocabulary(ASSET_FIELDS)
+
+
+def test_header_below_a_merged_title_and_blank_rows() -> None:
+    rows = [
+        (1, ["Environment Department - Information Asset Register 2026"]),
+        (2, []),
+        (3, ["Prepared by the IAO; return to the SMG by 31 March"]),
+        (4, []),
+        (5, ["Asset Ref", "Asset", "Owner", "Classification"]),
+        (6, ["ENV-1", "Highways defects", "Bob Smith", "OFFICIAL"]),
+    ]
+    header = find_header(rows, [(1, 1, 1, 4)], VOCAB)
+    assert header is not None
+    assert (header.first_row, header.last_row, header.data_starts) == (5, 5, 6)
+    assert header.names == ["Asset Ref", "Asset", "Owner", "Classification"]
+
+
+def test_two_row_header_with_a_merged_group_title() -> None:
+    rows = [
+        (1, ["Asset", "Details", None, "CIA Ratings", None, None]),
+        (2, [None, "Owner", "Type", "C", "I", "A"]),
+        (3, ["Case files", "Jo Bloggs", "Info", 3, 4, 2]),
+    ]
+    merged = [(1, 1, 2, 1), (1, 2, 1, 3), (1, 4, 1, 6)]
+    header = find_header(rows, merged, VOCAB)
+    assert header is not None and (header.first_row, header.last_row) == (1, 2)
+    assert header.names == [
+        "Asset",
+        "Details Owner",
+        "Details Type",
+        "CIA Ratings C",
+        "CIA Ratings I",
+        "CIA Ratings A",
+    ]
+    assert propose(header.names, ASSET_FIELDS) == {
+        0: "name",
+        1: "owner",
+        2: "asset_type",
+        3: "confidentiality",
+        4: "integrity",
+        5: "availability",
+    }
+
+
+def test_three_row_header() -> None:
+    rows = [
+        (1, ["Information", None, "Security", None, None]),
+        (2, ["Asset", None, "Impact", None, None]),
+        (3, ["Ref", "Name", "Confidentiality", "Integrity", "Availability"]),
+        (4, ["A1", "Payroll", 3, 3, 2]),
+    ]
+    merged = [(1, 1, 1, 2), (1, 3, 1, 5), (2, 1, 2, 2), (2, 3, 2, 5)]
+    header = find_header(rows, merged, VOCAB)
+    assert header is not None and (header.first_row, header.last_row) == (1, 3)
+    assert header.names[0] == "Information Asset Ref"
+    assert propose(header.names, ASSET_FIELDS) == {
+        0: "ref",
+        1: "name",
+        2: "confidentiality",
+        3: "integrity",
+        4: "availability",
+    }
+
+
+def test_no_header_at_all() -> None:
+    assert find_header([(1, [1, 2, 3]), (2, [4, 5, 6])], [], VOCAB) is None
+
+
+def test_synonyms_from_real_registers() -> None:
+    names = [
+        "IAO",
+        "Information Asset Owner (IAO)",
+        "Protective Marking",
+        "GPMS",
+        "Personal Data? (Y/N)",
+        "Special Category Data",
+        "Review Due",
+        "Dept",
+        "Information Asset Administrator",
+        "Where held",
+        "Asset ID",
+        "Something else",
+    ]
+    mapping = propose(names, ASSET_FIELDS)
+    assert mapping[0] == "owner"  # exact synonym wins over the longer header containing it
+    assert 1 not in mapping
+    assert mapping[2] == "marking" and 3 not in mapping
+    assert mapping[4] == "personal_data" and mapping[5] == "special_category"
+    assert mapping[6] == "next_review" and mapping[7] == "department"
+    assert mapping[8] == "custodian" and mapping[9] == "location" and mapping[10] == "ref"
+    assert 11 not in mapping
+
+
+def test_mapping_survives_columns_moving_and_signature_spots_layouts() -> None:
+    names = ["Asset", "Owner", "Marking"]
+    stored = by_name({0: "name", 1: "owner", 2: "marking"}, names)
+    moved = ["Marking", "Asset", "Owner"]
+    assert from_names(stored, moved) == {0: "marking", 1: "name", 2: "owner"}
+    assert signature(names) == signature(["ASSET ", "owner", "marking"])
+    assert signature(names) != signature(moved)
+
+
+def test_column_letters() -> None:
+    assert [column_letter(i) for i in (0, 1, 25, 26, 27, 701, 702, 16383)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+        "XFD",
+    ]
