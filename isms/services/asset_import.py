@@ -8,7 +8,6 @@ undone while nothing has changed the assets since. The change log gets one event
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..db.changelog import record_event
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..io.importing import values
-from ..io.importing.fields import ASSET_FIELDS, Field
+from ..io.importing.fields import ASSET_FIELDS
 from ..io.importing.mapping import Mapping, column_letter
 from ..io.importing.plan import ImportPlan, Issue, RowVerdict
 from ..io.importing.sheet import SheetData
@@ -33,12 +32,11 @@ from ..model import (
     Department,
     HandlingPractice,
     ImportBatch,
-    Person,
     asset_dependency,
     risk_asset,
 )
 from ..model.base import utcnow
-from . import classification
+from .import_rows import Directory, build_columns, read_row
 
 #: Fields compared with the stored asset to decide new / update / unchanged.
 COMPARED = (
@@ -68,133 +66,13 @@ class ImportRejected(ValidationError):
     """The file has errors and "valid rows only" was not chosen: nothing was written."""
 
 
-# --- resolving names to register records ----------------------------------------------------
-
-
-class Directory:
-    """People, departments and markings of the register, looked up as departments write them."""
-
-    def __init__(self, session: Session) -> None:
-        self.departments: dict[str, tuple[int, str]] = {}
-        for dept_id, code, name in session.execute(
-            select(Department.id, Department.code, Department.name)
-        ):
-            self.departments[values.key(code)] = (dept_id, code)
-            self.departments[values.key(name)] = (dept_id, code)
-        self.department_codes = {dept_id: code for dept_id, code in self.departments.values()}
-        self.department_names = {
-            values.key(name): name for name in session.execute(select(Department.name)).scalars()
-        }
-        people: dict[str, list[int]] = defaultdict(list)
-        self.person_names: dict[str, str] = {}
-        for person_id, name, email in session.execute(select(Person.id, Person.name, Person.email)):
-            people[values.key(name)].append(person_id)
-            self.person_names[values.key(name)] = name
-            if email:
-                people[email.strip().lower()].append(person_id)
-        self.people = dict(people)
-        scheme = classification.current_scheme(session)
-        self.scheme = scheme.name
-        self.markings: dict[str, int] = {}
-        for marking in scheme.markings:
-            self.markings[values.key(marking.label)] = marking.id
-        self.marking_labels = [m.label for m in scheme.markings]
-
-    def department(self, raw: Any) -> int:
-        wanted = values.key(raw)
-        if wanted in self.departments:
-            return self.departments[wanted][0]
-        near = difflib.get_close_matches(wanted, list(self.department_names), n=1, cutoff=0.75)
-        hint = f"; did you mean {self.department_names[near[0]]}?" if near else ""
-        raise values.Problem(f"no department '{str(raw).strip()}' in the register{hint}")
-
-    def person(self, raw: Any) -> int:
-        text = str(raw).strip()
-        wanted = text.lower() if "@" in text else values.key(text)
-        found = self.people.get(wanted, [])
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise values.Problem(f"{len(found)} people are called '{text}'; give an e-mail")
-        near = difflib.get_close_matches(wanted, list(self.person_names), n=1, cutoff=0.8)
-        hint = f"; did you mean {self.person_names[near[0]]}?" if near else ""
-        raise values.Problem(
-            f"'{text}' is not a person in the register{hint}; left blank", warning=True
-        )
-
-    def marking(self, raw: Any) -> int:
-        wanted = values.key(raw)
-        if wanted in self.markings:
-            return self.markings[wanted]
-        raise values.Problem(
-            f"'{str(raw).strip()}' is not a marking of the {self.scheme} scheme "
-            f"({', '.join(self.marking_labels)})"
-        )
-
-
-# --- planning -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Column:
-    index: int
-    field: Field
-    header: str
-    parse: Callable[[Any], Any]
-
-
-def _columns(sheet: SheetData, mapping: Mapping, directory: Directory) -> list[_Column]:
-    resolvers: dict[str, Callable[[Any], Any]] = {
-        "department": directory.department,
-        "owner": directory.person,
-        "custodian": directory.person,
-        "marking": directory.marking,
-    }
-    by_key = {f.key: f for f in ASSET_FIELDS}
-    columns = []
-    for index, key in sorted(mapping.items()):
-        if key not in by_key:
-            raise ValidationError(
-                f"'{key}' is not an asset field; choose from {', '.join(by_key)}.", field="mapping"
-            )
-        f = by_key[key]
-        name = sheet.header.names[index] if index < len(sheet.header.names) else ""
-        columns.append(_Column(index, f, name, resolvers.get(key, f.parse)))
-    return columns
-
-
 #: Where a parsed field lands on the asset (resolved names become ids).
-_TARGET = {
+ASSET_TARGETS = {
     "department": "department_id",
     "owner": "owner_id",
     "custodian": "custodian_id",
     "marking": "marking_id",
 }
-
-
-def _read_row(number: int, cells: list[Any], columns: list[_Column]) -> RowVerdict | None:
-    verdict = RowVerdict(number)
-    filled = False
-    for column in columns:
-        raw = cells[column.index] if column.index < len(cells) else None
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            continue
-        filled = True
-        try:
-            value = column.parse(raw)
-        except values.Problem as problem:
-            verdict.issues.append(
-                Issue(column_letter(column.index), column.header, str(problem), problem.warning)
-            )
-            continue
-        if column.field.key == "cia":
-            for key, part in zip(
-                ("confidentiality", "integrity", "availability"), value, strict=True
-            ):
-                verdict.values.setdefault(key, part)
-        elif value is not None:
-            verdict.values[_TARGET.get(column.field.key, column.field.key)] = value
-    return verdict if filled else None  # blank (or unmapped-only) rows are skipped
 
 
 def _existing(session: Session) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
@@ -213,7 +91,17 @@ def plan_assets(
 ) -> ImportPlan:
     """Read every row against the mapping and the register, writing nothing."""
     directory = Directory(session)
-    columns = _columns(sheet, mapping, directory)
+    columns = build_columns(
+        sheet,
+        mapping,
+        ASSET_FIELDS,
+        {
+            "department": directory.department,
+            "owner": directory.person,
+            "custodian": directory.person,
+            "marking": directory.marking,
+        },
+    )
     mapped = {c.field.key for c in columns}
     plan = ImportPlan(
         "assets",
@@ -242,7 +130,7 @@ def plan_assets(
     seen_names: dict[tuple[str, int], int] = {}
     dept_header = next((c for c in columns if c.field.key == "department"), None)
     for number, cells in sheet.rows:
-        verdict = _read_row(number, cells, columns)
+        verdict = read_row(number, cells, columns, ASSET_TARGETS)
         if verdict is None:
             continue
         v = verdict.values

@@ -200,7 +200,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         "cia",
         "C/I/A in one cell",
         ("cia", "c i a", "cia rating", "cia ratings", "ratings", "cia score", "cia impact"),
-        parse=values.cia,
+        parse=values.cia_fields,
         help="e.g. C=2, I=3, A=3",
     ),
     Field(

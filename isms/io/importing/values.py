@@ -204,6 +204,11 @@ def cia(raw: Any) -> tuple[int | None, int | None, int | None]:
     return found["c"], found["i"], found["a"]
 
 
+def cia_fields(raw: Any) -> dict[str, int | None]:
+    """:func:`cia` as the three asset fields it fills."""
+    return dict(zip(("confidentiality", "integrity", "availability"), cia(raw), strict=True))
+
+
 _TYPE_WORDS: dict[str, AssetType] = {}
 for _type, _words in {
     AssetType.INFORMATION: (
