@@ -18,7 +18,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, upda
 from sqlalchemy.orm import Session
 
 from ..db.changelog import record_event
-from ..errors import ConflictError, NotFoundError, ValidationError
+from ..errors import ConflictError, ValidationError
 from ..io.importing import values
 from ..io.importing.fields import ASSET_FIELDS
 from ..io.importing.mapping import Mapping, column_letter
@@ -28,7 +28,6 @@ from ..model import (
     Asset,
     AssetStatus,
     AssetType,
-    ClassificationMarking,
     Department,
     HandlingPractice,
     ImportBatch,
@@ -454,26 +453,12 @@ def _update_changed(
 # --- undoing --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UndoResult:
-    batch_id: int
-    removed: int
-    restored: int
-
-
-def undo_batch(session: Session, batch_id: int, *, actor: str | None = None) -> UndoResult:
-    """Take a whole batch back: remove the assets it created and restore those it updated.
+def undo_assets(session: Session, batch: ImportBatch) -> tuple[int, int]:
+    """Remove the assets a batch created and restore those it updated: (removed, restored).
 
     Refused (nothing changed) if any of them has been edited, linked to a risk, given handling
     practices or dependencies since: undoing would then lose someone's work.
     """
-    batch = session.get(ImportBatch, batch_id)
-    if batch is None:
-        raise NotFoundError(f"No import batch {batch_id} in this register.")
-    if batch.undone_at is not None:
-        raise ValidationError(
-            f"Import batch {batch_id} was already undone on {batch.undone_at:%d/%m/%Y %H:%M}."
-        )
     created = [int(i) for i in batch.undo.get("created", [])]
     updated = {int(k): v for k, v in batch.undo.get("updated", {}).items()}
     _refuse_if_touched(session, created, updated)
@@ -483,27 +468,17 @@ def undo_batch(session: Session, batch_id: int, *, actor: str | None = None) -> 
         # These assets were never confirmed; removing them is the undo, not a deletion of
         # register history (the batch and the change log keep the record).
         session.execute(delete(table).where(table.c.id.in_(chunk)))
-    marking_ids = {m.id for m in session.execute(select(ClassificationMarking)).scalars()}
     for asset_id, entry in updated.items():
-        before = {k: _restore(k, v, marking_ids) for k, v in entry["before"].items()}
+        before = {k: _restore(k, v) for k, v in entry["before"].items()}
         session.execute(
             update(table)
             .where(table.c.id == asset_id)
             .values(**before, version=table.c.version + 1, updated_at=utcnow())
         )
-    batch.undone_at = utcnow()
-    record_event(
-        session.connection(),
-        actor=actor or str(session.info.get("actor", "unknown")),
-        table_name="import_batch",
-        record_id=str(batch.id),
-        label=f"import batch {batch.id} undone",
-        details={"removed": len(created), "restored": len(updated)},
-    )
-    return UndoResult(batch.id, len(created), len(updated))
+    return len(created), len(updated)
 
 
-def _restore(key: str, value: Any, _markings: set[int]) -> Any:
+def _restore(key: str, value: Any) -> Any:
     if key == "next_review" and value is not None:
         return date.fromisoformat(value)
     if key == "asset_type" and value is not None:

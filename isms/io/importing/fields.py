@@ -260,7 +260,269 @@ ASSET_FIELDS: tuple[Field, ...] = (
     ),
 )
 
-FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {"assets": ASSET_FIELDS}
+HANDLING_FIELDS: tuple[Field, ...] = (
+    Field(
+        "asset",
+        "Asset reference",
+        ("asset ref", "asset reference", "asset", "asset id", "ref", "asset no", "iar ref"),
+        required=True,
+        help="The reference of an asset in the register.",
+    ),
+    Field(
+        "stage",
+        "Stage",
+        (
+            "stage",
+            "lifecycle stage",
+            "life cycle stage",
+            "activity",
+            "process",
+            "step",
+            "handling stage",
+        ),
+        parse=values.stage,
+        required=True,
+        help="collected, stored, transferred, shared, retained or disposed.",
+        choices=("collected", "stored", "transferred", "shared", "retained", "disposed"),
+    ),
+    Field(
+        "channel",
+        "Channel",
+        (
+            "channel",
+            "method",
+            "transfer method",
+            "how",
+            "medium",
+            "means",
+            "how sent",
+            "transfer channel",
+        ),
+        parse=values.channel,
+        help="e-mail, secure e-mail, portal, removable media...",
+        choices=("e-mail", "secure e-mail", "portal", "removable media", "courier", "paper"),
+    ),
+    Field(
+        "safeguards",
+        "Safeguards",
+        (
+            "safeguards",
+            "controls",
+            "protection",
+            "security measures",
+            "measures",
+            "safeguards in place",
+            "protective measures",
+        ),
+        parse=values.safeguards,
+        help="e.g. encrypted, sealed envelope and tracked.",
+    ),
+    Field(
+        "description",
+        "Description",
+        ("description", "details", "notes", "comments"),
+        help="What happens at this stage.",
+    ),
+    Field(
+        "third_party",
+        "Third party",
+        (
+            "third party",
+            "recipient",
+            "shared with",
+            "partner",
+            "organisation",
+            "receiving organisation",
+            "sent to",
+        ),
+        help="Who receives it, when shared.",
+    ),
+    Field(
+        "has_agreement",
+        "Agreement in place?",
+        (
+            "agreement",
+            "data sharing agreement",
+            "dsa",
+            "isa",
+            "information sharing agreement",
+            "agreement in place",
+            "dsa in place",
+            "sharing agreement",
+        ),
+        parse=values.yes_no,
+        help="Yes or No.",
+        choices=("Yes", "No"),
+    ),
+    Field(
+        "retention_months",
+        "Retention",
+        ("retention", "retention period", "kept for", "retain for", "retention schedule"),
+        parse=values.months,
+        help="e.g. 6 years or 18 months.",
+    ),
+    Field(
+        "offshore",
+        "Held outside the UK?",
+        (
+            "offshore",
+            "outside uk",
+            "overseas",
+            "international transfer",
+            "stored outside the uk",
+            "outside the uk",
+            "outside eea",
+        ),
+        parse=values.yes_no,
+        help="Yes or No.",
+        choices=("Yes", "No"),
+    ),
+)
+
+
+def _scores(
+    stage: str, synonyms_l: tuple[str, ...], synonyms_i: tuple[str, ...]
+) -> tuple[Field, Field]:
+    return (
+        Field(
+            f"{stage}_likelihood",
+            f"{stage.capitalize()} likelihood",
+            synonyms_l,
+            help="A point of the register's likelihood scale: number or label.",
+        ),
+        Field(
+            f"{stage}_impact",
+            f"{stage.capitalize()} impact",
+            synonyms_i,
+            help="A point of the register's impact scale: number or label.",
+        ),
+    )
+
+
+RISK_FIELDS: tuple[Field, ...] = (
+    Field(
+        "ref",
+        "Risk reference",
+        (
+            "risk ref",
+            "risk id",
+            "ref",
+            "reference",
+            "risk no",
+            "risk number",
+            "id",
+            "risk reference",
+        ),
+    ),
+    Field(
+        "title",
+        "Risk",
+        ("risk", "risk title", "title", "risk name", "summary", "risk summary", "short title"),
+        required=True,
+    ),
+    Field(
+        "description",
+        "Description",
+        (
+            "description",
+            "risk description",
+            "details",
+            "cause and effect",
+            "cause",
+            "event",
+            "risk detail",
+        ),
+    ),
+    Field(
+        "department",
+        "Department",
+        ("department", "dept", "directorate", "service area", "business unit"),
+    ),
+    Field("owner", "Risk owner", ("risk owner", "owner", "owner name", "responsible officer")),
+    Field(
+        "assets",
+        "Assets",
+        (
+            "assets",
+            "asset",
+            "affected assets",
+            "asset refs",
+            "related assets",
+            "asset ref",
+            "assets affected",
+        ),
+    ),
+    Field("threat", "Threat", ("threat", "threat source", "threat type")),
+    Field("vulnerability", "Vulnerability", ("vulnerability", "weakness", "vulnerabilities")),
+    Field(
+        "affects",
+        "C/I/A affected",
+        ("cia", "affects", "impact type", "c i a", "cia affected", "security property"),
+        parse=values.affects,
+    ),
+    *_scores(
+        "inherent",
+        (
+            "inherent likelihood",
+            "likelihood",
+            "gross likelihood",
+            "raw likelihood",
+            "probability",
+            "inherent probability",
+            "l",
+        ),
+        (
+            "inherent impact",
+            "impact",
+            "gross impact",
+            "raw impact",
+            "severity",
+            "consequence",
+            "inherent severity",
+        ),
+    ),
+    Field(
+        "existing_controls",
+        "Existing controls",
+        (
+            "existing controls",
+            "current controls",
+            "controls in place",
+            "mitigations",
+            "existing mitigations",
+        ),
+    ),
+    *_scores(
+        "current",
+        ("current likelihood", "current probability"),
+        ("current impact", "current severity"),
+    ),
+    Field(
+        "treatment_option",
+        "Treatment",
+        ("treatment", "treatment option", "response", "risk response", "action type"),
+        parse=values.treatment,
+        choices=("modify", "retain", "avoid", "share"),
+    ),
+    *_scores(
+        "residual",
+        ("residual likelihood", "net likelihood", "target likelihood", "residual probability"),
+        ("residual impact", "net impact", "target impact", "residual severity"),
+    ),
+    Field("status", "Status", ("status", "risk status", "state"), parse=values.risk_status),
+    Field(
+        "next_review",
+        "Next review",
+        ("review date", "next review", "next review date", "review due"),
+        parse=values.day,
+    ),
+)
+
+FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
+    "assets": ASSET_FIELDS,
+    "handling": HANDLING_FIELDS,
+    "risks": RISK_FIELDS,
+}
 
 
 def field(kind: str, key: str) -> Field:

@@ -11,7 +11,14 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ...model.enums import AssetStatus, AssetType
+from ...model.enums import (
+    AssetStatus,
+    AssetType,
+    HandlingChannel,
+    HandlingStage,
+    RiskStatus,
+    TreatmentOption,
+)
 
 
 class Problem(ValueError):
@@ -279,3 +286,265 @@ def asset_status(raw: Any) -> AssetStatus | None:
     if value in _STATUS_WORDS:
         return _STATUS_WORDS[value]
     raise Problem(f"'{str(raw).strip()}' is not a status (active, pending, retired)")
+
+
+def _lookup(words: dict[str, Any], raw: Any, what: str, allowed: str) -> Any:
+    value = key(raw) if raw is not None else ""
+    if not value:
+        return None
+    if value in words:
+        return words[value]
+    raise Problem(f"'{str(raw).strip()}' is not {what} ({allowed})")
+
+
+_STAGE_WORDS = {
+    **dict.fromkeys(
+        (
+            "collected",
+            "collect",
+            "collection",
+            "capture",
+            "captured",
+            "received",
+            "obtained",
+            "created",
+        ),
+        "collected",
+    ),
+    **dict.fromkeys(
+        ("stored", "storage", "store", "held", "hold", "processed", "use", "in use"), "stored"
+    ),
+    **dict.fromkeys(
+        ("transferred", "transfer", "sent", "send", "transmitted", "moved", "transit"),
+        "transferred",
+    ),
+    **dict.fromkeys(
+        (
+            "shared",
+            "share",
+            "sharing",
+            "disclosed",
+            "disclosure",
+            "shared with third party",
+            "third party",
+        ),
+        "shared",
+    ),
+    **dict.fromkeys(("retained", "retention", "retain", "archived", "archive", "kept"), "retained"),
+    **dict.fromkeys(
+        ("disposed", "disposal", "dispose", "destroyed", "destruction", "deleted", "deletion"),
+        "disposed",
+    ),
+}
+_CHANNEL_WORDS = {
+    **dict.fromkeys(
+        ("email", "e mail", "ordinary email", "ordinary e mail", "outlook", "standard email"),
+        "e-mail",
+    ),
+    **dict.fromkeys(
+        (
+            "secure email",
+            "secure e mail",
+            "encrypted email",
+            "egress",
+            "cjsm",
+            "gcsx",
+            "psn email",
+            "nhs mail",
+            "nhsmail",
+        ),
+        "secure e-mail",
+    ),
+    **dict.fromkeys(
+        (
+            "portal",
+            "web portal",
+            "sftp",
+            "online",
+            "upload",
+            "website",
+            "web",
+            "api",
+            "file transfer",
+        ),
+        "portal",
+    ),
+    **dict.fromkeys(
+        (
+            "removable media",
+            "usb",
+            "usb stick",
+            "memory stick",
+            "cd",
+            "dvd",
+            "external drive",
+            "external hard drive",
+            "laptop",
+        ),
+        "removable media",
+    ),
+    **dict.fromkeys(
+        ("courier", "tracked post", "special delivery", "recorded delivery", "secure courier"),
+        "courier",
+    ),
+    **dict.fromkeys(("paper", "post", "letter", "hard copy", "printed", "fax"), "paper"),
+}
+
+
+def stage(raw: Any) -> HandlingStage | None:
+    found = _lookup(
+        _STAGE_WORDS,
+        raw,
+        "a handling stage",
+        "collected, stored, transferred, shared, retained, disposed",
+    )
+    return HandlingStage(found) if found else None
+
+
+def channel(raw: Any) -> HandlingChannel | None:
+    found = _lookup(
+        _CHANNEL_WORDS,
+        raw,
+        "a channel",
+        "e-mail, secure e-mail, portal, removable media, courier, paper",
+    )
+    return HandlingChannel(found) if found else None
+
+
+_SAFEGUARD_WORDS = {
+    **dict.fromkeys(
+        ("encrypted", "encryption", "encrypt", "bitlocker", "password protected"), "encrypted"
+    ),
+    **dict.fromkeys(
+        (
+            "access controlled",
+            "access control",
+            "restricted access",
+            "restricted",
+            "role based access",
+            "need to know",
+        ),
+        "access-controlled",
+    ),
+    **dict.fromkeys(("marked", "labelled", "labeled", "protectively marked", "marking"), "marked"),
+    **dict.fromkeys(("sealed", "sealed envelope", "tamper evident"), "sealed"),
+    **dict.fromkeys(("tracked", "signed for", "recorded", "recorded delivery"), "tracked"),
+    **dict.fromkeys(
+        (
+            "agreement",
+            "dsa",
+            "isa",
+            "data sharing agreement",
+            "contract",
+            "information sharing agreement",
+        ),
+        "agreement",
+    ),
+    **dict.fromkeys(("privacy notice", "fair processing notice"), "privacy-notice"),
+    **dict.fromkeys(
+        (
+            "secure disposal",
+            "shredded",
+            "shredding",
+            "confidential waste",
+            "certificate of destruction",
+            "wiped",
+            "secure deletion",
+        ),
+        "secure-disposal",
+    ),
+}
+
+
+def safeguards(raw: Any) -> list[str] | None:
+    """Safeguards in one cell: "Encrypted, sealed envelope and tracked"."""
+    if raw is None or not str(raw).strip():
+        return None
+    parts = re.split(r"\s*(?:[,;/+|\n]|\band\b)\s*", str(raw))
+    found: list[str] = []
+    unknown: list[str] = []
+    for part in parts:
+        word = key(part)
+        if not word or word in ("none", "no", "n a"):
+            continue
+        if word in _SAFEGUARD_WORDS:
+            if _SAFEGUARD_WORDS[word] not in found:
+                found.append(_SAFEGUARD_WORDS[word])
+        else:
+            unknown.append(part.strip())
+    if unknown:
+        raise Problem(
+            f"{', '.join(repr(u) for u in unknown)} not a safeguard the rules know "
+            "(encrypted, marked, sealed, tracked, agreement, secure disposal...)"
+        )
+    return found
+
+
+_PERIOD = re.compile(r"^(\d+(?:\.\d+)?)\s*(years?|yrs?|y|months?|mths?|m)?$")
+
+
+def months(raw: Any) -> int | None:
+    """A retention period in months: "6 years", "18 months", or a bare number of years."""
+    if raw is None:
+        return None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return int(round(raw * 12))
+    value = str(raw).strip().lower()
+    if not value:
+        return None
+    match = _PERIOD.match(value)
+    if not match:
+        raise Problem(f"'{str(raw).strip()}' is not a period (write e.g. 6 years or 18 months)")
+    amount = float(match.group(1))
+    unit = match.group(2) or "years"
+    return int(round(amount if unit.startswith("m") else amount * 12))
+
+
+_TREATMENT_WORDS = {
+    **dict.fromkeys(("modify", "reduce", "treat", "mitigate", "control", "reduction"), "modify"),
+    **dict.fromkeys(("retain", "accept", "tolerate", "acceptance"), "retain"),
+    **dict.fromkeys(("avoid", "terminate", "avoidance"), "avoid"),
+    **dict.fromkeys(("share", "transfer", "insure", "sharing"), "share"),
+}
+
+
+def treatment(raw: Any) -> TreatmentOption | None:
+    found = _lookup(_TREATMENT_WORDS, raw, "a treatment option", "modify, retain, avoid, share")
+    return TreatmentOption(found) if found else None
+
+
+_RISK_STATUS_WORDS = {
+    **dict.fromkeys(("identified", "new", "open", "draft"), "identified"),
+    **dict.fromkeys(("assessed",), "assessed"),
+    **dict.fromkeys(("in treatment", "treatment", "treating", "active", "live"), "in treatment"),
+    **dict.fromkeys(("accepted", "tolerated"), "accepted"),
+    **dict.fromkeys(("closed", "resolved"), "closed"),
+}
+
+
+def risk_status(raw: Any) -> RiskStatus | None:
+    found = _lookup(
+        _RISK_STATUS_WORDS,
+        raw,
+        "a risk status",
+        "identified, assessed, in treatment, accepted, closed",
+    )
+    return RiskStatus(found) if found else None
+
+
+def affects(raw: Any) -> str | None:
+    """Which of C, I, A: "CIA", "C, A", "Confidentiality and availability"."""
+    if raw is None or not str(raw).strip():
+        return None
+    text = str(raw).upper()
+    words = re.findall(r"[A-Z]+", text)
+    letters = {
+        w[0]
+        for w in words
+        if w[0] in "CIA" and (len(w) == 1 or w.startswith(("CONF", "INTEG", "AVAIL")))
+    }
+    if len(words) == 1 and set(words[0]) <= set("CIA"):
+        letters = set(words[0])
+    if not letters:
+        raise Problem(f"'{str(raw).strip()}' does not say C, I or A")
+    return "".join(x for x in "CIA" if x in letters)

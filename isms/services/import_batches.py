@@ -1,0 +1,47 @@
+"""Import batches of every kind: listing and undoing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ..db.changelog import record_event
+from ..errors import NotFoundError, ValidationError
+from ..model import ImportBatch
+from ..model.base import utcnow
+from .asset_import import undo_assets
+from .record_import import undo_records
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: int
+    removed: int
+    restored: int
+
+
+def undo_batch(session: Session, batch_id: int, *, actor: str | None = None) -> UndoResult:
+    """Take a whole batch back while nothing has changed its records since (else refused, and
+    nothing is changed)."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFoundError(f"No import batch {batch_id} in this register.")
+    if batch.undone_at is not None:
+        raise ValidationError(
+            f"Import batch {batch_id} was already undone on {batch.undone_at:%d/%m/%Y %H:%M}."
+        )
+    if batch.kind == "assets":
+        removed, restored = undo_assets(session, batch)
+    else:
+        removed, restored = undo_records(session, batch)
+    batch.undone_at = utcnow()
+    record_event(
+        session.connection(),
+        actor=actor or str(session.info.get("actor", "unknown")),
+        table_name="import_batch",
+        record_id=str(batch.id),
+        label=f"import batch {batch.id} undone",
+        details={"removed": removed, "restored": restored},
+    )
+    return UndoResult(batch.id, removed, restored)
