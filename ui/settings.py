@@ -5,7 +5,8 @@ The register's own settings (risk method, scheme...) live in the register, not h
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QWidget
 
 ORGANISATION = "isms"
 APPLICATION = "isms"
@@ -20,3 +21,13 @@ def settings() -> QSettings:
     return QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
     )
+
+
+def restore_geometry(widget: QWidget, key: str) -> bool:
+    """Put a dialog back where the user last left it; False when there is nothing (valid) saved."""
+    saved = settings().value(f"{key}/geometry")
+    return isinstance(saved, QByteArray) and widget.restoreGeometry(saved)
+
+
+def save_geometry(widget: QWidget, key: str) -> None:
+    settings().setValue(f"{key}/geometry", widget.saveGeometry())

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
@@ -23,6 +23,18 @@ from isms.model import (
     RiskStatus,
     TreatmentOption,
 )
+
+W = TypeVar("W", bound=QWidget)
+
+
+def shown(qtbot: Any, widget: W) -> W:
+    """Show ``widget`` as the active window: keyboard focus and shortcuts only work there."""
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
+    return widget
 
 
 @pytest.fixture(autouse=True)
@@ -162,3 +174,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_ignore(
                 r"^This plugin does not support propagateSizeHints\(\)$"
             ))
+
+
+@pytest.fixture
+def demo(register: Register) -> Register:
+    """The register filled by ``isms.demo`` with a small council (30 assets): realistic risks,
+    handling practices (some breaking the rules) and people."""
+    from isms.demo import build_demo
+
+    build_demo(register, assets=30)
+    return register

@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from isms.errors import IsmsError
 
+from ..colours import text_colour_for
+
 log = logging.getLogger(__name__)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -100,7 +102,52 @@ _ROW_ROLES = frozenset({
 })
 
 
-class RegisterTableModel(QAbstractTableModel):
+class HeadedColumn(Protocol):
+    @property
+    def header(self) -> str: ...
+    @property
+    def tooltip(self) -> str: ...
+
+
+class ReadOnlyTableModel(QAbstractTableModel):
+    """What every read-only table answers alike: counts, flags and headers.
+
+    Subclasses set ``_columns`` (anything with a ``header`` and a ``tooltip``) and say how many
+    rows they have.
+    """
+
+    _columns: Sequence[HeadedColumn]
+
+    def _row_total(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else self._row_total()
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._columns)
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        # Answer directly rather than via super().headerData(): its None return is the C++ ->
+        # Python conversion that aborts PySide6 6.12 on Python 3.11 (PERFORMANCE.md).
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section].header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._columns[section].tooltip or None
+        return None
+
+
+class RegisterTableModel(ReadOnlyTableModel):
     """A read-only table over an ids query and a rows query.
 
     Each fetch opens its own short session (``sessions()``), so the model never holds a session
@@ -125,7 +172,7 @@ class RegisterTableModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self._sessions = sessions
-        self._columns = tuple(columns)
+        self._columns: tuple[Column, ...] = tuple(columns)
         self._ids_query = ids
         self._rows_query = rows
         self._ids: list[int] = []
@@ -154,6 +201,13 @@ class RegisterTableModel(QAbstractTableModel):
 
     def row_id(self, row: int) -> int:
         return self._ids[row]
+
+    def row_of(self, row_id: int) -> int | None:
+        """The row showing ``row_id`` (to select a record again after a refresh), if shown."""
+        try:
+            return self._ids.index(row_id)
+        except ValueError:
+            return None
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -234,30 +288,8 @@ class RegisterTableModel(QAbstractTableModel):
 
     # --- QAbstractTableModel -----------------------------------------------------------------
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self._columns)
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
-
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        # Answer directly rather than via super().headerData(): its None return is the C++ ->
-        # Python conversion that aborts PySide6 6.12 on Python 3.11 (PERFORMANCE.md).
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[section].header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._columns[section].tooltip or None
-        return None
+    def _row_total(self) -> int:
+        return len(self._ids)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._ids):
@@ -293,9 +325,6 @@ class RegisterTableModel(QAbstractTableModel):
         colours = self._colours.get(name)
         if colours is None:
             background = QColor(name)
-            # Perceived brightness (ITU-R BT.601): dark text on light fills, white on dark ones.
-            light = (background.red() * 299 + background.green() * 587
-                     + background.blue() * 114) / 1000 > 140
-            colours = (background, QColor("#000000" if light else "#ffffff"))
+            colours = (background, text_colour_for(background))
             self._colours[name] = colours
         return colours

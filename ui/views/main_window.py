@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QSettings, Qt, qVersion
+from PySide6.QtCore import QModelIndex, QSettings, Qt, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,12 +25,17 @@ from isms.db import Register, open_register
 from isms.db.location import data_dir, log_dir
 from isms.errors import IsmsError
 from isms.services import queries
+from isms.services.method import CriteriaChange
 
 from ..desktop import open_folder
+from ..dialogs.criteria_settings import CriteriaDialog
+from ..dialogs.handling_rules import HandlingRulesDialog
+from ..dialogs.risk_editor import RiskEditor
 from ..errors import ErrorReporter
 from ..models.registers import asset_model, risk_model
 from ..opening import ask_register_file
 from ..settings import settings
+from .findings_page import FindingsPage
 from .register_page import PageSpec, RegisterPage
 
 PAGES = (
@@ -39,6 +44,7 @@ PAGES = (
     PageSpec("risks", "risk", "risks", "Risks", "reference, title, description or owner",
              risk_model),
 )
+FINDINGS_LABEL = "Handling findings"
 
 
 class MainWindow(QMainWindow):
@@ -49,12 +55,15 @@ class MainWindow(QMainWindow):
         self.reporter = reporter or ErrorReporter()
         self.register = register
         self.pages: dict[str, RegisterPage] = {}
+        self.findings: FindingsPage | None = None
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Registers")
-        self.nav.addItems([spec.label for spec in PAGES])
-        # Wide enough for the pages to come (dashboard, handling, controls, reviews...), no wider.
-        self.nav.setFixedWidth(self.nav.fontMetrics().horizontalAdvance("Controls (SoA)") + 40)
+        labels = [spec.label for spec in PAGES] + [FINDINGS_LABEL]
+        self.nav.addItems(labels)
+        # Wide enough for the pages to come (dashboard, controls, reviews...), no wider.
+        widest = max(self.nav.fontMetrics().horizontalAdvance(t) for t in labels)
+        self.nav.setFixedWidth(widest + 40)
         self.stack = QStackedWidget()
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         central = QWidget()
@@ -92,18 +101,23 @@ class MainWindow(QMainWindow):
         self._menus["&File"].addSeparator()
         self._action("&File", "&Quit", self.close, "Ctrl+Q")
         self._action("&View", "&Search", self.focus_search, "Ctrl+F")
-        for number, spec in enumerate(PAGES):
-            self._action("&View", f"&{spec.label}",
+        for number, label in enumerate([spec.label for spec in PAGES] + [FINDINGS_LABEL]):
+            self._action("&View", f"&{label}",
                          lambda _checked=False, n=number: self.show_page(n), f"Ctrl+{number + 1}")
         self._menus["&View"].addSeparator()
         self._action("&View", "&Refresh", self.refresh, "F5")
+        self.edit_risk_action = self._action("&Risk", "&Edit risk…", self.edit_selected_risk,
+                                             "Ctrl+E")
+        self._action("&Settings", "Risk &criteria…", self.edit_criteria)
+        self._action("&Settings", "&Handling rules…", self.edit_handling_rules)
         self._action("&Help", "Open &log folder", lambda: open_folder(self, log_dir()))
         self._action("&Help", "&About isms", self.show_about)
 
     def _show_register(self, register: Register) -> None:
-        for page in self.pages.values():
-            self.stack.removeWidget(page)
-            page.deleteLater()
+        for old in (*self.pages.values(), self.findings):
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
         self.register = register
         self.pages = {}
         counts = self._counts()
@@ -114,8 +128,13 @@ class MainWindow(QMainWindow):
             self.pages[spec.key] = page
             self.stack.addWidget(page)
             page.start(state, counts[spec.key])
+        self.pages["risks"].table.activated.connect(self._risk_activated)
+        self.findings = FindingsPage(register)
+        self.findings.riskCreated.connect(self._risk_created)
+        self.stack.addWidget(self.findings)
         saved = state.value("main_window/page", 0, type=int)
-        self.nav.setCurrentRow(min(max(saved, 0), len(PAGES) - 1) if isinstance(saved, int) else 0)
+        last = self.nav.count() - 1
+        self.nav.setCurrentRow(min(max(saved, 0), last) if isinstance(saved, int) else 0)
 
         where = register.location.display()
         self.setWindowTitle(f"{_register_name(register)} — {where} — isms")
@@ -138,9 +157,9 @@ class MainWindow(QMainWindow):
     # --- actions ---------------------------------------------------------------------------
 
     @property
-    def current_page(self) -> RegisterPage:
+    def current_page(self) -> RegisterPage | FindingsPage:
         page = self.stack.currentWidget()
-        assert isinstance(page, RegisterPage)
+        assert isinstance(page, RegisterPage | FindingsPage)
         return page
 
     def show_page(self, number: int) -> None:
@@ -153,6 +172,56 @@ class MainWindow(QMainWindow):
         counts = self._counts()
         for key, page in self.pages.items():
             page.refresh(counts[key])
+        if self.findings is not None:
+            self.findings.refresh()
+
+    def _risk_activated(self, index: QModelIndex) -> None:
+        """Double-click or Enter on a row of the Risks page."""
+        self.edit_risk(self.pages["risks"].model.row_id(index.row()))
+
+    def _risk_created(self, risk_id: int) -> None:
+        """A finding became a risk: show it in the register, then open it to be scored."""
+        self.refresh()
+        self.edit_risk(risk_id)
+
+    def edit_selected_risk(self) -> None:
+        page = self.pages["risks"]
+        if self.current_page is not page:
+            self.show_page(list(self.pages).index("risks"))
+        current = page.table.currentIndex()
+        if not current.isValid():
+            self.statusBar().showMessage("Select a risk to edit first.", 5000)
+            return
+        self.edit_risk(page.model.row_id(current.row()))
+
+    def edit_risk(self, risk_id: int) -> None:
+        """Open the risk editor; after a save, refresh and keep the risk selected."""
+        try:
+            saved = RiskEditor.ask(self.register, risk_id, self)
+        except IsmsError as exc:  # e.g. someone else retired it meanwhile
+            self.reporter.expected(self, exc, "isms — cannot edit the risk")
+            return
+        if saved:
+            self.refresh()
+            self._select_risk(risk_id)
+
+    def _select_risk(self, risk_id: int) -> None:
+        page = self.pages["risks"]
+        row = page.model.row_of(risk_id)
+        if row is not None:
+            page.table.selectRow(row)
+            page.table.scrollTo(page.model.index(row, 0))
+
+    def edit_criteria(self) -> None:
+        change = CriteriaDialog.ask(self.register, self)
+        if change is None:
+            return
+        self.refresh()
+        QMessageBox.information(self, "Risk criteria saved", change_summary(change))
+
+    def edit_handling_rules(self) -> None:
+        if HandlingRulesDialog.ask(self.register, self):
+            self.refresh()
 
     def open_register_file(self) -> None:
         path = self.register.location.path
@@ -209,3 +278,15 @@ class MainWindow(QMainWindow):
 def _register_name(register: Register) -> str:
     with register.session() as session:
         return queries.register_name(session)
+
+
+def change_summary(change: CriteriaChange) -> str:
+    """'Saved as risk criteria version 3. 58 risks re-scored; 12 changed level.'"""
+    text = (f"Saved as risk criteria version {change.version}. "
+            f"{change.risks_rescored:,} risk{'' if change.risks_rescored == 1 else 's'} "
+            f"re-scored with it; {change.levels_changed:,} changed level.")
+    if change.acceptances_withdrawn:
+        text += (f" {change.acceptances_withdrawn:,} acceptance"
+                 f"{' was' if change.acceptances_withdrawn == 1 else 's were'} withdrawn because "
+                 "the residual level changed.")
+    return text

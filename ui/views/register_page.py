@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from isms.db import Register
 
 from ..models.register_table import RegisterTableModel
+from ..widgets.tables import read_only_table
 
 
 @dataclass(frozen=True)
@@ -91,23 +91,9 @@ class RegisterPage(QWidget):
         layout.addWidget(self.table, 1)
 
     def _make_table(self, model: RegisterTableModel) -> QTableView:
-        table = QTableView()
-        table.setModel(model)
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
+        table = read_only_table(model, self._plural.capitalize())
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        table.setAccessibleName(self._plural.capitalize())
-        rows = table.verticalHeader()
-        rows.hide()
-        # Fixed row heights: Qt never measures rows, which keeps 100,000-row tables instant.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
-
         header = table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionsMovable(True)
         text = table.fontMetrics()

@@ -1,0 +1,341 @@
+"""The risk editor driven as a user would, on a real register file: live level, colour, heat-map
+position and review date; saving through the services; errors shown with nothing saved."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox
+
+from isms.db import Register, commit
+from isms.method.criteria import Criteria
+from isms.model import Asset, Risk, TreatmentOption
+from isms.services import method, queries
+from ui.dialogs.risk_editor import RiskEditor
+from ui.views.main_window import MainWindow
+from ui.views.register_page import RegisterPage
+from ui.widgets.heat_map import HeatMap
+
+from .conftest import OnModal, Sample, shown
+
+TODAY = date(2026, 3, 2)
+
+
+def risk_id(register: Register, ref: str) -> int:
+    with register.session() as session:
+        return queries.risk_by_ref(session, ref).id
+
+
+def stored(register: Register, ref: str) -> Risk:
+    with register.session() as session:
+        risk = queries.risk_by_ref(session, ref)
+        session.expunge(risk)
+        return risk
+
+
+def criteria(register: Register) -> Criteria:
+    with register.session() as session:
+        return queries.current_criteria(session)
+
+
+def open_editor(qtbot: Any, register: Register, ref: str) -> RiskEditor:
+    return shown(qtbot, RiskEditor(register, risk_id(register, ref), today=TODAY))
+
+
+def risks_page(qtbot: Any, register: Register, ref: str) -> tuple[MainWindow, RegisterPage, int]:
+    """The main window on its Risks page, and the row showing ``ref``."""
+    window = shown(qtbot, MainWindow(register))
+    window.show_page(1)
+    page = window.pages["risks"]
+    row = page.model.row_of(risk_id(register, ref))
+    assert row is not None
+    return window, page, row
+
+
+def choose(combo: QComboBox, value: int | None) -> None:
+    """Pick the item for a scale value, as the user would from the drop-down."""
+    index = combo.findData(value)
+    assert index >= 0, f"{value} is not offered"
+    combo.setCurrentIndex(index)
+
+
+def painted(widget: Any, point: QPoint) -> str:
+    """The colour actually drawn at ``point`` of the widget, as #rrggbb."""
+    image = widget.grab().toImage()
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(int(point.x() * ratio), int(point.y() * ratio)).name()
+
+
+def test_editing_scores_changes_level_colour_and_next_review(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    colours = {level.name: level.colour for level in criteria(register).levels}
+    editor = open_editor(qtbot, register, "R-004")  # residual 1 x 2: Low, reviewed 2026-06-04
+    chip = editor.chips["residual"]
+    assert editor.likelihood["residual"].currentText() == "1 — Rare"
+    assert editor.impact["residual"].currentText() == "2 — Minor"
+    assert chip.text() == "Low"
+    assert chip.colour() == colours["Low"]
+    assert editor.review_value.text() == "2026-06-04"  # as planned until the scores change
+
+    choose(editor.likelihood["residual"], 4)
+    choose(editor.impact["residual"], 4)
+
+    assert chip.text() == "High"
+    assert chip.colour() == colours["High"] == "#e07020"
+    # What is on screen, not only what the widget was told: the chip is painted in that colour.
+    assert painted(chip, QPoint(chip.height() // 2, 3)) == colours["High"]
+    assert editor.appetite_labels["residual"].text() == "Above appetite"
+    high_review = TODAY + timedelta(days=90)
+    assert editor.review_value.text() == high_review.isoformat()
+    assert "High (residual) risks are reviewed every 90 days" in editor.review_why.text()
+
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    assert editor.result() == RiskEditor.DialogCode.Accepted
+    saved = stored(register, "R-004")
+    assert (saved.residual_likelihood, saved.residual_impact) == (4, 4)
+    assert saved.next_review == high_review
+    assert saved.version == 2
+    with register.session() as session:
+        assert saved.criteria_id == queries.current_criteria_id(session)
+
+
+def test_heat_map_marks_move_with_the_ratings(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-001")  # inherent 4 x 5, residual 2 x 3
+    heat_map: HeatMap = editor.heat_map
+    assert heat_map.marks() == {"inherent": (4, 5), "residual": (2, 3)}
+    cell = heat_map.cell_rect(3, 3)
+    # Below the middle, where a mark's white disc is but its letter is not.
+    empty = cell.center() + QPoint(0, int(cell.height() * 0.62 * 0.38))
+    level_colour = heat_map.cell_level(3, 3).colour  # type: ignore[union-attr]
+    assert painted(heat_map, empty) == level_colour
+
+    choose(editor.likelihood["current"], 3)
+    choose(editor.impact["current"], 3)
+    assert heat_map.marks() == {"inherent": (4, 5), "current": (3, 3), "residual": (2, 3)}
+    assert painted(heat_map, empty) == "#ffffff"  # the mark's disc is drawn in that cell
+    assert "Current: likelihood 3, impact 3" in heat_map.accessibleDescription()
+
+    choose(editor.likelihood["residual"], None)
+    choose(editor.impact["residual"], None)
+    assert heat_map.marks() == {"inherent": (4, 5), "current": (3, 3)}
+    assert editor.chips["residual"].text() == "Not rated"
+    assert editor.chips["residual"].colour() is None
+    assert heat_map.describe(3, 3).endswith("= 9: Medium\nCurrent rating")
+
+
+def test_half_a_rating_is_flagged_inline_and_not_saved(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-002")
+    choose(editor.likelihood["current"], 2)
+    assert editor.chips["current"].text() == "Incomplete"
+    assert "Give both likelihood and impact for the current rating" in editor.hint_label.text()
+
+    assert editor.save() is False
+    assert "Give both likelihood and impact" in editor.message.text()
+    assert editor.impact["current"].hasFocus()
+    assert editor.isVisible()
+    assert stored(register, "R-002").version == 1
+
+
+def test_a_validation_error_from_the_services_is_shown_and_nothing_saved(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-004")  # the combos offer the 5-point scale
+    choose(editor.treatment, TreatmentOption.AVOID)  # type: ignore[arg-type]
+    # Meanwhile the SMG moves the register to a 3-point likelihood scale.
+    with register.transaction() as session:
+        current = queries.current_criteria(session)
+        definition = current.to_definition()
+        definition["likelihood"] = definition["likelihood"][:3]
+        method.change_criteria(session, Criteria.from_definition(definition), note="3 x 5",
+                               actor="chair")
+    before = stored(register, "R-004")
+
+    choose(editor.likelihood["residual"], 5)
+    assert editor.save() is False
+
+    assert "Residual likelihood 5 is outside the scale 1-3" in editor.message.text()
+    assert editor.likelihood["residual"].hasFocus()  # the field the error names
+    after = stored(register, "R-004")
+    assert (after.version, after.treatment_option) == (before.version, before.treatment_option)
+
+
+def test_a_stale_save_shows_the_conflict_and_keeps_the_other_save(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-003")
+    with register.session(actor="colleague") as session:
+        queries.risk_by_ref(session, "R-003").title = "Ransomware on every file server"
+        commit(session)
+
+    choose(editor.impact["residual"], 1)
+    assert editor.save() is False
+    assert "Risk R-003 was changed by someone else" in editor.message.text()
+    assert editor.message.action.isVisibleTo(editor) and editor.message.action.text() == "Reload"
+    saved = stored(register, "R-003")
+    assert saved.title == "Ransomware on every file server"
+    assert (saved.residual_likelihood, saved.residual_impact) == (2, 5)
+
+    qtbot.mouseClick(editor.message.action, Qt.MouseButton.LeftButton)  # Reload
+    assert "Ransomware on every file server" in editor.title_label.text()
+    assert editor.impact["residual"].currentData() == 5  # the edit was dropped with the reload
+    choose(editor.impact["residual"], 1)
+    assert editor.save() is True
+    assert stored(register, "R-003").residual_impact == 1
+
+
+def test_review_date_override_needs_a_reason(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-006")
+    editor.override.setChecked(True)
+    editor.override_date.setDate(QDate(2026, 4, 30))
+    assert editor.review_value.text() == "2026-04-30"
+    assert "Say why the review departs from the cadence" in editor.hint_label.text()
+    assert editor.save() is False
+    assert stored(register, "R-006").review_override_reason == ""
+
+    qtbot.keyClicks(editor.override_reason, "Retention policy changes in April")
+    assert editor.hint_label.text() == ""
+    assert editor.save() is True
+    saved = stored(register, "R-006")
+    assert saved.next_review == date(2026, 4, 30)
+    assert saved.review_override_reason == "Retention policy changes in April"
+
+    # Back onto the cadence: the date follows the level again, and the reason is cleared.
+    again = open_editor(qtbot, register, "R-006")
+    assert again.override.isChecked() and again.override_reason.text().startswith("Retention")
+    again.override.setChecked(False)
+    assert again.review_value.text() == (TODAY + timedelta(days=365)).isoformat()  # Low
+    assert again.save() is True
+    assert stored(register, "R-006").review_override_reason == ""
+    assert stored(register, "R-006").next_review == TODAY + timedelta(days=365)
+
+
+def test_suggest_impact_uses_the_assets_highest_rating(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    with register.transaction() as session:
+        risk = queries.risk_by_ref(session, "R-004")
+        risk.assets.append(session.query(Asset).filter_by(ref="A-008").one())  # C = 5
+    editor = open_editor(qtbot, register, "R-004")
+    assert "A-008 Adult social care database" in editor.assets_label.text()
+    qtbot.mouseClick(editor.suggest_button, Qt.MouseButton.LeftButton)
+    assert editor.impact["inherent"].currentText() == "5 — Severe"
+    assert "Inherent impact set to 5 (Severe)" in editor.suggestion_label.text()
+    assert editor.chips["inherent"].text() == "High"  # 2 x 5 = 10
+
+
+def test_treatment_is_saved_with_its_note(qtbot: Any, register: Register, sample: Sample) -> None:
+    editor = open_editor(qtbot, register, "R-005")  # no treatment chosen yet
+    assert not editor.treatment_note.isEnabled()
+    choose(editor.treatment, TreatmentOption.SHARE)  # type: ignore[arg-type]
+    qtbot.keyClicks(editor.treatment_note, "Insurance through the county's broker")
+    assert editor.save() is True
+    saved = stored(register, "R-005")
+    assert saved.treatment_option == TreatmentOption.SHARE
+    assert saved.treatment_note == "Insurance through the county's broker"
+
+
+@pytest.mark.parametrize(("key", "modifier", "accepted"), [
+    (Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, True),
+    (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, True),
+    (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, False),
+])
+def test_keyboard_saves_and_cancels(
+    qtbot: Any, register: Register, sample: Sample,
+    key: Qt.Key, modifier: Qt.KeyboardModifier, accepted: bool,
+) -> None:
+    editor = open_editor(qtbot, register, "R-004")
+    editor.likelihood["inherent"].setFocus()
+    choose(editor.likelihood["inherent"], 5)
+    qtbot.keyClick(editor.likelihood["inherent"], key, modifier)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert (editor.result() == RiskEditor.DialogCode.Accepted) is accepted
+    assert (stored(register, "R-004").inherent_likelihood == 5) is accepted
+
+
+def test_double_click_on_a_risk_opens_the_editor_and_the_table_shows_the_save(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    window, page, row = risks_page(qtbot, register, "R-004")
+    residual = [c.key for c in page.model.columns].index("residual_level")
+    assert page.model.data(page.model.index(row, residual)) == "Low"
+
+    def rescore(editor: RiskEditor) -> None:
+        choose(editor.likelihood["residual"], 5)
+        choose(editor.impact["residual"], 5)
+        editor.save()
+
+    on_modal(RiskEditor, rescore)
+    rect = page.table.visualRect(page.model.index(row, 1))
+    # A real double-click is a click then a double-click event; QTest sends only the latter.
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    row = page.model.row_of(risk_id(register, "R-004"))
+    assert row is not None
+    assert page.model.data(page.model.index(row, residual)) == "Very high"
+    colour = page.model.data(page.model.index(row, residual), Qt.ItemDataRole.BackgroundRole)
+    assert colour == QColor("#c62828")
+    assert page.table.currentIndex().row() == row  # the edited risk stays selected
+
+
+@pytest.mark.parametrize("how", ["enter", "menu"])
+def test_enter_on_a_risk_or_the_menu_opens_it_in_the_editor(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal, how: str
+) -> None:
+    window, page, row = risks_page(qtbot, register, "R-002")
+    page.table.setCurrentIndex(page.model.index(row, 0))
+    seen: list[str] = []
+
+    def look(editor: RiskEditor) -> None:
+        seen.append(editor.snapshot.ref)
+        editor.reject()
+
+    on_modal(RiskEditor, look)
+    if how == "enter":
+        page.table.setFocus()
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    else:
+        window.edit_risk_action.trigger()
+    qtbot.waitUntil(lambda: seen == ["R-002"])
+
+
+def test_rescoring_an_accepted_risk_warns_and_withdraws_the_acceptance(
+    qtbot: Any, demo: Register
+) -> None:
+    with demo.session() as session:
+        accepted = next(r for r in session.query(Risk).order_by(Risk.ref)
+                        if r.current_acceptance is not None and r.residual_likelihood)
+        ref, owner = accepted.ref, accepted.current_acceptance.accepted_by.name  # type: ignore[union-attr]
+        likelihood = accepted.residual_likelihood
+    editor = open_editor(qtbot, demo, ref)
+    assert editor.acceptance_note.text().startswith(f"{owner} accepted the residual risk on ")
+    assert "withdraws" not in editor.acceptance_note.text()
+    choose(editor.likelihood["residual"], 1 if likelihood != 1 else 2)
+    assert "Saving new scores withdraws that acceptance." in editor.acceptance_note.text()
+    assert editor.save() is True
+    with demo.session() as session:
+        assert queries.risk_by_ref(session, ref).current_acceptance is None
+
+
+def test_the_editor_comes_back_at_the_size_it_was_left(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    first = open_editor(qtbot, register, "R-001")
+    # The test platform's screen is 800 x 800: a height change is what can be seen here.
+    assert first.height() == 660
+    first.resize(first.width(), 620)
+    first.reject()
+    again = open_editor(qtbot, register, "R-002")
+    assert (again.width(), again.height()) == (first.width(), 620)

@@ -1,0 +1,481 @@
+"""The risk editor: scores with their level, colour, heat-map position and review date, live.
+
+Everything shown live is worked out with the register's own criteria (``isms.method``), and
+everything saved goes through ``isms.services.risks`` in one transaction, so the window and the
+CLI score a risk the same way. A save made from a stale copy (someone else saved the risk after
+the editor opened it) is refused with a ConflictError naming the risk, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from isms.db import Register
+from isms.errors import ConflictError, IsmsError, NotFoundError, ValidationError
+from isms.method.criteria import Criteria, Level, ScalePoint
+from isms.model import Risk, TreatmentOption
+from isms.services import queries
+from isms.services import risks as risk_service
+from isms.services.risks import STAGES, Levels, Rating
+
+from ..widgets.heat_map import STAGE_LETTERS, HeatMap
+from ..widgets.level_chip import LevelChip
+from ..widgets.message_bar import MessageBar
+from .base import RememberedDialog
+from .risk_record import expect_version, load_snapshot
+
+#: Text colour for warnings inside a form (dark red: readable on light and mid-grey windows).
+WARNING_TEXT = "#b3261e"
+STAGE_HINTS = {
+    "inherent": "before any controls",
+    "current": "with the controls in place today",
+    "residual": "expected once the treatment is done",
+}
+TREATMENT_WORDS = {
+    TreatmentOption.MODIFY: "Modify — reduce the likelihood or impact with controls",
+    TreatmentOption.RETAIN: "Retain — accept the risk as it is",
+    TreatmentOption.AVOID: "Avoid — stop the activity that gives rise to it",
+    TreatmentOption.SHARE: "Share — pass part of it on (insurance, a contract)",
+}
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _fill_rating_combo(combo: QComboBox, scale: tuple[ScalePoint, ...]) -> None:
+    """'Not rated', then each point as "3 — Possible" with its description as the tooltip."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem("Not rated", None)
+    for point in scale:
+        combo.addItem(f"{point.value} — {point.label}", point.value)
+        if point.description:
+            combo.setItemData(combo.count() - 1, point.description, Qt.ItemDataRole.ToolTipRole)
+    combo.blockSignals(False)
+
+
+def _select_data(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def _select_rating(combo: QComboBox, value: int | None) -> None:
+    """Show a stored rating, even one the current scale lacks (a risk scored with older
+    criteria and not re-mapped): showing "Not rated" instead would quietly lose it on save."""
+    if value is not None and combo.findData(value) < 0:
+        combo.addItem(f"{value} — not on the current scale", value)
+    _select_data(combo, value)
+
+
+class RiskEditor(RememberedDialog):
+    """Edit one risk's scores, treatment and review date; ``ask()`` opens it modally."""
+
+    geometry_key = "risk_editor"
+
+    def __init__(
+        self, register: Register, risk_id: int, parent: QWidget | None = None,
+        *, today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._register = register
+        self._risk_id = risk_id
+        self.today = today or date.today()
+        with register.session() as session:
+            self.criteria: Criteria = queries.current_criteria(session)
+            self.snapshot = load_snapshot(session, risk_id)
+
+        self.title_label = QLabel()
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(self.font().pointSizeF() * 1.25)
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+        self.title_label.setWordWrap(True)
+        self.facts_label = QLabel()
+        self.description_label = QLabel()
+        self.assets_label = QLabel()
+        for label in (self.title_label, self.facts_label, self.description_label,
+                      self.assets_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.message = MessageBar()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setToolTip("Save the changes (Ctrl+S or Enter)")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.facts_label)
+        layout.addWidget(self.description_label)
+        layout.addWidget(self.assets_label)
+        left = QVBoxLayout()
+        left.addWidget(self._assessment_box(), 1)
+        left.addWidget(self._review_box())
+        top = QHBoxLayout()
+        top.addLayout(left, 3)
+        top.addWidget(self._matrix_box(), 2)
+        layout.addLayout(top, 1)
+        layout.addWidget(self._treatment_box())
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        # Only once the button is in the dialog does the dialog take it as its Enter button.
+        self.save_button.setDefault(True)
+        self._show_snapshot()
+        self.restore_or_resize(900, 660)
+
+    # --- building --------------------------------------------------------------------------
+
+    def _assessment_box(self) -> QGroupBox:
+        box = QGroupBox("Assessment")
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        for column, heading in enumerate(("", "Likelihood", "Impact", "Level"), start=0):
+            header = QLabel(f"<b>{heading}</b>")
+            grid.addWidget(header, 0, column)
+        self.likelihood: dict[str, QComboBox] = {}
+        self.impact: dict[str, QComboBox] = {}
+        self.chips: dict[str, LevelChip] = {}
+        self.appetite_labels: dict[str, QLabel] = {}
+        for row, stage in enumerate(STAGES, start=1):
+            name = QLabel(f"{_sentence(stage)} ({STAGE_LETTERS[stage]})")
+            name.setToolTip(f"The {stage} rating: {STAGE_HINTS[stage]}")
+            self.likelihood[stage] = QComboBox()
+            self.likelihood[stage].setAccessibleName(f"{_sentence(stage)} likelihood")
+            self.impact[stage] = QComboBox()
+            self.impact[stage].setAccessibleName(f"{_sentence(stage)} impact")
+            name.setBuddy(self.likelihood[stage])
+            self.chips[stage] = LevelChip()
+            grid.addWidget(name, row, 0)
+            grid.addWidget(self.likelihood[stage], row, 1)
+            grid.addWidget(self.impact[stage], row, 2)
+            grid.addWidget(self.chips[stage], row, 3)
+            self.appetite_labels[stage] = QLabel()
+            self.appetite_labels[stage].setStyleSheet(f"color: {WARNING_TEXT};")
+            grid.addWidget(self.appetite_labels[stage], row, 4)
+            for combo in (self.likelihood[stage], self.impact[stage]):
+                combo.currentIndexChanged.connect(self._update_live)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+
+        self.suggest_button = QPushButton("Suggest impact from assets")
+        self.suggest_button.setToolTip(
+            "Set the inherent impact from the highest C, I or A rating of the risk's assets"
+        )
+        self.suggest_button.clicked.connect(self.suggest_impact)
+        self.suggestion_label = QLabel()
+        self.suggestion_label.setWordWrap(True)
+        suggest_row = QHBoxLayout()
+        suggest_row.addWidget(self.suggest_button)
+        suggest_row.addWidget(self.suggestion_label, 1)
+        grid.addLayout(suggest_row, len(STAGES) + 1, 0, 1, 5)
+        # Where the live checks say what is not right yet, before any save is tried.
+        self.hint_label = QLabel()
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setStyleSheet(f"color: {WARNING_TEXT};")
+        grid.addWidget(self.hint_label, len(STAGES) + 2, 0, 1, 5)
+        grid.setRowStretch(len(STAGES) + 3, 1)
+        self.appetite_note = QLabel()
+        self.appetite_note.setWordWrap(True)
+        grid.addWidget(self.appetite_note, len(STAGES) + 4, 0, 1, 5)
+
+        box.setLayout(grid)
+        return box
+
+    def _matrix_box(self) -> QGroupBox:
+        box = QGroupBox("Risk matrix")
+        self.heat_map = HeatMap(cell_size=34)
+        self.heat_map.set_criteria(self.criteria)
+        legend = QLabel("I inherent · C current · R residual")
+        legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.heat_map, 1)
+        layout.addWidget(legend)
+        return box
+
+    def _treatment_box(self) -> QGroupBox:
+        box = QGroupBox("Treatment")
+        self.treatment = QComboBox()
+        self.treatment.setAccessibleName("Treatment option")
+        self.treatment_note = QPlainTextEdit()
+        self.treatment_note.setAccessibleName("Treatment note")
+        self.treatment_note.setTabChangesFocus(True)  # Tab moves on, as in the other fields
+        self.treatment_note.setFixedHeight(self.fontMetrics().height() * 3 + 12)
+        self.treatment.currentIndexChanged.connect(self._update_treatment)
+        form = QFormLayout(box)
+        form.addRow("&Option:", self.treatment)
+        form.addRow("&Note:", self.treatment_note)
+        return box
+
+    def _review_box(self) -> QGroupBox:
+        box = QGroupBox("Next review")
+        self.review_value = QLabel()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self.review_value.setFont(bold)
+        self.review_value.setAccessibleName("Next review date")
+        self.review_why = QLabel()
+        self.review_why.setWordWrap(True)
+        self.override = QCheckBox("Review on &another date:")
+        self.override_date = QDateEdit()
+        self.override_date.setCalendarPopup(True)
+        self.override_date.setDisplayFormat("yyyy-MM-dd")
+        self.override_date.setAccessibleName("Review date")
+        self.override_reason = QLineEdit()
+        self.override_reason.setPlaceholderText("Why (required)")
+        self.override_reason.setAccessibleName("Reason for the review date")
+        self.acceptance_note = QLabel()
+        self.acceptance_note.setWordWrap(True)
+        self.override.toggled.connect(self._update_live)
+        self.override_date.dateChanged.connect(self._update_live)
+        self.override_reason.textChanged.connect(self._update_live)
+
+        layout = QVBoxLayout(box)
+        value_row = QHBoxLayout()
+        value_row.addWidget(self.review_value)
+        value_row.addWidget(self.review_why, 1)
+        layout.addLayout(value_row)
+        override_row = QHBoxLayout()
+        override_row.addWidget(self.override)
+        override_row.addWidget(self.override_date)
+        override_row.addStretch(1)
+        layout.addLayout(override_row)
+        layout.addWidget(self.override_reason)
+        layout.addWidget(self.acceptance_note)
+        layout.addStretch(1)
+        return box
+
+    # --- showing the risk ------------------------------------------------------------------
+
+    def _show_snapshot(self) -> None:
+        snap = self.snapshot
+        self.setWindowTitle(f"{snap.ref} — {snap.title} — isms")
+        self.title_label.setText(f"{snap.ref}  {snap.title}")
+        self.facts_label.setText(
+            f"Department: {snap.department}   ·   Owner: {snap.owner or 'none yet'}   ·   "
+            f"Status: {_sentence(snap.status)}"
+        )
+        self.description_label.setText(snap.description or "No description.")
+        self.description_label.setVisible(bool(snap.description))
+        self.assets_label.setText(
+            "Assets: " + ("; ".join(snap.assets) if snap.assets else "none linked")
+        )
+        self.suggest_button.setEnabled(bool(snap.assets))
+        if not snap.assets:
+            self.suggest_button.setToolTip("The risk is not linked to any asset to suggest from")
+        self.suggestion_label.clear()
+        self.appetite_note.setText(
+            f"Risk appetite: {self.criteria.appetite}. A residual risk above it needs an "
+            "approver's sign-off to be accepted."
+        )
+
+        for stage in STAGES:
+            # Filled here, not once: a reload may bring criteria with other scales.
+            _fill_rating_combo(self.likelihood[stage], self.criteria.likelihood)
+            _fill_rating_combo(self.impact[stage], self.criteria.impact)
+            likelihood, impact = snap.ratings[stage]
+            _select_rating(self.likelihood[stage], likelihood)
+            _select_rating(self.impact[stage], impact)
+
+        self.treatment.blockSignals(True)
+        self.treatment.clear()
+        if snap.treatment is None:  # the service can set an option, not unset one
+            self.treatment.addItem("Not decided yet", None)
+        for option, words in TREATMENT_WORDS.items():
+            self.treatment.addItem(words, option)
+        _select_data(self.treatment, snap.treatment)
+        self.treatment.blockSignals(False)
+        self.treatment_note.setPlainText(snap.treatment_note)
+        self._update_treatment()
+
+        overridden = bool(snap.override_reason)
+        self.override.setChecked(overridden)
+        start = snap.next_review if overridden and snap.next_review else self.today
+        self.override_date.setDate(QDate(start.year, start.month, start.day))
+        self.override_reason.setText(snap.override_reason)
+        self.message.clear()
+        self._update_live()
+
+    def ratings(self) -> dict[str, Rating]:
+        """The ratings as the combos stand (likelihood, impact), per stage."""
+        return {stage: (self.likelihood[stage].currentData(), self.impact[stage].currentData())
+                for stage in STAGES}
+
+    def levels(self) -> Levels:
+        """The levels of the ratings as they stand (None for a stage not rated, or half rated)."""
+        found: list[Level | None] = []
+        for likelihood, impact in self.ratings().values():
+            both = likelihood is not None and impact is not None
+            found.append(self.criteria.level(likelihood, impact) if both else None)
+        return Levels(*found)
+
+    def problems(self) -> list[tuple[str, QWidget]]:
+        """What a save would be refused for that is cheap to see now: (message, field)."""
+        found: list[tuple[str, QWidget]] = []
+        for stage, (likelihood, impact) in self.ratings().items():
+            if (likelihood is None) != (impact is None):
+                missing = self.impact[stage] if impact is None else self.likelihood[stage]
+                found.append((f"Give both likelihood and impact for the {stage} rating, "
+                              "or neither.", missing))
+        if self.override.isChecked() and not self.override_reason.text().strip():
+            found.append(("Say why the review departs from the cadence.", self.override_reason))
+        return found
+
+    def _update_live(self) -> None:
+        ratings = self.ratings()
+        levels = self.levels()
+        for stage in STAGES:
+            likelihood, impact = ratings[stage]
+            half = (likelihood is None) != (impact is None)
+            level = getattr(levels, stage)
+            self.chips[stage].set_level(level, "Incomplete" if half else "Not rated")
+            above = self.criteria.above_appetite(level)
+            self.appetite_labels[stage].setText("Above appetite" if above else "")
+        self.heat_map.set_marks({
+            stage: (li, im) if li is not None and im is not None else None
+            for stage, (li, im) in ratings.items()
+        })
+        self.override_date.setEnabled(self.override.isChecked())
+        self.override_reason.setEnabled(self.override.isChecked())
+        when, why = self.planned_review(levels)
+        self.review_value.setText(when.isoformat() if when else "—")
+        self.review_why.setText(why)
+        self.hint_label.setText("\n".join(text for text, _field in self.problems()))
+        rescored = ratings != self.snapshot.ratings
+        if self.snapshot.acceptance:
+            self.acceptance_note.setText(
+                f"{self.snapshot.acceptance}. Saving new scores withdraws that acceptance."
+                if rescored else f"{self.snapshot.acceptance}."
+            )
+            self.acceptance_note.setStyleSheet(f"color: {WARNING_TEXT};" if rescored else "")
+        self.acceptance_note.setVisible(bool(self.snapshot.acceptance))
+
+    def planned_review(self, levels: Levels) -> tuple[date | None, str]:
+        """The next review a save would give, and why; as ``services.risks`` sets it."""
+        if self.override.isChecked():
+            return self.override_date.date().toPython(), "set by hand"  # type: ignore[return-value]
+        governing = levels.governing
+        if governing is None:
+            return None, "Rate the risk to plan its review."
+        governs = next(s for s in reversed(STAGES) if getattr(levels, s) is governing)
+        days = self.criteria.cadence_days[governing.name]
+        why = f"{governing.name} ({governs}) risks are reviewed every {days} days"
+        unchanged = self.ratings() == self.snapshot.ratings and not self.snapshot.override_reason
+        if unchanged:
+            # The services move the date only when the scores change: it stays as planned.
+            return self.snapshot.next_review, f"{why}; new scores start the cadence again"
+        return self.criteria.next_review(governing, self.today), f"{why}, from today"
+
+    def _update_treatment(self) -> None:
+        decided = self.treatment.currentData() is not None
+        self.treatment_note.setEnabled(decided)
+        self.treatment_note.setPlaceholderText(
+            "How the risk is treated, or why it is retained" if decided
+            else "Choose an option first"
+        )
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def suggest_impact(self) -> None:
+        """Set the inherent impact from the risk's assets (``services.risks.suggest_impact``)."""
+        with self._register.session() as session:
+            risk = session.get(Risk, self._risk_id)
+            suggested = risk_service.suggest_impact(session, risk) if risk else None
+        if suggested is None:
+            self.suggestion_label.setText("None of the risk's assets has a C, I or A rating yet.")
+            return
+        _select_data(self.impact["inherent"], suggested)
+        label = self.criteria.impact[suggested - 1].label
+        self.suggestion_label.setText(
+            f"Inherent impact set to {suggested} ({label}) from the assets' highest C/I/A rating."
+        )
+
+    def save(self) -> bool:
+        """Apply the changes in one transaction; on an error say why, save nothing, stay open."""
+        problems = self.problems()
+        if problems:
+            text, field = problems[0]
+            self.message.error(text, focus=field)
+            return False
+        try:
+            with self._register.transaction() as session:
+                risk = session.get(Risk, self._risk_id)
+                if risk is None:
+                    raise NotFoundError(f"Risk {self.snapshot.ref} is no longer in the register.")
+                expect_version(risk, self.snapshot.version)
+                # No flush before the commit: a stale save must reach isms.db.commit, which
+                # names the record, rather than fail half way through in an autoflush.
+                with session.no_autoflush:
+                    self._apply(session, risk)
+        except ConflictError as exc:
+            self.message.error(str(exc), ("Reload", self.reload))
+            return False
+        except IsmsError as exc:
+            self.message.error(str(exc), focus=self._field_widget(exc))
+            return False
+        self.accept()
+        return True
+
+    def _apply(self, session: Session, risk: Risk) -> None:
+        risk_service.score_risk(session, risk, **self.ratings(), today=self.today)
+        option = self.treatment.currentData()
+        note = self.treatment_note.toPlainText().strip()
+        if option is not None and (option, note) != (self.snapshot.treatment,
+                                                      self.snapshot.treatment_note):
+            risk_service.set_treatment(risk, option, note)
+        if self.override.isChecked():
+            when: date = self.override_date.date().toPython()  # type: ignore[assignment]
+            risk_service.override_review(session, risk, when, self.override_reason.text(),
+                                         today=self.today)
+        elif self.snapshot.override_reason:
+            risk_service.override_review(session, risk, None, "", today=self.today)
+
+    def _field_widget(self, error: IsmsError) -> QWidget | None:
+        """The input a ValidationError's ``field`` names ("residual_impact", "reason"...)."""
+        if not isinstance(error, ValidationError) or not error.field:
+            return None
+        stage, _, part = error.field.partition("_")
+        if stage in STAGES:
+            return self.likelihood[stage] if part == "likelihood" else self.impact[stage]
+        return {"reason": self.override_reason}.get(error.field)
+
+    def reload(self) -> None:
+        """Read the risk again as it is saved now (after a conflict), dropping the edits."""
+        with self._register.session() as session:
+            self.criteria = queries.current_criteria(session)
+            self.snapshot = load_snapshot(session, self._risk_id)
+        self.heat_map.set_criteria(self.criteria)
+        self._show_snapshot()
+        self.message.info(f"Showing {self.snapshot.ref} as it is saved now. Make your change "
+                          "again and save.")
+
+    @classmethod
+    def ask(cls, register: Register, risk_id: int, parent: QWidget | None = None) -> bool:
+        """Edit the risk modally; True when the user saved a change."""
+        return cls(register, risk_id, parent).run()
+

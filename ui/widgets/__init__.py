@@ -1,0 +1,1 @@
+"""Small reusable widgets: the risk heat map, level chips, inline message bars."""
