@@ -366,7 +366,7 @@ def person(session: Session, name_or_email: str) -> Person:
 def next_risk_ref(session: Session, prefix: str = "R-") -> str:
     """The next free reference in the R-0001 series."""
     refs = session.execute(select(Risk.ref).where(Risk.ref.like(f"{prefix}%"))).scalars()
-    numbers = [int(r[len(prefix):]) for r in refs if r[len(prefix):].isdigit()]
+    numbers = [int(r[len(prefix) :]) for r in refs if r[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 

@@ -183,11 +183,16 @@ def _seed_handling_rules(connection: Connection, scheme_id: int) -> None:
         insert(HandlingRule),
         [
             _versioned(
-                code=rule.code, title=rule.title, stage=rule.stage, channel=rule.channel,
+                code=rule.code,
+                title=rule.title,
+                stage=rule.stage,
+                channel=rule.channel,
                 min_marking_id=markings[rule.min_label] if rule.min_label else None,
                 applies_to_personal_data=rule.personal_data,
                 applies_to_special_category=rule.special_category,
-                required_safeguards=list(rule.required), prohibited=rule.prohibited, active=True,
+                required_safeguards=list(rule.required),
+                prohibited=rule.prohibited,
+                active=True,
             )
             for rule in DEFAULT_RULES
         ],
