@@ -40,12 +40,13 @@ class Register:
     @contextmanager
     def transaction(self, actor: str | None = None) -> Iterator[RegisterSession]:
         """A session whose work is committed on success and rolled back on any error."""
-        from .session import commit
+        from .session import conflicts_named
 
         with self.session(actor) as session:
             try:
-                yield session
-                commit(session)
+                with conflicts_named(session):
+                    yield session
+                    session.commit()
             except BaseException:
                 session.rollback()
                 raise

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import ConflictError, ValidationError
@@ -37,7 +40,10 @@ _RETIRE_ONLY = (Asset, Risk)
 
 
 @event.listens_for(RegisterSession, "before_flush")
-def _refuse_deletion(session: Session, _ctx: UOWTransaction, _instances: Any) -> None:
+def _before_flush(session: Session, _ctx: UOWTransaction, _instances: Any) -> None:
+    # Remember what each record's version was: if the flush fails as stale, the records are
+    # expired and can no longer say which version the save was made from.
+    session.info["flushing"] = _watched(session)
     for obj in session.deleted:
         if isinstance(obj, _RETIRE_ONLY):
             raise ValidationError(
@@ -48,6 +54,68 @@ def _refuse_deletion(session: Session, _ctx: UOWTransaction, _instances: Any) ->
 event.listen(RegisterSession, "after_flush", changelog.after_flush)
 
 
+def expect_version(record: Versioned, version: int) -> None:
+    """Save ``record`` only if it is still at ``version`` (the version an editor showed).
+
+    Every versioned UPDATE says ``WHERE version = <loaded version>``; telling the session the
+    record was loaded at the editor's version turns "someone saved since the editor opened"
+    into a ConflictError naming the record, however fresh this session's copy is.
+    """
+    set_committed_value(record, "version", version)
+
+
+def _watched(session: Session) -> list[tuple[type[Any], Any, int, str]]:
+    """Pending versioned records with the version each was loaded at."""
+    return [
+        (type(obj), inspect(obj).identity, obj.version, changelog.label_of(obj))
+        for obj in (*session.dirty, *session.deleted)
+        if isinstance(obj, Versioned) and inspect(obj).identity is not None
+    ]
+
+
+def _conflict(
+    session: Session, watched: list[tuple[type[Any], Any, int, str]], exc: StaleDataError
+) -> ConflictError:
+    """Roll back and ask the database which watched record moved."""
+    session.rollback()
+    for cls, identity, yours, label in watched:
+        pk = inspect(cls).primary_key
+        query = select(cls.version).where(
+            *(col == val for col, val in zip(pk, identity or (), strict=True))
+        )
+        theirs = session.execute(query).scalar()
+        if theirs != yours:
+            state = "was deleted" if theirs is None else f"is now at version {theirs}"
+            return ConflictError(
+                f"{label[:1].upper()}{label[1:]} was changed by someone else after you "
+                f"opened it (you had version {yours}; it {state}). Reload it and make your "
+                "change again.",
+                record=label,
+                yours=yours,
+                theirs=theirs,
+            )
+    return ConflictError(
+        "Someone else changed a record you were saving. Reload and try again.",
+        record="",
+        yours=None,
+        theirs=None,
+    )
+
+
+@contextmanager
+def conflicts_named(session: Session) -> Iterator[None]:
+    """Turn a stale save anywhere in the block (a flush a query set off, or the commit) into a
+    ConflictError naming the record, and a constraint the database refused into a
+    ValidationError. The session is rolled back either way."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise _conflict(session, session.info.pop("flushing", []), exc) from exc
+    except IntegrityError as exc:
+        session.rollback()
+        raise ValidationError(f"The register refused the change: {exc.orig}") from exc
+
+
 def commit(session: Session) -> None:
     """Commit, turning a stale save into a ConflictError that names the record.
 
@@ -55,37 +123,5 @@ def commit(session: Session) -> None:
     saved first it matches no row and SQLAlchemy raises StaleDataError. We remember what each
     pending record's version was, then ask the database which one moved.
     """
-    watched = [
-        (type(obj), inspect(obj).identity, obj.version, changelog.label_of(obj))
-        for obj in (*session.dirty, *session.deleted)
-        if isinstance(obj, Versioned) and inspect(obj).identity is not None
-    ]
-    try:
+    with conflicts_named(session):
         session.commit()
-    except StaleDataError as exc:
-        session.rollback()
-        for cls, identity, yours, label in watched:
-            pk = inspect(cls).primary_key
-            query = select(cls.version).where(
-                *(col == val for col, val in zip(pk, identity or (), strict=True))
-            )
-            theirs = session.execute(query).scalar()
-            if theirs != yours:
-                state = "was deleted" if theirs is None else f"is now at version {theirs}"
-                raise ConflictError(
-                    f"{label[:1].upper()}{label[1:]} was changed by someone else after you "
-                    "opened it "
-                    f"(you had version {yours}; it {state}). Reload it and make your change again.",
-                    record=label,
-                    yours=yours,
-                    theirs=theirs,
-                ) from exc
-        raise ConflictError(
-            "Someone else changed a record you were saving. Reload and try again.",
-            record="",
-            yours=None,
-            theirs=None,
-        ) from exc
-    except IntegrityError as exc:
-        session.rollback()
-        raise ValidationError(f"The register refused the change: {exc.orig}") from exc

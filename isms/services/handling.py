@@ -21,6 +21,7 @@ from ..model import (
     RiskStatus,
     Threat,
     Vulnerability,
+    risk_asset,
 )
 from . import classification
 
@@ -101,6 +102,24 @@ def check_handling(session: Session, department: int | None = None) -> list[hand
     return handling.check(load_rules(session), load_practices(session, department))
 
 
+def finding_title(finding: handling.Finding) -> str:
+    """The title of the risk a finding becomes; also how a finding recognises its risk."""
+    return f"Handling breach: {finding.rule_title} ({finding.asset_name})"[:300]
+
+
+def risk_for_finding(session: Session, finding: handling.Finding) -> str | None:
+    """The reference of a live risk already made from this finding, if any."""
+    return session.execute(
+        select(Risk.ref)
+        .join(risk_asset, risk_asset.c.risk_id == Risk.id)
+        .where(
+            risk_asset.c.asset_id == finding.asset_id,
+            Risk.title == finding_title(finding),
+            Risk.status != RiskStatus.RETIRED,
+        )
+    ).scalar()
+
+
 #: Which catalogue threat and vulnerability a breach of each kind of rule points to.
 _THREAT_FOR_CHANNEL = {"removable media": "T05", "e-mail": "T11", "courier": "T05", "paper": "T11"}
 
@@ -114,6 +133,9 @@ def finding_to_risk(
     asset = session.get(Asset, finding.asset_id)
     if asset is None:
         raise NotFoundError(f"Asset {finding.asset_ref} is no longer in the register.")
+    already = risk_for_finding(session, finding)
+    if already is not None:
+        raise ValidationError(f"Risk {already} already covers this finding.", field="finding")
     channel = str(finding.channel) if finding.channel else ""
     threat_code = _THREAT_FOR_CHANNEL.get(channel, "T12" if finding.stage == "shared" else "T11")
     vulnerability_code = (
@@ -123,7 +145,7 @@ def finding_to_risk(
     )
     risk = Risk(
         ref=ref,
-        title=f"Handling breach: {finding.rule_title} ({asset.name})"[:300],
+        title=finding_title(finding),
         description=(
             f"The handling-rules check found that {finding.what_is_wrong}. "
             f"Found on {(today or date.today()).isoformat()}."

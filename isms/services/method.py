@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import ValidationError
+from ..errors import ConflictError, ValidationError
 from ..method.criteria import Criteria, ScalePoint
 from ..model import RegisterSetting, Risk, RiskCriteria, RiskStatus
 from . import risks as risk_service
@@ -159,10 +159,24 @@ def change_criteria(
     actor: str,
     mapping: ScaleMapping | None = None,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> CriteriaChange:
-    """Make ``new`` the register's criteria as a new version and re-score every live risk."""
+    """Make ``new`` the register's criteria as a new version and re-score every live risk.
+
+    ``expected_version``: the version the user's mapping and preview were made against; if the
+    register has moved on since, the change is refused rather than applied to other criteria.
+    """
     new.validate()
     old_row = current_criteria_row(session)
+    if expected_version is not None and old_row.version_number != expected_version:
+        raise ConflictError(
+            f"The risk criteria were changed by someone else after you opened them (you had "
+            f"version {expected_version}; the register is at version {old_row.version_number})."
+            " Open the criteria again.",
+            record="risk criteria",
+            yours=expected_version,
+            theirs=old_row.version_number,
+        )
     old = Criteria.from_definition(old_row.definition)
     if new.to_definition() == old.to_definition():
         raise ValidationError("The criteria are unchanged; nothing to save.")

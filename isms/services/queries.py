@@ -343,6 +343,14 @@ def risk_rows(
     return [by_id[i] for i in ids if i in by_id]
 
 
+def people(session: Session, *, active_only: bool = True) -> list[Person]:
+    """People in name order, for owner pickers."""
+    query = select(Person).order_by(Person.name)
+    if active_only:
+        query = query.where(Person.active.is_(True))
+    return list(session.execute(query).scalars())
+
+
 def person(session: Session, name_or_email: str) -> Person:
     """A person by full name or e-mail, case-insensitively; ambiguity is an error, not a guess."""
     wanted = name_or_email.strip().lower()

@@ -138,6 +138,22 @@ def override_review(
     risk.review_override_reason = reason.strip()
 
 
+def update_details(risk: Risk, *, title: str, description: str, owner: Person | None) -> None:
+    """The risk's words and owner. A new owner does not inherit the old owner's acceptance."""
+    if not title.strip():
+        raise ValidationError(f"{risk.ref} needs a title.", field="title")
+    if owner is not None and not owner.active:
+        raise ValidationError(
+            f"{owner.name} has left (inactive) and cannot own {risk.ref}.", field="owner"
+        )
+    risk.title = title.strip()
+    risk.description = description.strip()
+    if (owner.id if owner else None) != risk.owner_id:
+        if risk.current_acceptance is not None:
+            withdraw_acceptance(risk, "the risk has a new owner, who has not accepted it")
+        risk.owner = owner
+
+
 # --- treatment ------------------------------------------------------------------------------
 
 

@@ -66,9 +66,14 @@ def test_default_demo_counts_match_the_register(register: Register) -> None:
 
     assert isinstance(summary, DemoSummary)
     expected = {
-        "departments": Department, "people": Person, "assets": Asset,
-        "handling_practices": HandlingPractice, "risks": Risk,
-        "treatment_actions": TreatmentAction, "soa_entries": SoaEntry, "evidence": Evidence,
+        "departments": Department,
+        "people": Person,
+        "assets": Asset,
+        "handling_practices": HandlingPractice,
+        "risks": Risk,
+        "treatment_actions": TreatmentAction,
+        "soa_entries": SoaEntry,
+        "evidence": Evidence,
         "reviews": ReviewMeeting,
     }
     for field, model in expected.items():
@@ -87,15 +92,17 @@ def test_same_seed_and_day_give_the_same_register(
     build_demo(register, seed=7, assets=300, today=TODAY)
     build_demo(second_register, seed=7, assets=300, today=TODAY)
 
-    for table, order in ((Asset.__table__, "ref"), (Risk.__table__, "ref"),
-                         (HandlingPractice.__table__, "id"), (SoaEntry.__table__, "id"),
-                         (Person.__table__, "id")):
+    for table, order in (
+        (Asset.__table__, "ref"),
+        (Risk.__table__, "ref"),
+        (HandlingPractice.__table__, "id"),
+        (SoaEntry.__table__, "id"),
+        (Person.__table__, "id"),
+    ):
         assert dump(register, table, order) == dump(second_register, table, order), table.name
 
 
-def test_another_seed_gives_another_register(
-    register: Register, second_register: Register
-) -> None:
+def test_another_seed_gives_another_register(register: Register, second_register: Register) -> None:
     build_demo(register, seed=1, assets=300, today=TODAY)
     build_demo(second_register, seed=2, assets=300, today=TODAY)
 
@@ -175,9 +182,12 @@ def test_soa_has_every_2022_control_per_in_scope_department(register: Register) 
 
     with register.session() as s:
         in_scope = set(s.execute(select(Department.id).where(Department.in_scope)).scalars())
-        per_dept = {dept: n for dept, n in s.execute(
-            select(SoaEntry.department_id, func.count()).group_by(SoaEntry.department_id)
-        )}
+        per_dept = {
+            dept: n
+            for dept, n in s.execute(
+                select(SoaEntry.department_id, func.count()).group_by(SoaEntry.department_id)
+            )
+        }
         entries = s.execute(select(SoaEntry)).scalars().all()
     assert len(in_scope) >= 8
     assert per_dept == {dept: 93 for dept in in_scope}
@@ -194,13 +204,17 @@ def test_controls_selected_by_risks_are_applicable_by_risk_assessment(register: 
 
     with register.session() as s:
         linked = s.execute(
-            select(Risk.department_id, risk_control.c.control_id).join(risk_control)
-            .join(Department, Department.id == Risk.department_id).where(Department.in_scope)
+            select(Risk.department_id, risk_control.c.control_id)
+            .join(risk_control)
+            .join(Department, Department.id == Risk.department_id)
+            .where(Department.in_scope)
         ).all()
         soa = {(e.department_id, e.control_id): e for e in s.execute(select(SoaEntry)).scalars()}
-        editions = set(s.execute(
-            select(Control.edition).join(risk_control, risk_control.c.control_id == Control.id)
-        ).scalars())
+        editions = set(
+            s.execute(
+                select(Control.edition).join(risk_control, risk_control.c.control_id == Control.id)
+            ).scalars()
+        )
     assert linked
     assert {str(e) for e in editions} == {"2022"}
     for key in linked:
@@ -219,14 +233,19 @@ def test_handling_practices_include_the_classic_breaches(register: Register) -> 
             .outerjoin(ClassificationMarking, Asset.marking_id == ClassificationMarking.id)
         ).all()
     unencrypted_media = [
-        p for p, a, label in rows
-        if p.channel is HandlingChannel.REMOVABLE_MEDIA and "encrypted" not in p.safeguards
-        and a.personal_data and label == "OFFICIAL-SENSITIVE"
+        p
+        for p, a, label in rows
+        if p.channel is HandlingChannel.REMOVABLE_MEDIA
+        and "encrypted" not in p.safeguards
+        and a.personal_data
+        and label == "OFFICIAL-SENSITIVE"
     ]
-    no_agreement = [p for p, _, _ in rows
-                    if p.stage is HandlingStage.SHARED and not p.has_agreement]
-    special_by_email = [p for p, a, _ in rows
-                        if p.channel is HandlingChannel.EMAIL and a.special_category]
+    no_agreement = [
+        p for p, _, _ in rows if p.stage is HandlingStage.SHARED and not p.has_agreement
+    ]
+    special_by_email = [
+        p for p, a, _ in rows if p.channel is HandlingChannel.EMAIL and a.special_category
+    ]
     assert unencrypted_media and no_agreement and special_by_email
     # ...but they are findings, not the norm.
     assert len(unencrypted_media) + len(no_agreement) + len(special_by_email) < len(rows) / 10
@@ -236,6 +255,7 @@ def test_register_has_the_gaps_a_review_looks_for(register: Register) -> None:
     build_demo(register, today=TODAY)
 
     with register.session() as s:
+
         def n(*where: Any, model: Any = Asset) -> int:
             return s.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
@@ -272,18 +292,30 @@ def test_people_have_roles_and_example_addresses(register: Register) -> None:
         people = s.execute(select(Person)).scalars().all()
         roles = {role.value for p in people for role in p.roles}
     assert all(p.email and p.email.endswith("@example-county.gov.uk") for p in people)
-    assert {"siro", "smg member", "information asset owner", "risk owner", "approver",
-            "control owner"} <= roles
+    assert {
+        "siro",
+        "smg member",
+        "information asset owner",
+        "risk owner",
+        "approver",
+        "control owner",
+    } <= roles
 
 
 def test_change_log_records_the_demo_event(register: Register) -> None:
     summary = build_demo(register, today=TODAY)
 
     with register.session() as s:
-        events = s.execute(
-            select(ChangeLogEntry).where(ChangeLogEntry.action == ChangeAction.EVENT,
-                                         ChangeLogEntry.label == "demo register built")
-        ).scalars().all()
+        events = (
+            s.execute(
+                select(ChangeLogEntry).where(
+                    ChangeLogEntry.action == ChangeAction.EVENT,
+                    ChangeLogEntry.label == "demo register built",
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert len(events) == 1
     assert events[0].changes["assets"] == summary.assets
     assert events[0].changes["today"] == TODAY.isoformat()

@@ -171,6 +171,9 @@ def test_register_check_and_finding_to_risk(register: Register) -> None:
         assert "does not allow" in stored.description and stored.title.startswith("Handling breach")
         assert stored.threat is not None and stored.threat.code == "T11"
         assert risk is stored
+        assert service.risk_for_finding(s, findings[0]) == "R-0100"
+        with pytest.raises(ValidationError, match="Risk R-0100 already covers this finding"):
+            service.finding_to_risk(s, findings[0], ref="R-0101")
 
 
 def test_retired_assets_are_not_checked(register: Register) -> None:

@@ -61,3 +61,29 @@ def test_saving_after_reload_succeeds(register: Register, risk_id: int) -> None:
         reloaded.title = "Second"
         commit(c)
         assert reloaded.version == 3
+
+
+def test_a_stale_flush_inside_a_transaction_is_a_named_conflict(
+    register: Register, risk_id: int
+) -> None:
+    from sqlalchemy import select
+
+    from isms.db import expect_version
+
+    with register.session() as other:
+        risk = other.get(Risk, risk_id)
+        assert risk is not None
+        risk.title = "Saved by someone else"
+        commit(other)  # now at version 2
+
+    with pytest.raises(ConflictError, match="Risk R-0007 was changed by someone else") as refused:
+        with register.transaction() as s:
+            mine = s.get(Risk, risk_id)
+            assert mine is not None
+            expect_version(mine, 1)  # the editor showed version 1
+            mine.title = "My edit"
+            s.execute(select(Risk.id)).all()  # a query sets off the autoflush mid-way
+    assert (refused.value.yours, refused.value.theirs) == (1, 2)
+    with register.session() as s:
+        stored = s.get(Risk, risk_id)
+        assert stored is not None and stored.title == "Saved by someone else"

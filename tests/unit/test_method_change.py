@@ -195,3 +195,20 @@ def test_changing_the_method_is_in_the_change_log(scored: Register) -> None:
             ).scalars()
         }
     assert {"risk_criteria", "register_setting", "risk"} <= tables
+
+
+def test_a_change_prepared_against_an_old_version_is_refused(scored: Register) -> None:
+    from isms.errors import ConflictError
+
+    with scored.session() as s:
+        data = current_criteria(s).to_definition()
+        data["cadence_days"]["Low"] = 300
+        method_service.change_criteria(
+            s, Criteria.from_definition(data), note="", actor="a", expected_version=1
+        )
+        commit(s)
+        data["cadence_days"]["Low"] = 200
+        with pytest.raises(ConflictError, match="you had version 1; the register is at version 2"):
+            method_service.change_criteria(
+                s, Criteria.from_definition(data), note="", actor="b", expected_version=1
+            )

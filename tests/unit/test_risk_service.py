@@ -236,3 +236,25 @@ def test_owner_attestation_sets_the_annual_date(register: Register) -> None:
         assert asset_service.attest(s, asset, owner, today=TODAY) == date(2027, 11, 25)
         assert asset.status == AssetStatus.ACTIVE
         commit(s)
+
+
+def test_details_and_a_new_owner_withdraw_the_old_acceptance(
+    register: Register, ids: dict[str, int]
+) -> None:
+    with register.session() as s:
+        risk = _risk(s, ids)
+        owner, other = s.get(Person, ids["owner"]), s.get(Person, ids["bystander"])
+        assert owner is not None and other is not None
+        service.score_risk(s, risk, inherent=(2, 2), residual=(1, 1), today=TODAY)
+        service.accept_risk(s, risk, by=owner, rationale="Low", today=TODAY)
+        with pytest.raises(ValidationError, match="needs a title") as refused:
+            service.update_details(risk, title="  ", description="", owner=owner)
+        assert refused.value.field == "title"
+        other.active = False
+        with pytest.raises(ValidationError, match="inactive"):
+            service.update_details(risk, title="T", description="", owner=other)
+        other.active = True
+        service.update_details(risk, title=" Lost laptop ", description=" d ", owner=other)
+        commit(s)
+        assert (risk.title, risk.description, risk.owner_id) == ("Lost laptop", "d", other.id)
+        assert risk.current_acceptance is None
