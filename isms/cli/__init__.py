@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from .. import __version__
 from ..errors import IsmsError
-from . import method_commands, read_commands, register_commands
+from . import import_commands, method_commands, read_commands, register_commands
 from .logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_commands.add_commands(commands)
     nouns = read_commands.add_commands(commands)
     method_commands.add_commands(commands, nouns["risks"])
+    import_commands.add_commands(commands)
     return parser
 
 

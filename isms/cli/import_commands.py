@@ -1,0 +1,287 @@
+"""`isms import assets | template | batches | undo`: department spreadsheets in."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from ..db import commit
+from ..errors import UsageError
+from ..io.importing.fields import FIELDS_BY_KIND
+from ..io.importing.mapping import Mapping
+from ..io.importing.plan import ImportPlan
+from ..io.importing.template import write_template
+from ..model import Department, ImportBatch
+from ..services import classification, import_files, mapping_profiles, queries
+from ..services.import_batches import undo_batch
+from .common import command, json_option, opened
+from .output import Progress, print_json, print_table
+
+#: Exit status when the file was refused and nothing was written.
+REJECTED = 1
+_SHOWN_PROBLEMS = 20
+
+
+def _column_index(text: str, names: list[str]) -> int:
+    """A column given as a letter ("C") or as its header text ("Asset Owner")."""
+    wanted = text.strip()
+    if wanted.isalpha() and len(wanted) <= 3 and wanted.upper() == wanted:
+        index = 0
+        for ch in wanted:
+            index = index * 26 + (ord(ch) - 64)
+        return index - 1
+    for i, name in enumerate(names):
+        if name.strip().lower() == wanted.lower():
+            return i
+    raise UsageError(f"No column '{text}' in the header ({', '.join(n for n in names if n)}).")
+
+
+def _given_mapping(kind: str, pairs: list[str], names: list[str]) -> Mapping:
+    fields = {f.key for f in FIELDS_BY_KIND[kind]}
+    mapping: Mapping = {}
+    for pair in pairs:
+        column, sep, key = pair.partition("=")
+        if not sep or key.strip() not in fields:
+            raise UsageError(
+                f"--map takes COLUMN=FIELD with FIELD one of {', '.join(sorted(fields))}; "
+                f"got '{pair}'."
+            )
+        mapping[_column_index(column, names)] = key.strip()
+    return mapping
+
+
+def _report(plan: ImportPlan, origin: str, result: dict[str, Any]) -> None:
+    header = plan.header
+    rows = (
+        f"row {header.last_row}"
+        if header.first_row == header.last_row
+        else (f"rows {header.first_row}-{header.last_row}")
+    )
+    print(f"{plan.file_name}, sheet '{plan.sheet}': header on {rows}; mapping {origin}:")
+    print("  " + ", ".join(f"{plan.column_name(i)} -> {key}" for i, key in plan.mapping.items()))
+    for note in plan.notes:
+        print(f"  note: {note}")
+    problems = [r for r in plan.rows if r.issues]
+    for verdict in problems[:_SHOWN_PROBLEMS]:
+        print(f"  row {verdict.row} {verdict.status}: {verdict.message}")
+    if len(problems) > _SHOWN_PROBLEMS:
+        print(
+            f"  ... and {len(problems) - _SHOWN_PROBLEMS} more rows with problems "
+            "(--errors FILE.xlsx writes them all)"
+        )
+    counts = plan.counts
+    print(
+        f"{counts['rows']} rows: {counts['new']} new, {counts['update']} to update, "
+        f"{counts['unchanged']} unchanged, {counts['warning']} with warnings, "
+        f"{counts['error']} with errors."
+    )
+    print(result["summary"])
+
+
+def _import(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    progress = Progress()
+    with opened(args) as register, register.session() as session:
+        department = queries.department_id(session, args.department) if args.department else None
+        prepared = import_files.prepare(
+            session,
+            path,
+            kind=args.kind,
+            sheet=args.sheet,
+            header_row=args.header_row,
+            profile=args.profile,
+            department_id=department,
+            progress=progress,
+        )
+        with prepared.source:
+            if args.map:
+                prepared.mapping = _given_mapping(args.kind, args.map, prepared.sheet.header.names)
+                prepared.mapping_origin = "given"
+            plan = import_files.plan(session, prepared, department)
+            if args.errors:
+                from ..io.importing.error_workbook import write_error_workbook
+
+                write_error_workbook(plan, prepared.source.rows(plan.sheet), Path(args.errors))
+        result: dict[str, Any] = {
+            "file": plan.file_name,
+            "sheet": plan.sheet,
+            "counts": plan.counts,
+            "batch": None,
+        }
+        code = 0
+        if args.dry_run:
+            result["summary"] = "Dry run: nothing was written."
+            code = 0 if plan.ok else REJECTED
+        elif not plan.ok and not args.valid_only:
+            result["summary"] = (
+                "Nothing was imported: fix the rows with errors, or import the "
+                "valid rows only (--valid-only)."
+            )
+            code = REJECTED
+        else:
+            outcome = import_files.apply(
+                session, plan, valid_only=args.valid_only, progress=progress
+            )
+            if args.save_profile:
+                mapping_profiles.save_profile(
+                    session,
+                    kind=args.kind,
+                    name=args.save_profile,
+                    names=plan.header.names,
+                    mapping=plan.mapping,
+                    department_id=department,
+                )
+            commit(session)
+            result["batch"] = outcome.batch_id
+            result["summary"] = (
+                f"Imported: {outcome.created} created, {outcome.updated} updated, "
+                f"{outcome.unchanged} unchanged"
+                + (f", {outcome.skipped} rows with errors left out" if outcome.skipped else "")
+                + (
+                    f" (batch {outcome.batch_id}; undo with `isms import undo {outcome.batch_id}`)."
+                    if outcome.batch_id
+                    else "."
+                )
+            )
+    if args.errors:
+        result["errors_workbook"] = str(Path(args.errors).expanduser().resolve())
+    if args.json:
+        result["rows"] = [
+            {"row": r.row, "status": r.status, "message": r.message} for r in plan.rows if r.issues
+        ]
+        print_json(result)
+    else:
+        _report(plan, prepared.mapping_origin, result)
+        if args.errors:
+            print(f"Wrote the rows with their status to {result['errors_workbook']}")
+    return code
+
+
+def _template(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        markings = [m.label for m in classification.current_scheme(session).markings]
+        departments = list(
+            session.execute(select(Department.name).order_by(Department.name)).scalars()
+        )
+        department = None
+        if args.department:
+            department = session.get(Department, queries.department_id(session, args.department))
+    path = write_template(
+        Path(args.out),
+        markings=markings,
+        departments=departments,
+        department=department.name if department else None,
+    )
+    print(f"Wrote the asset template to {path}")
+    return 0
+
+
+def _batches(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        batches = session.execute(select(ImportBatch).order_by(ImportBatch.id)).scalars().all()
+        data = [
+            {
+                "batch": b.id,
+                "kind": b.kind,
+                "file": b.file_name,
+                "sheet": b.sheet,
+                "by": b.actor,
+                "at": b.applied_at.isoformat(timespec="seconds"),
+                "created": b.counts.get("created", 0),
+                "updated": b.counts.get("updated", 0),
+                "undone": b.undone_at.isoformat(timespec="seconds") if b.undone_at else None,
+                "sha256": b.file_sha256,
+            }
+            for b in batches
+        ]
+    if args.json:
+        print_json(data)
+    else:
+        print_table(
+            ["Batch", "File", "By", "At", "Created", "Updated", "Undone"],
+            [
+                (
+                    d["batch"],
+                    d["file"],
+                    d["by"],
+                    d["at"],
+                    d["created"],
+                    d["updated"],
+                    d["undone"] or "",
+                )
+                for d in data
+            ],
+        )
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        result = undo_batch(session, args.batch)
+        commit(session)
+    print(
+        f"Undid import batch {result.batch_id}: {result.removed} records removed, "
+        f"{result.restored} restored to their earlier values."
+    )
+    return 0
+
+
+def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
+    p.set_defaults(kind=kind)
+    p.add_argument("file", help="the spreadsheet")
+    p.add_argument("--sheet", help="sheet name (default: the first visible sheet with data)")
+    p.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="the header's (last) row, if it is not found by itself",
+    )
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--profile", metavar="NAME", help="use a saved column mapping")
+    source.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help="map a column (letter or header) to a field; repeatable",
+    )
+    p.add_argument("--save-profile", metavar="NAME", help="save the mapping under this name")
+    p.add_argument("--department", metavar="CODE|NAME", help="the department the file is for")
+    p.add_argument("--dry-run", action="store_true", help="check and preview only")
+    p.add_argument(
+        "--valid-only",
+        action="store_true",
+        help="import the rows without errors and leave the others out",
+    )
+    p.add_argument(
+        "--errors",
+        metavar="OUT.xlsx",
+        help="write the rows with their status and messages, to send back",
+    )
+    json_option(p)
+
+
+def add_commands(subparsers: Any) -> None:
+    group = subparsers.add_parser(
+        "import", help="department spreadsheets in", description="department spreadsheets in"
+    )
+    actions = group.add_subparsers(dest="what", metavar="WHAT", required=True)
+    for kind, what in (
+        ("assets", "an asset list"),
+        ("handling", "data-handling practices"),
+        ("risks", "a risk register"),
+    ):
+        _add_import(
+            command(
+                actions, kind, _import, f"import {what} (xlsx, xlsm, xls, ods, csv): all or nothing"
+            ),
+            kind,
+        )
+    p = command(actions, "template", _template, "write a blank asset workbook for departments")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--department", metavar="CODE|NAME", help="fill in this department")
+    json_option(command(actions, "batches", _batches, "list the imports made"))
+    p = command(actions, "undo", _undo, "take a whole import back")
+    p.add_argument("batch", type=int, help="the batch number (`isms import batches`)")
