@@ -80,6 +80,21 @@ def _is_title(row: list[Any], width: int) -> bool:
     return len(texts) <= 1 and width > 2
 
 
+def _continues(below: list[Any], row: int, merged: Sequence[Merged]) -> bool:
+    """``below`` finishes a header whose group titles are merged across columns in ``row``:
+    it holds only text, and each of its names sits under such a group title."""
+    texty = [i for i, v in enumerate(below) if _is_texty(v)]
+    if not texty or any(v is not None and not _is_texty(v) for v in below):
+        return False
+    grouped = {
+        col - 1
+        for first_row, first_col, last_row, last_col in merged
+        if first_row <= row <= last_row and last_col > first_col
+        for col in range(first_col, last_col + 1)
+    }
+    return all(i in grouped for i in texty)
+
+
 def find_header(
     rows: Sequence[Row], merged: Sequence[Merged] = (), vocabulary: set[str] | None = None
 ) -> Header | None:
@@ -98,6 +113,15 @@ def find_header(
     # The best score wins; among equals the lower row (a title above repeats no column names).
     bottom, _ = max(candidates, key=lambda item: (_score(item[1], vocabulary), -item[0]))
     width = max(len(expanded[bottom]), 1)
+    # A group title row ("CIA" merged over three columns) can score best while the row under
+    # it holds the real names ("C", "I", "A"): take such rows into the header.
+    best = bottom
+    while (
+        bottom - best + 1 < MAX_HEADER_ROWS
+        and (bottom + 1) in raw
+        and _continues(raw[bottom + 1], bottom, merged)
+    ):
+        bottom += 1
     top = bottom
     while bottom - top + 1 < MAX_HEADER_ROWS and (top - 1) in expanded:
         above = expanded[top - 1]

@@ -127,3 +127,19 @@ def test_column_letters() -> None:
         "AAA",
         "XFD",
     ]
+
+
+def test_group_title_row_scores_best_but_the_names_are_underneath() -> None:
+    rows = [(1, ["Environment & Highways - Information Asset Register 2026"]), (2, []),
+            (3, ["Asset", "Information Asset Owner (IAO)", "Protective Marking", "CIA", None, None,
+                 "Personal Data?", "Review Date"]),
+            (4, [None, None, None, "C", "I", "A", None, None]),
+            (5, ["Gritting routes", "Rajesh Sharma", "Official", 1, 2, 5, "No", "01/04/2027"])]
+    merged = [(1, 1, 1, 8), (3, 4, 3, 6), (3, 1, 4, 1), (3, 2, 4, 2), (3, 3, 4, 3), (3, 7, 4, 7),
+              (3, 8, 4, 8)]
+    header = find_header(rows, merged, VOCAB)
+    assert header is not None and (header.first_row, header.last_row) == (3, 4)
+    assert header.names[3:6] == ["CIA C", "CIA I", "CIA A"]
+    assert propose(header.names, ASSET_FIELDS) == {
+        0: "name", 1: "owner", 2: "marking", 3: "confidentiality", 4: "integrity",
+        5: "availability", 6: "personal_data", 7: "next_review"}
