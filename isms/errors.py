@@ -49,3 +49,11 @@ class UsageError(IsmsError):
     """A command used wrongly (bad option combination)."""
 
     exit_code = 2
+
+
+class Cancelled(IsmsError):
+    """The user stopped a long operation; its transaction was rolled back, nothing was written.
+
+    Long services call their ``progress`` callback now and then; a UI whose cancel button was
+    pressed raises this from the callback, which unwinds the work inside its transaction.
+    """
