@@ -42,6 +42,20 @@ def open_window(qtbot: Any, register: Register) -> MainWindow:
     return shown(qtbot, MainWindow(register))
 
 
+def open_findings(qtbot: Any, register: Register) -> tuple[MainWindow, FindingsPage]:
+    """The main window on its findings page (the check runs as the page is shown)."""
+    window = open_window(qtbot, register)
+    window.show_page(window.nav.count() - 1)
+    assert window.findings is not None
+    return window, window.findings
+
+
+def next_ref_and_count(register: Register) -> tuple[str, int]:
+    """The reference the next risk will get, and how many risks there are."""
+    with register.session() as session:
+        return queries.next_risk_ref(session), queries.counts(session)["risks"]
+
+
 # --- the rules editor -------------------------------------------------------------------------
 
 
@@ -145,10 +159,7 @@ def test_findings_page_lists_the_demo_registers_breaches(
 
 
 def test_f5_runs_the_check_again(qtbot: Any, demo: Register) -> None:
-    window = open_window(qtbot, demo)
-    window.show_page(window.nav.count() - 1)
-    page = window.findings
-    assert page is not None
+    window, page = open_findings(qtbot, demo)
     before = page.model.rowCount()
     breach = next(f for f in page.model.rows if f.missing)
     with demo.transaction() as session:
@@ -165,17 +176,12 @@ def test_f5_runs_the_check_again(qtbot: Any, demo: Register) -> None:
 def test_create_risk_from_a_finding_links_the_asset_and_opens_the_editor(
     qtbot: Any, demo: Register, on_modal: OnModal
 ) -> None:
-    window = open_window(qtbot, demo)
-    window.show_page(window.nav.count() - 1)
-    page = window.findings
-    assert page is not None
+    window, page = open_findings(qtbot, demo)
     assert page.create_button.isEnabled()  # the first finding is selected from the start
     page.select_row(0)
     finding = page.selected_finding()
     assert finding is not None and page.create_button.isEnabled()
-    with demo.session() as session:
-        new_ref = queries.next_risk_ref(session)
-        risks_before = queries.counts(session)["risks"]
+    new_ref, risks_before = next_ref_and_count(demo)
     opened: list[str] = []
 
     def score_it(editor: RiskEditor) -> None:
@@ -195,3 +201,58 @@ def test_create_risk_from_a_finding_links_the_asset_and_opens_the_editor(
         assert (risk.inherent_likelihood, risk.inherent_impact) == (3, 4)
     assert f"Created risk {new_ref} from rule {finding.rule_code}" in page.message.text()
     assert window.counts_label.text().split(" · ")[1] == f"{risks_before + 1} risks"
+
+
+def test_a_finding_with_a_risk_shows_it_and_opens_it_rather_than_make_another(
+    qtbot: Any, demo: Register, on_modal: OnModal
+) -> None:
+    _window, page = open_findings(qtbot, demo)
+    risk_column = page.model.columnCount() - 1
+    assert page.model.headerData(risk_column, Qt.Orientation.Horizontal) == "Risk"
+    page.select_row(2)
+    finding = page.selected_finding()
+    assert finding is not None and page.model.risk_of(finding) == ""
+    assert page.create_button.text() == "&Create risk from finding"
+    new_ref, risks_before = next_ref_and_count(demo)
+    opened: list[str] = []
+
+    def look(editor: RiskEditor) -> None:
+        opened.append(editor.snapshot.ref)
+        editor.reject()
+
+    on_modal(RiskEditor, look)
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: opened == [new_ref])
+
+    # The check ran again: the same finding is still selected and shows its risk.
+    assert page.selected_finding() == finding
+    row = page.table.selectionModel().selectedRows()[0].row()
+    assert page.proxy.data(page.proxy.index(row, risk_column)) == new_ref
+    assert page.create_button.text() == f"&Open risk {new_ref}"
+    assert new_ref in page.create_button.toolTip()
+
+    on_modal(RiskEditor, look)
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: opened == [new_ref, new_ref])  # the same risk, opened again
+
+    assert page.create_risk() is None  # asked directly, the services refuse a second risk
+    assert page.message.text() == f"Risk {new_ref} already covers this finding."
+    assert next_ref_and_count(demo)[1] == risks_before + 1
+
+
+def test_findings_page_alone_shows_the_risk_it_made(qtbot: Any, demo: Register) -> None:
+    page = shown(qtbot, FindingsPage(demo))
+    finding = page.selected_finding()
+    assert finding is not None
+    made: list[int] = []
+    page.riskCreated.connect(made.append)
+    risk_id = page.create_risk()
+    assert risk_id is not None and made == [risk_id]
+    with demo.session() as session:
+        ref = session.get(Risk, risk_id).ref  # type: ignore[union-attr]
+    assert page.model.risk_of(finding) == ref
+    assert page.selected_finding() == finding  # the row stays selected
+    opened: list[int] = []
+    page.riskOpened.connect(opened.append)
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    assert opened == [risk_id] and made == [risk_id]  # opened, not made again

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox
 
 from isms.db import Register, commit
 from isms.method.criteria import Criteria
-from isms.model import Asset, Risk, TreatmentOption
+from isms.model import Asset, Person, Risk, TreatmentOption
 from isms.services import method, queries
 from ui.dialogs.risk_editor import RiskEditor
 from ui.views.main_window import MainWindow
@@ -40,6 +40,16 @@ def stored(register: Register, ref: str) -> Risk:
 def criteria(register: Register) -> Criteria:
     with register.session() as session:
         return queries.current_criteria(session)
+
+
+def person_id(register: Register, name: str) -> int:
+    with register.session() as session:
+        return session.query(Person).filter_by(name=name).one().id
+
+
+def set_active(register: Register, name: str, active: bool) -> None:
+    with register.transaction() as session:
+        session.query(Person).filter_by(name=name).one().active = active
 
 
 def open_editor(qtbot: Any, register: Register, ref: str) -> RiskEditor:
@@ -186,7 +196,7 @@ def test_a_stale_save_shows_the_conflict_and_keeps_the_other_save(
     assert (saved.residual_likelihood, saved.residual_impact) == (2, 5)
 
     qtbot.mouseClick(editor.message.action, Qt.MouseButton.LeftButton)  # Reload
-    assert "Ransomware on every file server" in editor.title_label.text()
+    assert editor.title_edit.text() == "Ransomware on every file server"
     assert editor.impact["residual"].currentData() == 5  # the edit was dropped with the reload
     choose(editor.impact["residual"], 1)
     assert editor.save() is True
@@ -339,3 +349,124 @@ def test_the_editor_comes_back_at_the_size_it_was_left(
     first.reject()
     again = open_editor(qtbot, register, "R-002")
     assert (again.width(), again.height()) == (first.width(), 620)
+
+
+# --- title, description and owner ------------------------------------------------------------
+
+
+def test_title_description_and_owner_are_saved_with_the_scores(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-002")  # owned by Bob Baker
+    assert editor.title_edit.text() == "Email sent to the wrong recipient"
+    assert editor.owner.currentText() == "Bob Baker"
+    assert [editor.owner.itemText(n) for n in range(editor.owner.count())] == [
+        "No owner", "Alice Archer", "Bob Baker", "Carol Cole", "Dan Drake",
+    ]
+    editor.title_edit.clear()
+    qtbot.keyClicks(editor.title_edit, "  Email sent to the wrong school  ")
+    qtbot.keyClicks(editor.description_edit, "Autocomplete picks the wrong address.")
+    choose(editor.owner, person_id(register, "Carol Cole"))
+    choose(editor.likelihood["residual"], 2)
+
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Return)  # Enter in the title saves
+
+    assert editor.result() == RiskEditor.DialogCode.Accepted
+    saved = stored(register, "R-002")
+    assert saved.title == "Email sent to the wrong school"  # trimmed, as the services keep it
+    assert saved.description == "Autocomplete picks the wrong address."
+    assert saved.owner_id == person_id(register, "Carol Cole")
+    assert saved.residual_likelihood == 2
+    assert saved.version == 2  # one save, one step: details and scores in one transaction
+
+
+def test_no_owner_can_be_chosen(qtbot: Any, register: Register, sample: Sample) -> None:
+    editor = open_editor(qtbot, register, "R-003")
+    editor.owner.setCurrentIndex(0)
+    assert editor.owner.currentText() == "No owner"
+    assert editor.save() is True
+    assert stored(register, "R-003").owner_id is None
+
+
+def test_a_blank_title_is_flagged_inline_focused_and_nothing_saved(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-001")
+    assert not editor.title_hint.isVisible()
+    choose(editor.likelihood["residual"], 1)
+    qtbot.keyClicks(editor.description_edit, "Left on the back seat.")
+    editor.title_edit.selectAll()
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Space)  # only white space left
+
+    assert editor.title_hint.isVisible() and editor.title_hint.text() == "Give the risk a title."
+    assert editor.hint_label.text() == ""  # said beside the title, not among the scores
+    editor.likelihood["inherent"].setFocus()
+    assert editor.save() is False
+    assert editor.message.text() == "Give the risk a title."
+    assert editor.title_edit.hasFocus()
+    assert editor.isVisible()
+    saved = stored(register, "R-001")
+    assert (saved.version, saved.title, saved.description) == (1, "Laptop stolen from a car", "")
+    assert saved.residual_likelihood == 2
+
+    qtbot.keyClicks(editor.title_edit, "Laptop stolen")
+    assert not editor.title_hint.isVisible()
+    assert editor.save() is True
+    assert stored(register, "R-001").title == "Laptop stolen"
+
+
+def test_a_new_owner_of_an_accepted_risk_withdraws_the_acceptance(
+    qtbot: Any, demo: Register
+) -> None:
+    with demo.session() as session:
+        accepted = next(r for r in session.query(Risk).order_by(Risk.ref)
+                        if r.current_acceptance is not None and r.owner is not None)
+        ref, owner_id = accepted.ref, accepted.owner_id
+        ratings = (accepted.residual_likelihood, accepted.residual_impact)
+    editor = open_editor(qtbot, demo, ref)
+    assert "withdraws" not in editor.acceptance_note.text()
+    new_owner = next(editor.owner.itemData(n) for n in range(1, editor.owner.count())
+                     if editor.owner.itemData(n) != owner_id)
+    choose(editor.owner, new_owner)
+    assert editor.acceptance_note.text().endswith(
+        "Saving a new owner withdraws that acceptance."
+    )
+    choose(editor.owner, owner_id)  # changing one's mind puts the note back
+    assert "withdraws" not in editor.acceptance_note.text()
+    choose(editor.owner, new_owner)
+    assert editor.save() is True
+
+    with demo.session() as session:
+        risk = queries.risk_by_ref(session, ref)
+        assert risk.owner_id == new_owner
+        assert risk.current_acceptance is None
+        withdrawn = risk.acceptances[-1]
+        assert withdrawn.withdrawn_at is not None
+        assert withdrawn.withdrawn_reason == "the risk has a new owner, who has not accepted it"
+        assert (risk.residual_likelihood, risk.residual_impact) == ratings
+
+
+def test_an_owner_who_left_meanwhile_is_refused_and_the_owner_field_focused(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-001")  # owned by Alice Archer
+    set_active(register, "Dan Drake", False)  # leaves while the editor is open
+    choose(editor.owner, person_id(register, "Dan Drake"))
+    assert editor.save() is False
+    assert "Dan Drake has left (inactive) and cannot own R-001." in editor.message.text()
+    assert editor.owner.hasFocus()  # the field the ValidationError names
+    saved = stored(register, "R-001")
+    assert (saved.version, saved.owner_id) == (1, person_id(register, "Alice Archer"))
+
+
+def test_an_owner_who_has_left_is_shown_and_scores_still_save(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    set_active(register, "Alice Archer", False)
+    editor = open_editor(qtbot, register, "R-001")
+    assert editor.owner.currentText() == "Alice Archer (has left)"  # shown, not dropped
+    assert editor.owner.findText("Alice Archer") < 0  # and not offered as a new owner
+    choose(editor.likelihood["residual"], 1)
+    assert editor.save() is True
+    saved = stored(register, "R-001")
+    assert (saved.residual_likelihood, saved.owner_id) == (1, person_id(register, "Alice Archer"))

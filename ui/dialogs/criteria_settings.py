@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from isms.db import Register
-from isms.errors import ConflictError, IsmsError, ValidationError
+from isms.errors import IsmsError, ValidationError
 from isms.method.criteria import Criteria
 from isms.services import method, queries
 from isms.services.method import CriteriaChange
@@ -389,17 +389,11 @@ class CriteriaDialog(RememberedDialog):
         def work(progress: Progress) -> CriteriaChange:
             progress("Re-scoring the register's risks…", 0, 0)
             with self._register.transaction() as session:
-                current = queries.current_criteria_row(session).version_number
-                if current != expected:
-                    # The mapping and preview were made against the version this dialog read.
-                    raise ConflictError(
-                        f"The risk criteria were changed by someone else after you opened them "
-                        f"(you had version {expected}; the register is at version {current}). "
-                        "Close this window and open the criteria again.",
-                        record="risk criteria", yours=expected, theirs=current,
-                    )
+                # The mapping and preview were made against the version this dialog read: a
+                # register that has moved on since is refused (ConflictError).
                 return method.change_criteria(session, new, note=note,
-                                              actor=str(session.info["actor"]), mapping=mapping)
+                                              actor=str(session.info["actor"]), mapping=mapping,
+                                              expected_version=expected)
 
         try:
             self.change = run_with_progress(self, "Saving the risk criteria",

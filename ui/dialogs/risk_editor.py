@@ -1,4 +1,5 @@
-"""The risk editor: scores with their level, colour, heat-map position and review date, live.
+"""The risk editor: title, description and owner, and scores with their level, colour,
+heat-map position and review date, live.
 
 Everything shown live is worked out with the register's own criteria (``isms.method``), and
 everything saved goes through ``isms.services.risks`` in one transaction, so the window and the
@@ -30,10 +31,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from isms.db import Register
+from isms.db import Register, expect_version
 from isms.errors import ConflictError, IsmsError, NotFoundError, ValidationError
 from isms.method.criteria import Criteria, Level, ScalePoint
-from isms.model import Risk, TreatmentOption
+from isms.model import Person, Risk, TreatmentOption
 from isms.services import queries
 from isms.services import risks as risk_service
 from isms.services.risks import STAGES, Levels, Rating
@@ -42,7 +43,7 @@ from ..widgets.heat_map import STAGE_LETTERS, HeatMap
 from ..widgets.level_chip import LevelChip
 from ..widgets.message_bar import MessageBar
 from .base import RememberedDialog
-from .risk_record import expect_version, load_snapshot
+from .risk_record import load_people, load_snapshot
 
 #: Text colour for warnings inside a form (dark red: readable on light and mid-grey windows).
 WARNING_TEXT = "#b3261e"
@@ -89,7 +90,8 @@ def _select_rating(combo: QComboBox, value: int | None) -> None:
 
 
 class RiskEditor(RememberedDialog):
-    """Edit one risk's scores, treatment and review date; ``ask()`` opens it modally."""
+    """Edit one risk's title, description, owner, scores, treatment and review date;
+    ``ask()`` opens it modally."""
 
     geometry_key = "risk_editor"
 
@@ -101,23 +103,7 @@ class RiskEditor(RememberedDialog):
         self._register = register
         self._risk_id = risk_id
         self.today = today or date.today()
-        with register.session() as session:
-            self.criteria: Criteria = queries.current_criteria(session)
-            self.snapshot = load_snapshot(session, risk_id)
-
-        self.title_label = QLabel()
-        title_font = QFont(self.font())
-        title_font.setPointSizeF(self.font().pointSizeF() * 1.25)
-        title_font.setBold(True)
-        self.title_label.setFont(title_font)
-        self.title_label.setWordWrap(True)
-        self.facts_label = QLabel()
-        self.description_label = QLabel()
-        self.assets_label = QLabel()
-        for label in (self.title_label, self.facts_label, self.description_label,
-                      self.assets_label):
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._read()
 
         self.message = MessageBar()
         self.buttons = QDialogButtonBox(
@@ -130,10 +116,7 @@ class RiskEditor(RememberedDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title_label)
-        layout.addWidget(self.facts_label)
-        layout.addWidget(self.description_label)
-        layout.addWidget(self.assets_label)
+        layout.addLayout(self._details_form())
         left = QVBoxLayout()
         left.addWidget(self._assessment_box(), 1)
         left.addWidget(self._review_box())
@@ -147,9 +130,66 @@ class RiskEditor(RememberedDialog):
         # Only once the button is in the dialog does the dialog take it as its Enter button.
         self.save_button.setDefault(True)
         self._show_snapshot()
+        # Scoring is what the editor is opened for most: start there, not in the title.
+        self.likelihood["inherent"].setFocus()
         self.restore_or_resize(900, 660)
 
+    def _read(self) -> None:
+        """Read the criteria, the risk and the people who can own it, in one short session."""
+        with self._register.session() as session:
+            self.criteria: Criteria = queries.current_criteria(session)
+            self.snapshot = load_snapshot(session, self._risk_id)
+            self.people = load_people(session)
+
     # --- building --------------------------------------------------------------------------
+
+    def _details_form(self) -> QFormLayout:
+        """The reference and title as the heading, then the owner, description and assets."""
+        self.ref_label = QLabel()
+        heading = QFont(self.font())
+        heading.setPointSizeF(self.font().pointSizeF() * 1.25)
+        heading.setBold(True)
+        self.ref_label.setFont(heading)
+        self.title_edit = QLineEdit()
+        self.title_edit.setFont(heading)
+        self.title_edit.setAccessibleName("Title")
+        self.title_edit.setMaxLength(300)  # what the register keeps
+        self.title_edit.setPlaceholderText("What could go wrong, in a line")
+        self.title_edit.textChanged.connect(self._update_live)
+        self.title_hint = QLabel()
+        self.title_hint.setStyleSheet(f"color: {WARNING_TEXT};")
+        self.owner = QComboBox()
+        self.owner.setAccessibleName("Owner")
+        self.owner.setToolTip("Who is accountable for the risk and can accept it")
+        self.owner.currentIndexChanged.connect(self._update_live)
+        self.facts_label = QLabel()
+        self.description_edit = QPlainTextEdit()
+        self.description_edit.setAccessibleName("Description")
+        self.description_edit.setPlaceholderText(
+            "What could happen, how, and what it would harm"
+        )
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setFixedHeight(self.fontMetrics().height() * 2 + 12)  # then scrolls
+        self.assets_label = QLabel()
+        for label in (self.facts_label, self.assets_label):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title_edit, 1)
+        title_row.addWidget(self.title_hint)
+        owner_row = QHBoxLayout()
+        owner_row.addWidget(self.owner)
+        owner_row.addSpacing(12)
+        owner_row.addWidget(self.facts_label, 1)
+        owner_label = QLabel("O&wner:")
+        owner_label.setBuddy(self.owner)
+        form = QFormLayout()
+        form.addRow(self.ref_label, title_row)
+        form.addRow(owner_label, owner_row)
+        form.addRow("&Description:", self.description_edit)
+        form.addRow("Assets:", self.assets_label)
+        return form
 
     def _assessment_box(self) -> QGroupBox:
         box = QGroupBox("Assessment")
@@ -200,9 +240,6 @@ class RiskEditor(RememberedDialog):
         self.hint_label.setStyleSheet(f"color: {WARNING_TEXT};")
         grid.addWidget(self.hint_label, len(STAGES) + 2, 0, 1, 5)
         grid.setRowStretch(len(STAGES) + 3, 1)
-        self.appetite_note = QLabel()
-        self.appetite_note.setWordWrap(True)
-        grid.addWidget(self.appetite_note, len(STAGES) + 4, 0, 1, 5)
 
         box.setLayout(grid)
         return box
@@ -213,9 +250,12 @@ class RiskEditor(RememberedDialog):
         self.heat_map.set_criteria(self.criteria)
         legend = QLabel("I inherent · C current · R residual")
         legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.appetite_note = QLabel()
+        self.appetite_note.setWordWrap(True)
         layout = QVBoxLayout(box)
         layout.addWidget(self.heat_map, 1)
         layout.addWidget(legend)
+        layout.addWidget(self.appetite_note)
         return box
 
     def _treatment_box(self) -> QGroupBox:
@@ -275,16 +315,15 @@ class RiskEditor(RememberedDialog):
     def _show_snapshot(self) -> None:
         snap = self.snapshot
         self.setWindowTitle(f"{snap.ref} — {snap.title} — isms")
-        self.title_label.setText(f"{snap.ref}  {snap.title}")
+        self.ref_label.setText(snap.ref)
+        self.title_edit.setText(snap.title)
+        self.title_edit.setCursorPosition(0)  # a long title shows its start
+        self._fill_owner()
         self.facts_label.setText(
-            f"Department: {snap.department}   ·   Owner: {snap.owner or 'none yet'}   ·   "
-            f"Status: {_sentence(snap.status)}"
+            f"Department: {snap.department}   ·   Status: {_sentence(snap.status)}"
         )
-        self.description_label.setText(snap.description or "No description.")
-        self.description_label.setVisible(bool(snap.description))
-        self.assets_label.setText(
-            "Assets: " + ("; ".join(snap.assets) if snap.assets else "none linked")
-        )
+        self.description_edit.setPlainText(snap.description)
+        self.assets_label.setText("; ".join(snap.assets) if snap.assets else "None linked")
         self.suggest_button.setEnabled(bool(snap.assets))
         if not snap.assets:
             self.suggest_button.setToolTip("The risk is not linked to any asset to suggest from")
@@ -321,6 +360,27 @@ class RiskEditor(RememberedDialog):
         self.message.clear()
         self._update_live()
 
+    def _fill_owner(self) -> None:
+        """"No owner", then the people who can own the risk; an owner who has left is shown as
+        such rather than dropped (the services refuse them as the owner of a changed risk)."""
+        snap = self.snapshot
+        self.owner.blockSignals(True)
+        self.owner.clear()
+        self.owner.addItem("No owner", None)
+        for person_id, name in self.people:
+            self.owner.addItem(name, person_id)
+        if snap.owner_id is not None and self.owner.findData(snap.owner_id) < 0:
+            self.owner.addItem(f"{snap.owner} (has left)", snap.owner_id)
+            self.owner.setItemData(self.owner.count() - 1, "No longer active: choose a new owner",
+                                   Qt.ItemDataRole.ToolTipRole)
+        _select_data(self.owner, snap.owner_id)
+        self.owner.blockSignals(False)
+
+    def details(self) -> tuple[str, str, int | None]:
+        """Title, description and owner id as the fields stand (words trimmed, as saved)."""
+        return (self.title_edit.text().strip(), self.description_edit.toPlainText().strip(),
+                self.owner.currentData())
+
     def ratings(self) -> dict[str, Rating]:
         """The ratings as the combos stand (likelihood, impact), per stage."""
         return {stage: (self.likelihood[stage].currentData(), self.impact[stage].currentData())
@@ -337,6 +397,8 @@ class RiskEditor(RememberedDialog):
     def problems(self) -> list[tuple[str, QWidget]]:
         """What a save would be refused for that is cheap to see now: (message, field)."""
         found: list[tuple[str, QWidget]] = []
+        if not self.title_edit.text().strip():
+            found.append(("Give the risk a title.", self.title_edit))
         for stage, (likelihood, impact) in self.ratings().items():
             if (likelihood is None) != (impact is None):
                 missing = self.impact[stage] if impact is None else self.likelihood[stage]
@@ -365,14 +427,23 @@ class RiskEditor(RememberedDialog):
         when, why = self.planned_review(levels)
         self.review_value.setText(when.isoformat() if when else "—")
         self.review_why.setText(why)
-        self.hint_label.setText("\n".join(text for text, _field in self.problems()))
-        rescored = ratings != self.snapshot.ratings
+        # Each problem is said beside its field: the title's in the heading, the rest here.
+        problems = self.problems()
+        self.title_hint.setText(" ".join(t for t, field in problems if field is self.title_edit))
+        self.title_hint.setVisible(bool(self.title_hint.text()))
+        self.hint_label.setText("\n".join(t for t, field in problems
+                                          if field is not self.title_edit))
+        self.hint_label.setVisible(bool(self.hint_label.text()))  # no gap while all is well
+        withdrawing = " and ".join(what for what, changed in (
+            ("new scores", ratings != self.snapshot.ratings),
+            ("a new owner", self.owner.currentData() != self.snapshot.owner_id),
+        ) if changed)
         if self.snapshot.acceptance:
             self.acceptance_note.setText(
-                f"{self.snapshot.acceptance}. Saving new scores withdraws that acceptance."
-                if rescored else f"{self.snapshot.acceptance}."
+                f"{self.snapshot.acceptance}. Saving {withdrawing} withdraws that acceptance."
+                if withdrawing else f"{self.snapshot.acceptance}."
             )
-            self.acceptance_note.setStyleSheet(f"color: {WARNING_TEXT};" if rescored else "")
+            self.acceptance_note.setStyleSheet(f"color: {WARNING_TEXT};" if withdrawing else "")
         self.acceptance_note.setVisible(bool(self.snapshot.acceptance))
 
     def planned_review(self, levels: Levels) -> tuple[date | None, str]:
@@ -428,8 +499,9 @@ class RiskEditor(RememberedDialog):
                 if risk is None:
                     raise NotFoundError(f"Risk {self.snapshot.ref} is no longer in the register.")
                 expect_version(risk, self.snapshot.version)
-                # No flush before the commit: a stale save must reach isms.db.commit, which
-                # names the record, rather than fail half way through in an autoflush.
+                # One flush, at the commit: the queries the services make would otherwise flush
+                # each step on its own, and one save would step the version and write the
+                # change log several times over.
                 with session.no_autoflush:
                     self._apply(session, risk)
         except ConflictError as exc:
@@ -442,6 +514,13 @@ class RiskEditor(RememberedDialog):
         return True
 
     def _apply(self, session: Session, risk: Risk) -> None:
+        title, description, owner_id = self.details()
+        snap = self.snapshot
+        if (title, description, owner_id) != (snap.title, snap.description, snap.owner_id):
+            owner = session.get(Person, owner_id) if owner_id is not None else None
+            if owner_id is not None and owner is None:
+                raise NotFoundError(f"{self.owner.currentText()} is no longer in the register.")
+            risk_service.update_details(risk, title=title, description=description, owner=owner)
         risk_service.score_risk(session, risk, **self.ratings(), today=self.today)
         option = self.treatment.currentData()
         note = self.treatment_note.toPlainText().strip()
@@ -456,19 +535,20 @@ class RiskEditor(RememberedDialog):
             risk_service.override_review(session, risk, None, "", today=self.today)
 
     def _field_widget(self, error: IsmsError) -> QWidget | None:
-        """The input a ValidationError's ``field`` names ("residual_impact", "reason"...)."""
+        """The input a ValidationError's ``field`` names ("residual_impact", "owner"...)."""
         if not isinstance(error, ValidationError) or not error.field:
             return None
         stage, _, part = error.field.partition("_")
         if stage in STAGES:
             return self.likelihood[stage] if part == "likelihood" else self.impact[stage]
-        return {"reason": self.override_reason}.get(error.field)
+        return {
+            "title": self.title_edit, "description": self.description_edit, "owner": self.owner,
+            "reason": self.override_reason,
+        }.get(error.field)
 
     def reload(self) -> None:
         """Read the risk again as it is saved now (after a conflict), dropping the edits."""
-        with self._register.session() as session:
-            self.criteria = queries.current_criteria(session)
-            self.snapshot = load_snapshot(session, self._risk_id)
+        self._read()
         self.heat_map.set_criteria(self.criteria)
         self._show_snapshot()
         self.message.info(f"Showing {self.snapshot.ref} as it is saved now. Make your change "

@@ -1,20 +1,19 @@
-"""The risk as the editor reads it, and how a save checks it is still that risk.
+"""The risk as the editor reads it, and the people who can own it.
 
 Plain values, read in one short session: the editor never holds ORM objects or a session while
-the user thinks.
+the user thinks. A save checks it is still the risk read here with ``isms.db.expect_version``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from isms.errors import NotFoundError
 from isms.model import Risk, TreatmentOption
+from isms.services import queries
 from isms.services import risks as risk_service
 from isms.services.risks import STAGES, Rating
 
@@ -30,6 +29,7 @@ class RiskSnapshot:
     description: str
     department: str
     owner: str | None
+    owner_id: int | None
     status: str
     assets: tuple[str, ...]
     ratings: dict[str, Rating]
@@ -53,6 +53,7 @@ def load_snapshot(session: Session, risk_id: int) -> RiskSnapshot:
         description=risk.description,
         department=f"{risk.department.code} {risk.department.name}",
         owner=risk.owner.name if risk.owner else None,
+        owner_id=risk.owner_id,
         status=str(risk.status),
         assets=tuple(f"{a.ref} {a.name}" for a in risk.assets),
         ratings={stage: risk_service.rating(risk, stage) for stage in STAGES},
@@ -65,11 +66,6 @@ def load_snapshot(session: Session, risk_id: int) -> RiskSnapshot:
     )
 
 
-def expect_version(record: Any, version: int) -> None:
-    """Make the save check the version the editor read, not the one this session loaded.
-
-    Every versioned UPDATE says ``WHERE version = <loaded version>``; telling the session the
-    record was loaded at the editor's version turns "someone saved since the editor opened" into
-    the StaleDataError that ``isms.db.commit`` reports as a ConflictError naming the record.
-    """
-    set_committed_value(record, "version", version)
+def load_people(session: Session) -> tuple[tuple[int, str], ...]:
+    """(id, name) of the people who can own a risk (the active ones), in name order."""
+    return tuple((person.id, person.name) for person in queries.people(session))

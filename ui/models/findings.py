@@ -1,6 +1,9 @@
-"""The handling-rules findings as a table: one row per practice that breaks a rule."""
+"""The handling-rules findings as a table: one row per practice that breaks a rule, and the risk
+already made from it."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QObject
 
@@ -34,6 +37,26 @@ FINDING_COLUMNS: tuple[ListColumn[Finding], ...] = (
 )
 
 
-def findings_model(parent: QObject | None = None) -> ListTableModel[Finding]:
-    """Rows of ``services.handling.check_handling``; a row's tooltip says what is wrong."""
-    return ListTableModel(FINDING_COLUMNS, lambda f: f.what_is_wrong, parent)
+class FindingsModel(ListTableModel[Finding]):
+    """Rows of ``services.handling.check_handling``; a row's tooltip says what is wrong, and the
+    last column gives the reference of the risk already made from the finding."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        risk = ListColumn("Risk", self.risk_of, "The risk already made from the finding")
+        super().__init__((*FINDING_COLUMNS, risk), lambda f: f.what_is_wrong, parent)
+        self._risks: dict[Finding, str] = {}
+
+    def risk_of(self, finding: Finding) -> str:
+        """The reference of the risk made from ``finding`` ("" while there is none)."""
+        return self._risks.get(finding, "")
+
+    def set_findings(self, findings: Sequence[Finding], risks: Mapping[Finding, str]) -> None:
+        self._risks = dict(risks)
+        self.set_rows(findings)
+
+    def set_risks(self, risks: Mapping[Finding, str]) -> None:
+        """New risk references for the same rows (a risk was made): rows and selection stay."""
+        self._risks = dict(risks)
+        if self._rows:
+            column = self.columnCount() - 1
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))

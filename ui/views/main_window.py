@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.pages["risks"].table.activated.connect(self._risk_activated)
         self.findings = FindingsPage(register)
         self.findings.riskCreated.connect(self._risk_created)
+        self.findings.riskOpened.connect(self.edit_risk)
         self.stack.addWidget(self.findings)
         saved = state.value("main_window/page", 0, type=int)
         last = self.nav.count() - 1
