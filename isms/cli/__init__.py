@@ -11,7 +11,13 @@ from sqlalchemy.exc import OperationalError
 
 from .. import __version__
 from ..errors import IsmsError
-from . import import_commands, method_commands, read_commands, register_commands
+from . import (
+    export_commands,
+    import_commands,
+    method_commands,
+    read_commands,
+    register_commands,
+)
 from .logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
@@ -40,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     nouns = read_commands.add_commands(commands)
     method_commands.add_commands(commands, nouns["risks"])
     import_commands.add_commands(commands)
+    export_commands.add_commands(commands)
     return parser
 
 

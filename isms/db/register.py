@@ -30,7 +30,11 @@ class Register:
     def __init__(self, location: Location, engine: Engine) -> None:
         self.location = location
         self.engine = engine
-        self._sessions = sessionmaker(bind=engine, class_=RegisterSession, expire_on_commit=False)
+        # No autoflush: a save is one flush at commit, so one version step and one change-log
+        # entry per record, however many queries the services make on the way.
+        self._sessions = sessionmaker(
+            bind=engine, class_=RegisterSession, expire_on_commit=False, autoflush=False
+        )
         #: Set when opening upgraded an older register: where its backup went.
         self.upgrade_backup: Path | None = None
 

@@ -1,31 +1,48 @@
-"""Making text safe to put in a spreadsheet cell.
+"""Making text safe to put in a spreadsheet.
 
 Text that begins with = + - @ (or a tab or carriage return) is run as a formula by Excel and
-LibreOffice when a CSV is opened, and is a formula in xlsx when written as one. Every piece of
-user text we write to xlsx or CSV goes through :func:`inert` so that no spreadsheet executes it.
+LibreOffice: in a CSV when it is opened, and in an xlsx when it is written as a formula. Every
+piece of register text we write goes through here so that no spreadsheet executes it:
+
+* xlsx: the cell is written as a string cell, which no spreadsheet evaluates, and the text is kept
+  exactly as it is (so an export can be edited and imported back unchanged);
+* CSV: the text is prefixed with a single quote, OWASP's advice for CSV injection; the importer
+  drops that quote again (``isms.io.importing.values.text``).
 """
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def inert(value: Any) -> Any:
-    """The value, with formula-like text prefixed by a single quote (') so that it stays text
-    (OWASP's advice for CSV injection). Numbers, dates and booleans pass through unchanged: a
-    negative number is a number, not a formula."""
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
+def plain(value: Any) -> Any:
+    """A register value as a spreadsheet value: enums as their text, the rest unchanged."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def csv_text(value: Any) -> Any:
+    """For CSV: formula-like text gets a leading single quote; other values pass unchanged."""
+    value = plain(value)
+    if isinstance(value, str) and value.startswith(TRIGGERS):
         return "'" + value
     return value
 
 
-def cell_value(value: Any) -> Any:
-    """What to write for a register value: enums as their text, dates as dates, text inert."""
-    if value is None or isinstance(value, bool | int | float | date | datetime):
-        return value
-    if hasattr(value, "value") and isinstance(value.value, str):
-        return inert(value.value)
-    return inert(str(value))
+def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Cell:
+    """A write-only cell holding ``value``; text is always a string cell, never a formula."""
+    value = plain(value)
+    if value is not None and not isinstance(value, bool | int | float | date | datetime | str):
+        value = str(value)
+    cell: Cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would store "=..." as a formula
+    return cell

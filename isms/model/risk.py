@@ -78,6 +78,9 @@ class Risk(Versioned, Timestamped, Base):
     #: Why next_review departs from the cadence of the risk's level (blank = follows cadence).
     review_override_reason: Mapped[str] = mapped_column(Text, default="")
     retired_at: Mapped[datetime | None]
+    #: "HR-01:580" when the risk was made from a handling-rule finding (rule code : practice id),
+    #: so the finding knows its risk whatever the risk is later called.
+    source_finding: Mapped[str | None] = mapped_column(String(60), index=True)
 
     department: Mapped[Department] = relationship()
     owner: Mapped[Person | None] = relationship()

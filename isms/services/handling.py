@@ -21,7 +21,6 @@ from ..model import (
     RiskStatus,
     Threat,
     Vulnerability,
-    risk_asset,
 )
 from . import classification
 
@@ -103,21 +102,32 @@ def check_handling(session: Session, department: int | None = None) -> list[hand
 
 
 def finding_title(finding: handling.Finding) -> str:
-    """The title of the risk a finding becomes; also how a finding recognises its risk."""
+    """The title a risk made from the finding starts with."""
     return f"Handling breach: {finding.rule_title} ({finding.asset_name})"[:300]
+
+
+def finding_key(finding: handling.Finding) -> str:
+    """How a risk remembers the finding it was made from (rule code : practice id)."""
+    return f"{finding.rule_code}:{finding.practice_id}"
 
 
 def risk_for_finding(session: Session, finding: handling.Finding) -> str | None:
     """The reference of a live risk already made from this finding, if any."""
     return session.execute(
-        select(Risk.ref)
-        .join(risk_asset, risk_asset.c.risk_id == Risk.id)
-        .where(
-            risk_asset.c.asset_id == finding.asset_id,
-            Risk.title == finding_title(finding),
-            Risk.status != RiskStatus.RETIRED,
+        select(Risk.ref).where(
+            Risk.source_finding == finding_key(finding), Risk.status != RiskStatus.RETIRED
         )
     ).scalar()
+
+
+def risks_for_findings(session: Session) -> dict[str, str]:
+    """finding key -> risk reference, for every live risk made from a finding (one query)."""
+    rows = session.execute(
+        select(Risk.source_finding, Risk.ref).where(
+            Risk.source_finding.is_not(None), Risk.status != RiskStatus.RETIRED
+        )
+    )
+    return {key: ref for key, ref in rows if key}
 
 
 #: Which catalogue threat and vulnerability a breach of each kind of rule points to.
@@ -146,6 +156,7 @@ def finding_to_risk(
     risk = Risk(
         ref=ref,
         title=finding_title(finding),
+        source_finding=finding_key(finding),
         description=(
             f"The handling-rules check found that {finding.what_is_wrong}. "
             f"Found on {(today or date.today()).isoformat()}."
@@ -206,6 +217,8 @@ def save_rule(
             f"Rule {code} asks for nothing: give a required safeguard or mark it prohibited.",
             field="required_safeguards",
         )
+    # Resolve everything before touching the session, so a refusal leaves nothing pending.
+    marking = classification.marking(session, min_marking) if min_marking else None
     rule = session.execute(select(HandlingRule).where(HandlingRule.code == code)).scalar()
     if rule is None:
         rule = HandlingRule(code=code)
@@ -213,7 +226,7 @@ def save_rule(
     rule.title = title.strip()
     rule.stage = stage
     rule.channel = channel
-    rule.min_marking = classification.marking(session, min_marking) if min_marking else None
+    rule.min_marking = marking
     rule.applies_to_personal_data = personal_data or special_category
     rule.applies_to_special_category = special_category
     rule.required_safeguards = needed

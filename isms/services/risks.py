@@ -142,13 +142,16 @@ def update_details(risk: Risk, *, title: str, description: str, owner: Person | 
     """The risk's words and owner. A new owner does not inherit the old owner's acceptance."""
     if not title.strip():
         raise ValidationError(f"{risk.ref} needs a title.", field="title")
-    if owner is not None and not owner.active:
+    # Compare records, not ids: an owner set earlier in this unflushed session has no id yet
+    # on risk.owner_id.
+    owner_changes = owner is not risk.owner
+    if owner_changes and owner is not None and not owner.active:
         raise ValidationError(
             f"{owner.name} has left (inactive) and cannot own {risk.ref}.", field="owner"
         )
     risk.title = title.strip()
     risk.description = description.strip()
-    if (owner.id if owner else None) != risk.owner_id:
+    if owner_changes:
         if risk.current_acceptance is not None:
             withdraw_acceptance(risk, "the risk has a new owner, who has not accepted it")
         risk.owner = owner
@@ -244,9 +247,9 @@ def accept_risk(
             f"Rate the residual risk of {risk.ref} before it can be accepted.",
             field="residual_likelihood",
         )
-    if risk.owner_id is None:
+    if risk.owner is None:
         raise ValidationError(f"{risk.ref} has no risk owner to accept it.", field="owner")
-    if by.id != risk.owner_id:
+    if by is not risk.owner:
         owner = risk.owner.name if risk.owner else "its owner"
         raise ValidationError(
             f"Only the risk owner ({owner}) can accept {risk.ref}; {by.name} is not.", field="by"

@@ -174,6 +174,11 @@ def test_register_check_and_finding_to_risk(register: Register) -> None:
         assert service.risk_for_finding(s, findings[0]) == "R-0100"
         with pytest.raises(ValidationError, match="Risk R-0100 already covers this finding"):
             service.finding_to_risk(s, findings[0], ref="R-0101")
+        stored.title = "Renamed by the risk owner"
+        commit(s)
+        assert service.risk_for_finding(s, findings[0]) == "R-0100"
+        assert service.risks_for_findings(s) == {f"{findings[0].rule_code}:"
+                                                 f"{findings[0].practice_id}": "R-0100"}
 
 
 def test_retired_assets_are_not_checked(register: Register) -> None:

@@ -255,6 +255,8 @@ def test_details_and_a_new_owner_withdraw_the_old_acceptance(
             service.update_details(risk, title="T", description="", owner=other)
         other.active = True
         service.update_details(risk, title=" Lost laptop ", description=" d ", owner=other)
+        other.active = False  # the owner leaves: the risk's words can still be edited
+        service.update_details(risk, title="Lost laptop", description="d", owner=other)
         commit(s)
         assert (risk.title, risk.description, risk.owner_id) == ("Lost laptop", "d", other.id)
         assert risk.current_acceptance is None

@@ -234,5 +234,6 @@ class FindingsPage(QWidget):
 
 def _risks_made(session: Session, findings: Sequence[Finding]) -> dict[Finding, str]:
     """The reference of the live risk already made from each finding that has one."""
-    made = {finding: handling.risk_for_finding(session, finding) for finding in findings}
+    known = handling.risks_for_findings(session)
+    made = {finding: known.get(handling.finding_key(finding)) for finding in findings}
     return {finding: ref for finding, ref in made.items() if ref is not None}

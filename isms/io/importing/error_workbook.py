@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from ..cells import cell_value
+from ..cells import xlsx_cell
 from ..files import write_atomically
 from .headers import Row
 from .plan import ImportPlan
@@ -30,7 +30,7 @@ def _cells(
 ) -> list[Cell]:  # WriteOnlyCell() returns a Cell
     cells: list[Cell] = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=cell_value(value))
+        cell = xlsx_cell(sheet, value)
         if fill is not None:
             cell.fill = fill
         if bold:

@@ -38,6 +38,8 @@ def text(raw: Any) -> str | None:
     if isinstance(raw, datetime | date):
         return raw.isoformat()
     value = " ".join(str(raw).split())  # also folds non-breaking spaces and inner runs
+    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+        value = value[1:]  # the quote our CSV export puts before formula-like text
     return value or None
 
 
