@@ -129,7 +129,7 @@ def plan_assets(
     seen_names: dict[tuple[str, int], int] = {}
     dept_header = next((c for c in columns if c.field.key == "department"), None)
     for number, cells in sheet.rows:
-        verdict = read_row(number, cells, columns, ASSET_TARGETS)
+        verdict = read_row(number, cells, columns, ASSET_TARGETS, sheet.cell_notes)
         if verdict is None:
             continue
         v = verdict.values

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..errors import ValidationError
 from ..io.importing.fields import FIELDS_BY_KIND
 from ..io.importing.headers import Row
-from ..io.importing.mapping import Mapping, propose, vocabulary
+from ..io.importing.mapping import Mapping, column_letter, propose, vocabulary
 from ..io.importing.plan import ImportPlan
 from ..io.importing.sheet import SheetData, split_header
 from ..io.readers import SourceFile, open_source
@@ -66,7 +66,11 @@ def prepare(
         raise ValidationError(
             f"{path.name} has no sheet '{name}'; it has: {listed}.", field="sheet"
         )
-    notes = [f"row {n.row}, column {n.column}: {n.message}" for n in source.notes(name)]
+    cell_notes = {(n.row, n.column - 1): n.message for n in source.notes(name)}
+    notes = [
+        f"row {n.row}, column {column_letter(n.column - 1)}: {n.message}"
+        for n in source.notes(name)
+    ]
     data = split_header(
         path.name,
         source.sha256,
@@ -76,6 +80,7 @@ def prepare(
         vocabulary(fields),
         notes,
         header_row,
+        cell_notes,
     )
     origin = "given"
     if mapping is None:

@@ -144,7 +144,11 @@ def build_columns(
 
 
 def read_row(
-    number: int, cells: list[Any], columns: list[Column], targets: dict[str, str]
+    number: int,
+    cells: list[Any],
+    columns: list[Column],
+    targets: dict[str, str],
+    cell_notes: dict[tuple[int, int], str] | None = None,
 ) -> RowVerdict | None:
     """Parse a row's mapped cells; None for a row with nothing in its mapped columns.
 
@@ -156,6 +160,15 @@ def read_row(
     filled = False
     for column in columns:
         raw = cells[column.index] if column.index < len(cells) else None
+        if raw is None and cell_notes and (number, column.index) in cell_notes:
+            # Not blank: the reader could not take the value (a formula with no saved value).
+            verdict.issues.append(
+                Issue(
+                    column_letter(column.index), column.header, cell_notes[(number, column.index)]
+                )
+            )
+            filled = True
+            continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         filled = True

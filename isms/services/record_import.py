@@ -201,7 +201,7 @@ def plan_records(
     existing = _existing(session, kind)
     seen: dict[tuple[Any, ...], int] = {}
     for number, cells in sheet.rows:
-        verdict = read_row(number, cells, columns, kind.targets)
+        verdict = read_row(number, cells, columns, kind.targets, sheet.cell_notes)
         if verdict is None:
             continue
         if kind is RISKS and department is not None:

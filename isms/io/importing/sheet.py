@@ -20,6 +20,9 @@ class SheetData:
     #: Data rows after the header (row number, cells), blank rows included, streamed once.
     rows: Iterator[Row]
     notes: list[str] = field(default_factory=list)
+    #: (row, column index from 0) -> what the reader could not take from that cell (a formula
+    #: with no saved value...): such a cell is an error on its row, never read as blank.
+    cell_notes: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def split_header(
@@ -31,6 +34,7 @@ def split_header(
     vocabulary: set[str],
     notes: list[str] | None = None,
     header_row: int | None = None,
+    cell_notes: dict[tuple[int, int], str] | None = None,
 ) -> SheetData:
     """Find the header among the first rows (or take ``header_row``, 1-based, as its last row)
     and hand back the rest as a stream."""
@@ -51,7 +55,15 @@ def split_header(
             f"{SEARCH_ROWS} rows for column names such as Asset, Owner, Classification)."
         )
     rest = (r for r in first if r[0] > header.last_row)
-    return SheetData(file_name, sha256, sheet, header, itertools.chain(rest, stream), notes or [])
+    return SheetData(
+        file_name,
+        sha256,
+        sheet,
+        header,
+        itertools.chain(rest, stream),
+        notes or [],
+        cell_notes or {},
+    )
 
 
 def _name(value: Any) -> str:
