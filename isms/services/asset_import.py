@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..db.bulk import insert_rows
 from ..db.changelog import record_event
 from ..errors import ConflictError, ValidationError
 from ..io.importing import values
@@ -340,6 +341,25 @@ def apply_plan(
 
 
 _INSERT_CHUNK = 5000
+#: The columns of a new asset that vary by row, in the order _insert_new builds them.
+_NEW_COLUMNS = (
+    "id",
+    "ref",
+    "name",
+    "asset_type",
+    "description",
+    "department_id",
+    "owner_id",
+    "custodian_id",
+    "location",
+    "marking_id",
+    "confidentiality",
+    "integrity",
+    "availability",
+    "personal_data",
+    "special_category",
+    "next_review",
+)
 
 
 def _insert_new(
@@ -355,40 +375,47 @@ def _insert_new(
     for offset, verdict in enumerate(rows):
         v = verdict.values
         records.append(
-            {
-                "id": start_id + offset,
-                "ref": v.get("ref") or next_ref(v["department_id"]),
-                "name": v["name"],
-                "asset_type": v.get("asset_type") or AssetType.INFORMATION,
-                "description": v.get("description") or "",
-                "department_id": v["department_id"],
-                "owner_id": v.get("owner_id"),
-                "custodian_id": v.get("custodian_id"),
-                "location": v.get("location") or "",
-                "marking_id": v.get("marking_id"),
-                "confidentiality": v.get("confidentiality"),
-                "integrity": v.get("integrity"),
-                "availability": v.get("availability"),
-                "personal_data": bool(v.get("personal_data", False)),
-                "special_category": bool(v.get("special_category", False)),
-                # New from a department: pending until the owner or the SMG confirms it.
-                "status": AssetStatus.PENDING_VERIFICATION,
-                "retired_at": None,
-                "next_review": v.get("next_review"),
-                "import_batch_id": batch_id,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
+            (
+                start_id + offset,
+                v.get("ref") or next_ref(v["department_id"]),
+                v["name"],
+                v.get("asset_type") or AssetType.INFORMATION,
+                v.get("description") or "",
+                v["department_id"],
+                v.get("owner_id"),
+                v.get("custodian_id"),
+                v.get("location") or "",
+                v.get("marking_id"),
+                v.get("confidentiality"),
+                v.get("integrity"),
+                v.get("availability"),
+                bool(v.get("personal_data", False)),
+                bool(v.get("special_category", False)),
+                v.get("next_review"),
+            )
         )
-    table = _ASSETS
+    constants = {
+        # New from a department: pending until the owner or the SMG confirms it.
+        "status": AssetStatus.PENDING_VERIFICATION,
+        "import_batch_id": batch_id,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    connection = session.connection()
     for chunk_start in range(0, len(records), _INSERT_CHUNK):
-        session.execute(insert(table), records[chunk_start : chunk_start + _INSERT_CHUNK])
+        insert_rows(
+            connection,
+            _ASSETS,
+            _NEW_COLUMNS,
+            records[chunk_start : chunk_start + _INSERT_CHUNK],
+            constants,
+        )
         if progress:
             progress(
                 "importing new assets", min(chunk_start + _INSERT_CHUNK, len(records)), len(records)
             )
-    return [r["id"] for r in records]
+    return [r[0] for r in records]
 
 
 def _update_changed(

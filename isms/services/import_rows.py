@@ -121,6 +121,32 @@ class Column:
     field: Field
     header: str
     parse: Callable[[Any], Any]
+    #: Parsed results (or the Problem raised) per distinct raw value, for repeating fields.
+    seen: dict[Any, Any] | None = None
+
+    def read(self, raw: Any) -> Any:
+        """``parse(raw)``, remembered for fields whose values repeat down the file."""
+        if self.seen is None:
+            return self.parse(raw)
+        memo = (type(raw), raw)  # True and 1 are equal keys in a dict, but not the same cell
+        try:
+            outcome = self.seen[memo]
+        except KeyError:
+            try:
+                outcome = self.parse(raw)
+            except values.Problem as problem:
+                outcome = problem
+            if len(self.seen) < _MAX_REMEMBERED:
+                self.seen[memo] = outcome
+        except TypeError:  # an unhashable value: parse it every time
+            return self.parse(raw)
+        if isinstance(outcome, values.Problem):
+            raise outcome
+        return outcome
+
+
+#: Distinct values remembered per column (a "repeating" column with more is unusual).
+_MAX_REMEMBERED = 20_000
 
 
 def build_columns(
@@ -139,7 +165,9 @@ def build_columns(
             )
         f = by_key[key]
         name = sheet.header.names[index] if index < len(sheet.header.names) else ""
-        columns.append(Column(index, f, name, resolvers.get(key, f.parse)))
+        columns.append(
+            Column(index, f, name, resolvers.get(key, f.parse), {} if f.repeats else None)
+        )
     return columns
 
 
@@ -173,7 +201,7 @@ def read_row(
             continue
         filled = True
         try:
-            value = column.parse(raw)
+            value = column.read(raw)
         except values.Problem as problem:
             verdict.issues.append(
                 Issue(column_letter(column.index), column.header, str(problem), problem.warning)

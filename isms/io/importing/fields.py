@@ -21,6 +21,9 @@ class Field:
     help: str = ""
     #: Allowed values for the template's drop-down list (empty: free text).
     choices: tuple[str, ...] = ()
+    #: Few distinct values repeated down the file (owners, markings, ratings): the importer
+    #: parses each distinct value once. Free text (names, descriptions) is not worth caching.
+    repeats: bool = False
 
 
 def _yes_no_choices() -> tuple[str, ...]:
@@ -71,6 +74,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         parse=values.asset_type,
         help="information, software, hardware, service, people...",
         choices=("information", "software", "hardware", "service", "people", "site", "supplier"),
+        repeats=True,
     ),
     Field(
         "description",
@@ -100,6 +104,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
             "owning department",
         ),
         help="Code or name of a department in the register.",
+        repeats=True,
     ),
     Field(
         "owner",
@@ -116,6 +121,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
             "business owner",
         ),
         help="Name or e-mail of a person in the register.",
+        repeats=True,
     ),
     Field(
         "custodian",
@@ -131,6 +137,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
             "data steward",
         ),
         help="Name or e-mail of a person in the register.",
+        repeats=True,
     ),
     Field(
         "location",
@@ -146,6 +153,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
             "site",
         ),
         help="Where it is held.",
+        repeats=True,
     ),
     Field(
         "marking",
@@ -164,6 +172,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
             "protective marking gpms",
         ),
         help="A marking of the register's scheme, e.g. OFFICIAL-SENSITIVE.",
+        repeats=True,
     ),
     Field(
         "confidentiality",
@@ -179,6 +188,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         parse=values.rating,
         help="1 (low) to 5 (very high), or low / medium / high.",
         choices=("1", "2", "3", "4", "5"),
+        repeats=True,
     ),
     Field(
         "integrity",
@@ -187,6 +197,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         parse=values.rating,
         help="1 (low) to 5 (very high), or low / medium / high.",
         choices=("1", "2", "3", "4", "5"),
+        repeats=True,
     ),
     Field(
         "availability",
@@ -195,6 +206,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         parse=values.rating,
         help="1 (low) to 5 (very high), or low / medium / high.",
         choices=("1", "2", "3", "4", "5"),
+        repeats=True,
     ),
     Field(
         "cia",
@@ -202,6 +214,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         ("cia", "c i a", "cia rating", "cia ratings", "ratings", "cia score", "cia impact"),
         parse=values.cia_fields,
         help="e.g. C=2, I=3, A=3",
+        repeats=True,
     ),
     Field(
         "personal_data",
@@ -220,6 +233,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         parse=values.yes_no,
         help="Yes or No.",
         choices=_yes_no_choices(),
+        repeats=True,
     ),
     Field(
         "special_category",
@@ -235,6 +249,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         parse=values.yes_no,
         help="Yes or No (health, ethnicity, religion...).",
         choices=_yes_no_choices(),
+        repeats=True,
     ),
     Field(
         "status",
@@ -243,6 +258,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         parse=values.asset_status,
         help="active, pending or retired.",
         choices=("active", "pending", "retired"),
+        repeats=True,
     ),
     Field(
         "next_review",
@@ -284,6 +300,7 @@ HANDLING_FIELDS: tuple[Field, ...] = (
         required=True,
         help="collected, stored, transferred, shared, retained or disposed.",
         choices=("collected", "stored", "transferred", "shared", "retained", "disposed"),
+        repeats=True,
     ),
     Field(
         "channel",
@@ -301,6 +318,7 @@ HANDLING_FIELDS: tuple[Field, ...] = (
         parse=values.channel,
         help="e-mail, secure e-mail, portal, removable media...",
         choices=("e-mail", "secure e-mail", "portal", "removable media", "courier", "paper"),
+        repeats=True,
     ),
     Field(
         "safeguards",
@@ -316,6 +334,7 @@ HANDLING_FIELDS: tuple[Field, ...] = (
         ),
         parse=values.safeguards,
         help="e.g. encrypted, sealed envelope and tracked.",
+        repeats=True,
     ),
     Field(
         "description",
@@ -353,6 +372,7 @@ HANDLING_FIELDS: tuple[Field, ...] = (
         parse=values.yes_no,
         help="Yes or No.",
         choices=("Yes", "No"),
+        repeats=True,
     ),
     Field(
         "retention_months",
@@ -360,6 +380,7 @@ HANDLING_FIELDS: tuple[Field, ...] = (
         ("retention", "retention period", "kept for", "retain for", "retention schedule"),
         parse=values.months,
         help="e.g. 6 years or 18 months.",
+        repeats=True,
     ),
     Field(
         "offshore",
@@ -376,6 +397,7 @@ HANDLING_FIELDS: tuple[Field, ...] = (
         parse=values.yes_no,
         help="Yes or No.",
         choices=("Yes", "No"),
+        repeats=True,
     ),
 )
 
@@ -437,8 +459,14 @@ RISK_FIELDS: tuple[Field, ...] = (
         "department",
         "Department",
         ("department", "dept", "directorate", "service area", "business unit"),
+        repeats=True,
     ),
-    Field("owner", "Risk owner", ("risk owner", "owner", "owner name", "responsible officer")),
+    Field(
+        "owner",
+        "Risk owner",
+        ("risk owner", "owner", "owner name", "responsible officer"),
+        repeats=True,
+    ),
     Field(
         "assets",
         "Assets",
@@ -452,13 +480,19 @@ RISK_FIELDS: tuple[Field, ...] = (
             "assets affected",
         ),
     ),
-    Field("threat", "Threat", ("threat", "threat source", "threat type")),
-    Field("vulnerability", "Vulnerability", ("vulnerability", "weakness", "vulnerabilities")),
+    Field("threat", "Threat", ("threat", "threat source", "threat type"), repeats=True),
+    Field(
+        "vulnerability",
+        "Vulnerability",
+        ("vulnerability", "weakness", "vulnerabilities"),
+        repeats=True,
+    ),
     Field(
         "affects",
         "C/I/A affected",
         ("cia", "affects", "impact type", "c i a", "cia affected", "security property"),
         parse=values.affects,
+        repeats=True,
     ),
     *_scores(
         "inherent",
@@ -503,13 +537,20 @@ RISK_FIELDS: tuple[Field, ...] = (
         ("treatment", "treatment option", "response", "risk response", "action type"),
         parse=values.treatment,
         choices=("modify", "retain", "avoid", "share"),
+        repeats=True,
     ),
     *_scores(
         "residual",
         ("residual likelihood", "net likelihood", "target likelihood", "residual probability"),
         ("residual impact", "net impact", "target impact", "residual severity"),
     ),
-    Field("status", "Status", ("status", "risk status", "state"), parse=values.risk_status),
+    Field(
+        "status",
+        "Status",
+        ("status", "risk status", "state"),
+        parse=values.risk_status,
+        repeats=True,
+    ),
     Field(
         "next_review",
         "Next review",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ...model.enums import (
@@ -45,7 +46,16 @@ def text(raw: Any) -> str | None:
 
 def key(raw: Any) -> str:
     """Comparison form: lower case, words separated by single spaces, punctuation dropped."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", str(raw).lower()).split())
+    return _key(str(raw))
+
+
+@lru_cache(maxsize=65536)
+def _key(text: str) -> str:
+    # Department files repeat the same owners, types and markings on every row: cache.
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
 _YES = {
