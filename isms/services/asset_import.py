@@ -36,7 +36,7 @@ from ..model import (
     risk_asset,
 )
 from ..model.base import utcnow
-from .import_rows import Directory, build_columns, read_row
+from .import_rows import Directory, build_columns, is_help_row, read_row
 
 #: Fields compared with the stored asset to decide new / update / unchanged.
 COMPARED = (
@@ -130,6 +130,8 @@ def plan_assets(
     seen_names: dict[tuple[str, int], int] = {}
     dept_header = next((c for c in columns if c.field.key == "department"), None)
     for number, cells in sheet.rows:
+        if number == sheet.header.data_starts and is_help_row(cells, columns):
+            continue
         verdict = read_row(number, cells, columns, ASSET_TARGETS, sheet.cell_notes)
         if verdict is None:
             continue

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
 from ..io.importing import values
-from ..io.importing.fields import Field
+from ..io.importing.fields import Field, help_text
 from ..io.importing.mapping import Mapping, column_letter
 from ..io.importing.plan import Issue, RowVerdict
 from ..io.importing.sheet import SheetData
@@ -169,6 +169,16 @@ def build_columns(
             Column(index, f, name, resolvers.get(key, f.parse), {} if f.repeats else None)
         )
     return columns
+
+
+def is_help_row(cells: list[Any], columns: list[Column]) -> bool:
+    """The help row of our own template (under the header): skipped, not read as an asset."""
+    matches = sum(
+        1
+        for c in columns
+        if c.index < len(cells) and values.text(cells[c.index]) == help_text(c.field)
+    )
+    return matches >= 2
 
 
 def read_row(

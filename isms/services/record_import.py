@@ -27,7 +27,7 @@ from ..model import Asset, HandlingPractice, ImportBatch, Risk, RiskStatus
 from ..model.base import utcnow
 from . import risks as risk_service
 from .asset_import import ImportRejected, ImportResult, _mapping_record
-from .import_rows import Directory, build_columns, read_row
+from .import_rows import Directory, build_columns, is_help_row, read_row
 from .queries import current_criteria, current_criteria_id, next_risk_ref
 
 _BATCHES = cast(Table, ImportBatch.__table__)
@@ -201,6 +201,8 @@ def plan_records(
     existing = _existing(session, kind)
     seen: dict[tuple[Any, ...], int] = {}
     for number, cells in sheet.rows:
+        if number == sheet.header.data_starts and is_help_row(cells, columns):
+            continue
         verdict = read_row(number, cells, columns, kind.targets, sheet.cell_notes)
         if verdict is None:
             continue

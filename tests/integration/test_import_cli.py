@@ -386,3 +386,102 @@ def test_killed_import_leaves_the_register_exactly_as_it_was(db: str, tmp_path: 
         assert conn.execute("SELECT count(*) FROM asset").fetchone()[0] == before
         assert conn.execute("SELECT count(*) FROM import_batch").fetchone()[0] == 0
         assert conn.execute("SELECT count(*), max(id) FROM change_log").fetchone() == before_log
+
+
+def test_template_has_header_help_dropdowns_and_an_example(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "template.xlsx"
+    code, _, _ = run(
+        capsys, "import", "template", "--db", db, "--department", "ENV", "--out", str(out)
+    )
+    assert code == 0
+    book = openpyxl.load_workbook(out)
+    sheet, lists = book["Assets"], book["Lists"]
+    assert lists.sheet_state == "hidden"
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Asset reference", "Asset name", "Type"]
+    assert "Required" in str(sheet.cell(row=2, column=2).value)
+    assert sheet.cell(row=3, column=2).value == "Highways defect reports"
+    assert sheet.cell(row=3, column=header.index("Department") + 1).value == (
+        "Environment and Highways"
+    )
+    validated = {
+        str(v.sqref).split(":")[0].rstrip("0123456789"): v.formula1
+        for v in sheet.data_validations.dataValidation
+    }
+    marking_col = openpyxl.utils.get_column_letter(header.index("Protective marking") + 1)
+    assert marking_col in validated
+    markings = [c.value for c in lists[marking_col] if c.value]
+    assert markings == ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
+    for label in ("Type", "Department", "Personal data?", "Status", "Confidentiality (1-5)"):
+        assert openpyxl.utils.get_column_letter(header.index(label) + 1) in validated
+    # The template's example row imports cleanly once its department exists.
+    code, output, err = run(capsys, "import", "assets", str(out), "--db", db, "--dry-run", "--json")
+    assert code == 0, output + err
+    assert json.loads(output)["counts"]["new"] == 1
+
+
+def test_saved_mapping_is_reused_when_the_layout_comes_back(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "Thing,Who looks after it,Sens\nSalt stock,Rajesh Sharma,official\n", encoding="utf-8"
+    )
+    code, out, _ = run(
+        capsys,
+        "import",
+        "assets",
+        str(path),
+        "--db",
+        db,
+        "--department",
+        "ENV",
+        "--map",
+        "A=name",
+        "--map",
+        "Who looks after it=owner",
+        "--map",
+        "C=marking",
+        "--save-profile",
+        "env-odd",
+    )
+    assert code == 0 and "1 created" in out
+    path.write_text(
+        "Thing,Who looks after it,Sens\nGrit bins,Siân Evans,OFFICIAL-SENSITIVE\n", encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--department", "ENV")
+    assert code == 0 and "mapping profile env-odd" in out
+    grit = assets(db)["Grit bins"]
+    assert (grit["owner"], grit["marking"]) == ("Siân Evans", "OFFICIAL-SENSITIVE")
+
+
+def test_handling_and_risks_through_the_command(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    (tmp_path / "a.csv").write_text("Asset ref,Asset\nENV-0100,Case notes\n", encoding="utf-8")
+    assert (
+        run(capsys, "import", "assets", str(tmp_path / "a.csv"), "--db", db, "--department", "ENV")[
+            0
+        ]
+        == 0
+    )
+    (tmp_path / "h.csv").write_text(
+        "Asset ref,Stage,Channel,Safeguards\nENV-0100,Transferred,USB stick,none\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "import", "handling", str(tmp_path / "h.csv"), "--db", db)
+    assert code == 0, out + err
+    (tmp_path / "r.csv").write_text(
+        "Risk,Dept,Assets,Likelihood,Impact\nCase notes lost on a USB stick,ENV,ENV-0100,"
+        "Likely,Major\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "import", "risks", str(tmp_path / "r.csv"), "--db", db)
+    assert code == 0, out + err
+    code, out, _ = run(capsys, "risks", "list", "--db", db, "--json")
+    risk = json.loads(out)[0]
+    assert (risk["title"], risk["inherent_level"]) == ("Case notes lost on a USB stick", "High")
+    code, out, _ = run(capsys, "import", "batches", "--db", db, "--json")
+    assert [b["kind"] for b in json.loads(out)] == ["assets", "handling", "risks"]

@@ -566,6 +566,11 @@ FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
 }
 
 
+def help_text(f: Field) -> str:
+    """The text of the template's help row for this field."""
+    return f"{'Required. ' if f.required else ''}{f.help}".strip()
+
+
 def field(kind: str, key: str) -> Field:
     for candidate in FIELDS_BY_KIND[kind]:
         if candidate.key == key:

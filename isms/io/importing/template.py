@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..files import write_atomically
-from .fields import ASSET_FIELDS, Field
+from .fields import ASSET_FIELDS, help_text
 
 #: Rows the drop-downs cover (a department list is rarely longer).
 _ROWS = 5000
@@ -58,7 +58,7 @@ def write_template(
         header = sheet.cell(row=1, column=column, value=f.label)
         header.font = Font(bold=True, color="FFFFFF")
         header.fill = PatternFill("solid", fgColor="1F4E79")
-        note = sheet.cell(row=2, column=column, value=_help(f))
+        note = sheet.cell(row=2, column=column, value=help_text(f))
         note.font = Font(italic=True, color="555555")
         note.alignment = Alignment(wrap_text=True, vertical="top")
         example = _EXAMPLE.get(f.key, "")
@@ -87,8 +87,3 @@ def write_template(
     buffer = io.BytesIO()
     book.save(buffer)
     return write_atomically(path, buffer.getvalue())
-
-
-def _help(f: Field) -> str:
-    required = "Required. " if f.required else ""
-    return f"{required}{f.help}".strip()
