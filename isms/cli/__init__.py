@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
     register_commands.add_commands(commands)
     nouns = read_commands.add_commands(commands)
-    method_commands.add_commands(commands, nouns["risks"])
+    method_commands.add_commands(commands, nouns["risks"], nouns["assets"])
     import_commands.add_commands(commands)
     export_commands.add_commands(commands)
     return parser

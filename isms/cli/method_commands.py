@@ -11,6 +11,7 @@ from ..db import commit
 from ..errors import NotFoundError, UsageError
 from ..io.files import write_atomically
 from ..method.criteria import Criteria
+from ..model import TreatmentOption
 from ..services import handling as handling_service
 from ..services import method as method_service
 from ..services import queries
@@ -191,6 +192,62 @@ def _risks_accept(args: argparse.Namespace) -> int:
     return 0
 
 
+def _risks_treat(args: argparse.Namespace) -> int:
+    if not (args.option or args.control or args.action):
+        raise UsageError("Give --option, --control or --action.")
+    with opened(args) as register, register.session() as session:
+        risk = queries.risk_by_ref(session, args.ref)
+        if args.option:
+            risk_service.set_treatment(risk, TreatmentOption(args.option), args.note or "")
+        linked = []
+        for ref in args.control or []:
+            control = queries.control_by_ref(session, ref)
+            entry = risk_service.link_control(session, risk, control)
+            linked.append(f"{control.ref} ({entry.applicability} in the SoA)")
+        if args.action:
+            owner = queries.person(session, args.owner) if args.owner else None
+            risk_service.add_action(risk, args.action, owner=owner, due=args.due)
+        commit(session)
+        print(
+            f"{risk.ref}: treatment {risk.treatment_option or '-'}"
+            + (f"; controls {', '.join(linked)}" if linked else "")
+            + (f"; action '{args.action}' added" if args.action else "")
+        )
+    return 0
+
+
+def _risks_review_date(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        risk = queries.risk_by_ref(session, args.ref)
+        if args.cadence:
+            risk_service.override_review(session, risk, None, "")
+        elif args.date is None or not args.reason:
+            raise UsageError("Give --date and --reason, or --cadence to follow the cadence.")
+        else:
+            risk_service.override_review(session, risk, args.date, args.reason)
+        commit(session)
+        print(
+            f"{risk.ref}: next review {risk.next_review or '-'}"
+            + (
+                f" ({risk.review_override_reason})"
+                if risk.review_override_reason
+                else " (by the cadence of its level)"
+            )
+        )
+    return 0
+
+
+def _assets_attest(args: argparse.Namespace) -> int:
+    from ..services import assets as asset_service
+
+    with opened(args) as register, register.session() as session:
+        asset = queries.asset_by_ref(session, args.ref)
+        due = asset_service.attest(session, asset, queries.person(session, args.by))
+        commit(session)
+    print(f"{args.ref} attested by {args.by}; next attestation due {due.isoformat()}.")
+    return 0
+
+
 # --- isms handling --------------------------------------------------------------------------
 
 
@@ -262,7 +319,7 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-def add_commands(subparsers: Any, risks_actions: Any) -> None:
+def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> None:
     group = subparsers.add_parser(
         "method",
         help="the risk criteria (scales, matrix, appetite)",
@@ -324,6 +381,43 @@ def add_commands(subparsers: Any, risks_actions: Any) -> None:
         metavar="YYYY-MM-DD",
         help="when the acceptance lapses (default: the next review)",
     )
+
+    p = command(
+        risks_actions,
+        "treat",
+        _risks_treat,
+        "choose the treatment: option, controls (made applicable in the SoA), actions",
+    )
+    p.add_argument("ref", help="risk reference")
+    p.add_argument("--option", choices=[o.value for o in TreatmentOption])
+    p.add_argument("--note", help="why this treatment")
+    p.add_argument(
+        "--control",
+        action="append",
+        metavar="REF",
+        help="an Annex A or local control the treatment relies on; repeatable",
+    )
+    p.add_argument("--action", metavar="TITLE", help="add a treatment action")
+    p.add_argument("--owner", metavar="PERSON", help="the action's owner")
+    p.add_argument("--due", type=_date, metavar="YYYY-MM-DD", help="the action's due date")
+    p = command(
+        risks_actions,
+        "review-date",
+        _risks_review_date,
+        "move a risk's next review off its cadence (with a reason), or back onto it",
+    )
+    p.add_argument("ref", help="risk reference")
+    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--reason", help="why the date departs from the cadence")
+    p.add_argument("--cadence", action="store_true", help="follow the level's cadence again")
+    p = command(
+        assets_actions,
+        "attest",
+        _assets_attest,
+        "the information asset owner confirms the entry; sets the next attestation",
+    )
+    p.add_argument("ref", help="asset reference")
+    p.add_argument("--by", required=True, metavar="PERSON", help="the asset's owner")
 
     group = subparsers.add_parser(
         "handling",

@@ -165,3 +165,65 @@ def test_method_import_refuses_bad_criteria(
     bad.write_text("{not json")
     code, _, err = run(capsys, "method", "import", str(bad), "--db", demo)
     assert code == 1 and "is not valid JSON (line 1, column 2)" in err
+
+
+def test_treat_review_date_and_attest(capsys: pytest.CaptureFixture[str], demo: str) -> None:
+    with sqlite3.connect(demo) as db:
+        ref, dept_id = db.execute(
+            "SELECT ref, department_id FROM risk WHERE status != 'retired' ORDER BY ref LIMIT 1"
+        ).fetchone()
+        db.execute(
+            "UPDATE soa_entry SET applicability = 'excluded', exclusion_justification = "
+            "'No suppliers' WHERE department_id = ? AND control_id = (SELECT id FROM "
+            "control WHERE ref = '5.19' AND edition = '2022')",
+            (dept_id,),
+        )
+        asset_ref, owner = db.execute(
+            "SELECT asset.ref, person.name FROM asset JOIN person ON person.id = asset.owner_id "
+            "WHERE asset.status != 'retired' ORDER BY asset.ref LIMIT 1"
+        ).fetchone()
+    code, out, err = run(
+        capsys,
+        "risks",
+        "treat",
+        ref,
+        "--option",
+        "modify",
+        "--control",
+        "5.19",
+        "--action",
+        "Agree a data-sharing agreement",
+        "--due",
+        "2027-01-31",
+        "--db",
+        demo,
+    )
+    assert code == 0, err
+    assert "5.19 (applicable in the SoA)" in out
+    with sqlite3.connect(demo) as db:
+        applicability, reasons = db.execute(
+            "SELECT applicability, reasons FROM soa_entry WHERE department_id = ? AND control_id "
+            "= (SELECT id FROM control WHERE ref = '5.19' AND edition = '2022')",
+            (dept_id,),
+        ).fetchone()
+    assert applicability == "applicable" and "risk assessment" in json.loads(reasons)
+
+    code, _, err = run(capsys, "risks", "review-date", ref, "--date", "2026-12-24", "--db", demo)
+    assert code == 2 and "--reason" in err
+    code, out, _ = run(
+        capsys,
+        "risks",
+        "review-date",
+        ref,
+        "--date",
+        "2026-12-24",
+        "--reason",
+        "Before the inspection",
+        "--db",
+        demo,
+    )
+    assert code == 0 and "2026-12-24 (Before the inspection)" in out
+
+    code, out, err = run(capsys, "assets", "attest", asset_ref, "--by", owner, "--db", demo)
+    assert code == 0, err
+    assert f"{asset_ref} attested by {owner}" in out
