@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import SIGNAL, SLOT, QEventLoop, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from isms.errors import Cancelled
 
@@ -39,25 +39,27 @@ class _ProgressDialog(QProgressDialog):
     stopRequested = Signal()
 
     def __init__(self, label: str, parent: QWidget | None, cancellable: bool) -> None:
-        super().__init__(label, "Cancel" if cancellable else "", 0, 0, parent)
+        super().__init__(label, "", 0, 0, parent)
         self.cancellable = cancellable
+        self.cancel_button: QPushButton | None = None
         # Reaching the maximum must not reset or hide the dialog: one step may finish (reading
         # the rows) while the next (writing them) has not reported yet.
         self.setAutoReset(False)
         self.setAutoClose(False)
         if cancellable:
+            self.cancel_button = QPushButton("Cancel")
+            self.setCancelButton(self.cancel_button)
             # Qt connects canceled() to cancel(), which hides the dialog: take that away and
             # keep the dialog up, saying it is stopping, until the work has unwound.
             QObject.disconnect(self, SIGNAL("canceled()"), self, SLOT("cancel()"))
             self.canceled.connect(self._ask_to_stop)
         else:
-            self.setCancelButton(None)  # type: ignore[arg-type]  # Qt takes None: no button
+            self.setCancelButton(None)  # nothing stops half way safely without a transaction
 
     def _ask_to_stop(self) -> None:
         self.setLabelText(STOPPING)
-        for button in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            if button.inherits("QPushButton"):
-                button.setEnabled(False)
+        if self.cancel_button is not None:
+            self.cancel_button.setEnabled(False)
         self.stopRequested.emit()
 
     def reject(self) -> None:  # Escape

@@ -36,6 +36,7 @@ from ..models.registers import asset_model, risk_model
 from ..opening import ask_register_file
 from ..settings import settings
 from .findings_page import FindingsPage
+from .import_menu import add_import_menu
 from .register_page import PageSpec, RegisterPage
 
 PAGES = (
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._menus: dict[str, QMenu] = {}
         self._action("&File", "&Open register…", self.open_register_file, "Ctrl+O")
+        self.import_menu = add_import_menu(self, self._menus["&File"])
         self._menus["&File"].addSeparator()
         self._action("&File", "&Quit", self.close, "Ctrl+Q")
         self._action("&View", "&Search", self.focus_search, "Ctrl+F")
