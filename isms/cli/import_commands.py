@@ -11,12 +11,12 @@ from sqlalchemy import select
 from ..db import commit
 from ..errors import UsageError
 from ..io.importing.fields import FIELDS_BY_KIND
-from ..io.importing.mapping import Mapping
+from ..io.importing.mapping import Mapping, column_index
 from ..io.importing.plan import ImportPlan
 from ..io.importing.template import write_template
-from ..model import Department, ImportBatch
+from ..model import Department
 from ..services import classification, import_files, mapping_profiles, queries
-from ..services.import_batches import undo_batch
+from ..services.import_batches import list_batches, undo_batch
 from .common import command, json_option, opened
 from .output import Progress, print_json, print_table
 
@@ -29,10 +29,7 @@ def _column_index(text: str, names: list[str]) -> int:
     """A column given as a letter ("C") or as its header text ("Asset Owner")."""
     wanted = text.strip()
     if wanted.isalpha() and len(wanted) <= 3 and wanted.upper() == wanted:
-        index = 0
-        for ch in wanted:
-            index = index * 26 + (ord(ch) - 64)
-        return index - 1
+        return column_index(wanted)
     for i, name in enumerate(names):
         if name.strip().lower() == wanted.lower():
             return i
@@ -181,30 +178,33 @@ def _template(args: argparse.Namespace) -> int:
 
 def _batches(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        batches = session.execute(select(ImportBatch).order_by(ImportBatch.id)).scalars().all()
-        data = [
-            {
-                "batch": b.id,
-                "kind": b.kind,
-                "file": b.file_name,
-                "sheet": b.sheet,
-                "by": b.actor,
-                "at": b.applied_at.isoformat(timespec="seconds"),
-                "created": b.counts.get("created", 0),
-                "updated": b.counts.get("updated", 0),
-                "undone": b.undone_at.isoformat(timespec="seconds") if b.undone_at else None,
-                "sha256": b.file_sha256,
-            }
-            for b in batches
-        ]
+        batches = list_batches(session)
+    data = [
+        {
+            "batch": b.id,
+            "kind": b.kind,
+            "file": b.file_name,
+            "sheet": b.sheet,
+            "department": b.department or None,
+            "by": b.actor,
+            "at": b.applied_at.isoformat(timespec="seconds"),
+            "created": b.created,
+            "updated": b.updated,
+            "skipped": b.skipped,
+            "undone": b.undone_at.isoformat(timespec="seconds") if b.undone_at else None,
+            "sha256": b.sha256,
+        }
+        for b in reversed(batches)  # oldest first, as a log reads
+    ]
     if args.json:
         print_json(data)
     else:
         print_table(
-            ["Batch", "File", "By", "At", "Created", "Updated", "Undone"],
+            ["Batch", "What", "File", "By", "At", "Created", "Updated", "Undone"],
             [
                 (
                     d["batch"],
+                    d["kind"],
                     d["file"],
                     d["by"],
                     d["at"],

@@ -120,7 +120,7 @@ def plan_assets(
         )
     if "department" not in mapped and department is None:
         raise ValidationError(
-            "Map a department column, or say which department the file is for (--department).",
+            "Map a department column, or say which department the file is for.",
             field="department",
         )
     if "asset_type" not in mapped:

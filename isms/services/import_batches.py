@@ -3,15 +3,57 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.changelog import record_event
 from ..errors import NotFoundError, ValidationError
-from ..model import ImportBatch
+from ..model import Department, ImportBatch
 from ..model.base import utcnow
 from .asset_import import undo_assets
 from .record_import import undo_records
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    id: int
+    kind: str
+    file_name: str
+    sheet: str
+    department: str  # code, "" when the file was for several departments
+    actor: str
+    applied_at: datetime
+    created: int
+    updated: int
+    skipped: int
+    undone_at: datetime | None
+    sha256: str
+
+
+def list_batches(session: Session) -> list[BatchSummary]:
+    """Every import batch, newest first."""
+    codes = {
+        dept_id: code for dept_id, code in session.execute(select(Department.id, Department.code))
+    }
+    return [
+        BatchSummary(
+            id=b.id,
+            kind=b.kind,
+            file_name=b.file_name,
+            sheet=b.sheet or "",
+            department=codes.get(b.department_id, "") if b.department_id else "",
+            actor=b.actor,
+            applied_at=b.applied_at,
+            created=int(b.counts.get("created", 0)),
+            updated=int(b.counts.get("updated", 0)),
+            skipped=int(b.counts.get("skipped", 0)),
+            undone_at=b.undone_at,
+            sha256=b.file_sha256,
+        )
+        for b in session.execute(select(ImportBatch).order_by(ImportBatch.id.desc())).scalars()
+    ]
 
 
 @dataclass(frozen=True)

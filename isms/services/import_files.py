@@ -56,21 +56,49 @@ def prepare(
 ) -> PreparedImport:
     """Open the file and settle the mapping: one given, a named profile, a saved profile for
     the same header layout, or one proposed from the header names."""
-    fields = FIELDS_BY_KIND[kind]
     source = open_source(path)
+    try:
+        sheet_data, mapping, origin = _settle(
+            session,
+            source,
+            path,
+            kind,
+            sheet,
+            header_row,
+            profile,
+            mapping,
+            department_id,
+            progress,
+        )
+    except BaseException:
+        source.close()  # nothing else will: the caller never gets the source back
+        raise
+    return PreparedImport(kind, source, sheet_data, mapping, origin)
+
+
+def _settle(
+    session: Session,
+    source: SourceFile,
+    path: Path,
+    kind: str,
+    sheet: str | None,
+    header_row: int | None,
+    profile: str | None,
+    mapping: Mapping | None,
+    department_id: int | None,
+    progress: Progress | None,
+) -> tuple[SheetData, Mapping, str]:
+    fields = FIELDS_BY_KIND[kind]
     name = sheet or source.default_sheet()
     info = next((s for s in source.sheets if s.name == name), None)
     if info is None:
         listed = ", ".join(s.name + (" (hidden)" if s.hidden else "") for s in source.sheets)
-        source.close()
         raise ValidationError(
             f"{path.name} has no sheet '{name}'; it has: {listed}.", field="sheet"
         )
-    cell_notes = {(n.row, n.column - 1): n.message for n in source.notes(name)}
-    notes = [
-        f"row {n.row}, column {column_letter(n.column - 1)}: {n.message}"
-        for n in source.notes(name)
-    ]
+    found = source.notes(name)
+    cell_notes = {(n.row, n.column - 1): n.message for n in found}
+    notes = [f"row {n.row}, column {column_letter(n.column - 1)}: {n.message}" for n in found]
     data = split_header(
         path.name,
         source.sha256,
@@ -82,24 +110,23 @@ def prepare(
         header_row,
         cell_notes,
     )
-    origin = "given"
-    if mapping is None:
-        if profile is not None:
-            saved = mapping_profiles.profile_named(session, kind, profile)
-            mapping, origin = (
-                mapping_profiles.apply_profile(saved, data.header.names),
-                (f"profile {saved.name}"),
-            )
-        else:
-            match = mapping_profiles.matching_profile(
-                session, kind, data.header.names, department_id
-            )
-            if match is not None:
-                mapping = mapping_profiles.apply_profile(match, data.header.names)
-                origin = f"profile {match.name}"
-            else:
-                mapping, origin = propose(data.header.names, fields), "proposed"
-    return PreparedImport(kind, source, data, mapping, origin)
+    if mapping is not None:
+        return data, mapping, "given"
+    if profile is not None:
+        saved = mapping_profiles.profile_named(session, kind, profile)
+        return (
+            data,
+            mapping_profiles.apply_profile(saved, data.header.names),
+            (f"profile {saved.name}"),
+        )
+    match = mapping_profiles.matching_profile(session, kind, data.header.names, department_id)
+    if match is not None:
+        return (
+            data,
+            mapping_profiles.apply_profile(match, data.header.names),
+            (f"profile {match.name}"),
+        )
+    return data, propose(data.header.names, fields), "proposed"
 
 
 def plan(session: Session, prepared: PreparedImport, department_id: int | None) -> ImportPlan:
@@ -113,4 +140,4 @@ def apply(
 ) -> ImportResult:
     if plan.kind == "assets":
         return apply_plan(session, plan, valid_only=valid_only, progress=progress)
-    return apply_records(session, plan, valid_only=valid_only)
+    return apply_records(session, plan, valid_only=valid_only, progress=progress)

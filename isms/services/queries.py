@@ -55,6 +55,11 @@ def register_name(session: Session) -> str:
     return str(setting.value.get("name") or "Register") if setting else "Register"
 
 
+def departments(session: Session) -> list[Department]:
+    """Every department, by name (pickers, templates)."""
+    return list(session.execute(select(Department).order_by(Department.name)).scalars())
+
+
 def department_id(session: Session, code_or_name: str) -> int:
     """The id of a department given by code ("ENV") or name, case-insensitively."""
     wanted = code_or_name.strip().lower()

@@ -184,7 +184,7 @@ def plan_records(
         raise ValidationError(f"Map a column to: {', '.join(missing)}.", field="mapping")
     if kind is RISKS and "department" not in mapped and department is None:
         raise ValidationError(
-            "Map a department column, or say which department the file is for (--department).",
+            "Map a department column, or say which department the file is for.",
             field="department",
         )
     plan = ImportPlan(
@@ -259,6 +259,7 @@ def apply_records(
     valid_only: bool = False,
     actor: str | None = None,
     today: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
     kind = KINDS[plan.kind]
     errors = [r for r in plan.rows if r.has_error]
@@ -300,7 +301,11 @@ def apply_records(
         ],
     ).scalar_one()
     today = today or date.today()
-    created = [_create(session, kind, r.values, today) for r in new]
+    created = []
+    for done, verdict in enumerate(new, start=1):
+        created.append(_create(session, kind, verdict.values, today))
+        if progress and (done % 100 == 0 or done == len(new)):
+            progress(f"importing new {kind.name}", done, len(new))
     updated: dict[str, Any] = {}
     for verdict in changed:
         assert verdict.record_id is not None

@@ -2,60 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from isms.model import Department, ImportBatch
+from isms.services.import_batches import BatchSummary, list_batches
 
 from .list_table import ListColumn, ListTableModel
 
 _KIND_LABELS = {"assets": "Assets", "handling": "Handling practices", "risks": "Risks"}
 
 
-@dataclass(frozen=True)
-class BatchRow:
-    id: int
-    kind: str
-    file_name: str
-    sheet: str
-    department: str
-    actor: str
-    applied_at: datetime
-    created: int
-    updated: int
-    skipped: int
-    undone_at: datetime | None
+#: A batch as the undo dialog lists it (the core's summary).
+BatchRow = BatchSummary
 
-    @property
-    def what(self) -> str:
-        return _KIND_LABELS.get(self.kind, self.kind.capitalize())
+
+def kind_label(kind: str) -> str:
+    return _KIND_LABELS.get(kind, kind.capitalize())
 
 
 def load_batches(session: Session) -> list[BatchRow]:
-    """Every batch, newest first.
-
-    A read that belongs in ``isms.services.import_batches`` (a ``list_batches``): kept here,
-    without SQL text, until the core has one.
-    """
-    codes = {row.id: row.code for row in session.execute(select(Department.id, Department.code))}
-    batches = session.execute(select(ImportBatch).order_by(ImportBatch.id.desc())).scalars()
-    return [
-        BatchRow(
-            id=b.id, kind=b.kind, file_name=b.file_name, sheet=b.sheet or "",
-            department=codes.get(b.department_id, "") if b.department_id else "",
-            actor=b.actor, applied_at=b.applied_at,
-            created=int(b.counts.get("created", 0)), updated=int(b.counts.get("updated", 0)),
-            skipped=int(b.counts.get("skipped", 0)), undone_at=b.undone_at,
-        )
-        for b in batches
-    ]
+    """Every batch, newest first."""
+    return list_batches(session)
 
 
 def when(moment: datetime) -> str:
@@ -69,7 +41,7 @@ class BatchesModel(ListTableModel[BatchRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         columns = (
             ListColumn[BatchRow]("Batch", lambda b: str(b.id), centred=True),
-            ListColumn[BatchRow]("What", lambda b: b.what),
+            ListColumn[BatchRow]("What", lambda b: kind_label(b.kind)),
             ListColumn[BatchRow]("File", lambda b: b.file_name),
             ListColumn[BatchRow]("Sheet", lambda b: b.sheet),
             ListColumn[BatchRow]("Dept", lambda b: b.department, "The department the file was "

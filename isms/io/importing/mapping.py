@@ -66,14 +66,39 @@ def signature(names: Sequence[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
+#: How a column with no header text is stored in a saved mapping: by its letter.
+_BY_LETTER = "#"
+
+
 def by_name(mapping: Mapping, names: Sequence[str]) -> dict[str, str]:
-    """A mapping stored by header name (survives columns moving about)."""
-    return {names[i]: key for i, key in mapping.items() if i < len(names) and names[i]}
+    """A mapping stored by header name, so it survives columns moving about; a column without
+    a header is stored by its letter ("#C") instead of being dropped."""
+    stored = {}
+    for i, key in mapping.items():
+        name = names[i] if i < len(names) else ""
+        stored[name if name else f"{_BY_LETTER}{column_letter(i)}"] = key
+    return stored
 
 
 def from_names(stored: dict[str, str], names: Sequence[str]) -> Mapping:
-    wanted = {values.key(n): key for n, key in stored.items()}
-    return {i: wanted[values.key(n)] for i, n in enumerate(names) if values.key(n) in wanted}
+    wanted = {values.key(n): key for n, key in stored.items() if not n.startswith(_BY_LETTER)}
+    mapping = {i: wanted[values.key(n)] for i, n in enumerate(names) if values.key(n) in wanted}
+    for name, key in stored.items():
+        if name.startswith(_BY_LETTER):
+            index = column_index(name[len(_BY_LETTER) :])
+            if (index >= len(names) or not names[index]) and key not in mapping.values():
+                mapping[index] = key
+    return dict(sorted(mapping.items()))
+
+
+def column_index(letters: str) -> int:
+    """ "A" -> 0, "AA" -> 26: the inverse of :func:`column_letter`."""
+    index = 0
+    for ch in letters.strip().upper():
+        if not "A" <= ch <= "Z":
+            raise ValueError(f"'{letters}' is not a column letter")
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
 
 
 def column_letter(index: int) -> str:

@@ -143,3 +143,12 @@ def test_group_title_row_scores_best_but_the_names_are_underneath() -> None:
     assert propose(header.names, ASSET_FIELDS) == {
         0: "name", 1: "owner", 2: "marking", 3: "confidentiality", 4: "integrity",
         5: "availability", 6: "personal_data", 7: "next_review"}
+
+
+def test_columns_without_a_header_are_saved_by_letter() -> None:
+    names = ["Asset", "", "Owner"]
+    stored = by_name({0: "name", 1: "description", 2: "owner"}, names)
+    assert stored == {"Asset": "name", "#B": "description", "Owner": "owner"}
+    assert from_names(stored, names) == {0: "name", 1: "description", 2: "owner"}
+    # The letter only applies where that column still has no header of its own.
+    assert from_names(stored, ["Asset", "Notes", "Owner"]) == {0: "name", 2: "owner"}

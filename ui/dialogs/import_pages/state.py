@@ -11,7 +11,6 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from isms.db import Register
@@ -21,8 +20,7 @@ from isms.io.importing.headers import Header, Row
 from isms.io.importing.mapping import Mapping
 from isms.io.importing.plan import ImportPlan
 from isms.io.readers import SheetInfo, open_source
-from isms.model import Department
-from isms.services import import_files
+from isms.services import import_files, queries
 from isms.services.asset_import import ImportResult
 
 from ...models.register_table import display_text
@@ -54,9 +52,8 @@ class DepartmentChoice:
 
 
 def load_departments(session: Session) -> list[DepartmentChoice]:
-    """The register's departments by name (a query that belongs in ``isms.services.queries``)."""
-    rows = session.execute(select(Department).order_by(Department.name)).scalars()
-    return [DepartmentChoice(d.id, d.code, d.name) for d in rows]
+    """The register's departments by name."""
+    return [DepartmentChoice(d.id, d.code, d.name) for d in queries.departments(session)]
 
 
 @dataclass(frozen=True)
