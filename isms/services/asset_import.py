@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db.bulk import insert_rows
-from ..db.changelog import record_event
 from ..errors import ConflictError, ValidationError
 from ..io.importing import values
 from ..io.importing.fields import ASSET_FIELDS
@@ -36,6 +34,12 @@ from ..model import (
     risk_asset,
 )
 from ..model.base import utcnow
+from .import_batch_writer import (
+    ImportResult,
+    close_batch,
+    open_batch,
+    select_rows,
+)
 from .import_rows import Directory, build_columns, is_help_row, read_row
 
 #: Fields compared with the stored asset to decide new / update / unchanged.
@@ -60,10 +64,6 @@ COMPARED = (
 
 #: The asset table for Core statements (typed as a Table, which Asset.__table__ is).
 _ASSETS = cast(Table, Asset.__table__)
-
-
-class ImportRejected(ValidationError):
-    """The file has errors and "valid rows only" was not chosen: nothing was written."""
 
 
 #: Where a parsed field lands on the asset (resolved names become ids).
@@ -224,27 +224,7 @@ def _compare(session: Session, plan: ImportPlan) -> None:
             verdict.action = "unchanged"
 
 
-def _mapping_record(plan: ImportPlan) -> dict[str, Any]:
-    names = plan.header.names
-    return {
-        "header_rows": [plan.header.first_row, plan.header.last_row],
-        "columns": {
-            column_letter(i): {"header": names[i] if i < len(names) else "", "field": key}
-            for i, key in plan.mapping.items()
-        },
-    }
-
-
 # --- applying -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    batch_id: int | None
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int  # rows with errors left out (valid rows only)
 
 
 def _next_refs(session: Session) -> Callable[[int], str]:
@@ -282,64 +262,18 @@ def apply_plan(
 ) -> ImportResult:
     """Write the plan in the session's transaction (the caller commits). Refused whole when any
     row has an error, unless ``valid_only``."""
-    errors = [r for r in plan.rows if r.has_error]
-    if errors and not valid_only:
-        first = errors[0]
-        raise ImportRejected(
-            f"{plan.file_name}: {len(errors)} row(s) have errors, so nothing was imported. "
-            f"First: row {first.row}, {first.message}. Fix them, or import the valid rows only."
-        )
+    chosen = select_rows(plan, valid_only)
+    if chosen.empty:
+        return chosen.result(None)
     actor = actor or str(session.info.get("actor", "unknown"))
-    taken = [r for r in plan.rows if not r.has_error]
-    new = [r for r in taken if r.action == "new"]
-    changed = [r for r in taken if r.action == "update"]
-    counts = {
-        "created": len(new),
-        "updated": len(changed),
-        "unchanged": sum(1 for r in taken if r.action == "unchanged"),
-        "skipped": len(errors),
-        "rows": len(plan.rows),
-    }
-    if not new and not changed:
-        return ImportResult(None, 0, 0, counts["unchanged"], len(errors))
     now = utcnow()
-    # The batch goes in through Core, not the ORM: its undo data can be large, and the change
-    # log records the batch as one event rather than copying that data into an entry.
-    batches = cast(Table, ImportBatch.__table__)
-    batch_id = session.execute(
-        insert(batches).returning(batches.c.id),
-        [
-            {
-                "kind": plan.kind,
-                "file_name": plan.file_name,
-                "file_sha256": plan.file_sha256,
-                "sheet": plan.sheet,
-                "mapping": _mapping_record(plan),
-                "department_id": plan.department_id,
-                "actor": actor,
-                "applied_at": now,
-                "counts": counts,
-                "undo": {},
-                "undone_at": None,
-            }
-        ],
-    ).scalar_one()
-    created_ids = _insert_new(session, new, batch_id, now, progress)
-    updated = _update_changed(session, changed, batch_id, now, progress)
-    session.execute(
-        update(batches)
-        .where(batches.c.id == batch_id)
-        .values(undo={"created": created_ids, "updated": updated})
+    batch_id = open_batch(session, plan, actor, chosen.counts, now)
+    created_ids = _insert_new(session, chosen.new, batch_id, now, progress)
+    updated = _update_changed(session, chosen.changed, batch_id, now, progress)
+    close_batch(
+        session, plan, batch_id, actor, chosen.counts, {"created": created_ids, "updated": updated}
     )
-    record_event(
-        session.connection(),
-        actor=actor,
-        table_name="import_batch",
-        record_id=str(batch_id),
-        label=f"import batch {batch_id} ({plan.file_name})",
-        details={"file": plan.file_name, "sha256": plan.file_sha256, **counts},
-    )
-    return ImportResult(batch_id, len(new), len(changed), counts["unchanged"], len(errors))
+    return chosen.result(batch_id)
 
 
 _INSERT_CHUNK = 5000

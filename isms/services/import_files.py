@@ -16,7 +16,8 @@ from ..io.importing.plan import ImportPlan
 from ..io.importing.sheet import SheetData, split_header
 from ..io.readers import SourceFile, open_source
 from . import mapping_profiles
-from .asset_import import ImportResult, apply_plan, plan_assets
+from .asset_import import apply_plan, plan_assets
+from .import_batch_writer import ImportResult
 from .record_import import apply_records, plan_records
 
 Progress = Callable[[str, int, int], None]

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
-from ..db.changelog import record_event
 from ..errors import ConflictError, ValidationError
 from ..io.importing import values
 from ..io.importing.fields import HANDLING_FIELDS, RISK_FIELDS, Field
@@ -26,7 +25,7 @@ from ..method.criteria import Criteria, ScalePoint
 from ..model import Asset, HandlingPractice, ImportBatch, Risk, RiskStatus
 from ..model.base import utcnow
 from . import risks as risk_service
-from .asset_import import ImportRejected, ImportResult, _mapping_record
+from .import_batch_writer import ImportResult, close_batch, open_batch, select_rows
 from .import_rows import Directory, build_columns, is_help_row, read_row
 from .queries import current_criteria, current_criteria_id, next_risk_ref
 
@@ -262,44 +261,12 @@ def apply_records(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
     kind = KINDS[plan.kind]
-    errors = [r for r in plan.rows if r.has_error]
-    if errors and not valid_only:
-        first = errors[0]
-        raise ImportRejected(
-            f"{plan.file_name}: {len(errors)} row(s) have errors, so nothing was imported. "
-            f"First: row {first.row}, {first.message}. Fix them, or import the valid rows only."
-        )
+    chosen = select_rows(plan, valid_only)
+    if chosen.empty:
+        return chosen.result(None)
     actor = actor or str(session.info.get("actor", "unknown"))
-    taken = [r for r in plan.rows if not r.has_error]
-    new = [r for r in taken if r.action == "new"]
-    changed = [r for r in taken if r.action == "update"]
-    counts = {
-        "created": len(new),
-        "updated": len(changed),
-        "unchanged": sum(1 for r in taken if r.action == "unchanged"),
-        "skipped": len(errors),
-        "rows": len(plan.rows),
-    }
-    if not new and not changed:
-        return ImportResult(None, 0, 0, counts["unchanged"], len(errors))
-    batch_id = session.execute(
-        insert(_BATCHES).returning(_BATCHES.c.id),
-        [
-            {
-                "kind": plan.kind,
-                "file_name": plan.file_name,
-                "file_sha256": plan.file_sha256,
-                "sheet": plan.sheet,
-                "mapping": _mapping_record(plan),
-                "department_id": plan.department_id,
-                "actor": actor,
-                "applied_at": utcnow(),
-                "counts": counts,
-                "undo": {},
-                "undone_at": None,
-            }
-        ],
-    ).scalar_one()
+    batch_id = open_batch(session, plan, actor, chosen.counts, utcnow())
+    new, changed = chosen.new, chosen.changed
     today = today or date.today()
     created = []
     for done, verdict in enumerate(new, start=1):
@@ -317,20 +284,15 @@ def apply_records(
     session.flush()
     for record_id, entry in updated.items():
         entry["version"] = _get(session, kind, int(record_id)).version
-    session.execute(
-        update(_BATCHES)
-        .where(_BATCHES.c.id == batch_id)
-        .values(undo={"created": [r.id for r in created], "updated": updated})
+    close_batch(
+        session,
+        plan,
+        batch_id,
+        actor,
+        chosen.counts,
+        {"created": [r.id for r in created], "updated": updated},
     )
-    record_event(
-        session.connection(),
-        actor=actor,
-        table_name="import_batch",
-        record_id=str(batch_id),
-        label=f"import batch {batch_id} ({plan.file_name})",
-        details={"file": plan.file_name, "sha256": plan.file_sha256, **counts},
-    )
-    return ImportResult(batch_id, len(new), len(changed), counts["unchanged"], len(errors))
+    return chosen.result(batch_id)
 
 
 def _json(value: Any) -> Any:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from isms.db import Register, commit
 from isms.model import Asset, ImportBatch
 from isms.services import import_files, queries
-from isms.services.asset_import import ImportResult
+from isms.services.import_batch_writer import ImportResult
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.undo_import import UndoImportDialog
 from ui.views.main_window import MainWindow

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget, QWizard
 
 from isms.db import Register
-from isms.services.asset_import import ImportResult
+from isms.services.import_batch_writer import ImportResult
 
 from ..settings import restore_geometry, save_geometry
 from .import_pages.apply_page import ApplyPage, DonePage

@@ -21,7 +21,7 @@ from isms.io.importing.mapping import Mapping
 from isms.io.importing.plan import ImportPlan
 from isms.io.readers import SheetInfo, open_source
 from isms.services import import_files, queries
-from isms.services.asset_import import ImportResult
+from isms.services.import_batch_writer import ImportResult
 
 from ...models.register_table import display_text
 from ...operations import Progress
