@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
 
 from ..catalogue import annex_a_2022
+from ..db.bulk import insert_dicts
 from ..errors import NotFoundError
 from ..method.criteria import Criteria
 from ..model import (
@@ -125,14 +126,15 @@ class Build:
     def insert(
         self, target: Target, rows: Iterable[dict[str, Any]], *, stage: str, total: int
     ) -> int:
-        """Core INSERT in chunks (executemany), reporting progress; returns the rows written.
+        """Bulk INSERT in chunks (multi-row statements), reporting progress; returns the rows
+        written.
 
         ``total`` may be an estimate where rows are drawn as they are written: a report never
         says more done than its total, and the last one gives the true count.
         """
         done = 0
         for chunk in chunked(rows, CHUNK):
-            self.connection.execute(insert(table_of(target)), chunk)
+            insert_dicts(self.connection, table_of(target), chunk)
             done += len(chunk)
             self.report(stage, done, max(total, done))
         if done != total:

@@ -1,13 +1,25 @@
-"""Asset life-cycle services: the information asset owner's periodic attestation."""
+"""Asset services: the owner's periodic attestation, the editor's save, and bulk actions."""
 
 from __future__ import annotations
 
+import enum
 from datetime import date, timedelta
+from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import ValidationError
-from ..model import Asset, AssetStatus, Person
+from ..errors import NotFoundError, ValidationError
+from ..model import (
+    Asset,
+    AssetStatus,
+    AssetType,
+    ClassificationMarking,
+    Department,
+    Person,
+)
+from ..model.asset import CIA_MAX, CIA_MIN
+from ..model.base import utcnow
 from .queries import current_criteria
 
 
@@ -35,3 +47,186 @@ def attest(session: Session, asset: Asset, by: Person, today: date | None = None
         asset.status = AssetStatus.ACTIVE
     asset.next_review = attestation_due(session, today or date.today())
     return asset.next_review
+
+
+# --- editing --------------------------------------------------------------------------------
+
+
+class _Unset(enum.Enum):
+    UNSET = enum.auto()
+
+
+#: "Leave this field as it is" (None means "clear it").
+UNSET = _Unset.UNSET
+#: Ids loaded per query in bulk actions.
+_CHUNK = 500
+#: Fields the asset editor may set, with the validation each gets below.
+EDITABLE = frozenset({
+    "ref", "name", "asset_type", "description", "department_id", "owner_id", "custodian_id",
+    "location", "marking_id", "confidentiality", "integrity", "availability", "personal_data",
+    "special_category", "next_review",
+})
+
+
+def _load(session: Session, asset_ids: list[int]) -> list[Asset]:
+    """The assets, loaded in chunks; an id that is not in the register is an error."""
+    wanted = list(dict.fromkeys(asset_ids))
+    found: list[Asset] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found.extend(session.execute(select(Asset).where(Asset.id.in_(chunk))).scalars())
+    if len(found) != len(wanted):
+        raise NotFoundError(
+            f"{len(wanted) - len(found)} of the selected assets are no longer in the register; "
+            "refresh and try again."
+        )
+    return found
+
+
+def _check_owner(session: Session, owner_id: int | None, field: str = "owner_id") -> None:
+    if owner_id is None:
+        return
+    who = session.get(Person, owner_id)
+    if who is None:
+        raise ValidationError(f"There is no person with id {owner_id}.", field=field)
+    if not who.active:
+        raise ValidationError(f"{who.name} has left (inactive) and cannot be chosen.", field=field)
+
+
+def _check_department(session: Session, department_id: int | None) -> None:
+    if department_id is None or session.get(Department, department_id) is None:
+        raise ValidationError(
+            "Choose a department: every asset belongs to one.", field="department_id"
+        )
+
+
+def _check_marking(session: Session, marking_id: int | None) -> None:
+    if marking_id is None:
+        return
+    marking = session.get(ClassificationMarking, marking_id)
+    if marking is None:
+        raise ValidationError(f"There is no marking with id {marking_id}.", field="marking_id")
+    if not marking.scheme.is_current:
+        raise ValidationError(
+            f"{marking.label} belongs to the {marking.scheme.name} scheme, which is not the "
+            "register's current scheme.",
+            field="marking_id",
+        )
+
+
+def bulk_update(
+    session: Session,
+    asset_ids: list[int],
+    *,
+    owner_id: int | None | _Unset = UNSET,
+    department_id: int | _Unset = UNSET,
+    marking_id: int | None | _Unset = UNSET,
+) -> int:
+    """Set owner, department and/or marking on many assets through the ORM, so each change is
+    change-logged and versioned; returns how many assets changed. The caller commits."""
+    values: dict[str, Any] = {}
+    if not isinstance(owner_id, _Unset):
+        _check_owner(session, owner_id)
+        values["owner_id"] = owner_id
+    if not isinstance(department_id, _Unset):
+        _check_department(session, department_id)
+        values["department_id"] = department_id
+    if not isinstance(marking_id, _Unset):
+        _check_marking(session, marking_id)
+        values["marking_id"] = marking_id
+    changed = 0
+    for asset in _load(session, asset_ids) if values else []:
+        differs = {k: v for k, v in values.items() if getattr(asset, k) != v}
+        for key, value in differs.items():
+            setattr(asset, key, value)
+        changed += bool(differs)
+    return changed
+
+
+def retire(session: Session, asset_ids: list[int]) -> int:
+    """Retire the assets (already retired ones are skipped); returns how many were retired."""
+    now = utcnow()
+    retired = 0
+    for asset in _load(session, asset_ids):
+        if asset.status != AssetStatus.RETIRED:
+            asset.status = AssetStatus.RETIRED
+            asset.retired_at = now
+            retired += 1
+    return retired
+
+
+def _rating(field: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not CIA_MIN <= value <= CIA_MAX:
+        raise ValidationError(
+            f"The {field} rating must be a whole number from {CIA_MIN} to {CIA_MAX}, or blank.",
+            field=field,
+        )
+    return value
+
+
+def _clean(session: Session, asset: Asset, fields: dict[str, Any]) -> dict[str, Any]:
+    """Validated, normalised values for ``fields``; a ValidationError names the field."""
+    clean = dict(fields)
+    for key in ("ref", "name"):
+        if key in clean:
+            clean[key] = str(clean[key] or "").strip()
+            if not clean[key]:
+                raise ValidationError(f"The asset's {key} cannot be blank.", field=key)
+    if "ref" in clean and clean["ref"] != asset.ref:
+        same_ref = func.lower(Asset.ref) == clean["ref"].lower()
+        taken = session.execute(select(Asset.id).where(same_ref, Asset.id != asset.id)).first()
+        if taken:
+            raise ValidationError(f"Another asset is already {clean['ref']}.", field="ref")
+    if "asset_type" in clean:
+        try:
+            clean["asset_type"] = AssetType(clean["asset_type"])
+        except ValueError as exc:
+            raise ValidationError(
+                f"'{clean['asset_type']}' is not an asset type; choose one of "
+                f"{', '.join(t.value for t in AssetType)}.",
+                field="asset_type",
+            ) from exc
+    for key in ("description", "location"):
+        if key in clean:
+            clean[key] = str(clean[key] or "").strip()
+    for key in ("confidentiality", "integrity", "availability"):
+        if key in clean:
+            clean[key] = _rating(key, clean[key])
+    if "department_id" in clean:
+        _check_department(session, clean["department_id"])
+    for key in ("owner_id", "custodian_id"):
+        if key in clean and clean[key] != getattr(asset, key):
+            _check_owner(session, clean[key], key)
+    if "marking_id" in clean and clean["marking_id"] != asset.marking_id:
+        _check_marking(session, clean["marking_id"])
+    for key in ("personal_data", "special_category"):
+        if key in clean:
+            clean[key] = bool(clean[key])
+    personal = clean.get("personal_data", asset.personal_data)
+    if clean.get("special_category", asset.special_category) and not personal:
+        raise ValidationError(
+            "Special category data is personal data: tick personal data too.",
+            field="special_category",
+        )
+    return clean
+
+
+def update_asset(session: Session, asset: Asset, **fields: Any) -> list[str]:
+    """The asset editor's save: validate ``fields`` (column names, see EDITABLE), then set them.
+
+    Nothing is set if any field is invalid. Returns the names of the fields that changed; the
+    caller commits (with :func:`isms.db.session.expect_version` for the editor's version).
+    """
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise TypeError(f"update_asset() cannot set {', '.join(sorted(unknown))}")
+    if asset.status == AssetStatus.RETIRED:
+        raise ValidationError(f"{asset.ref} is retired and can no longer be edited.")
+    changed = []
+    for key, value in _clean(session, asset, fields).items():
+        if getattr(asset, key) != value:
+            setattr(asset, key, value)
+            changed.append(key)
+    return changed

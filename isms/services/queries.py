@@ -29,6 +29,7 @@ from ..model import (
     RiskCriteria,
     RiskStatus,
 )
+from .search import condition as search_condition
 
 
 def current_criteria_id(session: Session) -> int:
@@ -126,23 +127,19 @@ def _asset_select(*columns: Any) -> Select[Any]:
 
 
 def _asset_filters(
-    department: int | None, search: str | None, include_retired: bool
+    session: Session, department: int | None, search: str | None, include_retired: bool
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if department is not None:
         conditions.append(Asset.department_id == department)
     if not include_retired:
         conditions.append(Asset.status != AssetStatus.RETIRED)
-    if search:
-        pattern = f"%{search.strip()}%"
-        conditions.append(
-            or_(
-                Asset.ref.ilike(pattern),
-                Asset.name.ilike(pattern),
-                Asset.description.ilike(pattern),
-                _owner.name.ilike(pattern),
-            )
-        )
+    found = search_condition(
+        session, search, Asset.id, "asset_fts",
+        Asset.ref, Asset.name, Asset.description, _owner.name,
+    )
+    if found is not None:
+        conditions.append(found)
     return conditions
 
 
@@ -168,7 +165,7 @@ def asset_ids(
 ) -> list[int]:
     query = (
         _asset_select(Asset.id)
-        .where(*_asset_filters(department, search, include_retired))
+        .where(*_asset_filters(session, department, search, include_retired))
         .order_by(*_order(ASSET_SORT, order_by, descending, Asset.id))
         .limit(limit)
     )
@@ -286,16 +283,12 @@ def risk_ids(
         conditions.append(Risk.department_id == department)
     if not include_retired:
         conditions.append(Risk.status != RiskStatus.RETIRED)
-    if search:
-        pattern = f"%{search.strip()}%"
-        conditions.append(
-            or_(
-                Risk.ref.ilike(pattern),
-                Risk.title.ilike(pattern),
-                Risk.description.ilike(pattern),
-                _risk_owner.name.ilike(pattern),
-            )
-        )
+    found = search_condition(
+        session, search, Risk.id, "risk_fts",
+        Risk.ref, Risk.title, Risk.description, _risk_owner.name,
+    )
+    if found is not None:
+        conditions.append(found)
     query = (
         _risk_select(Risk.id)
         .where(*conditions)

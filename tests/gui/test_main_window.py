@@ -27,12 +27,14 @@ def column_values(page: RegisterPage, key: str) -> list[str]:
 
 
 def open_window(
-    qtbot: Any, register: Register, reporter: ErrorReporter | None = None
+    qtbot: Any, register: Register, reporter: ErrorReporter | None = None, page: str = "assets"
 ) -> MainWindow:
+    """The main window, shown, on ``page`` (it starts on the dashboard)."""
     window = MainWindow(register, reporter)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    window.show_page_key(page)
     return window
 
 
@@ -53,7 +55,10 @@ def click_header(qtbot: Any, page: RegisterPage, key: str) -> None:
 def test_window_shows_the_register_and_its_counts(
     qtbot: Any, register: Register, sample: Sample
 ) -> None:
-    window = open_window(qtbot, register)
+    window = open_window(qtbot, register, page="dashboard")
+    assert window.current_page is window.dashboard  # the dashboard comes first
+    assert window.pages["assets"].model.rowCount() == 0  # not read until the page is shown
+    window.show_page_key("assets")
     assert "Council ISMS register" in window.windowTitle()
     assert str(register.location.path) in window.windowTitle()
     assert window.pages["assets"].model.rowCount() == len(sample.asset_names)
@@ -62,7 +67,7 @@ def test_window_shows_the_register_and_its_counts(
     assert window.location_label.text() == f"Register: {register.location.path}"
     assert window.pages["assets"].summary.text() == "12 assets"
     assert window.current_page is window.pages["assets"]
-    window.show_page(1)
+    window.show_page(2)
     assert window.current_page is window.pages["risks"]
     assert window.pages["risks"].model.rowCount() == len(sample.risk_titles)
     assert column_values(window.current_page, "ref")[0] == "R-001"
@@ -83,8 +88,7 @@ def test_typing_in_the_search_box_filters_the_table(
 def test_ctrl_f_focuses_the_search_box_of_the_current_page(
     qtbot: Any, register: Register, sample: Sample
 ) -> None:
-    window = open_window(qtbot, register)
-    window.show_page(1)
+    window = open_window(qtbot, register, page="risks")
     activate(qtbot, window)
     window.current_page.table.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -127,11 +131,14 @@ def test_geometry_page_and_sort_are_remembered(
 ) -> None:
     first = open_window(qtbot, register)
     first.resize(700, 500)
-    first.show_page(1)
+    first.show_page_key("risks")
     click_header(qtbot, first.pages["risks"], "title")
     first.close()  # saves its state and closes the register
 
-    second = open_window(qtbot, open_register(str(register_path)))
+    second = MainWindow(open_register(str(register_path)))
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
     assert (second.width(), second.height()) == (700, 500)
     assert second.current_page is second.pages["risks"]
     assert column_values(second.current_page, "title") == sorted(sample.risk_titles.values())

@@ -59,7 +59,7 @@ def open_editor(qtbot: Any, register: Register, ref: str) -> RiskEditor:
 def risks_page(qtbot: Any, register: Register, ref: str) -> tuple[MainWindow, RegisterPage, int]:
     """The main window on its Risks page, and the row showing ``ref``."""
     window = shown(qtbot, MainWindow(register))
-    window.show_page(1)
+    window.show_page_key("risks")
     page = window.pages["risks"]
     row = page.model.row_of(risk_id(register, ref))
     assert row is not None

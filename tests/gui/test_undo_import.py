@@ -121,6 +121,7 @@ def test_file_import_menu_imports_and_undoes_then_refreshes(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    window.show_page_key("assets")
     menu = window.import_menu
     assert [a.text() for a in menu.actions()] == [
         "&Assets…", "&Handling practices…", "&Risks…", "", "&Undo an import…"]

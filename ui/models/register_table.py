@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -40,7 +40,8 @@ class IdsQuery(Protocol):
     """The ordered ids of the matching rows, filtered and sorted in SQL (``queries.asset_ids``)."""
 
     def __call__(
-        self, session: Session, *, search: str | None, order_by: str, descending: bool
+        self, session: Session, *, department: int | None, search: str | None, order_by: str,
+        descending: bool,
     ) -> list[int]: ...
 
 
@@ -179,6 +180,8 @@ class RegisterTableModel(ReadOnlyTableModel):
         self._pages: OrderedDict[int, list[Any | None]] = OrderedDict()
         self._colours: dict[str, tuple[QColor, QColor]] = {}
         self._search = ""
+        self._department: int | None = None
+        self._only: frozenset[int] | None = None
         first_sortable = next(c for c in self._columns if c.sortable)
         self._order_by = first_sortable.order_by
         self._descending = False
@@ -193,6 +196,21 @@ class RegisterTableModel(ReadOnlyTableModel):
     @property
     def search(self) -> str:
         return self._search
+
+    @property
+    def department(self) -> int | None:
+        """The department (id) the rows are limited to; None for the whole council."""
+        return self._department
+
+    @property
+    def ids_filter(self) -> frozenset[int] | None:
+        """The ids the rows are limited to (e.g. one heat-map cell), or None."""
+        return self._only
+
+    @property
+    def ids(self) -> list[int]:
+        """The ids of every row, in the order shown (for exports and bulk actions)."""
+        return list(self._ids)
 
     @property
     def sort_state(self) -> tuple[str, bool]:
@@ -222,6 +240,35 @@ class RegisterTableModel(ReadOnlyTableModel):
         self._search = text
         self.refresh()
 
+    def set_department(self, department: int | None) -> None:
+        """Limit the rows to one department (None: the whole council); a model not loaded yet
+        only remembers it for its first query."""
+        changed = department != self._department
+        self._department = department
+        if self._loaded and changed:
+            self.refresh()
+
+    def set_ids_filter(self, ids: Collection[int] | None) -> None:
+        """Show only these ids (still searched and sorted in SQL); None shows every row."""
+        self._only = None if ids is None else frozenset(ids)
+        if self._loaded:
+            self.refresh()
+
+    def fetch_rows(self, session: Session, ids: Sequence[int]) -> Sequence[Any]:
+        """Rows for ``ids`` with the model's own rows query (an export reads them off-thread)."""
+        return self._rows_query(session, ids)
+
+    def cell_value(self, row: Any, column: int) -> object:
+        """A row's value for a column as an export writes it: numbers and dates as they are,
+        everything else as the text the table shows."""
+        spec = self._columns[column]
+        value = getattr(row, spec.key)
+        if value is None:
+            return None
+        if isinstance(value, int | float | date) and not isinstance(value, bool):
+            return value
+        return spec.text(value) if spec.text else display_text(value)
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in SQL; selections and other persistent indexes follow their rows."""
         if not 0 <= column < len(self._columns) or not self._columns[column].sortable:
@@ -249,10 +296,15 @@ class RegisterTableModel(ReadOnlyTableModel):
 
     def _fetch_ids(self) -> list[int]:
         with self._sessions() as session:
-            return list(self._ids_query(
-                session, search=self._search or None, order_by=self._order_by,
-                descending=self._descending,
-            ))
+            ids = self._ids_query(
+                session, department=self._department, search=self._search or None,
+                order_by=self._order_by, descending=self._descending,
+            )
+        if self._only is not None:
+            # The SQL still filters and sorts; keeping a few chosen ids out of the result is a
+            # pass over a list of ints, not a second query.
+            return [i for i in ids if i in self._only]
+        return list(ids)
 
     def _reset_to(self, ids: list[int]) -> None:
         self.beginResetModel()

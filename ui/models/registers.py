@@ -58,11 +58,13 @@ class RiskLevels:
         self._colours: dict[str, str] = {}
 
     def ids(
-        self, session: Session, *, search: str | None, order_by: str, descending: bool
+        self, session: Session, *, department: int | None, search: str | None, order_by: str,
+        descending: bool,
     ) -> list[int]:
         self.criteria = queries.current_criteria(session)
         self._colours = {level.name: level.colour for level in self.criteria.levels}
-        return queries.risk_ids(session, search=search, order_by=order_by, descending=descending)
+        return queries.risk_ids(session, department=department, search=search,
+                                order_by=order_by, descending=descending)
 
     def rows(self, session: Session, ids: Sequence[int]) -> list[RiskRow]:
         return queries.risk_rows(session, ids, self.criteria)

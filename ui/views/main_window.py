@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import platform
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QModelIndex, QSettings, Qt, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -17,13 +19,14 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
 import isms
 from isms.db import Register, open_register
 from isms.db.location import data_dir, log_dir
-from isms.errors import IsmsError
+from isms.errors import Cancelled, IsmsError, StorageError
 from isms.services import queries
 from isms.services.method import CriteriaChange
 
@@ -34,7 +37,12 @@ from ..dialogs.risk_editor import RiskEditor
 from ..errors import ErrorReporter
 from ..models.registers import asset_model, risk_model
 from ..opening import ask_register_file
+from ..operations import run_with_progress
 from ..settings import settings
+from ..widgets.department_filter import DepartmentFilter
+from .asset_actions import AssetActions
+from .dashboard_page import DashboardPage
+from .export_view import export_rows, visible_columns
 from .findings_page import FindingsPage
 from .import_menu import add_import_menu
 from .register_page import PageSpec, RegisterPage
@@ -46,6 +54,10 @@ PAGES = (
              risk_model),
 )
 FINDINGS_LABEL = "Handling findings"
+DASHBOARD_LABEL = "Dashboard"
+#: Navigation order: the page keys (the settings remember the key, not the row).
+PAGE_KEYS = ("dashboard", *(spec.key for spec in PAGES), "findings")
+PAGE_LABELS = (DASHBOARD_LABEL, *(spec.label for spec in PAGES), FINDINGS_LABEL)
 
 
 class MainWindow(QMainWindow):
@@ -57,16 +69,27 @@ class MainWindow(QMainWindow):
         self.register = register
         self.pages: dict[str, RegisterPage] = {}
         self.findings: FindingsPage | None = None
+        self.dashboard: DashboardPage | None = None
 
         self.nav = QListWidget()
-        self.nav.setAccessibleName("Registers")
-        labels = [spec.label for spec in PAGES] + [FINDINGS_LABEL]
+        self.nav.setAccessibleName("Pages")
+        labels = list(PAGE_LABELS)
         self.nav.addItems(labels)
         # Wide enough for the pages to come (dashboard, controls, reviews...), no wider.
         widest = max(self.nav.fontMetrics().horizontalAdvance(t) for t in labels)
         self.nav.setFixedWidth(widest + 40)
         self.stack = QStackedWidget()
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.department_filter = DepartmentFilter()
+        self.department_filter.departmentChanged.connect(self.set_department)
+        toolbar = QToolBar("Filter")
+        toolbar.setObjectName("filter_toolbar")  # saveState() needs a name to restore it
+        toolbar.setMovable(False)
+        department_label = QLabel("&Department: ")
+        department_label.setBuddy(self.department_filter)
+        toolbar.addWidget(department_label)
+        toolbar.addWidget(self.department_filter)
+        self.addToolBar(toolbar)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
@@ -80,6 +103,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts_label)
 
         self._build_menus()
+        self.stack.currentChanged.connect(self._page_changed)
         self._restore_window(settings())
         self._show_register(register)
 
@@ -100,14 +124,19 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._action("&File", "&Open register…", self.open_register_file, "Ctrl+O")
         self.import_menu = add_import_menu(self, self._menus["&File"])
+        self.export_action = self._action("&File", "&Export view…", self.export_view,
+                                          "Ctrl+Shift+E")
+        self.export_action.setToolTip("Save the rows and columns shown to .xlsx or .csv")
         self._menus["&File"].addSeparator()
         self._action("&File", "&Quit", self.close, "Ctrl+Q")
         self._action("&View", "&Search", self.focus_search, "Ctrl+F")
-        for number, label in enumerate([spec.label for spec in PAGES] + [FINDINGS_LABEL]):
+        for number, label in enumerate(PAGE_LABELS):
             self._action("&View", f"&{label}",
                          lambda _checked=False, n=number: self.show_page(n), f"Ctrl+{number + 1}")
         self._menus["&View"].addSeparator()
         self._action("&View", "&Refresh", self.refresh, "F5")
+        self._action("&View", "Choose &department…", self._focus_department, "Ctrl+D")
+        self.asset_actions = AssetActions(self, self.menuBar().addMenu("&Assets"))
         self.edit_risk_action = self._action("&Risk", "&Edit risk…", self.edit_selected_risk,
                                              "Ctrl+E")
         self._action("&Settings", "Risk &criteria…", self.edit_criteria)
@@ -116,28 +145,39 @@ class MainWindow(QMainWindow):
         self._action("&Help", "&About isms", self.show_about)
 
     def _show_register(self, register: Register) -> None:
-        for old in (*self.pages.values(), self.findings):
+        for old in (self.dashboard, *self.pages.values(), self.findings):
             if old is not None:
                 self.stack.removeWidget(old)
                 old.deleteLater()
         self.register = register
         self.pages = {}
-        counts = self._counts()
         state = settings()
+        self.department_filter.load(register, state)
+        department = self.department_filter.department()
+        counts = self._counts()
+        self.dashboard = DashboardPage(register)
+        self.dashboard.set_department(department)
+        self.dashboard.risksRequested.connect(lambda ids, text: self.show_only("risks", ids, text))
+        self.dashboard.assetsRequested.connect(
+            lambda ids, text: self.show_only("assets", ids, text))
+        self.stack.addWidget(self.dashboard)
         for spec in PAGES:
             page = RegisterPage(spec, spec.model(register))
             page.model.fetchFailed.connect(self.statusBar().showMessage)
+            page.model.set_department(department)
             self.pages[spec.key] = page
             self.stack.addWidget(page)
             page.start(state, counts[spec.key])
         self.pages["risks"].table.activated.connect(self._risk_activated)
+        self.asset_actions.attach(self.pages["assets"])
         self.findings = FindingsPage(register)
         self.findings.riskCreated.connect(self._risk_created)
         self.findings.riskOpened.connect(self.edit_risk)
         self.stack.addWidget(self.findings)
-        saved = state.value("main_window/page", 0, type=int)
-        last = self.nav.count() - 1
-        self.nav.setCurrentRow(min(max(saved, 0), last) if isinstance(saved, int) else 0)
+        saved = state.value("main_window/page", "dashboard")
+        row = PAGE_KEYS.index(saved) if saved in PAGE_KEYS else 0
+        self.nav.setCurrentRow(row)
+        self.stack.setCurrentIndex(row)  # the row may not have changed, the pages have
 
         where = register.location.display()
         self.setWindowTitle(f"{_register_name(register)} — {where} — isms")
@@ -149,24 +189,58 @@ class MainWindow(QMainWindow):
             )
 
     def _counts(self) -> dict[str, int]:
+        """The status bar's counts, for the department chosen (or the whole council)."""
+        department = self.department_filter.department()
         with self.register.session() as session:
             counts = queries.counts(session)
-        self.counts_label.setText(
-            f"{counts['assets']:,} assets · {counts['risks']:,} risks · "
-            f"{counts['departments']:,} departments"
-        )
+            if department is not None:
+                # queries.counts has no department= yet: count the ids (ints only, no rows).
+                counts["assets"] = len(queries.asset_ids(session, department=department))
+                counts["risks"] = len(queries.risk_ids(session, department=department))
+        text = f"{counts['assets']:,} assets · {counts['risks']:,} risks · "
+        if department is None:
+            text += f"{counts['departments']:,} departments"
+        else:
+            text += f"department {self.department_filter.department_code()}"
+        self.counts_label.setText(text)
         return counts
 
     # --- actions ---------------------------------------------------------------------------
 
     @property
-    def current_page(self) -> RegisterPage | FindingsPage:
+    def current_page(self) -> RegisterPage | FindingsPage | DashboardPage:
         page = self.stack.currentWidget()
-        assert isinstance(page, RegisterPage | FindingsPage)
+        assert isinstance(page, RegisterPage | FindingsPage | DashboardPage)
         return page
 
     def show_page(self, number: int) -> None:
         self.nav.setCurrentRow(number)
+
+    def show_page_key(self, key: str) -> None:
+        """Show the page with this key ("dashboard", "assets", "risks", "findings")."""
+        self.nav.setCurrentRow(PAGE_KEYS.index(key))
+
+    def _page_changed(self, _index: int) -> None:
+        self.asset_actions.update_enabled()
+        self.export_action.setEnabled(isinstance(self.stack.currentWidget(), RegisterPage))
+
+    def _focus_department(self) -> None:
+        self.department_filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.department_filter.showPopup()
+
+    def set_department(self, department: int | None) -> None:
+        """The toolbar's filter changed: every page and the counts follow it."""
+        counts = self._counts()
+        for key, page in self.pages.items():
+            page.set_department(department, counts[key])
+        if self.dashboard is not None:
+            self.dashboard.set_department(department)
+        self.department_filter.save(settings())
+
+    def show_only(self, key: str, ids: Sequence[int], label: str) -> None:
+        """Show the ``key`` register page limited to ``ids`` (a heat-map cell, an overdue list)."""
+        self.show_page_key(key)
+        self.pages[key].show_only(ids, label)
 
     def focus_search(self) -> None:
         self.current_page.focus_search()
@@ -177,6 +251,8 @@ class MainWindow(QMainWindow):
             page.refresh(counts[key])
         if self.findings is not None:
             self.findings.refresh()
+        if self.dashboard is not None:
+            self.dashboard.refresh()
 
     def _risk_activated(self, index: QModelIndex) -> None:
         """Double-click or Enter on a row of the Risks page."""
@@ -215,6 +291,47 @@ class MainWindow(QMainWindow):
             page.table.selectRow(row)
             page.table.scrollTo(page.model.index(row, 0))
 
+    def export_view(self) -> Path | None:
+        """File → Export view…: the current register page's rows and columns to xlsx or CSV."""
+        page = self.current_page
+        if not isinstance(page, RegisterPage):
+            self.statusBar().showMessage("Choose the Assets or Risks page to export it.", 5000)
+            return None
+        start = settings().value("export/folder", str(Path.home()))
+        name = f"{page.key}.xlsx"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, f"Export the {page.key} shown", str(Path(str(start)) / name),
+            "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)")
+        if not chosen:
+            return None
+        return self.export_page(page, Path(chosen))
+
+    def export_page(self, page: RegisterPage, target: Path) -> Path | None:
+        """Write what ``page`` shows to ``target`` (.csv, or .xlsx for anything else)."""
+        if target.suffix.lower() not in (".csv", ".xlsx"):
+            target = target.with_name(target.name + ".xlsx")
+        settings().setValue("export/folder", str(target.parent))
+        model, ids, columns = page.model, page.model.ids, visible_columns(page)
+        try:
+            written = run_with_progress(
+                self, "Exporting", f"Exporting {len(ids):,} {page.key}…",
+                lambda progress: export_rows(self.register, model, ids, columns, target,
+                                             page.key.capitalize(), progress),
+                cancellable=True)
+        except Cancelled:
+            self.statusBar().showMessage("Export stopped: no file was written.", 10000)
+            return None
+        except IsmsError as exc:
+            self.reporter.expected(self, exc, "isms — the export was not written")
+            return None
+        except OSError as exc:
+            self.reporter.expected(self, StorageError(f"Could not write {target}: "
+                                                      f"{exc.strerror or exc}"),
+                                   "isms — the export was not written")
+            return None
+        self.statusBar().showMessage(f"Exported {written:,} {page.key} to {target}", 15000)
+        return target
+
     def edit_criteria(self) -> None:
         change = CriteriaDialog.ask(self.register, self)
         if change is None:
@@ -236,7 +353,9 @@ class MainWindow(QMainWindow):
         except IsmsError as exc:
             self.reporter.expected(self, exc, "isms — cannot open the register")
             return
-        self._save_pages(settings())
+        state = settings()
+        self._save_pages(state)
+        state.setValue("main_window/page", PAGE_KEYS[max(self.nav.currentRow(), 0)])
         previous, self.register = self.register, register
         previous.close()
         self._show_register(register)
@@ -271,7 +390,8 @@ class MainWindow(QMainWindow):
         state = settings()
         state.setValue("main_window/geometry", self.saveGeometry())
         state.setValue("main_window/state", self.saveState())
-        state.setValue("main_window/page", self.nav.currentRow())
+        state.setValue("main_window/page", PAGE_KEYS[max(self.nav.currentRow(), 0)])
+        self.department_filter.save(state)
         self._save_pages(state)
         state.sync()
         self.register.close()

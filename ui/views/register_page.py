@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -71,6 +72,12 @@ class RegisterPage(QWidget):
         self.search.setAccessibleName(f"Search {spec.plural}")
         self.summary = QLabel()
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # "12 risks in cell L4 × I3 ✕": the rows picked elsewhere (dashboard); a click clears it.
+        self.chip = QToolButton()
+        self.chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.chip.setAutoRaise(False)
+        self.chip.clicked.connect(self.clear_ids_filter)
+        self.chip.hide()
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -83,6 +90,7 @@ class RegisterPage(QWidget):
         model.modelReset.connect(self._update_summary)
 
         top = QHBoxLayout()
+        top.addWidget(self.chip)
         top.addWidget(self.search, 1)
         top.addWidget(self.summary)
         layout = QVBoxLayout(self)
@@ -172,6 +180,32 @@ class RegisterPage(QWidget):
         if not self._waiting:
             self.model.refresh()
 
+    def set_department(self, department: int | None, total: int) -> None:
+        """Show one department's rows (None: the whole council); ``total`` is its count."""
+        self._total = total
+        self.model.set_department(department)
+        self._update_summary()
+
+    def show_only(self, ids: Collection[int], label: str) -> None:
+        """Limit the table to ``ids`` with a removable chip saying why (``label``)."""
+        self.chip.setText(f"{label}  ✕")
+        self.chip.setToolTip("Show every row again")
+        self.chip.setAccessibleName(f"Remove the filter: {label}")
+        self.chip.show()
+        self.model.set_ids_filter(ids)
+        if self._waiting:
+            self._load()
+
+    def clear_ids_filter(self) -> None:
+        self.chip.hide()
+        if self.model.ids_filter is not None:
+            self.model.set_ids_filter(None)
+
+    def selected_ids(self) -> list[int]:
+        """The ids of the selected rows, in the order shown."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.row_id(row) for row in rows]
+
     def _apply_search(self) -> None:
         self._debounce.stop()
         self.model.set_search(self.search.text())
@@ -179,7 +213,7 @@ class RegisterPage(QWidget):
     def _update_summary(self) -> None:
         shown = self.model.rowCount()
         noun = self._noun if shown == 1 else self._plural
-        if self.model.search:
+        if self.model.search or self.model.ids_filter is not None:
             self.summary.setText(f"{shown:,} of {self._total:,} {self._plural} match")
         elif shown == 0:
             self.summary.setText(f"No {self._plural} in this register yet")

@@ -53,6 +53,7 @@ class HeatMap(QWidget):
         self._criteria: Criteria | None = None
         self._levels: dict[Cell, Level | None] = {}
         self._marks: dict[str, Cell] = {}
+        self._counts: dict[Cell, int] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setAccessibleName("Risk matrix")
         if clickable:
@@ -82,6 +83,20 @@ class HeatMap(QWidget):
             for stage, cell in self.marks().items()
         ) or "No rating marked")
         self.update()
+
+    def set_counts(self, counts: Mapping[Cell, int] | None) -> None:
+        """How many risks sit in each cell (the dashboard); None shows no counts."""
+        self._counts = None if counts is None else dict(counts)
+        if counts is not None:
+            total = sum(counts.values())
+            self.setAccessibleDescription(f"{total} risks; " + "; ".join(
+                f"likelihood {cell[0]}, impact {cell[1]}: {count}"
+                for cell, count in sorted(counts.items()) if count
+            ))
+        self.update()
+
+    def count(self, likelihood: int, impact: int) -> int:
+        return (self._counts or {}).get((likelihood, impact), 0)
 
     def marks(self) -> dict[str, Cell]:
         """The marked positions, in stage order."""
@@ -153,6 +168,8 @@ class HeatMap(QWidget):
         self._paint_cells(painter)
         self._paint_axes(painter)
         self._paint_marks(painter)
+        if self._counts is not None:
+            self._paint_counts(painter)
 
     def _paint_cells(self, painter: QPainter) -> None:
         assert self._criteria is not None
@@ -234,6 +251,20 @@ class HeatMap(QWidget):
                             round(diameter), round(diameter))
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter, STAGE_LETTERS[stage])
 
+    def _paint_counts(self, painter: QPainter) -> None:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        bold.setPixelSize(max(9, int(self._cell_size() * 0.32)))
+        painter.setFont(bold)
+        for cell, level in self._levels.items():
+            count = self.count(*cell)
+            if not count:
+                continue
+            rect = self.cell_rect(*cell)
+            fill = QColor(level.colour) if level else self.palette().color(QPalette.ColorRole.Base)
+            painter.setPen(text_colour_for(fill))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{count:,}")
+
     # --- interaction ---------------------------------------------------------------------
 
     def describe(self, likelihood: int, impact: int) -> str:
@@ -246,6 +277,11 @@ class HeatMap(QWidget):
             text += f" = {likelihood * impact}"
         level = self.cell_level(likelihood, impact)
         text += f": {level.name}" if level else ": no level covers this cell"
+        if self._counts is not None:
+            count = self.count(likelihood, impact)
+            text += f"\n{count:,} risk{'' if count == 1 else 's'}"
+            if self._clickable:
+                text += " — click to list them"
         here = [s for s, c in self.marks().items() if c == (likelihood, impact)]
         if here:
             text += "\n" + ", ".join(s.capitalize() for s in here) + " rating"

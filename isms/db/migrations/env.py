@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from isms.db.migrate import is_model_table
 from isms.model import Base
 
 config = context.config
@@ -17,6 +18,7 @@ context.configure(
     # SQLite cannot ALTER most things; batch mode copies the table, and is a no-op elsewhere.
     render_as_batch=True,
     compare_type=True,
+    include_name=is_model_table,
 )
 with context.begin_transaction():
     context.run_migrations()
