@@ -132,6 +132,9 @@ class Overdue:
     risk_ids: list[int]
     action_ids: list[int]
     asset_ids: list[int]
+    #: The risks the overdue actions belong to (each once, in the actions' order), so a list
+    #: of risks can show them until there is a page of treatment actions.
+    action_risk_ids: list[int]
 
     @property
     def risks(self) -> int:
@@ -155,7 +158,7 @@ def overdue(session: Session, *, today: date, department: int | None = None) -> 
     their due date; live assets whose owner attestation (next_review) has passed."""
     risks = select(Risk.id).where(*live_risk(department), Risk.next_review < today)
     actions = (
-        select(TreatmentAction.id)
+        select(TreatmentAction.id, TreatmentAction.risk_id)
         .join(Risk, TreatmentAction.risk_id == Risk.id)
         .where(TreatmentAction.status.in_(_OPEN_ACTION), TreatmentAction.due_date < today)
     )
@@ -163,14 +166,14 @@ def overdue(session: Session, *, today: date, department: int | None = None) -> 
     if department is not None:
         actions = actions.where(Risk.department_id == department)
         assets = assets.where(Asset.department_id == department)
+    late_actions = session.execute(
+        actions.order_by(TreatmentAction.due_date, TreatmentAction.id)
+    ).all()
     return Overdue(
         list(session.execute(risks.order_by(Risk.next_review, Risk.id)).scalars()),
-        list(
-            session.execute(
-                actions.order_by(TreatmentAction.due_date, TreatmentAction.id)
-            ).scalars()
-        ),
+        [action_id for action_id, _ in late_actions],
         list(session.execute(assets.order_by(Asset.next_review, Asset.id)).scalars()),
+        list(dict.fromkeys(risk_id for _, risk_id in late_actions)),
     )
 
 

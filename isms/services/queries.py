@@ -410,14 +410,16 @@ def control_by_ref(session: Session, ref: str, edition: ControlEdition | None = 
     return found[0]
 
 
-def counts(session: Session) -> dict[str, int]:
-    """Headline counts for status bars and summaries."""
+def counts(session: Session, *, department: int | None = None) -> dict[str, int]:
+    """Headline counts for status bars and summaries: live (not retired) assets and risks, of
+    one department or the whole council, and the number of departments."""
+    assets = select(func.count()).select_from(Asset).where(Asset.status != AssetStatus.RETIRED)
+    risks = select(func.count()).select_from(Risk).where(Risk.status != RiskStatus.RETIRED)
+    if department is not None:
+        assets = assets.where(Asset.department_id == department)
+        risks = risks.where(Risk.department_id == department)
     return {
-        "assets": session.execute(
-            select(func.count()).select_from(Asset).where(Asset.status != AssetStatus.RETIRED)
-        ).scalar_one(),
-        "risks": session.execute(
-            select(func.count()).select_from(Risk).where(Risk.status != RiskStatus.RETIRED)
-        ).scalar_one(),
+        "assets": session.execute(assets).scalar_one(),
+        "risks": session.execute(risks).scalar_one(),
         "departments": session.execute(select(func.count()).select_from(Department)).scalar_one(),
     }

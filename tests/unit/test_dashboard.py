@@ -137,6 +137,7 @@ def test_overdue_and_above_appetite(register: Register, built: Ids) -> None:
         due = dashboard.overdue(s, today=TODAY)
         assert due.risk_ids == [r["r6"], r["r1"]]
         assert due.action_ids == [a["a1"], a["a3"]]
+        assert due.action_risk_ids == [r["r1"], r["r6"]]
         assert due.asset_ids == [x["x1"]]
         assert (due.risks, due.actions, due.assets, due.total) == (2, 2, 1, 5)
         mine = dashboard.overdue(s, today=TODAY, department=built.a)
@@ -166,3 +167,16 @@ def test_coverage_of_an_empty_department_has_no_percentages(register: Register) 
         commit(s)
         (row,) = dashboard.coverage(s, today=TODAY)
     assert (row.assets, row.classified_pct, row.owned_pct, row.soa_pct) == (0, None, None, 0.0)
+
+
+def test_counts_follow_the_department(register: Register) -> None:
+    with register.session() as s:
+        a, b_ = b.department(s), b.department(s)
+        b.asset(s, a)
+        b.asset(s, a)
+        b.asset(s, b_)
+        b.risk(s, b_)
+        commit(s)
+        assert queries.counts(s)["assets"] == 3
+        assert queries.counts(s, department=a.id) == {"assets": 2, "risks": 0, "departments": 2}
+        assert queries.counts(s, department=b_.id)["risks"] == 1

@@ -52,7 +52,7 @@ COLUMNS: tuple[CoverageColumn, ...] = (
                    "Share of the assets with an information asset owner", percent=True),
     CoverageColumn("Risks assessed", lambda c: c.risks_assessed,
                    lambda c: f"{c.risks_assessed:,} of {c.risks:,}",
-                   "Risks with a residual rating, of all the department's live risks",
+                   "Risks assessed (inherent rating given), of all the department's live risks",
                    number=True),
     CoverageColumn("SoA", lambda c: _sort_pct(c.soa_pct), lambda c: _pct(c.soa_pct),
                    "Statement of Applicability entries complete", percent=True),

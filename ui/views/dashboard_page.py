@@ -74,8 +74,8 @@ class DashboardPage(QWidget):
         attention_layout = QVBoxLayout(attention_box)
         for key, tip in (
             ("risks_due", "Risks whose review date has passed: list them on the Risks page"),
-            ("actions_overdue", "Open treatment actions past their due date (they will be "
-                                "listed on the Treatment actions page)"),
+            ("actions_overdue", "Open treatment actions past their due date: list the risks "
+                                "they belong to"),
             ("attestations_overdue", "Assets whose owner attestation is overdue: list them"),
             ("above_appetite", "Risks whose residual level is above the risk appetite"),
         ):
@@ -201,7 +201,7 @@ class DashboardPage(QWidget):
         self._lists = {
             "risks_due": (list(overdue.risk_ids), _plural(len(overdue.risk_ids),
                                                           "risk review due", "risk reviews due")),
-            "actions_overdue": (list(overdue.action_ids),
+            "actions_overdue": (list(overdue.action_risk_ids),
                                 _plural(overdue.actions, "treatment action overdue",
                                         "treatment actions overdue")),
             "attestations_overdue": (list(overdue.asset_ids),
@@ -214,8 +214,7 @@ class DashboardPage(QWidget):
             button = self.attention[key]
             button.setText(text)
             button.setAccessibleName(text)
-            # No page lists treatment actions yet: that count is shown, not clickable.
-            button.setEnabled(bool(ids) and key != "actions_overdue")
+            button.setEnabled(bool(ids))
         self.coverage.set_rows(coverage)
         self._fit_coverage_height()
 
@@ -244,6 +243,8 @@ class DashboardPage(QWidget):
         ids, text = self._lists.get(key, ([], ""))
         if key == "attestations_overdue":
             self.assetsRequested.emit(ids, text)
+        elif key == "actions_overdue":
+            self.risksRequested.emit(ids, f"Risks with {text}")
         else:
             self.risksRequested.emit(ids, text)
 

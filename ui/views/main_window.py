@@ -192,11 +192,7 @@ class MainWindow(QMainWindow):
         """The status bar's counts, for the department chosen (or the whole council)."""
         department = self.department_filter.department()
         with self.register.session() as session:
-            counts = queries.counts(session)
-            if department is not None:
-                # queries.counts has no department= yet: count the ids (ints only, no rows).
-                counts["assets"] = len(queries.asset_ids(session, department=department))
-                counts["risks"] = len(queries.risk_ids(session, department=department))
+            counts = queries.counts(session, department=department)
         text = f"{counts['assets']:,} assets · {counts['risks']:,} risks · "
         if department is None:
             text += f"{counts['departments']:,} departments"
