@@ -101,6 +101,7 @@ def plan_assets(
             "custodian": directory.person,
             "marking": directory.marking,
         },
+        ASSET_TARGETS,
     )
     mapped = {c.field.key for c in columns}
     plan = ImportPlan(
@@ -132,7 +133,7 @@ def plan_assets(
     for number, cells in sheet.rows:
         if number == sheet.header.data_starts and is_help_row(cells, columns):
             continue
-        verdict = read_row(number, cells, columns, ASSET_TARGETS, sheet.cell_notes)
+        verdict = read_row(number, cells, columns, sheet.cell_notes)
         if verdict is None:
             continue
         v = verdict.values

@@ -123,12 +123,15 @@ class Column:
     parse: Callable[[Any], Any]
     #: Parsed results (or the Problem raised) per distinct raw value, for repeating fields.
     seen: dict[Any, Any] | None = None
+    #: Where the parsed value lands when it is not the field's own name (owner -> owner_id).
+    target: str | None = None
 
     def read(self, raw: Any) -> Any:
         """``parse(raw)``, remembered for fields whose values repeat down the file."""
         if self.seen is None:
             return self.parse(raw)
-        memo = (type(raw), raw)  # True and 1 are equal keys in a dict, but not the same cell
+        # True, 1 and 1.0 are equal dict keys but not the same cell; text never equals them.
+        memo = raw if type(raw) is str else (type(raw), raw)
         try:
             outcome = self.seen[memo]
         except KeyError:
@@ -154,7 +157,11 @@ def build_columns(
     mapping: Mapping,
     fields: Sequence[Field],
     resolvers: dict[str, Callable[[Any], Any]],
+    targets: dict[str, str] | None = None,
 ) -> list[Column]:
+    """The mapped columns, each with its parser (a resolver for names that become record ids)
+    and ``targets``: where a field's value lands when it is an id (owner -> owner_id)."""
+    targets = targets or {}
     by_key = {f.key: f for f in fields}
     columns = []
     for index, key in sorted(mapping.items()):
@@ -166,7 +173,14 @@ def build_columns(
         f = by_key[key]
         name = sheet.header.names[index] if index < len(sheet.header.names) else ""
         columns.append(
-            Column(index, f, name, resolvers.get(key, f.parse), {} if f.repeats else None)
+            Column(
+                index,
+                f,
+                name,
+                resolvers.get(key, f.parse),
+                {} if f.repeats else None,
+                targets.get(key),
+            )
         )
     return columns
 
@@ -185,42 +199,45 @@ def read_row(
     number: int,
     cells: list[Any],
     columns: list[Column],
-    targets: dict[str, str],
     cell_notes: dict[tuple[int, int], str] | None = None,
 ) -> RowVerdict | None:
     """Parse a row's mapped cells; None for a row with nothing in its mapped columns.
 
     A parser may return a dict to fill several fields from one cell (C/I/A in one cell); those
-    fill only what separate columns did not give. ``targets`` renames fields whose parsed value
-    is a record id (owner -> owner_id).
+    fill only what separate columns did not give.
     """
     verdict = RowVerdict(number)
+    found = verdict.values
     filled = False
+    width = len(cells)
     for column in columns:
-        raw = cells[column.index] if column.index < len(cells) else None
-        if raw is None and cell_notes and (number, column.index) in cell_notes:
-            # Not blank: the reader could not take the value (a formula with no saved value).
-            verdict.issues.append(
-                Issue(
-                    column_letter(column.index), column.header, cell_notes[(number, column.index)]
+        index = column.index
+        raw = cells[index] if index < width else None
+        if raw is None:
+            if cell_notes and (number, index) in cell_notes:
+                # Not blank: the reader could not take the value (a formula with no saved
+                # value).
+                verdict.issues.append(
+                    Issue(column_letter(index), column.header, cell_notes[(number, index)])
                 )
-            )
-            filled = True
+                filled = True
             continue
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if type(raw) is str and not raw.strip():
             continue
         filled = True
         try:
             value = column.read(raw)
         except values.Problem as problem:
             verdict.issues.append(
-                Issue(column_letter(column.index), column.header, str(problem), problem.warning)
+                Issue(column_letter(index), column.header, str(problem), problem.warning)
             )
             continue
-        if isinstance(value, dict):
+        if value is None:
+            continue
+        if type(value) is dict:
             for key, part in value.items():
                 if part is not None:
-                    verdict.values.setdefault(key, part)
-        elif value is not None:
-            verdict.values[targets.get(column.field.key, column.field.key)] = value
+                    found.setdefault(key, part)
+        else:
+            found[column.target or column.field.key] = value
     return verdict if filled else None

@@ -176,7 +176,9 @@ def plan_records(
     kind = KINDS[kind_name]
     directory = Directory(session)
     criteria = current_criteria(session)
-    columns = build_columns(sheet, mapping, kind.fields, _resolvers(kind, directory, criteria))
+    columns = build_columns(
+        sheet, mapping, kind.fields, _resolvers(kind, directory, criteria), kind.targets
+    )
     mapped = {c.field.key for c in columns}
     missing = [f.label for f in kind.fields if f.required and f.key not in mapped]
     if missing:
@@ -202,7 +204,7 @@ def plan_records(
     for number, cells in sheet.rows:
         if number == sheet.header.data_starts and is_help_row(cells, columns):
             continue
-        verdict = read_row(number, cells, columns, kind.targets, sheet.cell_notes)
+        verdict = read_row(number, cells, columns, sheet.cell_notes)
         if verdict is None:
             continue
         if kind is RISKS and department is not None:

@@ -32,16 +32,21 @@ class Problem(ValueError):
 
 def text(raw: Any) -> str | None:
     """Trimmed text; blank -> None. Whole numbers lose Excel's ".0" (ref 42.0 -> "42")."""
+    if type(raw) is str:  # the common case first: this runs for every text cell of a file
+        value = " ".join(raw.split())  # also folds non-breaking spaces and inner runs
+        if value[:1] == "'" and value[1:2] in _TRIGGERS:
+            value = value[1:]  # the quote our CSV export puts before formula-like text
+        return value or None
     if raw is None:
         return None
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, datetime | date):
         return raw.isoformat()
-    value = " ".join(str(raw).split())  # also folds non-breaking spaces and inner runs
-    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
-        value = value[1:]  # the quote our CSV export puts before formula-like text
-    return value or None
+    return text(str(raw))
+
+
+_TRIGGERS = ("=", "+", "-", "@")
 
 
 def key(raw: Any) -> str:
