@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError, ValidationError
+from ..errors import ConflictError, NotFoundError, ValidationError
 from ..model import (
     Asset,
     AssetStatus,
@@ -153,6 +153,21 @@ def retire(session: Session, asset_ids: list[int]) -> int:
             asset.retired_at = now
             retired += 1
     return retired
+
+
+def unretire(session: Session, asset: Asset, status: AssetStatus = AssetStatus.ACTIVE) -> None:
+    """Take back a retirement (an undo): the asset returns to ``status`` (active or pending
+    verification). Refused when the asset is no longer retired, so a stale undo changes nothing."""
+    if asset.status != AssetStatus.RETIRED:
+        raise ConflictError(
+            f"Asset {asset.ref} is no longer retired; there is nothing to undo.",
+            record=asset.audit_label(), yours=None, theirs=asset.version,
+        )
+    if status == AssetStatus.RETIRED:
+        raise ValidationError("Unretiring needs a live status (active or pending).",
+                              field="status")
+    asset.status = status
+    asset.retired_at = None
 
 
 def _rating(field: str, value: Any) -> int | None:

@@ -67,7 +67,7 @@ def test_window_shows_the_register_and_its_counts(
     assert window.location_label.text() == f"Register: {register.location.path}"
     assert window.pages["assets"].summary.text() == "12 assets"
     assert window.current_page is window.pages["assets"]
-    window.show_page(2)
+    window.show_page(3)  # Dashboard, Assets, Data handling, Risks
     assert window.current_page is window.pages["risks"]
     assert window.pages["risks"].model.rowCount() == len(sample.risk_titles)
     assert column_values(window.current_page, "ref")[0] == "R-001"

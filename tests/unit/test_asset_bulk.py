@@ -173,3 +173,20 @@ def test_update_asset_refuses_unknown_fields_and_retired_assets(register: Regist
             assets.update_asset(s, item, status="active")
         with pytest.raises(ValidationError, match="retired"):
             assets.update_asset(s, item, name="x")
+
+
+def test_unretire_takes_back_a_retirement_only_while_retired(register: Register) -> None:
+    from isms.errors import ConflictError
+
+    asset_service = assets
+    with register.session() as s:
+        item = b.asset(s, b.department(s), status=AssetStatus.PENDING_VERIFICATION)
+        commit(s)
+        asset_service.retire(s, [item.id])
+        commit(s)
+        assert item.status == AssetStatus.RETIRED and item.retired_at is not None
+        asset_service.unretire(s, item, AssetStatus.PENDING_VERIFICATION)
+        commit(s)
+        assert item.status == AssetStatus.PENDING_VERIFICATION and item.retired_at is None
+        with pytest.raises(ConflictError, match="no longer retired"):
+            asset_service.unretire(s, item)

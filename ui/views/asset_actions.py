@@ -20,6 +20,7 @@ from isms.services import assets, classification, queries
 
 from ..dialogs.choose import Choice, ChooseDialog
 from ..operations import Progress, run_with_progress
+from ..undo import RETIRE_FIELDS, AssetChange, capture, describe
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -110,7 +111,8 @@ class AssetActions(QObject):
             choices, "Assign owner")
         if accepted and owner is not None:
             self._run(ids, "Assigned an owner to {}.",
-                      lambda s: assets.bulk_update(s, ids, owner_id=owner))
+                      lambda s: assets.bulk_update(s, ids, owner_id=owner),
+                      ("owner_id",), describe("Assign an owner to", ids))
 
     def ask_department(self) -> None:
         ids = self._selected()
@@ -123,7 +125,8 @@ class AssetActions(QObject):
             "Move")
         if accepted and department is not None:
             self._run(ids, "Moved {} to another department.",
-                      lambda s: assets.bulk_update(s, ids, department_id=department))
+                      lambda s: assets.bulk_update(s, ids, department_id=department),
+                      ("department_id",), describe("Move", ids))
 
     def ask_marking(self) -> None:
         ids = self._selected()
@@ -137,7 +140,8 @@ class AssetActions(QObject):
             f"Protective marking for {_assets(len(ids))}:", choices, "Set marking")
         if accepted:
             self._run(ids, "Set the classification of {}.",
-                      lambda s: assets.bulk_update(s, ids, marking_id=marking))
+                      lambda s: assets.bulk_update(s, ids, marking_id=marking),
+                      ("marking_id",), describe("Classify", ids))
 
     def ask_retire(self) -> None:
         ids = self._selected()
@@ -151,17 +155,28 @@ class AssetActions(QObject):
             QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._run(ids, "Retired {}.", lambda s: assets.retire(s, ids))
+            self._run(ids, "Retired {}.", lambda s: assets.retire(s, ids), RETIRE_FIELDS,
+                      describe("Retire", ids))
 
-    def _run(self, ids: list[int], done: str, change: Callable[[Any], int]) -> int | None:
-        """Apply ``change`` in one transaction; refresh and say what changed. The number changed,
-        or None when it failed (nothing was written)."""
+    def _run(
+        self, ids: list[int], done: str, change: Callable[[Any], int], fields: tuple[str, ...],
+        undo_text: str,
+    ) -> int | None:
+        """Apply ``change`` in one transaction; refresh, say what changed and make it undoable
+        (``fields`` are what it may change). The number changed, or None when it failed
+        (nothing was written)."""
         register = self._window.register
+        recorded: list[AssetChange | None] = [None]
 
         def work(progress: Progress) -> int:
             progress(f"Updating {_assets(len(ids))}…", 0, 0)
             with register.transaction() as session:
-                return change(session)
+                before = capture(session, ids, fields)
+                count = change(session)
+                session.flush()
+                recorded[0] = AssetChange.between(undo_text, before,
+                                                  capture(session, ids, fields))
+                return count
 
         try:
             if len(ids) >= LARGE:
@@ -173,6 +188,7 @@ class AssetActions(QObject):
             self._window.reporter.expected(self._window, exc, "isms — nothing was changed")
             return None
         log.info("bulk action on %d assets: %d changed", len(ids), changed)
+        self._window.undo_history.push(recorded[0])
         self._window.refresh()
         self._window.statusBar().showMessage(done.format(_assets(changed)), 10000)
         return changed

@@ -27,10 +27,11 @@ import isms
 from isms.db import Register, open_register
 from isms.db.location import data_dir, log_dir
 from isms.errors import Cancelled, IsmsError, StorageError
-from isms.services import queries
+from isms.services import lists, queries
 from isms.services.method import CriteriaChange
 
 from ..desktop import open_folder
+from ..dialogs.asset_editor import AssetEditor
 from ..dialogs.criteria_settings import CriteriaDialog
 from ..dialogs.handling_rules import HandlingRulesDialog
 from ..dialogs.risk_editor import RiskEditor
@@ -39,19 +40,23 @@ from ..models.registers import asset_model, risk_model
 from ..opening import ask_register_file
 from ..operations import run_with_progress
 from ..settings import settings
+from ..undo import UndoHistory
 from ..widgets.department_filter import DepartmentFilter
 from .asset_actions import AssetActions
 from .dashboard_page import DashboardPage
 from .export_view import export_rows, visible_columns
 from .findings_page import FindingsPage
 from .import_menu import add_import_menu
+from .list_pages import AFTER_RISKS, HANDLING
 from .register_page import PageSpec, RegisterPage
 
 PAGES = (
     PageSpec("assets", "asset", "assets", "Assets", "reference, name, description or owner",
              asset_model),
+    HANDLING,
     PageSpec("risks", "risk", "risks", "Risks", "reference, title, description or owner",
              risk_model),
+    *AFTER_RISKS,
 )
 FINDINGS_LABEL = "Handling findings"
 DASHBOARD_LABEL = "Dashboard"
@@ -129,14 +134,20 @@ class MainWindow(QMainWindow):
         self.export_action.setToolTip("Save the rows and columns shown to .xlsx or .csv")
         self._menus["&File"].addSeparator()
         self._action("&File", "&Quit", self.close, "Ctrl+Q")
+        self._build_edit_menu()
         self._action("&View", "&Search", self.focus_search, "Ctrl+F")
         for number, label in enumerate(PAGE_LABELS):
-            self._action("&View", f"&{label}",
-                         lambda _checked=False, n=number: self.show_page(n), f"Ctrl+{number + 1}")
+            self._action("&View", "&" + label.replace("&", "&&"),
+                         lambda _checked=False, n=number: self.show_page(n),
+                         f"Ctrl+{number + 1}" if number < 9 else "")
         self._menus["&View"].addSeparator()
         self._action("&View", "&Refresh", self.refresh, "F5")
         self._action("&View", "Choose &department…", self._focus_department, "Ctrl+D")
-        self.asset_actions = AssetActions(self, self.menuBar().addMenu("&Assets"))
+        assets_menu = self.menuBar().addMenu("&Assets")
+        self.edit_asset_action = assets_menu.addAction("&Edit asset…")
+        self.edit_asset_action.triggered.connect(self.edit_selected_asset)
+        assets_menu.addSeparator()
+        self.asset_actions = AssetActions(self, assets_menu)
         self.edit_risk_action = self._action("&Risk", "&Edit risk…", self.edit_selected_risk,
                                              "Ctrl+E")
         self._action("&Settings", "Risk &criteria…", self.edit_criteria)
@@ -169,6 +180,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             page.start(state, counts[spec.key])
         self.pages["risks"].table.activated.connect(self._risk_activated)
+        self.pages["assets"].table.activated.connect(self._asset_activated)
+        self.undo_history.clear()  # its changes were to the register shown before
         self.asset_actions.attach(self.pages["assets"])
         self.findings = FindingsPage(register)
         self.findings.riskCreated.connect(self._risk_created)
@@ -193,6 +206,7 @@ class MainWindow(QMainWindow):
         department = self.department_filter.department()
         with self.register.session() as session:
             counts = queries.counts(session, department=department)
+            counts.update(lists.totals(session, department=department))
         text = f"{counts['assets']:,} assets · {counts['risks']:,} risks · "
         if department is None:
             text += f"{counts['departments']:,} departments"
@@ -218,6 +232,10 @@ class MainWindow(QMainWindow):
 
     def _page_changed(self, _index: int) -> None:
         self.asset_actions.update_enabled()
+        # One Ctrl+E: it edits the asset on the Assets page, the risk anywhere else.
+        on_assets = self.stack.currentWidget() is self.pages.get("assets")
+        self.edit_asset_action.setShortcut(QKeySequence("Ctrl+E" if on_assets else ""))
+        self.edit_risk_action.setShortcut(QKeySequence("" if on_assets else "Ctrl+E"))
         self.export_action.setEnabled(isinstance(self.stack.currentWidget(), RegisterPage))
 
     def _focus_department(self) -> None:
@@ -262,7 +280,7 @@ class MainWindow(QMainWindow):
     def edit_selected_risk(self) -> None:
         page = self.pages["risks"]
         if self.current_page is not page:
-            self.show_page(list(self.pages).index("risks"))
+            self.show_page_key("risks")
         current = page.table.currentIndex()
         if not current.isValid():
             self.statusBar().showMessage("Select a risk to edit first.", 5000)
@@ -287,11 +305,58 @@ class MainWindow(QMainWindow):
             page.table.selectRow(row)
             page.table.scrollTo(page.model.index(row, 0))
 
+    # --- asset editor and undo (self-contained: ui/undo.py, ui/dialogs/asset_editor.py) ---
+
+    def _build_edit_menu(self) -> None:
+        self.undo_history = UndoHistory(
+            lambda: self.register, self._undone,
+            lambda exc: self.reporter.expected(self, exc, "isms — cannot undo or redo that"),
+            self)
+        edit = self.menuBar().addMenu("&Edit")
+        self._menus["&Edit"] = edit
+        edit.addAction(self.undo_history.undo_action)
+        edit.addAction(self.undo_history.redo_action)
+
+    def _undone(self, message: str) -> None:
+        self.refresh()
+        self.statusBar().showMessage(message, 10000)
+
+    def _asset_activated(self, index: QModelIndex) -> None:
+        """Double-click or Enter on a row of the Assets page."""
+        self.edit_asset(self.pages["assets"].model.row_id(index.row()))
+
+    def edit_selected_asset(self) -> None:
+        page = self.pages["assets"]
+        if self.current_page is not page:
+            self.show_page_key("assets")
+        current = page.table.currentIndex()
+        if not current.isValid():
+            self.statusBar().showMessage("Select an asset to edit first.", 5000)
+            return
+        self.edit_asset(page.model.row_id(current.row()))
+
+    def edit_asset(self, asset_id: int) -> None:
+        """Open the asset editor; after a save, refresh, keep the asset selected, record undo."""
+        try:
+            saved, change = AssetEditor.ask(self.register, asset_id, self)
+        except IsmsError as exc:
+            self.reporter.expected(self, exc, "isms — cannot edit the asset")
+            return
+        if not saved:
+            return
+        self.undo_history.push(change)
+        self.refresh()
+        page = self.pages["assets"]
+        row = page.model.row_of(asset_id)
+        if row is not None:
+            page.table.selectRow(row)
+            page.table.scrollTo(page.model.index(row, 0))
+
     def export_view(self) -> Path | None:
         """File → Export view…: the current register page's rows and columns to xlsx or CSV."""
         page = self.current_page
         if not isinstance(page, RegisterPage):
-            self.statusBar().showMessage("Choose the Assets or Risks page to export it.", 5000)
+            self.statusBar().showMessage("Choose a register page to export it.", 5000)
             return None
         start = settings().value("export/folder", str(Path.home()))
         name = f"{page.key}.xlsx"

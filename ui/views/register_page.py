@@ -34,6 +34,8 @@ class PageSpec:
     label: str  # in the navigation list and the View menu
     searched: str  # what the search box looks in (the queries' search= conditions)
     model: Callable[[Register], RegisterTableModel]
+    sort: str | None = None  # the column key sorted by until the user picks one (None: first)
+    descending: bool = False
 
 
 class SearchBox(QLineEdit):
@@ -61,6 +63,7 @@ class RegisterPage(QWidget):
         super().__init__(parent)
         self.key = spec.key
         self._noun, self._plural = spec.noun, spec.plural
+        self._default_sort = spec.sort, spec.descending
         self._total = 0
         self._waiting = False  # started, but the rows wait until the page is first shown
         self.model = model
@@ -112,7 +115,11 @@ class RegisterPage(QWidget):
                                              header.sectionSizeHint(number) + sort_arrow))
         self._stretch = next((n for n, c in enumerate(model.columns) if c.stretch), None)
         self._stretch_min = header.sectionSize(self._stretch) if self._stretch is not None else 0
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        sort_key, descending = self._default_sort
+        keys = [column.key for column in model.columns]
+        header.setSortIndicator(keys.index(sort_key) if sort_key in keys else 0,
+                                Qt.SortOrder.DescendingOrder if descending
+                                else Qt.SortOrder.AscendingOrder)
         header.sectionResized.connect(self._on_section_resized)
         table.viewport().installEventFilter(self)
         return table

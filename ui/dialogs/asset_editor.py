@@ -1,0 +1,332 @@
+"""The asset editor: reference, name, type, ownership, location, marking, C/I/A, personal data
+and review date of one asset.
+
+Everything saved goes through ``isms.services.assets.update_asset`` in one transaction, so the
+window and the CLI validate an asset the same way. A save made from a stale copy (someone else
+saved the asset after the editor opened it) is refused with a ConflictError naming the asset and
+a Reload button; nothing is written. A save is recorded as an :class:`~ui.undo.AssetChange` for
+the window's undo history.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from isms.db import Register, expect_version
+from isms.errors import ConflictError, IsmsError, NotFoundError, ValidationError
+from isms.model import Asset, AssetType
+from isms.model.asset import CIA_MAX, CIA_MIN
+from isms.services import assets
+
+from ..undo import EDITED_FIELDS, AssetChange, capture
+from ..widgets.message_bar import MessageBar
+from .asset_record import AssetChoices, AssetSnapshot, load_choices, load_snapshot
+from .base import RememberedDialog
+
+WARNING_TEXT = "#b3261e"
+CIA = ("confidentiality", "integrity", "availability")
+
+
+def _select(combo: QComboBox, value: object, missing: str | None = None) -> None:
+    """Show ``value``; one the choices lack (a person who left) is added as ``missing``."""
+    index = combo.findData(value)
+    if index < 0 and missing is not None:
+        combo.addItem(missing, value)
+        index = combo.count() - 1
+    combo.setCurrentIndex(max(index, 0))
+
+
+class AssetEditor(RememberedDialog):
+    """Edit one asset; ``ask()`` opens it modally and returns the change saved (for undo)."""
+
+    geometry_key = "asset_editor"
+
+    def __init__(self, register: Register, asset_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._register = register
+        self._asset_id = asset_id
+        #: What the save changed, for the undo history (None until a save changed something).
+        self.change: AssetChange | None = None
+        self._read()
+
+        self.message = MessageBar()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setToolTip("Save the changes (Ctrl+S)")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+
+        self.hint_label = QLabel()
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setStyleSheet(f"color: {WARNING_TEXT};")
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._form())
+        layout.addWidget(self.hint_label)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.save_button.setDefault(True)
+        self._show_snapshot()
+        self.name_edit.setFocus()
+        self.restore_or_resize(620, 600)
+
+    def _read(self) -> None:
+        with self._register.session() as session:
+            self.snapshot: AssetSnapshot = load_snapshot(session, self._asset_id)
+            self.choices: AssetChoices = load_choices(session)
+
+    # --- building --------------------------------------------------------------------------
+
+    def _form(self) -> QFormLayout:
+        self.ref_edit = QLineEdit()
+        self.ref_edit.setMaxLength(40)
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(300)
+        self.type_combo = QComboBox()
+        for kind in AssetType:
+            self.type_combo.addItem(kind.value.capitalize(), kind.value)
+        self.description_edit = QPlainTextEdit()
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setFixedHeight(self.fontMetrics().height() * 3 + 12)
+        self.department_combo = QComboBox()
+        self.owner_combo = QComboBox()
+        self.owner_combo.setToolTip("The information asset owner: accountable for the asset")
+        self.custodian_combo = QComboBox()
+        self.custodian_combo.setToolTip("Who looks after the asset day to day")
+        self.location_edit = QLineEdit()
+        self.location_edit.setMaxLength(200)
+        self.location_edit.setPlaceholderText("Where it is kept (system, building, supplier)")
+        self.marking_combo = QComboBox()
+        self.cia: dict[str, QComboBox] = {}
+        cia_row = QHBoxLayout()
+        for name in CIA:
+            combo = QComboBox()
+            combo.addItem("Not rated", None)
+            for value in range(CIA_MIN, CIA_MAX + 1):
+                combo.addItem(str(value), value)
+            combo.setAccessibleName(name.capitalize())
+            self.cia[name] = combo
+            cia_row.addWidget(QLabel(f"{name[0].upper()}:"))
+            cia_row.addWidget(combo)
+        cia_row.addStretch(1)
+        self.personal_check = QCheckBox("&Personal data")
+        self.special_check = QCheckBox("&Special category data (health, ethnicity, beliefs…)")
+        personal_row = QHBoxLayout()
+        personal_row.addWidget(self.personal_check)
+        personal_row.addWidget(self.special_check)
+        personal_row.addStretch(1)
+        self.status_label = QLabel()
+        self.review_check = QCheckBox("Review by")
+        self.review_date = QDateEdit()
+        self.review_date.setCalendarPopup(True)
+        self.review_date.setDisplayFormat("yyyy-MM-dd")
+        self.review_date.setAccessibleName("Next review date")
+        self.review_check.toggled.connect(self.review_date.setEnabled)
+        review_row = QHBoxLayout()
+        review_row.addWidget(self.review_check)
+        review_row.addWidget(self.review_date)
+        review_row.addStretch(1)
+
+        for widget, name in (
+            (self.ref_edit, "Reference"), (self.name_edit, "Name"), (self.type_combo, "Type"),
+            (self.description_edit, "Description"), (self.department_combo, "Department"),
+            (self.owner_combo, "Owner"), (self.custodian_combo, "Custodian"),
+            (self.location_edit, "Location"), (self.marking_combo, "Protective marking"),
+        ):
+            widget.setAccessibleName(name)
+        for line in (self.ref_edit, self.name_edit):
+            line.textChanged.connect(self._update_hints)
+        for check in (self.personal_check, self.special_check):
+            check.toggled.connect(self._update_hints)
+        self.department_combo.currentIndexChanged.connect(self._update_hints)
+
+        form = QFormLayout()
+        for label, field in (
+            ("&Reference:", self.ref_edit), ("&Name:", self.name_edit),
+            ("&Type:", self.type_combo), ("&Description:", self.description_edit),
+            ("De&partment:", self.department_combo), ("O&wner:", self.owner_combo),
+            ("&Custodian:", self.custodian_combo), ("&Location:", self.location_edit),
+            ("&Marking:", self.marking_combo),
+        ):
+            form.addRow(label, field)
+        form.addRow("C / I / A:", cia_row)
+        form.addRow("", personal_row)
+        form.addRow("Status:", self.status_label)
+        form.addRow("Next review:", review_row)
+        return form
+
+    # --- showing the asset -----------------------------------------------------------------
+
+    def _show_snapshot(self) -> None:
+        snap, values, choices = self.snapshot, self.snapshot.values, self.choices
+        self.setWindowTitle(f"{snap.ref} — {values['name']} — isms")
+        self.ref_edit.setText(values["ref"])
+        self.name_edit.setText(values["name"])
+        self.name_edit.setCursorPosition(0)
+        _select(self.type_combo, str(values["asset_type"]))
+        self.description_edit.setPlainText(values["description"] or "")
+        for combo, items, none_text in (
+            (self.department_combo, choices.departments, None),
+            (self.owner_combo, choices.people, "No owner"),
+            (self.custodian_combo, choices.people, "No custodian"),
+            (self.marking_combo, choices.markings, "No marking"),
+        ):
+            combo.blockSignals(True)
+            combo.clear()
+            if none_text is not None:
+                combo.addItem(none_text, None)
+            for text, value in items:
+                combo.addItem(text, value)
+            combo.blockSignals(False)
+        _select(self.department_combo, values["department_id"])
+        _select(self.owner_combo, values["owner_id"], f"{snap.owner_name} (has left)")
+        _select(self.custodian_combo, values["custodian_id"], f"{snap.custodian_name} (has left)")
+        _select(self.marking_combo, values["marking_id"],
+                f"{snap.marking_label} (not in the {choices.scheme} scheme)")
+        self.marking_combo.setToolTip(f"A marking of the {choices.scheme} scheme")
+        self.location_edit.setText(values["location"] or "")
+        for name in CIA:
+            _select(self.cia[name], values[name])
+        self.personal_check.setChecked(bool(values["personal_data"]))
+        self.special_check.setChecked(bool(values["special_category"]))
+        self.status_label.setText(str(snap.status).capitalize())
+        review = snap.next_review
+        self.review_check.setChecked(review is not None)
+        self.review_date.setEnabled(review is not None)
+        self.review_date.setDate(QDate(review.year, review.month, review.day) if review
+                                else QDate.currentDate())
+        self._update_hints()
+
+    # --- reading the form ------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """Every editable field as the form has it now (column names, as update_asset takes)."""
+        review: date | None = (self.review_date.date().toPython()  # type: ignore[assignment]
+                               if self.review_check.isChecked() else None)
+        return {
+            "ref": self.ref_edit.text().strip(),
+            "name": self.name_edit.text().strip(),
+            "asset_type": self.type_combo.currentData(),
+            "description": self.description_edit.toPlainText().strip(),
+            "department_id": self.department_combo.currentData(),
+            "owner_id": self.owner_combo.currentData(),
+            "custodian_id": self.custodian_combo.currentData(),
+            "location": self.location_edit.text().strip(),
+            "marking_id": self.marking_combo.currentData(),
+            **{name: self.cia[name].currentData() for name in CIA},
+            "personal_data": self.personal_check.isChecked(),
+            "special_category": self.special_check.isChecked(),
+            "next_review": review,
+        }
+
+    def edited(self) -> dict[str, Any]:
+        """Only the fields the user changed: a save never rewrites what they left alone."""
+        old = self.snapshot.values
+        # The type is shown as its text; AssetType is a StrEnum, so it compares equal to it.
+        return {k: v for k, v in self.values().items() if v != old[k]}
+
+    def problems(self) -> list[tuple[str, QWidget]]:
+        """What stops a save, each with the input to fix (the services check again)."""
+        found: list[tuple[str, QWidget]] = []
+        if not self.ref_edit.text().strip():
+            found.append(("The asset needs a reference.", self.ref_edit))
+        if not self.name_edit.text().strip():
+            found.append(("The asset needs a name.", self.name_edit))
+        if self.department_combo.currentData() is None:
+            found.append(("Choose a department: every asset belongs to one.",
+                          self.department_combo))
+        if self.special_check.isChecked() and not self.personal_check.isChecked():
+            found.append(("Special category data is personal data: tick personal data too.",
+                          self.special_check))
+        return found
+
+    def _update_hints(self) -> None:
+        text = "\n".join(message for message, _field in self.problems())
+        self.hint_label.setText(text)
+        self.hint_label.setVisible(bool(text))
+
+    def _field_widget(self, error: IsmsError) -> QWidget | None:
+        """The input a ValidationError's ``field`` names ("ref", "owner_id"...)."""
+        if not isinstance(error, ValidationError) or not error.field:
+            return None
+        widgets: dict[str, QWidget] = {
+            "ref": self.ref_edit, "name": self.name_edit, "asset_type": self.type_combo,
+            "description": self.description_edit, "department_id": self.department_combo,
+            "owner_id": self.owner_combo, "owner": self.owner_combo,
+            "custodian_id": self.custodian_combo, "location": self.location_edit,
+            "marking_id": self.marking_combo, "personal_data": self.personal_check,
+            "special_category": self.special_check, "next_review": self.review_date,
+            **self.cia,
+        }
+        return widgets.get(error.field)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Apply the changes in one transaction; on an error say why, save nothing, stay open."""
+        problems = self.problems()
+        if problems:
+            text, field = problems[0]
+            self.message.error(text, focus=field)
+            return False
+        edited = self.edited()
+        if not edited:
+            self.accept()
+            return True
+        try:
+            with self._register.transaction() as session:
+                asset = session.get(Asset, self._asset_id)
+                if asset is None:
+                    raise NotFoundError(f"Asset {self.snapshot.ref} is no longer in the register.")
+                before = capture(session, [asset.id], EDITED_FIELDS)
+                expect_version(asset, self.snapshot.version)
+                with session.no_autoflush:
+                    assets.update_asset(session, asset, **edited)
+                session.flush()
+                after = capture(session, [asset.id], EDITED_FIELDS)
+        except ConflictError as exc:
+            self.message.error(str(exc), ("Reload", self.reload))
+            return False
+        except IsmsError as exc:
+            self.message.error(str(exc), focus=self._field_widget(exc))
+            return False
+        self.change = AssetChange.between(f"Edit {after[self._asset_id][0]}", before, after)
+        self.accept()
+        return True
+
+    def reload(self) -> None:
+        """Read the asset again as it is saved now (after a conflict), dropping the edits."""
+        self._read()
+        self._show_snapshot()
+        self.message.info(f"Showing {self.snapshot.ref} as it is saved now. Make your change "
+                          "again and save.")
+
+    @classmethod
+    def ask(
+        cls, register: Register, asset_id: int, parent: QWidget | None = None
+    ) -> tuple[bool, AssetChange | None]:
+        """Edit the asset modally: (saved, the change to record for undo)."""
+        dialog = cls(register, asset_id, parent)
+        saved = dialog.run()
+        return saved, dialog.change
+
