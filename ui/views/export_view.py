@@ -12,10 +12,7 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-
 from isms.db import Register
-from isms.io.cells import csv_text, xlsx_cell
 
 from ..models.register_table import RegisterTableModel
 from ..operations import Progress
@@ -42,6 +39,9 @@ def export_rows(
     Runs on a worker thread: it only reads the model's column definitions and rows query, never
     its cache, and opens its own sessions.
     """
+    # openpyxl (behind isms.io.cells) loads only when exporting: it is slow to import.
+    from isms.io.cells import csv_text, xlsx_cell
+
     headers = [model.columns[c].header for c in columns]
     total = len(ids)
 
@@ -67,6 +67,8 @@ def export_rows(
             for row in rows:
                 writer.writerow(["" if v is None else csv_text(v) for v in row])
     else:
+        from openpyxl import Workbook
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet(title[:31])
         sheet.append([xlsx_cell(sheet, h) for h in headers])

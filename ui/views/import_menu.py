@@ -6,22 +6,20 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu
 
-from ..dialogs.import_pages.apply_page import result_summary
-from ..dialogs.import_pages.state import KINDS
-from ..dialogs.import_wizard import ImportWizard
-from ..dialogs.undo_import import UndoImportDialog
-
+# The wizard and its pages (readers, mapping, openpyxl) load when an import starts, not with the
+# window: they are most of what the File menu would otherwise add to start-up.
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
+#: One entry per kind of import the wizard knows (state.KINDS; a test keeps them in step).
 _MNEMONICS = {"assets": "&Assets…", "handling": "&Handling practices…", "risks": "&Risks…"}
 
 
 def add_import_menu(window: MainWindow, file_menu: QMenu) -> QMenu:
     """The Import submenu at the end of ``file_menu``."""
     menu = file_menu.addMenu("&Import")
-    for kind in KINDS:
-        action = menu.addAction(_MNEMONICS[kind])
+    for kind, text in _MNEMONICS.items():
+        action = menu.addAction(text)
         action.triggered.connect(lambda _checked=False, k=kind: import_file(window, k))
     menu.addSeparator()
     undo = menu.addAction("&Undo an import…")
@@ -32,6 +30,9 @@ def add_import_menu(window: MainWindow, file_menu: QMenu) -> QMenu:
 def import_file(window: MainWindow, kind: str) -> None:
     """Run the wizard; once something was written the pages show it, even if the wizard was
     then closed without Finish."""
+    from ..dialogs.import_pages.apply_page import result_summary
+    from ..dialogs.import_wizard import ImportWizard
+
     result = ImportWizard.ask(window.register, kind, window)
     if result is not None:
         window.refresh()
@@ -39,5 +40,7 @@ def import_file(window: MainWindow, kind: str) -> None:
 
 
 def undo_import(window: MainWindow) -> None:
+    from ..dialogs.undo_import import UndoImportDialog
+
     if UndoImportDialog.ask(window.register, window):
         window.refresh()

@@ -1,11 +1,25 @@
 """The read-only pages of the smaller registers, in the order the navigation shows them.
 
 Each is an ordinary ``RegisterPage`` (search box, SQL-sorted lazy table, department filter,
-export); editors come later.
+export). Treatment actions, SoA entries and evidence open their editors from the row
+(``RecordEditing``); the Evidence page also adds files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QPushButton
+
+from isms.errors import IsmsError
+
+from ..dialogs.action_editor import ActionEditor
+from ..dialogs.evidence_editor import AddEvidenceDialog, EvidenceEditor
+from ..dialogs.soa_editor import SoaEditor
 from ..models.lists import (
     action_model,
     change_model,
@@ -15,6 +29,9 @@ from ..models.lists import (
     review_model,
 )
 from .register_page import PageSpec
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 HANDLING = PageSpec("handling", "handling practice", "handling practices", "Data handling",
                     "asset reference, asset name or third party", handling_model)
@@ -31,3 +48,72 @@ AFTER_RISKS = (
     PageSpec("changes", "change", "changes", "Change log", "record or who made it",
              change_model, sort="at", descending=True),
 )
+
+
+# --- editors opened from these pages (double-click or Enter on a row) -----------------------
+
+
+class RecordEditing:
+    """Opens the treatment-action, SoA and evidence editors from their pages, and adds "Add
+    evidence file…" to the Evidence page. Made afresh for each register the window shows."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        pages = window.pages
+        pages["actions"].table.activated.connect(self._action_activated)
+        pages["controls"].table.activated.connect(self._control_activated)
+        pages["evidence"].table.activated.connect(self._evidence_activated)
+        self.add_evidence_button = QPushButton("Add evidence &file…")
+        self.add_evidence_button.setToolTip(
+            "Copy a file into the register's evidence store and record it as evidence")
+        self.add_evidence_button.clicked.connect(self.add_evidence_file)
+        page = pages["evidence"]
+        page.top_row.addWidget(self.add_evidence_button)
+        add = QAction("Add evidence file…", page.table)
+        add.triggered.connect(self.add_evidence_file)
+        page.table.addAction(add)
+        page.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def _edit(self, open_editor: Callable[[], bool], title: str) -> None:
+        window = self._window
+        try:
+            saved = open_editor()
+        except IsmsError as exc:  # e.g. someone else deleted it meanwhile
+            window.reporter.expected(window, exc, f"isms — cannot edit the {title}")
+            return
+        if saved:
+            window.refresh()
+
+    def _row_id(self, key: str, index: QModelIndex) -> int:
+        return self._window.pages[key].model.row_id(index.row())
+
+    def _action_activated(self, index: QModelIndex) -> None:
+        action_id = self._row_id("actions", index)
+        self._edit(lambda: ActionEditor.ask(self._window.register, action_id,
+                                                       self._window), "treatment action")
+
+    def _control_activated(self, index: QModelIndex) -> None:
+        page = self._window.pages["controls"]
+        department = page.model.department
+        if department is None:
+            self._window.statusBar().showMessage(
+                "Choose a department in the toolbar to edit its Statement of Applicability.",
+                8000)
+            return
+        control_id = self._row_id("controls", index)
+        self._edit(lambda: SoaEditor.ask(self._window.register, department,
+                                                     control_id, self._window), "SoA entry")
+
+    def _evidence_activated(self, index: QModelIndex) -> None:
+        evidence_id = self._row_id("evidence", index)
+        self._edit(lambda: EvidenceEditor.ask(self._window.register, evidence_id,
+                                                          self._window), "evidence")
+
+    def add_evidence_file(self) -> None:
+        window = self._window
+        name, _filter = QFileDialog.getOpenFileName(window, "Add evidence file — isms")
+        if not name:
+            return
+        department = window.pages["evidence"].model.department
+        self._edit(lambda: AddEvidenceDialog.ask(
+            window.register, Path(name), department, window) is not None, "evidence")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -45,9 +46,10 @@ from ..widgets.department_filter import DepartmentFilter
 from .asset_actions import AssetActions
 from .dashboard_page import DashboardPage
 from .export_view import export_rows, visible_columns
+from .file_menu import FileMenu, remember_register
 from .findings_page import FindingsPage
 from .import_menu import add_import_menu
-from .list_pages import AFTER_RISKS, HANDLING
+from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
 from .register_page import PageSpec, RegisterPage
 
 PAGES = (
@@ -128,6 +130,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._menus: dict[str, QMenu] = {}
         self._action("&File", "&Open register…", self.open_register_file, "Ctrl+O")
+        self.file_menu = FileMenu(self, self._menus["&File"], self.switch_register)
+        self.file_menu.place(self._menus["&File"])
         self.import_menu = add_import_menu(self, self._menus["&File"])
         self.export_action = self._action("&File", "&Export view…", self.export_view,
                                           "Ctrl+Shift+E")
@@ -181,6 +185,7 @@ class MainWindow(QMainWindow):
             page.start(state, counts[spec.key])
         self.pages["risks"].table.activated.connect(self._risk_activated)
         self.pages["assets"].table.activated.connect(self._asset_activated)
+        self.record_editing = RecordEditing(self)  # actions, SoA and evidence (list_pages.py)
         self.undo_history.clear()  # its changes were to the register shown before
         self.asset_actions.attach(self.pages["assets"])
         self.findings = FindingsPage(register)
@@ -195,6 +200,7 @@ class MainWindow(QMainWindow):
         where = register.location.display()
         self.setWindowTitle(f"{_register_name(register)} — {where} — isms")
         self.location_label.setText(f"Register: {where}")
+        remember_register(register)
         if register.upgrade_backup is not None:
             self.statusBar().showMessage(
                 f"The register was upgraded to this version of isms; the old copy was saved as "
@@ -414,6 +420,10 @@ class MainWindow(QMainWindow):
         except IsmsError as exc:
             self.reporter.expected(self, exc, "isms — cannot open the register")
             return
+        self.switch_register(register)
+
+    def switch_register(self, register: Register) -> None:
+        """Show ``register`` instead of the one shown, which is closed (its layout saved)."""
         state = settings()
         self._save_pages(state)
         state.setValue("main_window/page", PAGE_KEYS[max(self.nav.currentRow(), 0)])
@@ -429,7 +439,8 @@ class MainWindow(QMainWindow):
             f"<p>Register: {self.register.location.display()}<br>"
             f"Log files: {log_dir()}</p>"
             f"<p><small>Qt {qVersion()} · PySide6 {pyside_version} · "
-            f"Python {platform.python_version()} on {sys.platform}</small></p>",
+            f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version} "
+            f"on {sys.platform}</small></p>",
         )
 
     # --- remembering the window ------------------------------------------------------------

@@ -92,7 +92,7 @@ class RegisterPage(QWidget):
         self.table = self._make_table(model)
         model.modelReset.connect(self._update_summary)
 
-        top = QHBoxLayout()
+        top = self.top_row = QHBoxLayout()  # pages with actions add their buttons here
         top.addWidget(self.chip)
         top.addWidget(self.search, 1)
         top.addWidget(self.summary)

@@ -1,0 +1,247 @@
+"""Editing the smaller records: treatment actions, SoA entries and evidence.
+
+Each function takes keyword fields named as the record's columns, checks them against the rules
+of the register, applies them to the ORM object (so the change log records it) and leaves the
+commit to the caller: one save, one transaction. A broken rule is a ValidationError whose
+``field`` names the column to fix; an unknown field name is a programming error (TypeError).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from ..errors import ValidationError
+from ..model import (
+    ActionStatus,
+    Applicability,
+    Control,
+    ControlEdition,
+    Department,
+    Evidence,
+    ImplementationStatus,
+    InclusionReason,
+    Person,
+    SoaEntry,
+    TreatmentAction,
+)
+from .risks import set_action_status
+
+E = TypeVar("E", ActionStatus, Applicability, ImplementationStatus)
+
+ACTION_FIELDS = frozenset({"title", "description", "owner_id", "due_date", "status"})
+SOA_FIELDS = frozenset({
+    "applicability", "reasons", "inclusion_note", "exclusion_justification", "decided_by_id",
+    "decided_on", "implementation_status", "implementation", "owner_id", "target_date",
+    "last_review", "next_review",
+})
+EVIDENCE_FIELDS = frozenset({
+    "title", "description", "evidence_date", "period_start", "period_end", "valid_days",
+    "controls",
+})
+
+
+def _known(fields: Mapping[str, Any], allowed: frozenset[str], what: str) -> None:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise TypeError(f"{what} has no editable field {', '.join(unknown)}")
+
+
+def _text(fields: Mapping[str, Any], name: str) -> str:
+    return str(fields[name] or "").strip()
+
+
+def _words(record: TreatmentAction | Evidence, fields: Mapping[str, Any], untitled: str) -> None:
+    """The title (required: ``untitled`` says so) and description, trimmed."""
+    if "title" in fields:
+        title = _text(fields, "title")
+        if not title:
+            raise ValidationError(untitled, field="title")
+        record.title = title
+    if "description" in fields:
+        record.description = _text(fields, "description")
+
+
+def _person(session: Session, person_id: int | None, field: str, role: str) -> Person | None:
+    """The person chosen for ``role``; someone who has left cannot be newly given it."""
+    if person_id is None:
+        return None
+    person = session.get(Person, person_id)
+    if person is None:
+        raise ValidationError(f"There is no person with id {person_id}.", field=field)
+    if not person.active:
+        raise ValidationError(f"{person.name} has left (inactive) and cannot be {role}.",
+                              field=field)
+    return person
+
+
+def _enum(kind: type[E], value: object, field: str, what: str) -> E:
+    try:
+        return kind(str(value))
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ValidationError(f"{value!r} is not a {what} ({allowed}).", field=field) from None
+
+
+# --- treatment actions ----------------------------------------------------------------------
+
+
+def update_action(
+    session: Session, action: TreatmentAction, *, today: date | None = None, **fields: Any
+) -> None:
+    """Change an action's title, description, owner_id, due_date or status.
+
+    Marking it done records ``completed_on`` (today); any other status clears it.
+    """
+    _known(fields, ACTION_FIELDS, "A treatment action")
+    _words(action, fields, "A treatment action needs a title.")
+    if "owner_id" in fields and fields["owner_id"] != action.owner_id:
+        action.owner = _person(session, fields["owner_id"], "owner_id", "an action owner")
+    if "due_date" in fields:
+        action.due_date = fields["due_date"]
+    if "status" in fields:
+        status = _enum(ActionStatus, fields["status"], "status", "treatment action status")
+        if status != action.status:
+            set_action_status(action, status, today)
+
+
+# --- Statement of Applicability -------------------------------------------------------------
+
+
+def soa_entry(session: Session, department_id: int, control_id: int) -> SoaEntry | None:
+    """The department's entry for the control, if it has one yet."""
+    return session.execute(
+        select(SoaEntry).where(
+            SoaEntry.department_id == department_id, SoaEntry.control_id == control_id
+        )
+    ).scalar()
+
+
+def _reasons(values: Iterable[object]) -> list[str]:
+    given = [str(value) for value in values]
+    allowed = {reason.value for reason in InclusionReason}
+    wrong = [value for value in given if value not in allowed]
+    if wrong:
+        raise ValidationError(
+            f"{', '.join(map(repr, wrong))} is not a reason for including a control "
+            f"({', '.join(sorted(allowed))}).", field="reasons")
+    # Stored in the vocabulary's order, each once, so equal choices compare equal.
+    return [reason.value for reason in InclusionReason if reason.value in given]
+
+
+def save_soa_entry(
+    session: Session, department_id: int, control_id: int, **fields: Any
+) -> SoaEntry:
+    """Set the department's decision on a control, creating its entry if it has none yet.
+
+    An exclusion needs a justification (ISO/IEC 27001 6.1.3 d); a planned implementation needs
+    a target date; reasons come from InclusionReason; a new owner or decider must be active.
+    """
+    _known(fields, SOA_FIELDS, "An SoA entry")
+    department = session.get(Department, department_id)
+    if department is None:
+        raise ValidationError(f"There is no department with id {department_id}.",
+                              field="department_id")
+    control = session.get(Control, control_id)
+    if control is None or control.edition == ControlEdition.ISO27001_2013:
+        raise ValidationError(f"There is no current control with id {control_id}.",
+                              field="control_id")
+    entry = soa_entry(session, department_id, control_id)
+    if entry is None:
+        entry = SoaEntry(
+            department=department, control=control, applicability=Applicability.APPLICABLE,
+            reasons=[], implementation_status=ImplementationStatus.NOT_IMPLEMENTED,
+        )
+        session.add(entry)
+    if "applicability" in fields:
+        entry.applicability = _enum(Applicability, fields["applicability"], "applicability",
+                                    "applicability")
+    if "implementation_status" in fields:
+        entry.implementation_status = _enum(
+            ImplementationStatus, fields["implementation_status"], "implementation_status",
+            "implementation status")
+    if "reasons" in fields:
+        entry.reasons = _reasons(fields["reasons"] or ())
+    for name in ("inclusion_note", "exclusion_justification", "implementation"):
+        if name in fields:
+            setattr(entry, name, _text(fields, name))
+    if "owner_id" in fields and fields["owner_id"] != entry.owner_id:
+        entry.owner = _person(session, fields["owner_id"], "owner_id", "a control owner")
+    if "decided_by_id" in fields and fields["decided_by_id"] != entry.decided_by_id:
+        entry.decided_by = _person(session, fields["decided_by_id"], "decided_by_id",
+                                   "recorded as deciding")
+    for name in ("decided_on", "target_date", "last_review", "next_review"):
+        if name in fields:
+            setattr(entry, name, fields[name])
+    _check_soa(entry, control)
+    return entry
+
+
+def _check_soa(entry: SoaEntry, control: Control) -> None:
+    """The rules on the entry as it now stands (whichever fields this save changed)."""
+    if entry.applicability == Applicability.EXCLUDED and not entry.exclusion_justification:
+        raise ValidationError(
+            f"Say why control {control.ref} is excluded: an exclusion needs a justification.",
+            field="exclusion_justification")
+    if entry.implementation_status == ImplementationStatus.PLANNED and entry.target_date is None:
+        raise ValidationError(
+            f"Give a target date for the planned implementation of control {control.ref}.",
+            field="target_date")
+    if entry.last_review and entry.next_review and entry.next_review < entry.last_review:
+        raise ValidationError(
+            f"The next review ({entry.next_review}) is before the last ({entry.last_review}).",
+            field="next_review")
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def next_evidence_ref(session: Session, prefix: str = "EV-") -> str:
+    """The next free reference in the EV-0001 series."""
+    refs = session.execute(select(Evidence.ref).where(Evidence.ref.like(f"{prefix}%"))).scalars()
+    numbers = [int(r[len(prefix):]) for r in refs if r[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def update_evidence(session: Session, evidence: Evidence, **fields: Any) -> None:
+    """Change an evidence record's title, description, evidence_date, period_start,
+    period_end, valid_days or controls (ids). The stored file or link is not changed."""
+    _known(fields, EVIDENCE_FIELDS, "An evidence record")
+    _words(evidence, fields, "The evidence needs a title.")
+    if "evidence_date" in fields:
+        if fields["evidence_date"] is None:
+            raise ValidationError("The evidence needs a date.", field="evidence_date")
+        evidence.evidence_date = fields["evidence_date"]
+    for name in ("period_start", "period_end"):
+        if name in fields:
+            setattr(evidence, name, fields[name])
+    if evidence.period_start and evidence.period_end and (
+        evidence.period_start > evidence.period_end
+    ):
+        raise ValidationError(
+            f"The period starts ({evidence.period_start}) after it ends ({evidence.period_end}).",
+            field="period_end")
+    if "valid_days" in fields:
+        days = fields["valid_days"]
+        if days is not None and days <= 0:
+            raise ValidationError("Valid for must be a number of days above 0, or blank.",
+                                  field="valid_days")
+        evidence.valid_days = days
+    if "controls" in fields:
+        wanted = list(dict.fromkeys(fields["controls"]))
+        found = {c.id: c for c in session.execute(
+            select(Control).where(Control.id.in_(wanted))).scalars()}
+        missing = [str(i) for i in wanted if i not in found]
+        if missing:
+            raise ValidationError(f"There is no control with id {', '.join(missing)}.",
+                                  field="controls")
+        if {c.id for c in evidence.controls} != set(wanted):
+            evidence.controls = [found[i] for i in wanted]
+            # Links live in another table: mark the record changed so its version moves (and a
+            # stale copy's save is refused) even when no column of its own changed.
+            flag_modified(evidence, "title")

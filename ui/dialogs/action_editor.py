@@ -1,0 +1,119 @@
+"""The treatment action editor: title, description, owner, due date and status of one action.
+
+Saved through ``isms.services.records.update_action``; marking it done records the completion
+date. Opened by double-click or Enter on the Treatment actions page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from sqlalchemy.orm import Session
+
+from isms.db import Register, expect_version
+from isms.errors import NotFoundError
+from isms.model import ActionStatus, TreatmentAction
+from isms.services import queries, records
+
+from .record_editor import Choices, OptionalDate, RecordEditor, fill_combo, select, text_box
+
+
+class ActionEditor(RecordEditor):
+    geometry_key = "action_editor"
+
+    def __init__(self, register: Register, action_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(register, parent)
+        self.action_id = action_id
+        self._read()
+        self.risk_label = QLabel()
+        self.title_edit = QLineEdit()
+        self.title_edit.setMaxLength(300)
+        self.title_edit.textChanged.connect(self.update_hints)
+        self.description_edit = text_box(4, self)
+        self.owner_combo = QComboBox()
+        self.due_date = OptionalDate("Due date")
+        self.status_combo = QComboBox()
+        for status in ActionStatus:
+            self.status_combo.addItem(status.value.capitalize(), status.value)
+        self.status_combo.currentIndexChanged.connect(self._update_completed)
+        self.completed_label = QLabel()
+        for widget, name in ((self.title_edit, "Title"), (self.description_edit, "Description"),
+                             (self.owner_combo, "Owner"), (self.status_combo, "Status")):
+            widget.setAccessibleName(name)
+        form = QFormLayout()
+        form.addRow("Risk:", self.risk_label)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("&Description:", self.description_edit)
+        form.addRow("O&wner:", self.owner_combo)
+        form.addRow("D&ue:", self.due_date)
+        form.addRow("&Status:", self.status_combo)
+        form.addRow("Completed:", self.completed_label)
+        self.finish(form, self.title_edit, 560, 380)
+
+    def _read(self) -> None:
+        with self._register.session() as session:
+            action = session.get(TreatmentAction, self.action_id)
+            if action is None:
+                raise NotFoundError("The treatment action is no longer in the register.")
+            self.version = action.version
+            self.risk_text = f"{action.risk.ref} {action.risk.title}"
+            self.owner_name = action.owner.name if action.owner else None
+            self.completed_on = action.completed_on
+            self.saved_values = {
+                "title": action.title, "description": action.description,
+                "owner_id": action.owner_id, "due_date": action.due_date,
+                "status": str(action.status),
+            }
+            self.people: Choices = tuple((p.name, p.id) for p in queries.people(session))
+
+    def _show(self) -> None:
+        values = self.saved_values
+        self.setWindowTitle(f"Treatment action — {values['title']} — isms")
+        self.risk_label.setText(self.risk_text)
+        self.title_edit.setText(values["title"])
+        self.title_edit.setCursorPosition(0)
+        self.description_edit.setPlainText(values["description"])
+        fill_combo(self.owner_combo, self.people, "No owner")
+        select(self.owner_combo, values["owner_id"], f"{self.owner_name} (has left)")
+        self.due_date.set_value(values["due_date"])
+        select(self.status_combo, values["status"])
+        self._update_completed()
+
+    def _update_completed(self) -> None:
+        done = self.status_combo.currentData() == ActionStatus.DONE
+        if done and self.completed_on and self.saved_values["status"] == ActionStatus.DONE:
+            self.completed_label.setText(self.completed_on.isoformat())
+        else:
+            self.completed_label.setText("Today, when saved" if done else "—")
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "title": self.title_edit.text().strip(),
+            "description": self.description_edit.toPlainText().strip(),
+            "owner_id": self.owner_combo.currentData(),
+            "due_date": self.due_date.value(),
+            "status": self.status_combo.currentData(),
+        }
+
+    def problems(self) -> list[tuple[str, QWidget]]:
+        if not self.title_edit.text().strip():
+            return [("The action needs a title.", self.title_edit)]
+        return []
+
+    def field_widgets(self) -> dict[str, QWidget]:
+        return {"title": self.title_edit, "description": self.description_edit,
+                "owner_id": self.owner_combo, "due_date": self.due_date,
+                "status": self.status_combo}
+
+    def _write(self, session: Session, edited: dict[str, Any]) -> None:
+        action = session.get(TreatmentAction, self.action_id)
+        if action is None:
+            raise NotFoundError("The treatment action is no longer in the register.")
+        expect_version(action, self.version)
+        records.update_action(session, action, **edited)
+
+    @classmethod
+    def ask(cls, register: Register, action_id: int, parent: QWidget | None = None) -> bool:
+        """Edit the action modally; True when a save was made."""
+        return cls(register, action_id, parent).run()
