@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import NotFoundError, ValidationError
@@ -126,6 +126,27 @@ def _asset_select(*columns: Any) -> Select[Any]:
     )
 
 
+def _asset_id_select(order_by: str, search: str | None) -> Select[Any]:
+    """The ids query with only the joins its sort or search needs.
+
+    Sorting 100,000 ids on an asset column then reads nothing but a (partial) index: the joins
+    would make SQLite visit every asset row (PERFORMANCE: sort <= 200 ms).
+    """
+    query = select(Asset.id)
+    if order_by == "department":
+        query = query.join(Department, Asset.department_id == Department.id)
+    if order_by == "owner" or search:
+        query = query.outerjoin(_owner, Asset.owner_id == _owner.id)
+    if order_by == "marking":
+        query = query.outerjoin(ClassificationMarking, Asset.marking_id == ClassificationMarking.id)
+    return query
+
+
+#: "Not retired", written as a literal so SQLite can use the partial indexes declared with the
+#: same condition (a bound parameter would hide the value from the query planner).
+LIVE_ASSET = literal_column("asset.status") != literal_column("'retired'")
+
+
 def _asset_filters(
     session: Session, department: int | None, search: str | None, include_retired: bool
 ) -> list[ColumnElement[bool]]:
@@ -133,10 +154,16 @@ def _asset_filters(
     if department is not None:
         conditions.append(Asset.department_id == department)
     if not include_retired:
-        conditions.append(Asset.status != AssetStatus.RETIRED)
+        conditions.append(LIVE_ASSET)
     found = search_condition(
-        session, search, Asset.id, "asset_fts",
-        Asset.ref, Asset.name, Asset.description, _owner.name,
+        session,
+        search,
+        Asset.id,
+        "asset_fts",
+        Asset.ref,
+        Asset.name,
+        Asset.description,
+        _owner.name,
     )
     if found is not None:
         conditions.append(found)
@@ -164,7 +191,7 @@ def asset_ids(
     limit: int | None = None,
 ) -> list[int]:
     query = (
-        _asset_select(Asset.id)
+        _asset_id_select(order_by, search)
         .where(*_asset_filters(session, department, search, include_retired))
         .order_by(*_order(ASSET_SORT, order_by, descending, Asset.id))
         .limit(limit)
@@ -284,8 +311,14 @@ def risk_ids(
     if not include_retired:
         conditions.append(Risk.status != RiskStatus.RETIRED)
     found = search_condition(
-        session, search, Risk.id, "risk_fts",
-        Risk.ref, Risk.title, Risk.description, _risk_owner.name,
+        session,
+        search,
+        Risk.id,
+        "risk_fts",
+        Risk.ref,
+        Risk.title,
+        Risk.description,
+        _risk_owner.name,
     )
     if found is not None:
         conditions.append(found)
