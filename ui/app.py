@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOG_FILE = "isms.log"
-ICON = Path(__file__).resolve().parent.parent / "resources" / "isms.svg"
+#: The application icon, packaged with ``ui`` so an installed copy has it too.
+ICON = Path(__file__).resolve().parent / "resources" / "isms.svg"
 
 
 def _parser() -> argparse.ArgumentParser:

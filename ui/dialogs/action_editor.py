@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
-from isms.db import Register, expect_version
+from isms.db import Register
 from isms.errors import NotFoundError
 from isms.model import ActionStatus, TreatmentAction
 from isms.services import queries, records
@@ -107,10 +107,8 @@ class ActionEditor(RecordEditor):
                 "status": self.status_combo}
 
     def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        action = session.get(TreatmentAction, self.action_id)
-        if action is None:
-            raise NotFoundError("The treatment action is no longer in the register.")
-        expect_version(action, self.version)
+        action = self.current(session, TreatmentAction, self.action_id,
+                              "The treatment action is no longer in the register.")
         records.update_action(session, action, **edited)
 
     @classmethod

@@ -3,9 +3,9 @@ and review date of one asset.
 
 Everything saved goes through ``isms.services.assets.update_asset`` in one transaction, so the
 window and the CLI validate an asset the same way. A save made from a stale copy (someone else
-saved the asset after the editor opened it) is refused with a ConflictError naming the asset and
-a Reload button; nothing is written. A save is recorded as an :class:`~ui.undo.AssetChange` for
-the window's undo history.
+saved the asset after the editor opened it) is refused with a ConflictError naming the asset, a
+Reload button and the conflict dialog (``RecordEditor``); nothing is written. A save is recorded
+as an :class:`~ui.undo.AssetChange` for the window's undo history.
 """
 
 from __future__ import annotations
@@ -14,86 +14,53 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from isms.db import Register, expect_version
-from isms.errors import ConflictError, IsmsError, NotFoundError, ValidationError
+from isms.db import Register
 from isms.model import Asset, AssetType
 from isms.model.asset import CIA_MAX, CIA_MIN
 from isms.services import assets
 
-from ..undo import EDITED_FIELDS, AssetChange, capture
-from ..widgets.message_bar import MessageBar
+from ..undo import EDITED_FIELDS, AssetChange, States, capture
 from .asset_record import AssetChoices, AssetSnapshot, load_choices, load_snapshot
-from .base import RememberedDialog
+from .record_editor import RecordEditor, fill_combo, select, text_box
 
-WARNING_TEXT = "#b3261e"
 CIA = ("confidentiality", "integrity", "availability")
 
 
-def _select(combo: QComboBox, value: object, missing: str | None = None) -> None:
-    """Show ``value``; one the choices lack (a person who left) is added as ``missing``."""
-    index = combo.findData(value)
-    if index < 0 and missing is not None:
-        combo.addItem(missing, value)
-        index = combo.count() - 1
-    combo.setCurrentIndex(max(index, 0))
-
-
-class AssetEditor(RememberedDialog):
+class AssetEditor(RecordEditor):
     """Edit one asset; ``ask()`` opens it modally and returns the change saved (for undo)."""
 
     geometry_key = "asset_editor"
 
     def __init__(self, register: Register, asset_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._register = register
+        super().__init__(register, parent)
         self._asset_id = asset_id
         #: What the save changed, for the undo history (None until a save changed something).
         self.change: AssetChange | None = None
+        self._captured: tuple[States, States] | None = None
         self._read()
-
-        self.message = MessageBar()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setToolTip("Save the changes (Ctrl+S)")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-
-        self.hint_label = QLabel()
-        self.hint_label.setWordWrap(True)
-        self.hint_label.setStyleSheet(f"color: {WARNING_TEXT};")
-        layout = QVBoxLayout(self)
-        layout.addLayout(self._form())
-        layout.addWidget(self.hint_label)
-        layout.addStretch(1)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-        self.save_button.setDefault(True)
-        self._show_snapshot()
-        self.name_edit.setFocus()
-        self.restore_or_resize(620, 600)
+        self.finish(self._form(), self.name_edit, 620, 600)
 
     def _read(self) -> None:
         with self._register.session() as session:
             self.snapshot: AssetSnapshot = load_snapshot(session, self._asset_id)
             self.choices: AssetChoices = load_choices(session)
+        self.version = self.snapshot.version
+        self.saved_values = dict(self.snapshot.values)
+
+    def record_name(self) -> str:
+        return self.snapshot.ref
 
     # --- building --------------------------------------------------------------------------
 
@@ -105,9 +72,7 @@ class AssetEditor(RememberedDialog):
         self.type_combo = QComboBox()
         for kind in AssetType:
             self.type_combo.addItem(kind.value.capitalize(), kind.value)
-        self.description_edit = QPlainTextEdit()
-        self.description_edit.setTabChangesFocus(True)
-        self.description_edit.setFixedHeight(self.fontMetrics().height() * 3 + 12)
+        self.description_edit = text_box(3, self)
         self.department_combo = QComboBox()
         self.owner_combo = QComboBox()
         self.owner_combo.setToolTip("The information asset owner: accountable for the asset")
@@ -155,10 +120,10 @@ class AssetEditor(RememberedDialog):
         ):
             widget.setAccessibleName(name)
         for line in (self.ref_edit, self.name_edit):
-            line.textChanged.connect(self._update_hints)
+            line.textChanged.connect(self.update_hints)
         for check in (self.personal_check, self.special_check):
-            check.toggled.connect(self._update_hints)
-        self.department_combo.currentIndexChanged.connect(self._update_hints)
+            check.toggled.connect(self.update_hints)
+        self.department_combo.currentIndexChanged.connect(self.update_hints)
 
         form = QFormLayout()
         for label, field in (
@@ -177,13 +142,13 @@ class AssetEditor(RememberedDialog):
 
     # --- showing the asset -----------------------------------------------------------------
 
-    def _show_snapshot(self) -> None:
+    def _show(self) -> None:
         snap, values, choices = self.snapshot, self.snapshot.values, self.choices
         self.setWindowTitle(f"{snap.ref} — {values['name']} — isms")
         self.ref_edit.setText(values["ref"])
         self.name_edit.setText(values["name"])
         self.name_edit.setCursorPosition(0)
-        _select(self.type_combo, str(values["asset_type"]))
+        select(self.type_combo, str(values["asset_type"]))
         self.description_edit.setPlainText(values["description"] or "")
         for combo, items, none_text in (
             (self.department_combo, choices.departments, None),
@@ -192,21 +157,17 @@ class AssetEditor(RememberedDialog):
             (self.marking_combo, choices.markings, "No marking"),
         ):
             combo.blockSignals(True)
-            combo.clear()
-            if none_text is not None:
-                combo.addItem(none_text, None)
-            for text, value in items:
-                combo.addItem(text, value)
+            fill_combo(combo, items, none_text)
             combo.blockSignals(False)
-        _select(self.department_combo, values["department_id"])
-        _select(self.owner_combo, values["owner_id"], f"{snap.owner_name} (has left)")
-        _select(self.custodian_combo, values["custodian_id"], f"{snap.custodian_name} (has left)")
-        _select(self.marking_combo, values["marking_id"],
+        select(self.department_combo, values["department_id"])
+        select(self.owner_combo, values["owner_id"], f"{snap.owner_name} (has left)")
+        select(self.custodian_combo, values["custodian_id"], f"{snap.custodian_name} (has left)")
+        select(self.marking_combo, values["marking_id"],
                 f"{snap.marking_label} (not in the {choices.scheme} scheme)")
         self.marking_combo.setToolTip(f"A marking of the {choices.scheme} scheme")
         self.location_edit.setText(values["location"] or "")
         for name in CIA:
-            _select(self.cia[name], values[name])
+            select(self.cia[name], values[name])
         self.personal_check.setChecked(bool(values["personal_data"]))
         self.special_check.setChecked(bool(values["special_category"]))
         self.status_label.setText(str(snap.status).capitalize())
@@ -215,7 +176,6 @@ class AssetEditor(RememberedDialog):
         self.review_date.setEnabled(review is not None)
         self.review_date.setDate(QDate(review.year, review.month, review.day) if review
                                 else QDate.currentDate())
-        self._update_hints()
 
     # --- reading the form ------------------------------------------------------------------
 
@@ -239,12 +199,6 @@ class AssetEditor(RememberedDialog):
             "next_review": review,
         }
 
-    def edited(self) -> dict[str, Any]:
-        """Only the fields the user changed: a save never rewrites what they left alone."""
-        old = self.snapshot.values
-        # The type is shown as its text; AssetType is a StrEnum, so it compares equal to it.
-        return {k: v for k, v in self.values().items() if v != old[k]}
-
     def problems(self) -> list[tuple[str, QWidget]]:
         """What stops a save, each with the input to fix (the services check again)."""
         found: list[tuple[str, QWidget]] = []
@@ -260,16 +214,9 @@ class AssetEditor(RememberedDialog):
                           self.special_check))
         return found
 
-    def _update_hints(self) -> None:
-        text = "\n".join(message for message, _field in self.problems())
-        self.hint_label.setText(text)
-        self.hint_label.setVisible(bool(text))
-
-    def _field_widget(self, error: IsmsError) -> QWidget | None:
-        """The input a ValidationError's ``field`` names ("ref", "owner_id"...)."""
-        if not isinstance(error, ValidationError) or not error.field:
-            return None
-        widgets: dict[str, QWidget] = {
+    def field_widgets(self) -> dict[str, QWidget]:
+        """The input each field a ValidationError may name is edited in ("ref", "owner"...)."""
+        return {
             "ref": self.ref_edit, "name": self.name_edit, "asset_type": self.type_combo,
             "description": self.description_edit, "department_id": self.department_combo,
             "owner_id": self.owner_combo, "owner": self.owner_combo,
@@ -278,48 +225,21 @@ class AssetEditor(RememberedDialog):
             "special_category": self.special_check, "next_review": self.review_date,
             **self.cia,
         }
-        return widgets.get(error.field)
 
-    # --- actions ---------------------------------------------------------------------------
+    # --- saving ----------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Apply the changes in one transaction; on an error say why, save nothing, stay open."""
-        problems = self.problems()
-        if problems:
-            text, field = problems[0]
-            self.message.error(text, focus=field)
-            return False
-        edited = self.edited()
-        if not edited:
-            self.accept()
-            return True
-        try:
-            with self._register.transaction() as session:
-                asset = session.get(Asset, self._asset_id)
-                if asset is None:
-                    raise NotFoundError(f"Asset {self.snapshot.ref} is no longer in the register.")
-                before = capture(session, [asset.id], EDITED_FIELDS)
-                expect_version(asset, self.snapshot.version)
-                with session.no_autoflush:
-                    assets.update_asset(session, asset, **edited)
-                session.flush()
-                after = capture(session, [asset.id], EDITED_FIELDS)
-        except ConflictError as exc:
-            self.message.error(str(exc), ("Reload", self.reload))
-            return False
-        except IsmsError as exc:
-            self.message.error(str(exc), focus=self._field_widget(exc))
-            return False
-        self.change = AssetChange.between(f"Edit {after[self._asset_id][0]}", before, after)
-        self.accept()
-        return True
+    def _write(self, session: Session, edited: dict[str, Any]) -> None:
+        asset = self.current(session, Asset, self._asset_id,
+                             f"Asset {self.snapshot.ref} is no longer in the register.")
+        before = capture(session, [asset.id], EDITED_FIELDS)
+        assets.update_asset(session, asset, **edited)
+        session.flush()
+        self._captured = before, capture(session, [asset.id], EDITED_FIELDS)
 
-    def reload(self) -> None:
-        """Read the asset again as it is saved now (after a conflict), dropping the edits."""
-        self._read()
-        self._show_snapshot()
-        self.message.info(f"Showing {self.snapshot.ref} as it is saved now. Make your change "
-                          "again and save.")
+    def _saved(self) -> None:
+        if self._captured is not None:
+            before, after = self._captured
+            self.change = AssetChange.between(f"Edit {after[self._asset_id][0]}", before, after)
 
     @classmethod
     def ask(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from isms.db import Register, expect_version
+from isms.db import Register
 from isms.errors import NotFoundError
 from isms.model import Evidence
 from isms.services import evidence, queries, records
@@ -177,10 +177,8 @@ class EvidenceEditor(_EvidenceForm):
         return found
 
     def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        item = session.get(Evidence, self.evidence_id)
-        if item is None:
-            raise NotFoundError("The evidence is no longer in the register.")
-        expect_version(item, self.version)
+        item = self.current(session, Evidence, self.evidence_id,
+                            "The evidence is no longer in the register.")
         records.update_evidence(session, item, **edited)
 
     @classmethod

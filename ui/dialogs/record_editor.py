@@ -1,21 +1,24 @@
-"""What the treatment-action, SoA and evidence editors share (the asset editor's pattern).
+"""What every record editor shares: asset, risk, treatment action, SoA entry and evidence.
 
 A subclass reads its record into plain values (``_read``), shows them (``_show``), says what
 the form holds now (``values``) and what stops a save (``problems``), and writes the edited
-fields through an ``isms.services.records`` function (``_write``). This base saves only the
-changed fields in one ``register.transaction()``, checked against the version read with
-``isms.db.expect_version``: a stale save is refused with a Reload button, and a
-ValidationError puts the focus on the input its ``field`` names.
+fields through the services (``_write``). This base saves only the changed fields in one
+``register.transaction()``, checked against the version read with ``isms.db.expect_version``:
+a stale save is refused with a Reload button and a :class:`~ui.dialogs.conflict.ConflictDialog`
+showing, field by field, the user's values and the ones saved now; a ValidationError puts the
+focus on the input its ``field`` names.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -23,19 +26,23 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
-from isms.db import Register
-from isms.errors import ConflictError, IsmsError, ValidationError
+from isms.db import Register, expect_version
+from isms.errors import ConflictError, IsmsError, NotFoundError, ValidationError
+from isms.model.base import Versioned
 
 from ..widgets.message_bar import MessageBar
 from .base import RememberedDialog
+from .conflict import ConflictDialog, ConflictRow
 
 WARNING_TEXT = "#b3261e"
+Record = TypeVar("Record", bound=Versioned)
 #: (text shown, id)
 Choices = tuple[tuple[str, int], ...]
 
@@ -125,20 +132,27 @@ class RecordEditor(RememberedDialog):
         self.hint_label.setWordWrap(True)
         self.hint_label.setStyleSheet(f"color: {WARNING_TEXT};")
         self.saved_values: dict[str, Any] = {}
+        #: The dialog of the last refused stale save (None until there was one).
+        self.conflict: ConflictDialog | None = None
 
     def finish(self, form: QFormLayout, first: QWidget, width: int, height: int) -> None:
-        """Lay the form out above the hints, message and buttons; show the record."""
+        """Lay the form out above the message and buttons; show the record; focus ``first``."""
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.hint_label)
-        layout.addStretch(1)
+        self.lay_out(layout, form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        # Only once the button is in the dialog does the dialog take it as its Enter button.
         self.save_button.setDefault(True)
         self._show()
         self.update_hints()
         first.setFocus(Qt.FocusReason.OtherFocusReason)
         self.restore_or_resize(width, height)
+
+    def lay_out(self, layout: QVBoxLayout, form: QFormLayout) -> None:
+        """What stands above the message and buttons: the form, then the live hints."""
+        layout.addLayout(form)
+        layout.addWidget(self.hint_label)
+        layout.addStretch(1)
 
     # --- for subclasses --------------------------------------------------------------------
 
@@ -164,6 +178,25 @@ class RecordEditor(RememberedDialog):
         """Check the version and apply ``edited`` through the services (inside the save)."""
         raise NotImplementedError
 
+    def current(self, session: Session, kind: type[Record], key: int, missing: str) -> Record:
+        """The record in the save's session, still the version read (else ConflictError)."""
+        found = session.get(kind, key)
+        if found is None:
+            raise NotFoundError(missing)
+        expect_version(found, self.version)
+        return found
+
+    def _saved(self) -> None:
+        """After the save's transaction committed (what it produced, for undo...)."""
+
+    def record_name(self) -> str:
+        """How messages name the record ("A-003", "R-001"...)."""
+        return "the record"
+
+    def field_widget(self, name: str) -> QWidget | None:
+        """The input a ValidationError's ``field`` names ("title", "owner_id"...)."""
+        return self.field_widgets().get(name)
+
     # --- shared ----------------------------------------------------------------------------
 
     def edited(self) -> dict[str, Any]:
@@ -187,15 +220,20 @@ class RecordEditor(RememberedDialog):
             self.accept()
             return True
         try:
+            # One flush, at the commit: the queries the services make would otherwise flush
+            # each step on its own, and one save would step the version and write the change
+            # log several times over.
             with self._register.transaction() as session, session.no_autoflush:
                 self._write(session, edited)
         except ConflictError as exc:
             self.message.error(str(exc), ("Reload", self.reload))
+            self.show_conflict(str(exc))
             return False
         except IsmsError as exc:
             named = exc.field if isinstance(exc, ValidationError) else None
-            self.message.error(str(exc), focus=self.field_widgets().get(named or ""))
+            self.message.error(str(exc), focus=self.field_widget(named or ""))
             return False
+        self._saved()
         self.accept()
         return True
 
@@ -204,5 +242,76 @@ class RecordEditor(RememberedDialog):
         self._read()
         self._show()
         self.update_hints()
-        self.message.info("Showing the record as it is saved now. Make your change again and "
-                          "save.")
+        self.message.info(f"Showing {self.record_name()} as it is saved now. Make your change "
+                          "again and save.")
+
+    # --- conflicts -------------------------------------------------------------------------
+
+    def theirs(self) -> dict[str, Any]:
+        """The record's values as the register holds them now, read in a new session.
+
+        ``_read`` fills the editor's own state, so that state is put back as it was: the
+        form, and the version a save checks against, stay those the user saw.
+        """
+        kept = dict(vars(self))
+        try:
+            self._read()
+            return dict(self.saved_values)
+        finally:
+            vars(self).update(kept)
+
+    def conflict_rows(self) -> list[ConflictRow]:
+        """Each field: its label, the user's value and the saved one, as the form shows them."""
+        theirs = self.theirs()
+        widgets = self.field_widgets()
+        return [
+            ConflictRow(label_of(name, widgets.get(name)),
+                        self.describe(name, value), self.describe(name, theirs.get(name)))
+            for name, value in self.values().items()
+        ]
+
+    def describe(self, name: str, value: object) -> str:
+        """A value in the words its input shows it ("Alice Archer", not 7)."""
+        if isinstance(value, Enum):
+            value = value.value
+        widget = self.field_widgets().get(name)
+        if isinstance(value, list | tuple):
+            if isinstance(widget, QListWidget):
+                texts = {widget.item(row).data(Qt.ItemDataRole.UserRole): widget.item(row).text()
+                         for row in range(widget.count())}
+                return "; ".join(str(texts.get(item, item)) for item in value) or "None"
+            return "; ".join(str(item) for item in value) or "None"
+        if isinstance(widget, QComboBox):
+            index = widget.findData(value)
+            if index >= 0:
+                return widget.itemText(index)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+    def show_conflict(self, reason: str) -> None:
+        """Open the conflict dialog (window-modal, not blocking) for a refused stale save."""
+        try:
+            rows = self.conflict_rows()
+        except IsmsError:  # gone meanwhile: the message bar says what happened
+            return
+        if self.conflict is not None:
+            self.conflict.deleteLater()
+        self.conflict = ConflictDialog(self.record_name(), reason, rows, self)
+        self.conflict.reload_requested.connect(self.reload)
+        self.conflict.open()
+
+
+def label_of(name: str, widget: QWidget | None) -> str:
+    """The name a field's input is known by (its accessible name), else one from ``name``."""
+    if isinstance(widget, OptionalDate):
+        widget = widget.edit
+    if widget is not None and widget.accessibleName():
+        return widget.accessibleName()
+    if isinstance(widget, QAbstractButton) and widget.text():
+        return widget.text().replace("&", "")
+    return name.replace("_", " ").capitalize()

@@ -4,20 +4,21 @@ heat-map position and review date, live.
 Everything shown live is worked out with the register's own criteria (``isms.method``), and
 everything saved goes through ``isms.services.risks`` in one transaction, so the window and the
 CLI score a risk the same way. A save made from a stale copy (someone else saved the risk after
-the editor opened it) is refused with a ConflictError naming the risk, and nothing is written.
+the editor opened it) is refused with a ConflictError naming the risk, a Reload button and the
+conflict dialog (``RecordEditor``), and nothing is written.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -31,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from isms.db import Register, expect_version
-from isms.errors import ConflictError, IsmsError, NotFoundError, ValidationError
+from isms.db import Register
+from isms.errors import NotFoundError
 from isms.method.criteria import Criteria, Level, ScalePoint
 from isms.model import Person, Risk, TreatmentOption
 from isms.services import queries
@@ -41,12 +42,9 @@ from isms.services.risks import STAGES, Levels, Rating
 
 from ..widgets.heat_map import STAGE_LETTERS, HeatMap
 from ..widgets.level_chip import LevelChip
-from ..widgets.message_bar import MessageBar
-from .base import RememberedDialog
-from .risk_record import load_people, load_snapshot
+from .record_editor import WARNING_TEXT, RecordEditor
+from .risk_record import RiskSnapshot, load_people, load_snapshot
 
-#: Text colour for warnings inside a form (dark red: readable on light and mid-grey windows).
-WARNING_TEXT = "#b3261e"
 STAGE_HINTS = {
     "inherent": "before any controls",
     "current": "with the controls in place today",
@@ -89,7 +87,7 @@ def _select_rating(combo: QComboBox, value: int | None) -> None:
     _select_data(combo, value)
 
 
-class RiskEditor(RememberedDialog):
+class RiskEditor(RecordEditor):
     """Edit one risk's title, description, owner, scores, treatment and review date;
     ``ask()`` opens it modally."""
 
@@ -99,47 +97,49 @@ class RiskEditor(RememberedDialog):
         self, register: Register, risk_id: int, parent: QWidget | None = None,
         *, today: date | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._register = register
+        super().__init__(register, parent)
         self._risk_id = risk_id
         self.today = today or date.today()
         self._read()
-
-        self.message = MessageBar()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setToolTip("Save the changes (Ctrl+S or Enter)")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        form = self._details_form()
+        self._boxes = (self._assessment_box(), self._review_box(), self._matrix_box(),
+                       self._treatment_box())
+        # Scoring is what the editor is opened for most: start there, not in the title.
+        self.finish(form, self.likelihood["inherent"], 900, 660)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(self._details_form())
+    def lay_out(self, layout: QVBoxLayout, form: QFormLayout) -> None:
+        """The details, the assessment and review beside the matrix, then the treatment."""
+        assessment, review, matrix, treatment = self._boxes
+        layout.addLayout(form)
         left = QVBoxLayout()
-        left.addWidget(self._assessment_box(), 1)
-        left.addWidget(self._review_box())
+        left.addWidget(assessment, 1)
+        left.addWidget(review)
         top = QHBoxLayout()
         top.addLayout(left, 3)
-        top.addWidget(self._matrix_box(), 2)
+        top.addWidget(matrix, 2)
         layout.addLayout(top, 1)
-        layout.addWidget(self._treatment_box())
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-        # Only once the button is in the dialog does the dialog take it as its Enter button.
-        self.save_button.setDefault(True)
-        self._show_snapshot()
-        # Scoring is what the editor is opened for most: start there, not in the title.
-        self.likelihood["inherent"].setFocus()
-        self.restore_or_resize(900, 660)
+        layout.addWidget(treatment)
 
     def _read(self) -> None:
         """Read the criteria, the risk and the people who can own it, in one short session."""
         with self._register.session() as session:
             self.criteria: Criteria = queries.current_criteria(session)
-            self.snapshot = load_snapshot(session, self._risk_id)
+            self.snapshot: RiskSnapshot = load_snapshot(session, self._risk_id)
             self.people = load_people(session)
+        snap = self.snapshot
+        self.version = snap.version
+        self.saved_values = {
+            "title": snap.title, "description": snap.description, "owner_id": snap.owner_id,
+            **{f"{stage}_{part}": value for stage in STAGES
+               for part, value in zip(("likelihood", "impact"), snap.ratings[stage], strict=True)},
+            "treatment_option": snap.treatment, "treatment_note": snap.treatment_note,
+            "review_date": snap.next_review if snap.override_reason else None,
+            "review_reason": snap.override_reason,
+        }
+
+    def record_name(self) -> str:
+        return self.snapshot.ref
 
     # --- building --------------------------------------------------------------------------
 
@@ -155,13 +155,13 @@ class RiskEditor(RememberedDialog):
         self.title_edit.setAccessibleName("Title")
         self.title_edit.setMaxLength(300)  # what the register keeps
         self.title_edit.setPlaceholderText("What could go wrong, in a line")
-        self.title_edit.textChanged.connect(self._update_live)
+        self.title_edit.textChanged.connect(self.update_hints)
         self.title_hint = QLabel()
         self.title_hint.setStyleSheet(f"color: {WARNING_TEXT};")
         self.owner = QComboBox()
         self.owner.setAccessibleName("Owner")
         self.owner.setToolTip("Who is accountable for the risk and can accept it")
-        self.owner.currentIndexChanged.connect(self._update_live)
+        self.owner.currentIndexChanged.connect(self.update_hints)
         self.facts_label = QLabel()
         self.description_edit = QPlainTextEdit()
         self.description_edit.setAccessibleName("Description")
@@ -219,7 +219,7 @@ class RiskEditor(RememberedDialog):
             self.appetite_labels[stage].setStyleSheet(f"color: {WARNING_TEXT};")
             grid.addWidget(self.appetite_labels[stage], row, 4)
             for combo in (self.likelihood[stage], self.impact[stage]):
-                combo.currentIndexChanged.connect(self._update_live)
+                combo.currentIndexChanged.connect(self.update_hints)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
 
@@ -235,9 +235,6 @@ class RiskEditor(RememberedDialog):
         suggest_row.addWidget(self.suggestion_label, 1)
         grid.addLayout(suggest_row, len(STAGES) + 1, 0, 1, 5)
         # Where the live checks say what is not right yet, before any save is tried.
-        self.hint_label = QLabel()
-        self.hint_label.setWordWrap(True)
-        self.hint_label.setStyleSheet(f"color: {WARNING_TEXT};")
         grid.addWidget(self.hint_label, len(STAGES) + 2, 0, 1, 5)
         grid.setRowStretch(len(STAGES) + 3, 1)
 
@@ -291,9 +288,9 @@ class RiskEditor(RememberedDialog):
         self.override_reason.setAccessibleName("Reason for the review date")
         self.acceptance_note = QLabel()
         self.acceptance_note.setWordWrap(True)
-        self.override.toggled.connect(self._update_live)
-        self.override_date.dateChanged.connect(self._update_live)
-        self.override_reason.textChanged.connect(self._update_live)
+        self.override.toggled.connect(self.update_hints)
+        self.override_date.dateChanged.connect(self.update_hints)
+        self.override_reason.textChanged.connect(self.update_hints)
 
         layout = QVBoxLayout(box)
         value_row = QHBoxLayout()
@@ -312,8 +309,9 @@ class RiskEditor(RememberedDialog):
 
     # --- showing the risk ------------------------------------------------------------------
 
-    def _show_snapshot(self) -> None:
+    def _show(self) -> None:
         snap = self.snapshot
+        self.heat_map.set_criteria(self.criteria)  # a reload may bring other criteria
         self.setWindowTitle(f"{snap.ref} — {snap.title} — isms")
         self.ref_label.setText(snap.ref)
         self.title_edit.setText(snap.title)
@@ -358,7 +356,7 @@ class RiskEditor(RememberedDialog):
         self.override_date.setDate(QDate(start.year, start.month, start.day))
         self.override_reason.setText(snap.override_reason)
         self.message.clear()
-        self._update_live()
+        self.update_hints()
 
     def _fill_owner(self) -> None:
         """"No owner", then the people who can own the risk; an owner who has left is shown as
@@ -408,7 +406,7 @@ class RiskEditor(RememberedDialog):
             found.append(("Say why the review departs from the cadence.", self.override_reason))
         return found
 
-    def _update_live(self) -> None:
+    def update_hints(self) -> None:
         ratings = self.ratings()
         levels = self.levels()
         for stage in STAGES:
@@ -486,32 +484,41 @@ class RiskEditor(RememberedDialog):
             f"Inherent impact set to {suggested} ({label}) from the assets' highest C/I/A rating."
         )
 
-    def save(self) -> bool:
-        """Apply the changes in one transaction; on an error say why, save nothing, stay open."""
-        problems = self.problems()
-        if problems:
-            text, field = problems[0]
-            self.message.error(text, focus=field)
-            return False
-        try:
-            with self._register.transaction() as session:
-                risk = session.get(Risk, self._risk_id)
-                if risk is None:
-                    raise NotFoundError(f"Risk {self.snapshot.ref} is no longer in the register.")
-                expect_version(risk, self.snapshot.version)
-                # One flush, at the commit: the queries the services make would otherwise flush
-                # each step on its own, and one save would step the version and write the
-                # change log several times over.
-                with session.no_autoflush:
-                    self._apply(session, risk)
-        except ConflictError as exc:
-            self.message.error(str(exc), ("Reload", self.reload))
-            return False
-        except IsmsError as exc:
-            self.message.error(str(exc), focus=self._field_widget(exc))
-            return False
-        self.accept()
-        return True
+    def values(self) -> dict[str, Any]:
+        """What the form would save, field by field (for the conflict dialog)."""
+        title, description, owner_id = self.details()
+        overridden = self.override.isChecked()
+        review: date | None = (self.override_date.date().toPython()  # type: ignore[assignment]
+                               if overridden else None)
+        return {
+            "title": title, "description": description, "owner_id": owner_id,
+            **{f"{stage}_{part}": value for stage, rating in self.ratings().items()
+               for part, value in zip(("likelihood", "impact"), rating, strict=True)},
+            "treatment_option": self.treatment.currentData(),
+            "treatment_note": self.treatment_note.toPlainText().strip(),
+            "review_date": review,
+            "review_reason": self.override_reason.text().strip() if overridden else "",
+        }
+
+    def edited(self) -> dict[str, Any]:
+        """Everything: the risk services work out what changed (scores, review, acceptance),
+        and a save always checks the version."""
+        return self.values()
+
+    def field_widgets(self) -> dict[str, QWidget]:
+        return {
+            "title": self.title_edit, "description": self.description_edit,
+            "owner_id": self.owner,
+            **{f"{stage}_likelihood": self.likelihood[stage] for stage in STAGES},
+            **{f"{stage}_impact": self.impact[stage] for stage in STAGES},
+            "treatment_option": self.treatment, "treatment_note": self.treatment_note,
+            "review_date": self.override_date, "review_reason": self.override_reason,
+        }
+
+    def _write(self, session: Session, edited: dict[str, Any]) -> None:
+        risk = self.current(session, Risk, self._risk_id,
+                            f"Risk {self.snapshot.ref} is no longer in the register.")
+        self._apply(session, risk)
 
     def _apply(self, session: Session, risk: Risk) -> None:
         title, description, owner_id = self.details()
@@ -534,25 +541,15 @@ class RiskEditor(RememberedDialog):
         elif self.snapshot.override_reason:
             risk_service.override_review(session, risk, None, "", today=self.today)
 
-    def _field_widget(self, error: IsmsError) -> QWidget | None:
+    def field_widget(self, name: str) -> QWidget | None:
         """The input a ValidationError's ``field`` names ("residual_impact", "owner"...)."""
-        if not isinstance(error, ValidationError) or not error.field:
-            return None
-        stage, _, part = error.field.partition("_")
+        stage, _, part = name.partition("_")
         if stage in STAGES:
             return self.likelihood[stage] if part == "likelihood" else self.impact[stage]
         return {
             "title": self.title_edit, "description": self.description_edit, "owner": self.owner,
             "reason": self.override_reason,
-        }.get(error.field)
-
-    def reload(self) -> None:
-        """Read the risk again as it is saved now (after a conflict), dropping the edits."""
-        self._read()
-        self.heat_map.set_criteria(self.criteria)
-        self._show_snapshot()
-        self.message.info(f"Showing {self.snapshot.ref} as it is saved now. Make your change "
-                          "again and save.")
+        }.get(name)
 
     @classmethod
     def ask(cls, register: Register, risk_id: int, parent: QWidget | None = None) -> bool:

@@ -217,6 +217,17 @@ class RegisterTableModel(ReadOnlyTableModel):
         """(order_by key, descending) of the current ids query."""
         return self._order_by, self._descending
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the ids have been queried at least once (a page not shown yet has not)."""
+        return self._loaded
+
+    def count_all(self) -> int:
+        """Rows of the department chosen, without the search or ids filter (one ids query)."""
+        with self._sessions() as session:
+            return len(self._ids_query(session, department=self._department, search=None,
+                                       order_by=self._order_by, descending=self._descending))
+
     def row_id(self, row: int) -> int:
         return self._ids[row]
 

@@ -17,9 +17,6 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from isms.errors import IsmsError
 
-from ..dialogs.action_editor import ActionEditor
-from ..dialogs.evidence_editor import AddEvidenceDialog, EvidenceEditor
-from ..dialogs.soa_editor import SoaEditor
 from ..models.lists import (
     action_model,
     change_model,
@@ -88,6 +85,8 @@ class RecordEditing:
         return self._window.pages[key].model.row_id(index.row())
 
     def _action_activated(self, index: QModelIndex) -> None:
+        from ..dialogs.action_editor import ActionEditor  # the editors load when first opened
+
         action_id = self._row_id("actions", index)
         self._edit(lambda: ActionEditor.ask(self._window.register, action_id,
                                                        self._window), "treatment action")
@@ -100,16 +99,22 @@ class RecordEditing:
                 "Choose a department in the toolbar to edit its Statement of Applicability.",
                 8000)
             return
+        from ..dialogs.soa_editor import SoaEditor
+
         control_id = self._row_id("controls", index)
         self._edit(lambda: SoaEditor.ask(self._window.register, department,
                                                      control_id, self._window), "SoA entry")
 
     def _evidence_activated(self, index: QModelIndex) -> None:
+        from ..dialogs.evidence_editor import EvidenceEditor
+
         evidence_id = self._row_id("evidence", index)
         self._edit(lambda: EvidenceEditor.ask(self._window.register, evidence_id,
                                                           self._window), "evidence")
 
     def add_evidence_file(self) -> None:
+        from ..dialogs.evidence_editor import AddEvidenceDialog
+
         window = self._window
         name, _filter = QFileDialog.getOpenFileName(window, "Add evidence file — isms")
         if not name:

@@ -28,15 +28,12 @@ import isms
 from isms.db import Register, open_register
 from isms.db.location import data_dir, log_dir
 from isms.errors import Cancelled, IsmsError, StorageError
-from isms.services import lists, queries
+from isms.services import queries
 from isms.services.method import CriteriaChange
 
 from ..desktop import open_folder
-from ..dialogs.asset_editor import AssetEditor
-from ..dialogs.criteria_settings import CriteriaDialog
-from ..dialogs.handling_rules import HandlingRulesDialog
-from ..dialogs.risk_editor import RiskEditor
 from ..errors import ErrorReporter
+from ..icons import icon
 from ..models.registers import asset_model, risk_model
 from ..opening import ask_register_file
 from ..operations import run_with_progress
@@ -82,9 +79,11 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Pages")
         labels = list(PAGE_LABELS)
         self.nav.addItems(labels)
+        for row, key in enumerate(PAGE_KEYS):
+            self.nav.item(row).setIcon(icon(key))
         # Wide enough for the pages to come (dashboard, controls, reviews...), no wider.
         widest = max(self.nav.fontMetrics().horizontalAdvance(t) for t in labels)
-        self.nav.setFixedWidth(widest + 40)
+        self.nav.setFixedWidth(widest + 40 + self.nav.iconSize().width())
         self.stack = QStackedWidget()
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.department_filter = DepartmentFilter()
@@ -97,6 +96,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(department_label)
         toolbar.addWidget(self.department_filter)
         self.addToolBar(toolbar)
+        self.filter_toolbar = toolbar
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts_label)
 
         self._build_menus()
+        self._build_toolbar()
         self.stack.currentChanged.connect(self._page_changed)
         self._restore_window(settings())
         self._show_register(register)
@@ -139,13 +140,13 @@ class MainWindow(QMainWindow):
         self._menus["&File"].addSeparator()
         self._action("&File", "&Quit", self.close, "Ctrl+Q")
         self._build_edit_menu()
-        self._action("&View", "&Search", self.focus_search, "Ctrl+F")
+        self.search_action = self._action("&View", "&Search", self.focus_search, "Ctrl+F")
         for number, label in enumerate(PAGE_LABELS):
             self._action("&View", "&" + label.replace("&", "&&"),
                          lambda _checked=False, n=number: self.show_page(n),
                          f"Ctrl+{number + 1}" if number < 9 else "")
         self._menus["&View"].addSeparator()
-        self._action("&View", "&Refresh", self.refresh, "F5")
+        self.refresh_action = self._action("&View", "&Refresh", self.refresh, "F5")
         self._action("&View", "Choose &department…", self._focus_department, "Ctrl+D")
         assets_menu = self.menuBar().addMenu("&Assets")
         self.edit_asset_action = assets_menu.addAction("&Edit asset…")
@@ -158,6 +159,23 @@ class MainWindow(QMainWindow):
         self._action("&Settings", "&Handling rules…", self.edit_handling_rules)
         self._action("&Help", "Open &log folder", lambda: open_folder(self, log_dir()))
         self._action("&Help", "&About isms", self.show_about)
+
+    def _build_toolbar(self) -> None:
+        """Icons on the menus' main actions, and a toolbar with the everyday ones."""
+        self.import_menu.setIcon(icon("import"))
+        for action, name in ((self.export_action, "export"),
+                             (self.undo_history.undo_action, "undo"),
+                             (self.undo_history.redo_action, "redo"),
+                             (self.search_action, "search"),
+                             (self.refresh_action, "refresh")):
+            action.setIcon(icon(name))
+        toolbar = self.actions_toolbar = QToolBar("Actions", self)
+        toolbar.setObjectName("actions_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        toolbar.addActions([self.undo_history.undo_action, self.undo_history.redo_action,
+                            self.search_action, self.refresh_action, self.export_action])
+        self.insertToolBar(self.filter_toolbar, toolbar)
 
     def _show_register(self, register: Register) -> None:
         for old in (self.dashboard, *self.pages.values(), self.findings):
@@ -182,7 +200,7 @@ class MainWindow(QMainWindow):
             page.model.set_department(department)
             self.pages[spec.key] = page
             self.stack.addWidget(page)
-            page.start(state, counts[spec.key])
+            page.start(state, counts.get(spec.key))
         self.pages["risks"].table.activated.connect(self._risk_activated)
         self.pages["assets"].table.activated.connect(self._asset_activated)
         self.record_editing = RecordEditing(self)  # actions, SoA and evidence (list_pages.py)
@@ -208,11 +226,11 @@ class MainWindow(QMainWindow):
             )
 
     def _counts(self) -> dict[str, int]:
-        """The status bar's counts, for the department chosen (or the whole council)."""
+        """The status bar's counts, for the department chosen (or the whole council): assets,
+        risks and departments. The other pages count their own rows when they are shown."""
         department = self.department_filter.department()
         with self.register.session() as session:
             counts = queries.counts(session, department=department)
-            counts.update(lists.totals(session, department=department))
         text = f"{counts['assets']:,} assets · {counts['risks']:,} risks · "
         if department is None:
             text += f"{counts['departments']:,} departments"
@@ -252,7 +270,7 @@ class MainWindow(QMainWindow):
         """The toolbar's filter changed: every page and the counts follow it."""
         counts = self._counts()
         for key, page in self.pages.items():
-            page.set_department(department, counts[key])
+            page.set_department(department, counts.get(key))
         if self.dashboard is not None:
             self.dashboard.set_department(department)
         self.department_filter.save(settings())
@@ -268,7 +286,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         counts = self._counts()
         for key, page in self.pages.items():
-            page.refresh(counts[key])
+            page.refresh(counts.get(key))
         if self.findings is not None:
             self.findings.refresh()
         if self.dashboard is not None:
@@ -295,6 +313,8 @@ class MainWindow(QMainWindow):
 
     def edit_risk(self, risk_id: int) -> None:
         """Open the risk editor; after a save, refresh and keep the risk selected."""
+        from ..dialogs.risk_editor import RiskEditor  # heavy: imported when first opened
+
         try:
             saved = RiskEditor.ask(self.register, risk_id, self)
         except IsmsError as exc:  # e.g. someone else retired it meanwhile
@@ -343,6 +363,8 @@ class MainWindow(QMainWindow):
 
     def edit_asset(self, asset_id: int) -> None:
         """Open the asset editor; after a save, refresh, keep the asset selected, record undo."""
+        from ..dialogs.asset_editor import AssetEditor  # heavy: imported when first opened
+
         try:
             saved, change = AssetEditor.ask(self.register, asset_id, self)
         except IsmsError as exc:
@@ -400,6 +422,8 @@ class MainWindow(QMainWindow):
         return target
 
     def edit_criteria(self) -> None:
+        from ..dialogs.criteria_settings import CriteriaDialog
+
         change = CriteriaDialog.ask(self.register, self)
         if change is None:
             return
@@ -407,6 +431,8 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Risk criteria saved", change_summary(change))
 
     def edit_handling_rules(self) -> None:
+        from ..dialogs.handling_rules import HandlingRulesDialog
+
         if HandlingRulesDialog.ask(self.register, self):
             self.refresh()
 

@@ -64,7 +64,7 @@ class RegisterPage(QWidget):
         self.key = spec.key
         self._noun, self._plural = spec.noun, spec.plural
         self._default_sort = spec.sort, spec.descending
-        self._total = 0
+        self._total: int | None = None  # rows without search or filter; None: not counted yet
         self._waiting = False  # started, but the rows wait until the page is first shown
         self.model = model
         model.setParent(self)
@@ -149,8 +149,9 @@ class RegisterPage(QWidget):
 
     # --- actions -------------------------------------------------------------------------
 
-    def start(self, settings: QSettings, total: int) -> None:
-        """Restore the column layout and sort the user left; rows load when the page shows."""
+    def start(self, settings: QSettings, total: int | None = None) -> None:
+        """Restore the column layout and sort the user left; rows load when the page shows.
+        ``total`` (its rows without search or filter) is counted when needed if not given."""
         self._total = total
         state = settings.value(f"{self.key}/header")
         if settings.value(f"{self.key}/columns") == self._column_keys() and state is not None:
@@ -182,13 +183,14 @@ class RegisterPage(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def refresh(self, total: int) -> None:
+    def refresh(self, total: int | None = None) -> None:
         self._total = total
         if not self._waiting:
             self.model.refresh()
 
-    def set_department(self, department: int | None, total: int) -> None:
-        """Show one department's rows (None: the whole council); ``total`` is its count."""
+    def set_department(self, department: int | None, total: int | None = None) -> None:
+        """Show one department's rows (None: the whole council); ``total`` is its count (None:
+        counted when the summary needs it)."""
         self._total = total
         self.model.set_department(department)
         self._update_summary()
@@ -221,8 +223,13 @@ class RegisterPage(QWidget):
         shown = self.model.rowCount()
         noun = self._noun if shown == 1 else self._plural
         if self.model.search or self.model.ids_filter is not None:
+            if self._total is None:
+                self._total = self.model.count_all()
             self.summary.setText(f"{shown:,} of {self._total:,} {self._plural} match")
-        elif shown == 0:
+            return
+        if self.model.loaded:
+            self._total = shown  # every row is shown: the count is free
+        if shown == 0:
             self.summary.setText(f"No {self._plural} in this register yet")
         else:
             self.summary.setText(f"{shown:,} {noun}")
