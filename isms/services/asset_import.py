@@ -279,24 +279,23 @@ def apply_plan(
 
 _INSERT_CHUNK = 5000
 #: The columns of a new asset that vary by row, in the order _insert_new builds them.
-_NEW_COLUMNS = (
-    "id",
-    "ref",
-    "name",
-    "asset_type",
-    "description",
-    "department_id",
-    "owner_id",
-    "custodian_id",
-    "location",
-    "marking_id",
-    "confidentiality",
-    "integrity",
-    "availability",
-    "personal_data",
-    "special_category",
-    "next_review",
-)
+#: What a new asset takes from its row: the compared fields except its status, which is always
+#: "pending verification" for a department's new asset.
+_ROW_FIELDS = tuple(f for f in COMPARED if f != "status")
+_NEW_COLUMNS = ("id", "ref", *_ROW_FIELDS)
+#: Values for fields a row left blank (columns that are NOT NULL in the register).
+_BLANK = {
+    "asset_type": AssetType.INFORMATION,
+    "description": "",
+    "location": "",
+    "personal_data": False,
+    "special_category": False,
+}
+
+
+def _new_value(values: dict[str, Any], field: str) -> Any:
+    value = values.get(field)
+    return _BLANK.get(field) if value is None else value
 
 
 def _insert_new(
@@ -311,26 +310,8 @@ def _insert_new(
     records = []
     for offset, verdict in enumerate(rows):
         v = verdict.values
-        records.append(
-            (
-                start_id + offset,
-                v.get("ref") or next_ref(v["department_id"]),
-                v["name"],
-                v.get("asset_type") or AssetType.INFORMATION,
-                v.get("description") or "",
-                v["department_id"],
-                v.get("owner_id"),
-                v.get("custodian_id"),
-                v.get("location") or "",
-                v.get("marking_id"),
-                v.get("confidentiality"),
-                v.get("integrity"),
-                v.get("availability"),
-                bool(v.get("personal_data", False)),
-                bool(v.get("special_category", False)),
-                v.get("next_review"),
-            )
-        )
+        ref = v.get("ref") or next_ref(v["department_id"])
+        records.append((start_id + offset, ref, *(_new_value(v, f) for f in _ROW_FIELDS)))
     constants = {
         # New from a department: pending until the owner or the SMG confirms it.
         "status": AssetStatus.PENDING_VERIFICATION,
