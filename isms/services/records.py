@@ -1,4 +1,4 @@
-"""Editing the smaller records: treatment actions, SoA entries and evidence.
+"""Editing the smaller records: treatment actions, SoA entries, evidence and handling practices.
 
 Each function takes keyword fields named as the record's columns, checks them against the rules
 of the register, applies them to the ORM object (so the change log records it) and leaves the
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..errors import ValidationError
+from ..method.handling import SAFEGUARDS
 from ..model import (
     ActionStatus,
     Applicability,
@@ -24,6 +25,9 @@ from ..model import (
     ControlEdition,
     Department,
     Evidence,
+    HandlingChannel,
+    HandlingPractice,
+    HandlingStage,
     ImplementationStatus,
     InclusionReason,
     Person,
@@ -32,7 +36,8 @@ from ..model import (
 )
 from .risks import set_action_status
 
-E = TypeVar("E", ActionStatus, Applicability, ImplementationStatus)
+E = TypeVar("E", ActionStatus, Applicability, ImplementationStatus, HandlingStage,
+            HandlingChannel)
 
 ACTION_FIELDS = frozenset({"title", "description", "owner_id", "due_date", "status"})
 SOA_FIELDS = frozenset({
@@ -44,6 +49,12 @@ EVIDENCE_FIELDS = frozenset({
     "title", "description", "evidence_date", "period_start", "period_end", "valid_days",
     "controls",
 })
+PRACTICE_FIELDS = frozenset({
+    "stage", "channel", "safeguards", "description", "third_party", "has_agreement",
+    "retention_months", "offshore",
+})
+#: The stages at which information moves, and so the only ones with a channel.
+CHANNEL_STAGES = frozenset({HandlingStage.TRANSFERRED, HandlingStage.SHARED})
 
 
 def _known(fields: Mapping[str, Any], allowed: frozenset[str], what: str) -> None:
@@ -245,3 +256,56 @@ def update_evidence(session: Session, evidence: Evidence, **fields: Any) -> None
             # Links live in another table: mark the record changed so its version moves (and a
             # stale copy's save is refused) even when no column of its own changed.
             flag_modified(evidence, "title")
+
+
+# --- data handling practices ----------------------------------------------------------------
+
+
+def _safeguards(values: Iterable[object]) -> list[str]:
+    given = [str(value) for value in values]
+    wrong = [value for value in given if value not in SAFEGUARDS]
+    if wrong:
+        raise ValidationError(
+            f"{', '.join(map(repr, wrong))} is not a safeguard "
+            f"({', '.join(SAFEGUARDS)}).", field="safeguards")
+    # Stored in the vocabulary's order, each once, so equal choices compare equal.
+    return [code for code in SAFEGUARDS if code in given]
+
+
+def update_practice(session: Session, practice: HandlingPractice, **fields: Any) -> None:
+    """Change a handling practice's stage, channel, safeguards, description, third_party,
+    has_agreement (True, False or None for unknown), retention_months or offshore.
+
+    Safeguards come from ``isms.method.handling.SAFEGUARDS``; only a transferred or shared
+    stage has a channel; a retention period is a number of months, 0 or more, or None.
+    """
+    _known(fields, PRACTICE_FIELDS, "A handling practice")
+    if "stage" in fields:
+        practice.stage = _enum(HandlingStage, fields["stage"], "stage", "handling stage")
+    if "channel" in fields:
+        channel = fields["channel"]
+        practice.channel = None if channel in (None, "") else _enum(
+            HandlingChannel, channel, "channel", "handling channel")
+    if practice.channel is not None and practice.stage not in CHANNEL_STAGES:
+        raise ValidationError(
+            f"Only information transferred or shared has a channel: a practice at stage "
+            f"{practice.stage} cannot be by {practice.channel}.", field="channel")
+    if "safeguards" in fields:
+        practice.safeguards = _safeguards(fields["safeguards"] or ())
+    for name in ("description", "third_party"):
+        if name in fields:
+            setattr(practice, name, _text(fields, name))
+    if len(practice.third_party) > 200:
+        raise ValidationError("The third party's name is longer than 200 characters.",
+                              field="third_party")
+    if "has_agreement" in fields:
+        agreement = fields["has_agreement"]
+        practice.has_agreement = None if agreement is None else bool(agreement)
+    if "retention_months" in fields:
+        months = fields["retention_months"]
+        if months is not None and (not isinstance(months, int) or months < 0):
+            raise ValidationError("Retention must be a number of months, 0 or more, or blank.",
+                                  field="retention_months")
+        practice.retention_months = months
+    if "offshore" in fields:
+        practice.offshore = bool(fields["offshore"])

@@ -1,6 +1,6 @@
-"""The treatment-action, SoA entry and evidence editors driven as a user would, on a real
-register file: saves reach the register, a validation error focuses its field and saves
-nothing, a stale save is refused with Reload, and the pages open the editors."""
+"""The treatment-action, SoA entry, evidence and handling-practice editors driven as a user
+would, on a real register file: saves reach the register, a validation error focuses its field
+and saves nothing, a stale save is refused with Reload, and the pages open the editors."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from isms.model import (
     ActionStatus,
     Applicability,
     Evidence,
+    HandlingChannel,
+    HandlingPractice,
+    HandlingStage,
     ImplementationStatus,
     Person,
     SoaEntry,
@@ -26,6 +29,7 @@ from isms.model import (
 from isms.services import evidence, queries, records, risks
 from ui.dialogs.action_editor import ActionEditor
 from ui.dialogs.evidence_editor import AddEvidenceDialog, EvidenceEditor
+from ui.dialogs.practice_editor import PracticeEditor
 from ui.dialogs.soa_editor import SoaEditor
 from ui.views.main_window import MainWindow
 
@@ -389,3 +393,110 @@ def test_the_evidence_page_adds_a_file_and_opens_the_editor(
     assert row is not None
     page.table.activated.emit(page.model.index(row, 0))
     assert stored_evidence(register, "EV-0001").title == "Renamed"
+
+
+# --- data handling practices ----------------------------------------------------------------
+
+
+@pytest.fixture
+def practice_id(register: Register, sample: Sample) -> int:
+    with register.transaction(actor="tests") as session:
+        item = HandlingPractice(asset=queries.asset_by_ref(session, "A-001"),
+                                stage=HandlingStage.TRANSFERRED,
+                                channel=HandlingChannel.EMAIL, safeguards=["marked"])
+        session.add(item)
+        session.flush()
+        return item.id
+
+
+def stored_practice(register: Register, practice_id: int) -> HandlingPractice:
+    with register.session() as session:
+        item = session.get(HandlingPractice, practice_id)
+        assert item is not None
+        session.expunge(item)
+        return item
+
+
+def test_editing_a_practice_saves_it(
+    qtbot: Any, register: Register, practice_id: int
+) -> None:
+    editor = shown(qtbot, PracticeEditor(register, practice_id))
+    assert "A-001" in editor.asset_label.text()
+    assert editor.ticked_safeguards() == ["marked"]
+    assert editor.retention_spin.text() == "Not recorded"
+    pick(editor.stage_combo, HandlingStage.SHARED.value)
+    pick(editor.channel_combo, HandlingChannel.SECURE_EMAIL.value)
+    editor.tick_safeguard("encrypted")
+    editor.tick_safeguard("marked", on=False)
+    editor.description_edit.setPlainText("Monthly extract")
+    editor.third_party_edit.setText("HMRC")
+    pick(editor.agreement_combo, "yes")
+    editor.retention_spin.setValue(24)
+    editor.offshore_check.setChecked(True)
+    qtbot.keyClick(editor.stage_combo, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert editor.result() == PracticeEditor.DialogCode.Accepted
+    item = stored_practice(register, practice_id)
+    assert (item.stage, item.channel, item.safeguards) == (
+        HandlingStage.SHARED, HandlingChannel.SECURE_EMAIL, ["encrypted"])
+    assert (item.description, item.third_party, item.has_agreement, item.retention_months,
+            item.offshore, item.version) == ("Monthly extract", "HMRC", True, 24, True, 2)
+
+
+def test_a_channel_at_a_stage_without_one_is_focused_and_not_saved(
+    qtbot: Any, register: Register, practice_id: int
+) -> None:
+    editor = shown(qtbot, PracticeEditor(register, practice_id))
+    pick(editor.stage_combo, HandlingStage.STORED.value)
+    assert "has a channel" in editor.hint_label.text()
+    editor.third_party_edit.setText("Nobody")
+    editor.stage_combo.setFocus()
+    assert not editor.save()
+    assert "has a channel" in editor.message.text()
+    assert QApplication.focusWidget() is editor.channel_combo
+    assert stored_practice(register, practice_id).version == 1
+
+    pick(editor.channel_combo, None)
+    assert editor.save()
+    item = stored_practice(register, practice_id)
+    assert (item.stage, item.channel, item.third_party) == (
+        HandlingStage.STORED, None, "Nobody")
+
+
+def test_a_service_error_on_a_practice_focuses_its_field(
+    qtbot: Any, register: Register, practice_id: int
+) -> None:
+    with register.transaction(actor="import") as session:
+        item = session.get(HandlingPractice, practice_id)
+        assert item is not None
+        item.safeguards = ["marked", "shredded"]  # a code the vocabulary lacks
+    editor = shown(qtbot, PracticeEditor(register, practice_id))
+    assert "shredded" in editor.ticked_safeguards()
+    editor.tick_safeguard("encrypted")
+    assert not editor.save()
+    assert "'shredded' is not a safeguard" in editor.message.text()
+    assert QApplication.focusWidget() is editor.safeguards_list
+    assert stored_practice(register, practice_id).version == 2
+
+    editor.tick_safeguard("shredded", on=False)
+    assert editor.save()
+    assert stored_practice(register, practice_id).safeguards == ["encrypted", "marked"]
+
+
+def test_the_handling_page_opens_the_practice_editor(
+    qtbot: Any, register: Register, practice_id: int, on_modal: OnModal
+) -> None:
+    window = shown(qtbot, MainWindow(register))
+    window.show_page_key("handling")
+    page = window.pages["handling"]
+    qtbot.waitUntil(lambda: page.model.row_of(practice_id) is not None)
+    row = page.model.row_of(practice_id)
+    assert row is not None
+
+    def agree(editor: PracticeEditor) -> None:
+        pick(editor.agreement_combo, "no")
+        editor.save()
+
+    on_modal(PracticeEditor, agree)
+    page.table.activated.emit(page.model.index(row, 0))
+    assert stored_practice(register, practice_id).has_agreement is False

@@ -1,5 +1,6 @@
-"""Editing treatment actions, SoA entries and evidence through isms.services.records, on real
-register files: the rules, the field each error names, and what is stored."""
+"""Editing treatment actions, SoA entries, evidence and handling practices through
+isms.services.records, on real register files: the rules, the field each error names, and what
+is stored."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from isms.model import (
     ActionStatus,
     Applicability,
     ChangeLogEntry,
+    Department,
     Evidence,
+    HandlingChannel,
+    HandlingPractice,
+    HandlingStage,
     ImplementationStatus,
     SoaEntry,
     TreatmentAction,
@@ -266,3 +271,82 @@ def test_relinking_controls_alone_moves_the_version(
         item = session.get(Evidence, attached)
         assert item is not None
         assert [c.ref for c in item.controls] == ["8.12"] and item.version == 2
+
+
+# --- handling practices ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def practice(register: Register, ids: Ids) -> int:
+    with register.transaction(actor="tests") as session:
+        dept = session.get(Department, ids.department)
+        assert dept is not None
+        item = HandlingPractice(asset=builders.asset(session, dept),
+                                stage=HandlingStage.TRANSFERRED,
+                                channel=HandlingChannel.EMAIL, safeguards=["marked"])
+        session.add(item)
+        session.flush()
+        return item.id
+
+
+def stored_practice(register: Register, practice_id: int) -> HandlingPractice:
+    with register.session() as session:
+        item = session.get(HandlingPractice, practice_id)
+        assert item is not None
+        session.expunge(item)
+        return item
+
+
+def test_a_practice_is_updated(register: Register, practice: int) -> None:
+    with register.transaction(actor="tests") as session:
+        item = session.get(HandlingPractice, practice)
+        assert item is not None
+        records.update_practice(
+            session, item, stage="shared", channel="secure e-mail",
+            safeguards=["agreement", "encrypted", "encrypted"], description=" Monthly feed ",
+            third_party=" NHS Trust ", has_agreement=True, retention_months=0, offshore=True)
+    item = stored_practice(register, practice)
+    assert (item.stage, item.channel, item.safeguards) == (
+        HandlingStage.SHARED, HandlingChannel.SECURE_EMAIL, ["encrypted", "agreement"])
+    assert (item.description, item.third_party, item.has_agreement) == (
+        "Monthly feed", "NHS Trust", True)
+    assert (item.retention_months, item.offshore, item.version) == (0, True, 2)
+
+    with register.transaction(actor="tests") as session:
+        item = session.get(HandlingPractice, practice)
+        assert item is not None
+        records.update_practice(session, item, stage="stored", channel=None,
+                                has_agreement=None, retention_months=None)
+    item = stored_practice(register, practice)
+    assert (item.stage, item.channel, item.has_agreement, item.retention_months) == (
+        HandlingStage.STORED, None, None, None)
+    assert item.third_party == "NHS Trust"  # fields not given are left alone
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"safeguards": ["encrypted", "shredded"]}, "safeguards"),
+    ({"stage": "stored"}, "channel"),  # still by e-mail
+    ({"channel": "pigeon"}, "channel"),
+    ({"stage": "lost"}, "stage"),
+    ({"retention_months": -1}, "retention_months"),
+])
+def test_bad_practice_fields_are_named_and_nothing_is_saved(
+    register: Register, practice: int, fields: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ValidationError) as error, \
+            register.transaction(actor="tests") as session:
+        item = session.get(HandlingPractice, practice)
+        assert item is not None
+        records.update_practice(session, item, **fields)
+    assert error.value.field == field
+    assert stored_practice(register, practice).version == 1
+
+
+def test_an_unknown_practice_field_is_a_programming_error(
+    register: Register, practice: int
+) -> None:
+    with register.session() as session:
+        item = session.get(HandlingPractice, practice)
+        assert item is not None
+        with pytest.raises(TypeError, match="asset_id"):
+            records.update_practice(session, item, asset_id=1)

@@ -1,8 +1,8 @@
 """The read-only pages of the smaller registers, in the order the navigation shows them.
 
 Each is an ordinary ``RegisterPage`` (search box, SQL-sorted lazy table, department filter,
-export). Treatment actions, SoA entries and evidence open their editors from the row
-(``RecordEditing``); the Evidence page also adds files.
+export). Treatment actions, SoA entries, evidence and handling practices open their editors
+from the row (``RecordEditing``); the Evidence page also adds files.
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ AFTER_RISKS = (
 
 
 class RecordEditing:
-    """Opens the treatment-action, SoA and evidence editors from their pages, and adds "Add
-    evidence file…" to the Evidence page. Made afresh for each register the window shows."""
+    """Opens the treatment-action, SoA, evidence and handling-practice editors from their
+    pages, and adds "Add evidence file…" to the Evidence page. Made afresh for each register
+    the window shows."""
 
     def __init__(self, window: MainWindow) -> None:
         self._window = window
@@ -60,6 +61,7 @@ class RecordEditing:
         pages["actions"].table.activated.connect(self._action_activated)
         pages["controls"].table.activated.connect(self._control_activated)
         pages["evidence"].table.activated.connect(self._evidence_activated)
+        pages["handling"].table.activated.connect(self._practice_activated)
         self.add_evidence_button = QPushButton("Add evidence &file…")
         self.add_evidence_button.setToolTip(
             "Copy a file into the register's evidence store and record it as evidence")
@@ -111,6 +113,13 @@ class RecordEditing:
         evidence_id = self._row_id("evidence", index)
         self._edit(lambda: EvidenceEditor.ask(self._window.register, evidence_id,
                                                           self._window), "evidence")
+
+    def _practice_activated(self, index: QModelIndex) -> None:
+        from ..dialogs.practice_editor import PracticeEditor
+
+        practice_id = self._row_id("handling", index)
+        self._edit(lambda: PracticeEditor.ask(self._window.register, practice_id,
+                                              self._window), "handling practice")
 
     def add_evidence_file(self) -> None:
         from ..dialogs.evidence_editor import AddEvidenceDialog
