@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
             page.start(state, counts.get(spec.key))
         self.pages["risks"].table.activated.connect(self._risk_activated)
         self.pages["assets"].table.activated.connect(self._asset_activated)
-        self.record_editing = RecordEditing(self)  # actions, SoA and evidence (list_pages.py)
+        self.record_editing = RecordEditing(self)  # actions, SoA, evidence, handling (list_pages.py)
         self.undo_history.clear()  # its changes were to the register shown before
         self.asset_actions.attach(self.pages["assets"])
         self.findings = FindingsPage(register)
