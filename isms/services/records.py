@@ -1,4 +1,5 @@
-"""Editing the smaller records: treatment actions, SoA entries, evidence and handling practices.
+"""Editing the smaller records: treatment actions, SoA entries, evidence, handling practices,
+people and departments.
 
 Each function takes keyword fields named as the record's columns, checks them against the rules
 of the register, applies them to the ORM object (so the change log records it) and leaves the
@@ -8,17 +9,19 @@ commit to the caller: one save, one transaction. A broken rule is a ValidationEr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..errors import ValidationError
 from ..method.handling import SAFEGUARDS
 from ..model import (
+    AccreditationStatus,
     ActionStatus,
     Applicability,
     Control,
@@ -31,13 +34,15 @@ from ..model import (
     ImplementationStatus,
     InclusionReason,
     Person,
+    PersonRole,
+    Role,
     SoaEntry,
     TreatmentAction,
 )
 from .risks import set_action_status
 
 E = TypeVar("E", ActionStatus, Applicability, ImplementationStatus, HandlingStage,
-            HandlingChannel)
+            HandlingChannel, AccreditationStatus, Role)
 
 ACTION_FIELDS = frozenset({"title", "description", "owner_id", "due_date", "status"})
 SOA_FIELDS = frozenset({
@@ -53,6 +58,12 @@ PRACTICE_FIELDS = frozenset({
     "stage", "channel", "safeguards", "description", "third_party", "has_agreement",
     "retention_months", "offshore",
 })
+PERSON_FIELDS = frozenset({"name", "email", "department_id", "roles", "active"})
+DEPARTMENT_FIELDS = frozenset({
+    "code", "name", "parent_id", "in_scope", "accreditation_status", "description",
+})
+#: Enough of an e-mail address's shape to catch a slip: one @, no spaces, a dot in the domain.
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 #: The stages at which information moves, and so the only ones with a channel.
 CHANNEL_STAGES = frozenset({HandlingStage.TRANSFERRED, HandlingStage.SHARED})
 
@@ -309,3 +320,100 @@ def update_practice(session: Session, practice: HandlingPractice, **fields: Any)
         practice.retention_months = months
     if "offshore" in fields:
         practice.offshore = bool(fields["offshore"])
+
+
+# --- people and departments -----------------------------------------------------------------
+
+
+def _taken(session: Session, column: Any, value: str, own: Any, own_id: int) -> bool:
+    """Whether another record already has ``value`` in ``column`` (case-insensitively)."""
+    return session.execute(
+        select(own.id).where(func.lower(column) == value.lower(), own.id != own_id).limit(1)
+    ).first() is not None
+
+
+def update_person(session: Session, person: Person, **fields: Any) -> None:
+    """Change a person's name, email (blank for none), department_id (None for none), roles
+    (Role values; the set replaces the one held) or active.
+
+    The name is required; an e-mail address is unique, whatever its case.
+    """
+    _known(fields, PERSON_FIELDS, "A person")
+    if "name" in fields:
+        name = _text(fields, "name")
+        if not name:
+            raise ValidationError("A person needs a name.", field="name")
+        if len(name) > 200:
+            raise ValidationError("The name is longer than 200 characters.", field="name")
+        person.name = name
+    if "email" in fields:
+        email = _text(fields, "email")
+        if email and (len(email) > 254 or not EMAIL_SHAPE.match(email)):
+            raise ValidationError(f"{email!r} is not an e-mail address.", field="email")
+        if email and _taken(session, Person.email, email, Person, person.id):
+            raise ValidationError(f"Someone else already has the e-mail address {email}.",
+                                  field="email")
+        person.email = email or None
+    if "department_id" in fields and fields["department_id"] != person.department_id:
+        department_id = fields["department_id"]
+        department = None if department_id is None else session.get(Department, department_id)
+        if department_id is not None and department is None:
+            raise ValidationError(f"There is no department with id {department_id}.",
+                                  field="department_id")
+        person.department = department
+    if "roles" in fields:
+        wanted = {_enum(Role, value, "roles", "role") for value in fields["roles"] or ()}
+        if wanted != person.roles:
+            person.role_rows = [row for row in person.role_rows if row.role in wanted] + [
+                PersonRole(role=role) for role in Role if role in wanted - person.roles]
+            # Roles live in another table: mark the person changed so the version moves.
+            flag_modified(person, "name")
+    if "active" in fields:
+        person.active = bool(fields["active"])
+
+
+def update_department(session: Session, department: Department, **fields: Any) -> None:
+    """Change a department's code, name, parent_id (None for a top-level one), in_scope,
+    accreditation_status or description.
+
+    Code and name are required and unique (whatever their case); the parent must exist and
+    cannot be the department itself or one of the departments under it.
+    """
+    _known(fields, DEPARTMENT_FIELDS, "A department")
+    for name, what, longest in (("code", "code", 16), ("name", "name", 200)):
+        if name not in fields:
+            continue
+        value = _text(fields, name)
+        if not value:
+            raise ValidationError(f"A department needs a {what}.", field=name)
+        if len(value) > longest:
+            raise ValidationError(f"The {what} is longer than {longest} characters.",
+                                  field=name)
+        if _taken(session, getattr(Department, name), value, Department, department.id):
+            raise ValidationError(f"Another department already has the {what} {value}.",
+                                  field=name)
+        setattr(department, name, value)
+    if "parent_id" in fields and fields["parent_id"] != department.parent_id:
+        parent_id = fields["parent_id"]
+        parent = None if parent_id is None else session.get(Department, parent_id)
+        if parent_id is not None and parent is None:
+            raise ValidationError(f"There is no department with id {parent_id}.",
+                                  field="parent_id")
+        ancestor, seen = parent, set()
+        while ancestor is not None and ancestor.id not in seen:
+            if ancestor is department:
+                where = "itself" if parent is department else "one of its own sub-departments"
+                raise ValidationError(
+                    f"{department.name} cannot be placed under {where}: a department cannot "
+                    "be its own ancestor.", field="parent_id")
+            seen.add(ancestor.id)
+            ancestor = ancestor.parent
+        department.parent = parent
+    if "in_scope" in fields:
+        department.in_scope = bool(fields["in_scope"])
+    if "accreditation_status" in fields:
+        department.accreditation_status = _enum(
+            AccreditationStatus, fields["accreditation_status"], "accreditation_status",
+            "accreditation status")
+    if "description" in fields:
+        department.description = _text(fields, "description")

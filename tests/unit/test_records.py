@@ -14,6 +14,7 @@ from sqlalchemy import select
 from isms.db import Register, commit
 from isms.errors import ValidationError
 from isms.model import (
+    AccreditationStatus,
     ActionStatus,
     Applicability,
     ChangeLogEntry,
@@ -23,6 +24,8 @@ from isms.model import (
     HandlingPractice,
     HandlingStage,
     ImplementationStatus,
+    Person,
+    Role,
     SoaEntry,
     TreatmentAction,
 )
@@ -350,3 +353,154 @@ def test_an_unknown_practice_field_is_a_programming_error(
         assert item is not None
         with pytest.raises(TypeError, match="asset_id"):
             records.update_practice(session, item, asset_id=1)
+
+
+# --- people and departments -----------------------------------------------------------------
+
+
+def stored_person(register: Register, person_id: int) -> tuple[Person, set[Role]]:
+    with register.session() as session:
+        person = session.get(Person, person_id)
+        assert person is not None
+        roles = person.roles
+        session.expunge(person)
+        return person, roles
+
+
+def test_a_person_is_updated(register: Register, ids: Ids) -> None:
+    with register.transaction(actor="tests") as session:
+        person = session.get(Person, ids.owner)
+        assert person is not None
+        records.update_person(session, person, name=" Olive Oyl ", email=" Olive@Council.Example ",
+                              department_id=ids.department, roles=["risk owner", Role.SIRO],
+                              active=False)
+    person, roles = stored_person(register, ids.owner)
+    assert (person.name, person.email, person.department_id, person.active) == (
+        "Olive Oyl", "Olive@Council.Example", ids.department, False)
+    assert roles == {Role.RISK_OWNER, Role.SIRO}
+    assert person.version == 2
+
+    with register.transaction(actor="tests") as session:
+        person = session.get(Person, ids.owner)
+        assert person is not None
+        records.update_person(session, person, roles=[Role.SIRO], email="", department_id=None)
+    person, roles = stored_person(register, ids.owner)
+    assert (roles, person.email, person.department_id) == ({Role.SIRO}, None, None)
+    assert person.version == 3, "a change of roles alone moves the version"
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"name": "  "}, "name"),
+    ({"email": "olive at council"}, "email"),
+    ({"email": "LEN@example.org"}, "email"),  # Len Leaver's, in another case
+    ({"department_id": -1}, "department_id"),
+    ({"roles": ["chief"]}, "roles"),
+])
+def test_bad_person_fields_are_named_and_nothing_is_saved(
+    register: Register, ids: Ids, fields: dict[str, object], field: str
+) -> None:
+    with register.transaction(actor="tests") as session:
+        leaver = session.get(Person, ids.leaver)
+        assert leaver is not None
+        leaver.email = "len@example.org"
+    with pytest.raises(ValidationError) as error, \
+            register.transaction(actor="tests") as session:
+        person = session.get(Person, ids.owner)
+        assert person is not None
+        records.update_person(session, person, **fields)
+    assert error.value.field == field
+    assert stored_person(register, ids.owner)[0].version == 1
+
+
+@pytest.fixture
+def tree(register: Register, ids: Ids) -> tuple[int, int, int]:
+    """(council, service, team): each under the one before."""
+    with register.transaction(actor="tests") as session:
+        council = session.get(Department, ids.department)
+        assert council is not None
+        service = builders.department(session, parent=council)
+        team = builders.department(session, parent=service)
+        return council.id, service.id, team.id
+
+
+def stored_department(register: Register, department_id: int) -> Department:
+    with register.session() as session:
+        department = session.get(Department, department_id)
+        assert department is not None
+        session.expunge(department)
+        return department
+
+
+def test_a_department_is_updated(register: Register, tree: tuple[int, int, int]) -> None:
+    council, service, team = tree
+    with register.transaction(actor="tests") as session:
+        department = session.get(Department, team)
+        assert department is not None
+        records.update_department(
+            session, department, code=" HR ", name=" Human Resources ", parent_id=council,
+            in_scope=False, accreditation_status="in progress", description=" People ")
+    saved = stored_department(register, team)
+    assert (saved.code, saved.name, saved.parent_id, saved.in_scope) == (
+        "HR", "Human Resources", council, False)
+    assert (saved.accreditation_status, saved.description, saved.version) == (
+        AccreditationStatus.IN_PROGRESS, "People", 2)
+    with register.transaction(actor="tests") as session:
+        department = session.get(Department, team)
+        assert department is not None
+        records.update_department(session, department, parent_id=None)
+    assert stored_department(register, team).parent_id is None
+
+
+@pytest.mark.parametrize("under", ["itself", "child", "grandchild"])
+def test_a_department_cannot_become_its_own_ancestor(
+    register: Register, tree: tuple[int, int, int], under: str
+) -> None:
+    council, service, team = tree
+    parent = {"itself": council, "child": service, "grandchild": team}[under]
+    with pytest.raises(ValidationError, match="own ancestor") as error, \
+            register.transaction(actor="tests") as session:
+        department = session.get(Department, council)
+        assert department is not None
+        records.update_department(session, department, parent_id=parent)
+    assert error.value.field == "parent_id"
+    saved = stored_department(register, council)
+    assert (saved.parent_id, saved.version) == (None, 1)
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"code": " "}, "code"),
+    ({"name": ""}, "name"),
+    ({"code": "x" * 17}, "code"),
+    ({"parent_id": -1}, "parent_id"),
+    ({"accreditation_status": "done"}, "accreditation_status"),
+    ({"in_scope": True, "description": "x", "colour": "red"}, None),
+])
+def test_bad_department_fields_are_named(
+    register: Register, tree: tuple[int, int, int], fields: dict[str, object],
+    field: str | None,
+) -> None:
+    with register.session() as session:
+        department = session.get(Department, tree[2])
+        assert department is not None
+        if field is None:
+            with pytest.raises(TypeError, match="colour"):
+                records.update_department(session, department, **fields)
+            return
+        with pytest.raises(ValidationError) as error:
+            records.update_department(session, department, **fields)
+        assert error.value.field == field
+
+
+def test_department_code_and_name_are_unique_whatever_the_case(
+    register: Register, tree: tuple[int, int, int]
+) -> None:
+    council, service, _team = tree
+    with register.session() as session:
+        taken = session.get(Department, council)
+        department = session.get(Department, service)
+        assert taken is not None and department is not None
+        for name, value in (("code", taken.code.lower()), ("name", taken.name.upper())):
+            with pytest.raises(ValidationError) as error:
+                records.update_department(session, department, **{name: value})
+            assert error.value.field == name
+        records.update_department(session, department, code=department.code.lower())

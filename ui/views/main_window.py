@@ -32,6 +32,7 @@ from isms.services import queries
 from isms.services.method import CriteriaChange
 
 from ..desktop import open_folder
+from ..dialogs.org_lists import add_org_actions
 from ..errors import ErrorReporter
 from ..icons import icon
 from ..models.registers import asset_model, risk_model
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
                                              "Ctrl+E")
         self._action("&Settings", "Risk &criteria…", self.edit_criteria)
         self._action("&Settings", "&Handling rules…", self.edit_handling_rules)
+        add_org_actions(self._menus["&Settings"], self, lambda: self.register, self.refresh)
         self._action("&Help", "Open &log folder", lambda: open_folder(self, log_dir()))
         self._action("&Help", "&About isms", self.show_about)
 
@@ -203,7 +205,7 @@ class MainWindow(QMainWindow):
             page.start(state, counts.get(spec.key))
         self.pages["risks"].table.activated.connect(self._risk_activated)
         self.pages["assets"].table.activated.connect(self._asset_activated)
-        self.record_editing = RecordEditing(self)  # actions, SoA, evidence, handling (list_pages.py)
+        self.record_editing = RecordEditing(self)  # editors of the list pages
         self.undo_history.clear()  # its changes were to the register shown before
         self.asset_actions.attach(self.pages["assets"])
         self.findings = FindingsPage(register)

@@ -1,0 +1,183 @@
+"""The person and department editors, and the Settings lists that open them, driven as a user
+would on a real register file: a save reaches the register, a validation error focuses its
+field and saves nothing, and a department cannot be put under itself or its own departments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from isms.db import Register
+from isms.model import AccreditationStatus, Department, Person, Role
+from isms.services import queries
+from ui.dialogs.org_editors import DepartmentEditor, PersonEditor
+from ui.dialogs.org_lists import DepartmentsDialog, PeopleDialog
+from ui.views.main_window import MainWindow
+
+from .conftest import OnModal, Sample, shown
+from .test_record_editors import focused_in, pick
+
+
+def person_id(register: Register, name: str) -> int:
+    with register.session() as session:
+        return queries.person(session, name).id
+
+
+def department_id(register: Register, code: str) -> int:
+    with register.session() as session:
+        return queries.department_id(session, code)
+
+
+def stored_person(register: Register, key: int) -> tuple[Person, set[Role]]:
+    with register.session() as session:
+        person = session.get(Person, key)
+        assert person is not None
+        roles = person.roles
+        session.expunge(person)
+        return person, roles
+
+
+def stored_department(register: Register, key: int) -> Department:
+    with register.session() as session:
+        department = session.get(Department, key)
+        assert department is not None
+        session.expunge(department)
+        return department
+
+
+def test_editing_a_person_saves_it(qtbot: Any, register: Register, sample: Sample) -> None:
+    alice = person_id(register, "Alice Archer")
+    env = department_id(register, "ENV")
+    editor = shown(qtbot, PersonEditor(register, alice))
+    assert editor.name_edit.text() == "Alice Archer"
+    editor.name_edit.setText("Alice Armstrong")
+    editor.email_edit.setText("alice.armstrong@council.example")
+    pick(editor.department_combo, env)
+    editor.tick_role(Role.RISK_OWNER)
+    editor.tick_role(Role.SIRO)
+    editor.active_check.setChecked(False)
+    assert editor.save()
+    saved, roles = stored_person(register, alice)
+    assert (saved.name, saved.email, saved.department_id, saved.active) == (
+        "Alice Armstrong", "alice.armstrong@council.example", env, False)
+    assert roles == {Role.RISK_OWNER, Role.SIRO}
+    assert saved.version == 2
+
+
+def test_a_taken_email_is_focused_and_nothing_is_saved(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    alice = person_id(register, "Alice Archer")
+    editor = shown(qtbot, PersonEditor(register, alice))
+    editor.email_edit.setText("BOB@council.example")
+    editor.name_edit.setText("Alice Armstrong")
+    editor.name_edit.setFocus()
+    assert not editor.save()
+    assert "already has the e-mail" in editor.message.text()
+    assert QApplication.focusWidget() is editor.email_edit
+    assert stored_person(register, alice)[0].name == "Alice Archer"
+    assert stored_person(register, alice)[0].version == 1
+
+
+def test_a_blank_person_name_is_focused(qtbot: Any, register: Register, sample: Sample) -> None:
+    alice = person_id(register, "Alice Archer")
+    editor = shown(qtbot, PersonEditor(register, alice))
+    editor.name_edit.clear()
+    editor.email_edit.setFocus()
+    assert not editor.save()
+    assert QApplication.focusWidget() is editor.name_edit
+    assert stored_person(register, alice)[0].version == 1
+
+
+def test_editing_a_department_saves_it(qtbot: Any, register: Register, sample: Sample) -> None:
+    env, cs = department_id(register, "ENV"), department_id(register, "CS")
+    editor = shown(qtbot, DepartmentEditor(register, env))
+    assert editor.parent_combo.findData(env) < 0, "not offered as its own parent"
+    editor.code_edit.setText("ENVR")
+    editor.name_edit.setText("Environment and Regeneration")
+    pick(editor.parent_combo, cs)
+    editor.in_scope_check.setChecked(False)
+    pick(editor.accreditation_combo, AccreditationStatus.READY_FOR_AUDIT.value)
+    editor.description_edit.setPlainText("Parks, planning")
+    assert editor.save()
+    saved = stored_department(register, env)
+    assert (saved.code, saved.name, saved.parent_id, saved.in_scope) == (
+        "ENVR", "Environment and Regeneration", cs, False)
+    assert (saved.accreditation_status, saved.description, saved.version) == (
+        AccreditationStatus.READY_FOR_AUDIT, "Parks, planning", 2)
+
+
+def test_a_department_cannot_be_put_under_its_own_department(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    env, cs = department_id(register, "ENV"), department_id(register, "CS")
+    with register.transaction(actor="tests") as session:
+        child = session.get(Department, env)
+        assert child is not None
+        child.parent_id = cs
+    editor = shown(qtbot, DepartmentEditor(register, cs))
+    pick(editor.parent_combo, env)
+    editor.name_edit.setText("Children")
+    editor.name_edit.setFocus()
+    assert not editor.save()
+    assert "own ancestor" in editor.message.text()
+    assert focused_in(editor.parent_combo)
+    saved = stored_department(register, cs)
+    assert (saved.parent_id, saved.name, saved.version) == (None, "Children's Services", 1)
+
+
+def test_a_taken_department_code_is_focused(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    env = department_id(register, "ENV")
+    editor = shown(qtbot, DepartmentEditor(register, env))
+    editor.code_edit.setText("fin")
+    editor.name_edit.setFocus()
+    assert not editor.save()
+    assert QApplication.focusWidget() is editor.code_edit
+    assert stored_department(register, env).code == "ENV"
+
+
+def test_the_people_list_opens_the_editor_on_double_click(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    dialog = shown(qtbot, PeopleDialog(register))
+    bob = person_id(register, "Bob Baker")
+    row = dialog.row_of(bob)
+    assert row is not None
+    assert [dialog.table.item(row, n).text() for n in range(3)] == [
+        "Bob Baker", "bob@council.example", "ENV"]
+
+    def rename(editor: PersonEditor) -> None:
+        editor.name_edit.setText("Robert Baker")
+        editor.save()
+
+    on_modal(PersonEditor, rename)
+    cell = dialog.table.visualItemRect(dialog.table.item(row, 1)).center()
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    qtbot.mouseDClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert dialog.changed
+    assert stored_person(register, bob)[0].name == "Robert Baker"
+    row = dialog.row_of(bob)
+    assert row is not None
+    assert dialog.table.item(row, 0).text() == "Robert Baker"
+
+
+def test_settings_menu_lists_departments(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    window = shown(qtbot, MainWindow(register))
+    settings_menu = window._menus["&Settings"]
+    entries = {action.text(): action for action in settings_menu.actions()}
+    assert "&People…" in entries
+    seen: list[list[str]] = []
+
+    def look(dialog: DepartmentsDialog) -> None:
+        seen.append([dialog.table.item(n, 0).text() for n in range(dialog.table.rowCount())])
+        dialog.reject()
+
+    on_modal(DepartmentsDialog, look)
+    entries["&Departments…"].trigger()
+    assert seen == [["CS", "ENV", "FIN"]]

@@ -1,0 +1,241 @@
+"""The person and department editors, on the shared record editor.
+
+A person: name, e-mail, department, roles (ticked from ``Role``) and whether they are still
+here (active). A department: code, name, the department it sits under, whether it is in the
+ISMS scope, its accreditation status and a description. Saved through
+``isms.services.records.update_person`` and ``update_department``; opened from the lists under
+Settings → People… and Departments… (``ui.dialogs.org_lists``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from isms.db import Register
+from isms.errors import NotFoundError
+from isms.model import AccreditationStatus, Department, Person, Role
+from isms.services import queries, records
+
+from .record_editor import Choices, RecordEditor, fill_combo, select, text_box
+
+PERSON_MISSING = "The person is no longer in the register."
+DEPARTMENT_MISSING = "The department is no longer in the register."
+
+
+class PersonEditor(RecordEditor):
+    geometry_key = "person_editor"
+
+    def __init__(self, register: Register, person_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(register, parent)
+        self.person_id = person_id
+        self._read()
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(200)
+        self.name_edit.textChanged.connect(self.update_hints)
+        self.email_edit = QLineEdit()
+        self.email_edit.setMaxLength(254)
+        self.department_combo = QComboBox()
+        self.roles_list = QListWidget()
+        self.roles_list.setToolTip("Tick the roles the person holds")
+        self.active_check = QCheckBox("Still with the council (active)")
+        self.active_check.setToolTip("Someone who has left cannot be newly given an owner's "
+                                     "or decider's part")
+        for widget, name in ((self.name_edit, "Name"), (self.email_edit, "E-mail"),
+                             (self.department_combo, "Department"),
+                             (self.roles_list, "Roles"), (self.active_check, "Active")):
+            widget.setAccessibleName(name)
+        form = QFormLayout()
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("&E-mail:", self.email_edit)
+        form.addRow("&Department:", self.department_combo)
+        form.addRow("&Roles:", self.roles_list)
+        form.addRow("", self.active_check)
+        self.finish(form, self.name_edit, 480, 420)
+
+    def _read(self) -> None:
+        with self._register.session() as session:
+            person = session.get(Person, self.person_id)
+            if person is None:
+                raise NotFoundError(PERSON_MISSING)
+            self.version = person.version
+            self.departments: Choices = tuple(
+                (f"{d.code} {d.name}", d.id) for d in queries.departments(session))
+            held = person.roles
+            self.saved_values = {
+                "name": person.name, "email": person.email or "",
+                "department_id": person.department_id,
+                # As the list shows them: the vocabulary's order.
+                "roles": [role.value for role in Role if role in held],
+                "active": person.active,
+            }
+
+    def _show(self) -> None:
+        values = self.saved_values
+        self.setWindowTitle(f"Person — {values['name']} — isms")
+        self.name_edit.setText(values["name"])
+        self.email_edit.setText(values["email"])
+        fill_combo(self.department_combo, self.departments, "None")
+        select(self.department_combo, values["department_id"])
+        self.roles_list.clear()
+        for role in Role:
+            item = QListWidgetItem(role.value.capitalize())
+            item.setData(Qt.ItemDataRole.UserRole, role.value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if role.value in values["roles"]
+                               else Qt.CheckState.Unchecked)
+            self.roles_list.addItem(item)
+        self.active_check.setChecked(values["active"])
+
+    def ticked_roles(self) -> list[str]:
+        items = (self.roles_list.item(n) for n in range(self.roles_list.count()))
+        return [str(item.data(Qt.ItemDataRole.UserRole)) for item in items
+                if item.checkState() == Qt.CheckState.Checked]
+
+    def tick_role(self, role: Role, on: bool = True) -> None:
+        for number in range(self.roles_list.count()):
+            item = self.roles_list.item(number)
+            if item.data(Qt.ItemDataRole.UserRole) == role.value:
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name_edit.text().strip(),
+            "email": self.email_edit.text().strip(),
+            "department_id": self.department_combo.currentData(),
+            "roles": self.ticked_roles(),
+            "active": self.active_check.isChecked(),
+        }
+
+    def problems(self) -> list[tuple[str, QWidget]]:
+        if not self.name_edit.text().strip():
+            return [("A person needs a name.", self.name_edit)]
+        return []
+
+    def field_widgets(self) -> dict[str, QWidget]:
+        return {"name": self.name_edit, "email": self.email_edit,
+                "department_id": self.department_combo, "roles": self.roles_list,
+                "active": self.active_check}
+
+    def record_name(self) -> str:
+        return str(self.saved_values.get("name") or "the person")
+
+    def _write(self, session: Session, edited: dict[str, Any]) -> None:
+        person = self.current(session, Person, self.person_id, PERSON_MISSING)
+        records.update_person(session, person, **edited)
+
+    @classmethod
+    def ask(cls, register: Register, person_id: int, parent: QWidget | None = None) -> bool:
+        """Edit the person modally; True when a save was made."""
+        return cls(register, person_id, parent).run()
+
+
+class DepartmentEditor(RecordEditor):
+    geometry_key = "department_editor"
+
+    def __init__(
+        self, register: Register, department_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(register, parent)
+        self.department_id = department_id
+        self._read()
+        self.code_edit = QLineEdit()
+        self.code_edit.setMaxLength(16)
+        self.code_edit.textChanged.connect(self.update_hints)
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(200)
+        self.name_edit.textChanged.connect(self.update_hints)
+        self.parent_combo = QComboBox()
+        self.parent_combo.setToolTip("The department this one sits under")
+        self.in_scope_check = QCheckBox("In the scope of the ISMS")
+        self.accreditation_combo = QComboBox()
+        for status in AccreditationStatus:
+            self.accreditation_combo.addItem(status.value.capitalize(), status.value)
+        self.description_edit = text_box(3, self)
+        for widget, name in ((self.code_edit, "Code"), (self.name_edit, "Name"),
+                             (self.parent_combo, "Parent"), (self.in_scope_check, "In scope"),
+                             (self.accreditation_combo, "Accreditation"),
+                             (self.description_edit, "Description")):
+            widget.setAccessibleName(name)
+        form = QFormLayout()
+        form.addRow("&Code:", self.code_edit)
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("&Under:", self.parent_combo)
+        form.addRow("", self.in_scope_check)
+        form.addRow("&Accreditation:", self.accreditation_combo)
+        form.addRow("&Description:", self.description_edit)
+        self.finish(form, self.code_edit, 520, 360)
+
+    def _read(self) -> None:
+        with self._register.session() as session:
+            department = session.get(Department, self.department_id)
+            if department is None:
+                raise NotFoundError(DEPARTMENT_MISSING)
+            self.version = department.version
+            # Every other department is offered; the services refuse one under this one.
+            self.parents: Choices = tuple(
+                (f"{d.code} {d.name}", d.id) for d in queries.departments(session)
+                if d.id != self.department_id)
+            self.saved_values = {
+                "code": department.code, "name": department.name,
+                "parent_id": department.parent_id, "in_scope": department.in_scope,
+                "accreditation_status": str(department.accreditation_status),
+                "description": department.description,
+            }
+
+    def _show(self) -> None:
+        values = self.saved_values
+        self.setWindowTitle(f"Department — {values['code']} {values['name']} — isms")
+        self.code_edit.setText(values["code"])
+        self.name_edit.setText(values["name"])
+        fill_combo(self.parent_combo, self.parents, "None (top level)")
+        select(self.parent_combo, values["parent_id"])
+        self.in_scope_check.setChecked(values["in_scope"])
+        select(self.accreditation_combo, values["accreditation_status"])
+        self.description_edit.setPlainText(values["description"])
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "code": self.code_edit.text().strip(),
+            "name": self.name_edit.text().strip(),
+            "parent_id": self.parent_combo.currentData(),
+            "in_scope": self.in_scope_check.isChecked(),
+            "accreditation_status": self.accreditation_combo.currentData(),
+            "description": self.description_edit.toPlainText().strip(),
+        }
+
+    def problems(self) -> list[tuple[str, QWidget]]:
+        if not self.code_edit.text().strip():
+            return [("A department needs a code.", self.code_edit)]
+        if not self.name_edit.text().strip():
+            return [("A department needs a name.", self.name_edit)]
+        return []
+
+    def field_widgets(self) -> dict[str, QWidget]:
+        return {"code": self.code_edit, "name": self.name_edit, "parent_id": self.parent_combo,
+                "in_scope": self.in_scope_check,
+                "accreditation_status": self.accreditation_combo,
+                "description": self.description_edit}
+
+    def record_name(self) -> str:
+        return f"department {self.saved_values.get('code', '')}".strip()
+
+    def _write(self, session: Session, edited: dict[str, Any]) -> None:
+        department = self.current(session, Department, self.department_id, DEPARTMENT_MISSING)
+        records.update_department(session, department, **edited)
+
+    @classmethod
+    def ask(cls, register: Register, department_id: int, parent: QWidget | None = None) -> bool:
+        """Edit the department modally; True when a save was made."""
+        return cls(register, department_id, parent).run()
