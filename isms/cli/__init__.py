@@ -15,6 +15,7 @@ from . import (
     export_commands,
     import_commands,
     method_commands,
+    org_commands,
     read_commands,
     register_commands,
 )
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     method_commands.add_commands(commands, nouns["risks"], nouns["assets"])
     import_commands.add_commands(commands)
     export_commands.add_commands(commands)
+    org_commands.add_commands(commands)
     return parser
 
 

@@ -41,27 +41,68 @@ from ..model import (
 )
 from .risks import set_action_status
 
-E = TypeVar("E", ActionStatus, Applicability, ImplementationStatus, HandlingStage,
-            HandlingChannel, AccreditationStatus, Role)
+E = TypeVar(
+    "E",
+    ActionStatus,
+    Applicability,
+    ImplementationStatus,
+    HandlingStage,
+    HandlingChannel,
+    AccreditationStatus,
+    Role,
+)
 
 ACTION_FIELDS = frozenset({"title", "description", "owner_id", "due_date", "status"})
-SOA_FIELDS = frozenset({
-    "applicability", "reasons", "inclusion_note", "exclusion_justification", "decided_by_id",
-    "decided_on", "implementation_status", "implementation", "owner_id", "target_date",
-    "last_review", "next_review",
-})
-EVIDENCE_FIELDS = frozenset({
-    "title", "description", "evidence_date", "period_start", "period_end", "valid_days",
-    "controls",
-})
-PRACTICE_FIELDS = frozenset({
-    "stage", "channel", "safeguards", "description", "third_party", "has_agreement",
-    "retention_months", "offshore",
-})
+SOA_FIELDS = frozenset(
+    {
+        "applicability",
+        "reasons",
+        "inclusion_note",
+        "exclusion_justification",
+        "decided_by_id",
+        "decided_on",
+        "implementation_status",
+        "implementation",
+        "owner_id",
+        "target_date",
+        "last_review",
+        "next_review",
+    }
+)
+EVIDENCE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "evidence_date",
+        "period_start",
+        "period_end",
+        "valid_days",
+        "controls",
+    }
+)
+PRACTICE_FIELDS = frozenset(
+    {
+        "stage",
+        "channel",
+        "safeguards",
+        "description",
+        "third_party",
+        "has_agreement",
+        "retention_months",
+        "offshore",
+    }
+)
 PERSON_FIELDS = frozenset({"name", "email", "department_id", "roles", "active"})
-DEPARTMENT_FIELDS = frozenset({
-    "code", "name", "parent_id", "in_scope", "accreditation_status", "description",
-})
+DEPARTMENT_FIELDS = frozenset(
+    {
+        "code",
+        "name",
+        "parent_id",
+        "in_scope",
+        "accreditation_status",
+        "description",
+    }
+)
 #: Enough of an e-mail address's shape to catch a slip: one @, no spaces, a dot in the domain.
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 #: The stages at which information moves, and so the only ones with a channel.
@@ -97,8 +138,9 @@ def _person(session: Session, person_id: int | None, field: str, role: str) -> P
     if person is None:
         raise ValidationError(f"There is no person with id {person_id}.", field=field)
     if not person.active:
-        raise ValidationError(f"{person.name} has left (inactive) and cannot be {role}.",
-                              field=field)
+        raise ValidationError(
+            f"{person.name} has left (inactive) and cannot be {role}.", field=field
+        )
     return person
 
 
@@ -151,7 +193,9 @@ def _reasons(values: Iterable[object]) -> list[str]:
     if wrong:
         raise ValidationError(
             f"{', '.join(map(repr, wrong))} is not a reason for including a control "
-            f"({', '.join(sorted(allowed))}).", field="reasons")
+            f"({', '.join(sorted(allowed))}).",
+            field="reasons",
+        )
     # Stored in the vocabulary's order, each once, so equal choices compare equal.
     return [reason.value for reason in InclusionReason if reason.value in given]
 
@@ -167,26 +211,35 @@ def save_soa_entry(
     _known(fields, SOA_FIELDS, "An SoA entry")
     department = session.get(Department, department_id)
     if department is None:
-        raise ValidationError(f"There is no department with id {department_id}.",
-                              field="department_id")
+        raise ValidationError(
+            f"There is no department with id {department_id}.", field="department_id"
+        )
     control = session.get(Control, control_id)
     if control is None or control.edition == ControlEdition.ISO27001_2013:
-        raise ValidationError(f"There is no current control with id {control_id}.",
-                              field="control_id")
+        raise ValidationError(
+            f"There is no current control with id {control_id}.", field="control_id"
+        )
     entry = soa_entry(session, department_id, control_id)
     if entry is None:
         entry = SoaEntry(
-            department=department, control=control, applicability=Applicability.APPLICABLE,
-            reasons=[], implementation_status=ImplementationStatus.NOT_IMPLEMENTED,
+            department=department,
+            control=control,
+            applicability=Applicability.APPLICABLE,
+            reasons=[],
+            implementation_status=ImplementationStatus.NOT_IMPLEMENTED,
         )
         session.add(entry)
     if "applicability" in fields:
-        entry.applicability = _enum(Applicability, fields["applicability"], "applicability",
-                                    "applicability")
+        entry.applicability = _enum(
+            Applicability, fields["applicability"], "applicability", "applicability"
+        )
     if "implementation_status" in fields:
         entry.implementation_status = _enum(
-            ImplementationStatus, fields["implementation_status"], "implementation_status",
-            "implementation status")
+            ImplementationStatus,
+            fields["implementation_status"],
+            "implementation_status",
+            "implementation status",
+        )
     if "reasons" in fields:
         entry.reasons = _reasons(fields["reasons"] or ())
     for name in ("inclusion_note", "exclusion_justification", "implementation"):
@@ -195,8 +248,9 @@ def save_soa_entry(
     if "owner_id" in fields and fields["owner_id"] != entry.owner_id:
         entry.owner = _person(session, fields["owner_id"], "owner_id", "a control owner")
     if "decided_by_id" in fields and fields["decided_by_id"] != entry.decided_by_id:
-        entry.decided_by = _person(session, fields["decided_by_id"], "decided_by_id",
-                                   "recorded as deciding")
+        entry.decided_by = _person(
+            session, fields["decided_by_id"], "decided_by_id", "recorded as deciding"
+        )
     for name in ("decided_on", "target_date", "last_review", "next_review"):
         if name in fields:
             setattr(entry, name, fields[name])
@@ -209,15 +263,18 @@ def _check_soa(entry: SoaEntry, control: Control) -> None:
     if entry.applicability == Applicability.EXCLUDED and not entry.exclusion_justification:
         raise ValidationError(
             f"Say why control {control.ref} is excluded: an exclusion needs a justification.",
-            field="exclusion_justification")
+            field="exclusion_justification",
+        )
     if entry.implementation_status == ImplementationStatus.PLANNED and entry.target_date is None:
         raise ValidationError(
             f"Give a target date for the planned implementation of control {control.ref}.",
-            field="target_date")
+            field="target_date",
+        )
     if entry.last_review and entry.next_review and entry.next_review < entry.last_review:
         raise ValidationError(
             f"The next review ({entry.next_review}) is before the last ({entry.last_review}).",
-            field="next_review")
+            field="next_review",
+        )
 
 
 # --- evidence -------------------------------------------------------------------------------
@@ -226,7 +283,7 @@ def _check_soa(entry: SoaEntry, control: Control) -> None:
 def next_evidence_ref(session: Session, prefix: str = "EV-") -> str:
     """The next free reference in the EV-0001 series."""
     refs = session.execute(select(Evidence.ref).where(Evidence.ref.like(f"{prefix}%"))).scalars()
-    numbers = [int(r[len(prefix):]) for r in refs if r[len(prefix):].isdigit()]
+    numbers = [int(r[len(prefix) :]) for r in refs if r[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
@@ -242,26 +299,33 @@ def update_evidence(session: Session, evidence: Evidence, **fields: Any) -> None
     for name in ("period_start", "period_end"):
         if name in fields:
             setattr(evidence, name, fields[name])
-    if evidence.period_start and evidence.period_end and (
-        evidence.period_start > evidence.period_end
+    if (
+        evidence.period_start
+        and evidence.period_end
+        and (evidence.period_start > evidence.period_end)
     ):
         raise ValidationError(
             f"The period starts ({evidence.period_start}) after it ends ({evidence.period_end}).",
-            field="period_end")
+            field="period_end",
+        )
     if "valid_days" in fields:
         days = fields["valid_days"]
         if days is not None and days <= 0:
-            raise ValidationError("Valid for must be a number of days above 0, or blank.",
-                                  field="valid_days")
+            raise ValidationError(
+                "Valid for must be a number of days above 0, or blank.", field="valid_days"
+            )
         evidence.valid_days = days
     if "controls" in fields:
         wanted = list(dict.fromkeys(fields["controls"]))
-        found = {c.id: c for c in session.execute(
-            select(Control).where(Control.id.in_(wanted))).scalars()}
+        found = {
+            c.id: c
+            for c in session.execute(select(Control).where(Control.id.in_(wanted))).scalars()
+        }
         missing = [str(i) for i in wanted if i not in found]
         if missing:
-            raise ValidationError(f"There is no control with id {', '.join(missing)}.",
-                                  field="controls")
+            raise ValidationError(
+                f"There is no control with id {', '.join(missing)}.", field="controls"
+            )
         if {c.id for c in evidence.controls} != set(wanted):
             evidence.controls = [found[i] for i in wanted]
             # Links live in another table: mark the record changed so its version moves (and a
@@ -277,8 +341,9 @@ def _safeguards(values: Iterable[object]) -> list[str]:
     wrong = [value for value in given if value not in SAFEGUARDS]
     if wrong:
         raise ValidationError(
-            f"{', '.join(map(repr, wrong))} is not a safeguard "
-            f"({', '.join(SAFEGUARDS)}).", field="safeguards")
+            f"{', '.join(map(repr, wrong))} is not a safeguard ({', '.join(SAFEGUARDS)}).",
+            field="safeguards",
+        )
     # Stored in the vocabulary's order, each once, so equal choices compare equal.
     return [code for code in SAFEGUARDS if code in given]
 
@@ -295,28 +360,36 @@ def update_practice(session: Session, practice: HandlingPractice, **fields: Any)
         practice.stage = _enum(HandlingStage, fields["stage"], "stage", "handling stage")
     if "channel" in fields:
         channel = fields["channel"]
-        practice.channel = None if channel in (None, "") else _enum(
-            HandlingChannel, channel, "channel", "handling channel")
+        practice.channel = (
+            None
+            if channel in (None, "")
+            else _enum(HandlingChannel, channel, "channel", "handling channel")
+        )
     if practice.channel is not None and practice.stage not in CHANNEL_STAGES:
         raise ValidationError(
             f"Only information transferred or shared has a channel: a practice at stage "
-            f"{practice.stage} cannot be by {practice.channel}.", field="channel")
+            f"{practice.stage} cannot be by {practice.channel}.",
+            field="channel",
+        )
     if "safeguards" in fields:
         practice.safeguards = _safeguards(fields["safeguards"] or ())
     for name in ("description", "third_party"):
         if name in fields:
             setattr(practice, name, _text(fields, name))
     if len(practice.third_party) > 200:
-        raise ValidationError("The third party's name is longer than 200 characters.",
-                              field="third_party")
+        raise ValidationError(
+            "The third party's name is longer than 200 characters.", field="third_party"
+        )
     if "has_agreement" in fields:
         agreement = fields["has_agreement"]
         practice.has_agreement = None if agreement is None else bool(agreement)
     if "retention_months" in fields:
         months = fields["retention_months"]
         if months is not None and (not isinstance(months, int) or months < 0):
-            raise ValidationError("Retention must be a number of months, 0 or more, or blank.",
-                                  field="retention_months")
+            raise ValidationError(
+                "Retention must be a number of months, 0 or more, or blank.",
+                field="retention_months",
+            )
         practice.retention_months = months
     if "offshore" in fields:
         practice.offshore = bool(fields["offshore"])
@@ -327,9 +400,12 @@ def update_practice(session: Session, practice: HandlingPractice, **fields: Any)
 
 def _taken(session: Session, column: Any, value: str, own: Any, own_id: int) -> bool:
     """Whether another record already has ``value`` in ``column`` (case-insensitively)."""
-    return session.execute(
-        select(own.id).where(func.lower(column) == value.lower(), own.id != own_id).limit(1)
-    ).first() is not None
+    return (
+        session.execute(
+            select(own.id).where(func.lower(column) == value.lower(), own.id != own_id).limit(1)
+        ).first()
+        is not None
+    )
 
 
 def update_person(session: Session, person: Person, **fields: Any) -> None:
@@ -351,21 +427,24 @@ def update_person(session: Session, person: Person, **fields: Any) -> None:
         if email and (len(email) > 254 or not EMAIL_SHAPE.match(email)):
             raise ValidationError(f"{email!r} is not an e-mail address.", field="email")
         if email and _taken(session, Person.email, email, Person, person.id):
-            raise ValidationError(f"Someone else already has the e-mail address {email}.",
-                                  field="email")
+            raise ValidationError(
+                f"Someone else already has the e-mail address {email}.", field="email"
+            )
         person.email = email or None
     if "department_id" in fields and fields["department_id"] != person.department_id:
         department_id = fields["department_id"]
         department = None if department_id is None else session.get(Department, department_id)
         if department_id is not None and department is None:
-            raise ValidationError(f"There is no department with id {department_id}.",
-                                  field="department_id")
+            raise ValidationError(
+                f"There is no department with id {department_id}.", field="department_id"
+            )
         person.department = department
     if "roles" in fields:
         wanted = {_enum(Role, value, "roles", "role") for value in fields["roles"] or ()}
         if wanted != person.roles:
             person.role_rows = [row for row in person.role_rows if row.role in wanted] + [
-                PersonRole(role=role) for role in Role if role in wanted - person.roles]
+                PersonRole(role=role) for role in Role if role in wanted - person.roles
+            ]
             # Roles live in another table: mark the person changed so the version moves.
             flag_modified(person, "name")
     if "active" in fields:
@@ -387,25 +466,24 @@ def update_department(session: Session, department: Department, **fields: Any) -
         if not value:
             raise ValidationError(f"A department needs a {what}.", field=name)
         if len(value) > longest:
-            raise ValidationError(f"The {what} is longer than {longest} characters.",
-                                  field=name)
+            raise ValidationError(f"The {what} is longer than {longest} characters.", field=name)
         if _taken(session, getattr(Department, name), value, Department, department.id):
-            raise ValidationError(f"Another department already has the {what} {value}.",
-                                  field=name)
+            raise ValidationError(f"Another department already has the {what} {value}.", field=name)
         setattr(department, name, value)
     if "parent_id" in fields and fields["parent_id"] != department.parent_id:
         parent_id = fields["parent_id"]
         parent = None if parent_id is None else session.get(Department, parent_id)
         if parent_id is not None and parent is None:
-            raise ValidationError(f"There is no department with id {parent_id}.",
-                                  field="parent_id")
+            raise ValidationError(f"There is no department with id {parent_id}.", field="parent_id")
         ancestor, seen = parent, set()
         while ancestor is not None and ancestor.id not in seen:
             if ancestor is department:
                 where = "itself" if parent is department else "one of its own sub-departments"
                 raise ValidationError(
                     f"{department.name} cannot be placed under {where}: a department cannot "
-                    "be its own ancestor.", field="parent_id")
+                    "be its own ancestor.",
+                    field="parent_id",
+                )
             seen.add(ancestor.id)
             ancestor = ancestor.parent
         department.parent = parent
@@ -413,7 +491,31 @@ def update_department(session: Session, department: Department, **fields: Any) -
         department.in_scope = bool(fields["in_scope"])
     if "accreditation_status" in fields:
         department.accreditation_status = _enum(
-            AccreditationStatus, fields["accreditation_status"], "accreditation_status",
-            "accreditation status")
+            AccreditationStatus,
+            fields["accreditation_status"],
+            "accreditation_status",
+            "accreditation status",
+        )
     if "description" in fields:
         department.description = _text(fields, "description")
+
+
+def add_department(session: Session, **fields: Any) -> Department:
+    """A new department, checked by the same rules as an edit (code and name required)."""
+    for required in ("code", "name"):
+        if not str(fields.get(required) or "").strip():
+            raise ValidationError(f"A department needs a {required}.", field=required)
+    department = Department(code="", name="", in_scope=True, description="")
+    update_department(session, department, **fields)
+    session.add(department)
+    return department
+
+
+def add_person(session: Session, **fields: Any) -> Person:
+    """A new person, checked by the same rules as an edit (a name is required)."""
+    if not str(fields.get("name") or "").strip():
+        raise ValidationError("A person needs a name.", field="name")
+    person = Person(name="", job_title="", active=True)
+    update_person(session, person, **fields)
+    session.add(person)
+    return person

@@ -180,3 +180,45 @@ def test_demo_refuses_to_overwrite_and_defaults_to_its_own_file(tmp_path: Path) 
     assert (data / "demo.isms").exists() and not (data / "register.isms").exists()
     again = isms("demo", env=env)
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_departments_and_people_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], register_path: Path
+) -> None:
+    db = str(register_path)
+    assert run(capsys, "departments", "add", "CC", "County Council", "--db", db)[0] == 0
+    assert (
+        run(capsys, "departments", "add", "ENV", "Environment", "--parent", "CC", "--db", db)[0]
+        == 0
+    )
+    code, _, err = run(capsys, "departments", "add", "env", "Again", "--db", db)
+    assert code == 1 and "already has the code" in err
+    code, out, err = run(
+        capsys,
+        "people",
+        "add",
+        "Rajesh Sharma",
+        "--email",
+        "r@example.gov.uk",
+        "--department",
+        "ENV",
+        "--role",
+        "risk owner",
+        "--db",
+        db,
+    )
+    assert code == 0, err
+    code, _, err = run(capsys, "people", "add", "Someone", "--email", "not-an-address", "--db", db)
+    assert code == 1 and "not an e-mail address" in err
+    departments = json.loads(run(capsys, "departments", "list", "--db", db, "--json")[1])
+    assert [(d["code"], d["parent"]) for d in departments] == [("CC", None), ("ENV", "CC")]
+    people = json.loads(run(capsys, "people", "list", "--db", db, "--json")[1])
+    assert people == [
+        {
+            "name": "Rajesh Sharma",
+            "email": "r@example.gov.uk",
+            "department": "ENV",
+            "roles": ["risk owner"],
+            "active": True,
+        }
+    ]
