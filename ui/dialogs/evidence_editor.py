@@ -31,6 +31,7 @@ from isms.errors import NotFoundError
 from isms.model import Evidence
 from isms.services import evidence, queries, records
 
+from ..widgets.check_list import tick, ticked
 from .record_editor import OptionalDate, RecordEditor, qdate, text_box
 
 #: Shown in the validity box for "no expiry" (its minimum, 0).
@@ -89,15 +90,10 @@ class _EvidenceForm(RecordEditor):
             self.controls_list.addItem(item)
 
     def ticked_controls(self) -> list[int]:
-        items = (self.controls_list.item(n) for n in range(self.controls_list.count()))
-        return [int(item.data(Qt.ItemDataRole.UserRole)) for item in items
-                if item.checkState() == Qt.CheckState.Checked]
+        return [int(v) for v in ticked(self.controls_list)]
 
     def tick_control(self, control_id: int, on: bool = True) -> None:
-        for number in range(self.controls_list.count()):
-            item = self.controls_list.item(number)
-            if item.data(Qt.ItemDataRole.UserRole) == control_id:
-                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        tick(self.controls_list, control_id, on)
 
     def values(self) -> dict[str, Any]:
         picked: date = self.date_edit.date().toPython()  # type: ignore[assignment]

@@ -33,6 +33,7 @@ from isms.model import HandlingChannel, HandlingStage
 from isms.services import classification, handling
 
 from ..models.handling_rules import HandlingRulesModel, RuleRow, load_rules
+from ..widgets.check_list import ticked
 from ..widgets.message_bar import MessageBar
 from ..widgets.tables import read_only_table
 from .base import RememberedDialog
@@ -210,11 +211,7 @@ class HandlingRulesDialog(RememberedDialog):
 
     def form_rule(self) -> RuleRow:
         """The rule as the form stands."""
-        required = tuple(
-            self.safeguards.item(n).data(Qt.ItemDataRole.UserRole)
-            for n in range(self.safeguards.count())
-            if self.safeguards.item(n).checkState() == Qt.CheckState.Checked
-        )
+        required = tuple(ticked(self.safeguards))
         return RuleRow(self.code.text().strip(), self.title.text().strip(),
                        self.marking.currentData(), self.stage.currentData(),
                        self.channel.currentData(), self.personal.isChecked(),

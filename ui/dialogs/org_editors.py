@@ -28,6 +28,7 @@ from isms.errors import NotFoundError
 from isms.model import AccreditationStatus, Department, Person, Role
 from isms.services import queries, records
 
+from ..widgets.check_list import tick, ticked
 from .record_editor import Choices, RecordEditor, fill_combo, select, text_box
 
 PERSON_MISSING = "The person is no longer in the register."
@@ -99,15 +100,10 @@ class PersonEditor(RecordEditor):
         self.active_check.setChecked(values["active"])
 
     def ticked_roles(self) -> list[str]:
-        items = (self.roles_list.item(n) for n in range(self.roles_list.count()))
-        return [str(item.data(Qt.ItemDataRole.UserRole)) for item in items
-                if item.checkState() == Qt.CheckState.Checked]
+        return [str(v) for v in ticked(self.roles_list)]
 
     def tick_role(self, role: Role, on: bool = True) -> None:
-        for number in range(self.roles_list.count()):
-            item = self.roles_list.item(number)
-            if item.data(Qt.ItemDataRole.UserRole) == role.value:
-                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        tick(self.roles_list, role.value, on)
 
     def values(self) -> dict[str, Any]:
         return {

@@ -31,6 +31,7 @@ from isms.method.handling import SAFEGUARDS
 from isms.model import HandlingChannel, HandlingPractice, HandlingStage
 from isms.services import records
 
+from ..widgets.check_list import tick, ticked
 from .record_editor import RecordEditor, select, text_box
 
 MISSING = "The handling practice is no longer in the register."
@@ -140,15 +141,10 @@ class PracticeEditor(RecordEditor):
         self.offshore_check.setChecked(values["offshore"])
 
     def ticked_safeguards(self) -> list[str]:
-        items = (self.safeguards_list.item(n) for n in range(self.safeguards_list.count()))
-        return [str(item.data(Qt.ItemDataRole.UserRole)) for item in items
-                if item.checkState() == Qt.CheckState.Checked]
+        return [str(v) for v in ticked(self.safeguards_list)]
 
     def tick_safeguard(self, code: str, on: bool = True) -> None:
-        for number in range(self.safeguards_list.count()):
-            item = self.safeguards_list.item(number)
-            if item.data(Qt.ItemDataRole.UserRole) == code:
-                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        tick(self.safeguards_list, code, on)
 
     def values(self) -> dict[str, Any]:
         months = self.retention_spin.value()
