@@ -145,16 +145,27 @@ def _asset_id_select(order_by: str, search: str | None) -> Select[Any]:
 #: "Not retired", written as a literal so SQLite can use the partial indexes declared with the
 #: same condition (a bound parameter would hide the value from the query planner).
 LIVE_ASSET = literal_column("asset.status") != literal_column("'retired'")
+#: The same condition hidden from those indexes (SQLite's unary "+" opts a term out of index
+#: use). Sorting on a column they don't cover, SQLite would otherwise walk a partial index and
+#: fetch each asset row in index order: ~200 ms of random reads on 100k assets, against ~60 ms
+#: for one scan of the table and a sort in memory.
+LIVE_ASSET_SCAN = literal_column("+asset.status") != literal_column("'retired'")
+#: Sorts that one of the live partial indexes (migration 0005) or the unique ref index serves.
+_INDEXED_SORTS = frozenset({"ref", "name", "next_review"})
 
 
 def _asset_filters(
-    session: Session, department: int | None, search: str | None, include_retired: bool
+    session: Session,
+    department: int | None,
+    search: str | None,
+    include_retired: bool,
+    order_by: str,
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if department is not None:
         conditions.append(Asset.department_id == department)
     if not include_retired:
-        conditions.append(LIVE_ASSET)
+        conditions.append(LIVE_ASSET if order_by in _INDEXED_SORTS else LIVE_ASSET_SCAN)
     found = search_condition(
         session,
         search,
@@ -192,7 +203,7 @@ def asset_ids(
 ) -> list[int]:
     query = (
         _asset_id_select(order_by, search)
-        .where(*_asset_filters(session, department, search, include_retired))
+        .where(*_asset_filters(session, department, search, include_retired, order_by))
         .order_by(*_order(ASSET_SORT, order_by, descending, Asset.id))
         .limit(limit)
     )

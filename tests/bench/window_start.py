@@ -25,6 +25,10 @@ def _peak_mb() -> float:
 
 def run(mode: str, register: str | None = None) -> tuple[float, float]:
     """(seconds from module import to the table's first paint, peak RSS MB at that moment)."""
+    if mode != "bare":
+        # What isms-gui imports first, before Qt, as its entry point does: imported after
+        # PySide6, every module would also pass through PySide6's import hook.
+        import ui.app  # noqa: F401
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QTableView
 
