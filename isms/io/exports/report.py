@@ -1,0 +1,57 @@
+"""What every exported register or document is before it becomes a file: a titled table with
+a document-control block, written as .xlsx or PDF by the writers in this package.
+
+The SoA, the risk register, the treatment plan and the asset inventory all build a ``Report``;
+the writers know nothing of risks or controls. Rows may be a generator, so a 100,000-row
+register is never held in memory twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+ColumnKind = Literal["text", "number", "date"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, its width in characters (xlsx; a proportional share of the
+    page width in PDF), what kind of value it holds, and whether long text wraps."""
+
+    header: str
+    width: float = 15
+    kind: ColumnKind = "text"
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A cell value shown on a coloured background: a risk level in its criteria colour, or a
+    gap marker ("No evidence") that must stand out."""
+
+    value: Any
+    fill: str  #: "#RRGGBB"
+
+
+@dataclass
+class Report:
+    """A table to export, with what an auditor expects around it."""
+
+    #: e.g. "Statement of Applicability - Adult Social Care"
+    title: str
+    columns: Sequence[Column]
+    #: Cell values: str, int, float, date, datetime, bool, None or Marked. Read once.
+    rows: Iterable[Sequence[Any]]
+    #: The moment the document states it was produced (fixed, for reproducible audit packs).
+    generated: datetime
+    #: Rows to expect, for progress; None when unknown.
+    row_count: int | None = None
+    #: (label, value) pairs printed above the table: version, owner, approver, scope...
+    document_control: Sequence[tuple[str, str]] = ()
+    #: The protective marking printed in every page's header and footer, e.g. "OFFICIAL".
+    marking: str = ""
+    #: Paragraphs printed after the table (legends, notes).
+    notes: Sequence[str] = field(default_factory=tuple)
