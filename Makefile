@@ -9,13 +9,15 @@ QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 
            libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
            libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-xinerama0 \
            libxcb-xfixes0 libx11-xcb1
+# What the tests use besides: qpdf checks every exported PDF's structure.
+TEST_DEBS := qpdf
 
-.PHONY: run test bench lint setup system-deps demo clean
+.PHONY: run test bench lint setup system-deps test-deps demo clean
 
 run: setup system-deps
 	$(BIN)/isms-gui --demo
 
-test: setup system-deps
+test: setup system-deps test-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
 bench: setup system-deps
@@ -39,20 +41,27 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# Installs Qt's system libraries when run as root on Debian/Ubuntu; otherwise says what to run.
-system-deps:
+# Installs Debian/Ubuntu packages when run as root; otherwise says what to run.
+define install_debs
 	@command -v dpkg >/dev/null 2>&1 || exit 0; \
-	missing=$$(for p in $(QT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Qt system libraries: $$missing"; \
+		echo "Installing $(2): $$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends $$missing >/dev/null; \
 	else \
-		echo "Qt needs some system libraries. Install them with:"; \
+		echo "isms needs $(2). Install them with:"; \
 		echo "  sudo apt-get install $$(echo $$missing)"; \
 		exit 1; \
 	fi
+endef
+
+system-deps:
+	$(call install_debs,$(QT_DEBS),Qt's system libraries)
+
+test-deps:
+	$(call install_debs,$(TEST_DEBS),the test tools)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
