@@ -18,6 +18,7 @@ from . import (
     org_commands,
     read_commands,
     register_commands,
+    soa_commands,
 )
 from .logging_setup import setup_logging
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_commands.add_commands(commands)
     export_commands.add_commands(commands)
     org_commands.add_commands(commands)
+    soa_commands.add_commands(commands)
     return parser
 
 

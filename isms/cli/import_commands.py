@@ -1,4 +1,5 @@
-"""`isms import assets | template | batches | undo`: department spreadsheets in."""
+"""`isms import assets | handling | risks | soa | template | batches | undo`: department
+spreadsheets in."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Any
 from sqlalchemy import select
 
 from ..db import commit
+from ..db.changelog import plain as json_plain  # enums as text, dates in ISO form
 from ..errors import UsageError
 from ..io.importing.fields import FIELDS_BY_KIND
 from ..io.importing.mapping import Mapping, column_index
 from ..io.importing.plan import ImportPlan
 from ..io.importing.template import write_template
 from ..model import Department
-from ..services import classification, import_files, mapping_profiles, queries
+from ..services import classification, import_files, mapping_profiles, queries, soa_import
 from ..services.import_batches import list_batches, undo_batch
 from .common import command, json_option, opened
 from .output import Progress, print_json, print_table
@@ -157,6 +159,94 @@ def _import(args: argparse.Namespace) -> int:
     return code
 
 
+def _soa_summary(plan: soa_import.SoaImportPlan) -> dict[str, Any]:
+    def control(c: soa_import.ControlPlan) -> dict[str, Any]:
+        return {
+            "ref": c.ref,
+            "title": c.title,
+            "status": c.status,
+            "sources": [{"row": s.row, "ref": s.ref, "cell": s.raw_ref} for s in c.sources],
+            "proposal": {k: json_plain(v) for k, v in (c.proposal or {}).items()},
+            "decision": c.decision,
+            "notes": c.notes,
+        }
+
+    return {
+        "file": plan.file_name,
+        "sheet": plan.sheet,
+        "edition": plan.edition,
+        "edition_reason": plan.edition_reason,
+        "counts": plan.counts,
+        "recovered": plan.recovered,
+        "unmatched": [{"row": u.row, "cell": u.value, "reason": u.reason} for u in plan.unmatched],
+        "notes": plan.notes,
+        "controls": [control(c) for c in plan.controls],
+    }
+
+
+def _soa_report(plan: soa_import.SoaImportPlan) -> None:
+    counts = plan.counts
+    print(
+        f"{plan.file_name}, sheet '{plan.sheet}': a {plan.edition} SoA ({plan.edition_reason}); "
+        f"header on row {plan.header.last_row}."
+    )
+    for note in plan.notes:
+        print(f"  note: {note}")
+    print(f"Recovered references ({len(plan.recovered)}):")
+    for line in plan.recovered:
+        print(f"  {line}")
+    merged = plan.by_status("merged")
+    print(f"Merged side by side ({len(merged)}):")
+    for c in merged:
+        print(f"  {c.ref} {c.title} <- " + ", ".join(f"{s.ref} (row {s.row})" for s in c.sources))
+        for note in c.notes:
+            print(f"      {note}")
+    undecided = plan.by_status("needs decision")
+    print(f"Need a decision ({len(undecided)}):")
+    for c in undecided:
+        print(f"  {c.ref} {c.title}: {'; '.join(c.decision)}")
+    print(f"Rows not matched ({len(plan.unmatched)}):")
+    for u in plan.unmatched:
+        print(f"  row {u.row}: {u.reason}")
+    print(
+        f"{counts['controls']} controls of 2022: {counts['mapped']} mapped, {counts['merged']} "
+        f"merged, {counts['needs_decision']} need a decision"
+        + (f" ({counts['new_in_2022']} new in 2022)" if counts["new_in_2022"] else "")
+        + f"; {counts['unmatched_rows']} rows not matched."
+    )
+
+
+def _soa(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        department = queries.department_id(session, args.department)
+        plan = soa_import.plan_soa_import(
+            session,
+            Path(args.file).expanduser(),
+            department,
+            edition=args.edition,
+            sheet=args.sheet,
+        )
+        result = _soa_summary(plan)
+        if args.dry_run:
+            summary = "Dry run: nothing was written."
+        else:
+            outcome = soa_import.apply_soa_import(session, plan, department)
+            commit(session)
+            result["written"] = {"created": outcome.created, "updated": outcome.updated}
+            summary = (
+                f"Wrote {outcome.created + outcome.updated} SoA entries ({outcome.created} new, "
+                f"{outcome.updated} updated); {outcome.left_for_decision} controls left for a "
+                "decision, with no entry written for them."
+            )
+    result["summary"] = summary
+    if args.json:
+        print_json(result)
+    else:
+        _soa_report(plan)
+        print(summary)
+    return 0
+
+
 def _template(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         markings = [m.label for m in classification.current_scheme(session).markings]
@@ -279,6 +369,22 @@ def add_commands(subparsers: Any) -> None:
             ),
             kind,
         )
+    p = command(
+        actions,
+        "soa",
+        _soa,
+        "carry an SoA spreadsheet (2013 or 2022 edition) over to the 2022 controls",
+    )
+    p.add_argument("file", help="the SoA spreadsheet")
+    p.add_argument("--department", required=True, metavar="CODE|NAME", help="whose SoA it is")
+    p.add_argument(
+        "--edition", choices=("2013", "2022"), help="the edition it was written against (detected)"
+    )
+    p.add_argument(
+        "--sheet", help="sheet name (default: the first with a control reference column)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="show the plan only")
+    json_option(p)
     p = command(actions, "template", _template, "write a blank asset workbook for departments")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
     p.add_argument("--department", metavar="CODE|NAME", help="fill in this department")

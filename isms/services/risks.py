@@ -24,13 +24,13 @@ from ..model import (
     Risk,
     RiskAcceptance,
     RiskStatus,
-    Role,
     SoaEntry,
     TreatmentAction,
     TreatmentOption,
 )
 from ..model.base import utcnow
 from .queries import current_criteria, current_criteria_id
+from .roles import can_approve
 
 Rating = tuple[int | None, int | None]
 STAGES = ("inherent", "current", "residual")
@@ -267,7 +267,7 @@ def accept_risk(
                 "approver must sign off its acceptance.",
                 field="approver",
             )
-        if Role.APPROVER not in approver.roles and Role.SIRO not in approver.roles:
+        if not can_approve(approver):
             raise ValidationError(
                 f"{approver.name} does not hold the approver role and cannot sign off {risk.ref}.",
                 field="approver",

@@ -1,0 +1,116 @@
+"""`isms soa check | approve | versions | changes`: the Statement of Applicability's checks,
+approvals and change history."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..model.base import utcnow
+from ..services import queries
+from ..services.soa_checks import soa_checks
+from ..services.soa_versions import approve_soa, soa_changes, soa_versions
+from .common import command, json_option, opened
+from .output import print_json, print_table
+
+
+def _scope(session: Session, args: argparse.Namespace) -> int | None:
+    """The department given by --department; None (council-wide) otherwise."""
+    department: str | None = getattr(args, "department", None)
+    return queries.department_id(session, department) if department else None
+
+
+def _scope_name(args: argparse.Namespace) -> str:
+    department: str | None = getattr(args, "department", None)
+    return department.upper() if department else "council-wide"
+
+
+def _check(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        warnings = soa_checks(session, _scope(session, args), date.today())
+    if args.json:
+        print_json([{"department": w.department, "control": w.control, "check": w.check.value,
+                     "blocks_approval": w.blocking, "message": w.message} for w in warnings])
+        return 0
+    print_table(["Department", "Control", "Check", "What to do"],
+                [(w.department, w.control, w.check.value, w.message) for w in warnings],
+                max_width=90)
+    blocking = sum(w.blocking for w in warnings)
+    print(f"\n{len(warnings)} warning(s); {blocking} block approval.")
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.transaction() as session:
+        approval = approve_soa(session, _scope(session, args),
+                               queries.person(session, args.approver), args.note or "", utcnow())
+        number = approval.version.number
+    print(f"Approved SoA version {number} ({_scope_name(args)}) by {args.approver}"
+          + (f", with {len(approval.warnings)} warning(s): see `isms soa check`."
+             if approval.warnings else "."))
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        rows = [(v.number, v.approved_at.date().isoformat(), v.approved_by.name, v.note)
+                for v in soa_versions(session, _scope(session, args))]
+    if args.json:
+        print_json([{"number": n, "approved_on": on, "approved_by": by, "note": note}
+                    for n, on, by, note in rows])
+    else:
+        print_table(["Version", "Approved on", "Approved by", "Note"], rows, max_width=80)
+    return 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        changes = soa_changes(session, _scope(session, args), args.from_number, args.to_number)
+    if args.json:
+        print_json([{"control": c.control, "field": c.field, "before": c.before,
+                     "after": c.after} for c in changes])
+        return 0
+    print_table(["Control", "Field", "Before", "After"],
+                [(c.control, c.label, c.before, c.after) for c in changes], max_width=60)
+    target = f"version {args.to_number}" if args.to_number is not None else "the current draft"
+    print(f"\n{len(changes)} change(s) from version {args.from_number} to {target}.")
+    return 0
+
+
+def _scope_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    group = parser.add_mutually_exclusive_group(required=required)
+    group.add_argument("--department", metavar="CODE", help="one department's SoA")
+    group.add_argument("--council", action="store_true", help="the council-wide SoA")
+
+
+def add_commands(subparsers: Any) -> None:
+    group = subparsers.add_parser(
+        "soa",
+        help="the Statement of Applicability: checks, approvals, versions",
+        description="the Statement of Applicability: checks, approvals, versions",
+    )
+    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = command(actions, "check", _check,
+                "what an auditor would find in the SoA (every in-scope department by default)")
+    p.add_argument("--department", metavar="CODE", help="one department only")
+    json_option(p)
+    p = command(actions, "approve", _approve,
+                "freeze the current SoA as the next approved version")
+    _scope_options(p, required=True)
+    p.add_argument("--approver", required=True, metavar="PERSON",
+                   help="who approves (name or e-mail; approver or SIRO role)")
+    p.add_argument("--note", help="what this version is for")
+    p = command(actions, "versions", _versions,
+                "list the approved versions (council-wide by default)")
+    p.add_argument("--department", metavar="CODE", help="one department's versions")
+    json_option(p)
+    p = command(actions, "changes", _changes,
+                "what changed between two versions, or since one (the current draft)")
+    _scope_options(p, required=True)
+    p.add_argument("--from", dest="from_number", type=int, required=True, metavar="N")
+    p.add_argument("--to", dest="to_number", type=int, metavar="M",
+                   help="a later version (default: the current draft)")
+    json_option(p)

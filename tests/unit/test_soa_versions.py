@@ -1,0 +1,185 @@
+"""Approving, versioning and comparing Statements of Applicability (isms.services.soa_versions)
+and the `isms soa` commands, on real register files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from isms.cli import soa_commands
+from isms.db import Register, open_register
+from isms.errors import ValidationError
+from isms.model import Person, Role, SoaVersion
+from isms.services import records
+from isms.services.soa import soa_document
+from isms.services.soa_versions import (
+    approve_soa,
+    is_draft,
+    soa_changes,
+    soa_changes_report,
+    soa_versions,
+)
+from tests import builders
+from tests.unit.test_soa import control_id, decide_all, exclude_without_justification
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def _get_person(session: Session, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    assert person is not None
+    return person
+
+
+def _approver(session: Session, role: Role = Role.APPROVER, **fields: Any) -> Person:
+    who = builders.person(session, **fields)
+    who.add_role(role)
+    return who
+
+
+@pytest.fixture
+def decided(register: Register) -> tuple[int, int]:
+    """(department id, approver id): a department whose every control is decided."""
+    with register.transaction() as session:
+        dept = builders.department(session, code="ASC", name="Adult Social Care")
+        decide_all(session, dept, owner=builders.person(session))
+        approver = _approver(session, email="approver@council.gov.uk")
+    return dept.id, approver.id
+
+
+def test_approve_freezes_version_one_then_edits_make_a_draft(
+    register: Register, decided: tuple[int, int]
+) -> None:
+    dept, approver_id = decided
+    with register.transaction() as session:
+        approval = approve_soa(session, dept, _get_person(session, approver_id), " First ", NOW)
+        assert approval.version.number == 1
+        assert len(approval.warnings) == 93  # no evidence yet: shown, not blocking
+    with register.session() as session:
+        version = soa_versions(session, dept)[0]
+        assert (version.number, version.note, version.approved_at) == (1, "First", NOW)
+        assert len(version.snapshot) == 93 and version.snapshot[0]["ref"] == "5.1"
+        document = soa_document(session, dept, date(2026, 3, 2))
+        assert (document.control.version, document.control.is_draft) == (1, False)
+        assert document.control.approver is not None
+    with register.transaction() as session:
+        records.save_soa_entry(session, dept, control_id(session, "8.12"),
+                               implementation_status="partially implemented",
+                               implementation="Email DLP only")
+    with register.session() as session:
+        assert is_draft(session, dept)
+        assert soa_document(session, dept, date(2026, 3, 2)).control.is_draft
+        changes = soa_changes(session, dept, 1)
+    assert [(c.control, c.field, c.before, c.after) for c in changes] == [
+        ("8.12", "implementation_status", "implemented", "partially implemented"),
+        ("8.12", "implementation", "", "Email DLP only"),
+    ]
+    with register.transaction() as session:
+        again = approve_soa(session, dept, _get_person(session, approver_id), "", NOW)
+        assert again.version.number == 2
+    with register.session() as session:
+        assert not is_draft(session, dept)
+        assert len(soa_changes(session, dept, 1, 2)) == 2
+        assert soa_changes(session, dept, 2) == []
+        report = soa_changes_report(session, dept, 1, 2, generated=NOW)
+    assert report.title == "SoA changes - Adult Social Care: version 1 to version 2"
+    assert list(report.rows)[0] == ("8.12", "Implementation status", "implemented",
+                                    "partially implemented")
+    assert report.marking == "OFFICIAL-SENSITIVE"
+
+
+def test_council_wide_versions_are_numbered_apart(
+    register: Register, decided: tuple[int, int]
+) -> None:
+    dept, approver_id = decided
+    with register.transaction() as session:
+        approver = _get_person(session, approver_id)
+        approve_soa(session, dept, approver, "", NOW)
+        council = approve_soa(session, None, approver, "council", NOW)
+        assert council.version.number == 1 and council.version.department_id is None
+    with register.session() as session:
+        assert [v.number for v in soa_versions(session, None)] == [1]
+        assert soa_versions(session, None)[0].snapshot[0]["departments"] == (
+            "ASC: applicable/implemented")
+
+
+def test_only_an_approver_or_the_siro_may_approve(
+    register: Register, decided: tuple[int, int]
+) -> None:
+    dept, _ = decided
+    with register.transaction() as session:
+        owner = builders.person(session, name="Olive Owner")
+        owner.add_role(Role.CONTROL_OWNER)
+        siro = _approver(session, Role.SIRO)
+        gone = _approver(session, active=False)
+    with register.transaction() as session:
+        with pytest.raises(ValidationError, match="Olive Owner holds neither") as refused:
+            approve_soa(session, dept, session.merge(owner), "", NOW)
+        assert refused.value.field == "approver"
+        with pytest.raises(ValidationError, match="inactive"):
+            approve_soa(session, dept, session.merge(gone), "", NOW)
+        assert approve_soa(session, dept, session.merge(siro), "", NOW).version.number == 1
+
+
+def test_approval_refused_while_an_exclusion_is_unjustified_or_a_control_undecided(
+    register: Register,
+) -> None:
+    with register.transaction() as session:
+        dept = builders.department(session, code="HIG")
+        approver = _approver(session)
+        exclude_without_justification(session, dept, "5.19")
+    with register.transaction() as session:
+        with pytest.raises(ValidationError) as refused:
+            approve_soa(session, dept.id, session.merge(approver), "", NOW)
+    message = str(refused.value)
+    assert "HIG: exclusion without justification for 5.19" in message
+    assert "HIG: no decision for 5.1, 5.2" in message and "and 84 more" in message
+    with register.session() as session:
+        assert session.query(SoaVersion).count() == 0
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    parser = argparse.ArgumentParser(prog="isms")
+    soa_commands.add_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(list(argv))
+    assert args.handler(args) == 0
+    return capsys.readouterr().out
+
+
+def test_cli_approve_versions_changes_and_check(
+    capsys: pytest.CaptureFixture[str], register_path: Path
+) -> None:
+    db = str(register_path)
+    with open_register(db) as register, register.transaction() as session:
+        dept = builders.department(session, code="ENV", name="Environment")
+        decide_all(session, dept, owner=builders.person(session))
+        _approver(session, name="Ada Approver", email="ada@council.gov.uk")
+        builders.person(session, name="Nora Nobody", email="nora@council.gov.uk")
+    out = _run(capsys, "soa", "approve", "--department", "env", "--approver",
+               "ada@council.gov.uk", "--note", "Stage 1", "--db", db)
+    assert "Approved SoA version 1 (ENV)" in out
+    versions = json.loads(_run(capsys, "soa", "versions", "--department", "ENV", "--json",
+                               "--db", db))
+    assert [(v["number"], v["approved_by"], v["note"]) for v in versions] == [
+        (1, "Ada Approver", "Stage 1")]
+    with open_register(db) as register, register.transaction() as session:
+        records.save_soa_entry(session, dept.id, control_id(session, "5.7"), owner_id=None)
+    changes = json.loads(_run(capsys, "soa", "changes", "--department", "ENV", "--from", "1",
+                              "--json", "--db", db))
+    assert [(c["control"], c["field"], c["after"]) for c in changes] == [("5.7", "owner", "")]
+    checks = json.loads(_run(capsys, "soa", "check", "--department", "ENV", "--json",
+                             "--db", db))
+    assert {(c["control"], c["check"]) for c in checks if c["check"] == "no owner"} == {
+        ("5.7", "no owner")}
+    with pytest.raises(ValidationError, match="Nora Nobody holds neither"):
+        _run(capsys, "soa", "approve", "--council", "--approver", "nora@council.gov.uk",
+             "--db", db)
