@@ -36,6 +36,15 @@ class Marked:
     fill: str  #: "#RRGGBB"
 
 
+def text_colour_on(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` ("#RRGGBB"): risk-level colours run
+    from pale green to dark red, and every writer must print on them legibly."""
+    rgb = fill.lstrip("#")
+    red, green, blue = (int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+    # Perceived brightness (ITU-R BT.601 weights).
+    return "#000000" if (299 * red + 587 * green + 114 * blue) / 1000 >= 128 else "#FFFFFF"
+
+
 @dataclass
 class Report:
     """A table to export, with what an auditor expects around it."""

@@ -1,0 +1,172 @@
+"""The register's risk method as a PDF (ISO/IEC 27001 6.1.2 a-b; the audit pack's "risk
+method" item): scales with their descriptions per impact area, the matrix in the level colours,
+the levels with their review cadence, the appetite, the owner attestation interval and the
+handling rules. Everything is read from the register, so the document always matches the
+criteria the risks were scored with."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors  # type: ignore[import-untyped]
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.platypus import (  # type: ignore[import-untyped]
+    CondPageBreak,
+    Flowable,
+    Table,
+    TableStyle,
+)
+from sqlalchemy.orm import Session
+
+from ...method import handling
+from ...method.criteria import Criteria
+from ...services.handling import load_rules
+from ...services.queries import current_criteria_row, register_name
+from .pdf_report import (
+    HEADER_FILL,
+    MARGIN,
+    PAGE,
+    build_pdf,
+    para,
+    title_block,
+)
+from .report import text_colour_on
+
+MARKING = "OFFICIAL"
+_USABLE = PAGE[0] - 2 * MARGIN
+
+
+def write_method_pdf(session: Session, path: Path, generated: datetime) -> None:
+    """Write the current risk criteria and handling rules to ``path`` (atomically)."""
+    row = current_criteria_row(session)
+    criteria = Criteria.from_definition(row.definition)
+    title = f"Risk assessment method - {register_name(session)}"
+    control = [
+        ("Risk criteria version", f"{row.version_number} (of {row.created_at:%Y-%m-%d}"
+                                  + (f", by {row.created_by}" if row.created_by else "") + ")"),
+        ("Change note", row.note or "-"),
+        ("Risk appetite", criteria.appetite),
+        ("Owner attestation", f"every {criteria.attestation_days} days"),
+    ]
+    story: list[Flowable] = title_block(title, generated, MARKING, control)
+    story += _scales(criteria)
+    story += _matrix(criteria)
+    story += _levels(criteria)
+    story += _rules(load_rules(session))
+    build_pdf(path, story, title=title, marking=MARKING, generated=generated)
+
+
+def _grid(rows: Sequence[Sequence[Any]], widths: Sequence[float],
+          extra: Sequence[tuple[Any, ...]] = ()) -> Table:
+    """A table whose first row is a header, each cell a wrapped Paragraph unless given one."""
+    cells = [[c if isinstance(c, Flowable) else para(str(c), "label" if r == 0 else "body")
+              for c in row] for r, row in enumerate(rows)]
+    total = sum(widths)
+    table = Table(cells, colWidths=[_USABLE * w / total for w in widths], repeatRows=1,
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *extra,
+    ]))
+    return table
+
+
+def _heading(text: str) -> list[Flowable]:
+    # Keep a heading with the start of its table.
+    return [CondPageBreak(40 * mm), para(text, "heading")]
+
+
+def _scales(criteria: Criteria) -> list[Flowable]:
+    likelihood = _grid(
+        [("Value", "Likelihood", "Description")]
+        + [(p.value, p.label, p.description) for p in criteria.likelihood],
+        (1, 3, 14))
+    areas = list(criteria.impact_areas) or sorted(
+        {a for p in criteria.impact for a in p.areas})
+    impact = _grid(
+        [("Value", "Impact", "Description", *(a.capitalize() for a in areas))]
+        + [(p.value, p.label, p.description, *(p.areas.get(a, "") for a in areas))
+           for p in criteria.impact],
+        (1.4, 2.5, 5, *([4] * len(areas))))
+    return [*_heading("Likelihood scale"), likelihood,
+            *_heading("Impact scale, by impact area"), impact]
+
+
+def _matrix(criteria: Criteria) -> list[Flowable]:
+    """Likelihood down (highest first, as risk matrices are read), impact across."""
+    header = ["Likelihood \\ impact", *(f"{p.value} {p.label}" for p in criteria.impact)]
+    rows: list[list[Any]] = [header]
+    fills: list[tuple[Any, ...]] = []
+    for r, point in enumerate(reversed(criteria.likelihood), start=1):
+        line: list[Any] = [f"{point.value} {point.label}"]
+        for c, impact in enumerate(criteria.impact, start=1):
+            level = criteria.level(point.value, impact.value)
+            assert level is not None  # both ratings given
+            score = point.value * impact.value
+            line.append(level.name if criteria.matrix_kind == "lookup"
+                        else f"{level.name} ({score})")
+            fills.append(("BACKGROUND", (c, r), (c, r), colors.HexColor(level.colour)))
+            fills.append(("TEXTCOLOR", (c, r), (c, r),
+                          colors.HexColor(text_colour_on(level.colour))))
+        rows.append(line)
+    # Plain strings (not Paragraphs) so TEXTCOLOR applies to the level names.
+    table = Table(rows, colWidths=[_USABLE / (len(header) + 1) * 2]
+                  + [_USABLE / (len(header) + 1)] * (len(header) - 1), hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.white),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
+        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("ALIGN", (1, 1), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        *fills,
+    ]))
+    how = ("Each cell's level is read from the matrix." if criteria.matrix_kind == "lookup"
+           else "Score = likelihood x impact; the level is the band the score falls in.")
+    return [*_heading("Risk matrix"), para(how), table]
+
+
+def _levels(criteria: Criteria) -> list[Flowable]:
+    appetite_rank = criteria.rank(criteria.level_named(criteria.appetite))
+    rows: list[tuple[Any, ...]] = [("Level", "Scores", "Review every", "Against appetite")]
+    extra: list[tuple[Any, ...]] = []
+    for r, level in enumerate(criteria.levels, start=1):
+        rank = criteria.rank(level)
+        stance = ("the appetite" if rank == appetite_rank else
+                  "within appetite" if rank < appetite_rank else
+                  "above appetite: treat, or accept with an approver's sign-off")
+        scores = (f"{level.min_score}-{level.max_score}" if criteria.matrix_kind == "product"
+                  else "see matrix")
+        # The name sits on its colour, in the text colour that reads on it.
+        name = para(level.name, "cell" if text_colour_on(level.colour) == "#000000"
+                    else "cell-white")
+        rows.append((name, scores, f"{criteria.cadence_days[level.name]} days", stance))
+        extra.append(("BACKGROUND", (0, r), (0, r), colors.HexColor(level.colour)))
+    return [*_heading("Risk levels, review cadence and appetite"), _grid(rows, (3, 2, 2, 8), extra),
+            para(f"Risk appetite: {criteria.appetite}. Assets are attested by their owners "
+                 f"every {criteria.attestation_days} days.")]
+
+
+def _rules(rules: Sequence[handling.Rule]) -> list[Flowable]:
+    if not rules:
+        return [*_heading("Data-handling rules"), para("No handling rules are active.")]
+    rows: list[tuple[Any, ...]] = [("Rule", "Title", "Stage", "Channel", "Applies to",
+                                    "Requires")]
+    for rule in rules:
+        applies = [f"{rule.min_label} and above" if rule.min_label else "",
+                   "personal data" if rule.personal_data else "",
+                   "special category" if rule.special_category else ""]
+        needs = ("not allowed" if rule.prohibited else
+                 ", ".join(handling.SAFEGUARDS.get(s, s) for s in rule.required))
+        rows.append((rule.code, rule.title, rule.stage or "any", rule.channel or "any",
+                     ", ".join(a for a in applies if a) or "all information", needs))
+    return [*_heading("Data-handling rules"), _grid(rows, (1.3, 7, 2, 2.2, 3.5, 4.5))]
