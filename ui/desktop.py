@@ -14,3 +14,9 @@ def open_folder(parent: QWidget | None, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
         QMessageBox.information(parent, "isms", f"The folder is {folder}")
+
+
+def open_file(parent: QWidget | None, path: Path) -> None:
+    """Open ``path`` in the program the desktop uses for it, or say where it is."""
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        QMessageBox.information(parent, "isms", f"The file is {path}")

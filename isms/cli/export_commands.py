@@ -1,32 +1,88 @@
-"""`isms export ...`: registers out as files."""
+"""`isms export ...`: the SoA, the registers, the risk method and the audit pack as files."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..io.exports.asset_table import write_assets
 from ..services import queries
+from ..services.exports import KINDS, ExportRequest, export
 from .common import command, opened
 from .output import Progress
 
+_SHOWN_WARNINGS = 10
 
-def _export_assets(args: argparse.Namespace) -> int:
+
+def _department(args: argparse.Namespace, register: Any) -> int | None:
+    if not args.department:
+        return None
+    with register.session() as session:
+        return queries.department_id(session, args.department)
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of wants a date like 2026-11-25, not '{text}'.") from None
+
+
+def _export_for_import(args: argparse.Namespace) -> int:
+    """The asset table with the columns the importer reads back (export -> edit -> import)."""
+    from ..io.exports.asset_table import write_assets
+
     path = Path(args.out).expanduser()
     if path.suffix.lower() not in (".xlsx", ".csv"):
         raise UsageError(f"Give the output a .xlsx or .csv name, not '{path.name}'.")
-    with opened(args) as register, register.session() as session:
-        department = queries.department_id(session, args.department) if args.department else None
-        count = write_assets(
-            session,
-            path,
-            department=department,
-            include_retired=args.include_retired,
-            progress=Progress(),
-        )
+    with opened(args) as register:
+        department = _department(args, register)
+        with register.session() as session:
+            count = write_assets(session, path, department=department,
+                                 include_retired=args.include_retired, progress=Progress())
     print(f"Wrote {count:,} assets to {path.resolve()}")
+    return 0
+
+
+def _warn_before_soa(register: Any, department_id: int | None, as_of: date) -> None:
+    """The SoA's pre-flight checks on stderr: the export goes ahead, but the gaps an auditor
+    would flag are said first."""
+    from ..services.soa_checks import soa_checks
+
+    with register.session() as session:
+        warnings = soa_checks(session, department_id, as_of)
+    if not warnings:
+        return
+    sys.stderr.write(f"Pre-flight: {len(warnings):,} warning(s) an auditor would raise:\n")
+    for warning in warnings[:_SHOWN_WARNINGS]:
+        sys.stderr.write(f"  {warning.department} {warning.control}: {warning.message}\n")
+    if len(warnings) > _SHOWN_WARNINGS:
+        sys.stderr.write(f"  ... and {len(warnings) - _SHOWN_WARNINGS:,} more "
+                         "(isms soa check lists them all)\n")
+
+
+def _export(args: argparse.Namespace) -> int:
+    if args.what == "assets" and (args.for_import or Path(args.out).suffix.lower() == ".csv"):
+        return _export_for_import(args)
+    request = ExportRequest(kind=args.what, out=Path(args.out), format=args.format,
+                            as_of=_as_of(args.as_of))
+    fmt = request.resolved_format()
+    with opened(args) as register:
+        request = ExportRequest(kind=request.kind, out=request.out, format=fmt,
+                                as_of=request.as_of,
+                                department_id=_department(args, register))
+        if request.kind in ("soa", "pack"):
+            _warn_before_soa(register, request.department_id, request.as_of or date.today())
+        result = export(register, request, Progress())
+    what = KINDS[args.what].title
+    unit = "files" if args.what == "pack" else "rows"
+    count = "" if args.what == "method" else f" ({result.count:,} {unit})"
+    print(f"Wrote the {what.lower()}{count} to {result.path.resolve()}")
     return 0
 
 
@@ -35,12 +91,20 @@ def add_commands(subparsers: Any) -> None:
         "export", help="registers and documents out", description="registers and documents out"
     )
     actions = group.add_subparsers(dest="what", metavar="WHAT", required=True)
-    p = command(
-        actions,
-        "assets",
-        _export_assets,
-        "the asset register as xlsx or csv (columns the importer reads back)",
-    )
-    p.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
-    p.add_argument("--department", metavar="CODE|NAME", help="only this department")
-    p.add_argument("--include-retired", action="store_true", help="retired assets too")
+    for kind in KINDS.values():
+        p = command(actions, kind.key, _export, f"the {kind.title.lower()}: {kind.description}")
+        example = f"FILE.{kind.formats[0]}"
+        p.add_argument("--out", required=True, metavar=example)
+        p.add_argument("--format", choices=kind.formats,
+                       help="default: from the --out name's suffix")
+        p.add_argument("--department", metavar="CODE|NAME",
+                       help="only this department (default: the whole council)")
+        p.add_argument("--as-of", metavar="YYYY-MM-DD",
+                       help="the day the document is dated and judged at (default: today); "
+                            "the same register and options give the same file")
+        if kind.key == "assets":
+            p.add_argument("--for-import", action="store_true",
+                           help="the columns the importer reads back (.xlsx or .csv), to send a "
+                                "department its assets to correct; a .csv name implies it")
+            p.add_argument("--include-retired", action="store_true",
+                           help="with --for-import: retired assets too")

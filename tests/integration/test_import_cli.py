@@ -281,9 +281,8 @@ def test_export_edit_import_changes_exactly_the_edited_cells(
     assert main(["demo", "--db", db, "--assets", "300"]) == 0
     exported = tmp_path / "chs.xlsx"
     assert (
-        run(capsys, "export", "assets", "--db", db, "--department", "CHS", "--out", str(exported))[
-            0
-        ]
+        run(capsys, "export", "assets", "--for-import", "--db", db, "--department", "CHS",
+            "--out", str(exported))[0]
         == 0
     )
     book = openpyxl.load_workbook(exported)

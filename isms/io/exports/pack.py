@@ -24,7 +24,6 @@ import html
 import json
 import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,6 +34,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ...errors import StorageError
+from ..files import temporary_beside
 
 #: A member's content: bytes, a file to stream, or a callable yielding chunks (called once).
 Source = bytes | Path | Callable[[], Iterable[bytes]]
@@ -208,13 +208,7 @@ def write_pack(
     total = len(members) + 3
     stamp = _zip_time(generated)
     path = path.expanduser().resolve()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial",
-                                         dir=path.parent)
-    except OSError as exc:
-        raise StorageError(f"Cannot write {path}: {exc.strerror}") from exc
-    temp = Path(temp_name)
+    fd, temp = temporary_beside(path)
     written = _Written()
     try:
         with os.fdopen(fd, "w+b") as handle:
