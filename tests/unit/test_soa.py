@@ -15,7 +15,7 @@ from isms.db import Register
 from isms.io.exports.report import Marked
 from isms.model import Applicability, Department, ImplementationStatus, Person, Role, SoaEntry
 from isms.services import evidence, queries, records, risks
-from isms.services.soa import GAP_FILL, soa_document, soa_report
+from isms.services.soa import GAP_FILL, row_record, soa_document, soa_report
 from tests import builders
 
 DAY = date(2026, 3, 2)
@@ -197,8 +197,7 @@ def test_council_wide_aggregates_the_in_scope_departments(register: Register) ->
     one = rows["5.1"]
     assert (one.applicability, one.status) == (Applicability.APPLICABLE,
                                                ImplementationStatus.PARTIAL)
-    assert one.breakdown() == (
-        "ASC: applicable/implemented; HIG: applicable/partially implemented")
+    assert one.breakdown() == "Implemented: ASC; Partially implemented: HIG"
     assert one.owner == "Ann, Bob"
     assert one.risk_refs == ()  # R-0900 belongs to the out-of-scope department
     assert (rows["5.2"].applicability, rows["5.2"].status) == (Applicability.APPLICABLE,
@@ -207,7 +206,11 @@ def test_council_wide_aggregates_the_in_scope_departments(register: Register) ->
     assert rows["5.3"].exclusion_justification == "Not used here"
     assert rows["5.4"].applicability == Applicability.THIRD_PARTY
     assert rows["5.5"].applicability is None
-    assert rows["5.5"].breakdown() == "ASC: excluded; HIG: undecided"
+    assert rows["5.5"].breakdown() == "Excluded: ASC; Undecided: HIG"
+    assert rows["5.4"].breakdown() == "Provided by a third party (implemented): ASC; Excluded: HIG"
+    # A version's snapshot keeps the per-department form, so approved versions still match.
+    assert row_record(one)["departments"] == (
+        "ASC: applicable/implemented; HIG: applicable/partially implemented")
     assert rows["5.6"].status == ImplementationStatus.NOT_IMPLEMENTED
     assert rows["5.7"].applicability is None
     headers = [c.header for c in report.columns]
@@ -256,3 +259,64 @@ def test_undecided_and_unjustified_cells_stand_out(register: Register) -> None:
     assert rows["5.19"][applicable] == "No"
     assert rows["5.19"][justification] == Marked("No justification", GAP_FILL)
     assert rows["5.1"][applicable] == Marked("Undecided", GAP_FILL)
+
+
+def test_council_wide_cells_are_compact_over_many_departments(register: Register) -> None:
+    codes = ["D01", "D02", "D03", "D04", "D05", "D06", "D07", "D08"]
+    # Who wrote which note on 5.1: the most common texts are shown, the rest counted.
+    notes = {"D01": "Policy set", "D02": "Policy set", "D03": "Policy set", "D04": "Own policy",
+             "D05": "Own policy", "D06": "Legacy", "D07": "Unique one", "D08": "Unique two"}
+    statuses = {"D01": "implemented", "D02": "partially implemented", "D03": "implemented",
+                "D04": "planned", "D05": "partially implemented", "D06": "not implemented"}
+    with register.transaction() as session:
+        for code in codes:
+            dept = builders.department(session, code=code, name=f"Department {code}")
+            owner = builders.person(session, name=f"Owner {code}")
+            applicability = ("excluded" if code == "D07"
+                             else None if code == "D08" else "applicable")
+            if applicability is None:
+                continue
+            records.save_soa_entry(
+                session, dept.id, control_id(session, "5.1"), applicability=applicability,
+                implementation_status=statuses.get(code, "not implemented"),
+                owner_id=owner.id,
+                inclusion_note=notes[code],
+                exclusion_justification="Not here" if applicability == "excluded" else "",
+                target_date=date(2026, 12, 1) if code == "D04" else None,
+            )
+    with register.session() as session:
+        document = soa_document(session, None, DAY)
+        report = soa_report(document)
+    row = document.rows[0]
+    assert row.ref == "5.1"
+    assert row.breakdown() == (
+        "Implemented: D01, D03; Partially implemented: D02, D05; Planned: D04; "
+        "Not implemented: D06; Excluded: D07; Undecided: D08")
+    assert row.owner == ", ".join(f"Owner {c}" for c in codes[:6])
+    headers = [c.header for c in report.columns]
+    cells = dict(zip(headers, next(iter(report.rows)), strict=True))
+    assert cells["Why included"] == (
+        "D01, D02, D03: Policy set\nD04, D05: Own policy\nD06: Legacy")
+    assert row.inclusion_note == cells["Why included"]
+    assert cells["Control owner"] == "Owner D01, Owner D02, Owner D03 +3 more"
+    assert cells["Departments"] == row.breakdown()
+    # A fourth distinct text is left to the departments' own SoAs.
+    with register.transaction() as session:
+        records.save_soa_entry(session, queries.department_id(session, "D06"),
+                               control_id(session, "5.1"), inclusion_note="Something else")
+        records.save_soa_entry(session, queries.department_id(session, "D05"),
+                               control_id(session, "5.1"),
+                               inclusion_note="Unique three")
+    with register.session() as session:
+        document = soa_document(session, None, DAY)
+        report = soa_report(document)
+    # The row keeps every text (a version freezes it); the printed cell stops at three.
+    assert document.rows[0].inclusion_note.endswith("\nD06: Something else")
+    cells = dict(zip(headers, next(iter(report.rows)), strict=True))
+    assert cells["Why included"] == (
+        "D01, D02, D03: Policy set\nD04: Own policy\nD05: Unique three\n"
+        "… and 1 more department (see their own SoAs)")
+    # A department's own SoA is unchanged: its full texts and owner.
+    with register.session() as session:
+        own = soa_document(session, queries.department_id(session, "D01"), DAY).rows[0]
+    assert (own.inclusion_note, own.owner, own.breakdown()) == ("Policy set", "Owner D01", "")

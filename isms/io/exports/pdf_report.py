@@ -1,5 +1,6 @@
 """A :class:`~isms.io.exports.report.Report` as a PDF an auditor can file, and the page frame
-every isms PDF shares (``build_pdf``): A4 landscape, the title and protective marking in a
+every isms PDF shares (``build_pdf``): A4 landscape (A3 landscape for a table too wide to read
+on A4, see :func:`page_size`), the title and protective marking in a
 running header, the marking, "Page X of Y" and the generated date in the footer.
 
 Long tables are cut into tables of ``CHUNK_ROWS`` rows (PERFORMANCE.md: reportlab re-measures
@@ -23,7 +24,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors  # type: ignore[import-untyped]
-from reportlab.lib.pagesizes import A4, landscape  # type: ignore[import-untyped]
+from reportlab.lib.pagesizes import A3, A4, landscape  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
@@ -44,8 +45,16 @@ from .report import Column, Marked, Report, text_colour_on
 
 Progress = Callable[[str, int, int], None]
 
-PAGE = landscape(A4)
+PageSize = tuple[float, float]
+
+#: The page of every PDF but a very wide table's.
+PAGE: PageSize = landscape(A4)
+WIDE_PAGE: PageSize = landscape(A3)
 MARGIN = 12 * mm
+#: Columns wider than this in all (Column.width, in characters) go on A3: A4 landscape gives
+#: them under ~3 points a character, where the cell text (7.5 pt, ~3.7 points a character)
+#: wraps every few words. The registers (at most ~240) stay A4; the SoA (~300) does not.
+WIDE_TABLE_CHARS = 260
 #: Rows per table piece (PERFORMANCE.md: "split long tables into chunks of ~200 rows").
 CHUNK_ROWS = 200
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
@@ -99,15 +108,21 @@ def para(text: str, style: str = "body") -> Paragraph:
     return Paragraph(markup(text), STYLES[style])
 
 
+def page_size(columns: Sequence[Column]) -> PageSize:
+    """The page a table of ``columns`` is printed on."""
+    return WIDE_PAGE if sum(c.width for c in columns) > WIDE_TABLE_CHARS else PAGE
+
+
 def title_block(title: str, generated: datetime, marking: str,
-                document_control: Sequence[tuple[str, str]]) -> list[Flowable]:
+                document_control: Sequence[tuple[str, str]],
+                page: PageSize = PAGE) -> list[Flowable]:
     """The title and document-control table that open page 1."""
     pairs: list[tuple[str, str]] = [("Generated", display(generated))]
     if marking:
         pairs.append(("Protective marking", marking))
     pairs.extend((str(k), display(v)) for k, v in document_control)
     rows = [[para(k, "label"), para(v)] for k, v in pairs]
-    control = Table(rows, colWidths=[55 * mm, PAGE[0] - 2 * MARGIN - 55 * mm], hAlign="LEFT")
+    control = Table(rows, colWidths=[55 * mm, page[0] - 2 * MARGIN - 55 * mm], hAlign="LEFT")
     control.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
@@ -117,20 +132,20 @@ def title_block(title: str, generated: datetime, marking: str,
 
 
 def build_pdf(path: Path, story: list[Flowable], *, title: str, marking: str,
-              generated: datetime) -> None:
+              generated: datetime, page: PageSize = PAGE) -> None:
     """Lay ``story`` out on the shared page frame and write it to ``path`` atomically."""
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
+        buffer, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=MARGIN + 6 * mm, bottomMargin=MARGIN + 6 * mm,
         title=title, author="isms", creator="isms", subject=marking, invariant=1,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    page = _page_decorator(title, marking, generated)
+    decorate = _page_decorator(title, marking, generated, page)
 
     def canvas_maker(*args: Any, **kwargs: Any) -> Canvas:
-        canvas = _CountingCanvas(page, *args, **kwargs)
+        canvas = _CountingCanvas(decorate, *args, **kwargs)
         stamp = f"D:{generated:%Y%m%d%H%M%S}+00'00'"
         canvas.setDateFormatter(lambda *_: stamp)
         return canvas
@@ -144,11 +159,12 @@ def build_pdf(path: Path, story: list[Flowable], *, title: str, marking: str,
 
 def write_pdf(report: Report, path: Path, progress: Progress | None = None) -> int:
     """Write ``report`` to ``path`` as a PDF; returns the number of table rows written."""
+    page = page_size(report.columns)
     story = title_block(report.title, report.generated, report.marking,
-                        report.document_control)
+                        report.document_control, page)
     count = 0
     total = report.row_count or 0
-    layout = _Layout(report.columns)
+    layout = _Layout(report.columns, page[0] - 2 * MARGIN)
     for first, chunk in _chunks(report.rows):
         story.append(_Chunk(layout, [layout.row(r) for r in chunk], headed=first))
         count += len(chunk)
@@ -160,7 +176,7 @@ def write_pdf(report: Report, path: Path, progress: Progress | None = None) -> i
     for note in report.notes:
         story.append(para(note))
     build_pdf(path, story, title=report.title, marking=report.marking,
-              generated=report.generated)
+              generated=report.generated, page=page)
     return count
 
 
@@ -183,11 +199,9 @@ Cell = Any
 class _Layout:
     """Column widths (shares of the page width) and how each value becomes a table cell."""
 
-    def __init__(self, columns: Sequence[Column]) -> None:
+    def __init__(self, columns: Sequence[Column], usable: float) -> None:
         self.columns = columns
-        share = sum(c.width for c in columns) or 1
-        usable = PAGE[0] - 2 * MARGIN
-        self.widths = [usable * c.width / share for c in columns]
+        self.widths = column_widths(columns, usable)
         self.header = [Paragraph(markup(c.header), STYLES["head"]) for c in columns]
 
     def row(self, values: Sequence[Any]) -> tuple[list[Cell], list[tuple[int, str]]]:
@@ -212,6 +226,39 @@ class _Layout:
             else:
                 cells.append(text)
         return cells, marks
+
+
+def _least_width(column: Column) -> float:
+    """The narrowest a column may be: its header's longest word on one line (a header cut
+    "Co/ntr/ol" is unreadable), and a whole date in a date column."""
+    words = [stringWidth(word, BOLD, CELL_SIZE) for word in column.header.split()]
+    if column.kind == "date":
+        words.append(stringWidth("0000-00-00", FONT, CELL_SIZE))
+    # +1: reportlab wraps a word that fills the cell to the last hundredth of a point.
+    return max(words, default=0) + 2 * _PADDING + 1
+
+
+def column_widths(columns: Sequence[Column], usable: float) -> list[float]:
+    """Each column's share of ``usable`` by its Column.width, but none narrower than
+    :func:`_least_width`: what the narrow ones need is taken from the wrap columns' room above
+    their own least width (from every column's, when the wrap columns have too little)."""
+    share = sum(c.width for c in columns) or 1
+    widths = [usable * c.width / share for c in columns]
+    least = [_least_width(c) for c in columns]
+    if sum(least) >= usable:  # cannot honour them all: keep the proportions
+        return widths
+    needed = sum(max(0.0, lo - w) for w, lo in zip(widths, least, strict=True))
+    widths = [max(w, lo) for w, lo in zip(widths, least, strict=True)]
+    for donors in ([c.wrap for c in columns], [True] * len(columns)):
+        room = [max(0.0, w - lo) if give else 0.0
+                for w, lo, give in zip(widths, least, donors, strict=True)]
+        total = sum(room)
+        if needed <= 0 or total <= 0:
+            continue
+        taken = min(needed, total)
+        widths = [w - taken * r / total for w, r in zip(widths, room, strict=True)]
+        needed -= taken
+    return widths
 
 
 _BASE_STYLE = [
@@ -252,8 +299,11 @@ class _Chunk(Flowable):  # type: ignore[misc]
                 where = (c, r + offset)
                 style.append(("BACKGROUND", where, where, colors.HexColor(fill)))
                 style.append(("TEXTCOLOR", where, where, colors.HexColor(text_colour_on(fill))))
+        # A row taller than a page (a control chosen by hundreds of risks) must be split
+        # across pages rather than fail the export. Only a headed piece splits inside a row:
+        # an unheaded one hands whole rows to the next page's headed piece (see split()).
         return Table(data, colWidths=self._layout.widths, repeatRows=offset, style=style,
-                     hAlign="LEFT")
+                     hAlign="LEFT", splitInRow=offset)
 
     def _choose(self) -> Table:
         # The frame knows whether anything stands above on this page (reportlab's own
@@ -291,9 +341,9 @@ class _Chunk(Flowable):  # type: ignore[misc]
 # --- running header and footer --------------------------------------------------------------
 
 
-def _page_decorator(title: str, marking: str,
-                    generated: datetime) -> Callable[[Canvas, int, int], None]:
-    width, height = PAGE
+def _page_decorator(title: str, marking: str, generated: datetime,
+                    page: PageSize) -> Callable[[Canvas, int, int], None]:
+    width, height = page
     top = height - MARGIN
     bottom = MARGIN
 

@@ -89,3 +89,55 @@ def test_empty_report_and_hostile_text(tmp_path: Path) -> None:
     assert write_pdf(Report("Odd", COLUMNS, rows, GENERATED), odd) == 1
     qpdf_check(odd)
     assert "ctrlchar </para> <font" in page_texts(odd)[0]
+
+
+def _page_mm(path: Path) -> list[tuple[int, int]]:
+    """Each page's (width, height) in whole millimetres."""
+    return [(round(float(page.mediabox.width) / 72 * 25.4),
+             round(float(page.mediabox.height) / 72 * 25.4)) for page in PdfReader(path).pages]
+
+
+def test_a_wide_table_goes_on_a3_landscape_with_whole_header_words(tmp_path: Path) -> None:
+    # An SoA-like table: 17 columns, ~300 characters. "Control" is given far too small a
+    # share to hold its header, and the wrap columns give it room.
+    columns = [Column("Control", 3), Column("Implementation status", 8),
+               Column("Justification for exclusion", 10, wrap=True)]
+    columns += [Column(f"Field {k}", 18, wrap=True) for k in range(14)]
+    rows = [["5.1", "partially implemented", "Not used", *(["some text"] * 14)]] * 40
+    path = tmp_path / "wide.pdf"
+    write_pdf(Report("Wide", columns, rows, GENERATED, marking="OFFICIAL"), path)
+    qpdf_check(path)
+    assert set(_page_mm(path)) == {(420, 297)}  # A3 landscape
+    first = page_texts(path)[0]
+    for word in ("Control", "Implementation", "Justification", "exclusion"):
+        assert re.search(rf"\b{word}\b", first), word
+    # The table starts on page 1, under the document-control block.
+    assert "5.1" in first
+
+
+def test_a_register_sized_table_stays_on_a4_landscape(tmp_path: Path) -> None:
+    columns = [Column(f"Column {k}", 15, wrap=k % 2 == 0) for k in range(10)]
+    path = tmp_path / "narrow.pdf"
+    write_pdf(Report("Narrow", columns, [[f"v{k}" for k in range(10)]], GENERATED), path)
+    qpdf_check(path)
+    assert _page_mm(path) == [(297, 210)]  # A4 landscape
+
+
+def test_a_row_taller_than_a_page_is_split_across_pages_not_refused(tmp_path: Path) -> None:
+    """A control chosen by hundreds of risks lists them all: the row continues on the next
+    page under the repeated header instead of failing the export."""
+    refs = ", ".join(f"R-{n:04d}" for n in range(1, 1201))
+    columns = [Column("Control", 8), Column("Linked risks", 20, wrap=True),
+               Column("Status", 12)]
+    report = Report("Statement of Applicability - tall rows", columns,
+                    [["5.1", "few", "implemented"], ["5.2", refs, "planned"],
+                     ["5.3", "few", "implemented"]],
+                    datetime(2026, 3, 2), 3, marking="OFFICIAL")
+    out = tmp_path / "tall.pdf"
+    write_pdf(report, out)
+    qpdf_check(out)
+    pages = page_texts(out)
+    assert len(pages) > 2
+    text = "\n".join(pages)
+    assert "R-0001" in text and "R-1200" in text and "5.3" in text
+    assert all("Linked risks" in page for page in pages[1:])
