@@ -84,7 +84,7 @@ class DocumentControl:
             ("Owner", self.owner or "(not set)"),
             ("Approved by", self.approver or "-"),
             ("Approval date", self.approved_at.date().isoformat() if self.approved_at else "-"),
-            ("Classification", self.marking or "-"),
+            # The marking is not repeated here: every writer prints it as "Protective marking".
             ("Scope", self.scope),
             ("Edition", self.edition),
         ]
