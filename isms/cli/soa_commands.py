@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..errors import UsageError
 from ..model.base import utcnow
 from ..services import queries
 from ..services.soa_checks import soa_checks
-from ..services.soa_versions import approve_soa, soa_changes, soa_versions
+from ..services.soa_versions import approve_soa, soa_changes, soa_changes_report, soa_versions
 from .common import command, json_option, opened
 from .output import print_json, print_table
 
@@ -67,6 +69,8 @@ def _versions(args: argparse.Namespace) -> int:
 
 
 def _changes(args: argparse.Namespace) -> int:
+    if args.out:
+        return _write_changes(args)
     with opened(args) as register, register.session() as session:
         changes = soa_changes(session, _scope(session, args), args.from_number, args.to_number)
     if args.json:
@@ -77,6 +81,22 @@ def _changes(args: argparse.Namespace) -> int:
                 [(c.control, c.label, c.before, c.after) for c in changes], max_width=60)
     target = f"version {args.to_number}" if args.to_number is not None else "the current draft"
     print(f"\n{len(changes)} change(s) from version {args.from_number} to {target}.")
+    return 0
+
+
+def _write_changes(args: argparse.Namespace) -> int:
+    """The change list as a document (.xlsx or .pdf), dated today, for the approver's file."""
+    from ..services.exports import stamp, write_report
+
+    out = Path(args.out).expanduser()
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("xlsx", "pdf"):
+        raise UsageError(f"Give the output a .xlsx or .pdf name, not '{out.name}'.")
+    with opened(args) as register, register.session() as session:
+        report = soa_changes_report(session, _scope(session, args), args.from_number,
+                                    args.to_number, generated=stamp(date.today()))
+        count = write_report(report, out, fmt, None)
+    print(f"Wrote {count} change(s) to {out.resolve()}")
     return 0
 
 
@@ -113,4 +133,5 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--from", dest="from_number", type=int, required=True, metavar="N")
     p.add_argument("--to", dest="to_number", type=int, metavar="M",
                    help="a later version (default: the current draft)")
+    p.add_argument("--out", metavar="FILE.xlsx|FILE.pdf", help="write the changes as a document")
     json_option(p)

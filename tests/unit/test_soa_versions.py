@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy.orm import Session
 
@@ -176,6 +177,11 @@ def test_cli_approve_versions_changes_and_check(
     changes = json.loads(_run(capsys, "soa", "changes", "--department", "ENV", "--from", "1",
                               "--json", "--db", db))
     assert [(c["control"], c["field"], c["after"]) for c in changes] == [("5.7", "owner", "")]
+    document = register_path.parent / "changes.xlsx"
+    _run(capsys, "soa", "changes", "--department", "ENV", "--from", "1", "--out",
+         str(document), "--db", db)
+    sheet = openpyxl.load_workbook(document).worksheets[1]
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)][0][0] == "5.7"
     checks = json.loads(_run(capsys, "soa", "check", "--department", "ENV", "--json",
                              "--db", db))
     assert {(c["control"], c["check"]) for c in checks if c["check"] == "no owner"} == {
