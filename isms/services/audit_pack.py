@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,9 +27,10 @@ from .evidence import evidence_dir
 from .exports import Kind, Progress, document_report, stamp, write_report
 from .queries import register_name
 
-#: Above this many assets the inventory goes in as xlsx only: thousands of PDF pages help no
-#: auditor, and laying them out would take most of the pack's time.
-INVENTORY_PDF_LIMIT = 5_000
+#: Above this many rows a register goes in as xlsx only: thousands of PDF pages help no
+#: auditor (they sample from the spreadsheet), and laying them out would take most of the
+#: pack's time on a council-sized register.
+PDF_ROW_LIMIT = 5_000
 
 
 class _Documents:
@@ -51,6 +53,18 @@ class _Documents:
     def report(self, name: str, report_of: Callable[[], Report]) -> PackFile:
         fmt = name.rsplit(".", 1)[1]
         return self.write(name, lambda path: write_report(report_of(), path, fmt, None))
+
+    def register(self, stem: str, report: Report) -> tuple[list[PackFile], list[str]]:
+        """The register as xlsx and, up to PDF_ROW_LIMIT rows, PDF from one read of its rows;
+        with a note when the PDF is left out."""
+        if report.row_count is not None and report.row_count > PDF_ROW_LIMIT:
+            return [self.report(f"{stem}.xlsx", lambda: report)], [
+                f"{report.row_count:,} rows: as a spreadsheet only (a PDF is written up to "
+                f"{PDF_ROW_LIMIT:,} rows; isms export can still make one)."]
+        rows = list(report.rows)
+        once = replace(report, rows=rows)
+        return [self.report(f"{stem}.xlsx", lambda: once),
+                self.report(f"{stem}.pdf", lambda: once)], []
 
 
 def _soa_history(session: Session, department_id: int | None, generated: datetime) -> Report:
@@ -78,12 +92,6 @@ def _soa_history(session: Session, department_id: int | None, generated: datetim
     )
 
 
-def _count_assets(session: Session, department_id: int | None) -> int:
-    from .queries import counts
-
-    return counts(session, department=department_id).get("assets", 0)
-
-
 def write_audit_pack(
     register: Register,
     out: Path,
@@ -109,9 +117,10 @@ def write_audit_pack(
 
             write_method_pdf(session, path, generated)
 
-        inventory = [docs.report("asset-inventory.xlsx", report("assets"))]
-        if _count_assets(session, department_id) <= INVENTORY_PDF_LIMIT:
-            inventory.append(docs.report("asset-inventory.pdf", report("assets")))
+        risks, risk_notes = docs.register("risk-register", report("risks")())
+        treatment, treatment_notes = docs.register("treatment-plan", report("treatment")())
+        inventory, inventory_notes = docs.register("asset-inventory", report("assets")())
+        soa_files, _ = docs.register("soa", report("soa")())
         pack_items = [
             items.scope_item(session, number="1", department_id=department_id,
                              generated=generated),
@@ -121,23 +130,19 @@ def write_audit_pack(
                      "settings.", files=[docs.write("risk-method.pdf", method_pdf)]),
             PackItem("3", "Risk register", "Every live risk with its inherent, current and "
                      "residual scores, treatment, controls, next review and acceptance.",
-                     files=[docs.report("risk-register.xlsx", report("risks")),
-                            docs.report("risk-register.pdf", report("risks"))]),
+                     files=risks, notes=risk_notes),
             PackItem("4", "Risk treatment plan", "Treatment actions with owners and due dates "
                      "(overdue ones flagged) and the risk owners' acceptances of residual risk.",
-                     files=[docs.report("treatment-plan.xlsx", report("treatment")),
-                            docs.report("treatment-plan.pdf", report("treatment"))]),
+                     files=treatment, notes=treatment_notes),
             PackItem("5", "Statement of Applicability", "The SoA as it stands (its document "
                      "control block gives the approved version, or says it is a draft), and "
                      "the history of approved versions.",
-                     files=[docs.report("soa.pdf", report("soa")),
-                            docs.report("soa.xlsx", report("soa")),
-                            docs.report("soa-versions.pdf", lambda: _soa_history(
-                                session, department_id, generated))]),
+                     files=[*soa_files, docs.report("soa-versions.pdf", lambda: _soa_history(
+                         session, department_id, generated))]),
             PackItem("6", "Asset inventory and handling", "Assets with their owners, "
                      "classification, C/I/A ratings, personal data and handling-rule findings. "
                      "The handling rules themselves are in the risk method (item 2).",
-                     files=inventory),
+                     files=inventory, notes=inventory_notes),
             items.evidence_item(session, store, number="7", department_id=department_id,
                                 as_of=as_of),
             PackItem("8", "Review minutes", "The review meetings in scope, with decisions and "

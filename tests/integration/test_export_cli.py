@@ -264,3 +264,20 @@ def test_department_pack_and_bad_requests(
                        "--out", str(missing))
     assert code != 0 and "2026-11-25" in err and not missing.exists()
     assert shutil.which("sha256sum")  # the pack test above relies on it
+
+
+def test_registers_above_the_pdf_limit_go_in_as_spreadsheets_with_a_note(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from isms.services import audit_pack
+
+    monkeypatch.setattr(audit_pack, "PDF_ROW_LIMIT", 100)  # the demo has 300 assets, 60 risks
+    pack = tmp_path / "pack.zip"
+    export(capsys, demo, "pack", pack)
+    with zipfile.ZipFile(pack) as archive:
+        names = set(archive.namelist())
+        index = archive.read("index.html").decode()
+    assert "asset-inventory.xlsx" in names and "asset-inventory.pdf" not in names
+    assert {"risk-register.xlsx", "risk-register.pdf"} <= names
+    assert "as a spreadsheet only" in index
