@@ -49,8 +49,8 @@ def _approve(args: argparse.Namespace) -> int:
     with opened(args) as register, register.transaction() as session:
         approval = approve_soa(session, _scope(session, args),
                                queries.person(session, args.approver), args.note or "", utcnow())
-        number = approval.version.number
-    print(f"Approved SoA version {number} ({_scope_name(args)}) by {args.approver}"
+        number, approver = approval.version.number, approval.version.approved_by.name
+    print(f"Approved SoA version {number} ({_scope_name(args)}) by {approver}"
           + (f", with {len(approval.warnings)} warning(s): see `isms soa check`."
              if approval.warnings else "."))
     return 0
