@@ -181,3 +181,85 @@ def test_settings_menu_lists_departments(
     on_modal(DepartmentsDialog, look)
     entries["&Departments…"].trigger()
     assert seen == [["CS", "ENV", "FIN"]]
+
+
+# --- adding people and departments ------------------------------------------------------------
+
+
+def test_new_person_button_adds_one_and_selects_the_row(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    dialog = shown(qtbot, PeopleDialog(register))
+    env = department_id(register, "ENV")
+    assert dialog.new_button.text() == "&New person…"
+
+    def fill_in(editor: PersonEditor) -> None:
+        assert editor.windowTitle() == "New person — isms"
+        assert editor.name_edit.text() == "" and editor.active_check.isChecked()
+        editor.name_edit.setText("Erin Evans")
+        editor.email_edit.setText("erin@council.example")
+        pick(editor.department_combo, env)
+        editor.tick_role(Role.RISK_OWNER)
+        assert editor.save()
+
+    on_modal(PersonEditor, fill_in)
+    qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    with register.session() as session:
+        erin = session.query(Person).filter_by(name="Erin Evans").one()
+        assert (erin.email, erin.department_id, erin.active, erin.roles) == (
+            "erin@council.example", env, True, {Role.RISK_OWNER})
+        erin_id = erin.id
+    assert dialog.changed
+    row = dialog.row_of(erin_id)
+    assert row is not None
+    assert dialog.table.currentRow() == row
+    assert [item.text() for item in dialog.table.selectedItems()][:3] == [
+        "Erin Evans", "erin@council.example", "ENV"]
+
+
+def test_ctrl_n_adds_a_department_and_a_taken_code_is_refused_first(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    dialog = shown(qtbot, DepartmentsDialog(register))
+    said: list[str] = []
+
+    def fill_in(editor: DepartmentEditor) -> bool:
+        if QApplication.activeWindow() is not editor:
+            return False  # not yet: the focus is still in the list
+        editor.code_edit.setText("env")
+        editor.name_edit.setText("Housing")
+        editor.name_edit.setFocus()
+        assert not editor.save(), "ENV is taken, whatever its case"
+        said.append(editor.message.text())
+        assert QApplication.focusWidget() is editor.code_edit
+        editor.code_edit.setText("HSG")
+        assert editor.save()
+        return True
+
+    on_modal(DepartmentEditor, fill_in)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert "already has the code" in said[0]
+    with register.session() as session:
+        housing = session.query(Department).filter_by(code="HSG").one()
+        assert (housing.name, housing.in_scope) == ("Housing", True)
+        housing_id = housing.id
+    assert dialog.table.currentRow() == dialog.row_of(housing_id)
+    assert [dialog.table.item(n, 0).text() for n in range(dialog.table.rowCount())] == [
+        "CS", "ENV", "FIN", "HSG"]
+
+
+def test_a_new_person_with_a_taken_email_is_not_added(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = shown(qtbot, PersonEditor(register))
+    assert editor.save_button.text() == "&Add"
+    editor.email_edit.setText("Alice@Council.example")
+    assert not editor.save()
+    assert QApplication.focusWidget() is editor.name_edit, "a name is needed first"
+    editor.name_edit.setText("Alice Again")
+    assert not editor.save()
+    assert "already has the e-mail" in editor.message.text()
+    assert QApplication.focusWidget() is editor.email_edit
+    assert editor.created is None
+    with register.session() as session:
+        assert session.query(Person).filter_by(name="Alice Again").count() == 0

@@ -111,6 +111,9 @@ class ActionEditor(RecordEditor):
                               "The treatment action is no longer in the register.")
         records.update_action(session, action, **edited)
 
+    def undo_record(self, session: Session) -> TreatmentAction | None:
+        return session.get(TreatmentAction, self.action_id)
+
     @classmethod
     def ask(cls, register: Register, action_id: int, parent: QWidget | None = None) -> bool:
         """Edit the action modally; True when a save was made."""

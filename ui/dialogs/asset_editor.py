@@ -5,7 +5,7 @@ Everything saved goes through ``isms.services.assets.update_asset`` in one trans
 window and the CLI validate an asset the same way. A save made from a stale copy (someone else
 saved the asset after the editor opened it) is refused with a ConflictError naming the asset, a
 Reload button and the conflict dialog (``RecordEditor``); nothing is written. A save is recorded
-as an :class:`~ui.undo.AssetChange` for the window's undo history.
+as a :class:`~ui.undo.Change` for the window's undo history.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from isms.model import Asset, AssetType
 from isms.model.asset import CIA_MAX, CIA_MIN
 from isms.services import assets
 
-from ..undo import EDITED_FIELDS, AssetChange, States, capture
+from ..undo import Change
 from .asset_record import AssetChoices, AssetSnapshot, load_choices, load_snapshot
 from .record_editor import RecordEditor, fill_combo, select, text_box
 
@@ -46,9 +46,6 @@ class AssetEditor(RecordEditor):
     def __init__(self, register: Register, asset_id: int, parent: QWidget | None = None) -> None:
         super().__init__(register, parent)
         self._asset_id = asset_id
-        #: What the save changed, for the undo history (None until a save changed something).
-        self.change: AssetChange | None = None
-        self._captured: tuple[States, States] | None = None
         self._read()
         self.finish(self._form(), self.name_edit, 620, 600)
 
@@ -117,6 +114,8 @@ class AssetEditor(RecordEditor):
             (self.description_edit, "Description"), (self.department_combo, "Department"),
             (self.owner_combo, "Owner"), (self.custodian_combo, "Custodian"),
             (self.location_edit, "Location"), (self.marking_combo, "Protective marking"),
+            (self.personal_check, "Personal data"), (self.special_check, "Special category data"),
+            (self.review_check, "Next review date is set"),
         ):
             widget.setAccessibleName(name)
         for line in (self.ref_edit, self.name_edit):
@@ -231,20 +230,15 @@ class AssetEditor(RecordEditor):
     def _write(self, session: Session, edited: dict[str, Any]) -> None:
         asset = self.current(session, Asset, self._asset_id,
                              f"Asset {self.snapshot.ref} is no longer in the register.")
-        before = capture(session, [asset.id], EDITED_FIELDS)
         assets.update_asset(session, asset, **edited)
-        session.flush()
-        self._captured = before, capture(session, [asset.id], EDITED_FIELDS)
 
-    def _saved(self) -> None:
-        if self._captured is not None:
-            before, after = self._captured
-            self.change = AssetChange.between(f"Edit {after[self._asset_id][0]}", before, after)
+    def undo_record(self, session: Session) -> Asset | None:
+        return session.get(Asset, self._asset_id)
 
     @classmethod
     def ask(
         cls, register: Register, asset_id: int, parent: QWidget | None = None
-    ) -> tuple[bool, AssetChange | None]:
+    ) -> tuple[bool, Change | None]:
         """Edit the asset modally: (saved, the change to record for undo)."""
         dialog = cls(register, asset_id, parent)
         saved = dialog.run()

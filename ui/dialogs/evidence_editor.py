@@ -177,6 +177,9 @@ class EvidenceEditor(_EvidenceForm):
                             "The evidence is no longer in the register.")
         records.update_evidence(session, item, **edited)
 
+    def undo_record(self, session: Session) -> Evidence | None:
+        return session.get(Evidence, self.evidence_id)
+
     @classmethod
     def ask(cls, register: Register, evidence_id: int, parent: QWidget | None = None) -> bool:
         return cls(register, evidence_id, parent).run()

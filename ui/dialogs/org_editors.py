@@ -4,7 +4,9 @@ A person: name, e-mail, department, roles (ticked from ``Role``) and whether the
 here (active). A department: code, name, the department it sits under, whether it is in the
 ISMS scope, its accreditation status and a description. Saved through
 ``isms.services.records.update_person`` and ``update_department``; opened from the lists under
-Settings → People… and Departments… (``ui.dialogs.org_lists``).
+Settings → People… and Departments… (``ui.dialogs.org_lists``). Given no id, each editor makes a
+new record instead, through ``add_person`` / ``add_department`` (the same checks: a unique
+e-mail, a unique code and name); ``created`` is then its id.
 """
 
 from __future__ import annotations
@@ -35,12 +37,38 @@ PERSON_MISSING = "The person is no longer in the register."
 DEPARTMENT_MISSING = "The department is no longer in the register."
 
 
-class PersonEditor(RecordEditor):
+class _NewOrEdit(RecordEditor):
+    """A record editor that, given no id, makes a new record (every field is then saved)."""
+
+    #: The id of the record a "new" editor saved (None until then, and for an edit).
+    created: int | None = None
+
+    def __init__(
+        self, register: Register, record_id: int | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(register, parent)
+        self.record_id = record_id
+        if record_id is None:
+            self.save_button.setText("&Add")
+
+    @property
+    def is_new(self) -> bool:
+        return self.record_id is None
+
+    def edited(self) -> dict[str, Any]:
+        return self.values() if self.is_new else super().edited()
+
+    def window_title(self, what: str, name: str) -> str:
+        return f"New {what.lower()} — isms" if self.is_new else f"{what} — {name} — isms"
+
+
+class PersonEditor(_NewOrEdit):
     geometry_key = "person_editor"
 
-    def __init__(self, register: Register, person_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(register, parent)
-        self.person_id = person_id
+    def __init__(
+        self, register: Register, person_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(register, person_id, parent)
         self._read()
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(200)
@@ -65,14 +93,23 @@ class PersonEditor(RecordEditor):
         form.addRow("", self.active_check)
         self.finish(form, self.name_edit, 480, 420)
 
+    @property
+    def person_id(self) -> int | None:
+        return self.record_id
+
     def _read(self) -> None:
         with self._register.session() as session:
+            self.departments: Choices = tuple(
+                (f"{d.code} {d.name}", d.id) for d in queries.departments(session))
+            if self.person_id is None:
+                self.version = 0
+                self.saved_values = {"name": "", "email": "", "department_id": None,
+                                     "roles": [], "active": True}
+                return
             person = session.get(Person, self.person_id)
             if person is None:
                 raise NotFoundError(PERSON_MISSING)
             self.version = person.version
-            self.departments: Choices = tuple(
-                (f"{d.code} {d.name}", d.id) for d in queries.departments(session))
             held = person.roles
             self.saved_values = {
                 "name": person.name, "email": person.email or "",
@@ -84,7 +121,7 @@ class PersonEditor(RecordEditor):
 
     def _show(self) -> None:
         values = self.saved_values
-        self.setWindowTitle(f"Person — {values['name']} — isms")
+        self.setWindowTitle(self.window_title("Person", values["name"]))
         self.name_edit.setText(values["name"])
         self.email_edit.setText(values["email"])
         fill_combo(self.department_combo, self.departments, "None")
@@ -128,23 +165,33 @@ class PersonEditor(RecordEditor):
         return str(self.saved_values.get("name") or "the person")
 
     def _write(self, session: Session, edited: dict[str, Any]) -> None:
+        if self.person_id is None:
+            added = records.add_person(session, **edited)
+            session.flush()
+            self.created = added.id
+            return
         person = self.current(session, Person, self.person_id, PERSON_MISSING)
         records.update_person(session, person, **edited)
 
+    def undo_record(self, session: Session) -> Person | None:
+        return None if self.person_id is None else session.get(Person, self.person_id)
+
     @classmethod
-    def ask(cls, register: Register, person_id: int, parent: QWidget | None = None) -> bool:
-        """Edit the person modally; True when a save was made."""
+    def ask(
+        cls, register: Register, person_id: int | None = None, parent: QWidget | None = None
+    ) -> bool:
+        """Edit the person (or, given no id, add one) modally; True when a save was made."""
         return cls(register, person_id, parent).run()
 
 
-class DepartmentEditor(RecordEditor):
+class DepartmentEditor(_NewOrEdit):
     geometry_key = "department_editor"
 
     def __init__(
-        self, register: Register, department_id: int, parent: QWidget | None = None
+        self, register: Register, department_id: int | None = None,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(register, parent)
-        self.department_id = department_id
+        super().__init__(register, department_id, parent)
         self._read()
         self.code_edit = QLineEdit()
         self.code_edit.setMaxLength(16)
@@ -173,16 +220,28 @@ class DepartmentEditor(RecordEditor):
         form.addRow("&Description:", self.description_edit)
         self.finish(form, self.code_edit, 520, 360)
 
+    @property
+    def department_id(self) -> int | None:
+        return self.record_id
+
     def _read(self) -> None:
         with self._register.session() as session:
-            department = session.get(Department, self.department_id)
-            if department is None:
-                raise NotFoundError(DEPARTMENT_MISSING)
-            self.version = department.version
             # Every other department is offered; the services refuse one under this one.
             self.parents: Choices = tuple(
                 (f"{d.code} {d.name}", d.id) for d in queries.departments(session)
                 if d.id != self.department_id)
+            if self.department_id is None:
+                self.version = 0
+                self.saved_values = {
+                    "code": "", "name": "", "parent_id": None, "in_scope": True,
+                    "accreditation_status": AccreditationStatus.NOT_STARTED.value,
+                    "description": "",
+                }
+                return
+            department = session.get(Department, self.department_id)
+            if department is None:
+                raise NotFoundError(DEPARTMENT_MISSING)
+            self.version = department.version
             self.saved_values = {
                 "code": department.code, "name": department.name,
                 "parent_id": department.parent_id, "in_scope": department.in_scope,
@@ -192,7 +251,7 @@ class DepartmentEditor(RecordEditor):
 
     def _show(self) -> None:
         values = self.saved_values
-        self.setWindowTitle(f"Department — {values['code']} {values['name']} — isms")
+        self.setWindowTitle(self.window_title("Department", f"{values['code']} {values['name']}"))
         self.code_edit.setText(values["code"])
         self.name_edit.setText(values["name"])
         fill_combo(self.parent_combo, self.parents, "None (top level)")
@@ -228,10 +287,24 @@ class DepartmentEditor(RecordEditor):
         return f"department {self.saved_values.get('code', '')}".strip()
 
     def _write(self, session: Session, edited: dict[str, Any]) -> None:
+        if self.department_id is None:
+            added = records.add_department(session, **edited)
+            session.flush()
+            self.created = added.id
+            return
         department = self.current(session, Department, self.department_id, DEPARTMENT_MISSING)
         records.update_department(session, department, **edited)
 
+    def undo_record(self, session: Session) -> Department | None:
+        if self.department_id is None:
+            return None
+        return session.get(Department, self.department_id)
+
     @classmethod
-    def ask(cls, register: Register, department_id: int, parent: QWidget | None = None) -> bool:
-        """Edit the department modally; True when a save was made."""
+    def ask(
+        cls, register: Register, department_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> bool:
+        """Edit the department (or, given no id, add one) modally; True when a save was
+        made."""
         return cls(register, department_id, parent).run()

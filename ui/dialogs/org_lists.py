@@ -1,5 +1,8 @@
 """Settings → People… and Departments…: a small list of each, double-click (or Enter, or
-Edit…) to open the person's or department's editor (``ui.dialogs.org_editors``)."""
+Edit…) to open the person's or department's editor (``ui.dialogs.org_editors``); New person… /
+New department… (Ctrl+N) opens the same editor on a new record, which is then shown selected.
+Edits are recorded in the window's undo history (additions are not: undoing one would need a
+deletion, and the services keep people and departments for the history)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from isms.db import Register
 from isms.model import Role
 from isms.services import queries
 
+from ..undo import UndoHistory
 from .base import RememberedDialog
 from .org_editors import DepartmentEditor, PersonEditor
 
@@ -34,10 +38,16 @@ class OrgListDialog(RememberedDialog):
 
     title = ""
     columns: tuple[str, ...] = ()
+    #: The "New…" button's text.
+    new_text = ""
 
-    def __init__(self, register: Register, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, register: Register, parent: QWidget | None = None,
+        history: UndoHistory | None = None,
+    ) -> None:
         super().__init__(parent)
         self._register = register
+        self._history = history
         #: Whether any editor opened from the list saved a change.
         self.changed = False
         self.setWindowTitle(f"{self.title} — isms")
@@ -54,6 +64,10 @@ class OrgListDialog(RememberedDialog):
             QShortcut(QKeySequence(key), self.table, self.edit_current,
                       context=Qt.ShortcutContext.WidgetShortcut)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.new_button = buttons.addButton(self.new_text, QDialogButtonBox.ButtonRole.ActionRole)
+        self.new_button.setToolTip(f"{self.new_text.replace('&', '')} (Ctrl+N)")
+        self.new_button.clicked.connect(self.add_new)
+        QShortcut(QKeySequence.StandardKey.New, self, self.add_new)
         self.edit_button = buttons.addButton("&Edit…", QDialogButtonBox.ButtonRole.ActionRole)
         self.edit_button.clicked.connect(self.edit_current)
         buttons.rejected.connect(self.reject)
@@ -66,8 +80,19 @@ class OrgListDialog(RememberedDialog):
     def rows(self) -> list[Row]:
         raise NotImplementedError
 
-    def open_editor(self, record_id: int) -> bool:
+    def editor(self, record_id: int | None) -> PersonEditor | DepartmentEditor:
+        """The record's editor (a new record's, given None), not shown yet."""
         raise NotImplementedError
+
+    def open_editor(self, record_id: int | None) -> int | None:
+        """Edit the record (or add one): the id saved, or None when nothing was saved."""
+        editor = self.editor(record_id)
+        if not editor.run():
+            return None
+        if self._history is not None:
+            self._history.push(editor.change)
+        self.changed = True
+        return editor.created if record_id is None else record_id
 
     def load(self) -> None:
         rows = self.rows()
@@ -95,9 +120,18 @@ class OrgListDialog(RememberedDialog):
         item = self.table.item(row, 0)
         if item is None:
             return
-        if self.open_editor(int(item.data(Qt.ItemDataRole.UserRole))):
-            self.changed = True
+        if self.open_editor(int(item.data(Qt.ItemDataRole.UserRole))) is not None:
             self.load()
+
+    def add_new(self) -> None:
+        """Add a record in its editor; the list then shows it, selected."""
+        added = self.open_editor(None)
+        if added is None:
+            return
+        self.load()
+        row = self.row_of(added)
+        if row is not None:
+            self.table.setCurrentCell(row, 0)  # selects the row and scrolls to it
 
 
 class PeopleDialog(OrgListDialog):
@@ -116,8 +150,10 @@ class PeopleDialog(OrgListDialog):
                 for person in queries.people(session, active_only=False)
             ]
 
-    def open_editor(self, record_id: int) -> bool:
-        return PersonEditor.ask(self._register, record_id, self)
+    new_text = "&New person…"
+
+    def editor(self, record_id: int | None) -> PersonEditor:
+        return PersonEditor(self._register, record_id, self)
 
 
 class DepartmentsDialog(OrgListDialog):
@@ -135,18 +171,21 @@ class DepartmentsDialog(OrgListDialog):
                 for department in queries.departments(session)
             ]
 
-    def open_editor(self, record_id: int) -> bool:
-        return DepartmentEditor.ask(self._register, record_id, self)
+    new_text = "&New department…"
+
+    def editor(self, record_id: int | None) -> DepartmentEditor:
+        return DepartmentEditor(self._register, record_id, self)
 
 
 def add_org_actions(
-    menu: QMenu, parent: QWidget, register: Callable[[], Register], refresh: Callable[[], None]
+    menu: QMenu, parent: QWidget, register: Callable[[], Register], refresh: Callable[[], None],
+    history: UndoHistory | None = None,
 ) -> None:
     """Settings → People… and Departments… (on the register open then); ``refresh`` after a
-    change."""
+    change; edits are recorded in ``history``."""
     def opener(kind: type[OrgListDialog]) -> Callable[[], None]:
         def open_list() -> None:
-            dialog = kind(register(), parent)
+            dialog = kind(register(), parent, history)
             dialog.run()
             if dialog.changed:
                 refresh()

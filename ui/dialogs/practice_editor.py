@@ -187,6 +187,9 @@ class PracticeEditor(RecordEditor):
         practice = self.current(session, HandlingPractice, self.practice_id, MISSING)
         records.update_practice(session, practice, **edited)
 
+    def undo_record(self, session: Session) -> HandlingPractice | None:
+        return session.get(HandlingPractice, self.practice_id)
+
     @classmethod
     def ask(cls, register: Register, practice_id: int, parent: QWidget | None = None) -> bool:
         """Edit the practice modally; True when a save was made."""

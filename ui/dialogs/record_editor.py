@@ -6,7 +6,9 @@ fields through the services (``_write``). This base saves only the changed field
 ``register.transaction()``, checked against the version read with ``isms.db.expect_version``:
 a stale save is refused with a Reload button and a :class:`~ui.dialogs.conflict.ConflictDialog`
 showing, field by field, the user's values and the ones saved now; a ValidationError puts the
-focus on the input its ``field`` names.
+focus on the input its ``field`` names. A save that changed an existing record is kept as
+``change`` (a :class:`~ui.undo.Change`), for the window's undo history: the subclass says which
+record that is (``undo_record``), and the base reads its values before and after the write.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from isms.db import Register, expect_version
 from isms.errors import ConflictError, IsmsError, NotFoundError, ValidationError
 from isms.model.base import Versioned
 
+from ..undo import Change, kind_of
 from ..widgets.message_bar import MessageBar
 from .base import RememberedDialog
 from .conflict import ConflictDialog, ConflictRow
@@ -134,6 +137,8 @@ class RecordEditor(RememberedDialog):
         self.saved_values: dict[str, Any] = {}
         #: The dialog of the last refused stale save (None until there was one).
         self.conflict: ConflictDialog | None = None
+        #: What the save changed, for the undo history (None until a save changed something).
+        self.change: Change | None = None
 
     def finish(self, form: QFormLayout, first: QWidget, width: int, height: int) -> None:
         """Lay the form out above the message and buttons; show the record; focus ``first``."""
@@ -186,8 +191,13 @@ class RecordEditor(RememberedDialog):
         expect_version(found, self.version)
         return found
 
+    def undo_record(self, session: Session) -> Versioned | None:
+        """The record the save changes, in the save's session, before the write (for undo);
+        None when the save creates one: undoing that would need a deletion."""
+        return None
+
     def _saved(self) -> None:
-        """After the save's transaction committed (what it produced, for undo...)."""
+        """After the save's transaction committed."""
 
     def record_name(self) -> str:
         """How messages name the record ("A-003", "R-001"...)."""
@@ -224,7 +234,7 @@ class RecordEditor(RememberedDialog):
             # each step on its own, and one save would step the version and write the change
             # log several times over.
             with self._register.transaction() as session, session.no_autoflush:
-                self._write(session, edited)
+                change = self._write_recorded(session, edited)
         except ConflictError as exc:
             self.message.error(str(exc), ("Reload", self.reload))
             self.show_conflict(str(exc))
@@ -233,9 +243,22 @@ class RecordEditor(RememberedDialog):
             named = exc.field if isinstance(exc, ValidationError) else None
             self.message.error(str(exc), focus=self.field_widget(named or ""))
             return False
+        self.change = change
         self._saved()
         self.accept()
         return True
+
+    def _write_recorded(self, session: Session, edited: dict[str, Any]) -> Change | None:
+        """``_write``, noting the record's values before and after it for the undo history."""
+        record = self.undo_record(session)
+        if record is None:
+            self._write(session, edited)
+            return None
+        kind = kind_of(record)
+        before = kind.state(record)
+        self._write(session, edited)
+        session.flush()  # the values and version the save leaves (the commit flushes no more)
+        return Change.of_edit(record, before, kind.state(record))
 
     def reload(self) -> None:
         """Read the record again as it is saved now (after a conflict), dropping the edits."""

@@ -279,6 +279,7 @@ class RiskEditor(RecordEditor):
         self.review_why = QLabel()
         self.review_why.setWordWrap(True)
         self.override = QCheckBox("Review on &another date:")
+        self.override.setAccessibleName("Review on another date")
         self.override_date = QDateEdit()
         self.override_date.setCalendarPopup(True)
         self.override_date.setDisplayFormat("yyyy-MM-dd")
@@ -519,6 +520,9 @@ class RiskEditor(RecordEditor):
         risk = self.current(session, Risk, self._risk_id,
                             f"Risk {self.snapshot.ref} is no longer in the register.")
         self._apply(session, risk)
+
+    def undo_record(self, session: Session) -> Risk | None:
+        return session.get(Risk, self._risk_id)
 
     def _apply(self, session: Session, risk: Risk) -> None:
         title, description, owner_id = self.details()

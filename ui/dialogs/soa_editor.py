@@ -28,6 +28,7 @@ from isms.model import (
     Department,
     ImplementationStatus,
     InclusionReason,
+    SoaEntry,
 )
 from isms.services import queries, records
 
@@ -55,6 +56,7 @@ class SoaEditor(RecordEditor):
         grid.setContentsMargins(0, 0, 0, 0)
         for number, reason in enumerate(InclusionReason):
             check = QCheckBox(reason.value.capitalize())
+            check.setAccessibleName(f"Reason: {reason.value}")
             self.reason_checks[reason.value] = check
             grid.addWidget(check, number // 3, number % 3)
         reasons.setFocusProxy(self.reason_checks[InclusionReason.LEGAL.value])
@@ -214,6 +216,13 @@ class SoaEditor(RecordEditor):
         elif self.version:
             raise NotFoundError("The SoA entry is no longer in the register.")
         records.save_soa_entry(session, self.department_id, self.control_id, **edited)
+
+    def undo_record(self, session: Session) -> SoaEntry | None:
+        """The entry, when it was there before; a save creating it cannot be undone (the
+        services do not delete SoA entries)."""
+        if not self.version:
+            return None
+        return records.soa_entry(session, self.department_id, self.control_id)
 
     @classmethod
     def ask(

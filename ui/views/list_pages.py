@@ -2,7 +2,8 @@
 
 Each is an ordinary ``RegisterPage`` (search box, SQL-sorted lazy table, department filter,
 export). Treatment actions, SoA entries, evidence and handling practices open their editors
-from the row (``RecordEditing``); the Evidence page also adds files.
+from the row (``RecordEditing``), whose saves go into the window's undo history; the Evidence
+page also adds files.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QPushButton
-
-from isms.errors import IsmsError
+from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from ..models.lists import (
     action_model,
@@ -28,6 +27,7 @@ from ..models.lists import (
 from .register_page import PageSpec
 
 if TYPE_CHECKING:
+    from ..dialogs.record_editor import RecordEditor
     from .main_window import MainWindow
 
 HANDLING = PageSpec("handling", "handling practice", "handling practices", "Data handling",
@@ -68,20 +68,17 @@ class RecordEditing:
         self.add_evidence_button.clicked.connect(self.add_evidence_file)
         page = pages["evidence"]
         page.top_row.addWidget(self.add_evidence_button)
+        # Tab as the eye reads: the button sits in the top row, beside the search box, so it
+        # comes before the rows (added last, it would otherwise come after them).
+        QWidget.setTabOrder(page.search, self.add_evidence_button)
+        QWidget.setTabOrder(self.add_evidence_button, page.table)
         add = QAction("Add evidence file…", page.table)
         add.triggered.connect(self.add_evidence_file)
         page.table.addAction(add)
         page.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
-    def _edit(self, open_editor: Callable[[], bool], title: str) -> None:
-        window = self._window
-        try:
-            saved = open_editor()
-        except IsmsError as exc:  # e.g. someone else deleted it meanwhile
-            window.reporter.expected(window, exc, f"isms — cannot edit the {title}")
-            return
-        if saved:
-            window.refresh()
+    def _edit(self, make: Callable[[], RecordEditor], title: str) -> None:
+        self._window.run_editor(make, title)
 
     def _row_id(self, key: str, index: QModelIndex) -> int:
         return self._window.pages[key].model.row_id(index.row())
@@ -90,8 +87,8 @@ class RecordEditing:
         from ..dialogs.action_editor import ActionEditor  # the editors load when first opened
 
         action_id = self._row_id("actions", index)
-        self._edit(lambda: ActionEditor.ask(self._window.register, action_id,
-                                                       self._window), "treatment action")
+        self._edit(lambda: ActionEditor(self._window.register, action_id, self._window),
+                   "treatment action")
 
     def _control_activated(self, index: QModelIndex) -> None:
         page = self._window.pages["controls"]
@@ -104,22 +101,22 @@ class RecordEditing:
         from ..dialogs.soa_editor import SoaEditor
 
         control_id = self._row_id("controls", index)
-        self._edit(lambda: SoaEditor.ask(self._window.register, department,
-                                                     control_id, self._window), "SoA entry")
+        self._edit(lambda: SoaEditor(self._window.register, department, control_id,
+                                     self._window), "SoA entry")
 
     def _evidence_activated(self, index: QModelIndex) -> None:
         from ..dialogs.evidence_editor import EvidenceEditor
 
         evidence_id = self._row_id("evidence", index)
-        self._edit(lambda: EvidenceEditor.ask(self._window.register, evidence_id,
-                                                          self._window), "evidence")
+        self._edit(lambda: EvidenceEditor(self._window.register, evidence_id, self._window),
+                   "evidence")
 
     def _practice_activated(self, index: QModelIndex) -> None:
         from ..dialogs.practice_editor import PracticeEditor
 
         practice_id = self._row_id("handling", index)
-        self._edit(lambda: PracticeEditor.ask(self._window.register, practice_id,
-                                              self._window), "handling practice")
+        self._edit(lambda: PracticeEditor(self._window.register, practice_id, self._window),
+                   "handling practice")
 
     def add_evidence_file(self) -> None:
         from ..dialogs.evidence_editor import AddEvidenceDialog
@@ -129,5 +126,5 @@ class RecordEditing:
         if not name:
             return
         department = window.pages["evidence"].model.department
-        self._edit(lambda: AddEvidenceDialog.ask(
-            window.register, Path(name), department, window) is not None, "evidence")
+        self._edit(lambda: AddEvidenceDialog(window.register, Path(name), department, window),
+                   "evidence")

@@ -7,6 +7,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QModelIndex, QSettings, Qt, qVersion
@@ -49,6 +50,9 @@ from .findings_page import FindingsPage
 from .import_menu import add_import_menu
 from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
 from .register_page import PageSpec, RegisterPage
+
+if TYPE_CHECKING:
+    from ..dialogs.record_editor import RecordEditor
 
 PAGES = (
     PageSpec("assets", "asset", "assets", "Assets", "reference, name, description or owner",
@@ -158,7 +162,8 @@ class MainWindow(QMainWindow):
                                              "Ctrl+E")
         self._action("&Settings", "Risk &criteria…", self.edit_criteria)
         self._action("&Settings", "&Handling rules…", self.edit_handling_rules)
-        add_org_actions(self._menus["&Settings"], self, lambda: self.register, self.refresh)
+        add_org_actions(self._menus["&Settings"], self, lambda: self.register, self.refresh,
+                        self.undo_history)
         self._action("&Help", "Open &log folder", lambda: open_folder(self, log_dir()))
         self._action("&Help", "&About isms", self.show_about)
 
@@ -317,13 +322,7 @@ class MainWindow(QMainWindow):
         """Open the risk editor; after a save, refresh and keep the risk selected."""
         from ..dialogs.risk_editor import RiskEditor  # heavy: imported when first opened
 
-        try:
-            saved = RiskEditor.ask(self.register, risk_id, self)
-        except IsmsError as exc:  # e.g. someone else retired it meanwhile
-            self.reporter.expected(self, exc, "isms — cannot edit the risk")
-            return
-        if saved:
-            self.refresh()
+        if self.run_editor(lambda: RiskEditor(self.register, risk_id, self), "risk"):
             self._select_risk(risk_id)
 
     def _select_risk(self, risk_id: int) -> None:
@@ -333,7 +332,21 @@ class MainWindow(QMainWindow):
             page.table.selectRow(row)
             page.table.scrollTo(page.model.index(row, 0))
 
-    # --- asset editor and undo (self-contained: ui/undo.py, ui/dialogs/asset_editor.py) ---
+    # --- record editors and undo (ui/undo.py, ui/dialogs/*_editor.py) ----------------------
+
+    def run_editor(self, make: Callable[[], RecordEditor], what: str) -> bool:
+        """Open the record editor ``make`` builds, modally; after a save, record its change in
+        the undo history and refresh. False when nothing was saved (or it could not open)."""
+        try:
+            editor = make()
+        except IsmsError as exc:  # e.g. someone else deleted or retired it meanwhile
+            self.reporter.expected(self, exc, f"isms — cannot edit the {what}")
+            return False
+        if not editor.run():
+            return False
+        self.undo_history.push(editor.change)
+        self.refresh()
+        return True
 
     def _build_edit_menu(self) -> None:
         self.undo_history = UndoHistory(
@@ -367,15 +380,8 @@ class MainWindow(QMainWindow):
         """Open the asset editor; after a save, refresh, keep the asset selected, record undo."""
         from ..dialogs.asset_editor import AssetEditor  # heavy: imported when first opened
 
-        try:
-            saved, change = AssetEditor.ask(self.register, asset_id, self)
-        except IsmsError as exc:
-            self.reporter.expected(self, exc, "isms — cannot edit the asset")
+        if not self.run_editor(lambda: AssetEditor(self.register, asset_id, self), "asset"):
             return
-        if not saved:
-            return
-        self.undo_history.push(change)
-        self.refresh()
         page = self.pages["assets"]
         row = page.model.row_of(asset_id)
         if row is not None:
