@@ -58,3 +58,26 @@ def test_method_has_one_format_no_checks_and_an_unwritable_path_is_reported(
     opened.export_button.click()
     qtbot.waitUntil(lambda: opened.result_path is not None, timeout=30_000)
     assert (tmp_path / "method.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_file_menu_opens_the_dialog_for_the_department_on_the_toolbar(
+    qtbot: Any, demo: Register, tmp_path: Path, on_modal: Any
+) -> None:
+    from ui.views.main_window import MainWindow
+
+    window = shown(qtbot, MainWindow(demo, ErrorReporter(dialogs=False)))
+    window.department_filter.setCurrentIndex(1)
+    chosen = window.department_filter.department()
+    target = tmp_path / "method.pdf"
+
+    def export_method(opened: ExportDocumentsDialog) -> None:
+        assert opened.chosen_department() == chosen
+        opened.open_result.setChecked(False)
+        opened.kind.setCurrentIndex(opened.kind.findData("method"))
+        opened.path.setText(str(target))
+        opened.export_button.click()
+
+    on_modal(ExportDocumentsDialog, export_method)
+    window.export_documents_action.trigger()
+    assert target.read_bytes().startswith(b"%PDF")
+    assert str(target) in window.statusBar().currentMessage()

@@ -36,7 +36,8 @@ def menu_texts(window: MainWindow) -> list[str]:
 def test_the_file_menu_has_every_entry_in_order(qtbot: Any, register: Register) -> None:
     window = open_window(qtbot, register)
     assert menu_texts(window) == ["&New register…", "&Open register…", "Open &recent",
-                                  "&Back up register…", "&Import", "&Export view…", "&Quit"]
+                                  "&Back up register…", "&Import", "&Export view…",
+                                  "Export &documents…", "&Quit"]
     window.close()
 
 

@@ -142,6 +142,10 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&File", "&Export view…", self.export_view,
                                           "Ctrl+Shift+E")
         self.export_action.setToolTip("Save the rows and columns shown to .xlsx or .csv")
+        self.export_documents_action = self._action(
+            "&File", "Export &documents…", self.export_documents, "Ctrl+Shift+D")
+        self.export_documents_action.setToolTip(
+            "The SoA, risk register, treatment plan, asset inventory, risk method or audit pack")
         self._menus["&File"].addSeparator()
         self._action("&File", "&Quit", self.close, "Ctrl+Q")
         self._build_edit_menu()
@@ -387,6 +391,17 @@ class MainWindow(QMainWindow):
         if row is not None:
             page.table.selectRow(row)
             page.table.scrollTo(page.model.index(row, 0))
+
+    def export_documents(self) -> Path | None:
+        """File → Export documents…: for the department chosen on the toolbar by default."""
+        from ..dialogs.export_documents import ExportDocumentsDialog
+
+        dialog = ExportDocumentsDialog(self.register, self.department_filter.department(),
+                                       self.reporter, self)
+        dialog.exec()
+        if dialog.result_path is not None:
+            self.statusBar().showMessage(f"Wrote {dialog.result_path}", 10_000)
+        return dialog.result_path
 
     def export_view(self) -> Path | None:
         """File → Export view…: the current register page's rows and columns to xlsx or CSV."""
