@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.asset_actions = AssetActions(self, assets_menu)
         self.edit_risk_action = self._action("&Risk", "&Edit risk…", self.edit_selected_risk,
                                              "Ctrl+E")
+        self.approve_soa_action = self._action("S&oA", "&Approve the SoA…", self.approve_soa)
         self._action("&Settings", "Risk &criteria…", self.edit_criteria)
         self._action("&Settings", "&Handling rules…", self.edit_handling_rules)
         add_org_actions(self._menus["&Settings"], self, lambda: self.register, self.refresh,
@@ -391,6 +392,18 @@ class MainWindow(QMainWindow):
         if row is not None:
             page.table.selectRow(row)
             page.table.scrollTo(page.model.index(row, 0))
+
+    def approve_soa(self) -> int | None:
+        """SoA → Approve the SoA…: for the department on the toolbar by default."""
+        from ..dialogs.soa_approval import SoaApprovalDialog
+
+        dialog = SoaApprovalDialog(self.register, self.department_filter.department(),
+                                   self.reporter, self)
+        dialog.exec()
+        if dialog.approved is not None:
+            self.statusBar().showMessage(f"Approved SoA version {dialog.approved}.", 10_000)
+            self.refresh()
+        return dialog.approved
 
     def export_documents(self) -> Path | None:
         """File → Export documents…: for the department chosen on the toolbar by default."""

@@ -1,0 +1,80 @@
+"""SoA → Approve the SoA…: the real dialog approves through the service, or shows its refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from isms.db import Register
+from isms.model import Applicability, Person, Role, SoaEntry, SoaVersion
+from isms.services import queries, records
+from ui.dialogs.soa_approval import SoaApprovalDialog
+from ui.errors import ErrorReporter
+from ui.views.main_window import MainWindow
+
+from .conftest import shown
+
+
+def _department_without_blockers(register: Register) -> int:
+    from datetime import date
+
+    from isms.services.soa_checks import soa_checks
+
+    with register.session() as session:
+        for department in queries.departments(session):
+            if not any(w.blocking for w in soa_checks(session, department.id, date.today())):
+                return department.id
+    raise AssertionError("the demo should have a department ready for approval")
+
+
+def test_menu_approves_the_toolbar_department_as_version_one(
+    qtbot: Any, demo: Register, on_modal: Any
+) -> None:
+    department = _department_without_blockers(demo)
+    window = shown(qtbot, MainWindow(demo, ErrorReporter(dialogs=False)))
+    window.department_filter.select(department)
+
+    def approve(dialog: SoaApprovalDialog) -> None:
+        assert dialog.chosen_scope() == department
+        assert "this will be version 1" in dialog.state.text()
+        dialog.note.setText("Stage 1")
+        dialog.approve_button.click()
+
+    on_modal(SoaApprovalDialog, approve)
+    window.approve_soa_action.trigger()
+    with demo.session() as session:
+        versions = list(session.execute(
+            select(SoaVersion).where(SoaVersion.department_id == department)).scalars())
+    assert [(v.number, v.note) for v in versions] == [(1, "Stage 1")]
+    assert "version 1" in window.statusBar().currentMessage()
+
+
+def test_an_unjustified_exclusion_refuses_approval_and_nothing_is_written(
+    qtbot: Any, demo: Register
+) -> None:
+    department = _department_without_blockers(demo)
+    with demo.transaction() as session:
+        entry = session.execute(select(SoaEntry).where(
+            SoaEntry.department_id == department).limit(1)).scalar_one()
+        entry.applicability = Applicability.EXCLUDED
+        entry.exclusion_justification = ""
+    dialog = shown(qtbot, SoaApprovalDialog(demo, department, ErrorReporter(dialogs=False)))
+    assert "Refuses approval" in dialog.warnings.item(0).text()
+    dialog.approve_button.click()
+    assert dialog.approved is None
+    with demo.session() as session:
+        assert session.execute(select(SoaVersion)).first() is None
+
+
+def test_without_anyone_holding_the_approver_role_the_button_is_disabled(
+    qtbot: Any, demo: Register
+) -> None:
+    with demo.transaction() as session:
+        for person in session.execute(select(Person)).scalars():
+            if Role.APPROVER in person.roles or Role.SIRO in person.roles:
+                records.update_person(session, person, roles=[
+                    r for r in person.roles if r not in (Role.APPROVER, Role.SIRO)])
+    dialog = shown(qtbot, SoaApprovalDialog(demo, None, ErrorReporter(dialogs=False)))
+    assert not dialog.approve_button.isEnabled()
+    assert "Nobody holds the approver" in dialog.state.text()

@@ -1,0 +1,129 @@
+"""SoA → Approve the SoA…: freeze the SoA of one department (or the council) as its next numbered
+version, as ``isms soa approve`` does, with the versions so far and the pre-flight warnings shown.
+
+Only an approver or the SIRO may approve, and an unjustified exclusion or an undecided control
+refuses the approval: the service decides both, this dialog only shows its answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from isms.db import Register
+from isms.errors import IsmsError
+from isms.model import Person
+from isms.model.base import utcnow
+from isms.services import queries
+from isms.services.roles import can_approve
+from isms.services.soa_checks import soa_checks
+from isms.services.soa_versions import approve_soa, is_draft, soa_versions
+
+from ..errors import ErrorReporter
+
+
+class SoaApprovalDialog(QDialog):
+    """Choose whose SoA, who approves and why; ``approved`` is the new version's number."""
+
+    def __init__(self, register: Register, department_id: int | None,
+                 reporter: ErrorReporter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Approve the Statement of Applicability")
+        self.register = register
+        self.reporter = reporter
+        self.approved: int | None = None
+        self.scope = QComboBox()
+        self.scope.setAccessibleName("Whose SoA")
+        self.scope.addItem("Whole council", None)
+        self.approver = QComboBox()
+        self.approver.setAccessibleName("Approver")
+        with register.session() as session:
+            for d in queries.departments(session):
+                self.scope.addItem(f"{d.name} ({d.code})", d.id)
+                if d.id == department_id:
+                    self.scope.setCurrentIndex(self.scope.count() - 1)
+            for person in queries.people(session):
+                if can_approve(person):
+                    self.approver.addItem(person.name, person.id)
+        self.note = QLineEdit()
+        self.note.setAccessibleName("Note")
+        self.note.setPlaceholderText("What this version is for, e.g. Stage 1 audit")
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.warnings = QListWidget()
+        self.warnings.setAccessibleName("Pre-flight warnings")
+        form = QFormLayout()
+        form.addRow("&SoA of:", self.scope)
+        form.addRow("&Approved by:", self.approver)
+        form.addRow("&Note:", self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.approve_button = buttons.addButton("A&pprove",
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.approve)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.state)
+        layout.addWidget(self.warnings, 1)
+        layout.addWidget(buttons)
+        self.resize(620, 420)
+        if not self.approver.count():
+            self.approve_button.setEnabled(False)
+        self.scope.currentIndexChanged.connect(self._show_state)
+        self._show_state()
+
+    def chosen_scope(self) -> int | None:
+        value = self.scope.currentData()
+        return value if isinstance(value, int) else None
+
+    def _show_state(self) -> None:
+        department_id = self.chosen_scope()
+        with self.register.session() as session:
+            versions = soa_versions(session, department_id)
+            draft = is_draft(session, department_id)
+            warnings = soa_checks(session, department_id, date.today())
+        latest = max(versions, key=lambda v: v.number) if versions else None
+        if latest is None:
+            text = "No version approved yet: this will be version 1."
+        else:
+            text = (f"Version {latest.number} approved by {latest.approved_by.name} on "
+                    f"{latest.approved_at:%Y-%m-%d}; "
+                    + ("changed since (a draft)." if draft else "unchanged since."))
+        blocking = sum(w.blocking for w in warnings)
+        if not self.approver.count():
+            text += " Nobody holds the approver or SIRO role: give someone the role first."
+        text += (f" {len(warnings):,} pre-flight warning(s)"
+                 + (f", {blocking:,} of which refuse the approval." if blocking else "."))
+        self.state.setText(text)
+        self.warnings.clear()
+        for warning in sorted(warnings, key=lambda w: not w.blocking):
+            mark = "Refuses approval - " if warning.blocking else ""
+            self.warnings.addItem(f"{mark}{warning.department} {warning.control}: "
+                                  f"{warning.message}")
+
+    def approve(self) -> None:
+        approver_id = self.approver.currentData()
+        if not isinstance(approver_id, int):
+            return
+        try:
+            with self.register.transaction() as session:
+                approver = session.get_one(Person, approver_id)
+                approval = approve_soa(session, self.chosen_scope(), approver,
+                                       self.note.text(), utcnow())
+                number = approval.version.number
+        except IsmsError as exc:
+            self.reporter.expected(self, exc, "isms — the SoA cannot be approved")
+            return
+        self.approved = number
+        self.accept()
