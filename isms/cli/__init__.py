@@ -18,6 +18,7 @@ from . import (
     org_commands,
     read_commands,
     register_commands,
+    review_commands,
     soa_commands,
 )
 from .logging_setup import setup_logging
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_commands.add_commands(commands)
     org_commands.add_commands(commands)
     soa_commands.add_commands(commands)
+    review_commands.add_commands(commands)
     return parser
 
 

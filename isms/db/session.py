@@ -17,7 +17,7 @@ from ..errors import ConflictError, ValidationError
 from ..model.asset import Asset
 from ..model.base import Versioned
 from ..model.risk import Risk
-from . import changelog
+from . import changelog, review_guard
 
 
 def default_actor() -> str:
@@ -49,6 +49,7 @@ def _before_flush(session: Session, _ctx: UOWTransaction, _instances: Any) -> No
             raise ValidationError(
                 f"{obj.audit_label()} cannot be deleted: retire it instead, so its history stays."
             )
+    review_guard.refuse_signed_off(session)
 
 
 event.listen(RegisterSession, "after_flush", changelog.after_flush)
