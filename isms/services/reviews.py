@@ -42,13 +42,14 @@ from .reviews_common import (
 from .reviews_context import item_context
 from .reviews_decisions import Request
 from .reviews_decisions import decide as _decide
-from .reviews_due import default_horizon, due_items, next_planned_meeting
+from .reviews_due import DueSummary, default_horizon, due_items, due_summary, next_planned_meeting
 from .reviews_undo import undo as _undo
 from .roles import can_approve
 
 __all__ = [
     "AgendaItemView", "DecisionView", "DueItem", "ItemContext", "add_input", "agenda",
-    "complete_review", "decide", "default_horizon", "due_items", "item_context",
+    "complete_review", "decide", "default_horizon", "due_items", "due_summary", "DueSummary",
+    "item_context",
     "meeting_by_ref", "next_planned_meeting", "plan_review", "sign_off", "start_review",
     "undo_decision",
 ]

@@ -25,6 +25,7 @@ from ..model import (
     Control,
     DecisionKind,
     Department,
+    Evidence,
     HandlingPractice,
     ReviewAction,
     ReviewDecision,
@@ -35,9 +36,9 @@ from ..model import (
     TreatmentAction,
 )
 
-RISK, ASSET, ACTION, PRACTICE, SOA, REVIEW_ACTION, GROUP = (
+RISK, ASSET, ACTION, PRACTICE, SOA, REVIEW_ACTION, GROUP, EVIDENCE = (
     "risk", "asset", "treatment_action", "handling_practice", "soa_entry", "review_action",
-    "department",
+    "department", "evidence",
 )
 
 D = DecisionKind
@@ -160,7 +161,7 @@ def item_by_id(session: Session, item_id: int) -> AgendaItem:
 
 _MODELS: dict[str, type[Any]] = {
     RISK: Risk, ASSET: Asset, ACTION: TreatmentAction, PRACTICE: HandlingPractice,
-    SOA: SoaEntry, REVIEW_ACTION: ReviewAction, GROUP: Department,
+    SOA: SoaEntry, REVIEW_ACTION: ReviewAction, GROUP: Department, EVIDENCE: Evidence,
 }
 
 
@@ -168,7 +169,10 @@ def subject(session: Session, item: AgendaItem) -> Any:
     """The record an item is about (None for an input); a vanished record is an error."""
     if item.subject_table is None or item.subject_id is None:
         return None
-    found = session.get(_MODELS[item.subject_table], item.subject_id)
+    model = _MODELS.get(item.subject_table)
+    if model is None:  # an item written by another tool: decided as a plain item
+        return None
+    found = session.get(model, item.subject_id)
     if found is None:
         raise NotFoundError(
             f"The {item.subject_table.replace('_', ' ')} of agenda item {item.position} is no "
@@ -200,8 +204,11 @@ def subject_refs(session: Session, items: Iterable[AgendaItem]) -> dict[tuple[st
         .join(ReviewMeeting, ReviewAction.meeting_id == ReviewMeeting.id)
         .where(ReviewAction.id.in_(ids)),
         GROUP: lambda ids: select(Department.id, Department.code).where(Department.id.in_(ids)),
+        EVIDENCE: lambda ids: select(Evidence.id, Evidence.ref).where(Evidence.id.in_(ids)),
     }
     for table, ids in wanted.items():
+        if table not in queries:  # an item written by another tool: shown without a ref
+            continue
         for record_id, ref in session.execute(queries[table](sorted(ids))):
             refs[(table, record_id)] = str(ref)
     return refs

@@ -17,6 +17,7 @@ from ..model import (
     AgendaItem,
     Asset,
     Department,
+    Evidence,
     HandlingPractice,
     ReviewAction,
     ReviewDecision,
@@ -126,6 +127,12 @@ def facts(session: Session, item: AgendaItem) -> Facts:
         return _soa(record)
     if isinstance(record, HandlingPractice):
         return [*_practice(record), ("Finding", item.detail)]
+    if isinstance(record, Evidence):
+        return [("Evidence", f"{record.ref} {record.title}"),
+                ("Dated", record.evidence_date.isoformat()),
+                ("Valid for", f"{record.valid_days} days" if record.valid_days else "-"),
+                ("Controls", ", ".join(c.ref for c in record.controls) or "-"),
+                ("Item", item.title)]
     if isinstance(record, Department):
         return [("Department", f"{record.code} {record.name}"), ("Item", item.title),
                 ("Records", item.detail)]

@@ -8,6 +8,8 @@ the most pressing. Sorted by date, then kind and reference.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,6 +33,8 @@ from .dashboard import live_risk
 from .reviews_common import DueItem
 
 _OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+#: How far ahead to look when no meeting is planned.
+HORIZON = timedelta(days=30)
 
 
 def next_planned_meeting(session: Session, today: date | None = None) -> ReviewMeeting | None:
@@ -46,7 +50,7 @@ def next_planned_meeting(session: Session, today: date | None = None) -> ReviewM
 def default_horizon(session: Session, today: date) -> date:
     """The next planned meeting's date, else 30 days ahead."""
     meeting = next_planned_meeting(session, today)
-    return meeting.meeting_date if meeting else today + timedelta(days=30)
+    return meeting.meeting_date if meeting else today + HORIZON
 
 
 def due_items(session: Session, *, before: date, department_id: int | None = None,
@@ -108,3 +112,26 @@ def _evidence(session: Session, before: date, department_id: int | None) -> list
         if until < before:
             found.append(DueItem("evidence expiry", ref, title, until, code))
     return found
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    """The dashboard's forward look: how much of each kind falls due before ``before``."""
+
+    before: date
+    #: The planned meeting that sets ``before`` ("SMG-2026-12-03"), or None (30 days ahead).
+    meeting: str | None
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def due_summary(session: Session, *, today: date,
+                department_id: int | None = None) -> DueSummary:
+    meeting = next_planned_meeting(session, today)
+    before = meeting.meeting_date if meeting else today + HORIZON
+    counts = Counter(item.kind for item in due_items(session, before=before,
+                                                     department_id=department_id, today=today))
+    return DueSummary(before, meeting.ref if meeting else None, dict(sorted(counts.items())))

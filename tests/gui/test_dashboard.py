@@ -170,3 +170,25 @@ def test_coverage_model_passes_the_model_tester_and_shows_the_numbers(
     counts = [proxy.data(proxy.index(r, assets_column), CoverageModel.SortRole)
               for r in range(proxy.rowCount())]
     assert counts == sorted(counts, reverse=True)
+
+
+def test_due_before_the_next_meeting_names_it_and_counts_the_risk_reviews(
+    qtbot: Any, demo: Register
+) -> None:
+    from datetime import timedelta
+
+    from isms.services.reviews import plan_review
+
+    meeting_day = date.today() + timedelta(days=1)  # before the demo's own planned meeting
+    with demo.transaction() as session:
+        meeting = plan_review(session, title="SMG review", meeting_date=meeting_day,
+                              chair_id=None)
+        ref = meeting.ref
+    with demo.session() as session:
+        reviews = session.execute(select(func.count()).select_from(Risk).where(
+            Risk.status != RiskStatus.RETIRED, Risk.next_review < meeting_day)).scalar_one()
+    window = open_window(qtbot, demo)
+    assert window.dashboard is not None
+    assert window.dashboard.due_box.title() == f"Due before {ref}"
+    text = window.dashboard.due_text.text()
+    assert f"{reviews:,} risk review" in text and meeting_day.strftime("%d %b %Y") in text

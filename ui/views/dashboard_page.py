@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from isms.db import Register
 from isms.errors import IsmsError
 from isms.method.criteria import Criteria
-from isms.services import dashboard, queries
+from isms.services import dashboard, queries, reviews_due
 
 from ..models.coverage import COLUMNS, CoverageModel, sorted_coverage
 from ..widgets.bar_list import Bar, BarList, Part
@@ -85,6 +85,12 @@ class DashboardPage(QWidget):
             attention_layout.addWidget(button)
             self.attention[key] = button
         attention_layout.addStretch(1)
+        self.due_box = QGroupBox("Due before the next meeting")
+        self.due_text = QLabel()
+        self.due_text.setWordWrap(True)
+        self.due_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.due_text.setAccessibleName("Due before the next meeting")
+        QVBoxLayout(self.due_box).addWidget(self.due_text)
 
         self.coverage = CoverageModel(self)
         self.coverage_proxy = sorted_coverage(self.coverage, self)
@@ -125,6 +131,7 @@ class DashboardPage(QWidget):
         side = QVBoxLayout()
         side.addWidget(level_box)
         side.addWidget(attention_box, 1)
+        side.addWidget(self.due_box)
         top = QGridLayout()
         top.addWidget(heat_box, 0, 0)
         top.addLayout(side, 0, 1)
@@ -178,6 +185,7 @@ class DashboardPage(QWidget):
                 overdue = dashboard.overdue(session, today=today, department=department)
                 above = dashboard.above_appetite(session, department=department)
                 coverage = dashboard.coverage(session, today=today)
+                due = reviews_due.due_summary(session, today=today, department_id=department)
         except IsmsError as exc:
             self.message.error(f"Could not read the dashboard: {exc}")
             return
@@ -217,6 +225,22 @@ class DashboardPage(QWidget):
             button.setEnabled(bool(ids))
         self.coverage.set_rows(coverage)
         self._fit_coverage_height()
+        self._show_due(due)
+
+    def _show_due(self, due: reviews_due.DueSummary) -> None:
+        """What falls due before the next planned meeting (or in the next 30 days), by kind;
+        ``isms review due`` lists the items themselves."""
+        when = f"{due.meeting} on {due.before:%d %b %Y}" if due.meeting else (
+            f"the next 30 days (to {due.before:%d %b %Y}; no meeting planned)")
+        self.due_box.setTitle(f"Due before {due.meeting}" if due.meeting
+                              else "Due in the next 30 days")
+        if not due.total:
+            self.due_text.setText(f"Nothing falls due before {when}.")
+            return
+        lines = [f"{count:,} {kind}{'s' if count != 1 else ''}"
+                 for kind, count in due.counts.items()]
+        self.due_text.setText(f"{due.total:,} items fall due before {when} (overdue included):"
+                              "\n" + "\n".join(lines))
 
     def _fit_coverage_height(self) -> None:
         """The coverage table shows all its rows; the page scrolls, not the table."""

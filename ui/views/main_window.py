@@ -50,6 +50,7 @@ from .findings_page import FindingsPage
 from .import_menu import add_import_menu
 from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
 from .register_page import PageSpec, RegisterPage
+from .review_meetings import ReviewMeetings
 
 if TYPE_CHECKING:
     from ..dialogs.record_editor import RecordEditor
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow):
         self.pages["risks"].table.activated.connect(self._risk_activated)
         self.pages["assets"].table.activated.connect(self._asset_activated)
         self.record_editing = RecordEditing(self)  # editors of the list pages
+        self.review_meetings = ReviewMeetings(self)  # plan, wizard and minutes of reviews
         self.undo_history.clear()  # its changes were to the register shown before
         self.asset_actions.attach(self.pages["assets"])
         self.findings = FindingsPage(register)

@@ -1,0 +1,104 @@
+"""The Reviews page's own actions: plan a meeting, open one in the review wizard (double-click or
+Enter), and write a meeting's minutes as PDF. Made afresh for each register the window shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+
+from isms.errors import IsmsError
+
+from ..desktop import open_file
+from ..settings import settings
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+#: The pages a review's decisions can change.
+CHANGED_PAGES = ("reviews", "risks", "assets", "actions", "controls")
+FOLDER_SETTING = "export/folder"
+
+
+class ReviewMeetings:
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        page = window.pages["reviews"]
+        self.plan_button = QPushButton("&Plan meeting…")
+        self.plan_button.setToolTip("Plan a Security Managers Group review meeting")
+        self.plan_button.clicked.connect(self.plan)
+        page.top_row.addWidget(self.plan_button)
+        QWidget.setTabOrder(page.search, self.plan_button)
+        QWidget.setTabOrder(self.plan_button, page.table)
+        page.table.activated.connect(self._activated)
+        for text, slot in (("Open in the review wizard", self.open_selected),
+                           ("Write the minutes (PDF)…", self.minutes)):
+            action = QAction(text, page.table)
+            action.triggered.connect(slot)
+            page.table.addAction(action)
+        page.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def _selected(self) -> int | None:
+        page = self._window.pages["reviews"]
+        index = page.table.currentIndex()
+        return page.model.row_id(index.row()) if index.isValid() else None
+
+    def _refresh(self) -> None:
+        for key in CHANGED_PAGES:
+            self._window.pages[key].model.refresh()
+        if self._window.dashboard is not None:
+            self._window.dashboard.refresh()
+
+    def plan(self) -> int | None:
+        from ..dialogs.review_plan import ReviewPlanDialog  # loads when first used
+
+        meeting_id = ReviewPlanDialog.ask(self._window.register, self._window.reporter,
+                                          self._window)
+        if meeting_id is not None:
+            self._window.pages["reviews"].model.refresh()
+        return meeting_id
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.open(self._window.pages["reviews"].model.row_id(index.row()))
+
+    def open_selected(self) -> None:
+        meeting_id = self._selected()
+        if meeting_id is not None:
+            self.open(meeting_id)
+
+    def open(self, meeting_id: int) -> None:
+        from ..dialogs.review_wizard import ReviewWizard
+
+        ReviewWizard.ask(self._window.register, meeting_id, self._window.reporter, self._window)
+        self._refresh()
+
+    def minutes(self) -> Path | None:
+        meeting_id = self._selected()
+        if meeting_id is None:
+            return None
+        from isms.io.exports.minutes_pdf import write_minutes
+        from isms.services.reviews_common import meeting_by_id
+
+        window = self._window
+        with window.register.session() as session:
+            ref = meeting_by_id(session, meeting_id).ref
+        folder = Path(str(settings().value(FOLDER_SETTING, str(Path.home()))))
+        chosen, _ = QFileDialog.getSaveFileName(window, "Write the minutes — isms",
+                                                str(folder / f"minutes-{ref}.pdf"),
+                                                "PDF files (*.pdf)")
+        if not chosen:
+            return None
+        path = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
+        try:
+            with window.register.session() as session:
+                write_minutes(session, meeting_id, path)
+        except IsmsError as exc:
+            window.reporter.expected(window, exc, "isms — cannot write the minutes")
+            return None
+        settings().setValue(FOLDER_SETTING, str(path.parent))
+        window.statusBar().showMessage(f"Wrote {path}", 10_000)
+        open_file(window, path)
+        return path
