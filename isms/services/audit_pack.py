@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from sqlalchemy.orm import Session
 from .. import __version__
 from ..db import Register
 from ..errors import StorageError
-from ..io.exports.pack import PackFile, PackItem, PackSummary, write_pack
+from ..io.exports.minutes_pdf import write_minutes
+from ..io.exports.pack import PackFile, PackItem, PackSummary, safe_member_name, write_pack
 from ..io.exports.report import Column, Report
+from ..model import ReviewStatus
 from . import audit_pack_items as items
 from . import soa, soa_versions
 from .evidence import evidence_dir
@@ -121,6 +124,14 @@ def write_audit_pack(
         treatment, treatment_notes = docs.register("treatment-plan", report("treatment")())
         inventory, inventory_notes = docs.register("asset-inventory", report("assets")())
         soa_files, _ = docs.register("soa", report("soa")())
+        minutes = [docs.report("review-decisions.pdf", lambda: items.review_minutes_report(
+            session, department_id=department_id, generated=generated))]
+        taken: set[str] = set()
+        for meeting in items.meetings_in_scope(session, department_id):
+            if meeting.status in (ReviewStatus.COMPLETED, ReviewStatus.SIGNED_OFF):
+                name = safe_member_name(f"{meeting.ref}.pdf", taken)  # refs are user text
+                minutes.append(docs.write(f"minutes/{name}",
+                                          partial(write_minutes, session, meeting.id)))
         pack_items = [
             items.scope_item(session, number="1", department_id=department_id,
                              generated=generated),
@@ -145,10 +156,10 @@ def write_audit_pack(
                      files=inventory, notes=inventory_notes),
             items.evidence_item(session, store, number="7", department_id=department_id,
                                 as_of=as_of),
-            PackItem("8", "Review minutes", "The review meetings in scope, with decisions and "
-                     "actions.", files=[docs.report("review-minutes.pdf", lambda: (
-                         items.review_minutes_report(session, department_id=department_id,
-                                                     generated=generated)))]),
+            PackItem("8", "Review minutes", "The minutes of every completed or signed-off "
+                     "review meeting in scope (attendees, 9.3 inputs, decisions, actions, items "
+                     "carried forward, review history), and all meetings' decisions in one "
+                     "table.", files=minutes),
             items.change_log_item(session, number="9"),
         ]
         scope = items.scope_label(session, department_id)

@@ -368,11 +368,9 @@ def _minutes_rows(meetings: Sequence[ReviewMeeting]) -> Iterator[list[Any]]:
             yield head + ["Other actions", "", "\n".join(by_item[None])]
 
 
-def review_minutes_report(
-    session: Session, *, department_id: int | None, generated: datetime
-) -> Report:
-    """The minutes of the review meetings in scope (council-wide meetings, and those whose scope
-    names the department), by date: one row per agenda item with its decision and actions."""
+def meetings_in_scope(session: Session, department_id: int | None) -> list[ReviewMeeting]:
+    """The review meetings a pack covers, by date: all of them council-wide; for a department,
+    the council-wide meetings (no departments named) and those whose scope names it."""
     query = (
         select(ReviewMeeting)
         .options(selectinload(ReviewMeeting.chair), selectinload(ReviewMeeting.signed_off_by),
@@ -385,7 +383,15 @@ def review_minutes_report(
         _department(session, department_id)
         query = query.where(or_(~ReviewMeeting.scope.any(),
                                 ReviewMeeting.scope.any(Department.id == department_id)))
-    meetings = list(session.execute(query).scalars())
+    return list(session.execute(query).scalars())
+
+
+def review_minutes_report(
+    session: Session, *, department_id: int | None, generated: datetime
+) -> Report:
+    """The minutes of the review meetings in scope (council-wide meetings, and those whose scope
+    names the department), by date: one row per agenda item with its decision and actions."""
+    meetings = meetings_in_scope(session, department_id)
     rows = list(_minutes_rows(meetings))
     return Report(
         title=f"Review minutes - {scope_label(session, department_id)}",

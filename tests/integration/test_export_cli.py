@@ -227,7 +227,8 @@ def test_audit_pack_verifies_is_reproducible_and_escapes_text(
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert {"index.html", "manifest.json", "SHA256SUMS", "soa.pdf", "soa.xlsx",
             "risk-method.pdf", "risk-register.xlsx", "treatment-plan.pdf",
-            "asset-inventory.xlsx", "review-minutes.pdf", "change-log.csv"} <= set(names)
+            "asset-inventory.xlsx", "review-decisions.pdf", "change-log.csv"} <= set(names)
+    assert any(n.startswith("minutes/SMG-") for n in names)  # the demo's signed-off meeting
     evidence = [n for n in names if n.startswith("evidence/")]
     assert len(evidence) == 1
     member = evidence[0].removeprefix("evidence/")
