@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from .. import __version__
 from ..errors import IsmsError
 from . import (
+    audit_commands,
     export_commands,
     import_commands,
     method_commands,
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     org_commands.add_commands(commands)
     soa_commands.add_commands(commands)
     review_commands.add_commands(commands)
+    audit_commands.add_commands(commands)
     return parser
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.orm import Session

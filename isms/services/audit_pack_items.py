@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..db.changelog import entry_digest, plain
+from ..db.audit_chain import verify_chain
+from ..db.changelog import plain
 from ..errors import NotFoundError, StorageError
 from ..io.cells import csv_text
 from ..io.exports.pack import PackFile, PackItem, PackTable, render_page, safe_member_name
@@ -256,12 +257,7 @@ def _csv_chunks(session: Session, last_id: int) -> Iterator[bytes]:
 
 def _chain_break(session: Session, last_id: int) -> int | None:
     """The id of the first entry whose hash does not follow from the one before, if any."""
-    prev: str | None = None
-    for row in _log_rows(session, last_id):
-        if row.prev_hash != prev or entry_digest(prev, row._mapping) != row.entry_hash:
-            return int(row.id)
-        prev = row.entry_hash
-    return None
+    return verify_chain(session, last_id=last_id).broken_at
 
 
 def change_log_item(session: Session, *, number: str) -> PackItem:
