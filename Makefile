@@ -9,8 +9,10 @@ QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 
            libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
            libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-xinerama0 \
            libxcb-xfixes0 libx11-xcb1
-# What the tests use besides: qpdf checks every exported PDF's structure.
-TEST_DEBS := qpdf
+# What the tests use besides: qpdf checks every exported PDF's structure; the PostgreSQL server
+# binaries (/usr/lib/postgresql/*/bin), from which the suite starts a throwaway server of its own
+# (tests/pg.py). The package's own cluster is not used and needs no running service.
+TEST_DEBS := qpdf postgresql
 
 .PHONY: run test bench lint setup system-deps test-deps demo clean
 

@@ -38,9 +38,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value
+        # PostgreSQL hands timestamptz back in the session's zone: the same instant in UTC, so
+        # both backends give the same value.
+        return value.astimezone(UTC)
 
 
 def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:

@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
     Select,
     String,
     and_,
@@ -36,7 +37,10 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..model import (
     ActionStatus,
@@ -398,13 +402,34 @@ _linked_controls = (
     .correlate(Evidence)
     .scalar_subquery()
 )
+class day_number(FunctionElement[float]):  # noqa: N801 - reads as the SQL function it is
+    """A date as a number of days, for sorting by a date plus a number of days.
+
+    Each database has its own day arithmetic: SQLite stores dates as text and counts with
+    julianday(); PostgreSQL subtracts dates. Only differences and order matter here."""
+
+    type = Float()
+    name = "day_number"
+    inherit_cache = True
+
+
+@compiles(day_number)
+def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"julianday({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"(({compiler.process(element.clauses, **kw)}) - DATE '2000-01-01')"
+
+
 EVIDENCE_SORT: dict[str, Any] = {
     "ref": Evidence.ref,
     "title": Evidence.title,
     "kind": Evidence.kind,
     "evidence_date": Evidence.evidence_date,
-    # SQLite day arithmetic; evidence without a validity period (NULL) sorts first.
-    "valid_until": func.julianday(Evidence.evidence_date) + Evidence.valid_days,
+    # Evidence without a validity period (NULL) sorts first.
+    "valid_until": day_number(Evidence.evidence_date) + Evidence.valid_days,
     "controls": _linked_controls,
 }
 

@@ -165,7 +165,10 @@ def _asset_filters(
     if department is not None:
         conditions.append(Asset.department_id == department)
     if not include_retired:
-        conditions.append(LIVE_ASSET if order_by in _INDEXED_SORTS else LIVE_ASSET_SCAN)
+        # The unary "+" trick is SQLite's alone (PostgreSQL has no "+" for text); PostgreSQL's
+        # planner weighs the partial indexes against a scan by itself.
+        scan = order_by not in _INDEXED_SORTS and session.get_bind().dialect.name == "sqlite"
+        conditions.append(LIVE_ASSET_SCAN if scan else LIVE_ASSET)
     found = search_condition(
         session,
         search,
@@ -187,7 +190,9 @@ def _order(sort_map: dict[str, Any], order_by: str, descending: bool, tiebreak: 
             f"Cannot sort by '{order_by}'; choose one of {', '.join(sort_map)}.", field="sort"
         )
     column = sort_map[order_by]
-    primary = column.desc() if descending else column.asc()
+    # Spelled out so PostgreSQL (NULLs last ascending) sorts blanks as SQLite does by default;
+    # SQLite still reads its indexes in order with its own default spelled out.
+    primary = column.desc().nulls_last() if descending else column.asc().nulls_first()
     return [primary, tiebreak.desc() if descending else tiebreak.asc()]
 
 

@@ -3,11 +3,13 @@
 On SQLite the asset and risk tables have trigram FTS5 indexes (migration 0004) over reference,
 name/title, description and owner name, so a substring search is an index lookup instead of a
 scan of 100,000 rows. A trigram index cannot answer a term shorter than three characters, and
-other databases have no such index: those searches use LIKE / ILIKE.
+PostgreSQL registers have no such index: those searches use LIKE (SQLite) / ILIKE (PostgreSQL)
+on the same columns, and a caller cannot tell which one answered.
 
-Both give the same rows: the term is a literal substring (``%``, ``_`` and ``"`` mean
+All give the same rows: the term is a literal substring (``%``, ``_`` and ``"`` mean
 themselves), matched without regard to case. One difference remains by design of SQLite itself:
-LIKE folds only ASCII letters, FTS5 folds all of Unicode, so "É" finds "é" through the index.
+LIKE folds only ASCII letters, FTS5 folds all of Unicode, so "É" finds "é" through the index
+(PostgreSQL's ILIKE folds by the database's locale, all of Unicode in a UTF-8 one).
 """
 
 from __future__ import annotations

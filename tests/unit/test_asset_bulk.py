@@ -20,6 +20,9 @@ from isms.model import (
 from isms.services import assets
 from tests import builders as b
 
+# Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
+pytestmark = pytest.mark.both_backends
+
 
 def markings(s: Any) -> tuple[int, int]:
     """(a marking of the current scheme, one of another scheme)."""

@@ -11,6 +11,9 @@ from isms.errors import ValidationError
 from isms.model import ChangeAction, ChangeLogEntry, Control, Department, Risk
 from tests import builders as b
 
+# Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
+pytestmark = pytest.mark.both_backends
+
 
 def _entries(register: Register, table: str | None = None) -> list[ChangeLogEntry]:
     with register.session() as s:

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Integer, bindparam, text
 from sqlalchemy.orm import Session
 
 from isms.db import Register, commit, open_register
@@ -23,36 +23,64 @@ from isms.model import (
 )
 from isms.services import lists
 
+if TYPE_CHECKING:
+    from tests.pg import Server
+
+# Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture(scope="module")
-def demo_path(register_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo register per module (read-only tests copy nothing back)."""
+def demo_path(
+    backend: str,
+    register_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[str]:
+    """One demo register per module and backend (read-only tests copy nothing back)."""
     from isms.demo import build_demo
 
-    path = tmp_path_factory.mktemp("lists") / "demo.isms"
-    shutil.copyfile(register_template, path)
-    register = open_register(str(path))
+    server: Server | None = None
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        name = server.create_from_template()
+        db = server.url(name)
+    else:
+        path = tmp_path_factory.mktemp("lists") / "demo.isms"
+        shutil.copyfile(register_template, path)
+        db = str(path)
+    register = open_register(db)
     build_demo(register, assets=30)
     register.close()
-    return path
+    yield db
+    if server is not None:
+        server.drop(name)
 
 
 @pytest.fixture
-def session(demo_path: Path) -> Iterator[Session]:
-    register = open_register(str(demo_path))
+def session(demo_path: str) -> Iterator[Session]:
+    register = open_register(demo_path)
     with register.session() as s:
         yield s
     register.close()
 
 
 @pytest.fixture
-def writable(demo_path: Path, tmp_path: Path) -> Iterator[Register]:
+def writable(demo_path: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Register]:
     """A copy of the demo register that a test may change."""
-    path = tmp_path / "changed.isms"
-    shutil.copyfile(demo_path, path)
-    register = open_register(str(path))
+    server: Server | None = None
+    if "://" in demo_path:
+        server = request.getfixturevalue("pg_server")
+        name = server.create_from_template(demo_path.rsplit("/", 1)[1])
+        db = server.url(name)
+    else:
+        db = str(tmp_path / "changed.isms")
+        shutil.copyfile(demo_path, db)
+    register = open_register(db)
     yield register
     register.close()
+    if server is not None:
+        server.drop(name)
 
 
 @dataclass(frozen=True)
@@ -116,7 +144,11 @@ def busiest_department(session: Session) -> int:
 
 
 def sql_count(session: Session, spec: Spec, department: int | None) -> int:
-    return int(session.execute(text(spec.count_sql), {"dept": department}).scalar_one())
+    # Typed: PostgreSQL cannot tell the type of a parameter seen only in ":dept IS NULL".
+    query = text(spec.count_sql)
+    if ":dept" in spec.count_sql:
+        query = query.bindparams(bindparam("dept", type_=Integer))
+    return int(session.execute(query, {"dept": department}).scalar_one())
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)

@@ -9,6 +9,9 @@ from isms.errors import ConflictError
 from isms.model import Risk
 from tests import builders as b
 
+# Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def risk_id(register: Register) -> int:

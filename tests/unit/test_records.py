@@ -32,6 +32,11 @@ from isms.model import (
 from isms.services import evidence, queries, records, risks
 from tests import builders
 
+# Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
+pytestmark = pytest.mark.both_backends
+#: Attached evidence files live beside a register file; server registers have no file store yet.
+FILE_STORE = pytest.mark.sqlite_only(reason="evidence files need the register's file store")
+
 DAY = date(2026, 3, 2)
 
 
@@ -226,6 +231,7 @@ def attached(register: Register, ids: Ids, tmp_path: Path) -> int:
         return item.id
 
 
+@FILE_STORE
 def test_evidence_is_updated(register: Register, ids: Ids, attached: int) -> None:
     with register.transaction(actor="tests") as session:
         item = session.get(Evidence, attached)
@@ -252,6 +258,7 @@ def test_evidence_is_updated(register: Register, ids: Ids, attached: int) -> Non
     ({"valid_days": 0}, "valid_days"),
     ({"controls": [-3]}, "controls"),
 ])
+@FILE_STORE
 def test_bad_evidence_fields_are_named(
     register: Register, attached: int, fields: dict[str, object], field: str
 ) -> None:
@@ -263,6 +270,7 @@ def test_bad_evidence_fields_are_named(
         assert error.value.field == field
 
 
+@FILE_STORE
 def test_relinking_controls_alone_moves_the_version(
     register: Register, ids: Ids, attached: int
 ) -> None:

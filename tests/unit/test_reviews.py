@@ -14,6 +14,9 @@ from isms.services import reviews
 from isms.services.risks import score_risk
 from tests import builders
 
+# Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
+pytestmark = pytest.mark.both_backends
+
 TODAY = date(2026, 3, 1)
 D = DecisionKind
 

@@ -25,6 +25,9 @@ from isms.services import risks as service
 from isms.services.queries import current_criteria_id
 from tests import builders as b
 
+# Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
+pytestmark = pytest.mark.both_backends
+
 TODAY = date(2026, 11, 25)
 
 

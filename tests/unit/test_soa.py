@@ -8,6 +8,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session
 
 import isms.catalogue
@@ -17,6 +18,9 @@ from isms.model import Applicability, Department, ImplementationStatus, Person, 
 from isms.services import evidence, queries, records, risks
 from isms.services.soa import GAP_FILL, row_record, soa_document, soa_report
 from tests import builders
+
+# Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
+pytestmark = pytest.mark.both_backends
 
 DAY = date(2026, 3, 2)
 CATALOGUE = Path(isms.catalogue.__file__).parent / "data" / "iso27001_2022_annexA.csv"
