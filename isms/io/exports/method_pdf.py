@@ -30,6 +30,7 @@ from .pdf_report import (
     MARGIN,
     PAGE,
     build_pdf,
+    grid,
     para,
     title_block,
 )
@@ -59,36 +60,19 @@ def write_method_pdf(session: Session, path: Path, generated: datetime) -> None:
     build_pdf(path, story, title=title, marking=MARKING, generated=generated)
 
 
-def _grid(rows: Sequence[Sequence[Any]], widths: Sequence[float],
-          extra: Sequence[tuple[Any, ...]] = ()) -> Table:
-    """A table whose first row is a header, each cell a wrapped Paragraph unless given one."""
-    cells = [[c if isinstance(c, Flowable) else para(str(c), "label" if r == 0 else "body")
-              for c in row] for r, row in enumerate(rows)]
-    total = sum(widths)
-    table = Table(cells, colWidths=[_USABLE * w / total for w in widths], repeatRows=1,
-                  hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        *extra,
-    ]))
-    return table
-
-
 def _heading(text: str) -> list[Flowable]:
     # Keep a heading with the start of its table.
     return [CondPageBreak(40 * mm), para(text, "heading")]
 
 
 def _scales(criteria: Criteria) -> list[Flowable]:
-    likelihood = _grid(
+    likelihood = grid(
         [("Value", "Likelihood", "Description")]
         + [(p.value, p.label, p.description) for p in criteria.likelihood],
         (1, 3, 14))
     areas = list(criteria.impact_areas) or sorted(
         {a for p in criteria.impact for a in p.areas})
-    impact = _grid(
+    impact = grid(
         [("Value", "Impact", "Description", *(a.capitalize() for a in areas))]
         + [(p.value, p.label, p.description, *(p.areas.get(a, "") for a in areas))
            for p in criteria.impact],
@@ -151,7 +135,8 @@ def _levels(criteria: Criteria) -> list[Flowable]:
                     else "cell-white")
         rows.append((name, scores, f"{criteria.cadence_days[level.name]} days", stance))
         extra.append(("BACKGROUND", (0, r), (0, r), colors.HexColor(level.colour)))
-    return [*_heading("Risk levels, review cadence and appetite"), _grid(rows, (3, 2, 2, 8), extra),
+    return [*_heading("Risk levels, review cadence and appetite"),
+            grid(rows, (3, 2, 2, 8), extra=extra),
             para(f"Risk appetite: {criteria.appetite}. Assets are attested by their owners "
                  f"every {criteria.attestation_days} days.")]
 
@@ -169,4 +154,4 @@ def _rules(rules: Sequence[handling.Rule]) -> list[Flowable]:
                  ", ".join(handling.SAFEGUARDS.get(s, s) for s in rule.required))
         rows.append((rule.code, rule.title, rule.stage or "any", rule.channel or "any",
                      ", ".join(a for a in applies if a) or "all information", needs))
-    return [*_heading("Data-handling rules"), _grid(rows, (1.3, 7, 2, 2.2, 3.5, 4.5))]
+    return [*_heading("Data-handling rules"), grid(rows, (1.3, 7, 2, 2.2, 3.5, 4.5))]

@@ -15,13 +15,10 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     CondPageBreak,
     Flowable,
-    Table,
-    TableStyle,
 )
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,30 +34,14 @@ from ...model import (
 from ...services.queries import register_name
 from ...services.reviews_common import meeting_by_id, subject_refs
 from ...services.reviews_context import history
-from .pdf_report import HEADER_FILL, MARGIN, PAGE, build_pdf, display, para, title_block
+from .pdf_report import build_pdf, grid, para, title_block
 
 MARKING = "OFFICIAL"
-_USABLE = PAGE[0] - 2 * MARGIN
-
-
-def _grid(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Table:
-    """A table with a header row; every cell a wrapped paragraph."""
-    cells = [[para(display(c), "head" if r == 0 else "cell") for c in row]
-             for r, row in enumerate(rows)]
-    total = sum(widths)
-    table = Table(cells, colWidths=[_USABLE * w / total for w in widths], repeatRows=1,
-                  hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
-    return table
 
 
 def _section(title: str, rows: Sequence[Sequence[Any]], widths: Sequence[float],
              empty: str) -> list[Flowable]:
-    body: Flowable = _grid(rows, widths) if len(rows) > 1 else para(empty)
+    body: Flowable = grid(rows, widths, styles=("head", "cell")) if len(rows) > 1 else para(empty)
     return [CondPageBreak(30 * mm), para(title, "heading"), body]
 
 

@@ -108,6 +108,27 @@ def para(text: str, style: str = "body") -> Paragraph:
     return Paragraph(markup(text), STYLES[style])
 
 
+def grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], *,
+         styles: tuple[str, str] = ("label", "body"),
+         extra: Sequence[tuple[Any, ...]] = ()) -> Table:
+    """A small ruled table across an A4 landscape page, for documents other than the register
+    tables: the first row is a header, each value a wrapped Paragraph (a Flowable is kept as it
+    is), ``widths`` are shares of the width and ``styles`` the header's and the cells' styles."""
+    header, body = styles
+    cells = [[c if isinstance(c, Flowable) else para(display(c), header if r == 0 else body)
+              for c in row] for r, row in enumerate(rows)]
+    usable, total = PAGE[0] - 2 * MARGIN, sum(widths)
+    table = Table(cells, colWidths=[usable * w / total for w in widths], repeatRows=1,
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *extra,
+    ]))
+    return table
+
+
 def page_size(columns: Sequence[Column]) -> PageSize:
     """The page a table of ``columns`` is printed on."""
     return WIDE_PAGE if sum(c.width for c in columns) > WIDE_TABLE_CHARS else PAGE
