@@ -19,6 +19,7 @@ from ..method.criteria import Criteria
 from ..model import (
     Asset,
     AssetStatus,
+    ChangeLogEntry,
     ClassificationMarking,
     Control,
     ControlEdition,
@@ -472,3 +473,9 @@ def counts(session: Session, *, department: int | None = None) -> dict[str, int]
         "risks": session.execute(risks).scalar_one(),
         "departments": session.execute(select(func.count()).select_from(Department)).scalar_one(),
     }
+
+
+def last_change_id(session: Session) -> int:
+    """The newest change-log entry's id (0 for none): every write adds entries, so a window
+    that saw this number can tell cheaply (the primary key's last value) that someone wrote."""
+    return int(session.execute(select(func.max(ChangeLogEntry.id))).scalar() or 0)

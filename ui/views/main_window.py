@@ -43,6 +43,7 @@ from ..settings import settings
 from ..undo import UndoHistory
 from ..widgets.department_filter import DepartmentFilter
 from .asset_actions import AssetActions
+from .change_watch import ChangeWatch
 from .dashboard_page import DashboardPage
 from .export_view import export_rows, visible_columns
 from .file_menu import FileMenu, remember_register
@@ -115,6 +116,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.location_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
 
+        self.change_watch = ChangeWatch(lambda: self.register, self)
+        self.change_watch.changedElsewhere.connect(self._changed_elsewhere)
         self._build_menus()
         self._build_toolbar()
         self.stack.currentChanged.connect(self._page_changed)
@@ -219,6 +222,7 @@ class MainWindow(QMainWindow):
         self.record_editing = RecordEditing(self)  # editors of the list pages
         self.review_meetings = ReviewMeetings(self)  # plan, wizard and minutes of reviews
         self.undo_history.clear()  # its changes were to the register shown before
+        self.change_watch.start()
         self.asset_actions.attach(self.pages["assets"])
         self.findings = FindingsPage(register)
         self.findings.riskCreated.connect(self._risk_created)
@@ -297,7 +301,12 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.current_page.focus_search()
 
+    def _changed_elsewhere(self) -> None:
+        self.refresh()
+        self.statusBar().showMessage("Refreshed: the register was changed by someone else.", 8000)
+
     def refresh(self) -> None:
+        self.change_watch.mark()  # what is about to be read is seen
         counts = self._counts()
         for key, page in self.pages.items():
             page.refresh(counts.get(key))
