@@ -17,6 +17,7 @@ from sqlalchemy import Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db.bulk import insert_rows
+from ..db.locks import lock
 from ..errors import ConflictError, ValidationError
 from ..io.importing import values
 from ..io.importing.fields import ASSET_FIELDS
@@ -37,6 +38,7 @@ from ..model.base import utcnow
 from .import_batch_writer import (
     ImportResult,
     close_batch,
+    lock_departments,
     open_batch,
     select_rows,
 )
@@ -188,7 +190,6 @@ def _match_row(
                 Issue("", "", f"duplicate reference {ref} (also on row {seen_refs[ref_key]})")
             )
         seen_refs.setdefault(ref_key, verdict.row)
-        verdict.record_id = by_ref.get(ref_key)
     elif "name" in v:
         if name_key in seen_names:
             verdict.issues.append(
@@ -197,10 +198,32 @@ def _match_row(
                 )
             )
         seen_names.setdefault(name_key, verdict.row)
-        verdict.record_id = by_name.get(name_key)
+    verdict.record_id = _stored_id(v, by_ref, by_name)
     if verdict.record_id is None and "department_id" not in v:
         verdict.issues.append(Issue("", "", "no department: fill in the department column"))
     verdict.action = "new" if verdict.record_id is None else "update"
+
+
+def _stored_id(
+    v: dict[str, Any], by_ref: dict[str, int], by_name: dict[tuple[str, int], int]
+) -> int | None:
+    """The asset a row is about: by reference when it gives one, else by name in its department."""
+    if v.get("ref") is not None:
+        return by_ref.get(str(v["ref"]).lower())
+    if "name" in v:
+        return by_name.get((values.key(v["name"]), v.get("department_id", -1)))
+    return None
+
+
+def _rematch(session: Session, plan: ImportPlan) -> None:
+    """Match the rows against the register as it is now (under the import lock): another import
+    may have added or changed the same assets since the plan was read."""
+    by_ref, by_name = _existing(session)
+    for verdict in plan.rows:
+        verdict.record_id = _stored_id(verdict.values, by_ref, by_name)
+        verdict.action = "new" if verdict.record_id is None else "update"
+        verdict.changes = {}
+    _compare(session, plan)
 
 
 def _compare(session: Session, plan: ImportPlan) -> None:
@@ -263,9 +286,18 @@ def apply_plan(
 ) -> ImportResult:
     """Write the plan in the session's transaction (the caller commits). Refused whole when any
     row has an error, unless ``valid_only``."""
+    select_rows(plan, valid_only)  # refuse a file with errors before waiting for the lock
+    lock_departments(session, plan)
+    _rematch(session, plan)
     chosen = select_rows(plan, valid_only)
     if chosen.empty:
         return chosen.result(None)
+    if chosen.new:
+        # New assets take ids from the highest in use (see _insert_new), across departments:
+        # imports into different departments, which the department locks let run together on
+        # PostgreSQL, would pick the same ids. Taken after the department locks, in every
+        # import, so no import holding it ever waits for a department.
+        lock(session, "import", "asset ids")
     actor = actor or str(session.info.get("actor", "unknown"))
     now = utcnow()
     batch_id = open_batch(session, plan, actor, chosen.counts, now)

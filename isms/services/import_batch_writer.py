@@ -11,6 +11,7 @@ from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
 from ..db.changelog import record_event
+from ..db.locks import lock
 from ..errors import ValidationError
 from ..io.importing.mapping import column_letter
 from ..io.importing.plan import ImportPlan, RowVerdict
@@ -69,6 +70,28 @@ def select_rows(plan: ImportPlan, valid_only: bool) -> Selection:
         "rows": len(plan.rows),
     }
     return Selection(new, changed, counts)
+
+
+def lock_departments(session: Session, plan: ImportPlan) -> None:
+    """Make this apply the only one writing into the plan's departments until it commits.
+
+    The plan was read before the lock, so another import may have committed the same rows
+    since: after this the caller matches the rows against the register again, and the result is
+    what applying one file after the other would give (no duplicate refs, no half batch). Records
+    read before the lock are reloaded, so nothing is saved from a copy older than the lock.
+    """
+    if plan.department_id is not None:
+        keys: list[int | str] = [plan.department_id]
+    else:
+        # A file for several departments locks each of them, in one order so that two such
+        # imports cannot each hold one department and wait for the other's.
+        keys = sorted(
+            {r.values["department_id"] for r in plan.rows if r.values.get("department_id")}
+        )
+    for key in keys or [plan.kind]:  # no departments at all (handling practices): the kind
+        lock(session, "import", key)
+    session.flush()  # nothing the caller changed before is lost by the reload
+    session.expire_all()
 
 
 def _mapping_record(plan: ImportPlan) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
+from ..db.locks import lock
 from ..errors import ConflictError, ValidationError
 from ..io.importing import values
 from ..io.importing.fields import HANDLING_FIELDS, RISK_FIELDS, Field
@@ -25,7 +26,13 @@ from ..method.criteria import Criteria, ScalePoint
 from ..model import Asset, HandlingPractice, ImportBatch, Risk, RiskStatus
 from ..model.base import utcnow
 from . import risks as risk_service
-from .import_batch_writer import ImportResult, close_batch, open_batch, select_rows
+from .import_batch_writer import (
+    ImportResult,
+    close_batch,
+    lock_departments,
+    open_batch,
+    select_rows,
+)
 from .import_rows import Directory, build_columns, is_help_row, read_row
 from .queries import current_criteria, current_criteria_id, next_risk_ref
 
@@ -233,6 +240,18 @@ def plan_records(
     return plan
 
 
+def _rematch(session: Session, kind: _Kind, plan: ImportPlan) -> None:
+    """Match the rows against the register as it is now (under the import lock): another import
+    may have added or changed the same records since the plan was read."""
+    existing = _existing(session, kind)
+    for verdict in plan.rows:
+        identity = _identity(kind, verdict.values)
+        verdict.record_id = existing.get(identity) if identity is not None else None
+        verdict.action = "new" if verdict.record_id is None else "update"
+        verdict.changes = {}
+    _compare(session, kind, plan)
+
+
 def _compare(session: Session, kind: _Kind, plan: ImportPlan) -> None:
     for verdict in plan.rows:
         if verdict.record_id is None:
@@ -263,9 +282,18 @@ def apply_records(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
     kind = KINDS[plan.kind]
+    select_rows(plan, valid_only)  # refuse a file with errors before waiting for the lock
+    lock_departments(session, plan)
+    _rematch(session, kind, plan)
     chosen = select_rows(plan, valid_only)
     if chosen.empty:
         return chosen.result(None)
+    if kind is RISKS and chosen.new:
+        # New risks number on from the highest R- reference, across departments: imports into
+        # different departments, which the department locks let run together on PostgreSQL,
+        # would pick the same references. Taken after the department locks, in every import, so
+        # no import holding it ever waits for a department.
+        lock(session, "import", "risk refs")
     actor = actor or str(session.info.get("actor", "unknown"))
     batch_id = open_batch(session, plan, actor, chosen.counts, utcnow())
     new, changed = chosen.new, chosen.changed

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db.changelog import record_event
+from ..db.locks import lock
 from ..errors import ValidationError
 from ..model import (
     AgendaItem,
@@ -157,8 +158,18 @@ def undo_decision(session: Session, item_id: int) -> None:
     _undo(session, item_id)
 
 
+def _locked_meeting(session: Session, meeting_id: int) -> ReviewMeeting:
+    """The meeting as stored once no one else is completing or signing it off: a second
+    concurrent sign-off waits here, then reads the first one's outcome (not the copy it loaded
+    before), and is refused instead of signing twice."""
+    lock(session, "review", meeting_id)
+    session.flush()  # keep the caller's pending changes through the reload
+    session.expire_all()
+    return meeting_by_id(session, meeting_id)
+
+
 def complete_review(session: Session, meeting_id: int) -> None:
-    meeting = meeting_by_id(session, meeting_id)
+    meeting = _locked_meeting(session, meeting_id)
     require_status(meeting, ReviewStatus.IN_PROGRESS, doing="completing it")
     open_items = [item for item in meeting.agenda if item.decision is None]
     if open_items:
@@ -172,7 +183,12 @@ def complete_review(session: Session, meeting_id: int) -> None:
 
 def sign_off(session: Session, meeting_id: int, *, by_id: int, now: datetime) -> None:
     """The chair, holding the approver role, signs the completed meeting off; it is frozen."""
-    meeting = meeting_by_id(session, meeting_id)
+    meeting = _locked_meeting(session, meeting_id)
+    if meeting.status == ReviewStatus.SIGNED_OFF:
+        signer = meeting.signed_off_by.name if meeting.signed_off_by else "someone"
+        raise ValidationError(
+            f"Review {meeting.ref} was already signed off by {signer}; it can no longer change.",
+            field="status")
     require_status(meeting, ReviewStatus.COMPLETED, doing="signing it off")
     by = session.get(Person, by_id)
     if by is None:
