@@ -57,3 +57,16 @@ class Cancelled(IsmsError):
     Long services call their ``progress`` callback now and then; a UI whose cancel button was
     pressed raises this from the callback, which unwinds the work inside its transaction.
     """
+
+
+class AccessDenied(IsmsError):
+    """A change the acting user's role does not allow; nothing was written.
+
+    ``actor`` is who tried, ``needed`` the access level the change needs (``viewer``, ``editor``,
+    ``approver`` or ``administrator``).
+    """
+
+    def __init__(self, message: str, *, actor: str, needed: str) -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.needed = needed

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from .. import __version__
 from ..errors import IsmsError
 from . import (
+    access_commands,
     audit_commands,
     export_commands,
     import_commands,
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     soa_commands.add_commands(commands)
     review_commands.add_commands(commands)
     audit_commands.add_commands(commands)
+    access_commands.add_commands(commands)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""`isms departments | people  list | add`: the council's structure and who is who."""
+"""`isms departments | people  list | add | update`: the council's structure and who is who,
+with the usernames, roles and department limits access control uses (isms.db.access_guard)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import argparse
 from typing import Any
 
 from ..db import commit
-from ..model import Role
-from ..services import queries, records
+from ..errors import UsageError
+from ..model import Person, Role
+from ..services import access, queries, records
 from .common import command, json_option, opened
 from .output import print_json, print_table
 
@@ -58,6 +60,15 @@ def _people_list(args: argparse.Namespace) -> int:
                 "department": p.department.code if p.department else None,
                 "roles": sorted(str(r) for r in p.roles),
                 "active": p.active,
+                # Only on request: scripts reading the list's JSON keep the keys they know.
+                **(
+                    {
+                        "username": p.username,
+                        "limited_to": sorted(row.department.code for row in p.department_limits),
+                    }
+                    if args.access
+                    else {}
+                ),
             }
             for p in queries.people(session, active_only=not args.all)
         ]
@@ -65,13 +76,27 @@ def _people_list(args: argparse.Namespace) -> int:
         print_json(data)
     else:
         print_table(
-            ["Name", "E-mail", "Dept", "Roles", "Active"],
+            ["Name", "E-mail", "Dept", "Roles", "Active"]
+            + (["Username", "Limited to"] if args.access else []),
             [
                 (p["name"], p["email"], p["department"], ", ".join(p["roles"]), p["active"])
+                + ((p["username"], ", ".join(p["limited_to"])) if args.access else ())
                 for p in data
             ],
         )
     return 0
+
+
+def _department_ids(session: Any, codes: str) -> list[int]:
+    """``ENV,CHS`` as department ids; blank (``--departments ""``) for none."""
+    return [queries.department_id(session, code) for code in codes.split(",") if code.strip()]
+
+
+def _access_fields(session: Any, person: Person, args: argparse.Namespace) -> None:
+    if args.username is not None:
+        access.set_username(session, person, args.username)
+    if args.departments is not None:
+        access.set_department_limits(session, person, _department_ids(session, args.departments))
 
 
 def _people_add(args: argparse.Namespace) -> int:
@@ -84,9 +109,51 @@ def _people_add(args: argparse.Namespace) -> int:
             department_id=department,
             roles={Role(r) for r in args.role or []},
         )
+        _access_fields(session, person, args)
         commit(session)
         print(f"Added {person.name}" + (f" <{person.email}>" if person.email else "") + ".")
     return 0
+
+
+def _people_update(args: argparse.Namespace) -> int:
+    fields: dict[str, Any] = {}
+    with opened(args) as register, register.session() as session:
+        person = queries.person(session, args.person)
+        if args.name is not None:
+            fields["name"] = args.name
+        if args.email is not None:
+            fields["email"] = args.email
+        if args.department is not None:
+            fields["department_id"] = (
+                queries.department_id(session, args.department) if args.department else None
+            )
+        if args.role is not None or args.no_roles:
+            fields["roles"] = {Role(r) for r in args.role or []}
+        if args.left:
+            fields["active"] = False
+        if not fields and args.username is None and args.departments is None:
+            raise UsageError(
+                "Say what to change: --name, --email, --department, --username, --role, "
+                "--no-roles, --departments or --left."
+            )
+        records.update_person(session, person, **fields)
+        _access_fields(session, person, args)
+        commit(session)
+        print(f"Updated {person.name}.")
+    return 0
+
+
+def _access_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--username",
+        help="the login they act under (OS user for a register file, database login for a "
+        "server register); the first username turns access control on; blank for none",
+    )
+    p.add_argument(
+        "--departments",
+        metavar="CODE,CODE",
+        help="limit their changes to these departments' records; blank for every department",
+    )
 
 
 def add_commands(subparsers: Any) -> None:
@@ -107,6 +174,9 @@ def add_commands(subparsers: Any) -> None:
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = command(actions, "list", _people_list, "list people")
     p.add_argument("--all", action="store_true", help="people who have left too")
+    p.add_argument(
+        "--access", action="store_true", help="their usernames and department limits too"
+    )
     json_option(p)
     p = command(actions, "add", _people_add, "add a person")
     p.add_argument("name")
@@ -116,5 +186,23 @@ def add_commands(subparsers: Any) -> None:
         "--role",
         action="append",
         choices=[r.value for r in Role],
-        help="a role they hold; repeatable",
+        help="a role they hold; repeatable (administrator; approver or siro; smg member, "
+        "information asset owner, risk owner or control owner edit; no role: viewer)",
     )
+    _access_options(p)
+    p = command(
+        actions, "update", _people_update, "change a person's details, login, roles or limits"
+    )
+    p.add_argument("person", metavar="NAME|EMAIL")
+    p.add_argument("--name")
+    p.add_argument("--email", help="blank for none")
+    p.add_argument("--department", metavar="CODE|NAME", help="blank for none")
+    p.add_argument(
+        "--role",
+        action="append",
+        choices=[r.value for r in Role],
+        help="the roles they hold from now on (replaces the ones held); repeatable",
+    )
+    p.add_argument("--no-roles", action="store_true", help="take every role away")
+    p.add_argument("--left", action="store_true", help="they have left (inactive)")
+    _access_options(p)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import getpass
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Engine, event, inspect, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,10 +18,31 @@ from ..errors import ConflictError, ValidationError
 from ..model.asset import Asset
 from ..model.base import Versioned
 from ..model.risk import Risk
-from . import changelog, review_guard
+from . import access_guard, changelog, review_guard
+
+#: The database login of each open server register, asked once per engine.
+_logins: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
-def default_actor() -> str:
+def database_login(engine: Engine) -> str:
+    """Who the server says we are (``current_user``): the name access control knows us by.
+
+    Asked rather than read from the URL, which may name no user at all (peer authentication
+    logs in as the OS user) and is not what the server checks.
+    """
+    login = _logins.get(engine)
+    if login is None:
+        with engine.connect() as connection:
+            login = str(connection.execute(text("SELECT current_user")).scalar() or "unknown")
+        _logins[engine] = login
+    return login
+
+
+def default_actor(bind: Any = None) -> str:
+    """Who is acting when nobody said: the database login on a server register, else the OS
+    user (whoever can open a register file)."""
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        return database_login(bind)
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (some containers)
@@ -32,7 +54,7 @@ class RegisterSession(Session):
 
     def __init__(self, *args: Any, actor: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.info["actor"] = actor or default_actor()
+        self.info["actor"] = actor or default_actor(self.bind)
 
 
 #: Kinds of record that are retired, never deleted, so history and links survive.
@@ -50,6 +72,13 @@ def _before_flush(session: Session, _ctx: UOWTransaction, _instances: Any) -> No
                 f"{obj.audit_label()} cannot be deleted: retire it instead, so its history stays."
             )
     review_guard.refuse_signed_off(session)
+    access_guard.refuse_flush(session)
+
+
+@event.listens_for(RegisterSession, "do_orm_execute")
+def _before_execute(state: ORMExecuteState) -> None:
+    # Bulk writes run through session.execute bypass the flush: the same access rule applies.
+    access_guard.refuse_statement(state)
 
 
 event.listen(RegisterSession, "after_flush", changelog.after_flush)

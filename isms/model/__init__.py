@@ -29,7 +29,7 @@ from .evidence import Evidence, evidence_control, evidence_risk
 from .handling import HandlingPractice, HandlingRule
 from .imports import ImportBatch, MappingProfile
 from .method import RegisterSetting, RiskCriteria
-from .org import Department, Person, PersonRole
+from .org import Department, Person, PersonDepartment, PersonRole
 from .review import AgendaItem, ReviewAction, ReviewAttendee, ReviewDecision, ReviewMeeting
 from .risk import Risk, RiskAcceptance, TreatmentAction, risk_asset, risk_control
 from .threat import Threat, Vulnerability
@@ -64,6 +64,7 @@ __all__ = [
     "InclusionReason",
     "MappingProfile",
     "Person",
+    "PersonDepartment",
     "PersonRole",
     "RegisterSetting",
     "ReviewAction",

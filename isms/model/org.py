@@ -50,6 +50,10 @@ class Person(Versioned, Timestamped, Base):
     role_rows: Mapped[list[PersonRole]] = relationship(
         cascade="all, delete-orphan", back_populates="person"
     )
+    #: The departments whose records this person may change; none = every department.
+    department_limits: Mapped[list[PersonDepartment]] = relationship(
+        cascade="all, delete-orphan", back_populates="person"
+    )
 
     @property
     def roles(self) -> set[Role]:
@@ -77,3 +81,22 @@ class PersonRole(Base):
 
     def audit_label(self) -> str:
         return f"role {self.role} of person {self.person_id}"
+
+
+class PersonDepartment(Base):
+    """One department a person's changes are limited to (no rows: the whole council)."""
+
+    __tablename__ = "person_department"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    person: Mapped[Person] = relationship(back_populates="department_limits")
+    department: Mapped[Department] = relationship()
+
+    def audit_label(self) -> str:
+        return f"department limit {self.department_id} of person {self.person_id}"

@@ -218,7 +218,10 @@ def init_register(
         if is_initialised(register):
             raise StorageError(f"{register.location.display()} already holds a register.")
         with register.engine.begin() as connection:
-            summary = seed_reference_data(connection, name=name, actor=actor or default_actor())
+            # The creator is the register's first administrator (isms.db.access_guard): on a
+            # server register the database login, which is who access control knows.
+            creator = actor or default_actor(register.engine)
+            summary = seed_reference_data(connection, name=name, actor=creator)
         return register, InitSummary(
             register.location.display(),
             summary.controls_2022,
