@@ -126,7 +126,11 @@ def set_enforced(session: Session, on: bool) -> None:
             f"(`isms people add|update NAME --username {actor} --role administrator`).",
             field="username",
         )
-    setting = session.get(RegisterSetting, ACCESS_SETTING)
+    # Sessions do not autoflush: a setting added earlier in this transaction (by set_username)
+    # is pending, not yet visible to get().
+    setting = session.get(RegisterSetting, ACCESS_SETTING) or next(
+        (o for o in session.new if isinstance(o, RegisterSetting) and o.key == ACCESS_SETTING),
+        None)
     value = {"enforced": on, "changed_by": who(session).actor, "changed_at": utcnow().isoformat()}
     if setting is None:
         session.add(RegisterSetting(key=ACCESS_SETTING, value=value))

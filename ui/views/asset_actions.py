@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from isms.errors import IsmsError
 from isms.services import assets, classification, queries
+from isms.services.access import Level
 
 from ..dialogs.choose import Choice, ChooseDialog
 from ..operations import Progress, run_with_progress
@@ -73,8 +74,9 @@ class AssetActions(QObject):
         page = self._window.pages.get("assets")
         on_page = page is not None and self._window.stack.currentWidget() is page
         has = bool(on_page and page is not None and page.table.selectionModel().hasSelection())
+        allowed = self._window.allows(Level.EDITOR)
         for action in self.actions:
-            action.setEnabled(has)
+            action.setEnabled(has and allowed)
 
     def _context_menu(self, position: QPoint) -> None:
         page = self._window.pages["assets"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import platform
 import sqlite3
 import sys
@@ -29,7 +30,8 @@ import isms
 from isms.db import Register, open_register
 from isms.db.location import data_dir, log_dir
 from isms.errors import Cancelled, IsmsError, StorageError
-from isms.services import queries
+from isms.services import access, queries
+from isms.services.access import Access, Level
 from isms.services.method import CriteriaChange
 
 from ..desktop import open_folder
@@ -52,6 +54,8 @@ from .import_menu import add_import_menu
 from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
 from .register_page import PageSpec, RegisterPage
 from .review_meetings import ReviewMeetings
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ..dialogs.record_editor import RecordEditor
@@ -115,6 +119,9 @@ class MainWindow(QMainWindow):
         self.counts_label = QLabel()
         self.statusBar().addWidget(self.location_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
+        self.role_label = QLabel()
+        self.statusBar().addPermanentWidget(self.role_label)
+        self.access: Access | None = None
 
         self.change_watch = ChangeWatch(lambda: self.register, self)
         self.change_watch.changedElsewhere.connect(self._changed_elsewhere)
@@ -223,6 +230,7 @@ class MainWindow(QMainWindow):
         self.review_meetings = ReviewMeetings(self)  # plan, wizard and minutes of reviews
         self.undo_history.clear()  # its changes were to the register shown before
         self.change_watch.start()
+        self._apply_access()
         self.asset_actions.attach(self.pages["assets"])
         self.findings = FindingsPage(register)
         self.findings.riskCreated.connect(self._risk_created)
@@ -301,12 +309,48 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.current_page.focus_search()
 
+    # --- roles: what the acting user may do (the register refuses the rest anyway) ----------
+
+    def allows(self, level: Level) -> bool:
+        return self.access is None or not self.access.controlled or self.access.level >= level
+
+    def refusal(self, verb: str) -> str:
+        assert self.access is not None
+        return (f"You ({self.access.actor}) are {self.access.level.with_article} in this "
+                f"register and cannot {verb} it: ask an administrator for a role.")
+
+    def _apply_access(self) -> None:
+        """Disable what the acting user's role may not do; say who they are in the status bar."""
+        try:
+            with self.register.session() as session:
+                self.access = access.who(session)
+        except IsmsError as exc:
+            log.warning("could not read the acting user's access: %s", exc)
+            self.access = None
+        editor, approver = self.allows(Level.EDITOR), self.allows(Level.APPROVER)
+        administrator = self.allows(Level.ADMINISTRATOR)
+        self.import_menu.setEnabled(editor)
+        for action in (self.edit_asset_action, self.edit_risk_action):
+            action.setEnabled(editor)
+        self.record_editing.add_evidence_button.setEnabled(editor)
+        self.review_meetings.plan_button.setEnabled(editor)
+        self.approve_soa_action.setEnabled(approver)
+        for action in self._menus["&Settings"].actions():
+            action.setEnabled(administrator)
+        self.asset_actions.update_enabled()
+        if self.access is not None and self.access.controlled:
+            self.role_label.setText(f"{self.access.actor}: {self.access.level.label}")
+            self.role_label.setToolTip("Your role in this register decides what you may change")
+        else:
+            self.role_label.setText("")
+
     def _changed_elsewhere(self) -> None:
         self.refresh()
         self.statusBar().showMessage("Refreshed: the register was changed by someone else.", 8000)
 
     def refresh(self) -> None:
         self.change_watch.mark()  # what is about to be read is seen
+        self._apply_access()  # roles may have changed
         counts = self._counts()
         for key, page in self.pages.items():
             page.refresh(counts.get(key))
@@ -353,6 +397,9 @@ class MainWindow(QMainWindow):
     def run_editor(self, make: Callable[[], RecordEditor], what: str) -> bool:
         """Open the record editor ``make`` builds, modally; after a save, record its change in
         the undo history and refresh. False when nothing was saved (or it could not open)."""
+        if not self.allows(Level.EDITOR):
+            self.statusBar().showMessage(self.refusal("edit"), 10_000)
+            return False
         try:
             editor = make()
         except IsmsError as exc:  # e.g. someone else deleted or retired it meanwhile
