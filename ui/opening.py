@@ -1,4 +1,5 @@
-"""Which register the window opens at start, and the ways of getting one (create, demo, file)."""
+"""Which register the window opens at start, and the ways of getting one (create, demo, file,
+server)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from isms.db import Register, open_register
+from isms.db.credentials import ServerAddress, with_stored_password
 from isms.db.location import ENV_URL, Location, data_dir, demo_location, resolve
 from isms.errors import IsmsError
 from isms.services.setup import init_register
@@ -34,7 +36,8 @@ def startup_register(
     if demo:
         return open_demo(parent)
     if db or os.environ.get(ENV_URL):
-        return open_register(db)
+        # A server URL without a password gets the one remembered in the keyring, if any.
+        return open_register(with_stored_password(resolve(db)))
     location = resolve(None)
     if location.path is None or location.path.exists():
         return open_register(location)
@@ -59,6 +62,11 @@ def start_register(
                 if path is not None:
                     return open_register(path)
                 continue  # cancelled the file dialog: back to the choices
+            if choice is StartChoice.OPEN_SERVER:
+                on_server = ask_server_register(parent)
+                if on_server is not None:
+                    return on_server
+                continue  # cancelled the server dialog: back to the choices
             return None
         except IsmsError as exc:
             reporter.expected(parent, exc, "isms — cannot open the register")
@@ -67,6 +75,35 @@ def start_register(
 def ask_register_file(parent: QWidget | None, folder: Path) -> str | None:
     path, _filter = QFileDialog.getOpenFileName(parent, "Open register", str(folder), FILE_FILTER)
     return path or None
+
+
+def ask_server_register(
+    parent: QWidget | None = None, address: ServerAddress | None = None,
+    problem: str | None = None,
+) -> Register | None:
+    """The "Open a register on a server" dialog: the register opened there, or None."""
+    from .dialogs.server_register import ServerRegisterDialog
+
+    return ServerRegisterDialog.ask(parent, address=address, problem=problem)
+
+
+def reopen_server_register(url: str, parent: QWidget | None = None) -> Register | None:
+    """Open a server register from its URL (no password): the remembered password, else ask.
+
+    For Open recent. When the keyring has no password, or the one it has is refused, or the
+    server cannot be reached, the server dialog opens filled in, saying what went wrong.
+    """
+    from .dialogs.server_register import plain_problem, probe
+
+    address = ServerAddress.from_url(url)
+    location = with_stored_password(address.location())
+    try:
+        probe(address, location.url.password)  # a short connect timeout, not TCP's minutes
+        return open_register(location)
+    except IsmsError as exc:
+        problem = plain_problem(address, exc)
+    log.info("could not reopen %s without asking: %s", address.url_text(), problem)
+    return ask_server_register(parent, address, problem)
 
 
 def open_demo(parent: QWidget | None = None) -> Register:

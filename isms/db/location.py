@@ -44,7 +44,17 @@ class Location:
         """What to show a user: the file path, or the URL without its password."""
         if self.path is not None:
             return str(self.path)
-        return self.url.render_as_string(hide_password=True)
+        return url_without_password(self.url)
+
+
+def url_without_password(url: URL) -> str:
+    """``url`` as text with no password at all (not even ``***``): for titles, settings and
+    lists, where even the fact that a password was typed into the URL is not shown."""
+    bare = URL.create(
+        url.drivername, username=url.username, password=None, host=url.host, port=url.port,
+        database=url.database, query=url.query,
+    )
+    return bare.render_as_string(hide_password=False)
 
 
 def resolve(db: str | None = None) -> Location:

@@ -35,7 +35,8 @@ def menu_texts(window: MainWindow) -> list[str]:
 
 def test_the_file_menu_has_every_entry_in_order(qtbot: Any, register: Register) -> None:
     window = open_window(qtbot, register)
-    assert menu_texts(window) == ["&New register…", "&Open register…", "Open &recent",
+    assert menu_texts(window) == ["&New register…", "&Open register…",
+                                  "Open a register on a &server…", "Open &recent",
                                   "&Back up register…", "&Import", "&Export view…",
                                   "Export &documents…", "&Quit"]
     window.close()
@@ -182,3 +183,24 @@ def test_the_import_menu_offers_every_kind_the_wizard_knows() -> None:
     from ui.views.import_menu import _MNEMONICS
 
     assert list(_MNEMONICS) == list(KINDS)
+
+
+def test_a_server_register_is_listed_by_its_url_without_a_password(
+    qtbot: Any, pg_url: str
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    from isms.db import open_register
+    from ui.views.file_menu import recent_servers
+
+    secret = make_url(pg_url).set(password="hunter2-secret")
+    register = open_register(secret.render_as_string(hide_password=False))
+    window = open_window(qtbot, register)
+    listed = recent_servers()
+    assert len(listed) == 1 and "hunter2" not in listed[0]
+    assert listed[0].startswith("postgresql+psycopg://") and make_url(pg_url).database in listed[0]
+    window.file_menu.fill_recent()
+    texts = [a.text() for a in window.file_menu.recent_menu.actions()]
+    assert any(t.startswith("Server &a ") for t in texts)
+    assert "hunter2" not in window.location_label.text()
+    window.close()

@@ -20,11 +20,13 @@ class StartChoice(enum.Enum):
     CREATE = "create"
     DEMO = "demo"
     OPEN_FILE = "open file"
+    OPEN_SERVER = "open server"
     QUIT = "quit"
 
 
 class StartDialog(QDialog):
-    """Offers: create an empty register, open the demo, open another file, or quit."""
+    """Offers: create an empty register, open the demo, another file or a server register, or
+    quit."""
 
     def __init__(self, location: Location, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +50,9 @@ class StartDialog(QDialog):
              "without touching a real register."),
             (StartChoice.OPEN_FILE, "Open another register file…",
              "A register kept somewhere else, or one a colleague shared with you."),
+            (StartChoice.OPEN_SERVER, "Open a register on a server…",
+             "The council-wide register in a PostgreSQL database: give the server, the "
+             "database and your user name."),
         ):
             button = QCommandLinkButton(title, detail)
             button.clicked.connect(lambda _=False, c=choice: self._choose(c))

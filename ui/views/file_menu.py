@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RECENT_KEY = "recent/registers"
+RECENT_SERVERS_KEY = "recent/servers"  # URLs without passwords
 RECENT_MAX = 8
 SUFFIX = ".isms"
 
@@ -46,10 +47,20 @@ def _save_recent(paths: list[Path]) -> None:
     settings().setValue(RECENT_KEY, [str(p) for p in paths[:RECENT_MAX]])
 
 
+def recent_servers() -> list[str]:
+    """Server registers opened lately, as URLs without passwords (those live in the keyring)."""
+    value = settings().value(RECENT_SERVERS_KEY, [])
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [str(item) for item in items if item]
+
+
 def remember_register(register: Register) -> None:
-    """Put ``register``'s file first in the recent list (server registers are not listed)."""
+    """Put ``register`` first in the recent list: its file, or its URL without a password."""
     path = register.location.path
     if path is None:
+        url = register.location.display()
+        kept = [url, *(u for u in recent_servers() if u != url)]
+        settings().setValue(RECENT_SERVERS_KEY, kept[:RECENT_MAX])
         return
     path = path.resolve()
     _save_recent([path, *(p for p in recent_registers() if p != path)])
@@ -148,14 +159,33 @@ class FileMenu:
             action.setEnabled(exists)
             action.triggered.connect(lambda _checked=False, p=path: self.open_recent(p))
             missing = missing or not exists
-        if not paths:
+        servers = recent_servers()
+        for number, url in enumerate(servers, start=1):
+            action = self.recent_menu.addAction(f"Server &{chr(ord('a') + number - 1)} "
+                                                + url.replace("&", "&&"))
+            action.setData(url)
+            action.triggered.connect(lambda _checked=False, u=url: self.open_recent_server(u))
+        if not paths and not servers:
             self.recent_menu.addAction("No recent registers").setEnabled(False)
             return
         self.recent_menu.addSeparator()
         if missing:
             self.recent_menu.addAction("Remove &missing registers").triggered.connect(
                 self.remove_missing)
-        self.recent_menu.addAction("&Clear the list").triggered.connect(lambda: _save_recent([]))
+        self.recent_menu.addAction("&Clear the list").triggered.connect(self.clear_recent)
+
+    def clear_recent(self) -> None:
+        _save_recent([])
+        settings().setValue(RECENT_SERVERS_KEY, [])
+
+    def open_recent_server(self, url: str) -> Register | None:
+        """A server register from the list: the keyring's password, else the server dialog."""
+        from ..opening import reopen_server_register
+
+        register = reopen_server_register(url, self.window)
+        if register is not None:
+            self._switch(register)
+        return register
 
     def remove_missing(self) -> list[Path]:
         gone = [p for p in recent_registers() if not p.exists()]

@@ -39,7 +39,7 @@ from ..dialogs.org_lists import add_org_actions
 from ..errors import ErrorReporter
 from ..icons import icon
 from ..models.registers import asset_model, risk_model
-from ..opening import ask_register_file
+from ..opening import ask_register_file, ask_server_register
 from ..operations import run_with_progress
 from ..settings import settings
 from ..undo import UndoHistory
@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._menus: dict[str, QMenu] = {}
         self._action("&File", "&Open register…", self.open_register_file, "Ctrl+O")
+        self._action("&File", "Open a register on a &server…", self.open_server_register)
         self.file_menu = FileMenu(self, self._menus["&File"], self.switch_register)
         self.file_menu.place(self._menus["&File"])
         self.import_menu = add_import_menu(self, self._menus["&File"])
@@ -450,6 +451,14 @@ class MainWindow(QMainWindow):
         if row is not None:
             page.table.selectRow(row)
             page.table.scrollTo(page.model.index(row, 0))
+
+    def open_server_register(self) -> Register | None:
+        """File → Open a register on a server…: host, database, user; the password kept in the
+        system keyring, never in settings."""
+        register = ask_server_register(self)
+        if register is not None:
+            self.switch_register(register)
+        return register
 
     def approve_soa(self) -> int | None:
         """SoA → Approve the SoA…: for the department on the toolbar by default."""
