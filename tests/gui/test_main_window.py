@@ -17,7 +17,7 @@ from ui.views import main_window as main_window_module
 from ui.views.main_window import MainWindow
 from ui.views.register_page import RegisterPage
 
-from .conftest import Sample
+from .conftest import Sample, shown
 
 
 def column_values(page: RegisterPage, key: str) -> list[str]:
@@ -173,3 +173,15 @@ def test_a_file_that_is_not_a_register_is_explained(
     assert f"No register at {missing}" in capsys.readouterr().err
     assert window.register is register  # still showing the register it had
     assert window.pages["assets"].model.rowCount() == 12
+
+
+def test_a_status_message_hides_the_register_location_until_it_goes(
+    qtbot: Any, register: Register
+) -> None:
+    window = shown(qtbot, MainWindow(register))
+    window.statusBar().clearMessage()
+    assert window.location_label.isVisible()
+    window.statusBar().showMessage("Saved.")
+    assert not window.location_label.isVisible()
+    window.statusBar().clearMessage()
+    assert window.location_label.isVisible()

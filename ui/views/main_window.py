@@ -118,6 +118,10 @@ class MainWindow(QMainWindow):
         self.location_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.counts_label = QLabel()
         self.statusBar().addWidget(self.location_label, 1)
+        # A temporary message is drawn over the normal widgets, not instead of them: hide the
+        # location while one shows, or the two texts overlap.
+        self.statusBar().messageChanged.connect(
+            lambda message: self.location_label.setVisible(not message))
         self.statusBar().addPermanentWidget(self.counts_label)
         self.role_label = QLabel()
         self.statusBar().addPermanentWidget(self.role_label)
