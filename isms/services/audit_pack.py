@@ -17,12 +17,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from .. import __version__
 from ..db import Register
 from ..errors import StorageError
 from ..io.exports.minutes_pdf import write_minutes
 from ..io.exports.pack import PackFile, PackItem, PackSummary, safe_member_name, write_pack
-from ..io.exports.report import Column, Report
+from ..io.exports.report import Column, Report, producer
 from ..model import ReviewStatus
 from . import audit_pack_items as items
 from . import soa, soa_versions
@@ -164,7 +163,7 @@ def write_audit_pack(
         ]
         scope = items.scope_label(session, department_id)
         name = register_name(session)
-        meta = {"app": f"isms {__version__}", "register": name, "scope": scope,
+        meta = {"app": producer(), "register": name, "scope": scope,
                 "as_of": as_of.isoformat()}
         summary = write_pack(
             out, pack_items, title=f"{name} - ISO/IEC 27001 audit pack", scope=scope,

@@ -282,3 +282,24 @@ def test_registers_above_the_pdf_limit_go_in_as_spreadsheets_with_a_note(
     assert "asset-inventory.xlsx" in names and "asset-inventory.pdf" not in names
     assert {"risk-register.xlsx", "risk-register.pdf"} <= names
     assert "as a spreadsheet only" in index
+
+
+def test_every_export_names_the_isms_version_that_wrote_it(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    import json
+
+    import isms
+
+    maker = f"isms {isms.__version__}"
+    for name in ("risks.xlsx", "soa.pdf", "pack.zip"):
+        export(capsys, demo, {"risks.xlsx": "risks", "soa.pdf": "soa", "pack.zip": "pack"}[name],
+               tmp_path / name)
+    assert openpyxl.load_workbook(tmp_path / "risks.xlsx").properties.creator == maker
+    metadata = PdfReader(tmp_path / "soa.pdf").metadata
+    assert metadata is not None and metadata.creator == maker
+    with zipfile.ZipFile(tmp_path / "pack.zip") as archive:
+        assert json.loads(archive.read("manifest.json"))["meta"]["app"] == maker
+    for_import = tmp_path / "assets.xlsx"
+    export(capsys, demo, "assets", for_import, "--for-import")
+    assert openpyxl.load_workbook(for_import).properties.creator == maker

@@ -69,7 +69,10 @@ def export_rows(
     else:
         from openpyxl import Workbook
 
+        from isms.io.exports.report import producer
+
         book = Workbook(write_only=True)
+        book.properties.creator = producer()
         sheet = book.create_sheet(title[:31])
         sheet.append([xlsx_cell(sheet, h) for h in headers])
         for row in rows:

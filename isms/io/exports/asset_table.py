@@ -18,6 +18,7 @@ from ...model import Asset, AssetStatus, ClassificationMarking, Department, Pers
 from ..cells import csv_text, xlsx_cell
 from ..files import write_atomically
 from ..importing.fields import ASSET_FIELDS
+from .report import producer
 
 #: The import fields exported, in order (C/I/A in one cell is an import convenience only).
 COLUMNS = tuple(f for f in ASSET_FIELDS if f.key != "cia")
@@ -89,6 +90,7 @@ def write_assets(
         write_atomically(path, text.getvalue().encode("utf-8-sig"))
         return count
     book = Workbook(write_only=True)
+    book.properties.creator = producer()
     sheet = book.create_sheet("Assets")
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)

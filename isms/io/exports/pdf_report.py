@@ -41,7 +41,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from ..files import write_atomically
-from .report import Column, Marked, Report, text_colour_on
+from .report import Column, Marked, Report, producer, text_colour_on
 
 Progress = Callable[[str, int, int], None]
 
@@ -159,7 +159,7 @@ def build_pdf(path: Path, story: list[Flowable], *, title: str, marking: str,
     doc = BaseDocTemplate(
         buffer, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=MARGIN + 6 * mm, bottomMargin=MARGIN + 6 * mm,
-        title=title, author="isms", creator="isms", subject=marking, invariant=1,
+        title=title, author=producer(), creator=producer(), subject=marking, invariant=1,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])

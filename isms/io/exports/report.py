@@ -16,6 +16,14 @@ from typing import Any, Literal
 ColumnKind = Literal["text", "number", "date"]
 
 
+def producer() -> str:
+    """What every exported file names as its maker: "isms 0.4.0" (the one version number, from
+    the installed package's metadata), so an auditor can tell which release wrote it."""
+    from ... import __version__
+
+    return f"isms {__version__}"
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: its header, its width in characters (xlsx; a proportional share of the

@@ -37,7 +37,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..cells import xlsx_cell
 from ..files import write_atomically
-from .report import Marked, Report, text_colour_on
+from .report import Marked, Report, producer, text_colour_on
 
 Progress = Callable[[str, int, int], None]
 #: A write-only sheet or cell. openpyxl's stubs give neither the attributes they borrow from
@@ -63,8 +63,8 @@ def write_xlsx(report: Report, path: Path, progress: Progress | None = None) -> 
     count = _table(sheet, report, progress)
     stamp = _utc(report.generated)
     book.properties.title = report.title
-    book.properties.creator = "isms"
-    book.properties.lastModifiedBy = "isms"
+    book.properties.creator = producer()
+    book.properties.lastModifiedBy = producer()
     book.properties.created = stamp
     book.properties.modified = stamp
     buffer = io.BytesIO()
