@@ -21,6 +21,7 @@ from . import (
     read_commands,
     register_commands,
     review_commands,
+    selftest_commands,
     soa_commands,
 )
 from .logging_setup import setup_logging
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     review_commands.add_commands(commands)
     audit_commands.add_commands(commands)
     access_commands.add_commands(commands)
+    selftest_commands.add_commands(commands)
     return parser
 
 

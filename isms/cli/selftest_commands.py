@@ -1,0 +1,121 @@
+"""`isms selftest`: prove an installed isms works end to end, without touching any register.
+
+In a temporary folder it creates a register, gives it a department and a person, imports a
+small asset spreadsheet and a risk, exports the SoA as PDF and an audit pack, and verifies the
+change log, each step through the real commands. Any step that fails, or writes anything
+unexpected to stderr, fails the test: a packaged app that cannot find its catalogue, templates
+or a library shows it here rather than in front of a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+
+#: The small department file the self-test imports (what a department spreadsheet looks like).
+ASSETS_CSV = (
+    "Asset name,Type,Department,Information asset owner,Confidentiality (1-5),"
+    "Integrity (1-5),Availability (1-5),Personal data?\n"
+    "Payroll records,information,TST,Test Owner,4,4,3,Yes\n"
+    "Case management system,software,TST,Test Owner,5,4,4,Yes\n"
+)
+RISKS_CSV = (
+    "Risk,Department,Risk owner,Assets,Inherent likelihood,Inherent impact\n"
+    "Payroll records sent to the wrong recipient,TST,Test Owner,TST-0001,3,4\n"
+)
+
+
+Check = Callable[[str], str | None]
+
+
+def _steps(folder: Path) -> list[tuple[str, list[str], Check]]:
+    """(what, isms arguments, a check of the outcome, given what the command printed,
+    returning a problem or None)."""
+    db = str(folder / "selftest.isms")
+    assets, risks = folder / "assets.csv", folder / "risks.csv"
+    soa, pack = folder / "soa.pdf", folder / "pack.zip"
+
+    def pdf_ok(_printed: str) -> str | None:
+        data = soa.read_bytes() if soa.exists() else b""
+        return None if data.startswith(b"%PDF") and b"%%EOF" in data[-64:] else "no PDF written"
+
+    def pack_ok(_printed: str) -> str | None:
+        if not pack.exists():
+            return "no pack written"
+        with zipfile.ZipFile(pack) as archive:
+            names = set(archive.namelist())
+            bad = archive.testzip()
+        missing = {"index.html", "SHA256SUMS", "manifest.json", "soa.pdf"} - names
+        return f"the pack lacks {sorted(missing)}" if missing else (
+            f"the pack's {bad} is damaged" if bad else None)
+
+    def none(_printed: str) -> str | None:
+        return None
+
+    def one_risk(printed: str) -> str | None:
+        risks = json.loads(printed)
+        return None if len(risks) == 1 else f"{len(risks)} risks in the register, not 1"
+
+    return [
+        ("create a register", ["init", "--db", db, "--name", "Self-test register"], none),
+        ("add a department", ["departments", "add", "TST", "Self-test department",
+                              "--db", db], none),
+        ("add a person", ["people", "add", "Test Owner", "--email", "owner@example.invalid",
+                          "--department", "TST", "--role", "risk owner", "--db", db], none),
+        ("import a spreadsheet", ["import", "assets", str(assets), "--db", db], none),
+        ("write a risk", ["import", "risks", str(risks), "--db", db], none),
+        ("read the risk back", ["risks", "list", "--json", "--db", db], one_risk),
+        ("export the SoA as PDF", ["export", "soa", "--department", "TST", "--out", str(soa),
+                                   "--db", db], pdf_ok),
+        ("export an audit pack", ["export", "pack", "--out", str(pack), "--db", db], pack_ok),
+        ("verify the change log", ["audit", "verify", "--db", db], none),
+    ]
+
+
+def run_selftest(out: Callable[[str], Any] = print) -> int:
+    """Run every step; 0 when all passed, 1 at the first failure (which it names)."""
+    from . import main
+
+    with tempfile.TemporaryDirectory(prefix="isms-selftest-") as temp:
+        folder = Path(temp)
+        (folder / "assets.csv").write_text(ASSETS_CSV, encoding="utf-8")
+        (folder / "risks.csv").write_text(RISKS_CSV, encoding="utf-8")
+        for what, arguments, check in _steps(folder):
+            stdout, stderr = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                code = main(arguments)
+            problem = (f"exit {code}" if code else None) or check(stdout.getvalue())
+            # Pre-flight warnings are the one expected stderr output (an empty SoA has gaps).
+            noise = [line for line in stderr.getvalue().splitlines()
+                     if line.strip() and not line.startswith(("Pre-flight:", "  "))]
+            if problem or noise:
+                out(f"FAILED: {what}: {problem or 'unexpected error output'}")
+                for line in (stderr.getvalue().strip() or stdout.getvalue().strip()).splitlines():
+                    out(f"  {line}")
+                return 1
+            out(f"ok: {what}")
+    out(f"isms {__version__}: self-test passed")
+    return 0
+
+
+def _selftest(args: argparse.Namespace) -> int:
+    return run_selftest()
+
+
+def add_commands(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "selftest",
+        help="check this installation end to end in a temporary folder",
+        description="create a register, import, write a risk, export an SoA PDF and an audit "
+                    "pack, all in a temporary folder; exit 0 when everything works",
+    )
+    parser.set_defaults(handler=_selftest)
