@@ -14,7 +14,7 @@ QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 
 # (tests/pg.py). The package's own cluster is not used and needs no running service.
 TEST_DEBS := qpdf postgresql
 
-.PHONY: run test bench lint setup system-deps test-deps demo clean
+.PHONY: run test bench lint setup system-deps test-deps demo clean package
 
 run: setup system-deps
 	$(BIN)/isms-gui --demo
@@ -42,6 +42,30 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
+
+# A frozen one-folder bundle, dist/isms/, with both `isms` and `isms-gui` (packaging/isms.spec),
+# then a smoke test of it: each command must exit 0 and write nothing to stderr.
+PKG_STAMP := $(VENV)/.package-installed
+
+$(PKG_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,package]'
+	@touch $@
+
+package: setup $(PKG_STAMP)
+	@start=$$(date +%s); \
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--workpath build --distpath dist packaging/isms.spec || exit 1; \
+	echo "Built dist/isms in $$(( $$(date +%s) - start ))s"
+	@set -e; err=$$(mktemp); trap 'rm -f $$err' EXIT; \
+	smoke() { \
+		echo "smoke: $$*"; \
+		if ! env "$$@" 2>$$err; then echo "FAILED (exit status): $$*"; cat $$err; exit 1; fi; \
+		if [ -s $$err ]; then echo "FAILED (wrote to stderr): $$*"; cat $$err; exit 1; fi; \
+	}; \
+	smoke dist/isms/isms --version; \
+	smoke dist/isms/isms selftest; \
+	smoke QT_QPA_PLATFORM=offscreen dist/isms/isms-gui --version
+	@du -sh dist/isms
 
 # Installs Debian/Ubuntu packages when run as root; otherwise says what to run.
 define install_debs
