@@ -17,6 +17,7 @@ import pytest
 
 if TYPE_CHECKING:
     from isms.db import Register
+    from tests.keyrings import MemoryKeyring
     from tests.pg import Server
 
 # Headless Qt for every test that touches ui/ (set before any Qt import).
@@ -133,3 +134,17 @@ def register(register_db: str) -> Iterator[Register]:
     reg = open_register(register_db)
     yield reg
     reg.close()
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Passwords kept in this process for the test, never in the user's keyring."""
+    import keyring
+
+    from tests.keyrings import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -19,14 +19,13 @@ from typing import Any
 import keyring
 import psycopg
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import PasswordDeleteError
 
 from isms.db import Register, migrate
 from isms.db.credentials import ServerAddress
 from isms.db.location import log_dir
 from isms.services.setup import is_initialised
+from tests.keyrings import MemoryKeyring
 from tests.pg import USER, Server
 from ui import opening
 from ui.dialogs.server_register import LAST_SERVER_KEY, ServerRegisterDialog
@@ -36,35 +35,6 @@ from ui.settings import settings
 
 from .conftest import OnModal
 from .test_opening import answer_start_dialogs
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in this process only."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise PasswordDeleteError("not there")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @dataclass(frozen=True)

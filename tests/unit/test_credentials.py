@@ -7,9 +7,8 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import PasswordDeleteError, PasswordSetError
+from keyring.errors import PasswordSetError
 
 from isms.db.credentials import (
     PasswordNotRemembered,
@@ -23,26 +22,7 @@ from isms.db.credentials import (
 )
 from isms.db.location import resolve, url_without_password
 from isms.errors import UsageError
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in this process only."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise PasswordDeleteError("not there")
+from tests.keyrings import MemoryKeyring
 
 
 class RefusingKeyring(MemoryKeyring):
@@ -50,15 +30,6 @@ class RefusingKeyring(MemoryKeyring):
 
     def set_password(self, service: str, username: str, password: str) -> None:
         raise PasswordSetError(f"locked; was given {password}")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
