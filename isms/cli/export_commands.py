@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -71,11 +72,9 @@ def _export(args: argparse.Namespace) -> int:
         return _export_for_import(args)
     request = ExportRequest(kind=args.what, out=Path(args.out), format=args.format,
                             as_of=_as_of(args.as_of))
-    fmt = request.resolved_format()
+    request.resolved_format()  # a wrong format is refused before the register is opened
     with opened(args) as register:
-        request = ExportRequest(kind=request.kind, out=request.out, format=fmt,
-                                as_of=request.as_of,
-                                department_id=_department(args, register))
+        request = replace(request, department_id=_department(args, register))
         if request.kind in ("soa", "pack"):
             _warn_before_soa(register, request.department_id, request.as_of or date.today())
         result = export(register, request, Progress())

@@ -76,12 +76,14 @@ class ExportDocumentsDialog(QDialog):
         self.department = QComboBox()
         self.department.setAccessibleName("Department")
         self.department.addItem("Whole council", None)
+        #: department id -> code, for suggested file names
+        self._codes: dict[int, str] = {}
         with register.session() as session:
             for d in queries.departments(session):
                 self.department.addItem(f"{d.name} ({d.code})", d.id)
+                self._codes[d.id] = d.code
                 if d.id == department_id:
                     self.department.setCurrentIndex(self.department.count() - 1)
-        self._codes = {d_id: code for d_id, code in self._department_codes()}
         self.format = QComboBox()
         self.format.setAccessibleName("Format")
         self.as_of = QDateEdit(QDate.currentDate())
@@ -132,10 +134,6 @@ class ExportDocumentsDialog(QDialog):
         self.format.currentIndexChanged.connect(self._suggest_path)
         self.as_of.dateChanged.connect(self._scope_changed)
         self._kind_changed()
-
-    def _department_codes(self) -> list[tuple[int, str]]:
-        with self.register.session() as session:
-            return [(d.id, d.code) for d in queries.departments(session)]
 
     # --- choices -----------------------------------------------------------------------------
 

@@ -263,12 +263,10 @@ class ServerRegisterDialog(QDialog):
 
     def test_connection(self) -> Probe | None:
         """Connect off the UI thread and say what is there; None (and why) when it failed."""
-        try:
-            address = self.address()
-        except ValidationError as exc:
-            self._say(str(exc))
+        entered = self._entered()
+        if entered is None:
             return None
-        password = self.password.text() or None
+        address, password = entered
         self._say(f"Connecting to {address.host}:{address.port}…")
         try:
             found = run_with_progress(
@@ -292,13 +290,20 @@ class ServerRegisterDialog(QDialog):
         """Make the empty database a new register (as `isms init` does) and close the dialog."""
         return self._connect(create=True)
 
-    def _connect(self, *, create: bool) -> Register | None:
+    def _entered(self) -> tuple[ServerAddress, str | None] | None:
+        """The server and password typed in; None (having said what is wrong) if incomplete."""
         try:
             address = self.address()
         except ValidationError as exc:
             self._say(str(exc))
             return None
-        password = self.password.text() or None
+        return address, self.password.text() or None
+
+    def _connect(self, *, create: bool) -> Register | None:
+        entered = self._entered()
+        if entered is None:
+            return None
+        address, password = entered
 
         def work(_progress: Progress) -> Register:
             found = probe(address, password)  # fails fast, in plain words
