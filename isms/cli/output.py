@@ -65,6 +65,10 @@ class Progress:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.stream.isatty():
             return
+        if not total:  # an unknown amount of work: the count so far, no percentage
+            self.stream.write(f"\r{stage}: {done:,}\033[K" if done else f"\r{stage}\033[K")
+            self.stream.flush()
+            return
         now = time.monotonic()
         if done < total and now - self._last < 0.1:
             return

@@ -38,15 +38,16 @@ PDF_ROW_LIMIT = 5_000
 class _Documents:
     """Renders documents into the temporary folder, reporting each as one step."""
 
-    def __init__(self, folder: Path, progress: Progress | None, steps: int) -> None:
+    def __init__(self, folder: Path, progress: Progress | None) -> None:
         self.folder = folder
         self.progress = progress
-        self.steps = steps
         self.done = 0
 
     def write(self, name: str, render: Callable[[Path], object]) -> PackFile:
         if self.progress:
-            self.progress(f"Writing {name}", self.done, self.steps)
+            # How many documents there will be depends on the register (minutes per meeting,
+            # PDFs only for registers that are not too long): the total is left unknown (0).
+            self.progress(f"Writing {name}", self.done, 0)
         path = self.folder / name
         render(path)
         self.done += 1
@@ -109,7 +110,7 @@ def write_audit_pack(
     except StorageError:
         store = None  # a server register: evidence links are listed, files have no store
     with tempfile.TemporaryDirectory(prefix="isms-pack-") as temp, register.session() as session:
-        docs = _Documents(Path(temp), progress, steps=11)
+        docs = _Documents(Path(temp), progress)
 
         def report(kind: Kind) -> Callable[[], Report]:
             return lambda: document_report(session, kind, department_id, as_of)
