@@ -12,15 +12,19 @@ QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 
 # What the tests use besides: qpdf checks every exported PDF's structure; the PostgreSQL server
 # binaries (/usr/lib/postgresql/*/bin), from which the suite starts a throwaway server of its own
 # (tests/pg.py). The package's own cluster is not used and needs no running service.
-TEST_DEBS := qpdf postgresql
+# desktop-file-validate (desktop-file-utils) checks packaging/isms.desktop and the copy
+# install.sh writes; makensis (nsis) compiles packaging/windows/isms.nsi so the Windows installer
+# script stays valid without a Windows machine (tests/integration/test_desktop_integration.py).
+TEST_DEBS := qpdf postgresql desktop-file-utils nsis
 
 .PHONY: run test bench lint setup system-deps test-deps demo clean package
 
 run: setup system-deps
 	$(BIN)/isms-gui --demo
 
-test: setup system-deps test-deps
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+# The whole suite, with the bundle and wheel checks (tests/integration/test_package.py).
+test: setup system-deps test-deps $(BUNDLE)
+	QT_QPA_PLATFORM=offscreen ISMS_TEST_PACKAGE=1 $(BIN)/pytest
 
 bench: setup system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run.py $(BENCH_ARGS)
@@ -44,28 +48,46 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $@
 
 # A frozen one-folder bundle, dist/isms/, with both `isms` and `isms-gui` (packaging/isms.spec),
-# then a smoke test of it: each command must exit 0 and write nothing to stderr.
+# then a smoke test of it: each command must exit 0 and write nothing to stderr. The spec also
+# renders the icons (packaging/icons.py, into build/icons) and adds isms.ico, share/ (menu entry,
+# file type and hicolor icons) and install.sh beside the executables; the loop checks they are.
+# The bundle is rebuilt only when something it is made of changed (the stamp is its last step),
+# so `make test`, which checks the bundle too, pays the ~70 s build once per change.
 PKG_STAMP := $(VENV)/.package-installed
+BUNDLE    := dist/isms/.built
+BUNDLE_SOURCES := pyproject.toml $(shell find isms ui packaging -type f -not -path '*/__pycache__/*' \
+	\( -name '*.py' -o -name '*.csv' -o -name '*.json' -o -name '*.svg' -o -name '*.mako' \
+	   -o -name '*.ini' -o -name '*.spec' -o -name '*.sh' -o -name '*.desktop' -o -name '*.xml' \))
 
 $(PKG_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,package]'
 	@touch $@
 
-package: setup $(PKG_STAMP)
+package: setup system-deps $(BUNDLE)
+	@echo "dist/isms ($$(du -sh dist/isms | cut -f1)) is built from the current sources"
+
+$(BUNDLE): $(BUNDLE_SOURCES) $(PKG_STAMP)
 	@start=$$(date +%s); \
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
 		--workpath build --distpath dist packaging/isms.spec || exit 1; \
 	echo "Built dist/isms in $$(( $$(date +%s) - start ))s"
-	@set -e; err=$$(mktemp); trap 'rm -f $$err' EXIT; \
+	@set -e; err=$$(mktemp); home=$$(mktemp -d); trap 'rm -rf $$err $$home' EXIT; \
 	smoke() { \
 		echo "smoke: $$*"; \
-		if ! env "$$@" 2>$$err; then echo "FAILED (exit status): $$*"; cat $$err; exit 1; fi; \
+		if ! env ISMS_DATA_DIR=$$home/data ISMS_LOG_DIR=$$home/log XDG_CONFIG_HOME=$$home/config \
+			"$$@" >/dev/null 2>$$err; then echo "FAILED (exit status): $$*"; cat $$err; exit 1; fi; \
 		if [ -s $$err ]; then echo "FAILED (wrote to stderr): $$*"; cat $$err; exit 1; fi; \
 	}; \
 	smoke dist/isms/isms --version; \
 	smoke dist/isms/isms selftest; \
-	smoke QT_QPA_PLATFORM=offscreen dist/isms/isms-gui --version
+	smoke QT_QPA_PLATFORM=offscreen dist/isms/isms-gui --version; \
+	smoke QT_QPA_PLATFORM=offscreen dist/isms/isms-gui --selftest
+	@for f in isms.ico install.sh share/applications/isms.desktop share/mime/packages/isms.xml \
+		share/icons/hicolor/256x256/apps/isms.png share/icons/hicolor/scalable/apps/isms.svg; do \
+		[ -s dist/isms/$$f ] || { echo "FAILED: dist/isms/$$f is missing"; exit 1; }; \
+	done
 	@du -sh dist/isms
+	@touch $@
 
 # Installs Debian/Ubuntu packages when run as root; otherwise says what to run.
 define install_debs

@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="isms-gui", description="The isms window: an ISO/IEC 27001 risk register."
     )
+    parser.add_argument("register", nargs="?", metavar="FILE",
+                        help="a register file to open (the same as --db FILE; how the desktop "
+                             "opens a register file)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--db", metavar="PATH-or-URL",
                        help="open this register (a file, or a database URL)")
@@ -37,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="open the demo register (built in its own file the first time)")
     parser.add_argument("--no-error-dialogs", action="store_true",
                         help="report errors on stderr and in the log instead of in dialogs")
+    parser.add_argument("--selftest", action="store_true",
+                        help="check that the window works (icons, pages, a sample register) "
+                             "in a temporary folder, then exit; 0 when it does")
     parser.add_argument("--version", action="version", version=f"isms {isms.__version__}")
     return parser
 
@@ -68,8 +74,13 @@ def _stop_logging(handler: logging.Handler | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the window; returns the process exit status (0 ok, 1 no register, 2 usage/no display)."""
     arguments = sys.argv[1:] if argv is None else argv
+    parser = _parser()
     try:
-        args = _parser().parse_args(arguments)
+        args = parser.parse_args(arguments)
+        if args.register is not None:
+            if args.db is not None or args.demo:
+                parser.error("give the register as FILE or with --db/--demo, not both")
+            args.db = args.register
     except SystemExit as stop:  # --help, --version, or a usage error argparse has explained
         return stop.code if isinstance(stop.code, int) else 0
     problem = display_problem(sys.platform, os.environ)
@@ -81,13 +92,17 @@ def main(argv: list[str] | None = None) -> int:
     handler = _start_logging()
     # Qt is imported only now, so --version and the display check work without it loading.
     from .errors import ErrorReporter
+    from .qt_messages import qt_messages_logged
 
     log_file = Path(handler.baseFilename) if isinstance(handler, RotatingFileHandler) else None
-    reporter = ErrorReporter(dialogs=not args.no_error_dialogs, log_file=log_file)
+    # The self-test runs unattended: a dialog would wait for a click that never comes.
+    reporter = ErrorReporter(dialogs=not (args.no_error_dialogs or args.selftest),
+                             log_file=log_file)
     reporter.install()
     try:
         log.info("isms %s starting", isms.__version__)
-        return _run(args, reporter)
+        with qt_messages_logged():
+            return _run(args, reporter)
     except Exception:
         kind, error, tb = sys.exc_info()
         assert kind is not None and error is not None
@@ -114,6 +129,10 @@ def _run(args: argparse.Namespace, reporter: ErrorReporter) -> int:
     app.setDesktopFileName("isms")
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
+    if args.selftest:
+        from .selftest import run_window_selftest
+
+        return run_window_selftest()
 
     try:
         register = startup_register(args.db, args.demo, reporter)

@@ -36,11 +36,14 @@ RISKS_CSV = (
 
 Check = Callable[[str], str | None]
 
+#: The register the steps build in their folder (``isms-gui --selftest`` then opens it).
+REGISTER_FILE = "selftest.isms"
+
 
 def _steps(folder: Path) -> list[tuple[str, list[str], Check]]:
     """(what, isms arguments, a check of the outcome, given what the command printed,
     returning a problem or None)."""
-    db = str(folder / "selftest.isms")
+    db = str(folder / REGISTER_FILE)
     assets, risks = folder / "assets.csv", folder / "risks.csv"
     soa, pack = folder / "soa.pdf", folder / "pack.zip"
 
@@ -82,28 +85,36 @@ def _steps(folder: Path) -> list[tuple[str, list[str], Check]]:
 
 
 def run_selftest(out: Callable[[str], Any] = print) -> int:
-    """Run every step; 0 when all passed, 1 at the first failure (which it names)."""
+    """Run every step in a temporary folder; 0 when all passed, 1 at the first failure (which
+    it names)."""
+    with tempfile.TemporaryDirectory(prefix="isms-selftest-") as temp:
+        if run_steps(Path(temp), out):
+            return 1
+    out(f"isms {__version__}: self-test passed")
+    return 0
+
+
+def run_steps(folder: Path, out: Callable[[str], Any] = print) -> int:
+    """Run every step in ``folder``, leaving the register there as ``REGISTER_FILE``; 0 when
+    all passed, 1 at the first failure."""
     from . import main
 
-    with tempfile.TemporaryDirectory(prefix="isms-selftest-") as temp:
-        folder = Path(temp)
-        (folder / "assets.csv").write_text(ASSETS_CSV, encoding="utf-8")
-        (folder / "risks.csv").write_text(RISKS_CSV, encoding="utf-8")
-        for what, arguments, check in _steps(folder):
-            stdout, stderr = io.StringIO(), io.StringIO()
-            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-                code = main(arguments)
-            problem = (f"exit {code}" if code else None) or check(stdout.getvalue())
-            # Pre-flight warnings are the one expected stderr output (an empty SoA has gaps).
-            noise = [line for line in stderr.getvalue().splitlines()
-                     if line.strip() and not line.startswith(("Pre-flight:", "  "))]
-            if problem or noise:
-                out(f"FAILED: {what}: {problem or 'unexpected error output'}")
-                for line in (stderr.getvalue().strip() or stdout.getvalue().strip()).splitlines():
-                    out(f"  {line}")
-                return 1
-            out(f"ok: {what}")
-    out(f"isms {__version__}: self-test passed")
+    (folder / "assets.csv").write_text(ASSETS_CSV, encoding="utf-8")
+    (folder / "risks.csv").write_text(RISKS_CSV, encoding="utf-8")
+    for what, arguments, check in _steps(folder):
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main(arguments)
+        problem = (f"exit {code}" if code else None) or check(stdout.getvalue())
+        # Pre-flight warnings are the one expected stderr output (an empty SoA has gaps).
+        noise = [line for line in stderr.getvalue().splitlines()
+                 if line.strip() and not line.startswith(("Pre-flight:", "  "))]
+        if problem or noise:
+            out(f"FAILED: {what}: {problem or 'unexpected error output'}")
+            for line in (stderr.getvalue().strip() or stdout.getvalue().strip()).splitlines():
+                out(f"  {line}")
+            return 1
+        out(f"ok: {what}")
     return 0
 
 

@@ -75,9 +75,13 @@ def test_a_missing_register_is_reported_and_logged_exit_1(
     assert root.level == level
 
 
-def test_main_opens_the_register_window_and_returns_0_when_it_closes(
-    qtbot: Any, register_path: Path
-) -> None:
+def test_a_register_given_both_ways_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert app.main(["x.isms", "--db", "y.isms"]) == 2
+    assert "not both" in capsys.readouterr().err
+
+
+def _run_until_a_window_shows(argv: list[str]) -> tuple[int, list[MainWindow]]:
+    """Run ``main(argv)``, closing the first main window that shows; (exit status, windows)."""
     shown: list[MainWindow] = []
     started = time.monotonic()
 
@@ -96,11 +100,67 @@ def test_main_opens_the_register_window_and_returns_0_when_it_closes(
     watcher.timeout.connect(close_window)
     watcher.start()
     try:
-        assert app.main(["--db", str(register_path), "--no-error-dialogs"]) == 0
+        return app.main(argv), shown
     finally:
         watcher.stop()
+
+
+def test_main_opens_the_register_window_and_returns_0_when_it_closes(
+    qtbot: Any, register_path: Path
+) -> None:
+    status, shown = _run_until_a_window_shows(["--db", str(register_path), "--no-error-dialogs"])
+    assert status == 0
     assert len(shown) == 1
     assert shown[0].register.location.path == register_path
+
+
+def test_a_register_file_given_plainly_opens_as_the_desktop_entry_passes_it(
+    qtbot: Any, register_path: Path
+) -> None:
+    # packaging/isms.desktop runs `isms-gui %f`: the file the user opened, as a bare argument.
+    status, shown = _run_until_a_window_shows([str(register_path), "--no-error-dialogs"])
+    assert status == 0
+    assert [window.register.location.path for window in shown] == [register_path]
+
+
+def test_the_window_selftest_opens_every_page_of_a_sample_register(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert app.main(["--selftest"]) == 0
+    assert capsys.readouterr().out.strip() == f"isms-gui {isms.__version__}: window self-test passed"
+
+
+def test_the_window_selftest_names_a_blank_icon(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PySide6.QtGui import QIcon
+
+    import ui.selftest
+
+    # What a bundle without Qt's SVG icon engine would give: icons that draw nothing.
+    monkeypatch.setattr(ui.selftest, "icon", lambda name: QIcon())
+    assert app.main(["--selftest"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED: the assets icon is blank" in out
+    assert "self-test passed" not in out
+
+
+def test_the_window_selftest_fails_on_a_qt_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PySide6.QtCore import qWarning
+
+    import ui.selftest
+
+    real = ui.selftest._icon_problems
+
+    def warn_then_check(application: QApplication) -> list[str]:
+        qWarning("QPainter::begin: Paint device returned engine == 0")
+        return real(application)
+
+    monkeypatch.setattr(ui.selftest, "_icon_problems", warn_then_check)
+    assert app.main(["--selftest"]) == 1
+    assert "FAILED: Qt said: QPainter::begin" in capsys.readouterr().out
 
 
 def test_bugs_go_to_the_crash_dialog_with_the_traceback_and_log_path(

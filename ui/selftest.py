@@ -1,0 +1,110 @@
+"""``isms-gui --selftest``: prove an installed window works, without touching the user's files.
+
+``isms selftest`` proves the core; this proves what only the window needs: the Qt platform and
+image plugins (an SVG icon that renders blank is a missing plugin), the packaged icons, and the
+main window opening a real register and showing every page with its rows. It builds its register
+with the same steps as ``isms selftest``, in a temporary folder, and keeps the window's settings
+there too, so the user's layout is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QSettings, QSize
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+import isms
+from isms.cli.selftest_commands import REGISTER_FILE, run_steps
+from isms.db import open_register
+
+from .errors import ErrorReporter
+from .icons import NAMES, icon
+
+#: What the self-test register holds (ASSETS_CSV in isms.cli.selftest_commands).
+EXPECTED_ASSETS = 2
+
+
+def _blank(picture: QIcon) -> bool:
+    """True when the icon draws nothing: no file, or no plugin that can render it."""
+    image = picture.pixmap(QSize(32, 32)).toImage()
+    if image.isNull():
+        return True
+    return all(image.pixelColor(x, y).alpha() == 0
+               for x in range(image.width()) for y in range(image.height()))
+
+
+def _icon_problems(app: QApplication) -> list[str]:
+    problems = [f"the {name} icon is blank" for name in NAMES if _blank(icon(name))]
+    if _blank(app.windowIcon()):
+        problems.append("the application icon is blank")
+    return problems
+
+
+def _window_problems(folder: Path) -> list[str]:
+    from .views.main_window import PAGE_KEYS, MainWindow
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = MainWindow(open_register(str(folder / REGISTER_FILE)), ErrorReporter(dialogs=False))
+    problems: list[str] = []
+    try:
+        window.show()
+        for key in PAGE_KEYS:
+            window.show_page_key(key)
+            app.processEvents()
+            if window.current_page.grab().isNull():
+                problems.append(f"the {key} page did not draw")
+        assets = window.pages["assets"].model.rowCount()
+        if assets != EXPECTED_ASSETS:
+            problems.append(f"the Assets page shows {assets} rows, not {EXPECTED_ASSETS}")
+    finally:
+        window.close()  # closes the register, so the folder can be removed
+        app.processEvents()
+    return problems
+
+
+def run_window_selftest(out: Callable[[str], Any] = print) -> int:
+    """0 when the window works; 1 naming every problem found."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "create the QApplication first"
+    crashes: list[str] = []
+
+    def record(kind: type[BaseException], error: BaseException,
+               tb: TracebackType | None) -> None:
+        crashes.append(f"unexpected error: {kind.__name__}: {error}")
+
+    class QtWarnings(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            crashes.append(f"Qt said: {record.getMessage()}")
+
+    qt_warnings = QtWarnings(logging.WARNING)
+    logging.getLogger("qt").addHandler(qt_warnings)  # see qt_messages: Qt's messages land there
+    previous_hook = sys.excepthook
+    sys.excepthook = record  # an error in a slot would otherwise only be printed
+    try:
+        with tempfile.TemporaryDirectory(prefix="isms-gui-selftest-") as temp:
+            folder = Path(temp)
+            if run_steps(folder, out=lambda line: None if line.startswith("ok:") else out(line)):
+                return 1
+            settings = folder / "settings"
+            QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                              str(settings))
+            problems = _icon_problems(app) + _window_problems(folder)
+    finally:
+        sys.excepthook = previous_hook
+        logging.getLogger("qt").removeHandler(qt_warnings)
+    problems += crashes
+    for problem in problems:
+        out(f"FAILED: {problem}")
+    if problems:
+        return 1
+    out(f"isms-gui {isms.__version__}: window self-test passed")
+    return 0
