@@ -3,6 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The frozen bundle's stamp and what it is made of (see `package` below). Defined up here: make
+# reads a rule's prerequisites as it meets them, and `test` depends on the bundle.
+PKG_STAMP := $(VENV)/.package-installed
+BUNDLE    := dist/isms/.built
+BUNDLE_SOURCES := pyproject.toml $(shell find isms ui packaging -type f -not -path '*/__pycache__/*' \
+	\( -name '*.py' -o -name '*.csv' -o -name '*.json' -o -name '*.svg' -o -name '*.mako' \
+	   -o -name '*.ini' -o -name '*.spec' -o -name '*.sh' -o -name '*.desktop' -o -name '*.xml' \))
 
 # Debian/Ubuntu libraries Qt needs: the core set, then the X11 (xcb) platform plugin's for a real window.
 QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
@@ -53,12 +60,6 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # file type and hicolor icons) and install.sh beside the executables; the loop checks they are.
 # The bundle is rebuilt only when something it is made of changed (the stamp is its last step),
 # so `make test`, which checks the bundle too, pays the ~70 s build once per change.
-PKG_STAMP := $(VENV)/.package-installed
-BUNDLE    := dist/isms/.built
-BUNDLE_SOURCES := pyproject.toml $(shell find isms ui packaging -type f -not -path '*/__pycache__/*' \
-	\( -name '*.py' -o -name '*.csv' -o -name '*.json' -o -name '*.svg' -o -name '*.mako' \
-	   -o -name '*.ini' -o -name '*.spec' -o -name '*.sh' -o -name '*.desktop' -o -name '*.xml' \))
-
 $(PKG_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,package]'
 	@touch $@
