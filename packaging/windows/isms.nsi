@@ -30,6 +30,7 @@ RequestExecutionLevel user
 
 !define APP "isms"
 !define PUBLISHER "isms"
+!define FILE_CLASS "isms.register"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP}"
 
 !include "MUI2.nsh"
@@ -66,6 +67,14 @@ Section "isms" SecMain
 
   CreateShortcut "$SMPROGRAMS\isms.lnk" "$INSTDIR\isms-gui.exe" "" "$INSTDIR\isms.ico" 0
 
+  ; Register files (*.isms) open in isms: `isms-gui FILE`, as the Linux menu entry's %f does.
+  WriteRegStr HKCU "Software\Classes\.isms" "" "${FILE_CLASS}"
+  WriteRegStr HKCU "Software\Classes\${FILE_CLASS}" "" "isms register"
+  WriteRegStr HKCU "Software\Classes\${FILE_CLASS}\DefaultIcon" "" "$INSTDIR\isms.ico"
+  WriteRegStr HKCU "Software\Classes\${FILE_CLASS}\shell\open\command" "" \
+    '"$INSTDIR\isms-gui.exe" "%1"'
+  System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'  ; SHCNE_ASSOCCHANGED
+
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayName" "${APP}"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "Publisher" "${PUBLISHER}"
@@ -92,4 +101,10 @@ Section "Uninstall"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey HKCU "${UNINSTALL_KEY}"
+  ; The file type, only while .isms still points at it (another program may have taken it).
+  ReadRegStr $0 HKCU "Software\Classes\.isms" ""
+  StrCmp $0 "${FILE_CLASS}" 0 +2
+    DeleteRegKey HKCU "Software\Classes\.isms"
+  DeleteRegKey HKCU "Software\Classes\${FILE_CLASS}"
+  System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'  ; SHCNE_ASSOCCHANGED
 SectionEnd
