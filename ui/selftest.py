@@ -22,14 +22,15 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 import isms
-from isms.cli.selftest_commands import REGISTER_FILE, run_steps
+from isms.cli.selftest_commands import ASSETS_CSV, REGISTER_FILE, run_steps
 from isms.db import open_register
 
 from .errors import ErrorReporter
 from .icons import NAMES, icon
+from .qt_messages import log as qt_log
 
-#: What the self-test register holds (ASSETS_CSV in isms.cli.selftest_commands).
-EXPECTED_ASSETS = 2
+#: The assets the self-test register holds: the rows of the spreadsheet it imports.
+EXPECTED_ASSETS = len(ASSETS_CSV.splitlines()) - 1
 
 
 def _blank(picture: QIcon) -> bool:
@@ -48,11 +49,9 @@ def _icon_problems(app: QApplication) -> list[str]:
     return problems
 
 
-def _window_problems(folder: Path) -> list[str]:
+def _window_problems(app: QApplication, folder: Path) -> list[str]:
     from .views.main_window import PAGE_KEYS, MainWindow
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
     window = MainWindow(open_register(str(folder / REGISTER_FILE)), ErrorReporter(dialogs=False))
     problems: list[str] = []
     try:
@@ -75,33 +74,33 @@ def run_window_selftest(out: Callable[[str], Any] = print) -> int:
     """0 when the window works; 1 naming every problem found."""
     app = QApplication.instance()
     assert isinstance(app, QApplication), "create the QApplication first"
-    crashes: list[str] = []
+    # Uncaught errors (from slots) and Qt's warnings, which would otherwise only be logged.
+    noticed: list[str] = []
 
     def record(kind: type[BaseException], error: BaseException,
                tb: TracebackType | None) -> None:
-        crashes.append(f"unexpected error: {kind.__name__}: {error}")
+        noticed.append(f"unexpected error: {kind.__name__}: {error}")
 
     class QtWarnings(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            crashes.append(f"Qt said: {record.getMessage()}")
+            noticed.append(f"Qt said: {record.getMessage()}")
 
     qt_warnings = QtWarnings(logging.WARNING)
-    logging.getLogger("qt").addHandler(qt_warnings)  # see qt_messages: Qt's messages land there
+    qt_log.addHandler(qt_warnings)
     previous_hook = sys.excepthook
-    sys.excepthook = record  # an error in a slot would otherwise only be printed
+    sys.excepthook = record
     try:
         with tempfile.TemporaryDirectory(prefix="isms-gui-selftest-") as temp:
             folder = Path(temp)
             if run_steps(folder, out=lambda line: None if line.startswith("ok:") else out(line)):
                 return 1
-            settings = folder / "settings"
             QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                              str(settings))
-            problems = _icon_problems(app) + _window_problems(folder)
+                              str(folder / "settings"))
+            problems = _icon_problems(app) + _window_problems(app, folder)
     finally:
         sys.excepthook = previous_hook
-        logging.getLogger("qt").removeHandler(qt_warnings)
-    problems += crashes
+        qt_log.removeHandler(qt_warnings)
+    problems += noticed
     for problem in problems:
         out(f"FAILED: {problem}")
     if problems:

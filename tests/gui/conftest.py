@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,7 @@ from isms.model import (
     RiskStatus,
     TreatmentOption,
 )
+from ui.qt_messages import OFFSCREEN_NOISE
 
 W = TypeVar("W", bound=QWidget)
 
@@ -171,9 +173,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # our widgets (under Xvfb or a desktop the message never appears), so only it is ignored.
     for item in items:
         if item.path.parent == Path(__file__).parent:
-            item.add_marker(pytest.mark.qt_log_ignore(
-                r"^This plugin does not support propagateSizeHints\(\)$"
-            ))
+            item.add_marker(pytest.mark.qt_log_ignore(f"^{re.escape(OFFSCREEN_NOISE)}$"))
 
 
 @pytest.fixture

@@ -127,7 +127,8 @@ def test_the_window_selftest_opens_every_page_of_a_sample_register(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert app.main(["--selftest"]) == 0
-    assert capsys.readouterr().out.strip() == f"isms-gui {isms.__version__}: window self-test passed"
+    passed = f"isms-gui {isms.__version__}: window self-test passed"
+    assert capsys.readouterr().out.strip() == passed
 
 
 def test_the_window_selftest_names_a_blank_icon(
