@@ -9,9 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from isms.services.documents.exports import KINDS, ExportRequest, export
+from isms.services.read import queries
+
 from ..errors import UsageError
-from ..services import queries
-from ..services.exports import KINDS, ExportRequest, export
 from .common import command, opened
 from .output import Progress
 
@@ -53,7 +54,7 @@ def _export_for_import(args: argparse.Namespace) -> int:
 def _warn_before_soa(register: Any, department_id: int | None, as_of: date) -> None:
     """The SoA's pre-flight checks on stderr: the export goes ahead, but the gaps an auditor
     would flag are said first."""
-    from ..services.soa_checks import soa_checks
+    from isms.services.soa.checks import soa_checks
 
     with register.session() as session:
         warnings = soa_checks(session, department_id, as_of)

@@ -9,6 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from isms.services import classification
+from isms.services.imports import files as import_files
+from isms.services.imports import mapping_profiles
+from isms.services.imports.batches import list_batches, undo_batch
+from isms.services.read import queries
+from isms.services.soa import carry_over as soa_import
+
 from ..db import commit
 from ..db.changelog import plain as json_plain  # enums as text, dates in ISO form
 from ..errors import UsageError
@@ -17,8 +24,6 @@ from ..io.importing.mapping import Mapping, column_index
 from ..io.importing.plan import ImportPlan
 from ..io.importing.template import write_template
 from ..model import Department
-from ..services import classification, import_files, mapping_profiles, queries, soa_import
-from ..services.import_batches import list_batches, undo_batch
 from .common import command, json_option, opened
 from .output import Progress, print_json, print_table
 

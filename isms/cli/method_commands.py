@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from isms.services.read import queries
+
 from ..db import commit
 from ..errors import NotFoundError, UsageError
 from ..io.files import write_atomically
@@ -14,7 +16,6 @@ from ..method.criteria import Criteria
 from ..model import TreatmentOption
 from ..services import handling as handling_service
 from ..services import method as method_service
-from ..services import queries
 from ..services import risks as risk_service
 from .common import command, json_option, opened
 from .output import print_json, print_table

@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from isms.services import access, records
+from isms.services.read import queries
+
 from ..db import commit
 from ..errors import UsageError
 from ..model import Person, Role
-from ..services import access, queries, records
 from .common import command, json_option, opened
 from .output import print_json, print_table
 

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from isms.services.read import queries
+
 from ..errors import UsageError
 from ..method.criteria import Criteria
 from ..model import Control, ControlCorrespondence, ControlEdition, Risk, SoaEntry
-from ..services import queries
 from .common import command, json_option, opened
 from .output import print_json, print_record, print_table
 

@@ -10,10 +10,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from isms.services.read import queries
+from isms.services.reviews import meetings as reviews
+from isms.services.reviews.common import AgendaItemView, meeting_by_ref
+
 from ..errors import UsageError
 from ..model import DecisionKind
-from ..services import queries, reviews
-from ..services.reviews_common import AgendaItemView, meeting_by_ref
 from .common import command, json_option, opened
 from .output import print_json, print_table
 

@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from isms.services.read import queries
+from isms.services.soa.checks import soa_checks
+from isms.services.soa.versions import approve_soa, soa_changes, soa_changes_report, soa_versions
+
 from ..errors import UsageError
 from ..model.base import utcnow
-from ..services import queries
-from ..services.soa_checks import soa_checks
-from ..services.soa_versions import approve_soa, soa_changes, soa_changes_report, soa_versions
 from .common import command, json_option, opened
 from .output import print_json, print_table
 
@@ -86,7 +87,7 @@ def _changes(args: argparse.Namespace) -> int:
 
 def _write_changes(args: argparse.Namespace) -> int:
     """The change list as a document (.xlsx or .pdf), dated today, for the approver's file."""
-    from ..services.exports import stamp, write_report
+    from isms.services.documents.exports import stamp, write_report
 
     out = Path(args.out).expanduser()
     fmt = out.suffix.lower().lstrip(".")

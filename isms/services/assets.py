@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from isms.services.read.queries import current_criteria
+
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..model import (
     Asset,
@@ -20,7 +22,6 @@ from ..model import (
 )
 from ..model.asset import CIA_MAX, CIA_MIN
 from ..model.base import utcnow
-from .queries import current_criteria
 
 
 def attestation_due(session: Session, start: date) -> date:

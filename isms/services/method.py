@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from isms.services.read.queries import current_criteria, current_criteria_row
+
 from ..errors import ConflictError, ValidationError
 from ..method.criteria import Criteria, ScalePoint
 from ..model import RegisterSetting, Risk, RiskCriteria, RiskStatus
 from . import risks as risk_service
-from .queries import current_criteria, current_criteria_row
 
 
 @dataclass(frozen=True)

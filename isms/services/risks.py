@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from isms.services.read.queries import current_criteria, current_criteria_id
+
 from ..errors import ValidationError
 from ..method.criteria import Criteria, Level
 from ..model import (
@@ -29,7 +31,6 @@ from ..model import (
     TreatmentOption,
 )
 from ..model.base import utcnow
-from .queries import current_criteria, current_criteria_id
 from .roles import can_approve
 
 Rating = tuple[int | None, int | None]

@@ -186,7 +186,7 @@ def _import_register(work: Path) -> Path:
 
 def _import_ours(work: Path, timer: Timer, suffix: str) -> None:
     from isms.db import commit, open_register
-    from isms.services import import_files
+    from isms.services.imports import files as import_files
 
     path = import_file(suffix)
     register = open_register(str(_import_register(work)))
@@ -314,7 +314,7 @@ def search_ours(work: Path, timer: Timer) -> None:
     import time
 
     from isms.db import open_register
-    from isms.services import queries
+    from isms.services.read import queries
 
     register = open_register(str(demo_register()))
     times = []
@@ -351,7 +351,7 @@ def sort_ours(work: Path, timer: Timer) -> None:
     import time
 
     from isms.db import open_register
-    from isms.services import queries
+    from isms.services.read import queries
 
     register = open_register(str(demo_register()))
     times = []
@@ -514,8 +514,8 @@ def soa_pdf_ours(work: Path, timer: Timer) -> None:
     from datetime import date
 
     from isms.db import open_register
-    from isms.services import queries
-    from isms.services.exports import ExportRequest, export
+    from isms.services.documents.exports import ExportRequest, export
+    from isms.services.read import queries
 
     register = open_register(str(demo_register()))
     try:
@@ -607,7 +607,7 @@ def audit_pack_ours(work: Path, timer: Timer) -> None:
     from datetime import date
 
     from isms.db import open_register
-    from isms.services.exports import ExportRequest, export
+    from isms.services.documents.exports import ExportRequest, export
 
     register = open_register(str(demo_register()))
     try:

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from isms.db import Register
 from isms.model import Asset
-from isms.services import queries
+from isms.services.read import queries
 from ui.dialogs.asset_editor import AssetEditor
 from ui.dialogs.conflict import ConflictDialog, ConflictRow
 from ui.dialogs.risk_editor import RiskEditor

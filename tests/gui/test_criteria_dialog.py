@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from isms.db import Register
 from isms.model import Risk
-from isms.services import queries
+from isms.services.read import queries
 from ui.dialogs import criteria_settings
 from ui.dialogs.criteria_settings import CriteriaDialog
 from ui.views.main_window import MainWindow, change_summary

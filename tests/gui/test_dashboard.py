@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from isms.db import Register, open_register
 from isms.model import Asset, AssetStatus, Department, Risk, RiskStatus
-from isms.services import dashboard
+from isms.services.read import dashboard
 from ui.models.coverage import COLUMNS, CoverageModel
 from ui.views.main_window import MainWindow
 from ui.widgets.department_filter import WHOLE_COUNCIL
@@ -177,7 +177,7 @@ def test_due_before_the_next_meeting_names_it_and_counts_the_risk_reviews(
 ) -> None:
     from datetime import timedelta
 
-    from isms.services.reviews import plan_review
+    from isms.services.reviews.meetings import plan_review
 
     meeting_day = date.today() + timedelta(days=1)  # before the demo's own planned meeting
     with demo.transaction() as session:

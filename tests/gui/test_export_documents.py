@@ -1,4 +1,5 @@
-"""File → Export documents…: the real dialog exports real files through isms.services.exports."""
+"""File → Export documents…: the real dialog exports real files through
+isms.services.documents.exports."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import openpyxl
 
 from isms.db import Register
-from isms.services import queries
+from isms.services.read import queries
 from ui.dialogs.export_documents import ExportDocumentsDialog
 from ui.errors import ErrorReporter
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 
 from isms.db import Register
 from isms.model import HandlingPractice, HandlingRule, Risk
-from isms.services import handling, queries
+from isms.services import handling
+from isms.services.read import queries
 from ui.dialogs.handling_rules import HandlingRulesDialog
 from ui.dialogs.risk_editor import RiskEditor
 from ui.views.findings_page import FindingsPage

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from isms.db import Register
 from isms.model import Asset, AssetStatus, ImportBatch
-from isms.services import import_files, queries
-from isms.services.import_batch_writer import ImportResult
+from isms.services.imports import files as import_files
+from isms.services.imports.batch_writer import ImportResult
+from isms.services.read import queries
 from ui.dialogs.import_pages import preview_page
 from ui.dialogs.import_pages.apply_page import result_summary
 from ui.dialogs.import_pages.base import ImportPage

@@ -16,7 +16,7 @@ from isms.db import Register
 from isms.db.location import REGISTER_FILE, data_dir, demo_location, resolve
 from isms.errors import NotFoundError
 from isms.model import RegisterSetting
-from isms.services import queries
+from isms.services.read import queries
 from isms.services.setup import is_initialised
 from ui import opening
 from ui.dialogs.start_dialog import StartChoice, StartDialog

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from isms.db import Register
 from isms.model import AccreditationStatus, Department, Person, Role
-from isms.services import queries
+from isms.services.read import queries
 from ui.dialogs.org_editors import DepartmentEditor, PersonEditor
 from ui.dialogs.org_lists import DepartmentsDialog, PeopleDialog
 from ui.views.main_window import MainWindow

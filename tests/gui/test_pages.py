@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import text
 
 from isms.db import Register
-from isms.services import lists
+from isms.services.read import lists
 from ui.views.main_window import PAGE_KEYS, MainWindow
 from ui.views.register_page import RegisterPage
 

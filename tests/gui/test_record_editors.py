@@ -26,7 +26,8 @@ from isms.model import (
     SoaEntry,
     TreatmentAction,
 )
-from isms.services import evidence, queries, records, risks
+from isms.services import evidence, records, risks
+from isms.services.read import queries
 from ui.dialogs.action_editor import ActionEditor
 from ui.dialogs.evidence_editor import AddEvidenceDialog, EvidenceEditor
 from ui.dialogs.practice_editor import PracticeEditor

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from isms.db import Register
-from isms.services import queries
+from isms.services.read import queries
 from ui.models.register_table import RegisterTableModel
 from ui.models.registers import ASSET_COLUMNS, asset_model, risk_model
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from isms.db import Register
 from isms.model import Person, ReviewMeeting, ReviewStatus, Role
-from isms.services import queries
+from isms.services.read import queries
 from ui.dialogs.review_plan import DEFAULT_TITLE, ReviewPlanDialog, next_working_day
 from ui.errors import ErrorReporter
 from ui.widgets.check_list import tick

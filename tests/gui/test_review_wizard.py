@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from isms.db import Register
 from isms.model import AgendaItem, DecisionKind, ReviewDecision, ReviewMeeting, ReviewStatus
-from isms.services import reviews
+from isms.services.reviews import meetings as reviews
 from ui.dialogs.review_pages.small_dialogs import AddInputDialog, SignOffDialog
 from ui.dialogs.review_plan import ReviewPlanDialog
 from ui.dialogs.review_wizard import ReviewWizard

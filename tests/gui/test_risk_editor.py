@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QComboBox
 from isms.db import Register, commit
 from isms.method.criteria import Criteria
 from isms.model import Asset, Person, Risk, TreatmentOption
-from isms.services import method, queries
+from isms.services import method
+from isms.services.read import queries
 from ui.dialogs.risk_editor import RiskEditor
 from ui.views.main_window import MainWindow
 from ui.views.register_page import RegisterPage

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from isms.db import Register
 from isms.model import Applicability, Person, Role, SoaEntry, SoaVersion
-from isms.services import queries, records
+from isms.services import records
+from isms.services.read import queries
 from ui.dialogs.soa_approval import SoaApprovalDialog
 from ui.errors import ErrorReporter
 from ui.views.main_window import MainWindow
@@ -19,7 +20,7 @@ from .conftest import shown
 def _department_without_blockers(register: Register) -> int:
     from datetime import date
 
-    from isms.services.soa_checks import soa_checks
+    from isms.services.soa.checks import soa_checks
 
     with register.session() as session:
         for department in queries.departments(session):

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from isms.db import Register
 from isms.model import HandlingChannel, HandlingPractice, HandlingStage
-from isms.services import evidence, queries, risks
+from isms.services import evidence, risks
+from isms.services.read import queries
 from ui.dialogs.action_editor import ActionEditor
 from ui.dialogs.asset_editor import AssetEditor
 from ui.dialogs.evidence_editor import AddEvidenceDialog, EvidenceEditor

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from isms.db import Register, commit
 from isms.model import Asset, ImportBatch
-from isms.services import import_files, queries
-from isms.services.import_batch_writer import ImportResult
+from isms.services.imports import files as import_files
+from isms.services.imports.batch_writer import ImportResult
+from isms.services.read import queries
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.undo_import import UndoImportDialog
 from ui.views.main_window import MainWindow

@@ -30,7 +30,8 @@ from isms.model import (
     SoaEntry,
     TreatmentAction,
 )
-from isms.services import evidence, queries, records, risks
+from isms.services import evidence, records, risks
+from isms.services.read import queries
 from ui.dialogs.action_editor import ActionEditor
 from ui.dialogs.evidence_editor import EvidenceEditor
 from ui.dialogs.org_editors import DepartmentEditor, PersonEditor

@@ -32,7 +32,9 @@ from isms.model import (
     Risk,
     Role,
 )
-from isms.services import import_files, reviews, risks
+from isms.services import risks
+from isms.services.imports import files as import_files
+from isms.services.reviews import meetings as reviews
 from tests import builders as b
 
 # Storage behaviour under concurrency: the same on a SQLite file and a PostgreSQL server.

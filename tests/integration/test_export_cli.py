@@ -21,8 +21,8 @@ from isms import catalogue
 from isms.cli import main
 from isms.db import open_register
 from isms.model import Applicability, Asset, Department, Evidence, Risk, SoaEntry
-from isms.services import queries
 from isms.services.evidence import attach_file, evidence_dir
+from isms.services.read import queries
 
 AS_OF = "2026-11-25"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -271,7 +271,7 @@ def test_registers_above_the_pdf_limit_go_in_as_spreadsheets_with_a_note(
     capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from isms.services import audit_pack
+    from isms.services.documents import audit_pack
 
     monkeypatch.setattr(audit_pack, "PDF_ROW_LIMIT", 100)  # the demo has 300 assets, 60 risks
     pack = tmp_path / "pack.zip"

@@ -17,10 +17,11 @@ from isms.db import Register
 from isms.errors import AccessDenied
 from isms.method.criteria import Criteria
 from isms.model import Asset, ChangeLogEntry, Department, Person, Risk, Role
-from isms.services import access, assets, queries, records, risks
+from isms.services import access, assets, records, risks
 from isms.services.access import Level
 from isms.services.method import change_criteria
-from isms.services.soa_versions import approve_soa
+from isms.services.read import queries
+from isms.services.soa.versions import approve_soa
 from tests import builders
 from tests.unit.test_soa import decide_all
 

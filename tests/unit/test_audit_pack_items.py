@@ -21,7 +21,7 @@ from isms.io.exports.pack import PackItem, write_pack
 from isms.model import AccreditationStatus, Control, Department, Evidence
 from isms.model.audit import ChangeLogEntry
 from isms.services import evidence
-from isms.services.audit_pack_items import (
+from isms.services.documents.audit_pack_items import (
     change_log_item,
     evidence_item,
     review_minutes_report,

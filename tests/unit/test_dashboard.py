@@ -23,7 +23,7 @@ from isms.model import (
     SoaEntry,
     TreatmentAction,
 )
-from isms.services import dashboard, queries
+from isms.services.read import dashboard, queries
 from tests import builders as b
 
 TODAY = date(2026, 3, 2)

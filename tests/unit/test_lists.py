@@ -1,4 +1,4 @@
-"""The smaller registers' read queries (isms.services.lists) on a demo register."""
+"""The smaller registers' read queries (isms.services.read.lists) on a demo register."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from isms.model import (
     ImplementationStatus,
     SoaEntry,
 )
-from isms.services import lists
+from isms.services.read import lists
 
 if TYPE_CHECKING:
     from tests.pg import Server

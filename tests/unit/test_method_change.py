@@ -16,7 +16,7 @@ from isms.method.criteria import Criteria, default_definition
 from isms.model import ChangeLogEntry, Risk, RiskCriteria, Role
 from isms.services import method as method_service
 from isms.services import risks as risk_service
-from isms.services.queries import current_criteria, current_criteria_id
+from isms.services.read.queries import current_criteria, current_criteria_id
 from tests import builders as b
 
 TODAY = date(2026, 11, 25)

@@ -11,7 +11,7 @@ from reportlab.lib.rl_accel import fp_str
 
 from isms.db import Register
 from isms.io.exports.method_pdf import write_method_pdf
-from isms.services.queries import current_criteria
+from isms.services.read.queries import current_criteria
 from tests.unit.io.test_pdf_report import qpdf_check
 
 GENERATED = datetime(2026, 3, 2, 9, 0)

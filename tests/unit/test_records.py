@@ -29,7 +29,8 @@ from isms.model import (
     SoaEntry,
     TreatmentAction,
 )
-from isms.services import evidence, queries, records, risks
+from isms.services import evidence, records, risks
+from isms.services.read import queries
 from tests import builders
 
 # Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.

@@ -25,8 +25,9 @@ from isms.model import (
     TreatmentAction,
     TreatmentOption,
 )
-from isms.services import classification, queries
-from isms.services.registers import asset_inventory, risk_register, treatment_plan
+from isms.services import classification
+from isms.services.documents.registers import asset_inventory, risk_register, treatment_plan
+from isms.services.read import queries
 from tests import builders as b
 from tests.unit.io.test_pdf_report import qpdf_check
 

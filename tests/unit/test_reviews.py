@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from isms.db import Register
 from isms.errors import ValidationError
 from isms.model import AgendaItem, AgendaKind, DecisionKind, Risk, RiskStatus, Role, TreatmentAction
-from isms.services import reviews
+from isms.services.reviews import meetings as reviews
 from isms.services.risks import score_risk
 from tests import builders
 

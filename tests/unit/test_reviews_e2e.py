@@ -30,9 +30,9 @@ from isms.model import (
     ReviewMeeting,
     Risk,
 )
-from isms.services import reviews
-from isms.services.queries import current_criteria
-from isms.services.reviews import AgendaItemView
+from isms.services.read.queries import current_criteria
+from isms.services.reviews import meetings as reviews
+from isms.services.reviews.meetings import AgendaItemView
 from isms.services.risks import levels
 
 TODAY = date(2026, 3, 1)

@@ -22,7 +22,7 @@ from isms.model import (
     TreatmentOption,
 )
 from isms.services import risks as service
-from isms.services.queries import current_criteria_id
+from isms.services.read.queries import current_criteria_id
 from tests import builders as b
 
 # Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.

@@ -15,7 +15,7 @@ from isms.db.bulk import insert_rows
 from isms.demo import build_demo
 from isms.model import Asset, AssetStatus, AssetType, Person, Risk
 from isms.model.base import utcnow
-from isms.services import queries, search
+from isms.services.read import queries, search
 from tests import builders as b
 
 # Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
@@ -206,8 +206,8 @@ def test_index_is_backfilled_on_upgrade(tmp_path: Path) -> None:
 
 
 def test_import_update_and_undo_keep_the_index_right(register: Register) -> None:
-    from isms.services.asset_import import apply_plan
-    from isms.services.import_batches import undo_batch
+    from isms.services.imports.assets import apply_plan
+    from isms.services.imports.batches import undo_batch
     from tests.unit.importing.test_asset_import import plan, sheet
 
     with register.session() as s:

@@ -1,5 +1,5 @@
-"""The Statement of Applicability document (isms.services.soa) on real register files: one row
-per Annex A 2022 control in clause order, the department and council-wide views, the gap
+"""The Statement of Applicability document (isms.services.soa.document) on real register files: one
+row per Annex A 2022 control in clause order, the department and council-wide views, the gap
 markers and the document-control block."""
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import isms.catalogue
 from isms.db import Register
 from isms.io.exports.report import Marked
 from isms.model import Applicability, Department, ImplementationStatus, Person, Role, SoaEntry
-from isms.services import evidence, queries, records, risks
-from isms.services.soa import GAP_FILL, row_record, soa_document, soa_report
+from isms.services import evidence, records, risks
+from isms.services.read import queries
+from isms.services.soa.document import GAP_FILL, row_record, soa_document, soa_report
 from tests import builders
 
 # Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.

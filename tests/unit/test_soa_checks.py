@@ -1,4 +1,4 @@
-"""Pre-flight checks of the SoA (isms.services.soa_checks): each fires on a built case, names
+"""Pre-flight checks of the SoA (isms.services.soa.checks): each fires on a built case, names
 the department and control, and stays quiet on a clean SoA."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from isms.db import Register
 from isms.model import ActionStatus, Department, Evidence, Person, TreatmentAction
-from isms.services import evidence, queries, records, risks
-from isms.services.soa_checks import SoaCheck, SoaWarning, soa_checks
+from isms.services import evidence, records, risks
+from isms.services.read import queries
+from isms.services.soa.checks import SoaCheck, SoaWarning, soa_checks
 from tests import builders
 from tests.unit.test_soa import control_id, decide_all, exclude_without_justification
 

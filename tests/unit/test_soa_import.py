@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from isms.db import Register, commit
 from isms.errors import ImportFormatError, ValidationError
 from isms.model import Applicability, ChangeLogEntry, Control, ImplementationStatus, SoaEntry
-from isms.services.soa_import import apply_soa_import, plan_soa_import
+from isms.services.soa.carry_over import apply_soa_import, plan_soa_import
 from tests import builders
 
 NEW_IN_2022 = {"5.7", "5.23", "5.30", "7.4", "8.9", "8.10", "8.11", "8.12", "8.16", "8.23", "8.28"}

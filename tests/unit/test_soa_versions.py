@@ -1,4 +1,4 @@
-"""Approving, versioning and comparing Statements of Applicability (isms.services.soa_versions)
+"""Approving, versioning and comparing Statements of Applicability (isms.services.soa.versions)
 and the `isms soa` commands, on real register files."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from isms.db import Register, open_register
 from isms.errors import ValidationError
 from isms.model import Person, Role, SoaVersion
 from isms.services import records
-from isms.services.soa import soa_document
-from isms.services.soa_versions import (
+from isms.services.soa.document import soa_document
+from isms.services.soa.versions import (
     approve_soa,
     is_draft,
     soa_changes,

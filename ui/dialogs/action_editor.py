@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from isms.db import Register
 from isms.errors import NotFoundError
 from isms.model import ActionStatus, TreatmentAction
-from isms.services import queries, records
+from isms.services import records
+from isms.services.read import queries
 
 from .record_editor import Choices, OptionalDate, RecordEditor, fill_combo, select, text_box
 

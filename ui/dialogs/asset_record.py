@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from isms.errors import NotFoundError
 from isms.model import Asset, AssetStatus
-from isms.services import classification, queries
+from isms.services import classification
+from isms.services.read import queries
 
 from ..undo import EDITED_FIELDS
 

@@ -37,8 +37,9 @@ from PySide6.QtWidgets import (
 from isms.db import Register
 from isms.errors import IsmsError, ValidationError
 from isms.method.criteria import Criteria
-from isms.services import method, queries
+from isms.services import method
 from isms.services.method import CriteriaChange
+from isms.services.read import queries
 
 from ..operations import Progress, run_with_progress
 from ..widgets.criteria_form import LevelsEditor, ScaleEditor

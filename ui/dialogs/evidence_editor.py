@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from isms.db import Register
 from isms.errors import NotFoundError
 from isms.model import Evidence
-from isms.services import evidence, queries, records
+from isms.services import evidence, records
+from isms.services.read import queries
 
 from ..widgets.check_list import tick, ticked
 from .record_editor import OptionalDate, RecordEditor, qdate, text_box

@@ -1,5 +1,5 @@
 """File → Export documents…: the SoA, the registers, the risk method or the audit pack, with the
-same choices as ``isms export`` (the two call ``isms.services.exports``).
+same choices as ``isms export`` (the two call ``isms.services.documents.exports``).
 
 The SoA's pre-flight checks are shown before it is exported, so a gap an auditor would find
 (an exclusion without justification, a control without evidence) is seen first. The export
@@ -33,8 +33,7 @@ from PySide6.QtWidgets import (
 
 from isms.db import Register
 from isms.errors import Cancelled, IsmsError
-from isms.services import queries
-from isms.services.exports import (
+from isms.services.documents.exports import (
     KINDS,
     ExportRequest,
     ExportResult,
@@ -42,6 +41,7 @@ from isms.services.exports import (
     export,
     suggested_name,
 )
+from isms.services.read import queries
 
 from ..desktop import open_file
 from ..errors import ErrorReporter
@@ -190,7 +190,7 @@ class ExportDocumentsDialog(QDialog):
             self.checks_label.setText("")
             self.checks.setVisible(False)
             return
-        from isms.services.soa_checks import soa_checks
+        from isms.services.soa.checks import soa_checks
 
         with self.register.session() as session:
             warnings = soa_checks(session, self.chosen_department(), self.chosen_as_of())

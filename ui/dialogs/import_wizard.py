@@ -1,5 +1,5 @@
 """The import wizard: file → sheet → mapping → preview → import, for assets, handling practices
-or risks. The same pipeline as ``isms import`` (``isms.services.import_files``); nothing is
+or risks. The same pipeline as ``isms import`` (``isms.services.imports.files``); nothing is
 written until the Import button, and then all of it or nothing."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget, QWizard
 
 from isms.db import Register
-from isms.services.import_batch_writer import ImportResult
+from isms.services.imports.batch_writer import ImportResult
 
 from ..settings import restore_geometry, save_geometry
 from .import_pages.apply_page import ApplyPage, DonePage

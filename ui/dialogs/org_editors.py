@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from isms.db import Register
 from isms.errors import NotFoundError
 from isms.model import AccreditationStatus, Department, Person, Role
-from isms.services import queries, records
+from isms.services import records
+from isms.services.read import queries
 
 from ..widgets.check_list import tick, ticked
 from .record_editor import Choices, RecordEditor, fill_combo, select, text_box

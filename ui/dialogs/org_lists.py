@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from isms.db import Register
 from isms.model import Role
-from isms.services import queries
+from isms.services.read import queries
 
 from ..undo import UndoHistory
 from .base import RememberedDialog

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from isms.db import Register
 from isms.errors import IsmsError, ValidationError
-from isms.services import queries
-from isms.services.reviews import plan_review
+from isms.services.read import queries
+from isms.services.reviews.meetings import plan_review
 from isms.services.roles import can_approve
 
 from ..errors import ErrorReporter

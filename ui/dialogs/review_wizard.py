@@ -36,8 +36,8 @@ from sqlalchemy.orm import Session
 from isms.db import Register
 from isms.errors import IsmsError, ValidationError
 from isms.model import ReviewMeeting, ReviewStatus, Risk
-from isms.services import queries
-from isms.services.reviews import (
+from isms.services.read import queries
+from isms.services.reviews.meetings import (
     AgendaItemView,
     ItemContext,
     add_input,

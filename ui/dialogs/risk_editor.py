@@ -36,8 +36,8 @@ from isms.db import Register
 from isms.errors import NotFoundError
 from isms.method.criteria import Criteria, Level, ScalePoint
 from isms.model import Person, Risk, TreatmentOption
-from isms.services import queries
 from isms.services import risks as risk_service
+from isms.services.read import queries
 from isms.services.risks import STAGES, Levels, Rating
 
 from ..widgets.heat_map import STAGE_LETTERS, HeatMap

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from isms.errors import NotFoundError
 from isms.model import Risk, TreatmentOption
-from isms.services import queries
 from isms.services import risks as risk_service
+from isms.services.read import queries
 from isms.services.risks import STAGES, Rating
 
 

@@ -25,10 +25,10 @@ from isms.db import Register
 from isms.errors import IsmsError
 from isms.model import Person
 from isms.model.base import utcnow
-from isms.services import queries
+from isms.services.read import queries
 from isms.services.roles import can_approve
-from isms.services.soa_checks import soa_checks
-from isms.services.soa_versions import approve_soa, is_draft, soa_versions
+from isms.services.soa.checks import soa_checks
+from isms.services.soa.versions import approve_soa, is_draft, soa_versions
 
 from ..errors import ErrorReporter
 

@@ -30,7 +30,8 @@ from isms.model import (
     InclusionReason,
     SoaEntry,
 )
-from isms.services import queries, records
+from isms.services import records
+from isms.services.read import queries
 
 from .record_editor import Choices, OptionalDate, RecordEditor, fill_combo, select, text_box
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from isms.db import Register
 from isms.errors import IsmsError
-from isms.services import import_batches
+from isms.services.imports import batches as import_batches
 
 from ..models.import_batches import BatchesModel, BatchRow, load_batches
 from ..widgets.message_bar import MessageBar

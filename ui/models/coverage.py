@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
-from isms.services.dashboard import DepartmentCoverage
+from isms.services.read.dashboard import DepartmentCoverage
 
 from .list_table import ListColumn, ListTableModel
 from .register_table import ModelIndex

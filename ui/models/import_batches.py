@@ -10,7 +10,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.orm import Session
 
-from isms.services.import_batches import BatchSummary, list_batches
+from isms.services.imports.batches import BatchSummary, list_batches
 
 from .list_table import ListColumn, ListTableModel
 

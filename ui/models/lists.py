@@ -1,5 +1,5 @@
 """The tables of the smaller registers (treatment actions, SoA, data handling, evidence, reviews,
-change log): their columns and the ``isms.services.lists`` queries that fill them."""
+change log): their columns and the ``isms.services.read.lists`` queries that fill them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject
 from sqlalchemy.orm import Session
 
 from isms.db import Register
-from isms.services import lists
-from isms.services.lists import ControlRow
+from isms.services.read import lists
+from isms.services.read.lists import ControlRow
 
 from .register_table import Column, RegisterTableModel
 from .registers import _sentence

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from isms.db import Register
 from isms.method.criteria import Criteria
-from isms.services import queries
-from isms.services.queries import RiskRow
+from isms.services.read import queries
+from isms.services.read.queries import RiskRow
 
 from .register_table import Column, RegisterTableModel
 

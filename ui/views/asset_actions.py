@@ -16,8 +16,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from isms.errors import IsmsError
-from isms.services import assets, classification, queries
+from isms.services import assets, classification
 from isms.services.access import Level
+from isms.services.read import queries
 
 from ..dialogs.choose import Choice, ChooseDialog
 from ..operations import Progress, run_with_progress

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from isms.db import Register
 from isms.errors import IsmsError
-from isms.services.queries import last_change_id
+from isms.services.read.queries import last_change_id
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from isms.db import Register
 from isms.errors import IsmsError
 from isms.method.criteria import Criteria
-from isms.services import dashboard, queries, reviews_due
+from isms.services.read import dashboard, queries
+from isms.services.reviews import due as reviews_due
 
 from ..models.coverage import COLUMNS, CoverageModel, sorted_coverage
 from ..widgets.bar_list import Bar, BarList, Part

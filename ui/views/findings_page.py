@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 from isms.db import Register
 from isms.errors import IsmsError
 from isms.method.handling import Finding
-from isms.services import handling, queries
+from isms.services import handling
+from isms.services.read import queries
 
 from ..models.findings import FindingsModel
 from ..models.list_table import ListTableModel

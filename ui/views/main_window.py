@@ -30,9 +30,10 @@ import isms
 from isms.db import Register, open_register
 from isms.db.location import data_dir, log_dir
 from isms.errors import Cancelled, IsmsError, StorageError
-from isms.services import access, queries
+from isms.services import access
 from isms.services.access import Access, Level
 from isms.services.method import CriteriaChange
+from isms.services.read import queries
 
 from ..desktop import open_folder
 from ..dialogs.org_lists import add_org_actions

@@ -80,7 +80,7 @@ class ReviewMeetings:
         if meeting_id is None:
             return None
         from isms.io.exports.minutes_pdf import write_minutes
-        from isms.services.reviews_common import meeting_by_id
+        from isms.services.reviews.common import meeting_by_id
 
         window = self._window
         with window.register.session() as session:

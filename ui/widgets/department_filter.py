@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
 from isms.db import Register
-from isms.services import queries
+from isms.services.read import queries
 
 WHOLE_COUNCIL = "Whole council"
 SETTING = "filter/department"  # the department's code: ids differ from register to register

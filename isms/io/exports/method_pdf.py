@@ -21,10 +21,11 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 from sqlalchemy.orm import Session
 
+from isms.services.read.queries import current_criteria_row, register_name
+
 from ...method import handling
 from ...method.criteria import Criteria
 from ...services.handling import load_rules
-from ...services.queries import current_criteria_row, register_name
 from .pdf_report import (
     HEADER_FILL,
     MARGIN,

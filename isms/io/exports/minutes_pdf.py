@@ -23,6 +23,10 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from isms.services.read.queries import register_name
+from isms.services.reviews.common import meeting_by_id, subject_refs
+from isms.services.reviews.context import history
+
 from ...model import (
     AgendaItem,
     AgendaKind,
@@ -31,9 +35,6 @@ from ...model import (
     ReviewStatus,
     TreatmentAction,
 )
-from ...services.queries import register_name
-from ...services.reviews_common import meeting_by_id, subject_refs
-from ...services.reviews_context import history
 from .pdf_report import build_pdf, grid, para, title_block
 
 MARKING = "OFFICIAL"

@@ -22,9 +22,9 @@ from isms.model import (
     Risk,
 )
 from isms.services import classification
-from isms.services.asset_import import apply_plan, plan_assets
-from isms.services.import_batch_writer import ImportRejected
-from isms.services.import_batches import undo_batch
+from isms.services.imports.assets import apply_plan, plan_assets
+from isms.services.imports.batch_writer import ImportRejected
+from isms.services.imports.batches import undo_batch
 from tests import builders as b
 
 HEADER = [

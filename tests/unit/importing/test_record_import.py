@@ -12,9 +12,9 @@ from isms.io.importing.fields import FIELDS_BY_KIND
 from isms.io.importing.mapping import propose, vocabulary
 from isms.io.importing.sheet import split_header
 from isms.model import HandlingChannel, HandlingPractice, HandlingStage, Risk, TreatmentOption
-from isms.services.import_batch_writer import ImportRejected
-from isms.services.import_batches import undo_batch
-from isms.services.record_import import apply_records, plan_records
+from isms.services.imports.batch_writer import ImportRejected
+from isms.services.imports.batches import undo_batch
+from isms.services.imports.records import apply_records, plan_records
 from tests import builders as b
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QWidget, QWizard
 
 from isms.errors import Cancelled, IsmsError
-from isms.services.import_batch_writer import ImportResult
+from isms.services.imports.batch_writer import ImportResult
 
 from ...operations import run_with_progress
 from .base import ImportPage

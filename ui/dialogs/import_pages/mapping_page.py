@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from isms.errors import Cancelled, IsmsError
 from isms.io.importing.mapping import column_letter
-from isms.services import mapping_profiles
+from isms.services.imports import mapping_profiles
 
 from ...operations import run_with_progress
 from ...widgets.message_bar import MessageBar

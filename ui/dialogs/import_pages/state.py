@@ -20,8 +20,9 @@ from isms.io.importing.headers import Header, Row
 from isms.io.importing.mapping import Mapping
 from isms.io.importing.plan import ImportPlan
 from isms.io.readers import SheetInfo, open_source
-from isms.services import import_files, queries
-from isms.services.import_batch_writer import ImportResult
+from isms.services.imports import files as import_files
+from isms.services.imports.batch_writer import ImportResult
+from isms.services.read import queries
 
 from ...models.register_table import display_text
 from ...operations import Progress

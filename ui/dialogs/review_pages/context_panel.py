@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isms.services.reviews import AgendaItemView, ItemContext
+from isms.services.reviews.meetings import AgendaItemView, ItemContext
 
 NO_HISTORY = "No earlier decisions on this."
 

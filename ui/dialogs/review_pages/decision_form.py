@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from isms.model import AgendaKind, DecisionKind
-from isms.services.reviews import AgendaItemView
+from isms.services.reviews.meetings import AgendaItemView
 
 from ..record_editor import WARNING_TEXT, qdate, text_box
 

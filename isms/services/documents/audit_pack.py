@@ -1,0 +1,177 @@
+"""The audit pack an auditor takes away: every document of the register for one department or
+the council, the evidence files, the review minutes and the change log, in one deterministic zip
+(``isms.io.exports.pack``) that ``sha256sum -c SHA256SUMS`` verifies.
+
+The documents are rendered into a temporary folder first and streamed into the zip from there;
+the folder goes once the pack is written (or has failed, leaving no pack behind).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from isms.db import Register
+from isms.errors import StorageError
+from isms.io.exports.minutes_pdf import write_minutes
+from isms.io.exports.pack import PackFile, PackItem, PackSummary, safe_member_name, write_pack
+from isms.io.exports.report import Column, Report, producer
+from isms.model import ReviewStatus
+from isms.services.documents import audit_pack_items as items
+from isms.services.documents.exports import Kind, Progress, document_report, stamp, write_report
+from isms.services.evidence import evidence_dir
+from isms.services.read.queries import register_name
+from isms.services.soa import document as soa
+from isms.services.soa import versions as soa_versions
+
+#: Above this many rows a register goes in as xlsx only: thousands of PDF pages help no
+#: auditor (they sample from the spreadsheet), and laying them out would take most of the
+#: pack's time on a council-sized register.
+PDF_ROW_LIMIT = 5_000
+
+
+class _Documents:
+    """Renders documents into the temporary folder, reporting each as one step."""
+
+    def __init__(self, folder: Path, progress: Progress | None) -> None:
+        self.folder = folder
+        self.progress = progress
+        self.done = 0
+
+    def write(self, name: str, render: Callable[[Path], object]) -> PackFile:
+        if self.progress:
+            # How many documents there will be depends on the register (minutes per meeting,
+            # PDFs only for registers that are not too long): the total is left unknown (0).
+            self.progress(f"Writing {name}", self.done, 0)
+        path = self.folder / name
+        render(path)
+        self.done += 1
+        return PackFile(name, path)
+
+    def report(self, name: str, report_of: Callable[[], Report]) -> PackFile:
+        fmt = name.rsplit(".", 1)[1]
+        return self.write(name, lambda path: write_report(report_of(), path, fmt, None))
+
+    def register(self, stem: str, report: Report) -> tuple[list[PackFile], list[str]]:
+        """The register as xlsx and, up to PDF_ROW_LIMIT rows, PDF from one read of its rows;
+        with a note when the PDF is left out."""
+        if report.row_count is not None and report.row_count > PDF_ROW_LIMIT:
+            return [self.report(f"{stem}.xlsx", lambda: report)], [
+                f"{report.row_count:,} rows: as a spreadsheet only (a PDF is written up to "
+                f"{PDF_ROW_LIMIT:,} rows; isms export can still make one)."]
+        rows = list(report.rows)
+        once = replace(report, rows=rows)
+        return [self.report(f"{stem}.xlsx", lambda: once),
+                self.report(f"{stem}.pdf", lambda: once)], []
+
+
+def _soa_history(session: Session, department_id: int | None, generated: datetime) -> Report:
+    """Every approved version with who approved it, when, and how many entries changed since
+    the one before; the last row says whether the current SoA is a draft."""
+    versions = soa_versions.soa_versions(session, department_id)
+    rows: list[list[object]] = []
+    previous: list[dict[str, object]] = []
+    for version in sorted(versions, key=lambda v: v.number):
+        changed = len(soa_versions.compare(previous, version.snapshot)) if previous else None
+        rows.append([version.number, version.approved_by.name, version.approved_at,
+                     version.note, "first version" if changed is None else changed])
+        previous = version.snapshot
+    if versions and soa_versions.is_draft(session, department_id):
+        current = soa.snapshot(soa.soa_rows(session, department_id))
+        rows.append(["draft", "", None, "not approved yet",
+                     len(soa_versions.compare(previous, current))])
+    return Report(
+        title="Statement of Applicability - approved versions",
+        columns=[Column("Version", 9), Column("Approved by", 24), Column("Approved at", 18,
+                 "date"), Column("Note", 50, wrap=True), Column("Changes from the previous", 14)],
+        rows=rows, generated=generated, row_count=len(rows),
+        marking=soa.document_marking(session),
+        notes=["No SoA has been approved yet."] if not versions else (),
+    )
+
+
+def write_audit_pack(
+    register: Register,
+    out: Path,
+    *,
+    department_id: int | None,
+    as_of: date,
+    progress: Progress | None = None,
+) -> PackSummary:
+    """Write the pack for one department (or the council, None) as of ``as_of``."""
+    generated = stamp(as_of)
+    try:
+        store: Path | None = evidence_dir(register.location)
+    except StorageError:
+        store = None  # a server register: evidence links are listed, files have no store
+    with tempfile.TemporaryDirectory(prefix="isms-pack-") as temp, register.session() as session:
+        docs = _Documents(Path(temp), progress)
+
+        def report(kind: Kind) -> Callable[[], Report]:
+            return lambda: document_report(session, kind, department_id, as_of)
+
+        def method_pdf(path: Path) -> None:
+            from isms.io.exports.method_pdf import write_method_pdf
+
+            write_method_pdf(session, path, generated)
+
+        risks, risk_notes = docs.register("risk-register", report("risks")())
+        treatment, treatment_notes = docs.register("treatment-plan", report("treatment")())
+        inventory, inventory_notes = docs.register("asset-inventory", report("assets")())
+        soa_files, _ = docs.register("soa", report("soa")())
+        minutes = [docs.report("review-decisions.pdf", lambda: items.review_minutes_report(
+            session, department_id=department_id, generated=generated))]
+        taken: set[str] = set()
+        for meeting in items.meetings_in_scope(session, department_id):
+            if meeting.status in (ReviewStatus.COMPLETED, ReviewStatus.SIGNED_OFF):
+                name = safe_member_name(f"{meeting.ref}.pdf", taken)  # refs are user text
+                minutes.append(docs.write(f"minutes/{name}",
+                                          partial(write_minutes, session, meeting.id)))
+        pack_items = [
+            items.scope_item(session, number="1", department_id=department_id,
+                             generated=generated),
+            PackItem("2", "Risk method", "How risks are assessed and treated here: the "
+                     "likelihood and impact scales, the matrix, the risk appetite, the review "
+                     "cadence and the data-handling rules, generated from the register's own "
+                     "settings.", files=[docs.write("risk-method.pdf", method_pdf)]),
+            PackItem("3", "Risk register", "Every live risk with its inherent, current and "
+                     "residual scores, treatment, controls, next review and acceptance.",
+                     files=risks, notes=risk_notes),
+            PackItem("4", "Risk treatment plan", "Treatment actions with owners and due dates "
+                     "(overdue ones flagged) and the risk owners' acceptances of residual risk.",
+                     files=treatment, notes=treatment_notes),
+            PackItem("5", "Statement of Applicability", "The SoA as it stands (its document "
+                     "control block gives the approved version, or says it is a draft), and "
+                     "the history of approved versions.",
+                     files=[*soa_files, docs.report("soa-versions.pdf", lambda: _soa_history(
+                         session, department_id, generated))]),
+            PackItem("6", "Asset inventory and handling", "Assets with their owners, "
+                     "classification, C/I/A ratings, personal data and handling-rule findings. "
+                     "The handling rules themselves are in the risk method (item 2).",
+                     files=inventory, notes=inventory_notes),
+            items.evidence_item(session, store, number="7", department_id=department_id,
+                                as_of=as_of),
+            PackItem("8", "Review minutes", "The minutes of every completed or signed-off "
+                     "review meeting in scope (attendees, 9.3 inputs, decisions, actions, items "
+                     "carried forward, review history), and all meetings' decisions in one "
+                     "table.", files=minutes),
+            items.change_log_item(session, number="9"),
+        ]
+        scope = items.scope_label(session, department_id)
+        name = register_name(session)
+        meta = {"app": producer(), "register": name, "scope": scope,
+                "as_of": as_of.isoformat()}
+        summary = write_pack(
+            out, pack_items, title=f"{name} - ISO/IEC 27001 audit pack", scope=scope,
+            generated=generated, meta=meta, progress=progress,
+        )
+    return summary
+
+
+

@@ -1,0 +1,401 @@
+"""The audit pack items that come straight from the register: the ISMS scope, the evidence files,
+the change log and the review minutes.
+
+Each takes the pack's department (None for the whole council) and returns a
+:class:`~isms.io.exports.pack.PackItem` (or, for the minutes, a :class:`Report` the PDF writer
+renders). Nothing here reads the clock: rows are ordered by refs and ids, staleness is judged
+``as_of`` a date the caller fixes, so the same register gives the same items.
+
+File contents are produced while the pack is written, so the session passed in must stay open
+until :func:`~isms.io.exports.pack.write_pack` returns.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from isms.db.audit_chain import verify_chain
+from isms.db.changelog import plain
+from isms.errors import NotFoundError, StorageError
+from isms.io.cells import csv_text
+from isms.io.exports.pack import PackFile, PackItem, PackTable, render_page, safe_member_name
+from isms.io.exports.report import Column, Report
+from isms.model import Department, Evidence, EvidenceKind
+from isms.model.audit import ChangeLogEntry
+from isms.model.review import AgendaItem, ReviewAction, ReviewAttendee, ReviewMeeting
+from isms.services.evidence import sha256_of, stored_path
+
+_CHUNK = 1 << 20
+_CSV_ROWS = 2000  # change-log rows per chunk handed to the zip
+
+
+def _department(session: Session, department_id: int) -> Department:
+    department = session.get(Department, department_id)
+    if department is None:
+        raise NotFoundError(f"There is no department with id {department_id}.")
+    return department
+
+
+def scope_label(session: Session, department_id: int | None) -> str:
+    """How the pack names what it covers: "Whole council" or "ENV - Environment and Highways"."""
+    if department_id is None:
+        return "Whole council"
+    department = _department(session, department_id)
+    return f"{department.code} - {department.name}"
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+
+def scope_item(
+    session: Session, *, number: str, department_id: int | None, generated: datetime
+) -> PackItem:
+    """The ISMS scope: every department (in scope or excluded) council-wide, or the one
+    department, with its accreditation status and description; also as ``scope.html``."""
+    query = select(Department).options(selectinload(Department.parent)).order_by(
+        Department.code, Department.id)
+    if department_id is not None:
+        query = query.where(Department.id == _department(session, department_id).id)
+    departments = list(session.execute(query).scalars())
+    rows = [
+        [d.code, d.name, d.parent.code if d.parent else "", "yes" if d.in_scope else "no",
+         str(d.accreditation_status), d.description]
+        for d in departments
+    ]
+    in_scope = sum(d.in_scope for d in departments)
+    if department_id is None:
+        description = (
+            "The departments of the council and whether each is within the scope of the ISMS. "
+            "Departments marked out of scope are the scope's exclusions."
+        )
+        facts = [("Pack covers", "Whole council"),
+                 ("Departments in scope", f"{in_scope} of {len(departments)}")]
+    else:
+        description = "This pack covers one department of the council's ISMS."
+        facts = [("Pack covers", scope_label(session, department_id))]
+    notes = ([] if in_scope or not departments
+             else ["No department in this pack is within the ISMS scope."])
+    table = PackTable(["Code", "Department", "Part of", "In scope", "Accreditation",
+                       "Description"], rows, flag_column=None)
+    page_item = PackItem("", "ISMS scope", description, notes=notes, facts=facts, table=table)
+    page = render_page("ISMS scope", [page_item], generated=generated)
+    return PackItem(number, "ISMS scope", description, files=[PackFile("scope.html", page)],
+                    notes=notes, facts=facts, table=table)
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+def _verified_stream(path: Path, sha256: str, ref: str) -> Callable[[], Iterator[bytes]]:
+    """The stored file in pieces; if it changes while the pack is written, the pack fails
+    rather than carry a file that no longer matches what the index says was checked."""
+
+    def chunks() -> Iterator[bytes]:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+                yield chunk
+        if digest.hexdigest() != sha256:
+            raise StorageError(
+                f"The file of evidence {ref} changed while the audit pack was written; "
+                "write the pack again.")
+
+    return chunks
+
+
+def _file_status(store: Path | None, evidence: Evidence) -> str:
+    """'' when the stored file is there with its recorded SHA-256, else what is wrong."""
+    if store is None:
+        return "file not included: this register has no evidence file store"
+    assert evidence.stored_name is not None  # a file record always has one (check constraint)
+    target = stored_path(store, evidence.stored_name)
+    try:
+        if not target.is_file():
+            return "missing: the file is not in the evidence store"
+        if sha256_of(target) != evidence.sha256:
+            return "altered: the stored file no longer matches its recorded SHA-256; left out"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    return ""
+
+
+def _period(evidence: Evidence) -> str:
+    if evidence.period_start is None and evidence.period_end is None:
+        return ""
+    start = evidence.period_start.isoformat() if evidence.period_start else "..."
+    end = evidence.period_end.isoformat() if evidence.period_end else "..."
+    return f"{start} to {end}"
+
+
+def evidence_item(
+    session: Session,
+    store: Path | None,
+    *,
+    number: str,
+    department_id: int | None,
+    as_of: date,
+) -> PackItem:
+    """Evidence of control operation: the department's evidence and the council-wide evidence
+    (every record, for the whole council), files copied from ``store`` into ``evidence/``.
+
+    Each stored file is checked against its recorded SHA-256 first: a missing or altered file is
+    flagged and left out, never silently skipped. Links are listed as text (the pack holds no
+    external links). Evidence past ``evidence_date + valid_days`` on ``as_of`` is flagged stale.
+    ``store`` is None for a register without a file store (a server register).
+    """
+    query = (select(Evidence).options(selectinload(Evidence.controls))
+             .order_by(Evidence.ref, Evidence.id))
+    if department_id is not None:
+        _department(session, department_id)
+        query = query.where(or_(Evidence.department_id == department_id,
+                                Evidence.department_id.is_(None)))
+    taken: set[str] = set()
+    files: list[PackFile] = []
+    rows: list[list[str]] = []
+    counts = {"stale": 0, "missing": 0, "altered": 0, "link": 0}
+    for evidence in session.execute(query).scalars():
+        flags: list[str] = []
+        until = (evidence.evidence_date + timedelta(days=evidence.valid_days)
+                 if evidence.valid_days is not None else None)
+        if until is not None and until < as_of:
+            flags.append(f"stale: valid until {until.isoformat()}")
+            counts["stale"] += 1
+        where = ""
+        if evidence.kind == EvidenceKind.LINK:
+            where = f"link, not in the pack: {evidence.url}"
+            counts["link"] += 1
+        else:
+            problem = _file_status(store, evidence)
+            if problem:
+                flags.append(problem)
+                counts["altered" if problem.startswith("altered") else "missing"] += 1
+            else:
+                assert store is not None and evidence.stored_name and evidence.sha256
+                # Each part cleaned on its own: a name like "../../x" must not take the ref with it.
+                ref, file_name = (safe_member_name(part, set())
+                                  for part in (evidence.ref, evidence.file_name or "file"))
+                name = safe_member_name(f"{ref} - {file_name}", taken)
+                where = f"evidence/{name}"
+                files.append(PackFile(
+                    where,
+                    _verified_stream(stored_path(store, evidence.stored_name), evidence.sha256,
+                                     evidence.ref),
+                    label=f"{evidence.ref}: {evidence.title}"))
+        controls = ", ".join(c.ref for c in sorted(evidence.controls, key=lambda c: c.sort_key))
+        rows.append([
+            evidence.ref, evidence.title, evidence.evidence_date.isoformat(), _period(evidence),
+            until.isoformat() if until else "", controls, where, evidence.sha256 or "",
+            "; ".join(flags),
+        ])
+    notes = []
+    if counts["missing"]:
+        notes.append(f"{counts['missing']} evidence file(s) missing from the store: not included.")
+    if counts["altered"]:
+        notes.append(f"{counts['altered']} evidence file(s) no longer match their recorded "
+                     "SHA-256: not included.")
+    if counts["stale"]:
+        notes.append(f"{counts['stale']} piece(s) of evidence stale on {as_of.isoformat()}.")
+    description = (
+        "Evidence that the controls operate, with the period it covers and the controls it "
+        "supports. Files are copies of the register's evidence store, each checked against the "
+        "SHA-256 recorded when it was attached. Evidence kept elsewhere is listed by its address, "
+        "as text."
+    )
+    facts = [("Evidence records", str(len(rows))), ("Files in the pack", str(len(files))),
+             ("Links (kept outside the pack)", str(counts["link"])),
+             ("Staleness judged on", as_of.isoformat())]
+    table = PackTable(["Ref", "Title", "Date", "Period", "Valid until", "Controls",
+                       "File in the pack / link", "Recorded SHA-256", "Status"], rows,
+                      flag_column=8)
+    return PackItem(number, "Evidence of control operation", description, files=files,
+                    notes=notes, facts=facts, table=table)
+
+
+# --- change log ------------------------------------------------------------------------------
+
+_LOG_COLUMNS = (ChangeLogEntry.id, ChangeLogEntry.at, ChangeLogEntry.actor, ChangeLogEntry.action,
+                ChangeLogEntry.table_name, ChangeLogEntry.record_id, ChangeLogEntry.label,
+                ChangeLogEntry.changes, ChangeLogEntry.prev_hash, ChangeLogEntry.entry_hash)
+_LOG_HEADER = ("id", "at", "actor", "action", "table", "record", "label", "changes",
+               "prev_hash", "entry_hash")
+
+
+def _log_rows(session: Session, last_id: int) -> Iterable[Any]:
+    return session.execute(select(*_LOG_COLUMNS).where(ChangeLogEntry.id <= last_id)
+                           .order_by(ChangeLogEntry.id).execution_options(yield_per=_CSV_ROWS))
+
+
+def _csv_chunks(session: Session, last_id: int) -> Iterator[bytes]:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(_LOG_HEADER)
+    count = 0
+    for row in _log_rows(session, last_id):
+        changes = json.dumps(row.changes, sort_keys=True, ensure_ascii=False,
+                             separators=(",", ":"))
+        writer.writerow([row.id] + [csv_text(v) for v in (
+            plain(row.at), row.actor, row.action, row.table_name, row.record_id, row.label,
+            changes, row.prev_hash, row.entry_hash)])
+        count += 1
+        if count % _CSV_ROWS == 0:
+            yield text.getvalue().encode()
+            text.seek(0)
+            text.truncate()
+    yield text.getvalue().encode()
+
+
+def _chain_break(session: Session, last_id: int) -> int | None:
+    """The id of the first entry whose hash does not follow from the one before, if any."""
+    return verify_chain(session, last_id=last_id).broken_at
+
+
+def change_log_item(session: Session, *, number: str) -> PackItem:
+    """The whole change log as ``change-log.csv``, hash-chain columns included.
+
+    Whole even in a department's pack: each entry's hash covers the one before it, so only the
+    whole log can be checked, and a department's records are a filter an auditor can apply.
+    The log is cut at the entry that is last now, so the CSV matches the head hash stated here
+    even if someone saves while the pack is written.
+    """
+    last_id, head = session.execute(
+        select(ChangeLogEntry.id, ChangeLogEntry.entry_hash)
+        .order_by(ChangeLogEntry.id.desc()).limit(1)
+    ).first() or (0, None)
+    entries = session.execute(
+        select(func.count()).select_from(ChangeLogEntry).where(ChangeLogEntry.id <= last_id)
+    ).scalar_one()
+    broken = _chain_break(session, last_id)
+    facts = [("Entries", str(entries)), ("Last entry", str(last_id) if last_id else "none"),
+             ("Head hash (entry_hash of the last entry)", head or "none"),
+             ("Hash chain", "intact" if broken is None else f"broken at entry {broken}")]
+    notes = ([] if broken is None else
+             [f"The hash chain does not verify from entry {broken}: that entry, or one before "
+              "it, was changed outside the application."])
+    description = (
+        "Every change made to the register: who, when, which record, each field before and "
+        "after. The whole log is included, for a department's pack too, because its hash chain "
+        "can only be verified whole. entry_hash is the SHA-256 of the canonical JSON of "
+        "{prev, at, actor, action, table, record, label, changes} with prev the entry_hash of "
+        "the entry before. Text that a spreadsheet would run as a formula starts with a single "
+        "quote (drop it to recompute a hash)."
+    )
+    csv_file = PackFile("change-log.csv", lambda: _csv_chunks(session, last_id))
+    return PackItem(number, "Change log", description, files=[csv_file], notes=notes,
+                    facts=facts)
+
+
+# --- review minutes --------------------------------------------------------------------------
+
+MINUTES_COLUMNS = (
+    Column("Meeting", 22, wrap=True),
+    Column("Date", 11, "date"),
+    Column("Status", 16, wrap=True),
+    Column("Chair", 16, wrap=True),
+    Column("Attendees", 30, wrap=True),
+    Column("Agenda item", 34, wrap=True),
+    Column("Decision", 34, wrap=True),
+    Column("Actions", 34, wrap=True),
+)
+
+
+def _status(meeting: ReviewMeeting) -> str:
+    if meeting.signed_off_at is not None:
+        by = f" by {meeting.signed_off_by.name}" if meeting.signed_off_by else ""
+        return f"{meeting.status}{by} on {meeting.signed_off_at.date().isoformat()}"
+    return str(meeting.status)
+
+
+def _attendees(attendees: Sequence[ReviewAttendee]) -> str:
+    people = sorted(attendees, key=lambda a: (a.person.name, a.person_id))
+    return "; ".join(
+        f"{a.person.name}"
+        + (f" ({a.capacity})" if a.capacity else "")
+        + ("" if a.present else " - apologies")
+        for a in people
+    )
+
+
+def _action(action: ReviewAction) -> str:
+    owner = action.owner.name if action.owner else "no owner"
+    due = f", due {action.due_date.isoformat()}" if action.due_date else ""
+    return f"{action.title} ({owner}{due}; {action.status})"
+
+
+def _decision(item: AgendaItem) -> str:
+    decision = item.decision
+    if decision is None:
+        return ""
+    text = f"{decision.kind}"
+    if decision.note:
+        text += f": {decision.note}"
+    text += f" ({decision.decided_by}, {decision.decided_at.date().isoformat()})"
+    if decision.next_review:
+        text += f"; next review {decision.next_review.isoformat()}"
+    return text
+
+
+def _minutes_rows(meetings: Sequence[ReviewMeeting]) -> Iterator[list[Any]]:
+    for meeting in meetings:
+        head = [f"{meeting.ref}: {meeting.title}"
+                + (f" ({meeting.location})" if meeting.location else ""),
+                meeting.meeting_date, _status(meeting),
+                meeting.chair.name if meeting.chair else "", _attendees(meeting.attendees)]
+        actions = sorted(meeting.actions, key=lambda a: a.id)
+        by_item: dict[int | None, list[str]] = {}
+        for action in actions:
+            by_item.setdefault(action.agenda_item_id, []).append(_action(action))
+        if not meeting.agenda and not actions:
+            yield head + [meeting.notes, "", ""]
+        for item in meeting.agenda:
+            title = f"{item.position}. {item.title}"
+            yield head + [title, _decision(item), "\n".join(by_item.get(item.id, []))]
+        if by_item.get(None):
+            yield head + ["Other actions", "", "\n".join(by_item[None])]
+
+
+def meetings_in_scope(session: Session, department_id: int | None) -> list[ReviewMeeting]:
+    """The review meetings a pack covers, by date: all of them council-wide; for a department,
+    the council-wide meetings (no departments named) and those whose scope names it."""
+    query = (
+        select(ReviewMeeting)
+        .options(selectinload(ReviewMeeting.chair), selectinload(ReviewMeeting.signed_off_by),
+                 selectinload(ReviewMeeting.attendees).selectinload(ReviewAttendee.person),
+                 selectinload(ReviewMeeting.agenda).selectinload(AgendaItem.decision),
+                 selectinload(ReviewMeeting.actions).selectinload(ReviewAction.owner))
+        .order_by(ReviewMeeting.meeting_date, ReviewMeeting.ref)
+    )
+    if department_id is not None:
+        _department(session, department_id)
+        query = query.where(or_(~ReviewMeeting.scope.any(),
+                                ReviewMeeting.scope.any(Department.id == department_id)))
+    return list(session.execute(query).scalars())
+
+
+def review_minutes_report(
+    session: Session, *, department_id: int | None, generated: datetime
+) -> Report:
+    """The minutes of the review meetings in scope (council-wide meetings, and those whose scope
+    names the department), by date: one row per agenda item with its decision and actions."""
+    meetings = meetings_in_scope(session, department_id)
+    rows = list(_minutes_rows(meetings))
+    return Report(
+        title=f"Review minutes - {scope_label(session, department_id)}",
+        columns=MINUTES_COLUMNS,
+        rows=rows,
+        generated=generated,
+        row_count=len(rows),
+        document_control=(("Scope", scope_label(session, department_id)),
+                          ("Meetings", str(len(meetings)))),
+        notes=("Meetings with no departments named cover the whole council.",),
+    )

@@ -1,0 +1,142 @@
+"""Every document the register exports, by name: what ``isms export`` and the window's export
+dialog both call, so the two cannot drift apart.
+
+A document is dated by its *as-of* day (default today): it is stamped with midnight of that day,
+and overdue reviews and stale evidence are judged against it. So the same register exported
+with the same options gives the same bytes, which is what lets an auditor compare two packs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from isms.db import Register
+from isms.errors import UsageError
+from isms.io.exports.report import Report
+
+Kind = Literal["soa", "risks", "treatment", "assets", "method", "pack"]
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    key: Kind
+    title: str
+    formats: tuple[str, ...]
+    description: str
+
+
+KINDS: dict[str, DocumentKind] = {
+    k.key: k
+    for k in (
+        DocumentKind("soa", "Statement of Applicability", ("xlsx", "pdf"),
+                     "one row per Annex A control, with reasons, status and evidence"),
+        DocumentKind("risks", "Risk register", ("xlsx", "pdf"),
+                     "every live risk with its scores, treatment and acceptance"),
+        DocumentKind("treatment", "Risk treatment plan", ("xlsx", "pdf"),
+                     "treatment actions and the risk owners' acceptances"),
+        DocumentKind("assets", "Asset inventory", ("xlsx", "pdf"),
+                     "assets with their classification and handling findings"),
+        DocumentKind("method", "Risk method", ("pdf",),
+                     "the scales, matrix, appetite, review cadence and handling rules in use"),
+        DocumentKind("pack", "Audit pack", ("zip",),
+                     "every document above, the evidence files, review minutes and change log, "
+                     "with SHA-256 sums"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    kind: Kind
+    out: Path
+    department_id: int | None = None
+    #: "xlsx", "pdf" or "zip"; None takes it from ``out``'s suffix, else the kind's first format.
+    format: str | None = None
+    as_of: date | None = None
+
+    def resolved_format(self) -> str:
+        kind = KINDS[self.kind]
+        chosen = self.format or self.out.suffix.lower().lstrip(".") or kind.formats[0]
+        if chosen not in kind.formats:
+            raise UsageError(
+                f"The {kind.title.lower()} is exported as {' or '.join(kind.formats)}, "
+                f"not {chosen}."
+            )
+        return chosen
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    #: Table rows written (for a pack: files in it).
+    count: int
+
+
+def stamp(as_of: date) -> datetime:
+    """The moment every document of one export states: midnight at the start of ``as_of``."""
+    return datetime.combine(as_of, time(0, 0))
+
+
+def document_report(session: Session, kind: Kind, department_id: int | None,
+                    as_of: date) -> Report:
+    """The table behind one of the tabular documents (not the method or the pack)."""
+    from isms.services.documents import registers
+    from isms.services.soa import document as soa
+
+    generated = stamp(as_of)
+    if kind == "soa":
+        return soa.soa_report(soa.soa_document(session, department_id, as_of),
+                              generated=generated)
+    builders = {"risks": registers.risk_register, "treatment": registers.treatment_plan,
+                "assets": registers.asset_inventory}
+    if kind not in builders:
+        raise UsageError(f"'{kind}' is not a table document.")
+    return builders[kind](session, department_id, as_of, generated=generated)
+
+
+def write_report(report: Report, path: Path, fmt: str, progress: Progress | None) -> int:
+    # The writers import openpyxl / reportlab, slow to load: only when a file is written.
+    if fmt == "xlsx":
+        from isms.io.exports.xlsx_report import write_xlsx
+
+        return write_xlsx(report, path, progress)
+    from isms.io.exports.pdf_report import write_pdf
+
+    return write_pdf(report, path, progress)
+
+
+def export(register: Register, request: ExportRequest,
+           progress: Progress | None = None) -> ExportResult:
+    """Write one document; the file appears complete or not at all."""
+    fmt = request.resolved_format()
+    as_of = request.as_of or date.today()
+    out = request.out.expanduser()
+    if request.kind == "pack":
+        from isms.services.documents.audit_pack import write_audit_pack
+
+        summary = write_audit_pack(register, out, department_id=request.department_id,
+                                   as_of=as_of, progress=progress)
+        return ExportResult(summary.path, len(summary.files))
+    with register.session() as session:
+        if request.kind == "method":
+            from isms.io.exports.method_pdf import write_method_pdf
+
+            write_method_pdf(session, out, stamp(as_of))
+            return ExportResult(out, 1)
+        report = document_report(session, request.kind, request.department_id, as_of)
+        count = write_report(report, out, fmt, progress)
+    return ExportResult(out, count)
+
+
+def suggested_name(kind: Kind, department_code: str | None, fmt: str, as_of: date) -> str:
+    """A file name that says what and when: "soa-ASC-2026-11-25.pdf", "pack-council-...zip"."""
+    scope = department_code or "council"
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in scope)
+    return f"{kind}-{safe}-{as_of.isoformat()}.{fmt}"

@@ -1,0 +1,277 @@
+"""The risk register and the treatment plan (with the risk owners' acceptances) as Reports,
+for one department or the whole council (ISO/IEC 27001 6.1.2, 6.1.3 e-f, 8.2, 8.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from isms.io.exports.report import Column, Marked, Report
+from isms.model import (
+    ActionStatus,
+    Asset,
+    Control,
+    Department,
+    Person,
+    Risk,
+    RiskAcceptance,
+    RiskStatus,
+    Threat,
+    TreatmentAction,
+    Vulnerability,
+    risk_asset,
+    risk_control,
+)
+from isms.services.documents.register_common import (
+    CHUNK,
+    OVERDUE_FILL,
+    CriteriaCache,
+    document_control,
+    due_cell,
+    generated_at,
+    grouped,
+    in_scope,
+    level_cell,
+    levels_note,
+    scope,
+    score_text,
+)
+
+RISK_COLUMNS = (
+    Column("Ref", 9),
+    Column("Title", 30, wrap=True),
+    Column("Department", 10),
+    Column("Owner", 16),
+    Column("Assets", 16, wrap=True),
+    Column("Threat / vulnerability", 26, wrap=True),
+    Column("Inherent (L x I)", 10),
+    Column("Inherent level", 10),
+    Column("Current (L x I)", 10),
+    Column("Current level", 10),
+    Column("Residual (L x I)", 10),
+    Column("Residual level", 10),
+    Column("Treatment", 10),
+    Column("Controls", 14, wrap=True),
+    Column("Status", 10),
+    Column("Next review", 11, "date"),
+    Column("Acceptance", 26, wrap=True),
+)
+
+_LIVE_RISK = Risk.status != RiskStatus.RETIRED
+
+
+def risk_register(session: Session, department_id: int | None, today: date, *,
+                  generated: datetime | None = None,
+                  marking: str = "OFFICIAL-SENSITIVE") -> Report:
+    """Every live risk in ``department_id`` (None: the whole council), by reference.
+
+    Levels carry the colours of the criteria version each risk was scored with. Registers
+    reveal weaknesses, hence OFFICIAL-SENSITIVE unless told otherwise."""
+    where = scope(session, department_id)
+    criteria = CriteriaCache(session)
+    count = session.execute(
+        in_scope(select(func.count(Risk.id)).where(_LIVE_RISK), Risk.department_id,
+                 department_id)
+    ).scalar_one()
+    version = criteria.current_version()
+    return Report(
+        title=f"Risk register - {where.name}",
+        columns=RISK_COLUMNS,
+        rows=_risk_rows(session, department_id, today, criteria),
+        generated=generated_at(today, generated),
+        row_count=count,
+        document_control=document_control(
+            where, today, ("Risk criteria", f"version {version}"), ("Risks", str(count))
+        ),
+        marking=marking,
+        notes=(levels_note(criteria.current, version),),
+    )
+
+
+def _risk_rows(session: Session, department_id: int | None, today: date,
+               criteria: CriteriaCache) -> Iterator[list[Any]]:
+    assets = grouped(session, in_scope(
+        select(risk_asset.c.risk_id, Asset.ref)
+        .join(Asset, Asset.id == risk_asset.c.asset_id)
+        .join(Risk, Risk.id == risk_asset.c.risk_id)
+        .order_by(risk_asset.c.risk_id, Asset.ref), Risk.department_id, department_id))
+    controls = grouped(session, in_scope(
+        select(risk_control.c.risk_id, Control.ref)
+        .join(Control, Control.id == risk_control.c.control_id)
+        .join(Risk, Risk.id == risk_control.c.risk_id)
+        .order_by(risk_control.c.risk_id, Control.sort_key), Risk.department_id,
+        department_id))
+    acceptances = _live_acceptances(session, department_id)
+    owner = aliased(Person)
+    query = in_scope(
+        select(Risk, Department.code, owner.name, Threat.name, Vulnerability.name)
+        .join(Department, Risk.department_id == Department.id)
+        .outerjoin(owner, Risk.owner_id == owner.id)
+        .outerjoin(Threat, Risk.threat_id == Threat.id)
+        .outerjoin(Vulnerability, Risk.vulnerability_id == Vulnerability.id)
+        .where(_LIVE_RISK)
+        .order_by(Risk.ref)
+        .execution_options(yield_per=CHUNK),
+        Risk.department_id, department_id)
+    for risk, dept, owner_name, threat, vulnerability in session.execute(query):
+        method = criteria.get(risk.criteria_id)
+        stages = [(getattr(risk, f"{s}_likelihood"), getattr(risk, f"{s}_impact"))
+                  for s in ("inherent", "current", "residual")]
+        scored: list[Any] = []
+        for likelihood, impact in stages:
+            scored += [score_text(likelihood, impact),
+                       level_cell(method.level(likelihood, impact))]
+        yield [
+            risk.ref, risk.title, dept, owner_name,
+            ", ".join(assets.get(risk.id, ())) or None,
+            " / ".join(t for t in (threat, vulnerability) if t) or None,
+            *scored,
+            risk.treatment_option,
+            ", ".join(controls.get(risk.id, ())) or None,
+            risk.status,
+            due_cell(risk.next_review, today, risk.status != RiskStatus.CLOSED),
+            acceptances.get(risk.id),
+        ]
+        # The ORM objects are not needed again; keep the identity map from growing.
+        session.expunge(risk)
+
+
+def _live_acceptances(session: Session, department_id: int | None) -> dict[int, str]:
+    accepted_by, approved_by = aliased(Person), aliased(Person)
+    query = in_scope(
+        select(RiskAcceptance.risk_id, accepted_by.name, RiskAcceptance.accepted_at,
+               RiskAcceptance.expires_on, approved_by.name, RiskAcceptance.approved_at)
+        .join(Risk, Risk.id == RiskAcceptance.risk_id)
+        .join(accepted_by, accepted_by.id == RiskAcceptance.accepted_by_id)
+        .outerjoin(approved_by, approved_by.id == RiskAcceptance.approved_by_id)
+        .where(RiskAcceptance.withdrawn_at.is_(None))
+        .order_by(RiskAcceptance.id), Risk.department_id, department_id)
+    out: dict[int, str] = {}
+    for risk_id, who, when, until, approver, approved in session.execute(query):
+        text = f"Accepted by {who} on {when:%Y-%m-%d}"
+        if until:
+            text += f" until {until:%Y-%m-%d}"
+        if approver:
+            text += f"; approved by {approver}"
+            text += f" on {approved:%Y-%m-%d}" if approved else ""
+        out[risk_id] = text  # the latest live acceptance is the one that stands
+    return out
+
+
+# --- the treatment plan ---------------------------------------------------------------------
+
+PLAN_COLUMNS = (
+    Column("Risk", 9),
+    Column("Risk title", 24, wrap=True),
+    Column("Department", 10),
+    Column("Residual level", 10),
+    Column("Item", 10),
+    Column("Action / rationale", 34, wrap=True),
+    Column("Owner / accepted by", 16),
+    Column("Control", 8),
+    Column("Due / accepted on", 11, "date"),
+    Column("Accepted until", 11, "date"),
+    Column("Status", 12, wrap=True),
+    Column("Overdue", 8),
+    Column("Approver", 16),
+    Column("Approved on", 11, "date"),
+)
+_DONE = (ActionStatus.DONE, ActionStatus.CANCELLED)
+
+
+def treatment_plan(session: Session, department_id: int | None, today: date, *,
+                   generated: datetime | None = None,
+                   marking: str = "OFFICIAL-SENSITIVE") -> Report:
+    """Each live risk's treatment actions (owner, due date, status, overdue) and then its risk
+    owners' acceptances (who, when, until when, approver; withdrawn ones kept, so the auditor
+    sees the history), by risk reference."""
+    where = scope(session, department_id)
+    criteria = CriteriaCache(session)
+    actions = session.execute(in_scope(
+        select(func.count(TreatmentAction.id)).join(Risk).where(_LIVE_RISK),
+        Risk.department_id, department_id)).scalar_one()
+    accepted = session.execute(in_scope(
+        select(func.count(RiskAcceptance.id)).join(Risk).where(_LIVE_RISK),
+        Risk.department_id, department_id)).scalar_one()
+    return Report(
+        title=f"Risk treatment plan - {where.name}",
+        columns=PLAN_COLUMNS,
+        rows=_plan_rows(session, department_id, today, criteria),
+        generated=generated_at(today, generated),
+        row_count=actions + accepted,
+        document_control=document_control(
+            where, today, ("Treatment actions", str(actions)),
+            ("Risk acceptances", str(accepted)),
+        ),
+        marking=marking,
+        notes=("Overdue: an open action whose due date has passed. An acceptance above the "
+               "risk appetite needs an approver other than the risk owner.",),
+    )
+
+
+def _plan_rows(session: Session, department_id: int | None, today: date,
+               criteria: CriteriaCache) -> Iterator[list[Any]]:
+    owner, control = aliased(Person), aliased(Control)
+    action_query = in_scope(
+        select(Risk.id, TreatmentAction, owner.name, control.ref)
+        .join(Risk, Risk.id == TreatmentAction.risk_id)
+        .outerjoin(owner, owner.id == TreatmentAction.owner_id)
+        .outerjoin(control, control.id == TreatmentAction.control_id)
+        .where(_LIVE_RISK)
+        .order_by(Risk.id, TreatmentAction.due_date, TreatmentAction.id),
+        Risk.department_id, department_id)
+    actions: dict[int, list[list[Any]]] = {}
+    for risk_id, action, owner_name, control_ref in session.execute(action_query):
+        overdue = (action.status not in _DONE and action.due_date is not None
+                   and action.due_date < today)
+        actions.setdefault(risk_id, []).append([
+            "Action", action.title, owner_name, control_ref,
+            due_cell(action.due_date, today, action.status not in _DONE), None,
+            action.status, Marked("Overdue", OVERDUE_FILL) if overdue else "No", None, None,
+        ])
+    acceptances = _acceptance_rows(session, department_id, today)
+    risks = in_scope(
+        select(Risk.id, Risk.ref, Risk.title, Department.code, Risk.criteria_id,
+               Risk.residual_likelihood, Risk.residual_impact)
+        .join(Department, Risk.department_id == Department.id)
+        .where(_LIVE_RISK)
+        .order_by(Risk.ref), Risk.department_id, department_id)
+    for risk_id, ref, title, dept, criteria_id, likelihood, impact in session.execute(risks):
+        items = actions.get(risk_id, []) + acceptances.get(risk_id, [])
+        if not items:
+            continue
+        level = level_cell(criteria.get(criteria_id).level(likelihood, impact))
+        for item in items:
+            yield [ref, title, dept, level, *item]
+
+
+def _acceptance_rows(session: Session, department_id: int | None,
+                     today: date) -> dict[int, list[list[Any]]]:
+    accepted_by, approved_by = aliased(Person), aliased(Person)
+    query = in_scope(
+        select(RiskAcceptance, accepted_by.name, approved_by.name)
+        .join(Risk, Risk.id == RiskAcceptance.risk_id)
+        .join(accepted_by, accepted_by.id == RiskAcceptance.accepted_by_id)
+        .outerjoin(approved_by, approved_by.id == RiskAcceptance.approved_by_id)
+        .where(_LIVE_RISK)
+        .order_by(RiskAcceptance.id), Risk.department_id, department_id)
+    out: dict[int, list[list[Any]]] = {}
+    for acceptance, who, approver in session.execute(query):
+        if acceptance.withdrawn_at is not None:
+            status = f"withdrawn {acceptance.withdrawn_at:%Y-%m-%d}"
+            if acceptance.withdrawn_reason:
+                status += f": {acceptance.withdrawn_reason}"
+        elif acceptance.expires_on is not None and acceptance.expires_on < today:
+            status = "expired"
+        else:
+            status = "accepted"
+        out.setdefault(acceptance.risk_id, []).append([
+            "Acceptance", acceptance.rationale, who, None, acceptance.accepted_at.date(),
+            acceptance.expires_on, status, None, approver,
+            acceptance.approved_at.date() if acceptance.approved_at else None,
+        ])
+    return out

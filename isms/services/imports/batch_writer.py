@@ -1,0 +1,151 @@
+"""What every import kind does around its own writes: choose the rows, open the batch that
+records the file and who applied it, and close it with its undo data and one change-log event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, update
+from sqlalchemy.orm import Session
+
+from isms.db.changelog import record_event
+from isms.db.locks import lock
+from isms.errors import ValidationError
+from isms.io.importing.mapping import column_letter
+from isms.io.importing.plan import ImportPlan, RowVerdict
+from isms.model import ImportBatch
+
+_BATCHES = cast(Table, ImportBatch.__table__)
+
+
+class ImportRejected(ValidationError):
+    """The file has errors and "valid rows only" was not chosen: nothing was written."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int | None
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int  # rows with errors left out (valid rows only)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows an apply will write, and the counts the batch records."""
+
+    new: list[RowVerdict]
+    changed: list[RowVerdict]
+    counts: dict[str, int]
+
+    @property
+    def empty(self) -> bool:
+        return not self.new and not self.changed
+
+    def result(self, batch_id: int | None) -> ImportResult:
+        c = self.counts
+        return ImportResult(batch_id, c["created"], c["updated"], c["unchanged"], c["skipped"])
+
+
+def select_rows(plan: ImportPlan, valid_only: bool) -> Selection:
+    """Refuse the whole file when a row has an error, unless the valid rows only were asked for."""
+    errors = [r for r in plan.rows if r.has_error]
+    if errors and not valid_only:
+        first = errors[0]
+        raise ImportRejected(
+            f"{plan.file_name}: {len(errors)} row(s) have errors, so nothing was imported. "
+            f"First: row {first.row}, {first.message}. Fix them, or import the valid rows only."
+        )
+    taken = [r for r in plan.rows if not r.has_error]
+    new = [r for r in taken if r.action == "new"]
+    changed = [r for r in taken if r.action == "update"]
+    counts = {
+        "created": len(new),
+        "updated": len(changed),
+        "unchanged": sum(1 for r in taken if r.action == "unchanged"),
+        "skipped": len(errors),
+        "rows": len(plan.rows),
+    }
+    return Selection(new, changed, counts)
+
+
+def lock_departments(session: Session, plan: ImportPlan) -> None:
+    """Make this apply the only one writing into the plan's departments until it commits.
+
+    The plan was read before the lock, so another import may have committed the same rows
+    since: after this the caller matches the rows against the register again, and the result is
+    what applying one file after the other would give (no duplicate refs, no half batch). Records
+    read before the lock are reloaded, so nothing is saved from a copy older than the lock.
+    """
+    if plan.department_id is not None:
+        keys: list[int | str] = [plan.department_id]
+    else:
+        # A file for several departments locks each of them, in one order so that two such
+        # imports cannot each hold one department and wait for the other's.
+        keys = sorted(
+            {r.values["department_id"] for r in plan.rows if r.values.get("department_id")}
+        )
+    for key in keys or [plan.kind]:  # no departments at all (handling practices): the kind
+        lock(session, "import", key)
+    session.flush()  # nothing the caller changed before is lost by the reload
+    session.expire_all()
+
+
+def _mapping_record(plan: ImportPlan) -> dict[str, Any]:
+    names = plan.header.names
+    return {
+        "header_rows": [plan.header.first_row, plan.header.last_row],
+        "columns": {
+            column_letter(i): {"header": names[i] if i < len(names) else "", "field": key}
+            for i, key in plan.mapping.items()
+        },
+    }
+
+
+def open_batch(
+    session: Session, plan: ImportPlan, actor: str, counts: dict[str, int], now: datetime
+) -> int:
+    """The batch row, written through Core rather than the ORM: its undo data can be large, and
+    the change log records the batch as one event instead of copying that data into an entry."""
+    return int(
+        session.execute(
+            insert(_BATCHES).returning(_BATCHES.c.id),
+            [
+                {
+                    "kind": plan.kind,
+                    "file_name": plan.file_name,
+                    "file_sha256": plan.file_sha256,
+                    "sheet": plan.sheet,
+                    "mapping": _mapping_record(plan),
+                    "department_id": plan.department_id,
+                    "actor": actor,
+                    "applied_at": now,
+                    "counts": counts,
+                    "undo": {},
+                    "undone_at": None,
+                }
+            ],
+        ).scalar_one()
+    )
+
+
+def close_batch(
+    session: Session,
+    plan: ImportPlan,
+    batch_id: int,
+    actor: str,
+    counts: dict[str, int],
+    undo: dict[str, Any],
+) -> None:
+    session.execute(update(_BATCHES).where(_BATCHES.c.id == batch_id).values(undo=undo))
+    record_event(
+        session.connection(),
+        actor=actor,
+        table_name="import_batch",
+        record_id=str(batch_id),
+        label=f"import batch {batch_id} ({plan.file_name})",
+        details={"file": plan.file_name, "sha256": plan.file_sha256, **counts},
+    )

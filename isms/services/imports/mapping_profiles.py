@@ -1,0 +1,75 @@
+"""Named column mappings, remembered per department and reused when a layout comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from isms.errors import NotFoundError, ValidationError
+from isms.io.importing.mapping import Mapping, by_name, from_names, signature
+from isms.model import MappingProfile
+
+
+def save_profile(
+    session: Session,
+    *,
+    kind: str,
+    name: str,
+    names: Sequence[str],
+    mapping: Mapping,
+    department_id: int | None = None,
+) -> MappingProfile:
+    if not name.strip():
+        raise ValidationError("Give the mapping a name.", field="name")
+    profile = session.execute(
+        select(MappingProfile).where(
+            MappingProfile.kind == kind, MappingProfile.name == name.strip()
+        )
+    ).scalar()
+    if profile is None:
+        profile = MappingProfile(kind=kind, name=name.strip())
+        session.add(profile)
+    profile.department_id = department_id
+    profile.header_signature = signature(names)
+    profile.mapping = by_name(mapping, names)
+    return profile
+
+
+def profile_named(session: Session, kind: str, name: str) -> MappingProfile:
+    profile = session.execute(
+        select(MappingProfile).where(MappingProfile.kind == kind, MappingProfile.name == name)
+    ).scalar()
+    if profile is None:
+        known = (
+            session.execute(select(MappingProfile.name).where(MappingProfile.kind == kind))
+            .scalars()
+            .all()
+        )
+        listed = f" (saved: {', '.join(known)})" if known else " (none saved yet)"
+        raise NotFoundError(f"No saved mapping '{name}' for {kind}{listed}.")
+    return profile
+
+
+def matching_profile(
+    session: Session, kind: str, names: Sequence[str], department_id: int | None = None
+) -> MappingProfile | None:
+    """A saved mapping for exactly this header layout; the department's own one first."""
+    candidates = (
+        session.execute(
+            select(MappingProfile)
+            .where(MappingProfile.kind == kind, MappingProfile.header_signature == signature(names))
+            .order_by(MappingProfile.updated_at.desc())
+        )
+        .scalars()
+        .all()
+    )
+    for profile in candidates:
+        if profile.department_id == department_id:
+            return profile
+    return candidates[0] if candidates else None
+
+
+def apply_profile(profile: MappingProfile, names: Sequence[str]) -> Mapping:
+    return from_names(profile.mapping, names)

@@ -1,0 +1,243 @@
+"""Shared by every import kind: looking up the register's names, and reading one row."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from isms.errors import ValidationError
+from isms.io.importing import values
+from isms.io.importing.fields import Field, help_text
+from isms.io.importing.mapping import Mapping, column_letter
+from isms.io.importing.plan import Issue, RowVerdict
+from isms.io.importing.sheet import SheetData
+from isms.model import Asset, Department, Person, Threat, Vulnerability
+from isms.services import classification
+
+
+def _near(wanted: str, known: dict[str, str], cutoff: float) -> str:
+    """ "; did you mean X?" for a near miss, else ""."""
+    near = difflib.get_close_matches(wanted, list(known), n=1, cutoff=cutoff)
+    return f"; did you mean {known[near[0]]}?" if near else ""
+
+
+class Directory:
+    """The register's departments, people, markings (and, on demand, assets, threats and
+    vulnerabilities), looked up the way departments write them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.departments: dict[str, tuple[int, str]] = {}
+        self.department_names: dict[str, str] = {}
+        for dept_id, code, name in session.execute(
+            select(Department.id, Department.code, Department.name)
+        ):
+            self.departments[values.key(code)] = (dept_id, code)
+            self.departments[values.key(name)] = (dept_id, code)
+            self.department_names[values.key(name)] = name
+        self.department_codes = {dept_id: code for dept_id, code in self.departments.values()}
+        people: dict[str, list[int]] = defaultdict(list)
+        self.person_names: dict[str, str] = {}
+        for person_id, name, email in session.execute(select(Person.id, Person.name, Person.email)):
+            people[values.key(name)].append(person_id)
+            self.person_names[values.key(name)] = name
+            if email:
+                people[email.strip().lower()].append(person_id)
+        self.people = dict(people)
+        scheme = classification.current_scheme(session)
+        self.scheme = scheme.name
+        self.markings = {values.key(m.label): m.id for m in scheme.markings}
+        self.marking_labels = [m.label for m in scheme.markings]
+        self._assets: dict[str, int] | None = None
+
+    def department(self, raw: Any) -> int:
+        wanted = values.key(raw)
+        if wanted in self.departments:
+            return self.departments[wanted][0]
+        hint = _near(wanted, self.department_names, 0.75)
+        raise values.Problem(f"no department '{str(raw).strip()}' in the register{hint}")
+
+    def person(self, raw: Any) -> int:
+        text = str(raw).strip()
+        wanted = text.lower() if "@" in text else values.key(text)
+        found = self.people.get(wanted, [])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise values.Problem(f"{len(found)} people are called '{text}'; give an e-mail")
+        hint = _near(wanted, self.person_names, 0.8)
+        raise values.Problem(
+            f"'{text}' is not a person in the register{hint}; left blank", warning=True
+        )
+
+    def marking(self, raw: Any) -> int:
+        wanted = values.key(raw)
+        if wanted in self.markings:
+            return self.markings[wanted]
+        raise values.Problem(
+            f"'{str(raw).strip()}' is not a marking of the {self.scheme} scheme "
+            f"({', '.join(self.marking_labels)})"
+        )
+
+    def asset(self, raw: Any) -> int:
+        if self._assets is None:
+            self._assets = {
+                ref.lower(): asset_id
+                for asset_id, ref in self.session.execute(select(Asset.id, Asset.ref))
+            }
+        ref = str(raw).strip()
+        if ref.lower() not in self._assets:
+            raise values.Problem(f"no asset '{ref}' in the register")
+        return self._assets[ref.lower()]
+
+    def assets(self, raw: Any) -> list[int]:
+        """Several asset references in one cell: "ENV-0001, ENV-0002" or one per line."""
+        refs = [r for r in str(raw).replace(";", ",").replace("\n", ",").split(",") if r.strip()]
+        return [self.asset(r) for r in refs]
+
+    def _catalogue(self, model: type[Threat] | type[Vulnerability], raw: Any, what: str) -> int:
+        wanted = values.key(raw)
+        for item_id, code, name in self.session.execute(select(model.id, model.code, model.name)):
+            if wanted in (values.key(code), values.key(name)):
+                return int(item_id)
+        raise values.Problem(f"'{str(raw).strip()}' is not a {what} in the register's catalogue")
+
+    def threat(self, raw: Any) -> int:
+        return self._catalogue(Threat, raw, "threat")
+
+    def vulnerability(self, raw: Any) -> int:
+        return self._catalogue(Vulnerability, raw, "vulnerability")
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    field: Field
+    header: str
+    parse: Callable[[Any], Any]
+    #: Parsed results (or the Problem raised) per distinct raw value, for repeating fields.
+    seen: dict[Any, Any] | None = None
+    #: Where the parsed value lands when it is not the field's own name (owner -> owner_id).
+    target: str | None = None
+
+    def read(self, raw: Any) -> Any:
+        """``parse(raw)``, remembered for fields whose values repeat down the file."""
+        if self.seen is None:
+            return self.parse(raw)
+        # True, 1 and 1.0 are equal dict keys but not the same cell; text never equals them.
+        memo = raw if type(raw) is str else (type(raw), raw)
+        try:
+            outcome = self.seen[memo]
+        except KeyError:
+            try:
+                outcome = self.parse(raw)
+            except values.Problem as problem:
+                outcome = problem
+            if len(self.seen) < _MAX_REMEMBERED:
+                self.seen[memo] = outcome
+        except TypeError:  # an unhashable value: parse it every time
+            return self.parse(raw)
+        if isinstance(outcome, values.Problem):
+            raise outcome
+        return outcome
+
+
+#: Distinct values remembered per column (a "repeating" column with more is unusual).
+_MAX_REMEMBERED = 20_000
+
+
+def build_columns(
+    sheet: SheetData,
+    mapping: Mapping,
+    fields: Sequence[Field],
+    resolvers: dict[str, Callable[[Any], Any]],
+    targets: dict[str, str] | None = None,
+) -> list[Column]:
+    """The mapped columns, each with its parser (a resolver for names that become record ids)
+    and ``targets``: where a field's value lands when it is an id (owner -> owner_id)."""
+    targets = targets or {}
+    by_key = {f.key: f for f in fields}
+    columns = []
+    for index, key in sorted(mapping.items()):
+        if key not in by_key:
+            raise ValidationError(
+                f"'{key}' is not a field of this import; choose from {', '.join(by_key)}.",
+                field="mapping",
+            )
+        f = by_key[key]
+        name = sheet.header.names[index] if index < len(sheet.header.names) else ""
+        columns.append(
+            Column(
+                index,
+                f,
+                name,
+                resolvers.get(key, f.parse),
+                {} if f.repeats else None,
+                targets.get(key),
+            )
+        )
+    return columns
+
+
+def is_help_row(cells: list[Any], columns: list[Column]) -> bool:
+    """The help row of our own template (under the header): skipped, not read as an asset."""
+    matches = sum(
+        1
+        for c in columns
+        if c.index < len(cells) and values.text(cells[c.index]) == help_text(c.field)
+    )
+    return matches >= 2
+
+
+def read_row(
+    number: int,
+    cells: list[Any],
+    columns: list[Column],
+    cell_notes: dict[tuple[int, int], str] | None = None,
+) -> RowVerdict | None:
+    """Parse a row's mapped cells; None for a row with nothing in its mapped columns.
+
+    A parser may return a dict to fill several fields from one cell (C/I/A in one cell); those
+    fill only what separate columns did not give.
+    """
+    verdict = RowVerdict(number)
+    found = verdict.values
+    filled = False
+    width = len(cells)
+    for column in columns:
+        index = column.index
+        raw = cells[index] if index < width else None
+        if raw is None:
+            if cell_notes and (number, index) in cell_notes:
+                # Not blank: the reader could not take the value (a formula with no saved
+                # value).
+                verdict.issues.append(
+                    Issue(column_letter(index), column.header, cell_notes[(number, index)])
+                )
+                filled = True
+            continue
+        if type(raw) is str and not raw.strip():
+            continue
+        filled = True
+        try:
+            value = column.read(raw)
+        except values.Problem as problem:
+            verdict.issues.append(
+                Issue(column_letter(index), column.header, str(problem), problem.warning)
+            )
+            continue
+        if value is None:
+            continue
+        if type(value) is dict:
+            for key, part in value.items():
+                if part is not None:
+                    found.setdefault(key, part)
+        else:
+            found[column.target or column.field.key] = value
+    return verdict if filled else None

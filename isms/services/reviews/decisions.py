@@ -1,0 +1,321 @@
+"""Recording the SMG's decision on an agenda item (taking it back: :mod:`.undo`).
+
+A decision changes the register through the services a manual edit uses (risks.score_risk,
+accept_risk, add_action, update_details; assets.update_asset and retire; records.update_action),
+so the change log records every effect under the actor. Then the subject's next review moves:
+a risk by the cadence of its (new) level from the meeting date, an asset by the owner
+attestation interval; ``next_review`` overrides either, with the note as its reason. A deferred,
+retired or closed subject keeps its dates (a deferred one comes back at the next meeting).
+
+The snapshot keeps the subject's facts as they stood, plus bookkeeping for undo under keys
+starting "_": the restorable columns before and after, the records the decision created (with
+their version) and the acceptances it withdrew. Undo refuses when the subject or a created record
+was changed since by anything else, naming it: it then has to be put right by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from isms.db.changelog import plain
+from isms.errors import ValidationError
+from isms.model import (
+    ActionStatus,
+    AgendaItem,
+    Asset,
+    DecisionKind,
+    Person,
+    PersonRole,
+    ReviewAction,
+    ReviewDecision,
+    ReviewMeeting,
+    ReviewStatus,
+    Risk,
+    RiskStatus,
+    Role,
+    TreatmentAction,
+)
+from isms.model.base import utcnow
+from isms.services import assets, records, risks
+from isms.services.reviews.common import (
+    DecisionView,
+    allowed,
+    decision_view,
+    item_by_id,
+    require_status,
+    subject,
+)
+from isms.services.reviews.context import facts
+
+D = DecisionKind
+#: Columns a decision may change on each kind of subject, restored by undo.
+_RESTORABLE: dict[type[Any], tuple[str, ...]] = {
+    Risk: ("residual_likelihood", "residual_impact", "criteria_id", "status", "owner_id",
+           "next_review", "review_override_reason", "retired_at"),
+    Asset: ("owner_id", "status", "retired_at", "next_review"),
+    TreatmentAction: ("owner_id", "due_date", "status", "completed_on"),
+    ReviewAction: ("owner_id", "due_date", "status", "closed_in_meeting_id"),
+}
+#: Decisions after which the subject is not reviewed again on the cadence.
+_KEEPS_DATES = (D.DEFER, D.RETIRE, D.CLOSE)
+
+
+@dataclass
+class Request:
+    kind: DecisionKind
+    note: str
+    today: date
+    likelihood: int | None = None
+    impact: int | None = None
+    owner_id: int | None = None
+    action_title: str | None = None
+    due_date: date | None = None
+    accepted_by_id: int | None = None
+    approver_id: int | None = None
+    next_review: date | None = None
+
+
+@dataclass
+class _Effect:
+    meeting: ReviewMeeting
+    item: AgendaItem
+    request: Request
+    words: list[str] = field(default_factory=list)
+    created: list[Any] = field(default_factory=list)
+    next_review: date | None = None
+
+
+def _person(session: Session, person_id: int | None, what: str) -> Person | None:
+    if person_id is None:
+        return None
+    who = session.get(Person, person_id)
+    if who is None:
+        raise ValidationError(f"There is no person with id {person_id}.", field=what)
+    return who
+
+
+def _needs(value: Any, message: str, field_name: str) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationError(message, field=field_name)
+    return value
+
+
+def _siro(session: Session) -> Person | None:
+    return session.execute(
+        select(Person).join(PersonRole).where(PersonRole.role == Role.SIRO,
+                                              Person.active.is_(True)).order_by(Person.id)
+    ).scalar()
+
+
+def _review_action(session: Session, effect: _Effect, title: str, owner: Person | None) -> None:
+    if owner is not None and not owner.active:
+        raise ValidationError(f"{owner.name} has left (inactive) and cannot own an action.",
+                              field="owner_id")
+    action = ReviewAction(agenda_item_id=effect.item.id, title=title.strip()[:300], owner=owner,
+                          due_date=effect.request.due_date)
+    effect.meeting.actions.append(action)
+    effect.created.append(action)
+    due = f", due {action.due_date}" if action.due_date else ""
+    who = f" ({owner.name}{due})" if owner is not None else due
+    effect.words.append(f"action set: {action.title}{who}")
+
+
+def _common(session: Session, effect: _Effect) -> bool:
+    """Decisions that do the same whatever the subject; False when it is not one of them."""
+    req = effect.request
+    if req.kind == D.ESCALATE:
+        owner = _person(session, req.owner_id, "owner_id") or _siro(session)
+        _review_action(session, effect, req.action_title or f"Escalated to the SIRO: "
+                       f"{effect.item.title}", owner)
+        return True
+    if req.kind in (D.NOTED, D.DEFER):
+        effect.words.append("carried forward to the next meeting" if req.kind == D.DEFER
+                            else "noted")
+        return True
+    return False
+
+
+# --- per subject ----------------------------------------------------------------------------
+
+
+def _on_risk(session: Session, risk: Risk, effect: _Effect) -> None:
+    req = effect.request
+    if req.kind == D.RESCORE:
+        lk = _needs(req.likelihood, "Give the new residual likelihood.", "likelihood")
+        im = _needs(req.impact, "Give the new residual impact.", "impact")
+        old = f"{risk.residual_likelihood}x{risk.residual_impact}"
+        change = risks.score_risk(session, risk, residual=(lk, im), today=req.today)
+        level = change.levels.residual.name if change.levels.residual else ""
+        effect.words.append(f"residual re-scored {old} -> {lk}x{im} {level}".rstrip())
+    elif req.kind == D.ADD_ACTION:
+        title = _needs(req.action_title, "Give the treatment action a title.", "action_title")
+        owner = _person(session, req.owner_id, "owner_id")
+        effect.created.append(risks.add_action(risk, title, owner=owner, due=req.due_date))
+        effect.words.append(f"treatment action added: {title.strip()}"
+                            + (f" ({owner.name}, due {req.due_date})" if owner else ""))
+    elif req.kind == D.CHANGE_OWNER:
+        owner = _person(session, _needs(req.owner_id, "Choose the new owner.", "owner_id"),
+                        "owner_id")
+        risks.update_details(risk, title=risk.title, description=risk.description, owner=owner)
+        effect.words.append(f"owner now {owner.name if owner else '-'}")
+    elif req.kind in (D.CLOSE, D.RETIRE):
+        # No risk service closes or retires a risk yet; this is the whole of it.
+        risk.status = RiskStatus.CLOSED if req.kind == D.CLOSE else RiskStatus.RETIRED
+        if req.kind == D.RETIRE:
+            risk.retired_at = utcnow()
+        effect.words.append(f"risk {risk.status.value}")
+    elif req.kind != D.ACCEPT and not _common(session, effect):
+        raise AssertionError(req.kind)
+    if req.kind not in _KEEPS_DATES or req.next_review is not None:
+        if req.next_review is not None:
+            risks.override_review(session, risk, req.next_review, req.note, req.today)
+        else:  # back on the cadence, from the meeting
+            risks.override_review(session, risk, None, "", effect.meeting.meeting_date)
+        effect.next_review = risk.next_review
+        effect.words.append(f"next review {risk.next_review or '-'}")
+    if req.kind == D.ACCEPT:
+        by = _person(session, req.accepted_by_id, "accepted_by_id") or risk.owner
+        if by is None:
+            raise ValidationError(f"{risk.ref} has no risk owner to accept it.", field="owner")
+        risks.accept_risk(session, risk, by=by, rationale=req.note, expires_on=risk.next_review,
+                          approver=_person(session, req.approver_id, "approver_id"),
+                          today=req.today)
+        effect.words.append(f"accepted by {by.name} until {risk.next_review}")
+
+
+def _on_asset(session: Session, asset: Asset, effect: _Effect) -> None:
+    req = effect.request
+    if req.kind == D.CHANGE_OWNER:
+        assets.update_asset(session, asset, owner_id=_needs(req.owner_id, "Choose the new owner.",
+                                                            "owner_id"))
+        effect.words.append(f"owner now {_name(session, req.owner_id)}")
+    elif req.kind == D.ADD_ACTION:
+        _review_action(session, effect, _needs(req.action_title, "Give the action a title.",
+                                               "action_title"),
+                       _person(session, req.owner_id, "owner_id"))
+    elif req.kind == D.RETIRE:
+        assets.retire(session, [asset.id])
+        effect.words.append("asset retired")
+    elif not _common(session, effect):
+        raise AssertionError(req.kind)
+    if req.kind not in _KEEPS_DATES or req.next_review is not None:
+        when = req.next_review or assets.attestation_due(session, effect.meeting.meeting_date)
+        assets.update_asset(session, asset, next_review=when)
+        effect.next_review = when
+        effect.words.append(f"next attestation {when}")
+
+
+def _name(session: Session, person_id: int | None) -> str:
+    who = _person(session, person_id, "owner_id")
+    return who.name if who else "-"
+
+
+def _on_action(session: Session, action: TreatmentAction | ReviewAction, effect: _Effect) -> None:
+    req = effect.request
+    fields: dict[str, Any] = {}
+    if req.kind == D.DEFER:
+        fields["due_date"] = _needs(req.due_date, "Give the new due date of the deferred action.",
+                                    "due_date")
+        effect.next_review = req.due_date
+        effect.words.append(f"due date moved to {req.due_date}")
+    elif req.kind == D.CLOSE_ACTION:
+        fields["status"] = ActionStatus.DONE
+        effect.words.append("action closed")
+    elif req.kind == D.CHANGE_OWNER:
+        fields["owner_id"] = _needs(req.owner_id, "Choose the new owner.", "owner_id")
+        effect.words.append(f"owner now {_name(session, req.owner_id)}")
+    elif not _common(session, effect):
+        raise AssertionError(req.kind)
+    if isinstance(action, TreatmentAction):
+        records.update_action(session, action, today=req.today, **fields)
+        return
+    # A meeting's own actions have no editor service: the rules are the same, applied here.
+    if "owner_id" in fields:
+        owner = _person(session, fields["owner_id"], "owner_id")
+        if owner is not None and not owner.active:
+            raise ValidationError(f"{owner.name} has left (inactive) and cannot own an action.",
+                                  field="owner_id")
+        action.owner = owner
+    if "due_date" in fields:
+        action.due_date = fields["due_date"]
+    if "status" in fields:
+        action.status = fields["status"]
+        action.closed_in_meeting_id = effect.meeting.id
+
+
+def _on_other(session: Session, effect: _Effect) -> None:
+    """Inputs, findings, SoA gaps and grouped items: an action of the meeting, or words."""
+    req = effect.request
+    if req.kind == D.ADD_ACTION:
+        _review_action(session, effect, _needs(req.action_title, "Give the action a title.",
+                                               "action_title"),
+                       _person(session, req.owner_id, "owner_id"))
+    elif not _common(session, effect):
+        raise AssertionError(req.kind)
+
+
+# --- decide and undo ------------------------------------------------------------------------
+
+
+def restorable(record: Any) -> dict[str, Any]:
+    names = _RESTORABLE.get(type(record), ())
+    return {name: plain(getattr(record, name)) for name in names}
+
+
+def _live_acceptances(record: Any) -> set[int]:
+    if not isinstance(record, Risk):
+        return set()
+    return {a.id for a in record.acceptances if a.withdrawn_at is None and a.id is not None}
+
+
+def _check(item: AgendaItem, req: Request) -> None:
+    if item.decision is not None:
+        raise ValidationError(
+            f"Agenda item {item.position} is already decided ({item.decision.kind.value}); undo "
+            "that decision first.", field="kind")
+    if req.kind not in allowed(item):
+        raise ValidationError(
+            f"'{req.kind.value}' is not a decision for agenda item {item.position} "
+            f"({item.kind.value}); choose one of {', '.join(k.value for k in allowed(item))}.",
+            field="kind")
+    if req.kind == D.DEFER and not req.note.strip():
+        raise ValidationError("Say why the item is deferred.", field="note")
+    if req.next_review is not None and not req.note.strip():
+        raise ValidationError("Say why the next review departs from the cadence.", field="note")
+
+
+def decide(session: Session, item_id: int, req: Request, actor: str) -> DecisionView:
+    item = item_by_id(session, item_id)
+    meeting = item.meeting
+    require_status(meeting, ReviewStatus.IN_PROGRESS, doing="recording a decision")
+    _check(item, req)
+    record = subject(session, item)
+    snapshot: dict[str, Any] = dict(facts(session, item))
+    before, live_before = restorable(record), _live_acceptances(record)
+    effect = _Effect(meeting, item, req)
+    if isinstance(record, Risk):
+        _on_risk(session, record, effect)
+    elif isinstance(record, Asset):
+        _on_asset(session, record, effect)
+    elif isinstance(record, TreatmentAction | ReviewAction):
+        _on_action(session, record, effect)
+    else:
+        _on_other(session, effect)
+    if isinstance(record, Risk):
+        effect.created += [a for a in record.acceptances if a.id is None]
+    session.flush()  # the created records' ids and versions, for the snapshot and undo
+    snapshot.update({
+        "_before": before, "_after": restorable(record),
+        "_created": [[type(r).__name__, r.id, r.version] for r in effect.created],
+        "_withdrawn": sorted(live_before - _live_acceptances(record)),
+        "_effect": "; ".join(effect.words),
+    })
+    item.decision = ReviewDecision(kind=req.kind, note=req.note.strip(), snapshot=snapshot,
+                                   decided_by=actor, decided_at=utcnow(),
+                                   next_review=effect.next_review)
+    return decision_view(item.decision)

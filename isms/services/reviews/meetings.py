@@ -1,0 +1,219 @@
+"""Review meetings as the SMG runs them (ISO/IEC 27001 8.2, 9.3): plan, start (the agenda is
+built from the register), decide each item, complete, and the chair signs off.
+
+planned -> in progress -> completed -> signed off. Once signed off nothing of the meeting can
+change: every function here refuses, and so does the session (see :mod:`isms.db.review_guard`).
+Every function takes the caller's session and leaves the commit to it (one step, one
+transaction). The agenda rules are in :mod:`.agenda`, the decisions' effects in
+:mod:`.decisions`, the forward look in :mod:`.due`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from isms.db.changelog import record_event
+from isms.db.locks import lock
+from isms.errors import ValidationError
+from isms.model import (
+    AgendaItem,
+    AgendaKind,
+    DecisionKind,
+    Department,
+    Person,
+    ReviewAttendee,
+    ReviewMeeting,
+    ReviewStatus,
+)
+from isms.services.reviews.agenda import build_agenda
+from isms.services.reviews.common import (
+    AgendaItemView,
+    DecisionView,
+    DueItem,
+    ItemContext,
+    item_views,
+    meeting_by_id,
+    meeting_by_ref,
+    require_status,
+)
+from isms.services.reviews.context import item_context
+from isms.services.reviews.decisions import Request
+from isms.services.reviews.decisions import decide as _decide
+from isms.services.reviews.due import (
+    DueSummary,
+    default_horizon,
+    due_items,
+    due_summary,
+    next_planned_meeting,
+)
+from isms.services.reviews.undo import undo as _undo
+from isms.services.roles import can_approve
+
+__all__ = [
+    "AgendaItemView", "DecisionView", "DueItem", "ItemContext", "add_input", "agenda",
+    "complete_review", "decide", "default_horizon", "due_items", "due_summary", "DueSummary",
+    "item_context",
+    "meeting_by_ref", "next_planned_meeting", "plan_review", "sign_off", "start_review",
+    "undo_decision",
+]
+
+#: Undecided items named in the refusal to complete.
+_NAMED = 5
+
+
+def _people(session: Session, ids: Sequence[int], what: str) -> list[Person]:
+    found = []
+    for person_id in dict.fromkeys(ids):
+        person = session.get(Person, person_id)
+        if person is None:
+            raise ValidationError(f"There is no person with id {person_id}.", field=what)
+        found.append(person)
+    return found
+
+
+def _new_ref(session: Session, meeting_date: date) -> str:
+    base = f"SMG-{meeting_date:%Y-%m-%d}"
+    taken = set(session.execute(
+        select(ReviewMeeting.ref).where(ReviewMeeting.ref.like(f"{base}%"))).scalars())
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
+def plan_review(session: Session, *, title: str, meeting_date: date, chair_id: int | None,
+                department_ids: Sequence[int] = (), attendee_ids: Sequence[int] = (),
+                location: str = "", apology_ids: Sequence[int] = (),
+                notes: str = "") -> ReviewMeeting:
+    """A planned meeting; an empty ``department_ids`` is the whole council. Attendees sending
+    apologies are recorded as not present."""
+    if not title.strip():
+        raise ValidationError("Give the meeting a title.", field="title")
+    chair = _people(session, [chair_id], "chair_id")[0] if chair_id is not None else None
+    if chair is not None and not chair.active:
+        raise ValidationError(f"{chair.name} has left (inactive) and cannot chair.",
+                              field="chair_id")
+    scope = []
+    for department_id in dict.fromkeys(department_ids):
+        department = session.get(Department, department_id)
+        if department is None:
+            raise ValidationError(f"There is no department with id {department_id}.",
+                                  field="department_ids")
+        scope.append(department)
+    present = _people(session, [*([chair_id] if chair_id else []), *attendee_ids], "attendees")
+    absent = [p for p in _people(session, apology_ids, "apology_ids") if p not in present]
+    meeting = ReviewMeeting(
+        ref=_new_ref(session, meeting_date), title=title.strip(), meeting_date=meeting_date,
+        location=location.strip(), chair=chair, scope=scope, notes=notes.strip(),
+        attendees=[ReviewAttendee(person=p, capacity="Chair" if p is chair else "",
+                                  present=True) for p in present]
+        + [ReviewAttendee(person=p, present=False) for p in absent],
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def start_review(session: Session, meeting_id: int, *, today: date) -> list[AgendaItemView]:
+    """Build the agenda from the register (see :mod:`.agenda`); planned -> in progress."""
+    meeting = meeting_by_id(session, meeting_id)
+    require_status(meeting, ReviewStatus.PLANNED, doing="starting it")
+    build_agenda(session, meeting, today)
+    meeting.status = ReviewStatus.IN_PROGRESS
+    session.flush()
+    return item_views(session, list(meeting.agenda))
+
+
+def agenda(session: Session, meeting_id: int) -> list[AgendaItemView]:
+    return item_views(session, list(meeting_by_id(session, meeting_id).agenda))
+
+
+def add_input(session: Session, meeting_id: int, title: str, detail: str = "") -> AgendaItemView:
+    """A management-review input (incidents, audit results, objectives...) on the agenda."""
+    meeting = meeting_by_id(session, meeting_id)
+    require_status(meeting, ReviewStatus.IN_PROGRESS, doing="adding an input")
+    if not title.strip():
+        raise ValidationError("Give the input a title.", field="title")
+    last = session.execute(
+        select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
+    ).scalar()
+    item = AgendaItem(position=(last or 0) + 1, kind=AgendaKind.MANAGEMENT_INPUT,
+                      title=title.strip()[:300], detail=detail.strip())
+    meeting.agenda.append(item)
+    session.flush()
+    return item_views(session, [item])[0]
+
+
+def decide(session: Session, item_id: int, kind: DecisionKind, *, note: str = "", actor: str,
+           today: date, likelihood: int | None = None, impact: int | None = None,
+           owner_id: int | None = None, action_title: str | None = None,
+           due_date: date | None = None, accepted_by_id: int | None = None,
+           approver_id: int | None = None, next_review: date | None = None) -> DecisionView:
+    """Record the decision on an item and apply its effect (see :mod:`.decisions`)."""
+    request = Request(kind, note, today, likelihood, impact, owner_id, action_title, due_date,
+                      accepted_by_id, approver_id, next_review)
+    return _decide(session, item_id, request, actor)
+
+
+def undo_decision(session: Session, item_id: int) -> None:
+    """Take a decision back while the meeting is in progress, restoring what it changed;
+    refused (ValidationError naming the record) when that record changed since."""
+    _undo(session, item_id)
+
+
+def _locked_meeting(session: Session, meeting_id: int) -> ReviewMeeting:
+    """The meeting as stored once no one else is completing or signing it off: a second
+    concurrent sign-off waits here, then reads the first one's outcome (not the copy it loaded
+    before), and is refused instead of signing twice."""
+    lock(session, "review", meeting_id)
+    session.flush()  # keep the caller's pending changes through the reload
+    session.expire_all()
+    return meeting_by_id(session, meeting_id)
+
+
+def complete_review(session: Session, meeting_id: int) -> None:
+    meeting = _locked_meeting(session, meeting_id)
+    require_status(meeting, ReviewStatus.IN_PROGRESS, doing="completing it")
+    open_items = [item for item in meeting.agenda if item.decision is None]
+    if open_items:
+        named = ", ".join(f"{i.position} {i.title}" for i in open_items[:_NAMED])
+        more = f" and {len(open_items) - _NAMED} more" if len(open_items) > _NAMED else ""
+        raise ValidationError(
+            f"{len(open_items)} agenda item(s) of {meeting.ref} have no decision yet: "
+            f"{named}{more}.", field="agenda")
+    meeting.status = ReviewStatus.COMPLETED
+
+
+def sign_off(session: Session, meeting_id: int, *, by_id: int, now: datetime) -> None:
+    """The chair, holding the approver role, signs the completed meeting off; it is frozen."""
+    meeting = _locked_meeting(session, meeting_id)
+    if meeting.status == ReviewStatus.SIGNED_OFF:
+        signer = meeting.signed_off_by.name if meeting.signed_off_by else "someone"
+        raise ValidationError(
+            f"Review {meeting.ref} was already signed off by {signer}; it can no longer change.",
+            field="status")
+    require_status(meeting, ReviewStatus.COMPLETED, doing="signing it off")
+    by = session.get(Person, by_id)
+    if by is None:
+        raise ValidationError(f"There is no person with id {by_id}.", field="by_id")
+    if meeting.chair_id != by.id:
+        chair = meeting.chair.name if meeting.chair else "no one"
+        raise ValidationError(
+            f"Only the chair of {meeting.ref} ({chair}) can sign it off; {by.name} is not.",
+            field="by_id")
+    if not can_approve(by):
+        raise ValidationError(
+            f"{by.name} does not hold the approver role and cannot sign off {meeting.ref}.",
+            field="by_id")
+    meeting.status = ReviewStatus.SIGNED_OFF
+    meeting.signed_off_by = by
+    meeting.signed_off_at = now
+    session.flush()
+    record_event(session.connection(), actor=str(session.info.get("actor", "unknown")),
+                 table_name="review_meeting", record_id=str(meeting.id),
+                 label=f"review {meeting.ref} signed off by {by.name}",
+                 details={"meeting": meeting.ref, "signed_off_by": by.name,
+                          "signed_off_at": now, "decisions": len(meeting.agenda)})

@@ -1,0 +1,207 @@
+"""Approved versions of a Statement of Applicability, and what changed between them
+(ISO/IEC 27001 7.5: documented information is versioned, approved, dated and retained).
+
+A version freezes the SoA's rows (:func:`.soa.row_record`) as JSON in ``SoaVersion.snapshot``;
+numbers run 1, 2, 3 ... per scope: each department, and council-wide (``department_id``
+None). The document is a draft while its current rows differ from the latest snapshot.
+
+Approval is refused while a blocking check is left (an exclusion without a justification, a
+control with no decision: see :mod:`.checks`); the other warnings come back with the
+version for the approver to see. Approving an unchanged SoA again is allowed: it records the
+periodic re-approval of the same content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from operator import attrgetter
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from isms.catalogue import natural_key
+from isms.errors import NotFoundError, ValidationError
+from isms.io.exports.report import Column, Report
+from isms.model import Department, Person, SoaVersion
+from isms.services.roles import can_approve
+from isms.services.soa.checks import SoaWarning, soa_checks
+from isms.services.soa.document import (
+    FIELD_LABELS,
+    document_marking,
+    latest_version,
+    snapshot,
+    soa_rows,
+    version_scope,
+)
+
+#: Who may approve an SoA: the same roles that sign off a risk acceptance above the appetite.
+#: How many control references a refusal lists per problem before "and N more".
+_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class Approval:
+    version: SoaVersion
+    #: The non-blocking warnings the SoA was approved with.
+    warnings: list[SoaWarning]
+
+
+def _refusal(blocking: list[SoaWarning]) -> str:
+    parts = []
+    key = attrgetter("department", "check")
+    for (code, check), group in groupby(sorted(blocking, key=key), key=key):
+        refs = sorted((w.control for w in group), key=natural_key)
+        more = f" and {len(refs) - _SHOWN} more" if len(refs) > _SHOWN else ""
+        parts.append(f"{code}: {check.value} for {', '.join(refs[:_SHOWN])}{more}")
+    return ("The SoA cannot be approved until every control is decided and every exclusion "
+            f"justified ({'; '.join(parts)}). See `isms soa check`.")
+
+
+def approve_soa(
+    session: Session,
+    department_id: int | None,
+    approver: Person,
+    note: str,
+    now: datetime,
+) -> Approval:
+    """Freeze the current SoA of the department (None: council-wide) as the next version.
+
+    The approver must be active and hold the approver or SIRO role. The caller commits.
+    """
+    if not approver.active:
+        raise ValidationError(f"{approver.name} has left (inactive) and cannot approve the SoA.",
+                              field="approver")
+    if not can_approve(approver):
+        raise ValidationError(
+            f"{approver.name} holds neither the approver nor the SIRO role and cannot approve "
+            "the SoA.", field="approver")
+    warnings = soa_checks(session, department_id, now.date())
+    blocking = [w for w in warnings if w.blocking]
+    if blocking:
+        raise ValidationError(_refusal(blocking), field="soa")
+    previous = session.execute(
+        select(func.max(SoaVersion.number)).where(version_scope(department_id))
+    ).scalar()
+    version = SoaVersion(
+        department_id=department_id,
+        number=(previous or 0) + 1,
+        approved_by=approver,
+        approved_at=now,
+        note=note.strip(),
+        snapshot=snapshot(soa_rows(session, department_id)),
+    )
+    session.add(version)
+    session.flush()
+    return Approval(version, [w for w in warnings if not w.blocking])
+
+
+def soa_versions(session: Session, department_id: int | None) -> list[SoaVersion]:
+    """The approved versions of one scope, oldest first."""
+    return list(session.execute(
+        select(SoaVersion).where(version_scope(department_id)).order_by(SoaVersion.number)
+    ).scalars())
+
+
+def soa_version(session: Session, department_id: int | None, number: int) -> SoaVersion:
+    found = session.execute(
+        select(SoaVersion).where(version_scope(department_id), SoaVersion.number == number)
+    ).scalar()
+    if found is None:
+        raise NotFoundError(f"There is no approved SoA version {number} for this scope; list "
+                            "them with `isms soa versions`.")
+    return found
+
+
+def is_draft(session: Session, department_id: int | None) -> bool:
+    """The current rows differ from the latest approved version (or none was approved)."""
+    latest = latest_version(session, department_id)
+    return latest is None or latest.snapshot != snapshot(soa_rows(session, department_id))
+
+
+# --- changes between versions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SoaChange:
+    control: str  #: clause reference
+    field: str  #: a key of FIELD_LABELS
+    before: str
+    after: str
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def compare(before: Sequence[dict[str, Any]], after: Sequence[dict[str, Any]]) -> list[SoaChange]:
+    """Field by field, per control in clause order; a control only on one side (a catalogue
+    change) shows every field against blank."""
+    old = {record["ref"]: record for record in before}
+    new = {record["ref"]: record for record in after}
+    changes = []
+    for ref in sorted(old.keys() | new.keys(), key=natural_key):
+        was, now = old.get(ref, {}), new.get(ref, {})
+        for field in FIELD_LABELS:
+            if field != "ref" and _shown(was.get(field)) != _shown(now.get(field)):
+                changes.append(SoaChange(ref, field, _shown(was.get(field)),
+                                         _shown(now.get(field))))
+    return changes
+
+
+def soa_changes(
+    session: Session, department_id: int | None, from_number: int, to_number: int | None = None
+) -> list[SoaChange]:
+    """What changed from version ``from_number`` to ``to_number`` (None: the current draft)."""
+    before = soa_version(session, department_id, from_number).snapshot
+    after = (soa_version(session, department_id, to_number).snapshot if to_number is not None
+             else snapshot(soa_rows(session, department_id)))
+    return compare(before, after)
+
+
+_CHANGE_COLUMNS = (Column("Control", 8), Column("Field", 22), Column("Before", 45, wrap=True),
+                   Column("After", 45, wrap=True))
+
+
+def soa_changes_report(
+    session: Session,
+    department_id: int | None,
+    from_number: int,
+    to_number: int | None = None,
+    *,
+    generated: datetime,
+) -> Report:
+    """The change list as an exportable table, dated and marked like the SoA itself."""
+    changes = soa_changes(session, department_id, from_number, to_number)
+    department = session.get(Department, department_id) if department_id is not None else None
+    scope = department.name if department else "council-wide"
+    target = f"version {to_number}" if to_number is not None else "the current draft"
+
+    def approved(number: int) -> str:
+        version = soa_version(session, department_id, number)
+        return f"{version.approved_by.name}, {version.approved_at.date().isoformat()}"
+
+    control = [("From", f"version {from_number} (approved by {approved(from_number)})"),
+               ("To", target if to_number is None
+                else f"{target} (approved by {approved(to_number)})")]
+    return Report(
+        title=f"SoA changes - {scope}: version {from_number} to {target}",
+        columns=_CHANGE_COLUMNS,
+        rows=[(c.control, c.label, c.before, c.after) for c in changes],
+        generated=generated,
+        row_count=len(changes),
+        document_control=control,
+        marking=document_marking(session),
+    )
+
