@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from isms.services.read import queries
 from isms.services.reviews import meetings as reviews
 from isms.services.reviews.common import AgendaItemView, meeting_by_ref
+from isms.services.reviews.minutes import write_minutes
 
 from ..errors import UsageError
 from ..model import DecisionKind
@@ -151,8 +152,6 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def _minutes(args: argparse.Namespace) -> int:
-    from ..io.exports.minutes_pdf import write_minutes
-
     out = Path(args.out).expanduser()
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"Give the minutes a .pdf name, not '{out.name}'.")

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from isms.services.read.queries import current_criteria, current_criteria_row
+from isms.io.exports.method_document import MethodDocument
+from isms.services.handling import load_rules
+from isms.services.read.queries import current_criteria, current_criteria_row, register_name
 
 from ..errors import ConflictError, ValidationError
 from ..method.criteria import Criteria, ScalePoint
@@ -225,6 +227,16 @@ def _names(levels: risk_service.Levels) -> tuple[str | None, ...]:
     return tuple(
         lv.name if lv else None for lv in (levels.inherent, levels.current, levels.residual)
     )
+
+
+def method_document(session: Session) -> MethodDocument:
+    """The method in force, as the risk method document states it: the current criteria
+    version with its scales, matrix, levels and appetite, and the active handling rules."""
+    row = current_criteria_row(session)
+    return MethodDocument(
+        register_name=register_name(session), version_number=row.version_number,
+        created_at=row.created_at, created_by=row.created_by, note=row.note,
+        criteria=Criteria.from_definition(row.definition), rules=load_rules(session))
 
 
 def export_json(session: Session) -> str:

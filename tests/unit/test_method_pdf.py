@@ -1,4 +1,5 @@
-"""The risk-method PDF is generated from the register's own criteria and handling rules."""
+"""The risk-method PDF is generated from the register's own criteria and handling rules (the
+writer alone, given hand-made data, is tested in tests/unit/io/test_document_writers.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.rl_accel import fp_str
 
 from isms.db import Register
-from isms.io.exports.method_pdf import write_method_pdf
+from isms.services.documents.render import write_method
 from isms.services.read.queries import current_criteria
 from tests.unit.io.test_pdf_report import qpdf_check
 
@@ -26,7 +27,7 @@ def _fill_operator(colour: str) -> bytes:
 def test_method_pdf_matches_the_criteria(register: Register, tmp_path: Path) -> None:
     path = tmp_path / "method.pdf"
     with register.session() as s:
-        write_method_pdf(s, path, GENERATED)
+        write_method(s, path, GENERATED)
         criteria = current_criteria(s)
     qpdf_check(path)
     reader = PdfReader(path)
@@ -59,6 +60,6 @@ def test_method_pdf_matches_the_criteria(register: Register, tmp_path: Path) -> 
 
 def test_method_pdf_same_bytes(register: Register, tmp_path: Path) -> None:
     with register.session() as s:
-        write_method_pdf(s, tmp_path / "a.pdf", GENERATED)
-        write_method_pdf(s, tmp_path / "b.pdf", GENERATED)
+        write_method(s, tmp_path / "a.pdf", GENERATED)
+        write_method(s, tmp_path / "b.pdf", GENERATED)
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

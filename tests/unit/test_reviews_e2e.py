@@ -17,7 +17,6 @@ from isms.db import Register
 from isms.demo import build_demo
 from isms.demo.org import SIRO_TITLE
 from isms.errors import ValidationError
-from isms.io.exports.minutes_pdf import write_minutes
 from isms.model import (
     AgendaItem,
     AgendaKind,
@@ -33,6 +32,7 @@ from isms.model import (
 from isms.services.read.queries import current_criteria
 from isms.services.reviews import meetings as reviews
 from isms.services.reviews.meetings import AgendaItemView
+from isms.services.reviews.minutes import write_minutes
 from isms.services.risks import levels
 
 TODAY = date(2026, 3, 1)

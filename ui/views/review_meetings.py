@@ -79,8 +79,8 @@ class ReviewMeetings:
         meeting_id = self._selected()
         if meeting_id is None:
             return None
-        from isms.io.exports.minutes_pdf import write_minutes
         from isms.services.reviews.common import meeting_by_id
+        from isms.services.reviews.minutes import write_minutes
 
         window = self._window
         with window.register.session() as session:

@@ -1,8 +1,9 @@
 """The register's risk method as a PDF (ISO/IEC 27001 6.1.2 a-b; the audit pack's "risk
 method" item): scales with their descriptions per impact area, the matrix in the level colours,
 the levels with their review cadence, the appetite, the owner attestation interval and the
-handling rules. Everything is read from the register, so the document always matches the
-criteria the risks were scored with."""
+handling rules. The service assembles them from the register (``MethodDocument``, see
+``isms.services.method.method_document``), so the document always matches the criteria the risks
+were scored with; this module only lays them out."""
 
 from __future__ import annotations
 
@@ -19,13 +20,10 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     Table,
     TableStyle,
 )
-from sqlalchemy.orm import Session
-
-from isms.services.read.queries import current_criteria_row, register_name
 
 from ...method import handling
 from ...method.criteria import Criteria
-from ...services.handling import load_rules
+from .method_document import MethodDocument
 from .pdf_report import (
     HEADER_FILL,
     MARGIN,
@@ -41,15 +39,15 @@ MARKING = "OFFICIAL"
 _USABLE = PAGE[0] - 2 * MARGIN
 
 
-def write_method_pdf(session: Session, path: Path, generated: datetime) -> None:
-    """Write the current risk criteria and handling rules to ``path`` (atomically)."""
-    row = current_criteria_row(session)
-    criteria = Criteria.from_definition(row.definition)
-    title = f"Risk assessment method - {register_name(session)}"
+def write_method_pdf(document: MethodDocument, path: Path, generated: datetime) -> None:
+    """Write the risk method to ``path`` (atomically), dated ``generated``."""
+    criteria = document.criteria
+    title = f"Risk assessment method - {document.register_name}"
     control = [
-        ("Risk criteria version", f"{row.version_number} (of {row.created_at:%Y-%m-%d}"
-                                  + (f", by {row.created_by}" if row.created_by else "") + ")"),
-        ("Change note", row.note or "-"),
+        ("Risk criteria version", f"{document.version_number} (of {document.created_at:%Y-%m-%d}"
+                                  + (f", by {document.created_by}" if document.created_by else "")
+                                  + ")"),
+        ("Change note", document.note or "-"),
         ("Risk appetite", criteria.appetite),
         ("Owner attestation", f"every {criteria.attestation_days} days"),
     ]
@@ -57,7 +55,7 @@ def write_method_pdf(session: Session, path: Path, generated: datetime) -> None:
     story += _scales(criteria)
     story += _matrix(criteria)
     story += _levels(criteria)
-    story += _rules(load_rules(session))
+    story += _rules(document.rules)
     build_pdf(path, story, title=title, marking=MARKING, generated=generated)
 
 

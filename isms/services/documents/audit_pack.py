@@ -19,14 +19,21 @@ from sqlalchemy.orm import Session
 
 from isms.db import Register
 from isms.errors import StorageError
-from isms.io.exports.minutes_pdf import write_minutes
 from isms.io.exports.pack import PackFile, PackItem, PackSummary, safe_member_name, write_pack
 from isms.io.exports.report import Column, Report, producer
 from isms.model import ReviewStatus
 from isms.services.documents import audit_pack_items as items
-from isms.services.documents.exports import Kind, Progress, document_report, stamp, write_report
+from isms.services.documents.render import (
+    Kind,
+    Progress,
+    document_report,
+    stamp,
+    write_method,
+    write_report,
+)
 from isms.services.evidence import evidence_dir
 from isms.services.read.queries import register_name
+from isms.services.reviews.minutes import write_minutes
 from isms.services.soa import document as soa
 from isms.services.soa import versions as soa_versions
 
@@ -116,11 +123,6 @@ def write_audit_pack(
         def report(kind: Kind) -> Callable[[], Report]:
             return lambda: document_report(session, kind, department_id, as_of)
 
-        def method_pdf(path: Path) -> None:
-            from isms.io.exports.method_pdf import write_method_pdf
-
-            write_method_pdf(session, path, generated)
-
         risks, risk_notes = docs.register("risk-register", report("risks")())
         treatment, treatment_notes = docs.register("treatment-plan", report("treatment")())
         inventory, inventory_notes = docs.register("asset-inventory", report("assets")())
@@ -139,7 +141,8 @@ def write_audit_pack(
             PackItem("2", "Risk method", "How risks are assessed and treated here: the "
                      "likelihood and impact scales, the matrix, the risk appetite, the review "
                      "cadence and the data-handling rules, generated from the register's own "
-                     "settings.", files=[docs.write("risk-method.pdf", method_pdf)]),
+                     "settings.", files=[docs.write("risk-method.pdf", partial(
+                         write_method, session, generated=generated))]),
             PackItem("3", "Risk register", "Every live risk with its inherent, current and "
                      "residual scores, treatment, controls, next review and acceptance.",
                      files=risks, notes=risk_notes),

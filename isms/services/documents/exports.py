@@ -8,20 +8,26 @@ with the same options gives the same bytes, which is what lets an auditor compar
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
-from typing import Literal
-
-from sqlalchemy.orm import Session
 
 from isms.db import Register
 from isms.errors import UsageError
-from isms.io.exports.report import Report
+from isms.services.documents.audit_pack import write_audit_pack
+from isms.services.documents.render import (
+    Kind,
+    Progress,
+    document_report,
+    stamp,
+    write_method,
+    write_report,
+)
 
-Kind = Literal["soa", "risks", "treatment", "assets", "method", "pack"]
-Progress = Callable[[str, int, int], None]
+# Kind, Progress, stamp and write_report live in ``render`` (shared with the audit pack); they
+# are named here too for the callers that export one document.
+__all__ = ["KINDS", "DocumentKind", "ExportRequest", "ExportResult", "Kind", "Progress",
+           "export", "stamp", "suggested_name", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -79,39 +85,6 @@ class ExportResult:
     count: int
 
 
-def stamp(as_of: date) -> datetime:
-    """The moment every document of one export states: midnight at the start of ``as_of``."""
-    return datetime.combine(as_of, time(0, 0))
-
-
-def document_report(session: Session, kind: Kind, department_id: int | None,
-                    as_of: date) -> Report:
-    """The table behind one of the tabular documents (not the method or the pack)."""
-    from isms.services.documents import registers
-    from isms.services.soa import document as soa
-
-    generated = stamp(as_of)
-    if kind == "soa":
-        return soa.soa_report(soa.soa_document(session, department_id, as_of),
-                              generated=generated)
-    builders = {"risks": registers.risk_register, "treatment": registers.treatment_plan,
-                "assets": registers.asset_inventory}
-    if kind not in builders:
-        raise UsageError(f"'{kind}' is not a table document.")
-    return builders[kind](session, department_id, as_of, generated=generated)
-
-
-def write_report(report: Report, path: Path, fmt: str, progress: Progress | None) -> int:
-    # The writers import openpyxl / reportlab, slow to load: only when a file is written.
-    if fmt == "xlsx":
-        from isms.io.exports.xlsx_report import write_xlsx
-
-        return write_xlsx(report, path, progress)
-    from isms.io.exports.pdf_report import write_pdf
-
-    return write_pdf(report, path, progress)
-
-
 def export(register: Register, request: ExportRequest,
            progress: Progress | None = None) -> ExportResult:
     """Write one document; the file appears complete or not at all."""
@@ -119,16 +92,12 @@ def export(register: Register, request: ExportRequest,
     as_of = request.as_of or date.today()
     out = request.out.expanduser()
     if request.kind == "pack":
-        from isms.services.documents.audit_pack import write_audit_pack
-
         summary = write_audit_pack(register, out, department_id=request.department_id,
                                    as_of=as_of, progress=progress)
         return ExportResult(summary.path, len(summary.files))
     with register.session() as session:
         if request.kind == "method":
-            from isms.io.exports.method_pdf import write_method_pdf
-
-            write_method_pdf(session, out, stamp(as_of))
+            write_method(session, out, stamp(as_of))
             return ExportResult(out, 1)
         report = document_report(session, request.kind, request.department_id, as_of)
         count = write_report(report, out, fmt, progress)

@@ -1,0 +1,80 @@
+"""What the minutes of a review meeting say, as plain data: assembled from the register by
+``isms.services.reviews.minutes`` and laid out by ``minutes_pdf`` (kept apart so building them
+does not load reportlab)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from ...model import AgendaKind, DecisionKind, ReviewStatus
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    #: The capacity they attended in ("" when none was given).
+    capacity: str
+    #: False: sent apologies.
+    present: bool
+
+
+@dataclass(frozen=True)
+class MinutesItem:
+    """One agenda item and its decision (``decision`` None: not decided)."""
+
+    position: int
+    title: str
+    kind: AgendaKind
+    detail: str
+    decision: DecisionKind | None = None
+    note: str = ""
+    #: What the decision did to the register, in words.
+    effect: str = ""
+    next_review: date | None = None
+
+
+@dataclass(frozen=True)
+class MinutesAction:
+    """An action the meeting set: one of its own, or a treatment action a decision created."""
+
+    title: str
+    owner: str | None
+    due: date | None
+    status: str
+    #: The position of the agenda item it came from.
+    from_item: int | None
+
+
+@dataclass(frozen=True)
+class SubjectHistory:
+    """A risk or asset on the agenda and its reviews, newest first (this meeting's first)."""
+
+    subject: str
+    reviews: Sequence[tuple[date, str]]
+
+
+@dataclass(frozen=True)
+class Minutes:
+    register_name: str
+    ref: str
+    title: str
+    meeting_date: date
+    location: str
+    chair: str | None
+    #: The departments in scope as "CODE Name", in code order; empty: the whole council.
+    scope: Sequence[str]
+    attendees: Sequence[Attendee]
+    status: ReviewStatus
+    signed_off_by: str | None
+    signed_off_at: datetime | None
+    #: The agenda in position order.
+    items: Sequence[MinutesItem]
+    actions: Sequence[MinutesAction]
+    histories: Sequence[SubjectHistory]
+
+    @property
+    def dated(self) -> datetime:
+        """The date the minutes state: the sign-off, or before it the meeting day."""
+        return self.signed_off_at or datetime.combine(self.meeting_date, time(), tzinfo=UTC)

@@ -1,0 +1,62 @@
+"""Rendering one document of the register into a file: the pieces both ``exports`` (one
+document, what ``isms export`` and the export dialog call) and ``audit_pack`` (every document in
+one zip) use, so neither has to import the other.
+
+A document is dated by its *as-of* day: it is stamped with midnight of that day (``stamp``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from isms.errors import UsageError
+from isms.io.exports.report import Report
+from isms.services.method import method_document
+
+Kind = Literal["soa", "risks", "treatment", "assets", "method", "pack"]
+Progress = Callable[[str, int, int], None]
+
+
+def stamp(as_of: date) -> datetime:
+    """The moment every document of one export states: midnight at the start of ``as_of``."""
+    return datetime.combine(as_of, time(0, 0))
+
+
+def document_report(session: Session, kind: Kind, department_id: int | None,
+                    as_of: date) -> Report:
+    """The table behind one of the tabular documents (not the method or the pack)."""
+    from isms.services.documents import registers
+    from isms.services.soa import document as soa
+
+    generated = stamp(as_of)
+    if kind == "soa":
+        return soa.soa_report(soa.soa_document(session, department_id, as_of),
+                              generated=generated)
+    builders = {"risks": registers.risk_register, "treatment": registers.treatment_plan,
+                "assets": registers.asset_inventory}
+    if kind not in builders:
+        raise UsageError(f"'{kind}' is not a table document.")
+    return builders[kind](session, department_id, as_of, generated=generated)
+
+
+def write_report(report: Report, path: Path, fmt: str, progress: Progress | None) -> int:
+    # The writers import openpyxl / reportlab, slow to load: only when a file is written.
+    if fmt == "xlsx":
+        from isms.io.exports.xlsx_report import write_xlsx
+
+        return write_xlsx(report, path, progress)
+    from isms.io.exports.pdf_report import write_pdf
+
+    return write_pdf(report, path, progress)
+
+
+def write_method(session: Session, path: Path, generated: datetime) -> None:
+    """The risk method in force as a PDF at ``path`` (atomically), dated ``generated``."""
+    from isms.io.exports.method_pdf import write_method_pdf
+
+    write_method_pdf(method_document(session), path, generated)

@@ -1,0 +1,102 @@
+"""The minutes of a review meeting: what the register holds about the meeting, gathered into the
+plain ``Minutes`` the PDF writer lays out, and writing them to a file (what ``isms review
+minutes``, the audit pack and the window's "Minutes..." all call)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from isms.io.exports.minutes import (
+    Attendee,
+    Minutes,
+    MinutesAction,
+    MinutesItem,
+    SubjectHistory,
+)
+from isms.model import AgendaItem, ReviewMeeting, TreatmentAction
+from isms.services.read.queries import register_name
+from isms.services.reviews.common import ASSET, RISK, meeting_by_id, subject_refs
+from isms.services.reviews.context import history
+
+
+def minutes(session: Session, meeting_id: int) -> Minutes:
+    """The minutes of the meeting as they stand (a draft until it is signed off)."""
+    meeting = meeting_by_id(session, meeting_id)
+    items = list(session.execute(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position)).scalars())
+    return Minutes(
+        register_name=register_name(session),
+        ref=meeting.ref,
+        title=meeting.title,
+        meeting_date=meeting.meeting_date,
+        location=meeting.location,
+        chair=meeting.chair.name if meeting.chair else None,
+        scope=[f"{d.code} {d.name}" for d in sorted(meeting.scope, key=lambda d: d.code)],
+        attendees=[Attendee(a.person.name, a.capacity, a.present) for a in meeting.attendees],
+        status=meeting.status,
+        signed_off_by=meeting.signed_off_by.name if meeting.signed_off_by else None,
+        signed_off_at=meeting.signed_off_at,
+        items=[_item(i) for i in items],
+        actions=_actions(session, meeting, items),
+        histories=_histories(session, meeting, items),
+    )
+
+
+def write_minutes(session: Session, meeting_id: int, path: Path) -> None:
+    """Write the meeting's minutes to ``path`` as a PDF (atomically)."""
+    # reportlab is slow to import: load the writer only when minutes are written.
+    from isms.io.exports.minutes_pdf import write_minutes_pdf
+
+    write_minutes_pdf(minutes(session, meeting_id), path)
+
+
+def _item(item: AgendaItem) -> MinutesItem:
+    d = item.decision
+    if d is None:
+        return MinutesItem(item.position, item.title, item.kind, item.detail)
+    return MinutesItem(item.position, item.title, item.kind, item.detail, decision=d.kind,
+                       note=d.note, effect=str((d.snapshot or {}).get("_effect", "")),
+                       next_review=d.next_review)
+
+
+def _actions(session: Session, meeting: ReviewMeeting,
+             items: Sequence[AgendaItem]) -> list[MinutesAction]:
+    """The meeting's own actions in agenda order, then the treatment actions its decisions
+    created."""
+    positions = {i.id: i.position for i in items}
+    actions = [
+        MinutesAction(a.title, a.owner.name if a.owner else None, a.due_date, a.status.value,
+                      positions.get(a.agenda_item_id or 0))
+        for a in sorted(meeting.actions,
+                        key=lambda a: (positions.get(a.agenda_item_id or 0, 0), a.id))]
+    for item in items:
+        made = (item.decision.snapshot or {}).get("_created", []) if item.decision else []
+        for kind, record_id, _ in made:
+            treat = session.get(TreatmentAction, record_id) if kind == "TreatmentAction" else None
+            if treat is not None:
+                actions.append(MinutesAction(
+                    f"{treat.risk.ref}: {treat.title}", treat.owner.name if treat.owner else None,
+                    treat.due_date, treat.status.value, item.position))
+    return actions
+
+
+def _histories(session: Session, meeting: ReviewMeeting,
+               items: Sequence[AgendaItem]) -> list[SubjectHistory]:
+    """Each risk and asset on the agenda with its reviews: this meeting's decision first, then
+    the earlier ones."""
+    refs = subject_refs(session, items)
+    out: list[SubjectHistory] = []
+    for item in items:
+        if item.subject_table not in (RISK, ASSET) or item.subject_id is None:
+            continue
+        reviews = history(session, item)
+        if item.decision:
+            reviews.insert(0, (meeting.meeting_date, f"{meeting.ref}: {item.decision.kind.value}"
+                               + (f" - {item.decision.note}" if item.decision.note else "")))
+        out.append(SubjectHistory(refs.get((item.subject_table, item.subject_id), ""), reviews))
+    return out
