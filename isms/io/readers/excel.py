@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import shutil
 import tempfile
@@ -23,8 +22,8 @@ from .base import (
     SheetInfo,
     SourceFile,
     fail,
-    to_cell_value,
 )
+from .calamine_cells import calamine_errors, convert_row, damaged
 from .cfb import Cfb, CfbError
 from .legacy_bounds import Bounds, BoundsError, ods_bounds, xls_bounds, xlsb_bounds
 from .safety import (
@@ -45,7 +44,6 @@ from .xlsx_scan import SheetScan, pieces_at_cell_boundaries, scan_sheet
 FAST_PATH_MAX_CELLS = 3_000_000
 WHOLE_WORKBOOK_MAX_CELLS = 4_000_000
 
-_FLOAT_LIMIT = float(2**53)
 _EXTENSIONS = {
     "xlsx": (".xlsx", ".xlsm"),
     "xlsm": (".xlsx", ".xlsm"),
@@ -53,68 +51,7 @@ _EXTENSIONS = {
     "xlsb": (".xlsb",),
     "ods": (".ods",),
 }
-_DESCRIPTION = {
-    "xlsx": "Excel workbook",
-    "xlsm": "Excel workbook",
-    "xls": "Excel 97-2003 workbook",
-    "xlsb": "Excel binary workbook",
-    "ods": "OpenDocument spreadsheet",
-}
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def convert_row(
-    raw: list[object], start_col: int, cutter: ColumnCutter, number: int
-) -> list[CellValue]:
-    """calamine's row as the readers return it (see base.to_cell_value); one comprehension, as
-    this runs for every cell of every row."""
-    limit = _FLOAT_LIMIT
-    out: list[CellValue] = [
-        (v or None)  # type: ignore[misc]
-        if (t := type(v)) is str
-        else (
-            (int(v) if v.is_integer() and -limit <= v <= limit else v)  # type: ignore[attr-defined,operator,call-overload]
-            if t is float
-            else (v if t in _KEPT else to_cell_value(v))
-        )
-        for v in raw
-    ]
-    if start_col:
-        out[:0] = [None] * start_col
-    if out and out[-1] is None:
-        while out and out[-1] is None:
-            out.pop()
-    if len(out) > cutter.max_columns:
-        out = cutter.cut(number, out)
-    return out
-
-
-_KEPT = frozenset({bool, int, dt.date, dt.datetime})
-
-
-@contextlib.contextmanager
-def calamine_errors(path: Path, fmt: str, where: str = "") -> Iterator[None]:
-    """Turn whatever calamine raises (including a Rust panic) into one clear ImportFormatError."""
-    try:
-        yield
-    except python_calamine.PasswordError:
-        fail(path, PASSWORD_MESSAGE)
-    except MemoryError:
-        fail(path, "it is too large to read in the memory available")
-    except (KeyboardInterrupt, SystemExit, GeneratorExit):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - calamine panics arrive as BaseException
-        from ...errors import IsmsError
-
-        if isinstance(exc, IsmsError):
-            raise
-        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        place = f" {where}" if where else ""
-        _damaged(path, fmt, f"{place} ({detail})")
-
-
-def _damaged(path: Path, fmt: str, detail: str) -> NoReturn:
-    fail(path, f"the file is damaged or not a valid {_DESCRIPTION.get(fmt, fmt)}{detail}")
 
 
 class CalamineSource(SourceFile):
@@ -250,7 +187,7 @@ class XlsxSource(_ZippedSource):
         workbook = find_member(self._zip, "xl/workbook.xml")
         rels = find_member(self._zip, "xl/_rels/workbook.xml.rels")
         if workbook is None or rels is None:
-            _damaged(self.path, self.format, " (its list of sheets is missing)")
+            damaged(self.path, self.format, " (its list of sheets is missing)")
         # Every part calamine reads when it opens the workbook is checked first.
         for name in ("xl/sharedStrings.xml", "xl/styles.xml"):
             info = find_member(self._zip, name)
@@ -263,7 +200,7 @@ class XlsxSource(_ZippedSource):
                     targets[rel.get("Id", "")] = rel.get("Target", "")
             root = ET.fromstring(read_member(self.path, self._zip, workbook, 16 * 1024**2))
         except ET.ParseError as exc:
-            _damaged(self.path, self.format, f" (its list of sheets cannot be read: {exc})")
+            damaged(self.path, self.format, f" (its list of sheets cannot be read: {exc})")
         infos = []
         for el in root.iter():
             tag = el.tag.rsplit("}", 1)[-1]
@@ -284,7 +221,7 @@ class XlsxSource(_ZippedSource):
                 continue  # chart and dialog sheets hold no rows
             info = find_member(self._zip, part)
             if info is None:
-                _damaged(self.path, self.format, f" (sheet {name!r} is missing)")
+                damaged(self.path, self.format, f" (sheet {name!r} is missing)")
             self._parts[name] = info
             hidden = el.get("state", "visible") != "visible"
             infos.append(SheetInfo(name, hidden, self._dimension_rows(info)))
@@ -396,9 +333,9 @@ class XlsSource(CalamineSource):
             stream = cfb.stream("Workbook") if "workbook" in _lower(cfb) else cfb.stream("Book")
             self._bounds = xls_bounds(stream)
         except (CfbError, BoundsError) as exc:
-            _damaged(path, "xls", f" ({exc})")
+            damaged(path, "xls", f" ({exc})")
         except (struct_error, IndexError, ValueError) as exc:
-            _damaged(path, "xls", f" ({exc})")
+            damaged(path, "xls", f" ({exc})")
         total = sum(b.cells for b in self._bounds.values())
         if total > WHOLE_WORKBOOK_MAX_CELLS:
             _too_large(path, total)
@@ -442,7 +379,7 @@ class OdsSource(_ZippedSource):
                     fail(path, PASSWORD_MESSAGE)
         content = find_member(self._zip, "content.xml")
         if content is None:
-            _damaged(path, "ods", " (content.xml is missing)")
+            damaged(path, "ods", " (content.xml is missing)")
 
         def checked() -> Iterator[bytes]:
             first = True
@@ -457,7 +394,7 @@ class OdsSource(_ZippedSource):
         except BoundsError as exc:
             if str(exc) == "too large":
                 _too_large(path, WHOLE_WORKBOOK_MAX_CELLS + 1)
-            _damaged(path, "ods", f" ({exc})")
+            damaged(path, "ods", f" ({exc})")
         total = sum(b.cells for b in self._bounds.values())
         if total > WHOLE_WORKBOOK_MAX_CELLS:
             _too_large(path, total)
@@ -501,7 +438,7 @@ class XlsbSource(_ZippedSource):
             try:
                 bounds = xlsb_bounds(iter_member(self.path, self._zip, info))
             except BoundsError as exc:
-                _damaged(self.path, "xlsb", f" ({exc})")
+                damaged(self.path, "xlsb", f" ({exc})")
             if bounds.cells > WHOLE_WORKBOOK_MAX_CELLS or bounds.cols > 16384:
                 _too_large(self.path, bounds.cells)
         self._checked = True

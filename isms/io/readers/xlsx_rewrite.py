@@ -19,6 +19,7 @@ from typing import cast
 import python_calamine
 
 from .base import CellNote, CellValue, ColumnCutter, Limits, column_letters, fail
+from .calamine_cells import calamine_errors, convert_row  # the fast path's, for identical values
 from .xlsx_scan import _R_ATTR, Cell, iter_canonical_cells, iter_cells
 
 #: Cells calamine may hold at once per window (dense grid), and bytes of XML per window.
@@ -89,8 +90,6 @@ class WindowedSheet:
         self.extra_notes: list[CellNote] = []
 
     def rows(self) -> Iterator[tuple[int, list[CellValue]]]:
-        from .excel import convert_row  # the fast path's own conversion, for identical values
-
         next_row = 1
         for base, grid in self._windows():
             for offset, raw in enumerate(grid):
@@ -181,8 +180,6 @@ class WindowedSheet:
             z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
         del sheet_xml
         buf.seek(0)
-        from .excel import calamine_errors
-
         with calamine_errors(self.path, "xlsx", f"near row {base}"):
             wb = python_calamine.CalamineWorkbook.from_filelike(buf)
             try:
