@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from isms.services.read import queries
+from isms.services.read.asset_record import asset_record_by_ref
+from isms.services.read.risk_record import risk_record_by_ref
 
 from ..errors import UsageError
-from ..method.criteria import Criteria
-from ..model import Control, ControlCorrespondence, ControlEdition, Risk, SoaEntry
+from ..model import Control, ControlCorrespondence, ControlEdition, SoaEntry
 from .common import command, json_option, opened
 from .output import print_json, print_record, print_table
 
@@ -73,37 +74,7 @@ def _assets_list(args: argparse.Namespace) -> int:
 
 def _assets_show(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        asset = queries.asset_by_ref(session, args.ref)
-        data: dict[str, Any] = {
-            "ref": asset.ref,
-            "name": asset.name,
-            "type": str(asset.asset_type),
-            "description": asset.description,
-            "department": asset.department.name,
-            "owner": asset.owner.name if asset.owner else None,
-            "custodian": asset.custodian.name if asset.custodian else None,
-            "location": asset.location,
-            "marking": asset.marking.label if asset.marking else None,
-            "confidentiality": asset.confidentiality,
-            "integrity": asset.integrity,
-            "availability": asset.availability,
-            "personal_data": asset.personal_data,
-            "special_category": asset.special_category,
-            "status": str(asset.status),
-            "next_review": asset.next_review.isoformat() if asset.next_review else None,
-            "depends_on": [a.ref for a in asset.depends_on],
-            "risks": sorted(r.ref for r in getattr(asset, "risks", [])),
-            "handling": [
-                {
-                    "stage": str(p.stage),
-                    "channel": str(p.channel) if p.channel else None,
-                    "safeguards": list(p.safeguards),
-                    "third_party": p.third_party or None,
-                }
-                for p in getattr(asset, "handling_practices", [])
-            ],
-            "version": asset.version,
-        }
+        data = asset_record_by_ref(session, args.ref).as_json()
     if args.json:
         print_json(data)
     else:
@@ -158,55 +129,9 @@ def _risks_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _level(criteria: Criteria, likelihood: int | None, impact: int | None) -> dict[str, Any]:
-    level = criteria.level(likelihood, impact)
-    return {"likelihood": likelihood, "impact": impact, "level": level.name if level else None}
-
-
-def _risk_data(risk: Risk, criteria: Criteria) -> dict[str, Any]:
-    acceptance = risk.current_acceptance
-    return {
-        "ref": risk.ref,
-        "title": risk.title,
-        "description": risk.description,
-        "department": risk.department.name,
-        "owner": risk.owner.name if risk.owner else None,
-        "threat": risk.threat.name if risk.threat else None,
-        "vulnerability": risk.vulnerability.name if risk.vulnerability else None,
-        "affects": risk.affects,
-        "assets": [a.ref for a in risk.assets],
-        "inherent": _level(criteria, risk.inherent_likelihood, risk.inherent_impact),
-        "existing_controls": risk.existing_controls,
-        "current": _level(criteria, risk.current_likelihood, risk.current_impact),
-        "treatment_option": str(risk.treatment_option) if risk.treatment_option else None,
-        "controls": [c.ref for c in sorted(risk.controls, key=lambda c: c.sort_key)],
-        "actions": [
-            {
-                "title": a.title,
-                "owner": a.owner.name if a.owner else None,
-                "due": a.due_date.isoformat() if a.due_date else None,
-                "status": str(a.status),
-            }
-            for a in risk.actions
-        ],
-        "residual": _level(criteria, risk.residual_likelihood, risk.residual_impact),
-        "acceptance": None
-        if acceptance is None
-        else {
-            "by": acceptance.accepted_by.name,
-            "at": acceptance.accepted_at.isoformat(),
-            "rationale": acceptance.rationale,
-            "expires": acceptance.expires_on.isoformat() if acceptance.expires_on else None,
-        },
-        "status": str(risk.status),
-        "next_review": risk.next_review.isoformat() if risk.next_review else None,
-        "version": risk.version,
-    }
-
-
 def _risks_show(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        data = _risk_data(queries.risk_by_ref(session, args.ref), queries.current_criteria(session))
+        data = risk_record_by_ref(session, args.ref).as_json()
     if args.json:
         print_json(data)
     else:

@@ -30,9 +30,12 @@ from isms.db import Register
 from isms.model import Asset, AssetType
 from isms.model.asset import CIA_MAX, CIA_MIN
 from isms.services import assets
+from isms.services.read.asset_record import AssetChoices
+from isms.services.read.asset_record import AssetRecord as AssetSnapshot
+from isms.services.read.asset_record import asset_choices as load_choices
+from isms.services.read.asset_record import asset_record as load_snapshot
 
 from ..undo import Change
-from .asset_record import AssetChoices, AssetSnapshot, load_choices, load_snapshot
 from .record_editor import RecordEditor, fill_combo, select, text_box
 
 CIA = ("confidentiality", "integrity", "availability")

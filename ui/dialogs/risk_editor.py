@@ -38,12 +38,14 @@ from isms.method.criteria import Criteria, Level, ScalePoint
 from isms.model import Person, Risk, TreatmentOption
 from isms.services import risks as risk_service
 from isms.services.read import queries
+from isms.services.read.risk_record import RiskRecord as RiskSnapshot
+from isms.services.read.risk_record import risk_owners as load_people
+from isms.services.read.risk_record import risk_record as load_snapshot
 from isms.services.risks import STAGES, Levels, Rating
 
 from ..widgets.heat_map import STAGE_LETTERS, HeatMap
 from ..widgets.level_chip import LevelChip
 from .record_editor import WARNING_TEXT, RecordEditor
-from .risk_record import RiskSnapshot, load_people, load_snapshot
 
 STAGE_HINTS = {
     "inherent": "before any controls",

@@ -1,0 +1,210 @@
+"""A risk in full, as `isms risks show` prints it and the risk editor shows it.
+
+Plain values read in one short session: nobody holds ORM objects or a session while a user
+thinks. ``version`` is what a save must still match (``isms.db.expect_version``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from isms.errors import NotFoundError
+from isms.method.criteria import Criteria
+from isms.model import Risk, TreatmentOption
+from isms.services.read import queries
+from isms.services.risks import STAGES, Rating, rating
+
+
+@dataclass(frozen=True)
+class Score:
+    """One stage's rating and the level the register's criteria give it."""
+
+    likelihood: int | None
+    impact: int | None
+    level: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"likelihood": self.likelihood, "impact": self.impact, "level": self.level}
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    title: str
+    owner: str | None
+    due: date | None
+    status: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"title": self.title, "owner": self.owner,
+                "due": self.due.isoformat() if self.due else None, "status": self.status}
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """Who accepted the residual risk, while that acceptance stands."""
+
+    by: str
+    at: datetime
+    rationale: str
+    expires: date | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"by": self.by, "at": self.at.isoformat(), "rationale": self.rationale,
+                "expires": self.expires.isoformat() if self.expires else None}
+
+
+@dataclass(frozen=True)
+class LinkedAsset:
+    ref: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RiskRecord:
+    """The risk as it was read: every fact the CLI prints and the editor shows."""
+
+    id: int
+    version: int
+    ref: str
+    title: str
+    description: str
+    department_code: str
+    department_name: str
+    owner: str | None
+    owner_id: int | None
+    threat: str | None
+    vulnerability: str | None
+    affects: str
+    linked_assets: tuple[LinkedAsset, ...]
+    scores: dict[str, Score]  # STAGES -> score
+    existing_controls: str
+    treatment: TreatmentOption | None
+    treatment_note: str
+    controls: tuple[str, ...]  # control refs, in clause order
+    actions: tuple[ActionLine, ...]
+    accepted: Acceptance | None
+    status: str
+    next_review: date | None
+    override_reason: str  # why the review date was set by hand ("" when it follows the cadence)
+
+    @property
+    def department(self) -> str:
+        """The department as the editor names it: code and name ("ENV Environment")."""
+        return f"{self.department_code} {self.department_name}"
+
+    @property
+    def assets(self) -> tuple[str, ...]:
+        """The linked assets as "ref name"."""
+        return tuple(f"{a.ref} {a.name}" for a in self.linked_assets)
+
+    @property
+    def ratings(self) -> dict[str, Rating]:
+        """STAGES -> (likelihood, impact)."""
+        return {stage: (s.likelihood, s.impact) for stage, s in self.scores.items()}
+
+    @property
+    def acceptance(self) -> str | None:
+        """The standing acceptance in a sentence, or None."""
+        if self.accepted is None:
+            return None
+        return (f"{self.accepted.by} accepted the residual risk on "
+                f"{self.accepted.at.date().isoformat()}")
+
+    def as_json(self) -> dict[str, Any]:
+        """What `isms risks show --json` prints (its keys in this order make the text form)."""
+        return {
+            "ref": self.ref,
+            "title": self.title,
+            "description": self.description,
+            "department": self.department_name,
+            "owner": self.owner,
+            "threat": self.threat,
+            "vulnerability": self.vulnerability,
+            "affects": self.affects,
+            "assets": [a.ref for a in self.linked_assets],
+            "inherent": self.scores["inherent"].as_json(),
+            "existing_controls": self.existing_controls,
+            "current": self.scores["current"].as_json(),
+            "treatment_option": str(self.treatment) if self.treatment else None,
+            "controls": list(self.controls),
+            "actions": [a.as_json() for a in self.actions],
+            "residual": self.scores["residual"].as_json(),
+            "acceptance": self.accepted.as_json() if self.accepted else None,
+            "status": self.status,
+            "next_review": self.next_review.isoformat() if self.next_review else None,
+            "version": self.version,
+        }
+
+
+def _score(criteria: Criteria, risk: Risk, stage: str) -> Score:
+    likelihood, impact = rating(risk, stage)
+    level = criteria.level(likelihood, impact)
+    return Score(likelihood, impact, level.name if level else None)
+
+
+def _record(session: Session, risk: Risk) -> RiskRecord:
+    criteria = queries.current_criteria(session)
+    accepted = risk.current_acceptance
+    return RiskRecord(
+        id=risk.id,
+        version=risk.version,
+        ref=risk.ref,
+        title=risk.title,
+        description=risk.description,
+        department_code=risk.department.code,
+        department_name=risk.department.name,
+        owner=risk.owner.name if risk.owner else None,
+        owner_id=risk.owner_id,
+        threat=risk.threat.name if risk.threat else None,
+        vulnerability=risk.vulnerability.name if risk.vulnerability else None,
+        affects=risk.affects,
+        linked_assets=tuple(LinkedAsset(a.ref, a.name) for a in risk.assets),
+        scores={stage: _score(criteria, risk, stage) for stage in STAGES},
+        existing_controls=risk.existing_controls,
+        treatment=risk.treatment_option,
+        treatment_note=risk.treatment_note,
+        controls=tuple(c.ref for c in sorted(risk.controls, key=lambda c: c.sort_key)),
+        actions=tuple(
+            ActionLine(a.title, a.owner.name if a.owner else None, a.due_date, str(a.status))
+            for a in risk.actions
+        ),
+        accepted=None if accepted is None else Acceptance(
+            accepted.accepted_by.name, accepted.accepted_at, accepted.rationale,
+            accepted.expires_on,
+        ),
+        status=str(risk.status),
+        next_review=risk.next_review,
+        override_reason=risk.review_override_reason,
+    )
+
+
+def _risk(session: Session, risk_id: int) -> Risk:
+    risk = session.get(Risk, risk_id)
+    if risk is None:
+        raise NotFoundError("The risk is no longer in the register.")
+    return risk
+
+
+def risk_record(session: Session, risk_id: int) -> RiskRecord:
+    """The risk with this id in full; NotFoundError when it is no longer in the register."""
+    return _record(session, _risk(session, risk_id))
+
+
+def risk_record_by_ref(session: Session, ref: str) -> RiskRecord:
+    """The risk with this reference (e.g. R-0001) in full."""
+    return _record(session, queries.risk_by_ref(session, ref))
+
+
+def risk_ratings(session: Session, risk_id: int) -> dict[str, Rating]:
+    """Just the (likelihood, impact) of each stage: cheaper than the risk in full."""
+    risk = _risk(session, risk_id)
+    return {stage: rating(risk, stage) for stage in STAGES}
+
+
+def risk_owners(session: Session) -> tuple[tuple[int, str], ...]:
+    """(id, name) of the people who can own a risk (the active ones), in name order."""
+    return tuple((person.id, person.name) for person in queries.people(session))
