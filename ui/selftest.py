@@ -22,6 +22,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 import isms
+from isms.cli import main as cli_main
 from isms.cli.selftest_commands import ASSETS_CSV, REGISTER_FILE, run_steps
 from isms.db import open_register
 
@@ -92,7 +93,8 @@ def run_window_selftest(out: Callable[[str], Any] = print) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="isms-gui-selftest-") as temp:
             folder = Path(temp)
-            if run_steps(folder, out=lambda line: None if line.startswith("ok:") else out(line)):
+            if run_steps(folder, cli_main,
+                         out=lambda line: None if line.startswith("ok:") else out(line)):
                 return 1
             QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                               str(folder / "settings"))

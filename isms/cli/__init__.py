@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     review_commands.add_commands(commands)
     audit_commands.add_commands(commands)
     access_commands.add_commands(commands)
-    selftest_commands.add_commands(commands)
+    selftest_commands.add_commands(commands, main)  # it runs the command it belongs to
     return parser
 
 

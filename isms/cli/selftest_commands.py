@@ -15,7 +15,8 @@ import io
 import json
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -84,27 +85,31 @@ def _steps(folder: Path) -> list[tuple[str, list[str], Check]]:
     ]
 
 
-def run_selftest(out: Callable[[str], Any] = print) -> int:
+#: The ``isms`` command itself: its arguments in, its exit status out (``isms.cli.main``). The
+#: CLI hands it in when it adds this command, rather than this module importing the package
+#: that imports it.
+Cli = Callable[[Sequence[str]], int]
+
+
+def run_selftest(cli: Cli, out: Callable[[str], Any] = print) -> int:
     """Run every step in a temporary folder; 0 when all passed, 1 at the first failure (which
     it names)."""
     with tempfile.TemporaryDirectory(prefix="isms-selftest-") as temp:
-        if run_steps(Path(temp), out):
+        if run_steps(Path(temp), cli, out):
             return 1
     out(f"isms {__version__}: self-test passed")
     return 0
 
 
-def run_steps(folder: Path, out: Callable[[str], Any] = print) -> int:
+def run_steps(folder: Path, cli: Cli, out: Callable[[str], Any] = print) -> int:
     """Run every step in ``folder``, leaving the register there as ``REGISTER_FILE``; 0 when
     all passed, 1 at the first failure."""
-    from . import main
-
     (folder / "assets.csv").write_text(ASSETS_CSV, encoding="utf-8")
     (folder / "risks.csv").write_text(RISKS_CSV, encoding="utf-8")
     for what, arguments, check in _steps(folder):
         stdout, stderr = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            code = main(arguments)
+            code = cli(arguments)
         problem = (f"exit {code}" if code else None) or check(stdout.getvalue())
         # Pre-flight warnings are the one expected stderr output (an empty SoA has gaps).
         noise = [line for line in stderr.getvalue().splitlines()
@@ -118,15 +123,15 @@ def run_steps(folder: Path, out: Callable[[str], Any] = print) -> int:
     return 0
 
 
-def _selftest(args: argparse.Namespace) -> int:
-    return run_selftest()
+def _selftest(cli: Cli, args: argparse.Namespace) -> int:
+    return run_selftest(cli)
 
 
-def add_commands(subparsers: Any) -> None:
+def add_commands(subparsers: Any, cli: Cli) -> None:
     parser = subparsers.add_parser(
         "selftest",
         help="check this installation end to end in a temporary folder",
         description="create a register, import, write a risk, export an SoA PDF and an audit "
                     "pack, all in a temporary folder; exit 0 when everything works",
     )
-    parser.set_defaults(handler=_selftest)
+    parser.set_defaults(handler=partial(_selftest, cli))

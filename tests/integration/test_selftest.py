@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from isms.cli import selftest_commands
+from isms.cli import main, selftest_commands
 
 
 def test_selftest_passes_in_a_child_process_and_leaves_no_register_behind(
@@ -28,6 +28,6 @@ def test_a_failing_step_is_named_and_exits_1(monkeypatch: pytest.MonkeyPatch) ->
     # A department file the importer must refuse: the "write a risk" step then fails.
     monkeypatch.setattr(selftest_commands, "RISKS_CSV", "Risk,Department\nNo such,NOPE\n")
     said: list[str] = []
-    assert selftest_commands.run_selftest(said.append) == 1
+    assert selftest_commands.run_selftest(main, said.append) == 1
     failed = [line for line in said if line.startswith("FAILED")]
     assert failed and ("write a risk" in failed[0] or "read the risk back" in failed[0])
