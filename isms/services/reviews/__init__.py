@@ -1,3 +1,4 @@
 """Review meetings of the Security Managers Group: the meeting's life (``meetings``), its agenda
 (``agenda``), decisions (``decisions``) and taking one back (``undo``), what the SMG sees beside an
-item (``context``) and what falls due before the next meeting (``due``)."""
+item (``context``), what falls due before the next meeting (``due``) and the minutes
+(``minutes``)."""
