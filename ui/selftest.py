@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -29,6 +29,7 @@ from isms.db import open_register
 from .errors import ErrorReporter
 from .icons import NAMES, icon
 from .qt_messages import log as qt_log
+from .settings import keep_in
 
 #: The assets the self-test register holds: the rows of the spreadsheet it imports.
 EXPECTED_ASSETS = len(ASSETS_CSV.splitlines()) - 1
@@ -96,8 +97,7 @@ def run_window_selftest(out: Callable[[str], Any] = print) -> int:
             if run_steps(folder, cli_main,
                          out=lambda line: None if line.startswith("ok:") else out(line)):
                 return 1
-            QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                              str(folder / "settings"))
+            keep_in(folder / "settings")
             problems = _icon_problems(app) + _window_problems(app, folder)
     finally:
         sys.excepthook = previous_hook

@@ -28,10 +28,10 @@ from isms.services.setup import is_initialised
 from tests.keyrings import MemoryKeyring
 from tests.pg import USER, Server
 from ui import opening
-from ui.dialogs.server_register import LAST_SERVER_KEY, ServerRegisterDialog
+from ui.dialogs.server_register import ServerRegisterDialog
 from ui.dialogs.start_dialog import StartChoice, StartDialog
 from ui.errors import ErrorReporter
-from ui.settings import settings
+from ui.settings import LAST_SERVER, settings
 
 from .conftest import OnModal
 from .test_opening import answer_start_dialogs
@@ -115,7 +115,9 @@ def test_open_keeps_the_password_in_the_keyring_only(
     found = dialog.test_connection()
     assert found is not None
     assert dialog.status.text() == (
-        f"Connected: register Council ISMS register at schema {migrate.head()}.")
+        f"Connected: register Council ISMS register at schema {migrate.head()}. "
+        f"Access control is off: {address.user} may change everything.")
+    assert found.login == address.user and found.access is not None
     assert not dialog.create_button.isEnabled()  # not an empty database
 
     register = dialog.open_here()
@@ -130,7 +132,7 @@ def test_open_keeps_the_password_in_the_keyring_only(
         register.close()
     assert memory_keyring.passwords == {("isms", address.key): password}
     settings().sync()
-    assert settings().value(LAST_SERVER_KEY) == dialog.url_text
+    assert settings().value(LAST_SERVER.key) == dialog.url_text
     assert list(_isolated_qsettings.rglob("*.ini"))  # the settings were written...
     assert files_holding(_isolated_qsettings, password) == []  # ...without the password
     assert files_holding(log_dir(), password) == []
@@ -288,7 +290,7 @@ def test_the_form_starts_from_defaults_then_from_the_last_server(qtbot: Any) -> 
     dialog = new_dialog(qtbot)
     assert (dialog.host.text(), dialog.port.value(), dialog.database.text(),
             dialog.user.text()) == ("localhost", 5432, "", getpass.getuser())
-    settings().setValue(LAST_SERVER_KEY, f"postgresql+psycopg://{USER}@db.example:5433/isms")
+    settings().setValue(LAST_SERVER.key, f"postgresql+psycopg://{USER}@db.example:5433/isms")
     dialog = new_dialog(qtbot)
     assert (dialog.host.text(), dialog.port.value(), dialog.database.text(),
             dialog.user.text()) == ("db.example", 5433, "isms", USER)

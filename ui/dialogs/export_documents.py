@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QDate, QSettings
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,11 +46,8 @@ from isms.services.read import queries
 from ..desktop import open_file
 from ..errors import ErrorReporter
 from ..operations import run_with_progress
-from ..settings import settings
+from ..settings import EXPORT_FOLDER, EXPORT_KIND, EXPORT_OPEN_RESULT, batch
 
-FOLDER_SETTING = "export/folder"
-OPEN_SETTING = "export/open_result"
-KIND_SETTING = "export/kind"
 #: Warnings listed in the dialog before "and N more" (the CLI's `isms soa check` lists all).
 SHOWN_WARNINGS = 12
 
@@ -65,7 +62,6 @@ class ExportDocumentsDialog(QDialog):
         self.register = register
         self.reporter = reporter
         self.result_path: Path | None = None
-        state = settings()
 
         self.kind = QComboBox()
         self.kind.setAccessibleName("Document")
@@ -102,7 +98,7 @@ class ExportDocumentsDialog(QDialog):
         where.addWidget(self.path, 1)
         where.addWidget(browse)
         self.open_result = QCheckBox("&Open the file when it is written")
-        self.open_result.setChecked(bool(state.value(OPEN_SETTING, True, type=bool)))
+        self.open_result.setChecked(EXPORT_OPEN_RESULT.get())
         self.checks_label = QLabel()
         self.checks_label.setWordWrap(True)
         self.checks = QListWidget()
@@ -127,7 +123,7 @@ class ExportDocumentsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, 460)
 
-        saved_kind = self.kind.findData(state.value(KIND_SETTING, "soa"))
+        saved_kind = self.kind.findData(EXPORT_KIND.get())
         self.kind.setCurrentIndex(max(saved_kind, 0))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.department.currentIndexChanged.connect(self._scope_changed)
@@ -164,8 +160,8 @@ class ExportDocumentsDialog(QDialog):
         self._show_checks()
 
     def _folder(self) -> Path:
-        saved = settings().value(FOLDER_SETTING, "")
-        return Path(str(saved)) if saved and Path(str(saved)).is_dir() else Path.home()
+        saved = EXPORT_FOLDER.get()
+        return saved if saved is not None and saved.is_dir() else Path.home()
 
     def _suggest_path(self) -> None:
         fmt = str(self.format.currentData() or KINDS[self.chosen_kind()].formats[0])
@@ -235,10 +231,10 @@ class ExportDocumentsDialog(QDialog):
         except IsmsError as exc:
             self.reporter.expected(self, exc, f"isms — cannot export the {title.lower()}")
             return
-        state: QSettings = settings()
-        state.setValue(FOLDER_SETTING, str(result.path.parent))
-        state.setValue(OPEN_SETTING, self.open_result.isChecked())
-        state.setValue(KIND_SETTING, request.kind)
+        with batch() as store:
+            EXPORT_FOLDER.set(result.path.parent, store)
+            EXPORT_OPEN_RESULT.set(self.open_result.isChecked(), store)
+            EXPORT_KIND.set(request.kind, store)
         self.result_path = result.path
         if self.open_result.isChecked():
             open_file(self, result.path)

@@ -25,8 +25,8 @@ from ..operations import Progress, run_with_progress
 from ..undo import RETIRE_FIELDS, AssetChange, capture, describe
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
     from .register_page import RegisterPage
+    from .shell import Shell
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def _assets(count: int) -> str:
 class AssetActions(QObject):
     """The Assets menu and the Assets table's context menu; enabled while assets are selected."""
 
-    def __init__(self, window: MainWindow, menu: QMenu) -> None:
+    def __init__(self, window: Shell, menu: QMenu) -> None:
         super().__init__(window)
         self._window = window
         self.assign_owner = self._add(menu, "Assign &owner…", self.ask_owner)

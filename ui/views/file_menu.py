@@ -1,8 +1,8 @@
 """File menu: New register…, Open recent and Back up register… (Open, Import and Export live in
 main_window / import_menu / export_view).
 
-The recent list holds register files (server registers have no file to list), newest first, in
-the UI settings under ``recent/registers``.
+The recent list holds register files, newest first (``RECENT_REGISTERS`` in the UI settings),
+and server registers as URLs without a password (``RECENT_SERVERS``).
 """
 
 from __future__ import annotations
@@ -21,37 +21,30 @@ from isms.errors import IsmsError, StorageError
 
 from ..opening import FILE_FILTER
 from ..operations import run_with_progress
-from ..settings import settings
+from ..settings import RECENT_REGISTERS, RECENT_SERVERS
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .shell import Shell
 
 log = logging.getLogger(__name__)
 
-RECENT_KEY = "recent/registers"
-RECENT_SERVERS_KEY = "recent/servers"  # URLs without passwords
 RECENT_MAX = 8
 SUFFIX = ".isms"
 
 
-# --- the recent list (QSettings) ------------------------------------------------------------
+# --- the recent lists (UI settings) ---------------------------------------------------------
 
 def recent_registers() -> list[Path]:
-    value = settings().value(RECENT_KEY, [])
-    # INI gives a single item back as a str, and a list of str for more.
-    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return [Path(str(item)) for item in items if item]
+    return [Path(item) for item in RECENT_REGISTERS.get()]
 
 
 def _save_recent(paths: list[Path]) -> None:
-    settings().setValue(RECENT_KEY, [str(p) for p in paths[:RECENT_MAX]])
+    RECENT_REGISTERS.set(tuple(str(p) for p in paths[:RECENT_MAX]))
 
 
 def recent_servers() -> list[str]:
     """Server registers opened lately, as URLs without passwords (those live in the keyring)."""
-    value = settings().value(RECENT_SERVERS_KEY, [])
-    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return [str(item) for item in items if item]
+    return list(RECENT_SERVERS.get())
 
 
 def remember_register(register: Register) -> None:
@@ -60,7 +53,7 @@ def remember_register(register: Register) -> None:
     if path is None:
         url = register.location.display()
         kept = [url, *(u for u in recent_servers() if u != url)]
-        settings().setValue(RECENT_SERVERS_KEY, kept[:RECENT_MAX])
+        RECENT_SERVERS.set(tuple(kept[:RECENT_MAX]))
         return
     path = path.resolve()
     _save_recent([path, *(p for p in recent_registers() if p != path)])
@@ -94,7 +87,7 @@ def _with_suffix(chosen: str) -> Path:
 class FileMenu:
     """Adds New register…, Open recent and Back up register… to the window's File menu."""
 
-    def __init__(self, window: MainWindow, menu: QMenu,
+    def __init__(self, window: Shell, menu: QMenu,
                  switch: Callable[[Register], None]) -> None:
         self.window = window
         self._switch = switch
@@ -176,7 +169,7 @@ class FileMenu:
 
     def clear_recent(self) -> None:
         _save_recent([])
-        settings().setValue(RECENT_SERVERS_KEY, [])
+        RECENT_SERVERS.set(())
 
     def open_recent_server(self, url: str) -> Register | None:
         """A server register from the list: the keyring's password, else the server dialog."""

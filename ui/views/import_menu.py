@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QMenu
 # The wizard and its pages (readers, mapping, openpyxl) load when an import starts, not with the
 # window: they are most of what the File menu would otherwise add to start-up.
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .shell import Shell
 
 #: One entry per kind of import the wizard knows (state.KINDS; a test keeps them in step).
 _MNEMONICS = {"assets": "&Assets…", "handling": "&Handling practices…", "risks": "&Risks…"}
 
 
-def add_import_menu(window: MainWindow, file_menu: QMenu) -> QMenu:
+def add_import_menu(window: Shell, file_menu: QMenu) -> QMenu:
     """The Import submenu at the end of ``file_menu``."""
     menu = file_menu.addMenu("&Import")
     for kind, text in _MNEMONICS.items():
@@ -27,7 +27,7 @@ def add_import_menu(window: MainWindow, file_menu: QMenu) -> QMenu:
     return menu
 
 
-def import_file(window: MainWindow, kind: str) -> None:
+def import_file(window: Shell, kind: str) -> None:
     """Run the wizard; once something was written the pages show it, even if the wizard was
     then closed without Finish."""
     from ..dialogs.import_pages.apply_page import result_summary
@@ -39,7 +39,7 @@ def import_file(window: MainWindow, kind: str) -> None:
         window.statusBar().showMessage(result_summary(result), 15000)
 
 
-def undo_import(window: MainWindow) -> None:
+def undo_import(window: Shell) -> None:
     from ..dialogs.undo_import import UndoImportDialog
 
     if UndoImportDialog.ask(window.register, window):

@@ -28,7 +28,7 @@ from .register_page import PageSpec
 
 if TYPE_CHECKING:
     from ..dialogs.record_editor import RecordEditor
-    from .main_window import MainWindow
+    from .shell import Shell
 
 HANDLING = PageSpec("handling", "handling practice", "handling practices", "Data handling",
                     "asset reference, asset name or third party", handling_model)
@@ -55,7 +55,7 @@ class RecordEditing:
     pages, and adds "Add evidence file…" to the Evidence page. Made afresh for each register
     the window shows."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Shell) -> None:
         self._window = window
         pages = window.pages
         pages["actions"].table.activated.connect(self._action_activated)

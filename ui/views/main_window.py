@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QModelIndex, QSettings, Qt, qVersion
+from PySide6.QtCore import QModelIndex, Qt, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QMainWindow,
     QMenu,
     QMessageBox,
     QStackedWidget,
@@ -42,7 +41,7 @@ from ..icons import icon
 from ..models.registers import asset_model, risk_model
 from ..opening import ask_register_file, ask_server_register
 from ..operations import run_with_progress
-from ..settings import settings
+from ..settings import EXPORT_FOLDER, WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE, batch
 from ..undo import UndoHistory
 from ..widgets.department_filter import DepartmentFilter
 from .asset_actions import AssetActions
@@ -55,10 +54,13 @@ from .import_menu import add_import_menu
 from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
 from .register_page import PageSpec, RegisterPage
 from .review_meetings import ReviewMeetings
+from .shell import Shell
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
     from ..dialogs.record_editor import RecordEditor
 
 PAGES = (
@@ -76,7 +78,7 @@ PAGE_KEYS = ("dashboard", *(spec.key for spec in PAGES), "findings")
 PAGE_LABELS = (DASHBOARD_LABEL, *(spec.label for spec in PAGES), FINDINGS_LABEL)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Shell):
     """Shows one open register; owns it and closes it when the window closes or switches."""
 
     def __init__(self, register: Register, reporter: ErrorReporter | None = None) -> None:
@@ -133,7 +135,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.stack.currentChanged.connect(self._page_changed)
-        self._restore_window(settings())
+        self._restore_window()
         self._show_register(register)
 
     # --- building --------------------------------------------------------------------------
@@ -213,8 +215,7 @@ class MainWindow(QMainWindow):
                 old.deleteLater()
         self.register = register
         self.pages = {}
-        state = settings()
-        self.department_filter.load(register, state)
+        self.department_filter.load(register)
         department = self.department_filter.department()
         counts = self._counts()
         self.dashboard = DashboardPage(register)
@@ -229,7 +230,7 @@ class MainWindow(QMainWindow):
             page.model.set_department(department)
             self.pages[spec.key] = page
             self.stack.addWidget(page)
-            page.start(state, counts.get(spec.key))
+            page.start(counts.get(spec.key))
         self.pages["risks"].table.activated.connect(self._risk_activated)
         self.pages["assets"].table.activated.connect(self._asset_activated)
         self.record_editing = RecordEditing(self)  # editors of the list pages
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
         self.findings.riskCreated.connect(self._risk_created)
         self.findings.riskOpened.connect(self.edit_risk)
         self.stack.addWidget(self.findings)
-        saved = state.value("main_window/page", "dashboard")
+        saved = WINDOW_PAGE.get()
         row = PAGE_KEYS.index(saved) if saved in PAGE_KEYS else 0
         self.nav.setCurrentRow(row)
         self.stack.setCurrentIndex(row)  # the row may not have changed, the pages have
@@ -305,7 +306,7 @@ class MainWindow(QMainWindow):
             page.set_department(department, counts.get(key))
         if self.dashboard is not None:
             self.dashboard.set_department(department)
-        self.department_filter.save(settings())
+        self.department_filter.save()
 
     def show_only(self, key: str, ids: Sequence[int], label: str) -> None:
         """Show the ``key`` register page limited to ``ids`` (a heat-map cell, an overdue list)."""
@@ -494,10 +495,9 @@ class MainWindow(QMainWindow):
         if not isinstance(page, RegisterPage):
             self.statusBar().showMessage("Choose a register page to export it.", 5000)
             return None
-        start = settings().value("export/folder", str(Path.home()))
-        name = f"{page.key}.xlsx"
+        start = EXPORT_FOLDER.get() or Path.home()
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, f"Export the {page.key} shown", str(Path(str(start)) / name),
+            self, f"Export the {page.key} shown", str(start / f"{page.key}.xlsx"),
             "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)")
         if not chosen:
             return None
@@ -507,7 +507,7 @@ class MainWindow(QMainWindow):
         """Write what ``page`` shows to ``target`` (.csv, or .xlsx for anything else)."""
         if target.suffix.lower() not in (".csv", ".xlsx"):
             target = target.with_name(target.name + ".xlsx")
-        settings().setValue("export/folder", str(target.parent))
+        EXPORT_FOLDER.set(target.parent)
         model, ids, columns = page.model, page.model.ids, visible_columns(page)
         try:
             written = run_with_progress(
@@ -558,9 +558,9 @@ class MainWindow(QMainWindow):
 
     def switch_register(self, register: Register) -> None:
         """Show ``register`` instead of the one shown, which is closed (its layout saved)."""
-        state = settings()
-        self._save_pages(state)
-        state.setValue("main_window/page", PAGE_KEYS[max(self.nav.currentRow(), 0)])
+        with batch() as store:
+            self._save_pages(store)
+            WINDOW_PAGE.set(self._page_key(), store)
         previous, self.register = self.register, register
         previous.close()
         self._show_register(register)
@@ -579,27 +579,28 @@ class MainWindow(QMainWindow):
 
     # --- remembering the window ------------------------------------------------------------
 
-    def _restore_window(self, state: QSettings) -> None:
-        geometry = state.value("main_window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
+    def _restore_window(self) -> None:
+        if not self.restoreGeometry(WINDOW_GEOMETRY.get()):
             screen = self.screen().availableGeometry()
             self.resize(min(1600, screen.width() * 95 // 100), min(1000, screen.height() * 9 // 10))
-        window_state = state.value("main_window/state")
-        if window_state is not None:
+        window_state = WINDOW_STATE.get()
+        if window_state:
             self.restoreState(window_state)
 
-    def _save_pages(self, state: QSettings) -> None:
+    def _page_key(self) -> str:
+        return PAGE_KEYS[max(self.nav.currentRow(), 0)]
+
+    def _save_pages(self, store: QSettings) -> None:
         for page in self.pages.values():
-            page.save(state)
+            page.save(store)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        state = settings()
-        state.setValue("main_window/geometry", self.saveGeometry())
-        state.setValue("main_window/state", self.saveState())
-        state.setValue("main_window/page", PAGE_KEYS[max(self.nav.currentRow(), 0)])
-        self.department_filter.save(state)
-        self._save_pages(state)
-        state.sync()
+        with batch() as store:
+            WINDOW_GEOMETRY.set(bytes(self.saveGeometry().data()), store)
+            WINDOW_STATE.set(bytes(self.saveState().data()), store)
+            WINDOW_PAGE.set(self._page_key(), store)
+            self.department_filter.save(store)
+            self._save_pages(store)
         self.register.close()
         super().closeEvent(event)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +22,11 @@ from PySide6.QtWidgets import (
 from isms.db import Register
 
 from ..models.register_table import RegisterTableModel
+from ..settings import PAGE_COLUMNS, PAGE_HEADER
 from ..widgets.tables import read_only_table
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
 
 
 @dataclass(frozen=True)
@@ -149,12 +154,12 @@ class RegisterPage(QWidget):
 
     # --- actions -------------------------------------------------------------------------
 
-    def start(self, settings: QSettings, total: int | None = None) -> None:
+    def start(self, total: int | None = None) -> None:
         """Restore the column layout and sort the user left; rows load when the page shows.
         ``total`` (its rows without search or filter) is counted when needed if not given."""
         self._total = total
-        state = settings.value(f"{self.key}/header")
-        if settings.value(f"{self.key}/columns") == self._column_keys() and state is not None:
+        state = PAGE_HEADER.of(self.key).get()
+        if state and PAGE_COLUMNS.of(self.key).get() == self._column_keys():
             self.table.horizontalHeader().restoreState(state)
         self._waiting = True
         if self.isVisible():
@@ -171,9 +176,10 @@ class RegisterPage(QWidget):
         # Enabling sorting sorts by the header's indicator at once: that is the first query.
         self.table.setSortingEnabled(True)
 
-    def save(self, settings: QSettings) -> None:
-        settings.setValue(f"{self.key}/header", self.table.horizontalHeader().saveState())
-        settings.setValue(f"{self.key}/columns", self._column_keys())
+    def save(self, store: QSettings | None = None) -> None:
+        PAGE_HEADER.of(self.key).set(bytes(self.table.horizontalHeader().saveState().data()),
+                                     store)
+        PAGE_COLUMNS.of(self.key).set(self._column_keys(), store)
 
     def _column_keys(self) -> str:
         # Saved header layouts only fit the columns they were saved with.

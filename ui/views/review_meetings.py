@@ -13,18 +13,17 @@ from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 from isms.errors import IsmsError
 
 from ..desktop import open_file
-from ..settings import settings
+from ..settings import EXPORT_FOLDER
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .shell import Shell
 
 #: The pages a review's decisions can change.
 CHANGED_PAGES = ("reviews", "risks", "assets", "actions", "controls")
-FOLDER_SETTING = "export/folder"
 
 
 class ReviewMeetings:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Shell) -> None:
         self._window = window
         page = window.pages["reviews"]
         self.plan_button = QPushButton("&Plan meeting…")
@@ -85,7 +84,7 @@ class ReviewMeetings:
         window = self._window
         with window.register.session() as session:
             ref = meeting_by_id(session, meeting_id).ref
-        folder = Path(str(settings().value(FOLDER_SETTING, str(Path.home()))))
+        folder = EXPORT_FOLDER.get() or Path.home()
         chosen, _ = QFileDialog.getSaveFileName(window, "Write the minutes — isms",
                                                 str(folder / f"minutes-{ref}.pdf"),
                                                 "PDF files (*.pdf)")
@@ -98,7 +97,7 @@ class ReviewMeetings:
         except IsmsError as exc:
             window.reporter.expected(window, exc, "isms — cannot write the minutes")
             return None
-        settings().setValue(FOLDER_SETTING, str(path.parent))
+        EXPORT_FOLDER.set(path.parent)
         window.statusBar().showMessage(f"Wrote {path}", 10_000)
         open_file(window, path)
         return path

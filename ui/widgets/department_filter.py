@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
 from isms.db import Register
 from isms.services.read import queries
 
+from ..settings import DEPARTMENT
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
 WHOLE_COUNCIL = "Whole council"
-SETTING = "filter/department"  # the department's code: ids differ from register to register
 
 
 class DepartmentFilter(QComboBox):
-    """Lists the register's departments; remembers the choice (by code) in QSettings."""
+    """Lists the register's departments; remembers the choice (by code) in the UI settings."""
 
     #: The chosen department's id, or None for the whole council.
     departmentChanged = Signal(object)
@@ -27,12 +33,12 @@ class DepartmentFilter(QComboBox):
         self.currentIndexChanged.connect(self._changed)
         self._codes: list[str | None] = []
 
-    def load(self, register: Register, state: QSettings) -> None:
+    def load(self, register: Register) -> None:
         """Fill the list from ``register`` and select the department chosen last time (quietly:
         the caller queries once with ``department()`` afterwards)."""
         with register.session() as session:
             departments = [(d.id, d.code, d.name) for d in queries.departments(session)]
-        saved = state.value(SETTING, "")
+        saved = DEPARTMENT.get()
         self.blockSignals(True)
         try:
             self.clear()
@@ -58,8 +64,8 @@ class DepartmentFilter(QComboBox):
         index = self.findData(department_id) if department_id is not None else 0
         self.setCurrentIndex(max(index, 0))
 
-    def save(self, state: QSettings) -> None:
-        state.setValue(SETTING, self.department_code() or "")
+    def save(self, store: QSettings | None = None) -> None:
+        DEPARTMENT.set(self.department_code() or "", store)
 
     def _changed(self, _index: int) -> None:
         self.departmentChanged.emit(self.department())

@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
 from isms.errors import IsmsError
 from isms.io.readers import open_source
 
-from ...settings import settings
+from ...settings import IMPORT_FOLDER
 from .base import ImportPage
 from .state import KINDS, NEEDS_DEPARTMENT, ImportState, load_departments
 
 FILE_FILTER = ("Spreadsheets (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt);;"
                "All files (*)")
-_LAST_FOLDER = "import_wizard/folder"
 
 
 def ask_open_path(parent: QWidget, folder: str) -> Path | None:
@@ -112,11 +111,10 @@ class FilePage(ImportPage):
         self.department.setCurrentIndex(max(self.department.findData(department_id), 0))
 
     def choose_file(self) -> None:
-        state = settings()
-        folder = str(state.value(_LAST_FOLDER, "") or "")
-        chosen = ask_open_path(self, folder or str(Path.home()))
+        folder = IMPORT_FOLDER.get() or Path.home()
+        chosen = ask_open_path(self, str(folder))
         if chosen is not None:
-            state.setValue(_LAST_FOLDER, str(chosen.parent))
+            IMPORT_FOLDER.set(chosen.parent)
             self.path_edit.setText(str(chosen))
 
     def _kind_toggled(self, button: QRadioButton, checked: bool) -> None:

@@ -1,0 +1,63 @@
+"""The main window as the helpers it builds see it.
+
+The File menu's additions (``file_menu``), the Import menu (``import_menu``), the asset actions
+(``asset_actions``), the list pages' editors (``list_pages``) and the review meetings
+(``review_meetings``) are built by the main window and act on it. They are typed against
+``Shell``, not ``MainWindow``: ``main_window`` imports them, so them importing it back would be an
+import loop, and ``Shell`` lists what they may use of the window.
+
+``Shell`` is a QMainWindow rather than a ``typing.Protocol`` because the helpers parent their
+dialogs on the window and write to its status bar, and Python's types cannot say "a QWidget that
+also has these members"; ``MainWindow`` derives from it and provides them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMainWindow
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStackedWidget
+
+    from isms.db import Register
+    from isms.services.access import Level
+
+    from ..dialogs.record_editor import RecordEditor
+    from ..errors import ErrorReporter
+    from ..undo import UndoHistory
+    from .dashboard_page import DashboardPage
+    from .register_page import RegisterPage
+
+
+class Shell(QMainWindow):
+    """What the window's helpers use of it, besides being the window (dialog parent, status bar).
+
+    Attributes:
+        register: the register shown; another one replaces it when the user opens one.
+        reporter: shows expected errors in plain words, bugs in the crash dialog.
+        pages: the register pages by key ("assets", "risks", "reviews"...).
+        dashboard: the dashboard page, once the register is shown.
+        stack: the pages, the one shown on top.
+        undo_history: where saves are recorded for Edit → Undo.
+    """
+
+    register: Register
+    reporter: ErrorReporter
+    pages: dict[str, RegisterPage]
+    dashboard: DashboardPage | None
+    stack: QStackedWidget
+    undo_history: UndoHistory
+
+    def allows(self, level: Level) -> bool:
+        """Whether the acting user's role is at least ``level`` (the register enforces it too)."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Read the register again into every page, the counts and the user's role."""
+        raise NotImplementedError
+
+    def run_editor(self, make: Callable[[], RecordEditor], what: str) -> bool:
+        """Open the record editor ``make`` builds; True when it saved (recorded for undo)."""
+        raise NotImplementedError
