@@ -93,7 +93,8 @@ def reopen_server_register(url: str, parent: QWidget | None = None) -> Register 
     For Open recent. When the keyring has no password, or the one it has is refused, or the
     server cannot be reached, the server dialog opens filled in, saying what went wrong.
     """
-    from .dialogs.server_register import plain_problem, probe
+    from isms.db.failures import plain_problem
+    from isms.db.server import probe
 
     address = ServerAddress.from_url(url)
     location = with_stored_password(address.location())

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..db import Register, open_register
+from ..db.failures import connection_errors
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -39,8 +40,11 @@ def command(
 
 @contextmanager
 def opened(args: argparse.Namespace) -> Iterator[Register]:
+    """The register named by ``--db``; a server that cannot be reached, or stops answering
+    mid-command, is said in plain words (ConnectionFailed), never the driver's message."""
     register = open_register(args.db)
     try:
-        yield register
+        with connection_errors(register.location):
+            yield register
     finally:
         register.close()

@@ -15,6 +15,7 @@ from ..errors import NotFoundError, StorageError
 from . import migrate
 from .backup import backup_sqlite, default_backup_path
 from .engine import make_engine
+from .failures import ConnectionFailed, plain_problem, read_errors
 from .location import Location, resolve
 from .session import RegisterSession
 
@@ -40,6 +41,13 @@ class Register:
 
     def session(self, actor: str | None = None) -> RegisterSession:
         return self._sessions(actor=actor)
+
+    @contextmanager
+    def reading(self, actor: str | None = None) -> Iterator[RegisterSession]:
+        """A session for reads whose database failures come out as StorageError in plain words
+        (for screens that show what failed instead of crashing: a page of rows, a check)."""
+        with read_errors(self.location), self.session(actor) as session:
+            yield session
 
     @contextmanager
     def transaction(self, actor: str | None = None) -> Iterator[RegisterSession]:
@@ -81,6 +89,8 @@ def _probe(engine: Engine, location: Location) -> tuple[str | None, bool]:
         with engine.connect() as connection:
             return migrate.current(connection), migrate.has_user_tables(connection)
     except (DatabaseError, OperationalError) as exc:
+        if location.path is None:  # a server: say what to fix, never the driver's jargon
+            raise ConnectionFailed(plain_problem(location, exc)) from exc
         raise StorageError(
             f"{location.display()} cannot be opened as a register: {exc.orig}"
         ) from exc

@@ -9,15 +9,12 @@ one: no real keyring is touched.
 from __future__ import annotations
 
 import logging
-import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import keyring
-import psycopg
 import pytest
 from keyring.backends import fail
 
@@ -27,6 +24,7 @@ from isms.db.location import log_dir
 from isms.services.setup import is_initialised
 from tests.keyrings import MemoryKeyring
 from tests.pg import USER, Server
+from tests.pg_roles import password_login
 from ui import opening
 from ui.dialogs.server_register import ServerRegisterDialog
 from ui.dialogs.start_dialog import StartChoice, StartDialog
@@ -43,41 +41,16 @@ class PasswordRegister:
     password: str
 
 
-def _wait_for_password_auth(server: Server, role: str, database: str) -> None:
-    """pg_reload_conf() only signals the server: wait until a wrong password is refused."""
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            psycopg.connect(host="127.0.0.1", port=server.port, user=role, dbname=database,
-                            password="wrong", connect_timeout=5).close()
-        except psycopg.OperationalError as exc:
-            if "password authentication failed" in str(exc):
-                return
-            raise
-        if time.monotonic() > deadline:
-            pytest.fail("the server never started asking for the password")
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def password_register(pg_server: Server) -> Iterator[PasswordRegister]:
     """A register on the server whose user must give a password."""
-    role = f"isms_pw_{uuid.uuid4().hex[:10]}"
-    password = f"Corr3ct-Horse-{uuid.uuid4().hex[:8]}"
     name = pg_server.create_from_template()
-    pg_server.admin(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{password}'")
-    hba = pg_server.root / "data" / "pg_hba.conf"
-    original = hba.read_text()
-    hba.write_text(f"host all {role} 127.0.0.1/32 scram-sha-256\n{original}")
     try:
-        pg_server.admin("SELECT pg_reload_conf()")
-        _wait_for_password_auth(pg_server, role, name)
-        yield PasswordRegister(ServerAddress("127.0.0.1", pg_server.port, name, role), password)
+        with password_login(pg_server, name) as login:
+            yield PasswordRegister(ServerAddress("127.0.0.1", pg_server.port, name, login.role),
+                                   login.password)
     finally:
-        hba.write_text(original)
-        pg_server.admin("SELECT pg_reload_conf()")
         pg_server.drop(name)
-        pg_server.admin(f"DROP ROLE IF EXISTS {role}")
 
 
 def fill(dialog: ServerRegisterDialog, address: ServerAddress, password: str) -> None:
@@ -115,7 +88,9 @@ def test_open_keeps_the_password_in_the_keyring_only(
     found = dialog.test_connection()
     assert found is not None
     assert dialog.status.text() == (
-        f"Connected: register Council ISMS register at schema {migrate.head()}.")
+        f"Connected: register Council ISMS register at schema {migrate.head()}. "
+        f"Access control is off: {address.user} may change everything.")
+    assert found.login == address.user and found.access is not None
     assert not dialog.create_button.isEnabled()  # not an empty database
 
     register = dialog.open_here()

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 from isms.db.migrate import HEAD
 from tests.integration.test_cli import isms
 from tests.integration.test_export_cli import catalogue_refs, soa_rows
+from tests.pg import Server
 
 
 def test_init_demo_search_and_export_on_postgresql(
@@ -54,3 +55,24 @@ def test_init_demo_search_and_export_on_postgresql(
 
     checked = isms("db", "check", "--db", pg_empty_url)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_a_server_that_cannot_be_reached_is_said_in_plain_words(pg_server: Server) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on once it is closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for url, words in (
+        (f"postgresql+psycopg://clerk:S3cret-pw@127.0.0.1:{port}/isms",
+         f"isms: error: Nothing answered at 127.0.0.1:{port}: check the host name and port, "
+         "and that PostgreSQL is running there."),
+        (pg_server.url("no_such_register"),
+         f"isms: error: There is no database no_such_register on the server at "
+         f"127.0.0.1:{pg_server.port}: check the name, or ask the database administrator to "
+         "create it."),
+    ):
+        result = isms("risks", "show", "R-0001", "--db", url)
+        assert result.returncode == 1  # an expected error, like any other
+        assert result.stderr.strip() == words
+        assert "S3cret-pw" not in result.stderr + result.stdout

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import re
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -29,11 +27,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import create_engine, select
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
 
-from isms.db import Register, migrate, open_register
+from isms.db import Register, open_register
 from isms.db.credentials import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -41,112 +36,17 @@ from isms.db.credentials import (
     ServerAddress,
     keyring_available,
 )
-from isms.errors import IsmsError, ValidationError
+from isms.db.failures import plain_problem
+from isms.db.server import CONNECT_TIMEOUT, ServerProbe, describe, probe
+from isms.errors import IsmsError, StorageError, ValidationError
 
 from ..operations import Progress, run_with_progress
 from ..settings import LAST_SERVER
 
 log = logging.getLogger(__name__)
 
-#: Seconds Test connection (and the check before Open) waits for the server to answer.
-CONNECT_TIMEOUT = 5
 NO_KEYRING = ("There is no system keyring on this computer, so the password will not be "
               "remembered: you will be asked for it each time.")
-
-
-class ConnectionProblem(IsmsError):
-    """The server could not be reached or refused us; the message says why in plain words."""
-
-
-@dataclass(frozen=True)
-class Probe:
-    """What is in the database: Alembic revision, whether it has any tables, register name."""
-
-    revision: str | None
-    has_tables: bool
-    name: str | None
-
-    @property
-    def is_empty(self) -> bool:
-        return self.revision is None and not self.has_tables
-
-
-def plain_problem(address: ServerAddress, error: BaseException) -> str:
-    """A connection failure in words a Security Manager can act on (never with the password)."""
-    cause: BaseException = error
-    if isinstance(error, IsmsError) and isinstance(error.__cause__, DBAPIError):
-        cause = error.__cause__
-    if not isinstance(cause, DBAPIError):
-        return str(error)
-    text = str(cause.orig or cause)
-    where = f"{address.host}:{address.port}"
-    if "password authentication failed" in text:
-        return (f"The server at {where} refused the password for user {address.user}: "
-                "check the password (it is case-sensitive).")
-    if "no password supplied" in text:
-        return f"The server at {where} needs a password for user {address.user}."
-    if re.search(r'role ".*" does not exist', text):
-        return f"The server at {where} has no user {address.user}."
-    if re.search(r'database ".*" does not exist', text):
-        return (f"There is no database {address.database} on the server at {where}: check the "
-                "name, or ask the database administrator to create it.")
-    if "timeout expired" in text:
-        return (f"The server at {where} did not answer within {CONNECT_TIMEOUT} seconds: check "
-                "the host name and port, and that you are on the council network (or VPN).")
-    if "could not translate host name" in text or "Name or service not known" in text:
-        return f"There is no computer called {address.host}: check the host name."
-    if "Connection refused" in text or "could not connect" in text:
-        return (f"Nothing answered at {where}: check the host name and port, and that "
-                "PostgreSQL is running there.")
-    if "permission denied" in text:
-        return (f"User {address.user} may not read the database {address.database}: ask the "
-                "database administrator for access.")
-    first = text.strip().splitlines()[0] if text.strip() else type(cause).__name__
-    return f"Could not connect to {where}: {first}"
-
-
-def probe(address: ServerAddress, password: str | None) -> Probe:
-    """Connect once, with a short timeout, and look at what is in the database."""
-    from isms.model import RegisterSetting
-
-    engine = create_engine(address.url(password, connect_timeout=CONNECT_TIMEOUT),
-                           poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            revision = migrate.current(connection)
-            has_tables = migrate.has_user_tables(connection)
-            name: str | None = None
-            if revision is not None:
-                try:
-                    value = connection.execute(
-                        select(RegisterSetting.value).where(RegisterSetting.key == "register")
-                    ).scalar_one_or_none()
-                except DBAPIError:
-                    value = None  # an old schema: the name is shown once it is upgraded
-                if isinstance(value, dict) and isinstance(value.get("name"), str):
-                    name = value["name"]
-            return Probe(revision, has_tables, name)
-    except DBAPIError as exc:
-        raise ConnectionProblem(plain_problem(address, exc)) from None
-    finally:
-        engine.dispose()
-
-
-def describe(address: ServerAddress, found: Probe) -> str:
-    if found.revision is not None:
-        name = found.name or "(unnamed)"
-        text = f"Connected: register {name} at schema {found.revision}."
-        if found.revision != migrate.head():
-            if found.revision in migrate.known_revisions():
-                text += " Opening it will bring it up to date (take a pg_dump first)."
-            else:
-                text += " It was written by a newer version of isms: update isms to open it."
-        return text
-    if found.has_tables:
-        return (f"Connected, but the database {address.database} holds something that is not "
-                "an isms register: choose another database.")
-    return (f"Connected: the database {address.database} is empty. Create a new register "
-            "there, or choose another database.")
 
 
 class ServerRegisterDialog(QDialog):
@@ -159,7 +59,7 @@ class ServerRegisterDialog(QDialog):
         #: Set when Open or Create succeeded: the open register and its URL without password.
         self.register: Register | None = None
         self.url_text: str | None = None
-        self.last_probe: Probe | None = None
+        self.last_probe: ServerProbe | None = None
 
         self.host = QLineEdit(DEFAULT_HOST)
         self.port = QSpinBox()
@@ -259,7 +159,7 @@ class ServerRegisterDialog(QDialog):
 
     # --- the buttons ------------------------------------------------------------------------
 
-    def test_connection(self) -> Probe | None:
+    def test_connection(self) -> ServerProbe | None:
         """Connect off the UI thread and say what is there; None (and why) when it failed."""
         entered = self._entered()
         if entered is None:
@@ -269,7 +169,7 @@ class ServerRegisterDialog(QDialog):
         try:
             found = run_with_progress(
                 self, "Test connection", f"Connecting to {address.url_text()}…",
-                lambda _progress: probe(address, password))
+                lambda _progress: probe(address, password, timeout=CONNECT_TIMEOUT))
         except IsmsError as exc:
             self.last_probe = None
             self.create_button.setEnabled(False)
@@ -277,7 +177,7 @@ class ServerRegisterDialog(QDialog):
             return None
         self.last_probe = found
         self.create_button.setEnabled(found.is_empty)
-        self._say(describe(address, found))
+        self._say(describe(address.database, found))
         return found
 
     def open_here(self) -> Register | None:
@@ -304,16 +204,17 @@ class ServerRegisterDialog(QDialog):
         address, password = entered
 
         def work(_progress: Progress) -> Register:
-            found = probe(address, password)  # fails fast, in plain words
+            # Fails fast, in plain words.
+            found = probe(address, password, timeout=CONNECT_TIMEOUT)
             if create:
                 if not found.is_empty:
-                    raise ConnectionProblem(describe(address, found))
+                    raise StorageError(describe(address.database, found))
                 from isms.services.setup import init_register
 
                 register, _summary = init_register(address.location(password))
                 return register
             if found.is_empty:
-                raise ConnectionProblem(describe(address, found))
+                raise StorageError(describe(address.database, found))
             return open_register(address.location(password))
 
         verb = "Creating a register in" if create else "Opening"
