@@ -14,6 +14,7 @@ from ..errors import IsmsError
 from . import (
     access_commands,
     audit_commands,
+    change_commands,
     export_commands,
     import_commands,
     method_commands,
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     soa_commands.add_commands(commands)
     review_commands.add_commands(commands)
     audit_commands.add_commands(commands)
+    change_commands.add_commands(commands)
     access_commands.add_commands(commands)
     selftest_commands.add_commands(commands, main)  # it runs the command it belongs to
     return parser

@@ -3,6 +3,7 @@
 from .asset import Asset, asset_dependency
 from .audit import ChangeLogEntry
 from .base import Base
+from .change import ChangeState, RecordedChange
 from .classification import ClassificationMarking, ClassificationScheme
 from .control import Control, ControlCorrespondence, SoaEntry, SoaVersion
 from .enums import (
@@ -46,6 +47,7 @@ __all__ = [
     "Base",
     "ChangeAction",
     "ChangeLogEntry",
+    "ChangeState",
     "ClassificationMarking",
     "ClassificationScheme",
     "Control",
@@ -66,6 +68,7 @@ __all__ = [
     "Person",
     "PersonDepartment",
     "PersonRole",
+    "RecordedChange",
     "RegisterSetting",
     "ReviewAction",
     "ReviewAttendee",

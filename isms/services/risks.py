@@ -62,6 +62,36 @@ def review_date(criteria: Criteria, risk: Risk, start: date) -> date | None:
     return criteria.next_review(levels(criteria, risk).governing, start)
 
 
+def planned_review(
+    criteria: Criteria,
+    planned: Levels,
+    today: date,
+    *,
+    override: date | None = None,
+    rescored: bool = True,
+    scheduled: date | None = None,
+) -> tuple[date | None, str]:
+    """The next review a save would give a risk with the levels ``planned``, and why.
+
+    The rule :func:`score_risk` and :func:`override_review` apply, for a live preview (the risk
+    editor's "Next review"): a date set by hand (``override``) stands; otherwise new scores
+    (``rescored``) start the cadence of the governing level from ``today``, and unchanged ones
+    keep the review ``scheduled`` now.
+    """
+    if override is not None:
+        return override, "set by hand"
+    governing = planned.governing
+    if governing is None:
+        return None, "Rate the risk to plan its review."
+    governs = next(s for s in reversed(STAGES) if getattr(planned, s) is governing)
+    days = criteria.cadence_days[governing.name]
+    why = f"{governing.name} ({governs}) risks are reviewed every {days} days"
+    if not rescored:
+        # The services move the date only when the scores change: it stays as planned.
+        return scheduled, f"{why}; new scores start the cadence again"
+    return criteria.next_review(governing, today), f"{why}, from today"
+
+
 @dataclass(frozen=True)
 class ScoreChange:
     ref: str
@@ -156,6 +186,74 @@ def update_details(risk: Risk, *, title: str, description: str, owner: Person | 
         if risk.current_acceptance is not None:
             withdraw_acceptance(risk, "the risk has a new owner, who has not accepted it")
         risk.owner = owner
+
+
+# --- the risk editor's save -----------------------------------------------------------------
+
+#: The risk's words and owner, as the editor edits them.
+DETAIL_FIELDS = ("title", "description", "owner_id")
+RATING_FIELDS = tuple(f"{stage}_{part}" for stage in STAGES for part in ("likelihood", "impact"))
+#: Every value :func:`save_edit` takes (and :func:`edit_values` gives).
+EDIT_FIELDS = (*DETAIL_FIELDS, *RATING_FIELDS, "treatment_option", "treatment_note",
+               "review_date", "review_reason")
+
+
+def edit_values(risk: Risk) -> dict[str, Any]:
+    """What the risk editor edits, as :func:`save_edit` takes it; the review date only while it
+    is set by hand (else the cadence sets it)."""
+    return {
+        **{name: getattr(risk, name) for name in (*DETAIL_FIELDS, *RATING_FIELDS)},
+        "treatment_option": risk.treatment_option,
+        "treatment_note": risk.treatment_note,
+        "review_date": risk.next_review if risk.review_override_reason else None,
+        "review_reason": risk.review_override_reason,
+    }
+
+
+def save_edit(
+    session: Session, risk: Risk, values: dict[str, Any], today: date | None = None
+) -> None:
+    """Save some of a risk's editable values (see EDIT_FIELDS; those not given stay), in the
+    order the editor saves: details, then scores, then treatment, then the review date.
+
+    The risk editor's save gives every value; an undo gives the ones it puts back. Only what
+    differs from the risk is written, except the scores given, which are always checked against
+    the criteria. ``review_date`` None puts the review back on the cadence; a date needs a
+    ``review_reason``.
+    """
+    unknown = set(values) - set(EDIT_FIELDS)
+    if unknown:
+        raise TypeError(f"save_edit() cannot set {', '.join(sorted(unknown))}")
+    now = edit_values(risk)
+    given = {**now, **values}
+
+    details = tuple(given[name] for name in DETAIL_FIELDS)
+    if details != tuple(now[name] for name in DETAIL_FIELDS):
+        owner_id = given["owner_id"]
+        owner = session.get(Person, owner_id) if owner_id is not None else None
+        if owner_id is not None and owner is None:
+            raise ValidationError(
+                f"The owner of {risk.ref} is no longer in the register.", field="owner"
+            )
+        update_details(risk, title=given["title"], description=given["description"], owner=owner)
+    ratings = {
+        stage: (given[f"{stage}_likelihood"], given[f"{stage}_impact"])
+        for stage in STAGES
+        if {f"{stage}_likelihood", f"{stage}_impact"} & values.keys()
+    }
+    if ratings:
+        score_risk(session, risk, **ratings, today=today)
+    # The services can choose an option but not un-choose one: a risk whose option was "not
+    # decided yet" keeps the option chosen since.
+    option, note = given["treatment_option"], given["treatment_note"]
+    if option is not None and (option, note) != (now["treatment_option"], now["treatment_note"]):
+        set_treatment(risk, TreatmentOption(option), note)
+    if values.keys() & {"review_date", "review_reason"}:
+        if given["review_date"] is not None:
+            override_review(session, risk, given["review_date"], given["review_reason"] or "",
+                            today=today)
+        elif risk.review_override_reason:
+            override_review(session, risk, None, "", today=today)
 
 
 # --- treatment ------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
 from isms.db import Register
-from isms.model import Asset, Person
+from isms.model import Asset, ChangeState, Person
 from isms.services import classification
+from isms.services.edits.history import load_change
 from ui.dialogs.asset_editor import AssetEditor
 from ui.views.main_window import MainWindow
 
@@ -78,8 +79,14 @@ def test_editing_an_asset_saves_it(qtbot: Any, register: Register, sample: Sampl
     assert saved.special_category
     assert saved.next_review is not None and saved.next_review.isoformat() == "2026-09-30"
     assert saved.version == 2
-    assert editor.change is not None
-    assert editor.change.steps[0].before["name"] == "Payroll records"
+    assert editor.change is not None and editor.change.change_id is not None
+    assert editor.change.text == "Edit A-001"
+    with register.session() as session:
+        change, state = load_change(session, editor.change.change_id)
+    assert state == ChangeState.DONE
+    assert change.steps[0].before["name"] == "Payroll records"
+    assert change.steps[0].after["name"] == "Payroll and pensions records"
+    assert change.steps[0].version == 2
 
 
 def test_a_blank_name_is_named_focused_and_nothing_is_saved(

@@ -1,23 +1,25 @@
 """The treatment action editor: title, description, owner, due date and status of one action.
 
-Saved through ``isms.services.records.update_action``; marking it done records the completion
-date. Opened by double-click or Enter on the Treatment actions page.
+Saved with one call, ``isms.services.edits.save`` (``records.update_action``); marking it done
+records the completion date. Opened by double-click or Enter on the Treatment actions page.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
-from sqlalchemy.orm import Session
 
 from isms.db import Register
-from isms.errors import NotFoundError
-from isms.model import ActionStatus, TreatmentAction
-from isms.services import records
+from isms.model import ActionStatus
+from isms.services import edits
+from isms.services.edits import reads
 from isms.services.read import queries
 
 from .record_editor import Choices, OptionalDate, RecordEditor, fill_combo, select, text_box
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class ActionEditor(RecordEditor):
@@ -54,19 +56,13 @@ class ActionEditor(RecordEditor):
 
     def _read(self) -> None:
         with self._register.session() as session:
-            action = session.get(TreatmentAction, self.action_id)
-            if action is None:
-                raise NotFoundError("The treatment action is no longer in the register.")
-            self.version = action.version
-            self.risk_text = f"{action.risk.ref} {action.risk.title}"
-            self.owner_name = action.owner.name if action.owner else None
-            self.completed_on = action.completed_on
-            self.saved_values = {
-                "title": action.title, "description": action.description,
-                "owner_id": action.owner_id, "due_date": action.due_date,
-                "status": str(action.status),
-            }
+            read = reads.action(session, self.action_id)
             self.people: Choices = tuple((p.name, p.id) for p in queries.people(session))
+        self.version = read.version
+        self.risk_text = str(read.facts["risk"])
+        self.owner_name = read.facts["owner"]
+        self.completed_on = read.facts["completed_on"]
+        self.saved_values = dict(read.values)
 
     def _show(self) -> None:
         values = self.saved_values
@@ -107,13 +103,8 @@ class ActionEditor(RecordEditor):
                 "owner_id": self.owner_combo, "due_date": self.due_date,
                 "status": self.status_combo}
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        action = self.current(session, TreatmentAction, self.action_id,
-                              "The treatment action is no longer in the register.")
-        records.update_action(session, action, **edited)
-
-    def undo_record(self, session: Session) -> TreatmentAction | None:
-        return session.get(TreatmentAction, self.action_id)
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        return edits.save(session, "treatment action", self.action_id, self.version, edited)
 
     @classmethod
     def ask(cls, register: Register, action_id: int, parent: QWidget | None = None) -> bool:

@@ -1,17 +1,18 @@
-"""The asset editor: reference, name, type, ownership, location, marking, C/I/A, personal data
-and review date of one asset.
+"""The asset editor: reference, name, type, ownership, location, marking, C/I/A, personal data and
+review date of one asset.
 
-Everything saved goes through ``isms.services.assets.update_asset`` in one transaction, so the
-window and the CLI validate an asset the same way. A save made from a stale copy (someone else
-saved the asset after the editor opened it) is refused with a ConflictError naming the asset, a
-Reload button and the conflict dialog (``RecordEditor``); nothing is written. A save is recorded
-as a :class:`~ui.undo.Change` for the window's undo history.
+Everything saved is one call, ``isms.services.edits.save`` (``assets.update_asset``), in one
+transaction, so the window and the CLI validate an asset the same way. A save made from a stale
+copy (someone else saved the asset after the editor opened it) is refused with a ConflictError
+naming the asset, a Reload button and the conflict dialog (``RecordEditor``); nothing is
+written. A save is recorded as a change the window's undo history (and ``isms revert``) can take
+back.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -24,19 +25,20 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from isms.db import Register
-from isms.model import Asset, AssetType
+from isms.model import AssetType
 from isms.model.asset import CIA_MAX, CIA_MIN
-from isms.services import assets
+from isms.services import edits
 from isms.services.read.asset_record import AssetChoices
 from isms.services.read.asset_record import AssetRecord as AssetSnapshot
 from isms.services.read.asset_record import asset_choices as load_choices
 from isms.services.read.asset_record import asset_record as load_snapshot
 
-from ..undo import Change
 from .record_editor import RecordEditor, fill_combo, select, text_box
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 CIA = ("confidentiality", "integrity", "availability")
 
@@ -230,18 +232,14 @@ class AssetEditor(RecordEditor):
 
     # --- saving ----------------------------------------------------------------------------
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        asset = self.current(session, Asset, self._asset_id,
-                             f"Asset {self.snapshot.ref} is no longer in the register.")
-        assets.update_asset(session, asset, **edited)
-
-    def undo_record(self, session: Session) -> Asset | None:
-        return session.get(Asset, self._asset_id)
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        return edits.save(session, "asset", self._asset_id, self.version, edited,
+                          name=self.snapshot.ref)
 
     @classmethod
     def ask(
         cls, register: Register, asset_id: int, parent: QWidget | None = None
-    ) -> tuple[bool, Change | None]:
+    ) -> tuple[bool, edits.Saved | None]:
         """Edit the asset modally: (saved, the change to record for undo)."""
         dialog = cls(register, asset_id, parent)
         saved = dialog.run()

@@ -2,16 +2,16 @@
 
 ``AddEvidenceDialog`` records a file the user picked (reference suggested as the next EV-nnnn,
 title, date, validity, the controls it supports) through ``isms.services.evidence.attach_file``,
-which copies it into the store under its SHA-256. ``EvidenceEditor`` changes the title, date,
-period and validity of a record through ``isms.services.records.update_evidence``; the stored
-file itself never changes.
+which copies it into the store under its SHA-256 (one call, ``edits.add_evidence_file``).
+``EvidenceEditor`` changes the title, date, period and validity of a record
+(``edits.save``: ``records.update_evidence``); the stored file itself never changes.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,16 +24,17 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from isms.db import Register
-from isms.errors import NotFoundError
-from isms.model import Evidence
-from isms.services import evidence, records
+from isms.services import edits, evidence, records
+from isms.services.edits import reads
 from isms.services.read import queries
 
 from ..widgets.check_list import tick, ticked
 from .record_editor import OptionalDate, RecordEditor, qdate, text_box
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 #: Shown in the validity box for "no expiry" (its minimum, 0).
 NO_EXPIRY = "Does not expire"
@@ -144,15 +145,10 @@ class EvidenceEditor(_EvidenceForm):
 
     def _read(self) -> None:
         with self._register.session() as session:
-            item = session.get(Evidence, self.evidence_id)
-            if item is None:
-                raise NotFoundError("The evidence is no longer in the register.")
-            self.version, self.ref = item.version, item.ref
-            self.source = (f"File {item.file_name} (SHA-256 {item.sha256})" if item.sha256
-                           else f"Link {item.url}")
-            self.saved_values = {name: getattr(item, name)
-                                 for name in records.EVIDENCE_FIELDS - {"controls"}}
-            self.saved_values["controls"] = sorted(c.id for c in item.controls)
+            read = reads.evidence(session, self.evidence_id)
+        self.version, self.ref = read.version, str(read.facts["ref"])
+        self.source = str(read.facts["source"])
+        self.saved_values = dict(read.values)
 
     def _show(self) -> None:
         values = self.saved_values
@@ -173,13 +169,8 @@ class EvidenceEditor(_EvidenceForm):
         found["controls"] = sorted(found["controls"])
         return found
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        item = self.current(session, Evidence, self.evidence_id,
-                            "The evidence is no longer in the register.")
-        records.update_evidence(session, item, **edited)
-
-    def undo_record(self, session: Session) -> Evidence | None:
-        return session.get(Evidence, self.evidence_id)
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        return edits.save(session, "evidence", self.evidence_id, self.version, edited)
 
     @classmethod
     def ask(cls, register: Register, evidence_id: int, parent: QWidget | None = None) -> bool:
@@ -227,16 +218,12 @@ class AddEvidenceDialog(_EvidenceForm):
             found.insert(0, ("The evidence needs a reference.", self.ref_edit))
         return found
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        store = evidence.evidence_dir(self._register.location)
-        item = evidence.attach_file(
-            session, store, self.source, ref=self.ref_edit.text(), title=edited["title"],
-            evidence_date=edited["evidence_date"], period_start=edited["period_start"],
-            period_end=edited["period_end"], valid_days=edited["valid_days"],
-            department_id=self.department_id, controls=edited["controls"])
-        item.description = edited["description"]
-        session.flush()
-        self.evidence_id = item.id
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        saved = edits.add_evidence_file(
+            session, evidence.evidence_dir(self._register.location), self.source,
+            ref=self.ref_edit.text(), department_id=self.department_id, values=edited)
+        self.evidence_id = saved.record_id
+        return saved
 
     def reload(self) -> None:  # a new record cannot be stale
         self._read()

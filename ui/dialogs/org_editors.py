@@ -4,14 +4,15 @@ A person: name, e-mail, department, roles (ticked from ``Role``) and whether the
 here (active). A department: code, name, the department it sits under, whether it is in the
 ISMS scope, its accreditation status and a description. Saved through
 ``isms.services.records.update_person`` and ``update_department``; opened from the lists under
-Settings → People… and Departments… (``ui.dialogs.org_lists``). Given no id, each editor makes a
-new record instead, through ``add_person`` / ``add_department`` (the same checks: a unique
-e-mail, a unique code and name); ``created`` is then its id.
+Settings → People… and Departments… (``ui.dialogs.org_lists``), each save one call into
+``isms.services.edits``. Given no id, each editor makes a new record instead, through
+``add_person`` / ``add_department`` (the same checks: a unique e-mail, a unique code and name);
+``created`` is then its id.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,19 +24,18 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from isms.db import Register
-from isms.errors import NotFoundError
-from isms.model import AccreditationStatus, Department, Person, Role
-from isms.services import records
+from isms.model import AccreditationStatus, Role
+from isms.services import edits
+from isms.services.edits import reads
 from isms.services.read import queries
 
 from ..widgets.check_list import tick, ticked
 from .record_editor import Choices, RecordEditor, fill_combo, select, text_box
 
-PERSON_MISSING = "The person is no longer in the register."
-DEPARTMENT_MISSING = "The department is no longer in the register."
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class _NewOrEdit(RecordEditor):
@@ -102,23 +102,8 @@ class PersonEditor(_NewOrEdit):
         with self._register.session() as session:
             self.departments: Choices = tuple(
                 (f"{d.code} {d.name}", d.id) for d in queries.departments(session))
-            if self.person_id is None:
-                self.version = 0
-                self.saved_values = {"name": "", "email": "", "department_id": None,
-                                     "roles": [], "active": True}
-                return
-            person = session.get(Person, self.person_id)
-            if person is None:
-                raise NotFoundError(PERSON_MISSING)
-            self.version = person.version
-            held = person.roles
-            self.saved_values = {
-                "name": person.name, "email": person.email or "",
-                "department_id": person.department_id,
-                # As the list shows them: the vocabulary's order.
-                "roles": [role.value for role in Role if role in held],
-                "active": person.active,
-            }
+            read = reads.person(session, self.person_id)
+        self.version, self.saved_values = read.version, dict(read.values)
 
     def _show(self) -> None:
         values = self.saved_values
@@ -165,17 +150,12 @@ class PersonEditor(_NewOrEdit):
     def record_name(self) -> str:
         return str(self.saved_values.get("name") or "the person")
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
         if self.person_id is None:
-            added = records.add_person(session, **edited)
-            session.flush()
-            self.created = added.id
-            return
-        person = self.current(session, Person, self.person_id, PERSON_MISSING)
-        records.update_person(session, person, **edited)
-
-    def undo_record(self, session: Session) -> Person | None:
-        return None if self.person_id is None else session.get(Person, self.person_id)
+            added = edits.add_person(session, edited)
+            self.created = added.record_id
+            return added
+        return edits.save(session, "person", self.person_id, self.version, edited)
 
     @classmethod
     def ask(
@@ -231,24 +211,8 @@ class DepartmentEditor(_NewOrEdit):
             self.parents: Choices = tuple(
                 (f"{d.code} {d.name}", d.id) for d in queries.departments(session)
                 if d.id != self.department_id)
-            if self.department_id is None:
-                self.version = 0
-                self.saved_values = {
-                    "code": "", "name": "", "parent_id": None, "in_scope": True,
-                    "accreditation_status": AccreditationStatus.NOT_STARTED.value,
-                    "description": "",
-                }
-                return
-            department = session.get(Department, self.department_id)
-            if department is None:
-                raise NotFoundError(DEPARTMENT_MISSING)
-            self.version = department.version
-            self.saved_values = {
-                "code": department.code, "name": department.name,
-                "parent_id": department.parent_id, "in_scope": department.in_scope,
-                "accreditation_status": str(department.accreditation_status),
-                "description": department.description,
-            }
+            read = reads.department(session, self.department_id)
+        self.version, self.saved_values = read.version, dict(read.values)
 
     def _show(self) -> None:
         values = self.saved_values
@@ -287,19 +251,12 @@ class DepartmentEditor(_NewOrEdit):
     def record_name(self) -> str:
         return f"department {self.saved_values.get('code', '')}".strip()
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
         if self.department_id is None:
-            added = records.add_department(session, **edited)
-            session.flush()
-            self.created = added.id
-            return
-        department = self.current(session, Department, self.department_id, DEPARTMENT_MISSING)
-        records.update_department(session, department, **edited)
-
-    def undo_record(self, session: Session) -> Department | None:
-        if self.department_id is None:
-            return None
-        return session.get(Department, self.department_id)
+            added = edits.add_department(session, edited)
+            self.created = added.record_id
+            return added
+        return edits.save(session, "department", self.department_id, self.version, edited)
 
     @classmethod
     def ask(

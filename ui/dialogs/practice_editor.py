@@ -1,15 +1,15 @@
 """The handling practice editor: how one asset is handled at one stage of its life.
 
 Stage, channel (only for information transferred or shared), the safeguards in place (ticked
-from ``isms.method.handling.SAFEGUARDS``), description, third party, whether an agreement is
-in place, retention and whether it is held offshore. Saved through
-``isms.services.records.update_practice``. Opened by double-click or Enter on the Data
-handling page.
+from ``isms.method.handling.SAFEGUARDS``), description, third party, whether an agreement is in
+place, retention and whether it is held offshore. Saved with one call,
+``isms.services.edits.save`` (``records.update_practice``). Opened by double-click or Enter on
+the Data handling page.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,18 +23,19 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from isms.db import Register
-from isms.errors import NotFoundError
 from isms.method.handling import SAFEGUARDS
-from isms.model import HandlingChannel, HandlingPractice, HandlingStage
-from isms.services import records
+from isms.model import HandlingChannel, HandlingStage
+from isms.services import edits, records
+from isms.services.edits import reads
 
 from ..widgets.check_list import tick, ticked
 from .record_editor import RecordEditor, select, text_box
 
-MISSING = "The handling practice is no longer in the register."
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 #: Shown in the retention box for "not recorded" (its minimum, -1).
 NOT_RECORDED = "Not recorded"
 #: The agreement choices: (text, stored value as the combo's data).
@@ -98,22 +99,10 @@ class PracticeEditor(RecordEditor):
 
     def _read(self) -> None:
         with self._register.session() as session:
-            practice = session.get(HandlingPractice, self.practice_id)
-            if practice is None:
-                raise NotFoundError(MISSING)
-            self.version = practice.version
-            self.asset_text = f"{practice.asset.ref} {practice.asset.name}"
-            stored = list(practice.safeguards or ())
-            self.saved_values = {
-                "stage": str(practice.stage),
-                "channel": str(practice.channel) if practice.channel else None,
-                # As the list shows them: the vocabulary's order, then any it lacks.
-                "safeguards": [code for code in SAFEGUARDS if code in stored]
-                + [code for code in stored if code not in SAFEGUARDS],
-                "description": practice.description, "third_party": practice.third_party,
-                "has_agreement": practice.has_agreement,
-                "retention_months": practice.retention_months, "offshore": practice.offshore,
-            }
+            read = reads.practice(session, self.practice_id)
+        self.version = read.version
+        self.asset_text = str(read.facts["asset"])
+        self.saved_values = dict(read.values)
 
     def _show(self) -> None:
         values = self.saved_values
@@ -183,12 +172,8 @@ class PracticeEditor(RecordEditor):
     def record_name(self) -> str:
         return f"the handling practice of {self.asset_text}"
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        practice = self.current(session, HandlingPractice, self.practice_id, MISSING)
-        records.update_practice(session, practice, **edited)
-
-    def undo_record(self, session: Session) -> HandlingPractice | None:
-        return session.get(HandlingPractice, self.practice_id)
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        return edits.save(session, "handling practice", self.practice_id, self.version, edited)
 
     @classmethod
     def ask(cls, register: Register, practice_id: int, parent: QWidget | None = None) -> bool:

@@ -2,20 +2,20 @@
 
 A subclass reads its record into plain values (``_read``), shows them (``_show``), says what
 the form holds now (``values``) and what stops a save (``problems``), and writes the edited
-fields through the services (``_write``). This base saves only the changed fields in one
-``register.transaction()``, checked against the version read with ``isms.db.expect_version``:
-a stale save is refused with a Reload button and a :class:`~ui.dialogs.conflict.ConflictDialog`
-showing, field by field, the user's values and the ones saved now; a ValidationError puts the
-focus on the input its ``field`` names. A save that changed an existing record is kept as
-``change`` (a :class:`~ui.undo.Change`), for the window's undo history: the subclass says which
-record that is (``undo_record``), and the base reads its values before and after the write.
+fields with one call into ``isms.services.edits`` (``_save``), the call the command line can
+make too. This base saves only the changed fields in one ``register.transaction()``; the
+service checks the record is still the version read: a stale save is refused with a Reload
+button and a :class:`~ui.dialogs.conflict.ConflictDialog` showing, field by field, the user's
+values and the ones saved now; a ValidationError puts the focus on the input its ``field``
+names. What the save wrote is kept as ``change`` (an ``edits.Saved``, with the id of the change
+the service recorded), for the window's undo history.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,19 +33,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from isms.db import Register, expect_version
-from isms.errors import ConflictError, IsmsError, NotFoundError, ValidationError
-from isms.model.base import Versioned
+from isms.db import Register
+from isms.errors import ConflictError, IsmsError, ValidationError
+from isms.services.edits import Saved
 
-from ..undo import Change, kind_of
 from ..widgets.message_bar import MessageBar
 from .base import RememberedDialog
 from .conflict import ConflictDialog, ConflictRow
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 WARNING_TEXT = "#b3261e"
-Record = TypeVar("Record", bound=Versioned)
 #: (text shown, id)
 Choices = tuple[tuple[str, int], ...]
 
@@ -137,8 +137,8 @@ class RecordEditor(RememberedDialog):
         self.saved_values: dict[str, Any] = {}
         #: The dialog of the last refused stale save (None until there was one).
         self.conflict: ConflictDialog | None = None
-        #: What the save changed, for the undo history (None until a save changed something).
-        self.change: Change | None = None
+        #: What the save wrote, with the change recorded for undo (None until a save).
+        self.change: Saved | None = None
 
     def finish(self, form: QFormLayout, first: QWidget, width: int, height: int) -> None:
         """Lay the form out above the message and buttons; show the record; focus ``first``."""
@@ -179,22 +179,10 @@ class RecordEditor(RememberedDialog):
         """The input each service field name is edited in."""
         raise NotImplementedError
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        """Check the version and apply ``edited`` through the services (inside the save)."""
+    def _save(self, session: Session, edited: dict[str, Any]) -> Saved:
+        """Save ``edited`` with one ``isms.services.edits`` call, checked against
+        ``version`` (inside the save's transaction)."""
         raise NotImplementedError
-
-    def current(self, session: Session, kind: type[Record], key: int, missing: str) -> Record:
-        """The record in the save's session, still the version read (else ConflictError)."""
-        found = session.get(kind, key)
-        if found is None:
-            raise NotFoundError(missing)
-        expect_version(found, self.version)
-        return found
-
-    def undo_record(self, session: Session) -> Versioned | None:
-        """The record the save changes, in the save's session, before the write (for undo);
-        None when the save creates one: undoing that would need a deletion."""
-        return None
 
     def _saved(self) -> None:
         """After the save's transaction committed."""
@@ -230,11 +218,8 @@ class RecordEditor(RememberedDialog):
             self.accept()
             return True
         try:
-            # One flush, at the commit: the queries the services make would otherwise flush
-            # each step on its own, and one save would step the version and write the change
-            # log several times over.
-            with self._register.transaction() as session, session.no_autoflush:
-                change = self._write_recorded(session, edited)
+            with self._register.transaction() as session:
+                saved = self._save(session, edited)
         except ConflictError as exc:
             self.message.error(str(exc), ("Reload", self.reload))
             self.show_conflict(str(exc))
@@ -243,22 +228,10 @@ class RecordEditor(RememberedDialog):
             named = exc.field if isinstance(exc, ValidationError) else None
             self.message.error(str(exc), focus=self.field_widget(named or ""))
             return False
-        self.change = change
+        self.change = saved
         self._saved()
         self.accept()
         return True
-
-    def _write_recorded(self, session: Session, edited: dict[str, Any]) -> Change | None:
-        """``_write``, noting the record's values before and after it for the undo history."""
-        record = self.undo_record(session)
-        if record is None:
-            self._write(session, edited)
-            return None
-        kind = kind_of(record)
-        before = kind.state(record)
-        self._write(session, edited)
-        session.flush()  # the values and version the save leaves (the commit flushes no more)
-        return Change.of_edit(record, before, kind.state(record))
 
     def reload(self) -> None:
         """Read the record again as it is saved now (after a conflict), dropping the edits."""

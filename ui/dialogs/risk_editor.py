@@ -2,16 +2,17 @@
 heat-map position and review date, live.
 
 Everything shown live is worked out with the register's own criteria (``isms.method``), and
-everything saved goes through ``isms.services.risks`` in one transaction, so the window and the
-CLI score a risk the same way. A save made from a stale copy (someone else saved the risk after
-the editor opened it) is refused with a ConflictError naming the risk, a Reload button and the
-conflict dialog (``RecordEditor``), and nothing is written.
+everything saved is one call, ``isms.services.edits.save_risk`` (``risks.save_edit``), in one
+transaction, so the window and the CLI score a risk the same way; the live "Next review" is
+``risks.planned_review``, the rule a save applies. A save made from a stale copy (someone else
+saved the risk after the editor opened it) is refused with a ConflictError naming the risk, a
+Reload button and the conflict dialog (``RecordEditor``), and nothing is written.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont
@@ -30,13 +31,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from isms.db import Register
-from isms.errors import NotFoundError
 from isms.method.criteria import Criteria, Level, ScalePoint
-from isms.model import Person, Risk, TreatmentOption
+from isms.model import TreatmentOption
+from isms.services import edits
 from isms.services import risks as risk_service
+from isms.services.edits import reads
 from isms.services.read import queries
 from isms.services.read.risk_record import RiskRecord as RiskSnapshot
 from isms.services.read.risk_record import risk_owners as load_people
@@ -46,6 +47,9 @@ from isms.services.risks import STAGES, Levels, Rating
 from ..widgets.heat_map import STAGE_LETTERS, HeatMap
 from ..widgets.level_chip import LevelChip
 from .record_editor import WARNING_TEXT, RecordEditor
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 STAGE_HINTS = {
     "inherent": "before any controls",
@@ -448,20 +452,13 @@ class RiskEditor(RecordEditor):
         self.acceptance_note.setVisible(bool(self.snapshot.acceptance))
 
     def planned_review(self, levels: Levels) -> tuple[date | None, str]:
-        """The next review a save would give, and why; as ``services.risks`` sets it."""
-        if self.override.isChecked():
-            return self.override_date.date().toPython(), "set by hand"  # type: ignore[return-value]
-        governing = levels.governing
-        if governing is None:
-            return None, "Rate the risk to plan its review."
-        governs = next(s for s in reversed(STAGES) if getattr(levels, s) is governing)
-        days = self.criteria.cadence_days[governing.name]
-        why = f"{governing.name} ({governs}) risks are reviewed every {days} days"
+        """The next review a save would give, and why (``services.risks.planned_review``)."""
+        override: date | None = (self.override_date.date().toPython()  # type: ignore[assignment]
+                                 if self.override.isChecked() else None)
         unchanged = self.ratings() == self.snapshot.ratings and not self.snapshot.override_reason
-        if unchanged:
-            # The services move the date only when the scores change: it stays as planned.
-            return self.snapshot.next_review, f"{why}; new scores start the cadence again"
-        return self.criteria.next_review(governing, self.today), f"{why}, from today"
+        return risk_service.planned_review(
+            self.criteria, levels, self.today, override=override, rescored=not unchanged,
+            scheduled=self.snapshot.next_review)
 
     def _update_treatment(self) -> None:
         decided = self.treatment.currentData() is not None
@@ -476,8 +473,7 @@ class RiskEditor(RecordEditor):
     def suggest_impact(self) -> None:
         """Set the inherent impact from the risk's assets (``services.risks.suggest_impact``)."""
         with self._register.session() as session:
-            risk = session.get(Risk, self._risk_id)
-            suggested = risk_service.suggest_impact(session, risk) if risk else None
+            suggested = reads.suggested_impact(session, self._risk_id)
         if suggested is None:
             self.suggestion_label.setText("None of the risk's assets has a C, I or A rating yet.")
             return
@@ -518,34 +514,9 @@ class RiskEditor(RecordEditor):
             "review_date": self.override_date, "review_reason": self.override_reason,
         }
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        risk = self.current(session, Risk, self._risk_id,
-                            f"Risk {self.snapshot.ref} is no longer in the register.")
-        self._apply(session, risk)
-
-    def undo_record(self, session: Session) -> Risk | None:
-        return session.get(Risk, self._risk_id)
-
-    def _apply(self, session: Session, risk: Risk) -> None:
-        title, description, owner_id = self.details()
-        snap = self.snapshot
-        if (title, description, owner_id) != (snap.title, snap.description, snap.owner_id):
-            owner = session.get(Person, owner_id) if owner_id is not None else None
-            if owner_id is not None and owner is None:
-                raise NotFoundError(f"{self.owner.currentText()} is no longer in the register.")
-            risk_service.update_details(risk, title=title, description=description, owner=owner)
-        risk_service.score_risk(session, risk, **self.ratings(), today=self.today)
-        option = self.treatment.currentData()
-        note = self.treatment_note.toPlainText().strip()
-        if option is not None and (option, note) != (self.snapshot.treatment,
-                                                      self.snapshot.treatment_note):
-            risk_service.set_treatment(risk, option, note)
-        if self.override.isChecked():
-            when: date = self.override_date.date().toPython()  # type: ignore[assignment]
-            risk_service.override_review(session, risk, when, self.override_reason.text(),
-                                         today=self.today)
-        elif self.snapshot.override_reason:
-            risk_service.override_review(session, risk, None, "", today=self.today)
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        return edits.save_risk(session, self._risk_id, self.version, edited,
+                               name=self.snapshot.ref, today=self.today)
 
     def field_widget(self, name: str) -> QWidget | None:
         """The input a ValidationError's ``field`` names ("residual_impact", "owner"...)."""

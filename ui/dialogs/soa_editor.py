@@ -1,14 +1,14 @@
 """The SoA entry editor: one department's decision on one control.
 
 Applicability and why (reasons, note), or why it is excluded (justification, who decided and
-when); how and how far it is implemented, by whom and by when; its reviews. Saved through
-``isms.services.records.save_soa_entry``, which creates the entry when the department has none
-yet. Opened from the Controls & SoA page when a department is chosen.
+when); how and how far it is implemented, by whom and by when; its reviews. Saved with one call,
+``isms.services.edits.save_soa`` (``records.save_soa_entry``), which creates the entry when the
+department has none yet. Opened from the Controls & SoA page when a department is chosen.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,22 +18,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from isms.db import Register, expect_version
-from isms.errors import NotFoundError
+from isms.db import Register
 from isms.model import (
     Applicability,
-    Control,
-    Department,
     ImplementationStatus,
     InclusionReason,
-    SoaEntry,
 )
-from isms.services import records
+from isms.services import edits
+from isms.services.edits import reads
 from isms.services.read import queries
 
 from .record_editor import Choices, OptionalDate, RecordEditor, fill_combo, select, text_box
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class SoaEditor(RecordEditor):
@@ -105,38 +104,13 @@ class SoaEditor(RecordEditor):
 
     def _read(self) -> None:
         with self._register.session() as session:
-            department = session.get(Department, self.department_id)
-            control = session.get(Control, self.control_id)
-            if department is None or control is None:
-                raise NotFoundError("The department or control is no longer in the register.")
-            self.title = f"{control.ref} {control.title} — {department.name}"
-            entry = records.soa_entry(session, self.department_id, self.control_id)
+            read = reads.soa(session, self.department_id, self.control_id)
             self.people: Choices = tuple((p.name, p.id) for p in queries.people(session))
-            if entry is None:
-                self.version = 0
-                self.names: dict[str, str | None] = {"owner_id": None, "decided_by_id": None}
-                self.saved_values = {
-                    "applicability": Applicability.APPLICABLE.value, "reasons": [],
-                    "inclusion_note": "", "exclusion_justification": "",
-                    "decided_by_id": None, "decided_on": None,
-                    "implementation_status": ImplementationStatus.NOT_IMPLEMENTED.value,
-                    "implementation": "", "owner_id": None, "target_date": None,
-                    "last_review": None, "next_review": None,
-                }
-                return
-            self.version = entry.version
-            self.names = {
-                "owner_id": entry.owner.name if entry.owner else None,
-                "decided_by_id": entry.decided_by.name if entry.decided_by else None,
-            }
-            self.saved_values = {
-                name: getattr(entry, name) for name in records.SOA_FIELDS
-            }
-            self.saved_values["applicability"] = str(entry.applicability)
-            self.saved_values["implementation_status"] = str(entry.implementation_status)
-            saved = [str(reason) for reason in entry.reasons or []]
-            # In the order the check boxes give them, so an unchanged choice compares equal.
-            self.saved_values["reasons"] = [r.value for r in InclusionReason if r.value in saved]
+        self.title = str(read.facts["title"])
+        self.version = read.version
+        self.names: dict[str, str | None] = {
+            "owner_id": read.facts["owner_id"], "decided_by_id": read.facts["decided_by_id"]}
+        self.saved_values = dict(read.values)
 
     def _show(self) -> None:
         values = self.saved_values
@@ -206,24 +180,11 @@ class SoaEditor(RecordEditor):
             "next_review": self.next_review,
         }
 
-    def _write(self, session: Session, edited: dict[str, Any]) -> None:
-        entry = records.soa_entry(session, self.department_id, self.control_id)
-        if entry is not None:
-            if not self.version:
-                # Someone else created it after this editor opened (on "no entry yet").
-                expect_version(entry, 0)
-            else:
-                expect_version(entry, self.version)
-        elif self.version:
-            raise NotFoundError("The SoA entry is no longer in the register.")
-        records.save_soa_entry(session, self.department_id, self.control_id, **edited)
-
-    def undo_record(self, session: Session) -> SoaEntry | None:
-        """The entry, when it was there before; a save creating it cannot be undone (the
-        services do not delete SoA entries)."""
-        if not self.version:
-            return None
-        return records.soa_entry(session, self.department_id, self.control_id)
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        """Creates the entry when the editor opened on "no entry yet" (version 0); a save
+        creating it cannot be undone (the services do not delete SoA entries)."""
+        return edits.save_soa(session, self.department_id, self.control_id, self.version,
+                              edited)
 
     @classmethod
     def ask(

@@ -1,8 +1,9 @@
 """Bulk actions on the selected assets: assign owner, move department, set classification, retire.
 
-Each asks with a small dialog, then runs one ``services.assets`` call in one transaction (all the
-selected assets change, or none); large selections run behind a progress dialog so the window
-never freezes. Expected errors are shown in plain words.
+Each asks with a small dialog, then runs one ``isms.services.edits.bulk`` call in one
+transaction (all the selected assets change, or none), which also records the change for undo;
+large selections run behind a progress dialog so the window never freezes. Expected errors are
+shown in plain words.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from isms.errors import IsmsError
-from isms.services import assets, classification
+from isms.services import classification
 from isms.services.access import Level
+from isms.services.edits import Saved, bulk
+from isms.services.edits.bulk import assets_phrase
 from isms.services.read import queries
 
 from ..dialogs.choose import Choice, ChooseDialog
 from ..operations import Progress, run_with_progress
-from ..undo import RETIRE_FIELDS, AssetChange, capture, describe
 
 if TYPE_CHECKING:
     from .register_page import RegisterPage
@@ -32,10 +34,6 @@ log = logging.getLogger(__name__)
 
 #: Selections at least this large run behind a progress dialog.
 LARGE = 500
-
-
-def _assets(count: int) -> str:
-    return f"{count:,} asset{'' if count == 1 else 's'}"
 
 
 class AssetActions(QObject):
@@ -110,12 +108,11 @@ class AssetActions(QObject):
             return
         accepted, owner = ChooseDialog.ask(
             self._window, "Assign owner…",
-            f"Make this person the information asset owner of {_assets(len(ids))}:",
+            f"Make this person the information asset owner of {assets_phrase(len(ids))}:",
             choices, "Assign owner")
         if accepted and owner is not None:
             self._run(ids, "Assigned an owner to {}.",
-                      lambda s: assets.bulk_update(s, ids, owner_id=owner),
-                      ("owner_id",), describe("Assign an owner to", ids))
+                      lambda s: bulk.assign_owner(s, ids, owner))
 
     def ask_department(self) -> None:
         ids = self._selected()
@@ -124,12 +121,11 @@ class AssetActions(QObject):
         if not ids or choices is None:
             return
         accepted, department = ChooseDialog.ask(
-            self._window, "Move to department…", f"Move {_assets(len(ids))} to:", choices,
+            self._window, "Move to department…", f"Move {assets_phrase(len(ids))} to:", choices,
             "Move")
         if accepted and department is not None:
             self._run(ids, "Moved {} to another department.",
-                      lambda s: assets.bulk_update(s, ids, department_id=department),
-                      ("department_id",), describe("Move", ids))
+                      lambda s: bulk.move_to_department(s, ids, department))
 
     def ask_marking(self) -> None:
         ids = self._selected()
@@ -140,11 +136,10 @@ class AssetActions(QObject):
             return
         accepted, marking = ChooseDialog.ask(
             self._window, "Set classification…",
-            f"Protective marking for {_assets(len(ids))}:", choices, "Set marking")
+            f"Protective marking for {assets_phrase(len(ids))}:", choices, "Set marking")
         if accepted:
             self._run(ids, "Set the classification of {}.",
-                      lambda s: assets.bulk_update(s, ids, marking_id=marking),
-                      ("marking_id",), describe("Classify", ids))
+                      lambda s: bulk.set_marking(s, ids, marking))
 
     def ask_retire(self) -> None:
         ids = self._selected()
@@ -152,46 +147,36 @@ class AssetActions(QObject):
             return
         answer = QMessageBox.question(
             self._window, "Retire assets",
-            f"Retire {_assets(len(ids))}? Retired assets leave the register's lists but keep "
+            f"Retire {assets_phrase(len(ids))}? Retired assets leave the register's lists but keep "
             "their history in the change log.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._run(ids, "Retired {}.", lambda s: assets.retire(s, ids), RETIRE_FIELDS,
-                      describe("Retire", ids))
+            self._run(ids, "Retired {}.", lambda s: bulk.retire(s, ids))
 
-    def _run(
-        self, ids: list[int], done: str, change: Callable[[Any], int], fields: tuple[str, ...],
-        undo_text: str,
-    ) -> int | None:
-        """Apply ``change`` in one transaction; refresh, say what changed and make it undoable
-        (``fields`` are what it may change). The number changed, or None when it failed
-        (nothing was written)."""
+    def _run(self, ids: list[int], done: str, change: Callable[[Any], Saved]) -> int | None:
+        """Run the bulk action ``change`` in one transaction; refresh, say what changed and
+        push the change it recorded on the undo history. The number changed, or None when it
+        failed (nothing was written)."""
         register = self._window.register
-        recorded: list[AssetChange | None] = [None]
 
-        def work(progress: Progress) -> int:
-            progress(f"Updating {_assets(len(ids))}…", 0, 0)
+        def work(progress: Progress) -> Saved:
+            progress(f"Updating {assets_phrase(len(ids))}…", 0, 0)
             with register.transaction() as session:
-                before = capture(session, ids, fields)
-                count = change(session)
-                session.flush()
-                recorded[0] = AssetChange.between(undo_text, before,
-                                                  capture(session, ids, fields))
-                return count
+                return change(session)
 
         try:
             if len(ids) >= LARGE:
-                changed = run_with_progress(self._window, "Updating assets",
-                                            f"Updating {_assets(len(ids))}…", work)
+                saved = run_with_progress(self._window, "Updating assets",
+                                          f"Updating {assets_phrase(len(ids))}…", work)
             else:
-                changed = work(lambda *_args: None)
+                saved = work(lambda *_args: None)
         except IsmsError as exc:
             self._window.reporter.expected(self._window, exc, "isms — nothing was changed")
             return None
-        log.info("bulk action on %d assets: %d changed", len(ids), changed)
-        self._window.undo_history.push(recorded[0])
+        log.info("bulk action on %d assets: %d changed", len(ids), saved.count)
+        self._window.undo_history.push(saved)
         self._window.refresh()
-        self._window.statusBar().showMessage(done.format(_assets(changed)), 10000)
-        return changed
+        self._window.statusBar().showMessage(done.format(assets_phrase(saved.count)), 10000)
+        return saved.count

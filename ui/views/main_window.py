@@ -61,6 +61,8 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
 
+    from isms.services.changed import Changed
+
     from ..dialogs.record_editor import RecordEditor
 
 PAGES = (
@@ -428,7 +430,9 @@ class MainWindow(Shell):
         edit.addAction(self.undo_history.undo_action)
         edit.addAction(self.undo_history.redo_action)
 
-    def _undone(self, message: str) -> None:
+    def _undone(self, message: str, changed: Changed) -> None:
+        """After an undo or redo: ``changed`` says which records it wrote (every page is
+        refreshed for now)."""
         self.refresh()
         self.statusBar().showMessage(message, 10000)
 

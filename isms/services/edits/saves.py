@@ -1,0 +1,152 @@
+"""One call per editor save: load the record, check it is still the version the editor showed,
+write the edited fields through its services, flush once, and record the change for undo.
+
+The window's editors and the command line make the same calls, each inside one transaction the
+caller commits (``register.transaction()``): on any error nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from isms.db import expect_version
+from isms.errors import NotFoundError
+from isms.model import Department, Evidence, Person, SoaEntry
+
+from .. import evidence, records, risks
+from ..changed import Changed
+from .changes import Change
+from .history import record
+from .kinds import KINDS, RISK, SOA_ENTRY, RecordKind
+from .values import Values
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save wrote: the records (for the window to refresh) and the recorded change."""
+
+    changed: Changed
+    #: The recorded change, for undo; None when the save changed nothing that can be undone
+    #: (nothing at all, or it created the record).
+    change_id: int | None = None
+    #: What the Edit menu calls the change ("Edit risk R-012").
+    text: str | None = None
+    #: The record saved (or created).
+    record_id: int | None = None
+    #: How many records changed (a bulk action's count).
+    count: int = 0
+
+
+def _recorded(session: Session, change: Change | None, fallback: Changed) -> Saved:
+    if change is None:
+        return Saved(fallback)
+    return Saved(change.changed, record(session, change), change.text,
+                 change.steps[0].record_id if len(change.steps) == 1 else None,
+                 len(change.steps))
+
+
+def _save(
+    session: Session, kind: RecordKind, found: Any, version: int, write: Callable[[], object]
+) -> Saved:
+    before = kind.state(found)
+    expect_version(found, version)
+    # One flush: the queries the services make would otherwise flush each step on its own, and
+    # one save would step the version and write the change log several times over.
+    with session.no_autoflush:
+        write()
+    session.flush()  # the values and version the save leaves (the commit flushes no more)
+    saved = _recorded(session, Change.of_edit(found, before, kind.state(found)),
+                      Changed.of(kind.model, [found.id]))
+    return Saved(saved.changed, saved.change_id, saved.text, found.id, saved.count)
+
+
+def _found(session: Session, kind: RecordKind, record_id: int, name: str | None) -> Any:
+    found = session.get(kind.model, record_id)
+    if found is None:
+        raise NotFoundError(kind.missing(name))
+    return found
+
+
+def save(
+    session: Session, kind: str, record_id: int, expected_version: int, edited: Values,
+    *, name: str | None = None,
+) -> Saved:
+    """Save the ``edited`` fields of a record of ``kind`` (a noun of ``KINDS``: "asset",
+    "treatment action", "evidence", "handling practice", "person", "department", "risk").
+
+    Refused with a ConflictError naming the record when it is no longer at
+    ``expected_version`` (someone saved it since the editor read it), a NotFoundError (naming
+    it as ``name``, when given) when it is gone, a ValidationError naming the field to fix.
+    """
+    what = KINDS[kind]
+    found = _found(session, what, record_id, name)
+    return _save(session, what, found, expected_version,
+                 lambda: what.write(session, found, edited))
+
+
+def save_risk(
+    session: Session, risk_id: int, expected_version: int, edited: Values,
+    *, name: str | None = None, today: date | None = None,
+) -> Saved:
+    """The risk editor's save (``risks.save_edit``: details, scores, treatment, review date);
+    ``today`` starts a new review cadence."""
+    found = _found(session, RISK, risk_id, name)
+    return _save(session, RISK, found, expected_version,
+                 lambda: risks.save_edit(session, found, edited, today))
+
+
+def save_soa(
+    session: Session, department_id: int, control_id: int, expected_version: int,
+    edited: Values,
+) -> Saved:
+    """A department's decision on a control; ``expected_version`` 0: the editor saw no entry
+    yet, and the save creates it (not undoable: the services do not delete SoA entries)."""
+    entry = records.soa_entry(session, department_id, control_id)
+    if entry is None:
+        if expected_version:
+            raise NotFoundError("The SoA entry is no longer in the register.")
+        with session.no_autoflush:
+            entry = records.save_soa_entry(session, department_id, control_id, **edited)
+        session.flush()
+        return Saved(Changed.of(SoaEntry, [entry.id]), record_id=entry.id, count=1)
+    # Created by someone else after the editor opened on "no entry yet": version 0 is stale.
+    return _save(session, SOA_ENTRY, entry, expected_version,
+                 lambda: records.save_soa_entry(session, department_id, control_id, **edited))
+
+
+def _added(session: Session, added: Person | Department | Evidence) -> Saved:
+    session.flush()
+    return Saved(Changed.of(type(added), [added.id]), record_id=added.id, count=1)
+
+
+def add_person(session: Session, values: Values) -> Saved:
+    """A new person (``records.add_person``); not undoable (undoing would need a deletion)."""
+    with session.no_autoflush:
+        return _added(session, records.add_person(session, **values))
+
+
+def add_department(session: Session, values: Values) -> Saved:
+    """A new department (``records.add_department``); not undoable."""
+    with session.no_autoflush:
+        return _added(session, records.add_department(session, **values))
+
+
+def add_evidence_file(
+    session: Session, store: Path, source: Path, *, ref: str, department_id: int | None,
+    values: Values,
+) -> Saved:
+    """Record ``source`` as evidence, copied into the evidence ``store`` under its SHA-256
+    (``evidence.attach_file``); ``values`` are the editor's (title, description, dates,
+    validity, controls)."""
+    given: dict[str, Any] = dict(values)
+    description = str(given.pop("description", "") or "").strip()
+    item = evidence.attach_file(session, store, source, ref=ref, department_id=department_id,
+                                **given)
+    item.description = description
+    return _added(session, item)
