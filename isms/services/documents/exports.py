@@ -14,7 +14,6 @@ from pathlib import Path
 
 from isms.db import Register
 from isms.errors import UsageError
-from isms.services.documents.audit_pack import write_audit_pack
 from isms.services.documents.render import (
     Kind,
     Progress,
@@ -92,6 +91,10 @@ def export(register: Register, request: ExportRequest,
     as_of = request.as_of or date.today()
     out = request.out.expanduser()
     if request.kind == "pack":
+        # The pack pulls in most of the services: loaded only when one is written, so the
+        # command and the window start without it (not to hide a loop: it never imports this).
+        from isms.services.documents.audit_pack import write_audit_pack
+
         summary = write_audit_pack(register, out, department_id=request.department_id,
                                    as_of=as_of, progress=progress)
         return ExportResult(summary.path, len(summary.files))
