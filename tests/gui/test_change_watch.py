@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from isms.db import Register, open_register
 from isms.model import Asset
 from ui.errors import ErrorReporter
+from ui.views.change_watch import ChangeWatch
 from ui.views.main_window import MainWindow
 
 from .conftest import Sample, shown
@@ -66,3 +70,19 @@ def test_nothing_is_refreshed_under_an_open_dialog_until_it_closes(
     dialog.close()
     assert window.change_watch.check()
     assert shown_name(window, "A-002") == "Council tax system (new)"
+
+
+def test_a_check_that_cannot_read_the_register_waits_for_the_next_one(
+    qtbot: Any, register: Register, register_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The read fails inside isms, which says so as a StorageError: no exception reaches the
+    timer, nothing is announced, and the log says what failed in plain words."""
+    watch = ChangeWatch(lambda: register)
+    watch.start()
+    watch.timer.stop()
+    with sqlite3.connect(register_path) as db:  # what a damaged or foreign file could do
+        db.execute("ALTER TABLE change_log RENAME TO change_log_gone")
+    with caplog.at_level(logging.WARNING, logger="ui.views.change_watch"):
+        assert not watch.check()
+    assert "could not check the register for changes" in caplog.text
+    assert f"{register_path} could not be read or written: " in caplog.text  # isms' words

@@ -157,7 +157,7 @@ def test_rows_are_read_a_page_at_a_time_and_cached(
     monkeypatch.setattr(RegisterTableModel, "PAGE_SIZE", 5)
     monkeypatch.setattr(RegisterTableModel, "CACHED_PAGES", 2)
     rows = CountingRows()
-    model = RegisterTableModel(register.session, ASSET_COLUMNS, queries.asset_ids, rows)
+    model = RegisterTableModel(register.reading, ASSET_COLUMNS, queries.asset_ids, rows)
     model.refresh()
     assert rows.calls == []  # ids only until a cell is shown
     assert model.data(model.index(0, 0), RegisterTableModel.IdRole) is not None
@@ -188,8 +188,10 @@ def test_a_failed_read_shows_blanks_and_says_why(
     def broken(session: Session, ids: Sequence[int]) -> list[queries.AssetRow]:
         raise OperationalError("SELECT ...", {}, Exception("database is locked"))
 
-    model = RegisterTableModel(register.session, ASSET_COLUMNS, queries.asset_ids, broken)
+    model = RegisterTableModel(register.reading, ASSET_COLUMNS, queries.asset_ids, broken)
     model.refresh()
     with qtbot.waitSignal(model.fetchFailed) as signal:
         assert model.data(model.index(0, 0)) is None
-    assert "database is locked" in signal.args[0]
+    # In plain words, naming the register file (isms.db.failures), not the driver's message.
+    assert signal.args[0] == (f"{register.location.display()} is busy: another program (or "
+                              "another isms) is writing to it. Try again in a moment.")

@@ -23,6 +23,7 @@ from isms.model import (
 from isms.services import risks as risk_service
 from isms.services.read import queries
 from isms.services.read.asset_record import asset_choices, asset_record, asset_record_by_ref
+from isms.services.read.people import person_by_id
 from isms.services.read.risk_record import (
     risk_owners,
     risk_ratings,
@@ -160,3 +161,10 @@ def test_a_record_no_longer_there_is_said_plainly(register: Register) -> None:
         risk_record(s, 987_654)
     with register.session() as s, pytest.raises(NotFoundError, match="no longer in the register"):
         asset_record(s, 987_654)
+
+
+def test_a_person_by_id(register: Register, written: dict[str, int]) -> None:
+    with register.session() as s:
+        assert person_by_id(s, written["carl"]).name == "Carl Custodian"
+        with pytest.raises(NotFoundError, match="no person with id 987654"):
+            person_by_id(s, 987_654)

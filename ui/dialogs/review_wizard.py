@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from isms.db import Register
 from isms.errors import IsmsError, ValidationError
 from isms.model import ReviewMeeting, ReviewStatus, Risk
 from isms.services.read import queries
+from isms.services.read.risk_record import risk_ratings
+from isms.services.reviews.common import meeting_by_id
 from isms.services.reviews.meetings import (
     AgendaItemView,
     ItemContext,
@@ -58,6 +59,9 @@ from .base import RememberedDialog
 from .review_pages.context_panel import ContextPanel
 from .review_pages.decision_form import DecisionForm, People, Scales
 from .review_pages.small_dialogs import AddInputDialog, SignOffDialog
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 DECIDED_MARK = "✓"
@@ -238,9 +242,7 @@ class ReviewWizard(RememberedDialog):
     def reload(self) -> None:
         """Read the meeting and its agenda again; keep the selected item where it still is."""
         with self.register.session() as session:
-            meeting = session.get(ReviewMeeting, self.meeting_id)
-            if meeting is None:
-                raise ValueError(f"no review meeting {self.meeting_id}")
+            meeting = meeting_by_id(session, self.meeting_id)
             self.status = meeting.status
             self.chair_id = meeting.chair_id
             self.heading.setText(self._heading(meeting))
@@ -312,11 +314,9 @@ class ReviewWizard(RememberedDialog):
         """The residual score a re-score starts from (the risk's current one)."""
         if item.subject_table != Risk.__tablename__ or item.subject_id is None:
             return None, None
-        risk = session.get(Risk, item.subject_id)
-        if risk is None:
-            return None, None
-        return (risk.residual_likelihood or risk.inherent_likelihood,
-                risk.residual_impact or risk.inherent_impact)
+        ratings = risk_ratings(session, item.subject_id)
+        residual, inherent = ratings["residual"], ratings["inherent"]
+        return residual[0] or inherent[0], residual[1] or inherent[1]
 
     def _update_buttons(self) -> None:
         item = self.current_item()

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from isms.db import Register
 from isms.errors import IsmsError
-from isms.model import Person
 from isms.model.base import utcnow
 from isms.services.read import queries
+from isms.services.read.people import person_by_id
 from isms.services.roles import can_approve
 from isms.services.soa.checks import soa_checks
 from isms.services.soa.versions import approve_soa, is_draft, soa_versions
@@ -118,7 +118,7 @@ class SoaApprovalDialog(QDialog):
             return
         try:
             with self.register.transaction() as session:
-                approver = session.get_one(Person, approver_id)
+                approver = person_by_id(session, approver_id)
                 approval = approve_soa(session, self.chosen_scope(), approver,
                                        self.note.text(), utcnow())
                 number = approval.version.number

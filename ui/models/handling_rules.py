@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
-from sqlalchemy.orm import Session
 
 from isms.method.handling import SAFEGUARDS
 from isms.model import HandlingChannel, HandlingStage
 from isms.services import handling
 
 from .list_table import ListColumn, ListTableModel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

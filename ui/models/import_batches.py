@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
-from sqlalchemy.orm import Session
 
 from isms.services.imports.batches import BatchSummary, list_batches
 
 from .list_table import ListColumn, ListTableModel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _KIND_LABELS = {"assets": "Assets", "handling": "Handling practices", "risks": "Risks"}
 

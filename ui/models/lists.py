@@ -4,9 +4,9 @@ change log): their columns and the ``isms.services.read.lists`` queries that fil
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from sqlalchemy.orm import Session
 
 from isms.db import Register
 from isms.services.read import lists
@@ -14,6 +14,9 @@ from isms.services.read.lists import ControlRow
 
 from .register_table import Column, RegisterTableModel
 from .registers import _sentence
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _LATE = "#f4c7c3"  # a soft red behind overdue and stale flags, readable in light and dark
 
@@ -94,12 +97,12 @@ CHANGE_COLUMNS: tuple[Column, ...] = (
 
 
 def action_model(register: Register, parent: QObject | None = None) -> RegisterTableModel:
-    return RegisterTableModel(register.session, ACTION_COLUMNS, lists.action_ids,
+    return RegisterTableModel(register.reading, ACTION_COLUMNS, lists.action_ids,
                               lists.action_rows, parent)
 
 
 def handling_model(register: Register, parent: QObject | None = None) -> RegisterTableModel:
-    return RegisterTableModel(register.session, HANDLING_COLUMNS, lists.handling_ids,
+    return RegisterTableModel(register.reading, HANDLING_COLUMNS, lists.handling_ids,
                               lists.handling_rows, parent)
 
 
@@ -123,20 +126,20 @@ class ControlQueries:
 
 def control_model(register: Register, parent: QObject | None = None) -> RegisterTableModel:
     queries = ControlQueries()
-    return RegisterTableModel(register.session, CONTROL_COLUMNS, queries.ids, queries.rows,
+    return RegisterTableModel(register.reading, CONTROL_COLUMNS, queries.ids, queries.rows,
                               parent)
 
 
 def evidence_model(register: Register, parent: QObject | None = None) -> RegisterTableModel:
-    return RegisterTableModel(register.session, EVIDENCE_COLUMNS, lists.evidence_ids,
+    return RegisterTableModel(register.reading, EVIDENCE_COLUMNS, lists.evidence_ids,
                               lists.evidence_rows, parent)
 
 
 def review_model(register: Register, parent: QObject | None = None) -> RegisterTableModel:
-    return RegisterTableModel(register.session, REVIEW_COLUMNS, lists.review_ids,
+    return RegisterTableModel(register.reading, REVIEW_COLUMNS, lists.review_ids,
                               lists.review_rows, parent)
 
 
 def change_model(register: Register, parent: QObject | None = None) -> RegisterTableModel:
-    return RegisterTableModel(register.session, CHANGE_COLUMNS, lists.change_ids,
+    return RegisterTableModel(register.reading, CHANGE_COLUMNS, lists.change_ids,
                               lists.change_rows, parent)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -24,12 +25,13 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from isms.errors import IsmsError
 
 from ..colours import text_colour_for
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,11 @@ class IdsQuery(Protocol):
 
 
 #: Rows for the given ids (objects with an ``id`` attribute); ids no longer there are left out.
-RowsQuery = Callable[[Session, Sequence[int]], Sequence[Any]]
+RowsQuery = Callable[["Session", Sequence[int]], Sequence[Any]]
+
+#: A short session for one read, e.g. ``Register.reading``: a database failure inside it comes
+#: out as an isms error (StorageError) in plain words.
+Sessions = Callable[[], AbstractContextManager["Session"]]
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,8 @@ class RegisterTableModel(ReadOnlyTableModel):
     """A read-only table over an ids query and a rows query.
 
     Each fetch opens its own short session (``sessions()``), so the model never holds a session
-    between events and never shares one with another thread.
+    between events and never shares one with another thread. Give ``Register.reading``: a read
+    that fails then raises an isms error, which a page of rows shows as blanks and a reason.
     """
 
     #: Role that gives a row's database id without fetching the row (for editors, selections).
@@ -165,7 +172,7 @@ class RegisterTableModel(ReadOnlyTableModel):
 
     def __init__(
         self,
-        sessions: Callable[[], Session],
+        sessions: Sessions,
         columns: Sequence[Column],
         ids: IdsQuery,
         rows: RowsQuery,
@@ -338,10 +345,10 @@ class RegisterTableModel(ReadOnlyTableModel):
         try:
             with self._sessions() as session:
                 by_id = {r.id: r for r in self._rows_query(session, wanted)}
-        except (SQLAlchemyError, IsmsError) as exc:
+        except IsmsError as exc:
             # We are inside a paint: raising would repeat with every repaint. Show blanks, say why.
             log.exception("could not read rows %d-%d", number * self.PAGE_SIZE, len(wanted))
-            self.fetchFailed.emit(f"Could not read the register: {exc}")
+            self.fetchFailed.emit(str(exc))  # in plain words, naming the register
             by_id = {}
         page = [by_id.get(row_id) for row_id in wanted]
         self._pages[number] = page

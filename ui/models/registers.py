@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from sqlalchemy.orm import Session
 
 from isms.db import Register
 from isms.method.criteria import Criteria
@@ -13,6 +13,9 @@ from isms.services.read import queries
 from isms.services.read.queries import RiskRow
 
 from .register_table import Column, RegisterTableModel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def _sentence(value: object) -> str:
@@ -43,7 +46,7 @@ ASSET_COLUMNS: tuple[Column, ...] = (
 
 
 def asset_model(register: Register, parent: QObject | None = None) -> RegisterTableModel:
-    return RegisterTableModel(register.session, ASSET_COLUMNS, queries.asset_ids,
+    return RegisterTableModel(register.reading, ASSET_COLUMNS, queries.asset_ids,
                               queries.asset_rows, parent)
 
 
@@ -112,6 +115,6 @@ def _risk_columns(levels: RiskLevels) -> tuple[Column, ...]:
 
 def risk_model(register: Register, parent: QObject | None = None) -> RegisterTableModel:
     levels = RiskLevels()
-    return RegisterTableModel(register.session, _risk_columns(levels), levels.ids, levels.rows,
+    return RegisterTableModel(register.reading, _risk_columns(levels), levels.ids, levels.rows,
                               parent)
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
-from sqlalchemy.exc import SQLAlchemyError
 
 from isms.db import Register
 from isms.errors import IsmsError
@@ -51,9 +50,9 @@ class ChangeWatch(QObject):
 
     def _latest(self) -> int | None:
         try:
-            with self._register().session() as session:
+            with self._register().reading() as session:  # a failure: a StorageError
                 return last_change_id(session)
-        except (SQLAlchemyError, IsmsError):
+        except IsmsError:
             # A server that is briefly unreachable must not flood the user: try next time.
             log.warning("could not check the register for changes", exc_info=True)
             return None

@@ -10,8 +10,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from isms.db import Register
 from isms.io.importing.error_workbook import write_error_workbook
@@ -26,6 +25,9 @@ from isms.services.read import queries
 
 from ...models.register_table import display_text
 from ...operations import Progress
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 #: kind -> (what the menu and the first page call it, singular noun, plural noun)
 KINDS: dict[str, tuple[str, str, str]] = {
