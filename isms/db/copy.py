@@ -31,6 +31,7 @@ from ..model import Base
 from . import migrate
 from .audit_chain import ChainReport, verify_chain
 from .engine import make_engine
+from .failures import ConnectionFailed, plain_problem
 from .location import Location, resolve
 from .register import open_register
 
@@ -224,6 +225,8 @@ def _refuse_unless_empty(dest: Location) -> bool:
         with engine.connect() as connection:
             occupied = _holds_data(connection)
     except DBAPIError as exc:
+        if dest.path is None:  # a server: what to fix, in plain words
+            raise ConnectionFailed(plain_problem(dest, exc)) from exc
         raise StorageError(f"{dest.display()} cannot be opened as a database: {exc.orig}") from exc
     finally:
         engine.dispose()

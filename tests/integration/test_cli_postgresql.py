@@ -7,10 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from isms.db.credentials import ServerAddress
 from isms.db.migrate import HEAD
 from tests.integration.test_cli import isms
 from tests.integration.test_export_cli import catalogue_refs, soa_rows
 from tests.pg import Server
+from tests.pg_roles import password_login
 
 
 def test_init_demo_search_and_export_on_postgresql(
@@ -57,12 +59,30 @@ def test_init_demo_search_and_export_on_postgresql(
     assert checked.returncode == 0, checked.stderr
 
 
-def test_a_server_that_cannot_be_reached_is_said_in_plain_words(pg_server: Server) -> None:
+def test_a_server_that_cannot_be_reached_is_said_in_plain_words(
+    pg_server: Server, pg_url: str, register_path: Path
+) -> None:
     import socket
 
     with socket.socket() as s:  # a port nobody listens on once it is closed
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    database = ServerAddress.from_url(pg_url).database
+    with password_login(pg_server, database) as login:
+        wrong = (f"postgresql+psycopg://{login.role}:Not-{login.password}@127.0.0.1:"
+                 f"{pg_server.port}/{database}")
+        result = isms("assets", "list", "--db", wrong)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"isms: error: The server at 127.0.0.1:{pg_server.port} refused the password for user "
+        f"{login.role}: check the password (it is case-sensitive).")
+    assert login.password not in result.stderr + result.stdout
+    # Copying to a server that is not there: the destination is named the same way.
+    copied = isms("db", "copy", str(register_path),
+                  f"postgresql+psycopg://clerk:S3cret-pw@127.0.0.1:{port}/isms")
+    assert copied.returncode == 1
+    assert f"Nothing answered at 127.0.0.1:{port}" in copied.stderr
+    assert "S3cret-pw" not in copied.stderr + copied.stdout
     for url, words in (
         (f"postgresql+psycopg://clerk:S3cret-pw@127.0.0.1:{port}/isms",
          f"isms: error: Nothing answered at 127.0.0.1:{port}: check the host name and port, "
