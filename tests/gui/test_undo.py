@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
 from isms.db import Register
 from isms.model import Asset, AssetStatus
+from isms.services import edits
+from isms.services.changed import Changed
 from ui.dialogs.asset_editor import AssetEditor
 from ui.dialogs.choose import ChooseDialog
+from ui.undo import UndoHistory
 from ui.views.main_window import MainWindow
 
 from .conftest import OnModal, Sample, shown
@@ -145,3 +149,36 @@ def test_undo_is_refused_after_someone_else_changed_the_asset(
     on_modal(QMessageBox, lambda box: box.accept())
     assert not history.undo()
     assert stored(register, "A-003").name == "Fostering files"
+
+
+def test_two_edits_of_one_asset_are_undone_and_redone_in_turn(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    window = window_on_assets(qtbot, register)
+    history = window.undo_history
+    edit(qtbot, window, on_modal, "A-004", "CCTV recordings", 1)
+    edit(qtbot, window, on_modal, "A-004", "CCTV recordings (town centre)", 4)
+
+    assert history.undo() and history.undo()
+    saved = stored(register, "A-004")
+    assert (saved.name, saved.integrity) == ("CCTV footage", 2)
+    assert window.statusBar().currentMessage() == "Undid: Edit A-004."
+    assert history.redo() and history.redo()
+    saved = stored(register, "A-004")
+    assert (saved.name, saved.integrity) == ("CCTV recordings (town centre)", 4)
+    assert not history.stack.canRedo()
+
+
+def test_an_undo_reports_what_it_changed(qtbot: Any, register: Register, sample: Sample) -> None:
+    reported: list[tuple[str, Changed]] = []
+    history = UndoHistory(lambda: register, lambda text, changed: reported.append((text, changed)),
+                          lambda exc: pytest.fail(str(exc)))
+    with register.transaction() as session:
+        key = asset_id(register, "A-005")
+        saved = edits.save(session, "asset", key, stored(register, "A-005").version,
+                           {"name": "Laptops"})
+    history.push(saved)
+    assert history.undo_action.text() == "&Undo Edit A-005"
+    assert history.undo()
+    assert reported == [("Undid: Edit A-005.", Changed.of("asset", [key]))]
+    assert stored(register, "A-005").name == "Laptop fleet"

@@ -212,6 +212,37 @@ def test_undo_is_refused_when_the_record_changed_since(register: Register, ids: 
     assert state == ChangeState.DONE and change.steps[0].version == version + 1
 
 
+def test_two_saves_of_one_record_are_undone_and_redone_in_turn(
+    register: Register, ids: Ids
+) -> None:
+    version, before = _values(register, "asset", ids.assets[2])
+    with register.transaction() as s:
+        first = edits.save(s, "asset", ids.assets[2], version, {"name": "First name"})
+    with register.transaction() as s:
+        second = edits.save(s, "asset", ids.assets[2], version + 1,
+                            {"name": "Second name", "location": "Depot"})
+    assert first.change_id is not None and second.change_id is not None
+
+    for change_id in (second.change_id, first.change_id):  # Ctrl+Z, Ctrl+Z
+        with register.transaction() as s:
+            edits.undo_change(s, change_id)
+    assert _values(register, "asset", ids.assets[2])[1] == before
+    for change_id in (first.change_id, second.change_id):  # Ctrl+Shift+Z twice
+        with register.transaction() as s:
+            edits.redo_change(s, change_id)
+    _, now = _values(register, "asset", ids.assets[2])
+    assert (now["name"], now["location"]) == ("Second name", "Depot")
+
+    with register.transaction() as s:
+        edits.undo_change(s, second.change_id)
+    with register.transaction(actor="someone else") as s:
+        stale = _values(register, "asset", ids.assets[2])[0]
+        edits.save(s, "asset", ids.assets[2], stale, {"description": "their note"})
+    with pytest.raises(ConflictError, match="Asset A-003 was changed by someone else"):
+        with register.transaction() as s:
+            edits.undo_change(s, first.change_id)
+
+
 def test_an_undone_change_cannot_be_undone_again(register: Register, ids: Ids) -> None:
     version, _ = _values(register, "department", ids.department)
     with register.transaction() as s:

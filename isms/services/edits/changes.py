@@ -48,7 +48,8 @@ def capture(session: Session, asset_ids: Iterable[int], fields: Sequence[str]) -
 
 @dataclass
 class Step:
-    """One record's part of a change; ``version`` is what the record is at in the current state."""
+    """One record's part of a change; ``version`` is what the record is at in the change's
+    current state (done or undone), ``base`` what it was at before the change last wrote it."""
 
     kind: RecordKind
     record_id: int
@@ -56,18 +57,23 @@ class Step:
     before: Values
     after: Values
     version: int
+    base: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.kind.noun, self.record_id
 
     def stored(self) -> dict[str, Any]:
         """The step as JSON (see :mod:`.values`)."""
         return {"kind": self.kind.noun, "id": self.record_id, "ref": self.ref,
                 "before": encode_values(self.before), "after": encode_values(self.after),
-                "version": self.version}
+                "version": self.version, "base": self.base}
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> Step:
         return cls(KINDS[str(stored["kind"])], int(stored["id"]), str(stored["ref"]),
                    decode_values(stored["before"]), decode_values(stored["after"]),
-                   int(stored["version"]))
+                   int(stored["version"]), int(stored["base"]))
 
 
 @dataclass
@@ -83,14 +89,14 @@ class Change:
     ) -> Change | None:
         """The fields that differ between two captures; None when nothing changed."""
         steps = []
-        for record_id, (ref, _old_version, old) in before.items():
+        for record_id, (ref, old_version, old) in before.items():
             if record_id not in after:
                 continue
             _ref, version, new = after[record_id]
             changed = [name for name in old if old[name] != new[name]]
             if changed:
                 steps.append(Step(kind, record_id, ref, {n: old[n] for n in changed},
-                                  {n: new[n] for n in changed}, version))
+                                  {n: new[n] for n in changed}, version, old_version))
         return cls(text, steps) if steps else None
 
     @classmethod
@@ -120,9 +126,9 @@ def _load(session: Session, model: type[Any], ids: list[int]) -> dict[int, Any]:
 def apply(session: Session, change: Change, *, undo: bool) -> None:
     """Write the change's before (``undo``) or after values, version-checked, in ``session``.
 
-    Each step's version becomes the record's new version. On any error (raised before or while
-    writing) the caller rolls its transaction back, so nothing is written; the steps are then
-    untouched.
+    Each step's version becomes the record's new version (and its base the version it was
+    at). On any error (raised before or while writing) the caller rolls its transaction back,
+    so nothing is written; the steps are then untouched.
     """
     found: dict[tuple[type[Any], int], Any] = {}
     for model in dict.fromkeys(step.kind.model for step in change.steps):
@@ -149,4 +155,4 @@ def apply(session: Session, change: Change, *, undo: bool) -> None:
     session.flush()
     versions = [record.version for record in records_of]
     for step, version in zip(change.steps, versions, strict=True):
-        step.version = version
+        step.base, step.version = step.version, version

@@ -26,6 +26,8 @@ from .kinds import KINDS
 _TABLE = RecordedChange.__table__
 #: How many of a change's records a listing names (a bulk action may touch 100,000).
 LISTED = 10
+#: How many of the latest changes an undo brings up to date (the window's history holds 100).
+REBASED = 100
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,13 @@ def _move(session: Session, change_id: int, *, undo: bool) -> Moved:
             f"Change {change_id} (\u201c{change.text}\u201d) has already been "
             f"{'undone' if undo else 'redone'}.",
             record=f"change {change_id}", yours=None, theirs=None)
+    # The version each record was at before this change last wrote it: the undo (or redo)
+    # puts the record back as it was then, so what other changes say of that version is
+    # true of the new one.
+    bases = {step.key: step.base for step in change.steps}
     apply(session, change, undo=undo)
+    _rebase(session, change_id,
+            {step.key: (bases[step.key], step.version) for step in change.steps})
     result = session.execute(
         update(RecordedChange)
         .where(RecordedChange.id == change_id, RecordedChange.state == wanted)
@@ -106,6 +114,33 @@ def _move(session: Session, change_id: int, *, undo: bool) -> Moved:
             f"{'undone' if undo else 'redone'} by someone else.",
             record=f"change {change_id}", yours=None, theirs=None)
     return Moved(change_id, change.text, undo, change.changed)
+
+
+def _rebase(
+    session: Session, moved_change: int, moved: dict[tuple[str, int], tuple[int, int]]
+) -> None:
+    """After an undo or redo put records back as they were at an earlier version, let the
+    changes that left them there know the new version, so that they can be undone or redone in
+    turn (Ctrl+Z twice on one record), while a record someone else changed since still refuses.
+
+    ``moved``: (kind, id) -> (the version the record was at before the change last wrote it,
+    the version the undo or redo left it at). Only the latest changes are looked at: an undo
+    history is at most that deep.
+    """
+    rows = session.execute(
+        select(_TABLE.c.id, _TABLE.c.steps).where(_TABLE.c.id != moved_change)
+        .order_by(_TABLE.c.id.desc()).limit(REBASED)
+    )
+    for change_id, steps in rows:
+        touched = False
+        for step in steps:
+            versions = moved.get((str(step["kind"]), int(step["id"])))
+            if versions is not None and int(step["version"]) == versions[0]:
+                step["version"] = versions[1]
+                touched = True
+        if touched:
+            session.execute(update(RecordedChange).where(RecordedChange.id == change_id)
+                            .values(steps=steps))
 
 
 def undo_change(session: Session, change_id: int) -> Moved:
