@@ -22,23 +22,41 @@ QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 
 # desktop-file-validate (desktop-file-utils) checks packaging/isms.desktop and the copy
 # install.sh writes; makensis (nsis) compiles packaging/windows/isms.nsi so the Windows installer
 # script stays valid without a Windows machine (tests/integration/test_desktop_integration.py).
-TEST_DEBS := qpdf postgresql desktop-file-utils nsis
+# xvfb: the virtual display `make run` opens the window on where there is no display
+# (tests/integration/test_run_app.py).
+TEST_DEBS := qpdf postgresql desktop-file-utils nsis xvfb
 
-.PHONY: run test bench lint setup system-deps test-deps demo clean package
+.PHONY: run test bench lint setup system-deps display-deps test-deps demo clean package
 
-run: setup system-deps
-	$(BIN)/isms-gui --demo
+# No display (a server, a container): Xvfb is installed too, and packaging/run-app.sh opens the
+# window on a virtual display and says how to see it and stop it. With a display, or with a Qt
+# platform chosen (QT_QPA_PLATFORM), the window just opens.
+ifeq ($(strip $(DISPLAY)$(WAYLAND_DISPLAY)$(QT_QPA_PLATFORM)),)
+RUN_DEPS := display-deps
+endif
 
-# The whole suite, with the bundle and wheel checks (tests/integration/test_package.py).
-test: setup system-deps test-deps $(BUNDLE)
+run: setup system-deps $(RUN_DEPS)
+	packaging/run-app.sh $(BIN)/isms-gui --demo
+
+# The checks first (a broken one stops the run before the suite), then the whole suite with the
+# bundle and wheel checks (tests/integration/test_package.py).
+test: lint system-deps test-deps $(BUNDLE)
 	QT_QPA_PLATFORM=offscreen ISMS_TEST_PACKAGE=1 $(BIN)/pytest
 
 bench: setup system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run.py $(BENCH_ARGS)
 
+# ruff; mypy strict on isms/ and ui/; the import contract (pyproject.toml [tool.importlinter] and
+# tests/contract/runtime.toml: the layers, no Qt in isms, no SQLAlchemy at run time in ui, no
+# import loops). All three run, so one pass shows every problem; any failure fails the target.
 lint: setup
-	$(BIN)/ruff check isms ui tests
-	$(BIN)/mypy
+	@status=0; \
+	echo "ruff check isms ui tests packaging"; $(BIN)/ruff check isms ui tests packaging || status=1; \
+	echo "mypy (strict: isms, ui)"; $(BIN)/mypy || status=1; \
+	echo "import contract"; \
+	$(BIN)/lint-imports --no-logo --no-cache pyproject.toml tests/contract/runtime.toml || status=1; \
+	[ $$status = 0 ] || echo "make lint: FAILED (see above)"; \
+	exit $$status
 
 demo: setup
 	$(BIN)/isms demo
@@ -108,6 +126,9 @@ endef
 
 system-deps:
 	$(call install_debs,$(QT_DEBS),Qt's system libraries)
+
+display-deps:
+	$(call install_debs,xvfb,a virtual display for the window (Xvfb; this machine has no display))
 
 test-deps:
 	$(call install_debs,$(TEST_DEBS),the test tools)

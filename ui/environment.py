@@ -8,7 +8,8 @@ NO_DISPLAY_EXIT = 2
 
 NO_DISPLAY_MESSAGE = """\
 isms-gui: no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set).
-To run the window without a screen (a server, CI, a container), use a virtual display:
+To run the window without a screen (a server, CI, a container), use a virtual display
+(Xvfb; on Debian/Ubuntu: sudo apt-get install xvfb):
     xvfb-run -a isms-gui ...
 or Qt's off-screen platform (nothing is shown):
     QT_QPA_PLATFORM=offscreen isms-gui ...

@@ -168,11 +168,16 @@ def sample(register: Register) -> Sample:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Called with every test of the run, so only the ones below this folder are marked.
     # The offscreen platform cannot pass a window's minimum size to a window system (it has
     # none) and warns whenever a layout sets one. That is a limit of the test platform, not of
     # our widgets (under Xvfb or a desktop the message never appears), so only it is ignored.
+    # `gui` lets a run pick the window's tests or leave them out (-m gui, -m "not gui").
+    here = Path(__file__).parent
     for item in items:
-        if item.path.parent == Path(__file__).parent:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.gui)
+        if item.path.parent == here:
             item.add_marker(pytest.mark.qt_log_ignore(f"^{re.escape(OFFSCREEN_NOISE)}$"))
 
 
