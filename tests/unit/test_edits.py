@@ -253,6 +253,11 @@ def test_an_undone_change_cannot_be_undone_again(register: Register, ids: Ids) -
     with pytest.raises(ConflictError, match="has already been undone"):
         with register.transaction() as s:
             edits.undo_change(s, saved.change_id)
+    with register.transaction() as s:
+        edits.redo_change(s, saved.change_id)
+    with pytest.raises(ConflictError, match="it was not undone, so there is nothing to redo"):
+        with register.transaction() as s:
+            edits.redo_change(s, saved.change_id)
     with pytest.raises(NotFoundError, match="no recorded change 999"):
         with register.transaction() as s:
             edits.undo_change(s, 999)

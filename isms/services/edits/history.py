@@ -91,8 +91,10 @@ def _move(session: Session, change_id: int, *, undo: bool) -> Moved:
     wanted = ChangeState.DONE if undo else ChangeState.UNDONE
     if state != wanted:
         raise ConflictError(
-            f"Change {change_id} (\u201c{change.text}\u201d) has already been "
-            f"{'undone' if undo else 'redone'}.",
+            f"Change {change_id} (\u201c{change.text}\u201d) has already been undone."
+            if undo else
+            f"Change {change_id} (\u201c{change.text}\u201d) stands: it was not undone, so "
+            "there is nothing to redo.",
             record=f"change {change_id}", yours=None, theirs=None)
     # The version each record was at before this change last wrote it: the undo (or redo)
     # puts the record back as it was then, so what other changes say of that version is
