@@ -41,8 +41,16 @@ stop() {
 }
 trap stop EXIT
 # Commands started in the background ignore Ctrl+C in a script, so it is handled here: the
-# window is closed (SIGTERM), then the virtual display.
-trap 'echo; echo "Stopping the window and the virtual display."; exit 130' INT
+# window is closed (SIGTERM), then the virtual display; then this script ends as interrupted, so
+# its caller (make) stops too.
+interrupted() {
+    echo
+    echo "Stopping the window and the virtual display."
+    stop
+    trap - INT
+    kill -INT $$
+}
+trap interrupted INT
 trap 'exit 143' TERM
 
 # -displayfd: Xvfb takes the first free display number and writes it once it accepts clients.
