@@ -43,14 +43,6 @@ class Saved:
     count: int = 0
 
 
-def _recorded(session: Session, change: Change | None, fallback: Changed) -> Saved:
-    if change is None:
-        return Saved(fallback)
-    return Saved(change.changed, record(session, change), change.text,
-                 change.steps[0].record_id if len(change.steps) == 1 else None,
-                 len(change.steps))
-
-
 def _save(
     session: Session, kind: RecordKind, found: Any, version: int, write: Callable[[], object]
 ) -> Saved:
@@ -61,9 +53,10 @@ def _save(
     with session.no_autoflush:
         write()
     session.flush()  # the values and version the save leaves (the commit flushes no more)
-    saved = _recorded(session, Change.of_edit(found, before, kind.state(found)),
-                      Changed.of(kind.model, [found.id]))
-    return Saved(saved.changed, saved.change_id, saved.text, found.id, saved.count)
+    change = Change.of_edit(found, before, kind.state(found))
+    if change is None:  # nothing it can undo; the record is still the one to show again
+        return Saved(Changed.of(kind.model, [found.id]), record_id=found.id)
+    return Saved(change.changed, record(session, change), change.text, found.id, 1)
 
 
 def _found(session: Session, kind: RecordKind, record_id: int, name: str | None) -> Any:
