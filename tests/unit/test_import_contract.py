@@ -9,6 +9,7 @@ again at run time, through third-party imports the static graph cannot see).
 from __future__ import annotations
 
 import os
+import pkgutil
 import re
 import subprocess
 import sys
@@ -166,6 +167,16 @@ def test_each_break_is_reported(
     }, report
     for line in expected:
         assert line in report
+
+
+def test_every_part_of_isms_has_a_layer() -> None:
+    """A new top-level package or module of isms must be placed in the layers, not slip past."""
+    config = tomllib.loads(CONFIGS[0].read_text())["tool"]["importlinter"]
+    layers = next(c for c in config["contracts"] if c["id"] == "layers")["layers"]
+    placed = {name.strip() for layer in layers for name in layer.split("|")}
+    parts = {f"isms.{module.name}" for module in pkgutil.iter_modules([str(ROOT / "isms")])}
+    assert len(parts) > 5  # the walk found the real package
+    assert parts - placed == set()
 
 
 def test_loops_are_found_as_components_with_a_shortest_example() -> None:
