@@ -22,7 +22,7 @@ from isms.model import (
     TreatmentOption,
 )
 from isms.services import risks as service
-from isms.services.read.queries import current_criteria_id
+from isms.services.read.queries import current_criteria, current_criteria_id
 from tests import builders as b
 
 # Storage and service behaviour: the same on a SQLite file and a PostgreSQL server.
@@ -263,3 +263,48 @@ def test_details_and_a_new_owner_withdraw_the_old_acceptance(
         commit(s)
         assert (risk.title, risk.description, risk.owner_id) == ("Lost laptop", "d", other.id)
         assert risk.current_acceptance is None
+
+
+def test_the_planned_review_follows_the_rule_a_save_applies(
+    register: Register, ids: dict[str, int]
+) -> None:
+    with register.session() as s:
+        criteria = current_criteria(s)
+        risk = _risk(s, ids)
+        unrated = service.levels(criteria, risk)
+        assert service.planned_review(criteria, unrated, TODAY) == (
+            None, "Rate the risk to plan its review.")
+        service.score_risk(s, risk, inherent=(4, 4), residual=(2, 3), today=TODAY)
+        scored = service.levels(criteria, risk)
+        when, why = service.planned_review(criteria, scored, TODAY)
+        assert (when, why) == (risk.next_review,
+                               "Medium (residual) risks are reviewed every 180 days, from today")
+        kept, why = service.planned_review(criteria, scored, date(2027, 1, 1), rescored=False,
+                                           scheduled=date(2026, 12, 24))
+        assert kept == date(2026, 12, 24) and why.endswith("new scores start the cadence again")
+        assert service.planned_review(criteria, scored, TODAY, override=date(2027, 3, 1)) == (
+            date(2027, 3, 1), "set by hand")
+
+
+def test_the_editors_save_writes_only_what_differs(register: Register, ids: dict[str, int]) -> None:
+    with register.session() as s:
+        risk = _risk(s, ids)
+        values = service.edit_values(risk)
+        assert set(values) == set(service.EDIT_FIELDS)
+        values.update(title="  Data breach  ", inherent_likelihood=3, inherent_impact=3,
+                      treatment_option=TreatmentOption.MODIFY, treatment_note="Encrypt",
+                      review_date=date(2027, 1, 15), review_reason="Audit in January")
+        service.save_edit(s, risk, values, today=TODAY)
+        commit(s)
+        assert (risk.title, risk.inherent_likelihood, risk.treatment_option) == (
+            "Data breach", 3, TreatmentOption.MODIFY)
+        assert (risk.next_review, risk.review_override_reason) == (
+            date(2027, 1, 15), "Audit in January")
+        # Back on the cadence: review_date None clears the date set by hand.
+        service.save_edit(s, risk, {"review_date": None, "review_reason": ""}, today=TODAY)
+        assert risk.review_override_reason == ""
+        assert risk.next_review == service.review_date(current_criteria(s), risk, TODAY)
+        with pytest.raises(ValidationError, match="Say why"):
+            service.save_edit(s, risk, {"review_date": date(2027, 2, 1), "review_reason": ""})
+        with pytest.raises(TypeError, match="cannot set status"):
+            service.save_edit(s, risk, {"status": "accepted"})
