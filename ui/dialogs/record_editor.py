@@ -116,7 +116,7 @@ def select(combo: QComboBox, value: object, missing: str | None = None) -> None:
 class RecordEditor(RememberedDialog):
     """Edit one versioned record; subclasses fill in the form and the service call."""
 
-    #: Column name -> the version read, for expect_version (set by ``_read``).
+    #: The version read (set by ``_read``): a save is refused unless the record is still at it.
     version: int = 0
 
     def __init__(self, register: Register, parent: QWidget | None = None) -> None:
