@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 
 import grimp
 from importlinter.application import output
@@ -110,12 +111,10 @@ class AcyclicModulesContract(Contract):
 
     def check(self, graph: grimp.ImportGraph, verbose: bool) -> ContractCheck:
         roots: list[str] = list(self.packages)  # type: ignore[call-overload]
-        ours = {
-            module
-            for root in roots
-            for module in (root, *graph.find_descendants(root))
-            if module in graph.modules
-        }
+        missing = set(roots) - graph.modules
+        if missing:
+            raise ValueError(f"acyclic_modules: no package {', '.join(sorted(missing))} here")
+        ours = {module for root in roots for module in (root, *graph.find_descendants(root))}
         edges = {
             module: frozenset(graph.find_modules_directly_imported_by(module) & ours)
             for module in ours
@@ -124,7 +123,7 @@ class AcyclicModulesContract(Contract):
         for component in strongly_connected(edges):
             path = shortest_loop(edges, component)
             steps = []
-            for importer, imported in zip(path, path[1:], strict=False):
+            for importer, imported in pairwise(path):
                 details = graph.get_import_details(importer=importer, imported=imported)
                 first = min(details, key=lambda d: d["line_number"])
                 steps.append((importer, imported, first["line_number"], first["line_contents"]))
