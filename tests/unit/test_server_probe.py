@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from isms.db import Register, migrate, open_register
 from isms.db.access_guard import ACCESS_SETTING, Level
 from isms.db.credentials import ServerAddress
-from isms.db.failures import ConnectionFailed
+from isms.db.failures import ConnectionFailed, plain_problem
 from isms.db.location import resolve
 from isms.db.server import Schema, describe, probe
 from isms.errors import StorageError
@@ -154,3 +155,46 @@ def test_a_failed_read_is_a_storage_error_in_plain_words(register_path: Path) ->
 def test_reading_leaves_other_errors_alone(register: Register) -> None:
     with pytest.raises(ZeroDivisionError), register.reading():
         _ = 1 / 0
+
+
+ADDRESS = ServerAddress("db.council.example", 5433, "isms", "clerk")
+
+
+@pytest.mark.parametrize(("driver_says", "words"), [
+    ("connection failed: connection to server at \"10.0.0.9\", port 5433 failed: timeout expired",
+     "The server at db.council.example:5433 did not answer within 7 seconds: check the host "
+     "name and port, and that you are on the council network (or VPN)."),
+    ("could not translate host name \"db.council.example\" to address: Name or service not "
+     "known", "There is no computer called db.council.example: check the host name."),
+    ("connection failed: ... failed: FATAL:  pg_hba.conf rejects connection for host "
+     "\"10.1.2.3\", user \"clerk\", database \"isms\", no encryption",
+     "The server at db.council.example:5433 does not let user clerk connect to the database "
+     "isms from this computer: ask the database administrator to allow it (pg_hba.conf)."),
+    ("connection failed: ... failed: server does not support SSL, but SSL was required",
+     "The server at db.council.example:5433 does not offer an encrypted (SSL) connection, but "
+     "one was required (sslmode): ask the database administrator, or change sslmode."),
+    ("connection failed: ... failed: FATAL:  sorry, too many clients already",
+     "The server at db.council.example:5433 has too many connections open: try again later, "
+     "or ask the database administrator to allow more."),
+    ("connection failed: ... failed: FATAL:  the database system is starting up",
+     "The server at db.council.example:5433 is starting up or shutting down: try again in a "
+     "minute."),
+    ("connection failed: ... failed: FATAL:  permission denied for database \"isms\"",
+     "User clerk may not read the database isms: ask the database administrator for access."),
+    ("connection failed: ... failed: something nobody foresaw\n\tdetail line",
+     "Could not connect to db.council.example:5433: ... failed: something nobody foresaw"),
+])
+def test_driver_messages_become_words_naming_what_to_fix(driver_says: str, words: str) -> None:
+    """Failures the suite's own server cannot stage, with the text the driver gives for them."""
+    error = OperationalError("connect", {}, Exception(driver_says))
+    assert plain_problem(ADDRESS, error, timeout=7) == words
+    # The same through a Location (a --db URL): its own connect_timeout, never its password.
+    location = resolve("postgresql+psycopg://clerk:Hush-123@db.council.example:5433/isms"
+                       "?connect_timeout=7")
+    assert plain_problem(location, error) == words
+    # An isms error raised from the driver's error reads the same; one of isms' own is kept.
+    try:
+        raise StorageError("opening failed") from error
+    except StorageError as wrapped:
+        assert plain_problem(ADDRESS, wrapped, timeout=7) == words
+    assert plain_problem(ADDRESS, StorageError("Give the host.")) == "Give the host."
