@@ -177,6 +177,6 @@ class AssetActions(QObject):
             return None
         log.info("bulk action on %d assets: %d changed", len(ids), saved.count)
         self._window.undo_history.push(saved)
-        self._window.refresh()
+        self._window.refresh(saved.changed)
         self._window.statusBar().showMessage(done.format(assets_phrase(saved.count)), 10000)
         return saved.count

@@ -52,6 +52,7 @@ from .file_menu import FileMenu, remember_register
 from .findings_page import FindingsPage
 from .import_menu import add_import_menu
 from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
+from .page_reach import pages_to_refresh
 from .register_page import PageSpec, RegisterPage
 from .review_meetings import ReviewMeetings
 from .shell import Shell
@@ -176,7 +177,8 @@ class MainWindow(Shell):
                          lambda _checked=False, n=number: self.show_page(n),
                          f"Ctrl+{number + 1}" if number < 9 else "")
         self._menus["&View"].addSeparator()
-        self.refresh_action = self._action("&View", "&Refresh", self.refresh, "F5")
+        # A lambda: triggered passes a bool, which refresh would take for what changed.
+        self.refresh_action = self._action("&View", "&Refresh", lambda: self.refresh(), "F5")
         self._action("&View", "Choose &department…", self._focus_department, "Ctrl+D")
         assets_menu = self.menuBar().addMenu("&Assets")
         self.edit_asset_action = assets_menu.addAction("&Edit asset…")
@@ -357,15 +359,22 @@ class MainWindow(Shell):
         self.refresh()
         self.statusBar().showMessage("Refreshed: the register was changed by someone else.", 8000)
 
-    def refresh(self) -> None:
+    def refresh(self, changed: Changed | None = None) -> None:
+        """Read the register again into the pages that show what ``changed`` says was written
+        (every page when it is None: F5, someone else's change, a new register)."""
         self.change_watch.mark()  # what is about to be read is seen
         self._apply_access()  # roles may have changed
+        keys = set(self.pages) | {"findings", "dashboard"}
+        stale = keys if changed is None else pages_to_refresh(changed, keys)
+        if not stale:
+            return
         counts = self._counts()
         for key, page in self.pages.items():
-            page.refresh(counts.get(key))
-        if self.findings is not None:
+            if key in stale:
+                page.refresh(counts.get(key))
+        if self.findings is not None and "findings" in stale:
             self.findings.refresh()
-        if self.dashboard is not None:
+        if self.dashboard is not None and "dashboard" in stale:
             self.dashboard.refresh()
 
     def _risk_activated(self, index: QModelIndex) -> None:
@@ -417,7 +426,7 @@ class MainWindow(Shell):
         if not editor.run():
             return False
         self.undo_history.push(editor.change)
-        self.refresh()
+        self.refresh(editor.change.changed if editor.change is not None else None)
         return True
 
     def _build_edit_menu(self) -> None:
@@ -431,9 +440,8 @@ class MainWindow(Shell):
         edit.addAction(self.undo_history.redo_action)
 
     def _undone(self, message: str, changed: Changed) -> None:
-        """After an undo or redo: ``changed`` says which records it wrote (every page is
-        refreshed for now)."""
-        self.refresh()
+        """After an undo or redo: repaint the pages that show the records it wrote."""
+        self.refresh(changed)
         self.statusBar().showMessage(message, 10000)
 
     def _asset_activated(self, index: QModelIndex) -> None:

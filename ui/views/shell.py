@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from isms.db import Register
     from isms.services.access import Level
+    from isms.services.changed import Changed
 
     from ..dialogs.record_editor import RecordEditor
     from ..errors import ErrorReporter
@@ -54,8 +55,9 @@ class Shell(QMainWindow):
         """Whether the acting user's role is at least ``level`` (the register enforces it too)."""
         raise NotImplementedError
 
-    def refresh(self) -> None:
-        """Read the register again into every page, the counts and the user's role."""
+    def refresh(self, changed: Changed | None = None) -> None:
+        """Read the register again into the pages that show what ``changed`` says was written
+        (every page when None), the counts and the user's role."""
         raise NotImplementedError
 
     def run_editor(self, make: Callable[[], RecordEditor], what: str) -> bool:
