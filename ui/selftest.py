@@ -2,8 +2,9 @@
 
 ``isms selftest`` proves the core; this proves what only the window needs: the Qt platform and
 image plugins (an SVG icon that renders blank is a missing plugin), the packaged icons, and the
-main window opening a real register and showing every page with its rows. It builds its register
-with the same steps as ``isms selftest``, in a temporary folder, and keeps the window's settings
+main window opening a real register and showing every page with its rows. It builds the register
+``isms selftest`` builds, from the same files, through the services (``isms.demo.selftest``: the
+window may not call the command line), in a temporary folder, and keeps the window's settings
 there too, so the user's layout is left alone.
 """
 
@@ -22,17 +23,14 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 import isms
-from isms.cli import main as cli_main
-from isms.cli.selftest_commands import ASSETS_CSV, REGISTER_FILE, run_steps
 from isms.db import open_register
+from isms.demo.selftest import EXPECTED_ASSETS, build_register
+from isms.errors import IsmsError
 
 from .errors import ErrorReporter
 from .icons import NAMES, icon
 from .qt_messages import log as qt_log
 from .settings import keep_in
-
-#: The assets the self-test register holds: the rows of the spreadsheet it imports.
-EXPECTED_ASSETS = len(ASSETS_CSV.splitlines()) - 1
 
 
 def _blank(picture: QIcon) -> bool:
@@ -51,10 +49,10 @@ def _icon_problems(app: QApplication) -> list[str]:
     return problems
 
 
-def _window_problems(app: QApplication, folder: Path) -> list[str]:
+def _window_problems(app: QApplication, register_file: Path) -> list[str]:
     from .views.main_window import PAGE_KEYS, MainWindow
 
-    window = MainWindow(open_register(str(folder / REGISTER_FILE)), ErrorReporter(dialogs=False))
+    window = MainWindow(open_register(str(register_file)), ErrorReporter(dialogs=False))
     problems: list[str] = []
     try:
         window.show()
@@ -94,11 +92,13 @@ def run_window_selftest(out: Callable[[str], Any] = print) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="isms-gui-selftest-") as temp:
             folder = Path(temp)
-            if run_steps(folder, cli_main,
-                         out=lambda line: None if line.startswith("ok:") else out(line)):
+            try:
+                register_file = build_register(folder)
+            except IsmsError as exc:
+                out(f"FAILED: building the self-test register: {exc}")
                 return 1
             keep_in(folder / "settings")
-            problems = _icon_problems(app) + _window_problems(app, folder)
+            problems = _icon_problems(app) + _window_problems(app, register_file)
     finally:
         sys.excepthook = previous_hook
         qt_log.removeHandler(qt_warnings)

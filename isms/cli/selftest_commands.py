@@ -21,31 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-
-#: The small department file the self-test imports (what a department spreadsheet looks like).
-ASSETS_CSV = (
-    "Asset name,Type,Department,Information asset owner,Confidentiality (1-5),"
-    "Integrity (1-5),Availability (1-5),Personal data?\n"
-    "Payroll records,information,TST,Test Owner,4,4,3,Yes\n"
-    "Case management system,software,TST,Test Owner,5,4,4,Yes\n"
-)
-RISKS_CSV = (
-    "Risk,Department,Risk owner,Assets,Inherent likelihood,Inherent impact\n"
-    "Payroll records sent to the wrong recipient,TST,Test Owner,TST-0001,3,4\n"
-)
-
+from ..demo.selftest import DEPARTMENT, OWNER, REGISTER_FILE, REGISTER_NAME, write_files
 
 Check = Callable[[str], str | None]
-
-#: The register the steps build in their folder (``isms-gui --selftest`` then opens it).
-REGISTER_FILE = "selftest.isms"
-
 
 def _steps(folder: Path) -> list[tuple[str, list[str], Check]]:
     """(what, isms arguments, a check of the outcome, given what the command printed,
     returning a problem or None)."""
     db = str(folder / REGISTER_FILE)
-    assets, risks = folder / "assets.csv", folder / "risks.csv"
+    assets, risks = write_files(folder)
     soa, pack = folder / "soa.pdf", folder / "pack.zip"
 
     def pdf_ok(_printed: str) -> str | None:
@@ -70,16 +54,16 @@ def _steps(folder: Path) -> list[tuple[str, list[str], Check]]:
         return None if len(risks) == 1 else f"{len(risks)} risks in the register, not 1"
 
     return [
-        ("create a register", ["init", "--db", db, "--name", "Self-test register"], none),
-        ("add a department", ["departments", "add", "TST", "Self-test department",
-                              "--db", db], none),
-        ("add a person", ["people", "add", "Test Owner", "--email", "owner@example.invalid",
-                          "--department", "TST", "--role", "risk owner", "--db", db], none),
+        ("create a register", ["init", "--db", db, "--name", REGISTER_NAME], none),
+        ("add a department", ["departments", "add", *DEPARTMENT, "--db", db], none),
+        ("add a person", ["people", "add", OWNER[0], "--email", OWNER[1],
+                          "--department", DEPARTMENT[0], "--role", "risk owner", "--db", db],
+         none),
         ("import a spreadsheet", ["import", "assets", str(assets), "--db", db], none),
         ("write a risk", ["import", "risks", str(risks), "--db", db], none),
         ("read the risk back", ["risks", "list", "--json", "--db", db], one_risk),
-        ("export the SoA as PDF", ["export", "soa", "--department", "TST", "--out", str(soa),
-                                   "--db", db], pdf_ok),
+        ("export the SoA as PDF", ["export", "soa", "--department", DEPARTMENT[0],
+                                   "--out", str(soa), "--db", db], pdf_ok),
         ("export an audit pack", ["export", "pack", "--out", str(pack), "--db", db], pack_ok),
         ("verify the change log", ["audit", "verify", "--db", db], none),
     ]
@@ -104,8 +88,6 @@ def run_selftest(cli: Cli, out: Callable[[str], Any] = print) -> int:
 def run_steps(folder: Path, cli: Cli, out: Callable[[str], Any] = print) -> int:
     """Run every step in ``folder``, leaving the register there as ``REGISTER_FILE``; 0 when
     all passed, 1 at the first failure."""
-    (folder / "assets.csv").write_text(ASSETS_CSV, encoding="utf-8")
-    (folder / "risks.csv").write_text(RISKS_CSV, encoding="utf-8")
     for what, arguments, check in _steps(folder):
         stdout, stderr = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):

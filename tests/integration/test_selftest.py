@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from isms.cli import main, selftest_commands
+from isms.demo import selftest as selftest_files
 
 
 def test_selftest_passes_in_a_child_process_and_leaves_no_register_behind(
@@ -26,7 +27,7 @@ def test_selftest_passes_in_a_child_process_and_leaves_no_register_behind(
 
 def test_a_failing_step_is_named_and_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
     # A department file the importer must refuse: the "write a risk" step then fails.
-    monkeypatch.setattr(selftest_commands, "RISKS_CSV", "Risk,Department\nNo such,NOPE\n")
+    monkeypatch.setattr(selftest_files, "RISKS_CSV", "Risk,Department\nNo such,NOPE\n")
     said: list[str] = []
     assert selftest_commands.run_selftest(main, said.append) == 1
     failed = [line for line in said if line.startswith("FAILED")]
