@@ -296,9 +296,7 @@ def _handling_to_risk(args: argparse.Namespace) -> int:
                 f"No finding of rule {args.rule} on practice {args.practice}; list them with "
                 "`isms handling check`."
             )
-        risk = handling_service.finding_to_risk(
-            session, findings[0], ref=queries.next_risk_ref(session)
-        )
+        risk = handling_service.finding_to_risk(session, findings[0])
         commit(session)
         print(f"Created {risk.ref}: {risk.title}")
     return 0

@@ -23,6 +23,7 @@ from ..model import (
     Vulnerability,
 )
 from . import classification
+from .read.queries import next_risk_ref
 
 
 def load_rules(session: Session) -> list[handling.Rule]:
@@ -135,11 +136,12 @@ _THREAT_FOR_CHANNEL = {"removable media": "T05", "e-mail": "T11", "courier": "T0
 
 
 def finding_to_risk(
-    session: Session, finding: handling.Finding, *, ref: str, today: date | None = None
+    session: Session, finding: handling.Finding, *, ref: str | None = None,
+    today: date | None = None,
 ) -> Risk:
     """A new, unsaved-until-commit risk pre-filled from a finding: the asset, its owner, a
     threat and vulnerability that fit, and a description of the breach. Scores are left for the
-    risk owner to assess."""
+    risk owner to assess. ``ref`` defaults to the register's next risk reference."""
     asset = session.get(Asset, finding.asset_id)
     if asset is None:
         raise NotFoundError(f"Asset {finding.asset_ref} is no longer in the register.")
@@ -154,7 +156,7 @@ def finding_to_risk(
         else ("V01" if "encrypted" in finding.missing else "V13" if channel == "e-mail" else "V16")
     )
     risk = Risk(
-        ref=ref,
+        ref=ref or next_risk_ref(session),
         title=finding_title(finding),
         source_finding=finding_key(finding),
         description=(

@@ -221,8 +221,7 @@ class FindingsPage(QWidget):
             return None
         try:
             with self._register.transaction() as session:
-                risk = handling.finding_to_risk(session, finding,
-                                                ref=queries.next_risk_ref(session))
+                risk = handling.finding_to_risk(session, finding)
         except IsmsError as exc:
             self.message.error(str(exc))
             self._update_risks()
