@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
 from ..db import migrate, open_register
 from ..db.location import demo_location, resolve
 from ..db.register import integrity_problems, peek_revision, schema_revision
-from ..errors import StorageError
+from ..errors import StorageError, UsageError
 from ..services.setup import init_register
 from .common import command, json_option
 from .output import Progress, print_json, print_table
@@ -50,6 +51,37 @@ def _demo(args: argparse.Namespace) -> int:
         f"{summary.departments} departments, {summary.people} people, {summary.assets:,} assets, "
         f"{summary.risks:,} risks, {summary.soa_entries:,} SoA entries."
     )
+    return 0
+
+
+def _db_probe(args: argparse.Namespace) -> int:
+    """The server dialog's Test connection: what is in the database, without opening it."""
+    from sqlalchemy.engine import make_url
+
+    from ..db.credentials import ServerAddress
+    from ..db.location import ENV_URL
+    from ..db.server import describe, probe
+
+    url = args.db or os.environ.get(ENV_URL)
+    if not url:
+        raise UsageError("Name the server register to look at: --db postgresql+psycopg://...")
+    if resolve(url).path is not None:
+        raise UsageError(f"{url} is a register file, not a server: `isms db check --db {url}` "
+                         "checks a file.")
+    address = ServerAddress.from_url(url)
+    # The URL's password, else one kept in the keyring by the window (libpq may still find
+    # one in PGPASSWORD or ~/.pgpass).
+    password = make_url(url).password or address.load_password()
+    found = probe(address, str(password) if password is not None else None)
+    if args.json:
+        print_json({
+            "server": address.url_text, "login": found.login, "register": found.is_register,
+            "empty": found.is_empty, "revision": found.revision,
+            "schema": found.schema.value if found.schema else None, "name": found.name,
+            "level": found.access.level.label if found.access else None,
+        })
+    else:
+        print(describe(address.database, found))
     return 0
 
 
@@ -162,6 +194,10 @@ def add_commands(subparsers: Any) -> None:
         _db_upgrade,
         "bring a register to the current schema (takes a backup first)",
     )
+    p = command(db_commands, "probe", _db_probe,
+                "look at a server register without opening it: reachable, a register, its "
+                "schema, what your login may do")
+    json_option(p)
     p = command(db_commands, "check", _db_check, "check schema version, integrity and foreign keys")
     json_option(p)
     p = command(db_commands, "backup", _db_backup, "copy the register safely, even while in use")

@@ -96,3 +96,35 @@ def test_a_server_that_cannot_be_reached_is_said_in_plain_words(
         assert result.returncode == 1  # an expected error, like any other
         assert result.stderr.strip() == words
         assert "S3cret-pw" not in result.stderr + result.stdout
+
+
+def test_db_probe_tells_a_register_an_empty_database_and_a_wrong_password(
+    pg_server: Server, pg_url: str, pg_empty_url: str
+) -> None:
+    """`isms db probe`: the server dialog's Test connection on the command line."""
+    found = isms("db", "probe", "--db", pg_url, "--json")
+    assert found.returncode == 0, found.stderr
+    seen = json.loads(found.stdout)
+    assert (seen["register"], seen["revision"], seen["schema"]) == (True, HEAD, "current")
+    engine = create_engine(pg_url)
+    try:
+        with engine.connect() as c:
+            assert seen["login"] == c.execute(text("SELECT current_user")).scalar()
+    finally:
+        engine.dispose()
+
+    empty = isms("db", "probe", "--db", pg_empty_url)
+    assert empty.returncode == 0, empty.stderr
+    database = ServerAddress.from_url(pg_empty_url).database
+    assert f"the database {database} is empty" in empty.stdout
+
+    with password_login(pg_server, ServerAddress.from_url(pg_url).database) as login:
+        wrong = (f"postgresql+psycopg://{login.role}:Not-{login.password}@127.0.0.1:"
+                 f"{pg_server.port}/{ServerAddress.from_url(pg_url).database}")
+        refused = isms("db", "probe", "--db", wrong)
+    assert refused.returncode == 1
+    assert "refused the password" in refused.stderr
+    assert login.password not in refused.stderr + refused.stdout
+
+    not_server = isms("db", "probe", "--db", "some/file.isms")
+    assert not_server.returncode == 2 and "is a register file, not a server" in not_server.stderr
