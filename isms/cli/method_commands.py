@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isms.services.read import queries
 
@@ -13,12 +13,18 @@ from ..db import commit
 from ..errors import NotFoundError, UsageError
 from ..io.files import write_atomically
 from ..method.criteria import Criteria
-from ..model import TreatmentOption
+from ..model import Risk, TreatmentOption
+from ..services import edits
 from ..services import handling as handling_service
 from ..services import method as method_service
 from ..services import risks as risk_service
 from .common import command, json_option, opened
 from .output import print_json, print_table
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..services.edits import Saved
 
 # --- isms method ----------------------------------------------------------------------------
 
@@ -149,28 +155,41 @@ def _pair(values: list[int] | None) -> tuple[int, int] | None:
     return (values[0], values[1]) if values else None
 
 
+def _save_risk(session: Session, risk: Risk, edited: dict[str, Any]) -> Saved:
+    """A risk edit from the command line: the same recorded save as the window's risk editor,
+    so `isms revert` can take it back."""
+    return edits.save_risk(session, risk.id, risk.version, edited, name=risk.ref)
+
+
+def _revert_hint(saved: Saved) -> str:
+    return (f" (change {saved.change_id}; `isms revert {saved.change_id}` takes it back)"
+            if saved.change_id is not None else "")
+
+
 def _risks_score(args: argparse.Namespace) -> int:
     if not (args.inherent or args.current or args.residual):
         raise UsageError("Give at least one of --inherent, --current, --residual (L I).")
+    given = {"inherent": args.inherent, "current": args.current, "residual": args.residual}
+    edited = {f"{stage}_{part}": value for stage, pair in given.items() if pair
+              for part, value in zip(("likelihood", "impact"), pair, strict=True)}
     with opened(args) as register, register.session() as session:
         risk = queries.risk_by_ref(session, args.ref)
-        change = risk_service.score_risk(
-            session,
-            risk,
-            inherent=_pair(args.inherent),
-            current=_pair(args.current),
-            residual=_pair(args.residual),
-        )
+        accepted = risk.current_acceptance is not None
+        saved = _save_risk(session, risk, edited)
+        change = risk_service.ScoreChange(
+            risk.ref, risk_service.levels(queries.current_criteria(session), risk),
+            risk.next_review, accepted and risk.current_acceptance is None)
         commit(session)
     summary = risk_service.as_summary(change)
     if args.json:
-        print_json(summary)
+        print_json({**summary, "change": saved.change_id})
     else:
         print(
             f"{summary['ref']}: inherent {summary['inherent'] or '-'}, current "
             f"{summary['current'] or '-'}, residual {summary['residual'] or '-'}; next review "
             f"{summary['next_review'] or '-'}"
             + ("; the acceptance was withdrawn" if change.acceptance_withdrawn else "")
+            + _revert_hint(saved)
         )
     return 0
 
@@ -198,8 +217,10 @@ def _risks_treat(args: argparse.Namespace) -> int:
         raise UsageError("Give --option, --control or --action.")
     with opened(args) as register, register.session() as session:
         risk = queries.risk_by_ref(session, args.ref)
+        saved = None
         if args.option:
-            risk_service.set_treatment(risk, TreatmentOption(args.option), args.note or "")
+            saved = _save_risk(session, risk, {"treatment_option": TreatmentOption(args.option),
+                                               "treatment_note": args.note or ""})
         linked = []
         for ref in args.control or []:
             control = queries.control_by_ref(session, ref)
@@ -213,19 +234,19 @@ def _risks_treat(args: argparse.Namespace) -> int:
             f"{risk.ref}: treatment {risk.treatment_option or '-'}"
             + (f"; controls {', '.join(linked)}" if linked else "")
             + (f"; action '{args.action}' added" if args.action else "")
+            + (_revert_hint(saved) if saved is not None else "")
         )
     return 0
 
 
 def _risks_review_date(args: argparse.Namespace) -> int:
+    if not args.cadence and (args.date is None or not args.reason):
+        raise UsageError("Give --date and --reason, or --cadence to follow the cadence.")
+    review = {"review_date": None, "review_reason": ""} if args.cadence else {
+        "review_date": args.date, "review_reason": args.reason}
     with opened(args) as register, register.session() as session:
         risk = queries.risk_by_ref(session, args.ref)
-        if args.cadence:
-            risk_service.override_review(session, risk, None, "")
-        elif args.date is None or not args.reason:
-            raise UsageError("Give --date and --reason, or --cadence to follow the cadence.")
-        else:
-            risk_service.override_review(session, risk, args.date, args.reason)
+        saved = _save_risk(session, risk, review)
         commit(session)
         print(
             f"{risk.ref}: next review {risk.next_review or '-'}"
@@ -234,6 +255,7 @@ def _risks_review_date(args: argparse.Namespace) -> int:
                 if risk.review_override_reason
                 else " (by the cadence of its level)"
             )
+            + _revert_hint(saved)
         )
     return 0
 

@@ -227,3 +227,39 @@ def test_treat_review_date_and_attest(capsys: pytest.CaptureFixture[str], demo: 
     code, out, err = run(capsys, "assets", "attest", asset_ref, "--by", owner, "--db", demo)
     assert code == 0, err
     assert f"{asset_ref} attested by {owner}" in out
+
+
+def test_risk_edits_on_the_command_line_are_recorded_and_taken_back(
+    capsys: pytest.CaptureFixture[str], demo: str
+) -> None:
+    """`isms risks score / treat / review-date` save through the editor's recorded save, so
+    `isms revert` takes each back, as it does a save made in the window."""
+    with sqlite3.connect(demo) as db:
+        ref, before = db.execute(
+            "SELECT ref, residual_likelihood FROM risk WHERE residual_likelihood IS NOT NULL "
+            "AND residual_likelihood < 5 AND status != 'retired' ORDER BY ref LIMIT 1").fetchone()
+
+    code, out, err = run(capsys, "risks", "score", ref, "--residual", "5", "5", "--db", demo,
+                         "--json")
+    assert code == 0, err
+    change = json.loads(out)["change"]
+    code, out, _ = run(capsys, "changes", "--db", demo, "--json")
+    assert [(c["id"], c["text"]) for c in json.loads(out)][0] == (change, f"Edit risk {ref}")
+
+    code, out, err = run(capsys, "revert", str(change), "--db", demo)
+    assert code == 0, err
+    with sqlite3.connect(demo) as db:
+        assert db.execute("SELECT residual_likelihood FROM risk WHERE ref = ?",
+                          (ref,)).fetchone() == (before,)
+
+    code, out, err = run(capsys, "risks", "review-date", ref, "--date", "2027-03-01",
+                         "--reason", "After the restructure", "--db", demo)
+    assert code == 0, err
+    dated = int(out.split("(change ")[1].split(";")[0])
+    code, _, err = run(capsys, "risks", "score", ref, "--current", "2", "2", "--db", demo)
+    assert code == 0, err
+    code, _, err = run(capsys, "revert", str(dated), "--db", demo)
+    assert code == 1 and f"Risk {ref} was changed" in err  # scored since: refused
+    with sqlite3.connect(demo) as db:
+        assert db.execute("SELECT next_review, review_override_reason FROM risk WHERE ref = ?",
+                          (ref,)).fetchone() == ("2027-03-01", "After the restructure")
