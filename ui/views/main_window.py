@@ -298,6 +298,32 @@ class MainWindow(Shell):
         self.edit_asset_action.setShortcut(QKeySequence("Ctrl+E" if on_assets else ""))
         self.edit_risk_action.setShortcut(QKeySequence("" if on_assets else "Ctrl+E"))
         self.export_action.setEnabled(isinstance(self.stack.currentWidget(), RegisterPage))
+        self._update_new_action()
+
+    # --- creating records (Ctrl+N) ---------------------------------------------------------
+
+    def add_creator(self, page_key: str, create: Callable[[], object]) -> None:
+        """Let Ctrl+N (File > New record…) on the page ``page_key`` call ``create``."""
+        self.creators[page_key] = create
+        self._update_new_action()
+
+    def create_on_page(self) -> None:
+        """File > New record… (Ctrl+N): a new record of the kind the page shown lists."""
+        create = self.creators.get(self._page_key())
+        if create is None:
+            self.statusBar().showMessage("Nothing is created from this page: open the page of "
+                                         "the records you want to add.", 8000)
+            return
+        if not self.allows(Level.EDITOR):
+            self.statusBar().showMessage(self.refusal("add records to"), 10_000)
+            return
+        create()
+
+    def _update_new_action(self) -> None:
+        if not hasattr(self, "new_action"):
+            return
+        self.new_action.setEnabled(self._page_key() in self.creators
+                                   and self.allows(Level.EDITOR))
 
     def _focus_department(self) -> None:
         self.department_filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -341,6 +367,7 @@ class MainWindow(Shell):
         editor, approver = self.allows(Level.EDITOR), self.allows(Level.APPROVER)
         administrator = self.allows(Level.ADMINISTRATOR)
         self.import_menu.setEnabled(editor)
+        self._update_new_action()
         for action in (self.edit_asset_action, self.edit_risk_action):
             action.setEnabled(editor)
         self.record_editing.add_evidence_button.setEnabled(editor)
@@ -438,6 +465,12 @@ class MainWindow(Shell):
         self._menus["&Edit"] = edit
         edit.addAction(self.undo_history.undo_action)
         edit.addAction(self.undo_history.redo_action)
+        edit.addSeparator()
+        #: What Ctrl+N creates on each page (page key -> open the "new record" editor).
+        self.creators: dict[str, Callable[[], object]] = {}
+        self.new_action = self._action("&Edit", "&New record…", self.create_on_page, "Ctrl+N")
+        self.new_action.setToolTip("Add a record of the kind this page lists (Ctrl+N)")
+        self._update_new_action()
 
     def _undone(self, message: str, changed: Changed) -> None:
         """After an undo or redo: repaint the pages that show the records it wrote."""

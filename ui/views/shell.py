@@ -60,6 +60,10 @@ class Shell(QMainWindow):
         (every page when None), the counts and the user's role."""
         raise NotImplementedError
 
+    def add_creator(self, page_key: str, create: Callable[[], object]) -> None:
+        """Let Ctrl+N (File > New record…) on the page ``page_key`` call ``create``."""
+        raise NotImplementedError
+
     def run_editor(self, make: Callable[[], RecordEditor], what: str) -> bool:
         """Open the record editor ``make`` builds; True when it saved (recorded for undo)."""
         raise NotImplementedError
