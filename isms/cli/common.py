@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..db import Register, open_register
 from ..db.failures import connection_errors
+
+if TYPE_CHECKING:
+    from ..services.edits import Saved
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -48,3 +51,9 @@ def opened(args: argparse.Namespace) -> Iterator[Register]:
             yield register
     finally:
         register.close()
+
+
+def revert_hint(saved: Saved) -> str:
+    """" (change 12; `isms revert 12` takes it back)" after a recorded save; "" otherwise."""
+    return (f" (change {saved.change_id}; `isms revert {saved.change_id}` takes it back)"
+            if saved.change_id is not None else "")

@@ -18,7 +18,7 @@ from ..services import edits
 from ..services import handling as handling_service
 from ..services import method as method_service
 from ..services import risks as risk_service
-from .common import command, json_option, opened
+from .common import command, json_option, opened, revert_hint
 from .output import print_json, print_table
 
 if TYPE_CHECKING:
@@ -161,11 +161,6 @@ def _save_risk(session: Session, risk: Risk, edited: dict[str, Any]) -> Saved:
     return edits.save_risk(session, risk.id, risk.version, edited, name=risk.ref)
 
 
-def _revert_hint(saved: Saved) -> str:
-    return (f" (change {saved.change_id}; `isms revert {saved.change_id}` takes it back)"
-            if saved.change_id is not None else "")
-
-
 def _risks_score(args: argparse.Namespace) -> int:
     if not (args.inherent or args.current or args.residual):
         raise UsageError("Give at least one of --inherent, --current, --residual (L I).")
@@ -189,7 +184,7 @@ def _risks_score(args: argparse.Namespace) -> int:
             f"{summary['current'] or '-'}, residual {summary['residual'] or '-'}; next review "
             f"{summary['next_review'] or '-'}"
             + ("; the acceptance was withdrawn" if change.acceptance_withdrawn else "")
-            + _revert_hint(saved)
+            + revert_hint(saved)
         )
     return 0
 
@@ -234,7 +229,7 @@ def _risks_treat(args: argparse.Namespace) -> int:
             f"{risk.ref}: treatment {risk.treatment_option or '-'}"
             + (f"; controls {', '.join(linked)}" if linked else "")
             + (f"; action '{args.action}' added" if args.action else "")
-            + (_revert_hint(saved) if saved is not None else "")
+            + (revert_hint(saved) if saved is not None else "")
         )
     return 0
 
@@ -255,7 +250,7 @@ def _risks_review_date(args: argparse.Namespace) -> int:
                 if risk.review_override_reason
                 else " (by the cadence of its level)"
             )
-            + _revert_hint(saved)
+            + revert_hint(saved)
         )
     return 0
 
