@@ -186,6 +186,7 @@ _RATING_WORDS = {
     "extreme": 5,
 }
 RATING_MIN, RATING_MAX = 1, 5
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 def rating(raw: Any) -> int | None:
@@ -198,11 +199,17 @@ def rating(raw: Any) -> int | None:
         if float(raw).is_integer() and RATING_MIN <= raw <= RATING_MAX:
             return int(raw)
         raise Problem(f"{raw} is not a rating from {RATING_MIN} to {RATING_MAX}")
+    written = str(raw).strip()
+    if _NUMBER.fullmatch(written):
+        # As a number, sign and decimals included: the comparison form below drops the "-" of
+        # "-1" and would turn it into 1 without a word.
+        number = float(written.replace(",", "."))
+        if number.is_integer() and RATING_MIN <= number <= RATING_MAX:
+            return int(number)
+        raise Problem(f"{written} is not a rating from {RATING_MIN} to {RATING_MAX}")
     value = key(raw)
     if not value:
         return None
-    if value.isdigit():
-        return rating(int(value))
     if value in _RATING_WORDS:
         return _RATING_WORDS[value]
     raise Problem(f"'{str(raw).strip()}' is not a rating (1-5, or low / medium / high)")

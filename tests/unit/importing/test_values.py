@@ -94,6 +94,8 @@ def test_bad_dates(raw: object, message: str) -> None:
         ("Very High", 5),
         ("negligible", 1),
         ("critical", 5),
+        ("3.0", 3),
+        ("+2", 2),
         (None, None),
     ],
 )
@@ -104,6 +106,13 @@ def test_ratings(raw: object, expected: object) -> None:
 @pytest.mark.parametrize("raw", [0, 6, 2.5, "purple", True])
 def test_bad_ratings(raw: object) -> None:
     with pytest.raises(v.Problem):
+        v.rating(raw)
+
+
+@pytest.mark.parametrize("raw", ["-1", "-5", " -3 ", "0", "6", "2,5", "2.5"])
+def test_out_of_range_ratings_written_as_text_are_errors_not_corrected(raw: str) -> None:
+    """A CSV's "-1" was read as 1 (the sign dropped with the punctuation): never again."""
+    with pytest.raises(v.Problem, match=f"^{raw.strip()} is not a rating from 1 to 5$"):
         v.rating(raw)
 
 
