@@ -59,9 +59,11 @@ def _scale_point(scale: tuple[ScalePoint, ...], what: str) -> Callable[[Any], in
             if float(raw).is_integer() and 1 <= raw <= len(scale):
                 return int(raw)
         else:
+            # The digits as written: the comparison form drops the sign of "-1".
+            written = str(raw).strip()
+            if written.isdigit() and 1 <= int(written) <= len(scale):
+                return int(written)
             text = values.key(raw)
-            if text.isdigit() and 1 <= int(text) <= len(scale):
-                return int(text)
             if text in labels:
                 return labels[text]
         known = ", ".join(f"{p.value} {p.label}" for p in scale)

@@ -147,3 +147,15 @@ def test_risks_with_scale_labels(register: Register, org: dict[str, int]) -> Non
         assert risk.threat is not None and risk.threat.code == "T05"
         assert risk.owner_id == org["owner"] and risk.criteria_id is not None
         assert risk.next_review is not None  # from the cadence of its level
+
+
+def test_a_negative_score_written_as_text_is_refused_not_made_positive(
+    register: Register, org: dict[str, int]
+) -> None:
+    data = sheet("risks", ["Risk", "Dept", "Likelihood", "Impact"],
+                 ["Case files lost", "CHS", "-1", "3"], ["Ransomware", "CHS", "2", "-5"])
+    with register.session() as s:
+        result = plan(s, "risks", data)
+    assert [r.status for r in result.rows] == ["error", "error"]
+    assert "'-1' is not on the likelihood scale" in result.rows[0].message
+    assert "'-5' is not on the impact scale" in result.rows[1].message
