@@ -244,8 +244,20 @@ def _compare(session: Session, plan: ImportPlan) -> None:
             for key, value in verdict.values.items()
             if key in before and before[key] != value
         }
+        _keep_pending(verdict)
         if not verdict.changes:
             verdict.action = "unchanged"
+
+
+def _keep_pending(verdict: RowVerdict) -> None:
+    """An asset waiting for its owner's confirmation stays so whatever the file's status column
+    says: it becomes active when the owner attests it, never by (re-)import."""
+    was, now = verdict.changes.get("status", (None, None))
+    if was == AssetStatus.PENDING_VERIFICATION and now == AssetStatus.ACTIVE:
+        del verdict.changes["status"]
+        verdict.issues.append(Issue(
+            "", "", "stays pending verification: an asset becomes active when its owner "
+            "attests it (isms assets attest), not by import", warning=True))
 
 
 # --- applying -------------------------------------------------------------------------------

@@ -291,3 +291,25 @@ def test_local_marking_is_recognised(register: Register, org: dict[str, int]) ->
         )
         result = plan(s, data)
     assert result.rows[0].status == "new"
+
+
+def test_a_pending_asset_stays_pending_when_a_file_says_active(
+    register: Register, org: dict[str, int]
+) -> None:
+    """Only the owner's attestation makes a department's new asset active, never a re-import
+    of a file whose status column says "Active"."""
+    header = ["Asset", "Dept", "IAO", "Status"]
+    row = ["Gritting routes", "ENV", "Bob Smith", "Active"]
+    with register.session() as s:
+        apply_plan(s, plan(s, sheet(row, header=header)), valid_only=False)
+        commit(s)
+        created = s.execute(select(Asset).where(Asset.name == "Gritting routes")).scalar_one()
+        assert created.status == AssetStatus.PENDING_VERIFICATION
+        again = plan(s, sheet(row, header=header))
+        (verdict,) = again.rows
+        assert verdict.action == "unchanged" and verdict.status == "warning"
+        assert "stays pending verification" in verdict.message
+        apply_plan(s, again, valid_only=False)
+        commit(s)
+        s.refresh(created)
+        assert created.status == AssetStatus.PENDING_VERIFICATION
