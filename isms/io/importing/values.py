@@ -8,6 +8,7 @@ guess silently: what they accept is listed here and tested.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -57,10 +58,22 @@ def key(raw: Any) -> str:
 @lru_cache(maxsize=65536)
 def _key(text: str) -> str:
     # Department files repeat the same owners, types and markings on every row: cache.
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+    folded = text.casefold()
+    if not folded.isascii():
+        # Letters of every language are kept, without their accents, so that "Vysoká",
+        # "vysoka" and "VYSOKÁ" (or Greek "Υψηλή" and "υψηλη") compare equal.
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded)
+                         if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def name_key(raw: Any) -> str:
+    """Comparison form of a person's name: like :func:`key`, but the accents stay, so that
+    "Sian Evans" is not silently taken for "Siân Evans" (it is offered as a near miss)."""
+    return " ".join(_NOT_WORD.sub(" ", str(raw).casefold()).split())
 
 
 _YES = {
@@ -168,6 +181,22 @@ def day(raw: Any) -> date | None:
     raise Problem(f"'{str(raw).strip()}' is not a date (write it as 31/01/2026)")
 
 
+#: Rating words as departments write them, English first, then the languages council partners
+#: and public templates use (Czech, Greek, Spanish, French, German); compared in ``key`` form.
+_RATING_WRITTEN: dict[int, tuple[str, ...]] = {
+    1: ("velmi nízká", "velmi nízký", "velmi nízké", "zanedbatelná", "πολύ χαμηλή",
+        "πολύ χαμηλός", "αμελητέα", "muy baja", "muy bajo", "insignificante", "très faible",
+        "négligeable", "sehr niedrig", "sehr gering", "vernachlässigbar"),
+    2: ("nízká", "nízký", "nízké", "χαμηλή", "χαμηλός", "χαμηλό", "baja", "bajo", "faible",
+        "basse", "bas", "niedrig", "gering"),
+    3: ("střední", "μέτρια", "μέτριος", "μέτριο", "μεσαία", "μεσαίος", "media", "medio",
+        "moyenne", "moyen", "modérée", "mittel", "mittlere"),
+    4: ("vysoká", "vysoký", "vysoké", "υψηλή", "υψηλός", "υψηλό", "alta", "alto", "élevée",
+        "élevé", "haute", "forte", "hoch"),
+    5: ("velmi vysoká", "velmi vysoký", "velmi vysoké", "kritická", "kritický", "πολύ υψηλή",
+        "πολύ υψηλός", "κρίσιμη", "muy alta", "muy alto", "crítica", "crítico", "très élevée",
+        "très élevé", "critique", "sehr hoch", "kritisch"),
+}
 _RATING_WORDS = {
     "negligible": 1,
     "very low": 1,
@@ -185,6 +214,8 @@ _RATING_WORDS = {
     "severe": 5,
     "extreme": 5,
 }
+_RATING_WORDS.update(
+    {_key(word): value for value, words in _RATING_WRITTEN.items() for word in words})
 RATING_MIN, RATING_MAX = 1, 5
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 

@@ -45,8 +45,8 @@ class Directory:
         people: dict[str, list[int]] = defaultdict(list)
         self.person_names: dict[str, str] = {}
         for person_id, name, email in session.execute(select(Person.id, Person.name, Person.email)):
-            people[values.key(name)].append(person_id)
-            self.person_names[values.key(name)] = name
+            people[values.name_key(name)].append(person_id)
+            self.person_names[values.name_key(name)] = name
             if email:
                 people[email.strip().lower()].append(person_id)
         self.people = dict(people)
@@ -65,7 +65,7 @@ class Directory:
 
     def person(self, raw: Any) -> int:
         text = str(raw).strip()
-        wanted = text.lower() if "@" in text else values.key(text)
+        wanted = text.lower() if "@" in text else values.name_key(text)
         found = self.people.get(wanted, [])
         if len(found) == 1:
             return found[0]

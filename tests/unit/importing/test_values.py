@@ -145,3 +145,27 @@ def test_asset_types_and_statuses() -> None:
     assert v.asset_status("Live") == AssetStatus.ACTIVE
     assert v.asset_status("decommissioned") == AssetStatus.RETIRED
     assert v.asset_status("Pending") == AssetStatus.PENDING_VERIFICATION
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Nízká", 2), ("nizka", 2), ("STŘEDNÍ", 3), ("Vysoká", 4), ("velmi vysoká", 5),
+        ("Χαμηλή", 2), ("ΜΕΤΡΙΑ", 3), ("υψηλη", 4), ("Πολύ υψηλή", 5),
+        ("Baja", 2), ("media", 3), ("Muy alta", 5),
+        ("faible", 2), ("Moyenne", 3), ("Très élevée", 5),
+        ("niedrig", 2), ("Mittel", 3), ("Sehr hoch", 5),
+    ],
+)
+def test_rating_words_of_other_languages(raw: str, expected: int) -> None:
+    """Czech, Greek, Spanish, French and German registers write their ratings in words."""
+    assert v.rating(raw) == expected
+
+
+def test_the_comparison_form_keeps_letters_of_every_language_without_accents() -> None:
+    assert v.key("Vysoká  Riziko!") == v.key("vysoka riziko") == "vysoka riziko"
+    assert v.key("Υψηλή") == v.key("ΥΨΗΛΗ") == "υψηλη"
+    assert v.key("Größe") == "grosse"
+    # People keep their accents: a near miss is offered, never a silent match.
+    assert v.name_key("Siân Evans") != v.name_key("Sian Evans")
+    assert v.name_key("SIÂN  evans") == v.name_key("Siân Evans")
