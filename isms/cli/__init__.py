@@ -17,6 +17,7 @@ from . import (
     change_commands,
     export_commands,
     import_commands,
+    marking_commands,
     method_commands,
     org_commands,
     read_commands,
@@ -51,10 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
     register_commands.add_commands(commands)
     nouns = read_commands.add_commands(commands)
-    method_commands.add_commands(commands, nouns["risks"], nouns["assets"])
+    method = method_commands.add_commands(commands, nouns["risks"], nouns["assets"])
     import_commands.add_commands(commands)
     export_commands.add_commands(commands)
     org_commands.add_commands(commands)
+    marking_commands.add_commands(commands, method)
     soa_commands.add_commands(commands)
     review_commands.add_commands(commands)
     audit_commands.add_commands(commands)

@@ -335,13 +335,14 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> None:
+def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> Any:
+    """Returns the `method` group's ACTION subparsers, for other modules' verbs."""
     group = subparsers.add_parser(
         "method",
         help="the risk criteria (scales, matrix, appetite)",
         description="the risk criteria (scales, matrix, appetite)",
     )
-    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = method_actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     json_option(command(actions, "show", _method_show, "print the current risk criteria"))
     p = command(actions, "export", _method_export, "write the criteria as JSON")
     p.add_argument("--out", metavar="FILE", help="file to write (default: standard output)")
@@ -452,3 +453,4 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> No
     p = command(actions, "to-risk", _handling_to_risk, "turn a finding into a pre-filled risk")
     p.add_argument("practice", type=int, help="the practice id (from `isms handling check`)")
     p.add_argument("rule", help="the rule code, e.g. HR-01")
+    return method_actions

@@ -1,18 +1,22 @@
-"""`isms departments | people  list | add | update`: the council's structure and who is who,
-with the usernames, roles and department limits access control uses (isms.db.access_guard)."""
+"""`isms departments list | add | update | move` and `isms people list | add | update`: the
+council's structure (departments as a tree) and who is who, with the usernames, roles and
+department limits access control uses (isms.db.access_guard)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from isms.services import access, records
+from sqlalchemy.orm import Session
+
+from isms.services import access, edits, records
+from isms.services.edits import Saved
 from isms.services.read import queries
 
 from ..db import commit
 from ..errors import UsageError
-from ..model import Person, Role
-from .common import command, json_option, opened
+from ..model import Department, Person, Role
+from .common import command, json_option, opened, revert_hint
 from .output import print_json, print_table
 
 
@@ -50,6 +54,62 @@ def _departments_add(args: argparse.Namespace) -> int:
         )
         commit(session)
         print(f"Added department {department.code} ({department.name}).")
+    return 0
+
+
+def _department(session: Session, code: str) -> Department:
+    department = session.get(Department, queries.department_id(session, code))
+    assert department is not None  # department_id found it in this session
+    return department
+
+
+def _save_department(session: Session, department: Department, edited: dict[str, Any]) -> Saved:
+    """A department edit from the command line: the department editor's recorded save, so
+    `isms revert` takes it back, committed."""
+    saved = edits.save(session, "department", department.id, department.version, edited,
+                       name=department.code)
+    commit(session)
+    return saved
+
+
+def _departments_update(args: argparse.Namespace) -> int:
+    edited: dict[str, Any] = {
+        field: value
+        for field, value in (("name", args.name), ("code", args.new_code),
+                             ("in_scope", args.in_scope), ("description", args.description))
+        if value is not None
+    }
+    if not edited:
+        raise UsageError(
+            "Say what to change: --name, --code, --in-scope, --out-of-scope or --description."
+        )
+    with opened(args) as register, register.session() as session:
+        department = _department(session, args.code)
+        saved = _save_department(session, department, edited)
+        if args.json:
+            print_json({
+                "code": department.code,
+                "name": department.name,
+                "parent": department.parent.code if department.parent else None,
+                "in_scope": department.in_scope,
+                "description": department.description,
+                "change": saved.change_id,
+            })
+        else:
+            print(f"Updated department {department.code} ({department.name})."
+                  + revert_hint(saved))
+    return 0
+
+
+def _departments_move(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        department = _department(session, args.code)
+        parent = None if args.top else _department(session, args.under)
+        saved = _save_department(
+            session, department, {"parent_id": parent.id if parent else None}
+        )
+        where = f"under {parent.code} ({parent.name})" if parent else "at the top of the tree"
+        print(f"Department {department.code} is now {where}." + revert_hint(saved))
     return 0
 
 
@@ -169,6 +229,24 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("name", help="full name")
     p.add_argument("--parent", metavar="CODE|NAME", help="the department it sits under")
     p.add_argument("--out-of-scope", action="store_true", help="outside the ISMS scope")
+    p = command(actions, "update", _departments_update,
+                "change a department's name, code, scope or description")
+    p.add_argument("code", metavar="CODE|NAME", help="the department to change")
+    p.add_argument("--name", help="its new full name")
+    p.add_argument("--code", dest="new_code", metavar="NEW", help="its new short code")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--in-scope", dest="in_scope", action="store_const", const=True,
+                       help="inside the ISMS scope")
+    scope.add_argument("--out-of-scope", dest="in_scope", action="store_const", const=False,
+                       help="outside the ISMS scope")
+    p.add_argument("--description", help="what it does (blank for none)")
+    json_option(p)
+    p = command(actions, "move", _departments_move,
+                "place a department under another one, or at the top of the tree")
+    p.add_argument("code", metavar="CODE|NAME", help="the department to move")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--under", metavar="PARENT", help="the department it sits under")
+    where.add_argument("--top", action="store_true", help="no department above it")
 
     group = subparsers.add_parser(
         "people", help="people and their roles", description="people and their roles"

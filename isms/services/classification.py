@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import catalogue
 from ..errors import NotFoundError, ValidationError
 from ..model import Asset, ClassificationMarking, ClassificationScheme
+
+#: The longest label the register stores (classification_marking.label).
+LABEL_LENGTH = 60
 
 
 def schemes(session: Session) -> list[ClassificationScheme]:
@@ -25,6 +31,8 @@ def current_scheme(session: Session) -> ClassificationScheme:
 
 
 def set_current_scheme(session: Session, name: str) -> ClassificationScheme:
+    """Make the scheme named ``name`` (any case) the one assets are marked against; an
+    administrator's act (the access guard refuses anyone else when the session flushes)."""
     wanted = _scheme_named(session, name)
     for scheme in schemes(session):
         scheme.is_current = scheme.id == wanted.id
@@ -56,6 +64,10 @@ def add_marking(
     label = label.strip().upper()
     if not label:
         raise ValidationError("A marking needs a label.", field="label")
+    if len(label) > LABEL_LENGTH:
+        raise ValidationError(
+            f"The label is longer than {LABEL_LENGTH} characters.", field="label"
+        )
     if any(m.label == label for m in scheme.markings):
         raise ValidationError(f"{scheme.name} already has the marking {label}.", field="label")
     rank = len(scheme.markings) + 1
@@ -71,6 +83,36 @@ def add_marking(
     session.flush()
     session.expire(scheme, ["markings"])  # reload in rank order
     return new
+
+
+def add_local_label(session: Session, label: str, *, stands_for: str) -> ClassificationMarking:
+    """The words a department uses for a marking of the current scheme (e.g. "COUNCIL
+    CONFIDENTIAL" for OFFICIAL-SENSITIVE): a marking placed just above the one it stands for,
+    so every handling rule that applies to that marking applies to the label too."""
+    return add_marking(session, label, after=stands_for)
+
+
+@dataclass(frozen=True)
+class MarkingRow:
+    label: str
+    rank: int
+    #: For a local label: the scheme's own marking it stands for; None for the scheme's own.
+    stands_for: str | None
+
+
+def markings(session: Session) -> list[MarkingRow]:
+    """The current scheme's markings, least to most sensitive, with the local labels among
+    them: labels not in the preset the scheme came from, each standing for the nearest preset
+    marking below it. A scheme that is no preset has only its own markings."""
+    scheme = current_scheme(session)
+    preset = catalogue.CLASSIFICATION_PRESETS.get(scheme.name)
+    rows, below = [], None
+    for m in scheme.markings:
+        own = preset is None or m.label in preset
+        if own:
+            below = m.label
+        rows.append(MarkingRow(m.label, m.rank, None if own else below))
+    return rows
 
 
 def marking(
