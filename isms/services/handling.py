@@ -22,8 +22,7 @@ from ..model import (
     Threat,
     Vulnerability,
 )
-from . import classification
-from .read.queries import next_risk_ref
+from . import classification, risks
 
 
 def load_rules(session: Session) -> list[handling.Rule]:
@@ -155,8 +154,9 @@ def finding_to_risk(
         if "agreement" in finding.missing
         else ("V01" if "encrypted" in finding.missing else "V13" if channel == "e-mail" else "V16")
     )
-    risk = Risk(
-        ref=ref or next_risk_ref(session),
+    return risks.new_risk(
+        session,
+        ref=ref,
         title=finding_title(finding),
         source_finding=finding_key(finding),
         description=(
@@ -171,10 +171,7 @@ def finding_to_risk(
             select(Vulnerability).where(Vulnerability.code == vulnerability_code)
         ).scalar(),
         assets=[asset],
-        status=RiskStatus.IDENTIFIED,
     )
-    session.add(risk)
-    return risk
 
 
 # --- editing the rules ----------------------------------------------------------------------

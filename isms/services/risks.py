@@ -1,4 +1,4 @@
-"""Scoring, treatment and acceptance of risks (ISO/IEC 27001 6.1.2 d-e, 6.1.3).
+"""Identifying, scoring, treating, accepting and retiring risks (ISO/IEC 27001 6.1.2, 6.1.3).
 
 Every function takes a session, checks the rules, changes ORM objects (so the change log records
 it) and leaves the commit to the caller: one user action, one transaction.
@@ -6,29 +6,35 @@ it) and leaves the commit to the caller: one user action, one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from isms.services.read.queries import current_criteria, current_criteria_id
+from isms.services.read.queries import current_criteria, current_criteria_id, next_risk_ref
 
 from ..errors import ValidationError
 from ..method.criteria import Criteria, Level
 from ..model import (
     ActionStatus,
     Applicability,
+    Asset,
+    AssetStatus,
     Control,
+    Department,
     InclusionReason,
     Person,
     Risk,
     RiskAcceptance,
     RiskStatus,
     SoaEntry,
+    Threat,
     TreatmentAction,
     TreatmentOption,
+    Vulnerability,
 )
 from ..model.base import utcnow
 from .roles import can_approve
@@ -167,6 +173,105 @@ def override_review(
         )
     risk.next_review = when
     risk.review_override_reason = reason.strip()
+
+
+# --- identifying and retiring ---------------------------------------------------------------
+
+_Catalogued = TypeVar("_Catalogued", Threat, Vulnerability)
+
+
+def _get(session: Session, model: type[Any], record_id: int | None, what: str, field: str) -> Any:
+    found = session.get(model, record_id) if record_id is not None else None
+    if record_id is not None and found is None:
+        raise ValidationError(f"The {what} chosen is no longer in the register.", field=field)
+    return found
+
+
+def catalogue_id(session: Session, model: type[_Catalogued], code: str) -> int:
+    """The id of the threat or vulnerability with this code ("T03", "V05"), case-insensitively."""
+    what = "threat" if model is Threat else "vulnerability"
+    found = session.execute(
+        select(model.id).where(func.lower(model.code) == code.strip().lower())
+    ).scalar()
+    if found is None:
+        raise ValidationError(f"No {what} '{code}' in the catalogue.", field=f"{what}_id")
+    return int(found)
+
+
+def catalogue(session: Session, model: type[_Catalogued]) -> list[tuple[str, int]]:
+    """The threats or vulnerabilities to choose from, as ("T03 Malware", id), by code."""
+    rows = session.execute(select(model.code, model.name, model.id).order_by(model.code))
+    return [(f"{code} {name}", record_id) for code, name, record_id in rows]
+
+
+def add_risk(
+    session: Session,
+    *,
+    title: str,
+    department_id: int | None,
+    description: str = "",
+    owner_id: int | None = None,
+    asset_ids: Sequence[int] = (),
+    threat_id: int | None = None,
+    vulnerability_id: int | None = None,
+    ref: str | None = None,
+) -> Risk:
+    """A new risk, identified but not yet scored (6.1.2 c), with the next R- reference unless
+    ``ref`` is given. The owner must still be with the council and the assets not retired;
+    the scores come later (the risk editor, ``isms risks score``)."""
+    if not title.strip():
+        raise ValidationError("A risk needs a title.", field="title")
+    if len(title.strip()) > 300:
+        raise ValidationError("A risk's title has at most 300 characters.", field="title")
+    if department_id is None:
+        raise ValidationError("Choose the department the risk belongs to.",
+                              field="department_id")
+    department: Department = _get(session, Department, department_id, "department",
+                                  "department_id")
+    owner: Person | None = _get(session, Person, owner_id, "owner", "owner_id")
+    if owner is not None and not owner.active:
+        raise ValidationError(f"{owner.name} has left (inactive) and cannot own a risk.",
+                              field="owner_id")
+    assets: list[Asset] = []
+    for asset_id in dict.fromkeys(asset_ids):
+        asset: Asset = _get(session, Asset, asset_id, "asset", "asset_ids")
+        if asset.status == AssetStatus.RETIRED:
+            raise ValidationError(f"{asset.ref} is retired: a new risk cannot be to it.",
+                                  field="asset_ids")
+        assets.append(asset)
+    threat: Threat | None = _get(session, Threat, threat_id, "threat", "threat_id")
+    vulnerability: Vulnerability | None = _get(session, Vulnerability, vulnerability_id,
+                                               "vulnerability", "vulnerability_id")
+    return new_risk(session, ref=ref, title=title.strip(), description=description.strip(),
+                    department=department, owner=owner, assets=assets, threat=threat,
+                    vulnerability=vulnerability, affects=threat.affects if threat else "")
+
+
+def new_risk(session: Session, *, ref: str | None = None, **values: Any) -> Risk:
+    """A risk just identified (not scored yet), added to the session with the register's next
+    reference unless ``ref`` is given: what every way of making a risk by hand shares (a new
+    risk, a handling finding made a risk). ``values`` are the Risk's columns and relations."""
+    risk = Risk(ref=ref or next_risk_ref(session), status=RiskStatus.IDENTIFIED, **values)
+    session.add(risk)
+    return risk
+
+
+def mark_retired(risk: Risk) -> None:
+    """The risk no longer applies: it leaves the live register but is kept, never deleted."""
+    risk.status = RiskStatus.RETIRED
+    risk.retired_at = utcnow()
+
+
+def retire_risk(risk: Risk, reason: str, today: date | None = None) -> None:
+    """Retire a risk by hand, saying why; the reason is kept at the end of its description
+    (a review's decision to retire one is recorded in the meeting's minutes instead)."""
+    if risk.status == RiskStatus.RETIRED:
+        raise ValidationError(f"{risk.ref} is retired already.", field="status")
+    if not reason.strip():
+        raise ValidationError(f"Say why {risk.ref} is retired.", field="reason")
+    note = f"Retired on {(today or date.today()).isoformat()}: {reason.strip()}"
+    risk.description = f"{risk.description.rstrip()}\n\n{note}".strip()
+    mark_retired(risk)
 
 
 def update_details(risk: Risk, *, title: str, description: str, owner: Person | None) -> None:

@@ -1,8 +1,8 @@
 """Every edit the window and the command line make, and taking it back.
 
 - ``saves``: one call per editor save (``save``, ``save_risk``, ``save_soa``) and per new
-  record (``add_person``, ``add_department``, ``add_evidence_file``); a save returns what it
-  changed and the change it recorded for undo.
+  record (``add_asset``, ``add_person``, ``add_department``, ``add_evidence_file``); a save
+  returns what it changed and the change it recorded for undo.
 - ``bulk``: the bulk asset actions (assign owner, move department, classify, retire).
 - ``history``: recorded changes, kept in the register: ``undo_change`` / ``redo_change`` (the
   Edit menu, ``isms revert``) and ``recent`` (``isms changes``).
@@ -15,12 +15,22 @@
 from __future__ import annotations
 
 from .history import ChangeSummary, Moved, recent, redo_change, undo_change
-from .saves import Saved, add_department, add_evidence_file, add_person, save, save_risk, save_soa
+from .saves import (
+    Saved,
+    add_asset,
+    add_department,
+    add_evidence_file,
+    add_person,
+    save,
+    save_risk,
+    save_soa,
+)
 
 __all__ = [
     "ChangeSummary",
     "Moved",
     "Saved",
+    "add_asset",
     "add_department",
     "add_evidence_file",
     "add_person",

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from isms.db import expect_version
 from isms.errors import NotFoundError
-from isms.model import Department, Evidence, Person, SoaEntry
+from isms.model import Asset, Department, Evidence, Person, SoaEntry
 
-from .. import evidence, records, risks
+from .. import assets, evidence, records, risks
 from ..changed import Changed
 from .changes import Change
 from .history import record
@@ -113,7 +113,7 @@ def save_soa(
                  lambda: records.save_soa_entry(session, department_id, control_id, **edited))
 
 
-def _added(session: Session, added: Person | Department | Evidence) -> Saved:
+def _added(session: Session, added: Asset | Person | Department | Evidence) -> Saved:
     session.flush()
     return Saved(Changed.of(type(added), [added.id]), record_id=added.id, count=1)
 
@@ -128,6 +128,13 @@ def add_department(session: Session, values: Values) -> Saved:
     """A new department (``records.add_department``); not undoable."""
     with session.no_autoflush:
         return _added(session, records.add_department(session, **values))
+
+
+def add_asset(session: Session, values: Values, *, today: date | None = None) -> Saved:
+    """A new asset (``assets.create_asset``: the asset editor's fields; a blank ref takes the
+    department's next, CODE-0001...); not undoable: an asset is retired, never deleted."""
+    with session.no_autoflush:
+        return _added(session, assets.create_asset(session, values, today))
 
 
 def add_evidence_file(

@@ -164,10 +164,10 @@ def _on_risk(session: Session, risk: Risk, effect: _Effect) -> None:
         risks.update_details(risk, title=risk.title, description=risk.description, owner=owner)
         effect.words.append(f"owner now {owner.name if owner else '-'}")
     elif req.kind in (D.CLOSE, D.RETIRE):
-        # No risk service closes or retires a risk yet; this is the whole of it.
-        risk.status = RiskStatus.CLOSED if req.kind == D.CLOSE else RiskStatus.RETIRED
-        if req.kind == D.RETIRE:
-            risk.retired_at = utcnow()
+        if req.kind == D.RETIRE:  # why is in the minutes, not the risk's description
+            risks.mark_retired(risk)
+        else:
+            risk.status = RiskStatus.CLOSED
         effect.words.append(f"risk {risk.status.value}")
     elif req.kind != D.ACCEPT and not _common(session, effect):
         raise AssertionError(req.kind)
