@@ -1,8 +1,8 @@
 """Every edit the window and the command line make, and taking it back.
 
 - ``saves``: one call per editor save (``save``, ``save_risk``, ``save_soa``) and per new
-  record (``add_asset``, ``add_person``, ``add_department``, ``add_evidence_file``); a save
-  returns what it changed and the change it recorded for undo.
+  record (``add_asset``, ``add_person``, ``add_department``, ``add_risk``,
+  ``add_evidence_file``); a save returns what it changed and the change it recorded for undo.
 - ``bulk``: the bulk asset actions (assign owner, move department, classify, retire).
 - ``history``: recorded changes, kept in the register: ``undo_change`` / ``redo_change`` (the
   Edit menu, ``isms revert``) and ``recent`` (``isms changes``).
@@ -21,6 +21,7 @@ from .saves import (
     add_department,
     add_evidence_file,
     add_person,
+    add_risk,
     save,
     save_risk,
     save_soa,
@@ -34,6 +35,7 @@ __all__ = [
     "add_department",
     "add_evidence_file",
     "add_person",
+    "add_risk",
     "recent",
     "redo_change",
     "save",

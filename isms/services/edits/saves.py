@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from isms.db import expect_version
 from isms.errors import NotFoundError
-from isms.model import Asset, Department, Evidence, Person, SoaEntry
+from isms.model import Asset, Department, Evidence, Person, Risk, SoaEntry
 
 from .. import assets, evidence, records, risks
 from ..changed import Changed
@@ -113,7 +113,7 @@ def save_soa(
                  lambda: records.save_soa_entry(session, department_id, control_id, **edited))
 
 
-def _added(session: Session, added: Asset | Person | Department | Evidence) -> Saved:
+def _added(session: Session, added: Asset | Person | Department | Evidence | Risk) -> Saved:
     session.flush()
     return Saved(Changed.of(type(added), [added.id]), record_id=added.id, count=1)
 
@@ -128,6 +128,13 @@ def add_department(session: Session, values: Values) -> Saved:
     """A new department (``records.add_department``); not undoable."""
     with session.no_autoflush:
         return _added(session, records.add_department(session, **values))
+
+
+def add_risk(session: Session, values: Values) -> Saved:
+    """A new risk, identified and not yet scored (``risks.add_risk``: title, department_id,
+    description, owner_id, asset_ids, threat_id, vulnerability_id); not undoable."""
+    with session.no_autoflush:
+        return _added(session, risks.add_risk(session, **values))
 
 
 def add_asset(session: Session, values: Values, *, today: date | None = None) -> Saved:
