@@ -1,14 +1,17 @@
-"""Asset services: the owner's periodic attestation, the editor's save, and bulk actions."""
+"""Asset services: the owner's periodic attestation, a new asset, the editor's save, and bulk
+actions."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from isms.db.locks import lock
 from isms.services.read.queries import current_criteria
 
 from ..errors import ConflictError, NotFoundError, ValidationError
@@ -95,10 +98,16 @@ def _check_owner(session: Session, owner_id: int | None, field: str = "owner_id"
 
 
 def _check_department(session: Session, department_id: int | None) -> None:
-    if department_id is None or session.get(Department, department_id) is None:
+    _department(session, department_id)
+
+
+def _department(session: Session, department_id: object) -> int:
+    """The id of the department an asset is to belong to; refused when there is none."""
+    if not isinstance(department_id, int) or session.get(Department, department_id) is None:
         raise ValidationError(
             "Choose a department: every asset belongs to one.", field="department_id"
         )
+    return department_id
 
 
 def _check_marking(session: Session, marking_id: int | None) -> None:
@@ -171,6 +180,10 @@ def unretire(session: Session, asset: Asset, status: AssetStatus = AssetStatus.A
     asset.retired_at = None
 
 
+#: The longest text each column holds (model.asset): longer is refused, not cut or crashed on.
+_LONGEST = {"ref": 40, "name": 300, "location": 200}
+
+
 def _rating(field: str, value: Any) -> int | None:
     if value is None:
         return None
@@ -190,6 +203,11 @@ def _clean(session: Session, asset: Asset, fields: dict[str, Any]) -> dict[str, 
             clean[key] = str(clean[key] or "").strip()
             if not clean[key]:
                 raise ValidationError(f"The asset's {key} cannot be blank.", field=key)
+    for key, longest in _LONGEST.items():
+        if key in clean and len(str(clean[key] or "").strip()) > longest:
+            raise ValidationError(
+                f"The asset's {key} is longer than {longest} characters.", field=key
+            )
     if "ref" in clean and clean["ref"] != asset.ref:
         same_ref = func.lower(Asset.ref) == clean["ref"].lower()
         taken = session.execute(select(Asset.id).where(same_ref, Asset.id != asset.id)).first()
@@ -246,3 +264,62 @@ def update_asset(session: Session, asset: Asset, **fields: Any) -> list[str]:
             setattr(asset, key, value)
             changed.append(key)
     return changed
+
+
+# --- creating -------------------------------------------------------------------------------
+
+
+def next_refs(session: Session) -> Callable[[int], str]:
+    """Reference generator per department: CODE-0001 upwards, after the highest in use (an
+    import numbers its new assets with it, a new asset made by hand takes the next one)."""
+    codes = dict(session.execute(select(Department.id, Department.code)).all())
+    highest: dict[int, int] = {}
+
+    def next_ref(dept_id: int) -> str:
+        code = codes[dept_id]
+        if dept_id not in highest:
+            refs = session.execute(select(Asset.ref).where(Asset.ref.like(f"{code}-%"))).scalars()
+            numbers = [int(r[len(code) + 1 :]) for r in refs if r[len(code) + 1 :].isdigit()]
+            highest[dept_id] = max(numbers, default=0)
+        highest[dept_id] += 1
+        return f"{code}-{highest[dept_id]:04d}"
+
+    return next_ref
+
+
+def create_asset(session: Session, fields: dict[str, Any], today: date | None = None) -> Asset:
+    """A new asset, made by hand (no import batch: its provenance is the change log's insert,
+    with the actor). ``fields`` are the editor's (column names, see EDITABLE), checked as an
+    edit checks them; a department and a name are required. A blank ``ref`` takes the
+    department's next (CODE-0001...).
+
+    It is active when it has an owner, else pending verification (an asset without an owner
+    has nobody to confirm it; its owner's attestation makes it active). Its first attestation
+    falls due on the criteria's interval unless ``next_review`` is given. The caller commits.
+    """
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise TypeError(f"create_asset() cannot set {', '.join(sorted(unknown))}")
+    if not str(fields.get("name") or "").strip():
+        raise ValidationError("The asset needs a name.", field="name")
+    department_id = _department(session, fields.get("department_id"))
+    # As an import into the department does (the same locks, in the same order): two people
+    # adding assets to one department, or an import running meanwhile, never take one ref, and
+    # the import's ids (chosen from the highest in use) never meet this one's.
+    lock(session, "import", department_id)
+    lock(session, "import", "asset ids")
+    given = dict(fields)
+    ref = str(given.pop("ref", "") or "").strip() or next_refs(session)(department_id)
+    asset = Asset(
+        ref="", name="", asset_type=AssetType.INFORMATION, description="", location="",
+        owner_id=None, custodian_id=None, marking_id=None, confidentiality=None,
+        integrity=None, availability=None, personal_data=False, special_category=False,
+        status=AssetStatus.ACTIVE, next_review=None,
+    )
+    update_asset(session, asset, ref=ref, **given)
+    if asset.owner_id is None:
+        asset.status = AssetStatus.PENDING_VERIFICATION
+    if asset.next_review is None:
+        asset.next_review = attestation_due(session, today or date.today())
+    session.add(asset)
+    return asset

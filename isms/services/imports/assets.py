@@ -28,13 +28,13 @@ from isms.model import (
     Asset,
     AssetStatus,
     AssetType,
-    Department,
     HandlingPractice,
     ImportBatch,
     asset_dependency,
     risk_asset,
 )
 from isms.model.base import utcnow
+from isms.services.assets import next_refs
 from isms.services.imports.batch_writer import (
     ImportResult,
     close_batch,
@@ -263,23 +263,6 @@ def _keep_pending(verdict: RowVerdict) -> None:
 # --- applying -------------------------------------------------------------------------------
 
 
-def _next_refs(session: Session) -> Callable[[int], str]:
-    """Reference generator per department: CODE-0001 upwards, after the highest in use."""
-    codes = dict(session.execute(select(Department.id, Department.code)).all())
-    highest: dict[int, int] = {}
-
-    def next_ref(dept_id: int) -> str:
-        code = codes[dept_id]
-        if dept_id not in highest:
-            refs = session.execute(select(Asset.ref).where(Asset.ref.like(f"{code}-%"))).scalars()
-            numbers = [int(r[len(code) + 1 :]) for r in refs if r[len(code) + 1 :].isdigit()]
-            highest[dept_id] = max(numbers, default=0)
-        highest[dept_id] += 1
-        return f"{code}-{highest[dept_id]:04d}"
-
-    return next_ref
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -349,7 +332,7 @@ def _insert_new(
     now: Any,
     progress: Callable[[str, int, int], None] | None,
 ) -> list[int]:
-    next_ref = _next_refs(session)
+    next_ref = next_refs(session)
     start_id = (session.execute(select(func.max(Asset.id))).scalar() or 0) + 1
     records = []
     for offset, verdict in enumerate(rows):
