@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import values
+from .header_words import ASSET_HEADINGS, RISK_HEADINGS
 
 
 @dataclass(frozen=True)
@@ -558,6 +559,16 @@ RISK_FIELDS: tuple[Field, ...] = (
         parse=values.day,
     ),
 )
+
+def _with_headings(
+    fields: tuple[Field, ...], headings: dict[str, tuple[str, ...]]
+) -> tuple[Field, ...]:
+    """The fields with their headings in other languages added to their synonyms."""
+    return tuple(replace(f, synonyms=f.synonyms + headings.get(f.key, ())) for f in fields)
+
+
+ASSET_FIELDS = _with_headings(ASSET_FIELDS, ASSET_HEADINGS)
+RISK_FIELDS = _with_headings(RISK_FIELDS, RISK_HEADINGS)
 
 FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
     "assets": ASSET_FIELDS,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from isms.io.importing.fields import ASSET_FIELDS
+import pytest
+
+from isms.io.importing.fields import ASSET_FIELDS, FIELDS_BY_KIND
 from isms.io.importing.headers import find_header
 from isms.io.importing.mapping import (
     by_name,
@@ -152,3 +154,35 @@ def test_columns_without_a_header_are_saved_by_letter() -> None:
     assert from_names(stored, names) == {0: "name", 1: "description", 2: "owner"}
     # The letter only applies where that column still has no header of its own.
     assert from_names(stored, ["Asset", "Notes", "Owner"]) == {0: "name", 2: "owner"}
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["ID aktiva", "Název aktiva", "Typ aktiva", "Odbor", "Vlastník aktiva", "Klasifikace",
+         "Důvěrnost", "Integrita", "Dostupnost", "Osobní údaje"],
+        ["Κωδικός", "Όνομα", "Τύπος", "Τμήμα", "Ιδιοκτήτης", "Διαβάθμιση", "Εμπιστευτικότητα",
+         "Ακεραιότητα", "Διαθεσιμότητα", "Προσωπικά δεδομένα"],
+        ["Código", "Nombre del activo", "Tipo de activo", "Departamento", "Propietario",
+         "Clasificación", "Confidencialidad", "Integridad", "Disponibilidad",
+         "Datos personales"],
+        ["Référence", "Nom de l'actif", "Catégorie", "Département", "Propriétaire",
+         "Classification", "Confidentialité", "Intégrité", "Disponibilité",
+         "Données personnelles"],
+        ["Kennung", "Bezeichnung", "Kategorie", "Abteilung", "Eigentümer", "Einstufung",
+         "Vertraulichkeit", "Integrität", "Verfügbarkeit", "Personenbezogene Daten"],
+    ],
+    ids=["czech", "greek", "spanish", "french", "german"],
+)
+def test_asset_headings_in_other_languages(names: list[str]) -> None:
+    expected = ["ref", "name", "asset_type", "department", "owner", "marking",
+                "confidentiality", "integrity", "availability", "personal_data"]
+    assert list(propose(names, ASSET_FIELDS).values()) == expected
+
+
+def test_risk_headings_in_czech() -> None:
+    names = ["ID rizika", "Riziko", "Hrozba", "Zranitelnost", "Pravděpodobnost", "Dopad",
+             "Vlastník rizika", "Ošetření rizika"]
+    assert list(propose(names, FIELDS_BY_KIND["risks"]).values()) == [
+        "ref", "title", "threat", "vulnerability", "inherent_likelihood", "inherent_impact",
+        "owner", "treatment_option"]
