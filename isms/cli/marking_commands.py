@@ -30,10 +30,11 @@ def _markings_list(args: argparse.Namespace) -> int:
 def _markings_add(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         added = classification.add_local_label(session, args.label, stands_for=args.marking)
-        base = classification.marking(session, args.marking).label
         scheme = classification.current_scheme(session).name
         commit(session)
-        print(f"Added the local label {added.label} for {base} ({scheme}).")
+        what = f"local label {added.label} for {added.stands_for}" if added.stands_for else (
+            f"marking {added.label}")  # a scheme of the register's own has no preset to stand for
+        print(f"Added the {what} ({scheme}).")
     return 0
 
 

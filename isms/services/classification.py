@@ -85,13 +85,6 @@ def add_marking(
     return new
 
 
-def add_local_label(session: Session, label: str, *, stands_for: str) -> ClassificationMarking:
-    """The words a department uses for a marking of the current scheme (e.g. "COUNCIL
-    CONFIDENTIAL" for OFFICIAL-SENSITIVE): a marking placed just above the one it stands for,
-    so every handling rule that applies to that marking applies to the label too."""
-    return add_marking(session, label, after=stands_for)
-
-
 @dataclass(frozen=True)
 class MarkingRow:
     label: str
@@ -113,6 +106,15 @@ def markings(session: Session) -> list[MarkingRow]:
             below = m.label
         rows.append(MarkingRow(m.label, m.rank, None if own else below))
     return rows
+
+
+def add_local_label(session: Session, label: str, *, stands_for: str) -> MarkingRow:
+    """The words a department uses for a marking of the current scheme (e.g. "COUNCIL
+    CONFIDENTIAL" for OFFICIAL-SENSITIVE): a marking placed just above the one it stands for,
+    so every handling rule that applies to that marking applies to the label too. Given
+    another local label, the new one stands for the same marking."""
+    added = add_marking(session, label, after=stands_for)
+    return next(row for row in markings(session) if row.label == added.label)
 
 
 def marking(
