@@ -23,6 +23,7 @@ from . import (
     read_commands,
     register_commands,
     review_commands,
+    risk_commands,
     selftest_commands,
     soa_commands,
 )
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_commands.add_commands(commands)
     nouns = read_commands.add_commands(commands)
     method = method_commands.add_commands(commands, nouns["risks"], nouns["assets"])
+    risk_commands.add_commands(nouns["risks"])
     import_commands.add_commands(commands)
     export_commands.add_commands(commands)
     org_commands.add_commands(commands)
