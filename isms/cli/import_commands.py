@@ -99,6 +99,7 @@ def _import(args: argparse.Namespace) -> int:
             profile=args.profile,
             department_id=department,
             progress=progress,
+            encoding=args.encoding,
         )
         with prepared.source:
             if args.map:
@@ -113,6 +114,7 @@ def _import(args: argparse.Namespace) -> int:
             "file": plan.file_name,
             "sheet": plan.sheet,
             "counts": plan.counts,
+            "notes": plan.notes,
             "batch": None,
         }
         code = 0
@@ -328,6 +330,9 @@ def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
     p.set_defaults(kind=kind)
     p.add_argument("file", help="the spreadsheet")
     p.add_argument("--sheet", help="sheet name (default: the first visible sheet with data)")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="the text encoding of a CSV file, e.g. mac_roman or cp1250 (default: "
+                   "detected; the preview says when the detected one reads as garbled)")
     p.add_argument(
         "--header-row",
         type=int,

@@ -484,3 +484,30 @@ def test_handling_and_risks_through_the_command(
     assert (risk["title"], risk["inherent_level"]) == ("Case notes lost on a USB stick", "High")
     code, out, _ = run(capsys, "import", "batches", "--db", db, "--json")
     assert [b["kind"] for b in json.loads(out)] == ["assets", "handling", "risks"]
+
+
+def test_a_mac_roman_csv_is_flagged_then_imported_with_its_encoding(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "env-mac.csv"
+    path.write_bytes("Asset name,Department,Information asset owner\n"
+                     "Siân's café licences,ENV,Siân Evans\nCrème rota,ENV,Siân Evans\n"
+                     "Élève records,ENV,Rajesh Sharma\n".encode("mac_roman"))
+    code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--dry-run", "--json")
+    notes = json.loads(out)["notes"]
+    assert any("env-mac.csv: the text reads as Windows-1252" in n
+               and "--encoding mac_roman" in n for n in notes)
+
+    code, out, err = run(capsys, "import", "assets", str(path), "--db", db, "--json",
+                         "--encoding", "mac_roman")
+    assert code == 0, err
+    assert not any("Windows-1252" in n for n in json.loads(out)["notes"])
+    with sqlite3.connect(db) as c:
+        names = {n for (n,) in c.execute("SELECT name FROM asset")}
+        owners = {n for (n,) in c.execute(
+            "SELECT p.name FROM asset a JOIN person p ON p.id = a.owner_id")}
+    assert names == {"Siân's café licences", "Crème rota", "Élève records"}
+    assert owners == {"Siân Evans", "Rajesh Sharma"}
+
+    code, _, err = run(capsys, "import", "assets", str(path), "--db", db, "--encoding", "x")
+    assert code == 1 and "'x' is not a text encoding isms knows" in err

@@ -48,11 +48,14 @@ __all__ = [
 _HEAD = 64 * 1024
 
 
-def open_source(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> SourceFile:
+def open_source(
+    path: Path | str, *, limits: Limits = DEFAULT_LIMITS, encoding: str | None = None
+) -> SourceFile:
     """Open a spreadsheet or delimited text file for reading, whatever its extension says.
 
-    Raises ImportFormatError (one line naming the file and the reason) for anything that cannot
-    be read: not a spreadsheet, damaged, protected by a password, too large, or a zip/XML bomb.
+    ``encoding`` overrides the detected text encoding of a CSV or text file. Raises
+    ImportFormatError (one line naming the file and the reason) for anything that cannot be
+    read: not a spreadsheet, damaged, protected by a password, too large, or a zip/XML bomb.
     """
     path = Path(path)
     check_file_size(path, limits)
@@ -63,7 +66,11 @@ def open_source(path: Path | str, *, limits: Limits = DEFAULT_LIMITS) -> SourceF
         fail(path, f"the file cannot be opened ({exc.strerror or exc})")
     kind = sniff_head(path, head)
     if kind == "text":
-        return DelimitedSource(path, limits, head)  # hashes the file while checking its encoding
+        # Hashes the file while checking its encoding (the one given, else the one detected).
+        return DelimitedSource(path, limits, head, encoding)
+    if encoding is not None:
+        fail(path, "it is a spreadsheet, which carries its own encoding: --encoding is only "
+                   "for CSV and text files")
     sha256 = _sha256(path)
     if kind == "zip":
         with open_zip(path, limits) as zf:

@@ -109,6 +109,8 @@ class SourceFile(ABC):
     sheets: list[SheetInfo]
     encoding: str | None = None
     delimiter: str | None = None
+    #: What the importer must report about the whole file (a doubtful text encoding).
+    warnings: tuple[str, ...] = ()
 
     def __enter__(self) -> SourceFile:
         return self

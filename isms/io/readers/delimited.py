@@ -6,6 +6,8 @@ import codecs
 import csv
 import hashlib
 import io
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,12 +48,20 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 
 class DelimitedSource(SourceFile):
-    def __init__(self, path: Path, limits: Limits, head: bytes) -> None:
+    def __init__(
+        self, path: Path, limits: Limits, head: bytes, encoding: str | None = None
+    ) -> None:
         self.path = path
         self.format = "csv"
         self.limits = limits
-        self.encoding = self._detect_encoding(head)
-        self._errors = _LATIN1_FALLBACK if self.encoding == "cp1252" else "strict"
+        if encoding is None:
+            self.encoding = self._detect_encoding(head)
+            if self.encoding == "cp1252":
+                self.warnings = _mojibake_warnings(head)
+        else:
+            self.encoding = self._given_encoding(encoding)
+        self._errors = (_LATIN1_FALLBACK if self.encoding == "cp1252" and encoding is None
+                        else "strict")
         self.delimiter = self._detect_delimiter(head)
         self.sheets = [SheetInfo(path.stem or path.name, False, None)]
         self._notes: list[CellNote] | None = None
@@ -105,6 +115,34 @@ class DelimitedSource(SourceFile):
             fail(self.path, f"the file cannot be read ({exc.strerror or exc})")
         self.sha256 = digest.hexdigest()
         return candidate if valid else "cp1252"
+
+    def _given_encoding(self, name: str) -> str:
+        """The encoding the user chose (``--encoding``), checked over the whole file."""
+        try:
+            encoding = codecs.lookup(name).name
+        except LookupError:
+            fail(self.path, f"'{name}' is not a text encoding isms knows (for example utf-8, "
+                            "cp1252, mac_roman, iso8859_2)")
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        digest = hashlib.sha256()
+        lines = 1
+        try:
+            with self.path.open("rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    digest.update(chunk)
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as exc:
+                        line = lines + chunk[: exc.start].count(b"\n")
+                        fail(self.path, f"line {line} is not {_label(encoding)} text")
+                    lines += chunk.count(b"\n")
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            fail(self.path, f"it is cut short in the middle of a {_label(encoding)} character")
+        except OSError as exc:
+            fail(self.path, f"the file cannot be read ({exc.strerror or exc})")
+        self.sha256 = digest.hexdigest()
+        return encoding
 
     def _detect_delimiter(self, head: bytes) -> str:
         sample = codecs.getincrementaldecoder(self.encoding or "utf-8")(
@@ -183,6 +221,57 @@ class DelimitedSource(SourceFile):
             for _ in self._rows():
                 pass
         return list(self._notes or [])
+
+
+#: Encodings a file taken for Windows text may really be in, tried when its accented letters
+#: read as symbols: Mac Roman (old Macs, Excel for Mac's "CSV") and the Central European and
+#: Greek Windows pages (Czech, Greek departments and partners).
+_ALTERNATIVES = (("mac_roman", "Mac Roman"), ("cp1250", "Central European (Windows-1250)"),
+                 ("cp1253", "Greek (Windows-1253)"))
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _plausibility(text: str) -> int:
+    """How much ``text`` reads like words: each word with letters beyond ASCII counts +1 when
+    those letters sit in it as they do in real text (one script; in Latin script, mostly plain
+    letters with a few accented ones, as in "café" or "Müller"), -1 when they do not (symbols
+    inside a word, or "Ìçôñþï", Greek read as Windows-1252)."""
+    score = 0
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        scripts = {"LATIN" if c.isascii() else unicodedata.name(c, "?").split()[0]
+                   for c in word}
+        latin = scripts <= {"LATIN"}
+        mostly_accented = sum(not c.isascii() for c in word) > len(word) / 2
+        score += 1 if len(scripts) == 1 and not (latin and mostly_accented) else -1
+    # Symbols where letters belong (Mac Roman's é read as Windows' "Ž" stays a letter, but its
+    # è reads as a control character and its ü as "Ÿ" between letters...).
+    score -= sum(1 for i in range(1, len(text) - 1)
+                 if not text[i].isascii() and not text[i].isalpha()
+                 and text[i - 1].isalpha() and text[i + 1].isalpha())
+    return score
+
+
+def _mojibake_warnings(head: bytes) -> tuple[str, ...]:
+    """A warning when the start of a file read as Windows-1252 reads better in another
+    encoding, naming it and how to choose it; nothing when Windows-1252 reads as well."""
+    sample = head[:_SAMPLE]
+    if sample.isascii():
+        return ()
+    as_windows = _plausibility(sample.decode("cp1252", _LATIN1_FALLBACK))
+    best: tuple[int, str, str] | None = None
+    for codec, label in _ALTERNATIVES:
+        score = _plausibility(sample.decode(codec, "replace"))
+        if score >= as_windows + 3 and (best is None or score > best[0]):
+            best = (score, codec, label)
+    if best is None:
+        return ()
+    return (f"the text reads as Windows-1252, but its accented letters look garbled that way; "
+            f"it reads as {best[2]} text: import it with --encoding {best[1]} (or save it "
+            "again as CSV UTF-8)",)
 
 
 def _label(encoding: str) -> str:

@@ -54,10 +54,12 @@ def prepare(
     mapping: Mapping | None = None,
     department_id: int | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> PreparedImport:
     """Open the file and settle the mapping: one given, a named profile, a saved profile for
-    the same header layout, or one proposed from the header names."""
-    source = open_source(path)
+    the same header layout, or one proposed from the header names. ``encoding`` overrides the
+    text encoding detected in a CSV file."""
+    source = open_source(path, encoding=encoding)
     try:
         sheet_data, mapping, origin = _settle(
             session,
@@ -100,6 +102,7 @@ def _settle(
     found = source.notes(name)
     cell_notes = {(n.row, n.column - 1): n.message for n in found}
     notes = [f"row {n.row}, column {column_letter(n.column - 1)}: {n.message}" for n in found]
+    notes[:0] = [f"{path.name}: {warning}" for warning in source.warnings]
     data = split_header(
         path.name,
         source.sha256,
