@@ -13,6 +13,7 @@ from .. import __version__
 from ..errors import IsmsError
 from . import (
     access_commands,
+    asset_commands,
     audit_commands,
     change_commands,
     export_commands,
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     nouns = read_commands.add_commands(commands)
     method = method_commands.add_commands(commands, nouns["risks"], nouns["assets"])
     risk_commands.add_commands(nouns["risks"])
+    asset_commands.add_commands(nouns["assets"])
     import_commands.add_commands(commands)
     export_commands.add_commands(commands)
     org_commands.add_commands(commands)

@@ -187,10 +187,15 @@ _LONGEST = {"ref": 40, "name": 300, "location": 200}
 def _rating(field: str, value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not CIA_MIN <= value <= CIA_MAX:
+    if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(
-            f"The {field} rating must be a whole number from {CIA_MIN} to {CIA_MAX}, or blank.",
+            f"{field.capitalize()} must be a whole number from {CIA_MIN} to {CIA_MAX}, or blank; "
+            f"{value!r} is not.",
             field=field,
+        )
+    if not CIA_MIN <= value <= CIA_MAX:
+        raise ValidationError(
+            f"{field.capitalize()} {value} is outside the scale {CIA_MIN}-{CIA_MAX}.", field=field
         )
     return value
 
