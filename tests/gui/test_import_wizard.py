@@ -407,3 +407,29 @@ def test_preview_and_sheet_models_pass_the_model_tester(
     for which in (ALL, PROBLEMS, *STATUSES):
         wizard.preview_page.show_status(which)
         qtmodeltester.check(wizard.preview_page.model)
+
+
+def test_a_mac_roman_csv_gets_its_encoding_proposed_on_the_file_page(
+    qtbot: Any, register: Register, sample: Sample, tmp_path: Path
+) -> None:
+    """Accented letters that read garbled as Windows text: Next proposes the encoding they
+    read in and stays; the next Next goes on, and the names arrive as written."""
+    path = tmp_path / "env-mac.csv"
+    path.write_bytes("Asset name,Location\nCafé licences,Depot\nCrème rota,Dépôt\n"
+                     "Élève records,Civic Centre\n".encode("mac_roman"))
+    env = department(register, "ENV")
+    wizard = open_wizard(qtbot, register, path, env)
+    press(wizard)
+    assert wizard.currentPage() is wizard.file_page
+    assert wizard.file_page.encoding.currentText() == "Mac Roman"
+    assert "read correctly as Mac Roman text" in page_message(wizard)
+    for expected in (wizard.sheet_page, wizard.mapping_page, wizard.preview_page,
+                     wizard.apply_page):
+        press(wizard)
+        assert wizard.currentPage() is expected, page_message(wizard)
+    press(wizard, IMPORT)
+    assert wizard.currentPage() is wizard.done_page
+    with register.session() as session:
+        names = set(session.execute(select(Asset.name).where(
+            Asset.department_id == env, Asset.import_batch_id.is_not(None))).scalars())
+    assert names == {"Café licences", "Crème rota", "Élève records"}

@@ -30,6 +30,14 @@ FILE_FILTER = ("Spreadsheets (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt
                "All files (*)")
 
 
+#: The text encodings offered for a CSV file: (shown, codec); None: detected.
+ENCODINGS: tuple[tuple[str, str | None], ...] = (
+    ("Detected", None), ("UTF-8", "utf-8"), ("Windows, Western European (1252)", "cp1252"),
+    ("Mac Roman", "mac_roman"), ("Windows, Central European (1250)", "cp1250"),
+    ("Windows, Greek (1253)", "cp1253"),
+)
+
+
 def ask_open_path(parent: QWidget, folder: str) -> Path | None:
     """The file the user picks, or None when they cancel (tests replace this)."""
     chosen, _ = QFileDialog.getOpenFileName(parent, "Choose the department's file", folder,
@@ -87,6 +95,16 @@ class FilePage(ImportPage):
         form.addRow(file_label, file_row)
         form.addRow("&Department:", self.department)
         form.addRow("", self.department_hint)
+        self.encoding = QComboBox()
+        self.encoding.setAccessibleName("Text encoding of a CSV file")
+        self.encoding.setToolTip("How a CSV file's letters are stored; leave it on Detected "
+                                 "unless accented letters look wrong")
+        for label, codec in ENCODINGS:
+            self.encoding.addItem(label, codec)
+        self.encoding.currentIndexChanged.connect(self._encoding_changed)
+        encoding_label = QLabel("Text &encoding (CSV):")
+        encoding_label.setBuddy(self.encoding)
+        form.addRow(encoding_label, self.encoding)
         self.body.addLayout(form)
         self.body.addStretch(1)
         self.setAcceptDrops(True)
@@ -146,6 +164,11 @@ class FilePage(ImportPage):
         self.message.clear()
         self.completeChanged.emit()
 
+    def _encoding_changed(self) -> None:
+        data = self.encoding.currentData()
+        self.state.encoding = data if isinstance(data, str) else None
+        self.message.clear()
+
     # --- dropping a file -------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
@@ -174,15 +197,33 @@ class FilePage(ImportPage):
             self.message.error(f"{path} is not a file that can be found.", focus=self.path_edit)
             return False
         try:
-            with open_source(path) as source:
+            with open_source(path, encoding=self.state.encoding) as source:
                 sheets, default = list(source.sheets), source.default_sheet()
+                warnings = source.warnings
         except IsmsError as exc:
-            self.message.error(str(exc), focus=self.path_edit)
+            self.message.error(str(exc), focus=self.encoding if self.state.encoding
+                               else self.path_edit)
+            return False
+        if warnings and self.state.encoding is None and self._propose_encoding(warnings[0]):
             return False
         self.message.clear()
         self.state.kind = self._checked_kind()
         self.state.path = path
         self.state.sheets, self.state.default_sheet = sheets, default
+        return True
+
+    def _propose_encoding(self, warning: str) -> bool:
+        """The file's letters read garbled as detected: choose the encoding they read in and
+        say so; the user goes on with Next (or picks another). False when none is proposed."""
+        proposed = next((i for i in range(1, self.encoding.count())
+                         if f"--encoding {self.encoding.itemData(i)} " in warning), None)
+        if proposed is None:
+            return False
+        self.encoding.setCurrentIndex(proposed)
+        self.message.error(f"The file's accented letters look garbled as it was read, and "
+                           f"read correctly as {self.encoding.currentText()} text: the text "
+                           "encoding is set to that. Press Next to go on, or choose another.",
+                           focus=self.encoding)
         return True
 
     def _checked_kind(self) -> str:

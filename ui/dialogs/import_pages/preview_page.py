@@ -178,7 +178,7 @@ class PreviewPage(ImportPage):
         if target is None:
             return
         try:
-            written = write_errors(plan, state.path, target)
+            written = write_errors(plan, state.path, target, state.encoding)
         except IsmsError as exc:
             self.message.error(str(exc))
             return

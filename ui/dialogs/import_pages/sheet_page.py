@@ -116,7 +116,7 @@ class SheetPage(ImportPage):
         by_hand = self.header_row.value() or None
         try:
             look = look_at_sheet(state.register, state.path, state.kind, self.sheet, by_hand,
-                                 state.department_id)
+                                 state.department_id, state.encoding)
         except IsmsError as exc:
             state.look = None
             self.rows_model.set_sheet([], None)

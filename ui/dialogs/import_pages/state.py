@@ -83,6 +83,7 @@ class ImportRequest:
     header_row: int | None
     department_id: int | None
     mapping: Mapping | None = None
+    encoding: str | None = None
 
 
 @dataclass
@@ -100,6 +101,8 @@ class ImportState:
     mapping_changed: bool = False
     plan: ImportPlan | None = None
     result: ImportResult | None = None
+    #: A CSV's text encoding chosen on the file page (None: detected).
+    encoding: str | None = None
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -116,7 +119,8 @@ class ImportState:
     def request(self) -> ImportRequest:
         assert self.path is not None and self.look is not None
         return ImportRequest(self.register, self.path, self.kind, self.look.sheet,
-                             self.look.header_row, self.department_id, dict(self.mapping))
+                             self.look.header_row, self.department_id, dict(self.mapping),
+                             self.encoding)
 
     def missing(self) -> list[str]:
         """What the mapping still lacks before a preview can be made, in the user's words."""
@@ -146,7 +150,7 @@ def origin_text(origin: str, changed: bool) -> str:
 
 def look_at_sheet(
     register: Register, path: Path, kind: str, sheet: str, header_row: int | None,
-    department_id: int | None,
+    department_id: int | None, encoding: str | None = None,
 ) -> SheetLook:
     """Find the header of ``sheet`` (or take ``header_row``) and the mapping to start from.
 
@@ -155,7 +159,8 @@ def look_at_sheet(
     """
     with register.session() as session:
         prepared = import_files.prepare(session, path, kind=kind, sheet=sheet,
-                                        header_row=header_row, department_id=department_id)
+                                        header_row=header_row, department_id=department_id,
+                                        encoding=encoding)
     with prepared.source:
         first = list(itertools.islice(prepared.source.rows(sheet), FIRST_ROWS))
         samples: dict[int, list[str]] = {}
@@ -186,6 +191,7 @@ def plan_import(request: ImportRequest, progress: Progress) -> ImportPlan:
             session, request.path, kind=request.kind, sheet=request.sheet,
             header_row=request.header_row, mapping=request.mapping,
             department_id=request.department_id, progress=progress,
+            encoding=request.encoding,
         )
         with prepared.source:
             return import_files.plan(session, prepared, request.department_id)
@@ -203,7 +209,9 @@ def apply_import(
         return result
 
 
-def write_errors(plan: ImportPlan, source_path: Path, target: Path) -> Path:
+def write_errors(
+    plan: ImportPlan, source_path: Path, target: Path, encoding: str | None = None
+) -> Path:
     """The department's own rows with a status and what to fix, as an .xlsx to send back."""
-    with open_source(source_path) as source:
+    with open_source(source_path, encoding=encoding) as source:
         return write_error_workbook(plan, source.rows(plan.sheet), target)
