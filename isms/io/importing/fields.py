@@ -25,6 +25,9 @@ class Field:
     #: Few distinct values repeated down the file (owners, markings, ratings): the importer
     #: parses each distinct value once. Free text (names, descriptions) is not worth caching.
     repeats: bool = False
+    #: Headers that look like this field by a word they share but name something else
+    #: ("Full Name" is a person's, not the asset's): never proposed for it.
+    not_for: tuple[str, ...] = ()
 
 
 def _yes_no_choices() -> tuple[str, ...]:
@@ -48,6 +51,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
             "iar ref",
             "iar reference",
             "asset code",
+            "asset tag",
         ),
         help="Unique, e.g. ENV-0042. Blank: matched by name and department, else numbered.",
     ),
@@ -64,9 +68,18 @@ ASSET_FIELDS: tuple[Field, ...] = (
             "asset title",
             "name of asset",
             "asset description short",
+            "item",
+            "item name",
+            "device name",
+            "system name",
+            "hostname",
         ),
         required=True,
         help="What the asset is called.",
+        # People's names in inventories that list who uses or looks after each item.
+        not_for=("full name", "first name", "last name", "surname", "given name", "user name",
+                 "username", "contact name", "owner name", "employee name", "staff name",
+                 "person name", "display name"),
     ),
     Field(
         "asset_type",

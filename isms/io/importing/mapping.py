@@ -28,6 +28,8 @@ def _match(name: str, fields: Sequence[Field]) -> tuple[int, str] | None:
     words = normal.split()
     best: tuple[int, int, str] | None = None
     for f in fields:
+        if normal in {values.key(s) for s in f.not_for}:
+            continue
         names = {values.key(s) for s in f.synonyms} | {values.key(f.label), f.key.replace("_", " ")}
         if normal in names:
             return 3, f.key

@@ -186,3 +186,12 @@ def test_risk_headings_in_czech() -> None:
     assert list(propose(names, FIELDS_BY_KIND["risks"]).values()) == [
         "ref", "title", "threat", "vulnerability", "inherent_likelihood", "inherent_impact",
         "owner", "treatment_option"]
+
+
+def test_a_persons_name_column_is_not_taken_for_the_asset_name() -> None:
+    """An IT inventory lists who uses each item: "Full Name" is theirs, "Item Name" the asset's."""
+    names = ["Asset Tag", "Full Name", "Item Name", "Department", "Email", "Location"]
+    assert propose(names, ASSET_FIELDS) == {0: "ref", 2: "name", 3: "department", 5: "location"}
+    names = ["Hostname", "Full Name", "Owner Name"]
+    assert propose(names, ASSET_FIELDS) == {0: "name", 2: "owner"}
+    assert propose(["Full Name"], ASSET_FIELDS) == {}
