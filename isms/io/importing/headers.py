@@ -80,6 +80,31 @@ def _is_title(row: list[Any], width: int) -> bool:
     return len(texts) <= 1 and width > 2
 
 
+#: What templates write above their column names to say how each must be filled in.
+_REQUIREMENT_WORDS = frozenset({
+    "mandatory", "optional", "required", "recommended", "conditional", "must", "should", "may",
+    "m", "o", "r", "c", "req", "opt", "required field", "optional field", "if applicable",
+    "where applicable", "compulsory", "obligatory", "povinné", "nepovinné", "povinny",
+    "υποχρεωτικό", "προαιρετικό", "obligatorio", "opcional", "obligatoire", "facultatif",
+    "pflicht", "pflichtfeld",
+})
+
+
+_REQUIREMENT_KEYS = frozenset(values.key(word) for word in _REQUIREMENT_WORDS)
+
+
+def _is_note_row(row: list[Any]) -> bool:
+    """A row of requirement levels ("Mandatory", "Optional") or of notes (sentences telling how
+    to fill a column in) above the column names: it says how, not what, so it is not merged
+    into the names."""
+    texts = [str(v).strip() for v in row if v is not None and str(v).strip()]
+    if not texts:
+        return False
+    if all(values.key(t) in _REQUIREMENT_KEYS for t in texts):
+        return True
+    return sum(len(t.split()) > 5 for t in texts) > len(texts) / 2
+
+
 def _continues(below: list[Any], row: int, merged: Sequence[Merged]) -> bool:
     """``below`` finishes a header whose group titles are merged across columns in ``row``:
     it holds only text, and each of its names sits under such a group title."""
@@ -126,7 +151,8 @@ def find_header(
     while bottom - top + 1 < MAX_HEADER_ROWS and (top - 1) in expanded:
         above = expanded[top - 1]
         original = raw[top - 1]
-        if not _filled(above) or _is_title(original, width) or _score(above, vocabulary) < 0:
+        if (not _filled(above) or _is_title(original, width) or _is_note_row(original)
+                or _score(above, vocabulary) < 0):
             break
         top -= 1
     names = []

@@ -195,3 +195,19 @@ def test_a_persons_name_column_is_not_taken_for_the_asset_name() -> None:
     names = ["Hostname", "Full Name", "Owner Name"]
     assert propose(names, ASSET_FIELDS) == {0: "name", 2: "owner"}
     assert propose(["Full Name"], ASSET_FIELDS) == {}
+
+
+def test_a_row_of_requirement_levels_or_notes_above_the_names_is_not_merged_into_them() -> None:
+    vocab = vocabulary(ASSET_FIELDS)
+    names = ["Asset name", "Department", "Description", "Owner"]
+    levels = [(1, ["Information Asset Register"]),
+              (2, ["Mandatory", "Mandatory", "Optional", "Mandatory"]),
+              (3, names), (4, ["Payroll", "FIN", "Pay slips", "Bob"])]
+    header = find_header(levels, [], vocab)
+    assert header is not None and (header.first_row, header.names) == (3, names)
+    notes = [(1, ["Give the asset a short name people know it by", "The department code "
+                  "from the list", "Say what the asset holds and why", "Who is accountable "
+                  "for it, by name"]),
+             (2, names), (3, ["Payroll", "FIN", "Pay slips", "Bob"])]
+    header = find_header(notes, [], vocab)
+    assert header is not None and (header.first_row, header.names) == (2, names)
