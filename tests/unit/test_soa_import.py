@@ -305,3 +305,44 @@ def test_a_refused_entry_rolls_back_the_whole_import(
     with register.session() as session:
         assert session.execute(select(func.count()).select_from(SoaEntry)).scalar() == 0
         assert session.execute(select(func.count()).select_from(Control)).scalar() == 93 + 114
+
+
+def test_a_ref_column_that_numbers_the_rows_is_passed_over_for_the_references(
+    register: Register, department: int, tmp_path: Path
+) -> None:
+    """"Ref" holds 1, 2, 3...; the references are in "Control" with their titles."""
+    path = tmp_path / "soa-numbered.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ref", "Control", "Applicable"])
+    refs = [row["ref_id"] for row in _csv("iso27001_2022_annexA.csv")]
+    for n, row in enumerate(_csv("iso27001_2022_annexA.csv"), start=1):
+        sheet.append([n, f"{row['ref_id']} {row['title']}", "Yes"])
+    book.save(path)
+    with register.session() as session:
+        plan = plan_soa_import(session, path, department)
+    assert plan.edition == "2022" and not plan.unmatched
+    assert sorted(c.ref for c in plan.controls) == sorted(refs)
+    assert any("not column A (Ref)" in note for note in plan.notes)
+
+
+def test_a_greek_soa_is_read_by_its_greek_headings(
+    register: Register, department: int, tmp_path: Path
+) -> None:
+    path = tmp_path / "soa-el.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Α/Α", "Μέτρο ελέγχου", "Εφαρμόσιμο", "Αιτιολόγηση"])
+    for row in _csv("iso27001_2022_annexA.csv"):
+        sheet.append([row["ref_id"], row["title"], "Ναι" if row["ref_id"] != "7.5" else "Όχι",
+                      "ΑΑ"])
+    book.save(path)
+    with register.session() as session:
+        plan = plan_soa_import(session, path, department)
+    assert sorted(plan.mapping.values()) == ["applicable", "ref", "title"]
+    assert len(plan.controls) == 93
+    applicability = {c.ref: c.sources[0].applicability for c in plan.controls}
+    assert applicability["7.5"] == Applicability.EXCLUDED
+    assert set(applicability.values()) == {Applicability.APPLICABLE, Applicability.EXCLUDED}

@@ -97,6 +97,9 @@ _YES = {
     "ok",
     "yes personal",
     "present",
+    "ano",
+    "ναι",
+    "ισχύει",
 }
 _NO = {
     "no",
@@ -116,6 +119,12 @@ _NO = {
     "n/a",
     "na",
     "not applicable",
+    "ne",
+    "όχι",
+    "οχι",
+    "δεν ισχύει",
+    "no aplica",
+    "nicht anwendbar",
 }
 
 

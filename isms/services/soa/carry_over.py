@@ -159,11 +159,10 @@ def _read_rows(source: SourceFile, sheet: str) -> list[tuple[int, list[CellValue
 def _ref_column(
     rows: list[tuple[int, list[CellValue]]], header: Header, mapping: Mapping
 ) -> int | None:
-    """The mapped reference column, else the column where most cells read as references (an
-    SoA whose "Control" column holds "A.5.1.1 Policies for information security")."""
-    for index, key in mapping.items():
-        if key == "ref":
-            return index
+    """The column where most cells read as control references (an SoA whose "Control" column
+    holds "A.5.1.1 Policies for information security"), or the one whose header says so when
+    it holds about as many: a header alone is not enough ("Ref" may number the rows 1, 2, 3)."""
+    mapped = next((index for index, key in mapping.items() if key == "ref"), None)
     counts: dict[int, int] = defaultdict(int)
     for number, cells in rows:
         if number <= header.last_row:
@@ -173,9 +172,11 @@ def _ref_column(
             if reading and (reading.refs("2013") or reading.refs("2022")):
                 counts[index] += 1
     if not counts:
-        return None
+        return mapped
     best = max(counts, key=lambda i: counts[i])
-    return best if counts[best] >= 5 else None
+    if mapped is not None and 2 * counts.get(mapped, 0) >= counts[best]:
+        return mapped
+    return best if counts[best] >= 5 else mapped
 
 
 def _choose_sheet(
@@ -284,8 +285,12 @@ def plan_soa_import(
     assert ref_index is not None  # _choose_sheet only returns a sheet that has one
     notes = []
     if mapping.get(ref_index) != "ref":
-        mapping = {i: k for i, k in mapping.items() if i != ref_index} | {ref_index: "ref"}
-        notes.append(f"control references read from column {column_letter(ref_index)}")
+        headed = next((i for i, k in mapping.items() if k == "ref"), None)
+        mapping = {i: k for i, k in mapping.items()
+                   if i != ref_index and k != "ref"} | {ref_index: "ref"}
+        notes.append(f"control references read from column {column_letter(ref_index)}" + (
+            f", not column {column_letter(headed)} ({header.names[headed]}), which holds "
+            "few or none" if headed is not None else ""))
     title_index = next((i for i, k in mapping.items() if k == "title"), None)
     data = [(n, c) for n, c in rows if n > header.last_row and any(v is not None for v in c)]
     cells = [
