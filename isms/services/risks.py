@@ -247,6 +247,34 @@ def add_risk(
                     vulnerability=vulnerability, affects=threat.affects if threat else "")
 
 
+def starting_values(
+    session: Session, asset_ids: Sequence[int] = (), department_id: int | None = None
+) -> dict[str, Any]:
+    """What a new risk to these assets starts with, as :func:`add_risk` takes it: the live
+    assets, the department of the first (else ``department_id``) and its owner while they are
+    with the council (a risk to an asset is first its owner's)."""
+    assets = [asset for asset in (session.get(Asset, i) for i in dict.fromkeys(asset_ids))
+              if asset is not None and asset.status != AssetStatus.RETIRED]
+    first = assets[0] if assets else None
+    owner = first.owner if first is not None else None
+    return {
+        "title": "",
+        "department_id": first.department_id if first is not None else department_id,
+        "owner_id": owner.id if owner is not None and owner.active else None,
+        "asset_ids": [asset.id for asset in assets],
+        "threat_id": None,
+        "vulnerability_id": None,
+        "description": "",
+    }
+
+
+def asset_labels(session: Session, asset_ids: Sequence[int]) -> dict[int, str]:
+    """"A-001 Payroll records" for each of these assets (those still in the register)."""
+    found = session.execute(select(Asset.id, Asset.ref, Asset.name).where(
+        Asset.id.in_(list(asset_ids))))
+    return {asset_id: f"{ref} {name}" for asset_id, ref, name in found}
+
+
 def new_risk(session: Session, *, ref: str | None = None, **values: Any) -> Risk:
     """A risk just identified (not scored yet), added to the session with the register's next
     reference unless ``ref`` is given: what every way of making a risk by hand shares (a new

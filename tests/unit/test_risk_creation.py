@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from isms.db import Register, commit
 from isms.errors import ValidationError
-from isms.model import AssetStatus, ChangeLogEntry, Risk, RiskStatus, Threat, Vulnerability
+from isms.model import Asset, AssetStatus, ChangeLogEntry, Risk, RiskStatus, Threat, Vulnerability
 from isms.services import edits
 from isms.services import risks as service
 from tests import builders as b
@@ -115,3 +115,25 @@ def test_retiring_needs_a_reason(register: Register, ids: dict[str, int]) -> Non
         with pytest.raises(ValidationError) as refused:
             service.retire_risk(risk, "  ")
         assert refused.value.field == "reason" and risk.status == RiskStatus.IDENTIFIED
+
+
+def test_a_risk_to_an_asset_starts_in_its_department_with_its_owner(
+    register: Register, ids: dict[str, int]
+) -> None:
+    with register.transaction() as s:
+        other = b.department(s, code="FIN", name="Finance")
+        ledger = b.asset(s, other, ref="FIN-0001", owner_id=ids["gone"])
+        ledger_id, other_id = ledger.id, other.id
+        s.get(Asset, ids["asset"]).owner_id = ids["owner"]  # type: ignore[union-attr]
+    with register.session() as s:
+        start = service.starting_values(s, [ids["asset"], ids["retired_asset"], ledger_id])
+        assert (start["department_id"], start["owner_id"], start["asset_ids"]) == (
+            ids["dept"], ids["owner"], [ids["asset"], ledger_id])
+        # The owner of the first asset has left: no owner yet.
+        start = service.starting_values(s, [ledger_id])
+        assert (start["department_id"], start["owner_id"]) == (other_id, None)
+        # No asset: the department the window shows.
+        assert service.starting_values(s, [], other_id)["department_id"] == other_id
+        saved = edits.add_risk(s, {**start, "title": "Ledger altered"})
+        risk = s.get(Risk, saved.record_id)
+        assert risk is not None and [a.ref for a in risk.assets] == ["FIN-0001"]

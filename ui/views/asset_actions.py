@@ -61,6 +61,12 @@ class AssetActions(QObject):
             action.setShortcut(QKeySequence(shortcut))
         return action
 
+    def add_action(self, action: QAction) -> None:
+        """Another action on the selected assets (the window's): in the context menu too, and
+        enabled with these."""
+        self.actions.append(action)
+        action.setEnabled(False)
+
     def attach(self, page: RegisterPage) -> None:
         """Wire a (new) Assets page: selection enables the actions; right-click offers them."""
         page.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -185,6 +185,14 @@ class MainWindow(Shell):
         self.edit_asset_action.triggered.connect(self.edit_selected_asset)
         assets_menu.addSeparator()
         self.asset_actions = AssetActions(self, assets_menu)
+        assets_menu.addSeparator()
+        self.new_risk_for_asset_action = assets_menu.addAction("New ris&k for this asset…")
+        self.new_risk_for_asset_action.setToolTip(
+            "A new risk to the selected assets, in the department and with the owner of the first")
+        self.new_risk_for_asset_action.triggered.connect(self.new_risk_for_assets)
+        self.asset_actions.add_action(self.new_risk_for_asset_action)
+        self.new_risk_action = self._action("&Risk", "&New risk…", lambda: self.new_risk())
+        self.add_creator("risks", lambda: self.new_risk())
         self.edit_risk_action = self._action("&Risk", "&Edit risk…", self.edit_selected_risk,
                                              "Ctrl+E")
         self.approve_soa_action = self._action("S&oA", "&Approve the SoA…", self.approve_soa)
@@ -412,6 +420,31 @@ class MainWindow(Shell):
         """A finding became a risk: show it in the register, then open it to be scored."""
         self.refresh()
         self.edit_risk(risk_id)
+
+    def new_risk(self, asset_ids: list[int] | None = None) -> None:
+        """Risk > New risk… (Ctrl+N on the Risks page), or a new risk to these assets: once
+        added, show it selected on the Risks page and open it in the risk editor to score it."""
+        from ..dialogs.new_risk import NewRiskDialog
+
+        made: list[NewRiskDialog] = []
+
+        def make() -> NewRiskDialog:
+            made.append(NewRiskDialog(self.register, asset_ids,
+                                      self.department_filter.department(), self))
+            return made[-1]
+
+        if not self.run_editor(make, "risk") or made[-1].created is None:
+            return
+        created = made[-1].created
+        self.show_page_key("risks")
+        self._select_risk(created)
+        self.edit_risk(created)
+
+    def new_risk_for_assets(self) -> None:
+        """Assets > New risk for this asset…: a new risk to the assets selected."""
+        ids = self.pages["assets"].selected_ids()
+        if ids:
+            self.new_risk(ids)
 
     def edit_selected_risk(self) -> None:
         page = self.pages["risks"]
