@@ -68,13 +68,15 @@ def _report(plan: ImportPlan, origin: str, result: dict[str, Any]) -> None:
     print("  " + ", ".join(f"{plan.column_name(i)} -> {key}" for i, key in plan.mapping.items()))
     for note in plan.notes:
         print(f"  note: {note}")
-    problems = [r for r in plan.rows if r.issues]
-    for verdict in problems[:_SHOWN_PROBLEMS]:
-        print(f"  row {verdict.row} {verdict.status}: {verdict.message}")
-    if len(problems) > _SHOWN_PROBLEMS:
+    # One line per problem with the rows it stands on, not one line per row: the department
+    # fixes "'Confidental' in column J" once, wherever it is.
+    groups = plan.problem_groups()
+    for group in groups[:_SHOWN_PROBLEMS]:
+        print(f"  {group.describe()}")
+    if len(groups) > _SHOWN_PROBLEMS:
         print(
-            f"  ... and {len(problems) - _SHOWN_PROBLEMS} more rows with problems "
-            "(--errors FILE.xlsx writes them all)"
+            f"  ... and {len(groups) - _SHOWN_PROBLEMS} more problems "
+            "(--errors FILE.xlsx writes every row with what to fix)"
         )
     counts = plan.counts
     print(
@@ -158,6 +160,7 @@ def _import(args: argparse.Namespace) -> int:
         result["rows"] = [
             {"row": r.row, "status": r.status, "message": r.message} for r in plan.rows if r.issues
         ]
+        result["problems"] = [group.as_json() for group in plan.problem_groups()]
         print_json(result)
     else:
         _report(plan, prepared.mapping_origin, result)

@@ -511,3 +511,27 @@ def test_a_mac_roman_csv_is_flagged_then_imported_with_its_encoding(
 
     code, _, err = run(capsys, "import", "assets", str(path), "--db", db, "--encoding", "x")
     assert code == 1 and "'x' is not a text encoding isms knows" in err
+
+
+def test_problems_are_listed_once_per_column_and_value_with_their_rows(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    """Twelve rows with the same misspelt marking are one line naming the column and the rows,
+    not twelve lines of one row each."""
+    path = tmp_path / "env.csv"
+    lines = ["Asset name,Department,Protective marking,Confidentiality"]
+    lines += [f"Asset {n},ENV,Confidental,2" for n in range(12)]
+    lines += ["Asset 12,ENV,OFFICIAL,7"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--dry-run")
+    problem_lines = [line.strip() for line in out.splitlines()
+                     if line.startswith("  error") or line.startswith("  warning")]
+    assert len(problem_lines) == 2, out
+    marking, rating = problem_lines
+    assert marking.startswith("error, 12 rows (2, 3, 4, 5, 6, 7, 8, 9 and 4 more): column C "
+                              "(Protective marking): 'Confidental' is not a marking")
+    assert rating.startswith("error, 1 row (14): column D (Confidentiality): 7 is not a rating")
+
+    code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--dry-run", "--json")
+    groups = json.loads(out)["problems"]
+    assert [(g["column"], len(g["rows"])) for g in groups] == [("C", 12), ("D", 1)]

@@ -53,6 +53,32 @@ class RowVerdict:
         return "; ".join(i.describe() for i in self.issues)
 
 
+@dataclass(frozen=True)
+class ProblemGroup:
+    """One problem as a department fixes it: the same message in the same column, with every
+    row it stands on ("'Confidental' in column J, 12 rows: ...")."""
+
+    issue: Issue
+    rows: tuple[int, ...]
+
+    #: Row numbers listed in full before "and N more".
+    SHOWN_ROWS = 8
+
+    def describe(self) -> str:
+        count = len(self.rows)
+        listed = ", ".join(str(r) for r in self.rows[: self.SHOWN_ROWS])
+        if count > self.SHOWN_ROWS:
+            listed += f" and {count - self.SHOWN_ROWS:,} more"
+        kind = "warning" if self.issue.warning else "error"
+        return (f"{kind}, {count:,} row{'' if count == 1 else 's'} ({listed}): "
+                f"{self.issue.describe()}")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"column": self.issue.column, "header": self.issue.header,
+                "message": self.issue.message, "warning": self.issue.warning,
+                "rows": list(self.rows)}
+
+
 @dataclass
 class ImportPlan:
     kind: str
@@ -82,6 +108,17 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not any(r.has_error for r in self.rows)
+
+    def problem_groups(self) -> list[ProblemGroup]:
+        """Every problem once, with the rows it stands on: errors first, then the most rows,
+        then in column order."""
+        rows: dict[Issue, list[int]] = {}
+        for verdict in self.rows:
+            for issue in verdict.issues:
+                rows.setdefault(issue, []).append(verdict.row)
+        groups = [ProblemGroup(issue, tuple(found)) for issue, found in rows.items()]
+        return sorted(groups, key=lambda g: (g.issue.warning, -len(g.rows),
+                                             len(g.issue.column), g.issue.column))
 
     def column_name(self, index: int) -> str:
         header = self.header.names[index] if index < len(self.header.names) else ""
