@@ -294,6 +294,13 @@ for _type, _words in {
         "documents",
         "information asset",
         "paper",
+        "paper records",
+        "paper record",
+        "file share",
+        "shared drive",
+        "data store",
+        "informace", "πληροφορίες", "πληροφορία", "δεδομένα", "información", "datos",
+        "données", "informationen", "daten",
     ),
     AssetType.SOFTWARE: (
         "software",
@@ -304,15 +311,31 @@ for _type, _words in {
         "database",
         "cloud service",
         "saas",
+        "web application",
+        "website",
+        "platform",
+        "databáze", "aplikace", "λογισμικό", "εφαρμογή", "βάση δεδομένων", "aplicación",
+        "base de datos", "logiciel", "base de données", "anwendung", "datenbank",
     ),
-    AssetType.HARDWARE: ("hardware", "device", "equipment", "laptop", "server", "kit"),
-    AssetType.SERVICE: ("service", "it service", "utility"),
-    AssetType.PEOPLE: ("people", "person", "staff", "role", "team", "skills"),
-    AssetType.SITE: ("site", "building", "premises", "location", "office", "physical"),
-    AssetType.SUPPLIER: ("supplier", "vendor", "third party", "contractor", "partner", "provider"),
+    AssetType.HARDWARE: (
+        "hardware", "device", "equipment", "laptop", "server", "kit", "network device",
+        "network equipment", "endpoint", "end user device", "desktop", "workstation", "pc",
+        "mobile device", "mobile phone", "phone", "tablet", "printer", "router", "switch",
+        "firewall", "storage device", "infrastructure", "it infrastructure", "physical asset",
+        "zařízení", "υλικό", "εξοπλισμός", "equipo", "matériel", "équipement", "gerät",
+    ),
+    AssetType.SERVICE: ("service", "it service", "utility", "cloud", "služba", "υπηρεσία",
+                        "servicio", "dienst", "dienstleistung"),
+    AssetType.PEOPLE: ("people", "person", "staff", "role", "team", "skills", "zaměstnanci",
+                       "προσωπικό", "personal", "personnel"),
+    AssetType.SITE: ("site", "building", "premises", "location", "office", "physical",
+                     "budova", "εγκαταστάσεις", "κτίριο", "instalaciones", "edificio",
+                     "locaux", "bâtiment", "gebäude", "standort"),
+    AssetType.SUPPLIER: ("supplier", "vendor", "third party", "contractor", "partner", "provider",
+                         "dodavatel", "προμηθευτής", "proveedor", "fournisseur", "lieferant"),
 }.items():
     for _word in _words:
-        _TYPE_WORDS[_word] = _type
+        _TYPE_WORDS[_key(_word)] = _type
 
 
 def asset_type(raw: Any) -> AssetType | None:

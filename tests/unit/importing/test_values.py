@@ -169,3 +169,15 @@ def test_the_comparison_form_keeps_letters_of_every_language_without_accents() -
     # People keep their accents: a near miss is offered, never a silent match.
     assert v.name_key("Siân Evans") != v.name_key("Sian Evans")
     assert v.name_key("SIÂN  evans") == v.name_key("Siân Evans")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Database", "software"), ("Network Device", "hardware"), ("Endpoint", "hardware"),
+    ("Infrastructure", "hardware"), ("Physical Asset", "hardware"),
+    ("Paper records", "information"), ("Cloud", "service"), ("Λογισμικό", "software"),
+    ("Datenbank", "software"), ("Matériel", "hardware"), ("Služba", "service"),
+    ("Fournisseur", "supplier"),
+])
+def test_asset_types_as_inventories_write_them(raw: str, expected: str) -> None:
+    """The types of a public ISO 27001 asset register and of other languages' registers."""
+    assert v.asset_type(raw) == expected
