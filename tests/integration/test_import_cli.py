@@ -535,3 +535,35 @@ def test_problems_are_listed_once_per_column_and_value_with_their_rows(
     code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--dry-run", "--json")
     groups = json.loads(out)["problems"]
     assert [(g["column"], len(g["rows"])) for g in groups] == [("C", 12), ("D", 1)]
+
+
+def test_a_2008_style_register_gets_proposals_and_imports_once_they_are_confirmed(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    """PROTECT / RESTRICTED / UNCLASSIFIED are refused with what they most likely are today;
+    once the SMG confirms each as a local label, the same file imports with every marking, and
+    each asset keeps the word the department wrote."""
+    path = tmp_path / "env-2008.csv"
+    path.write_text("Asset name,Department,Protective marking\n"
+                    "Gritting routes,ENV,UNCLASSIFIED\nPothole claims,ENV,PROTECT\n"
+                    "CCTV footage,ENV,RESTRICTED\nTree survey,ENV,PROTECT\n", encoding="utf-8")
+    code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--dry-run", "--json")
+    problems = {g["message"].split("'")[1]: g for g in json.loads(out)["problems"]}
+    assert set(problems) == {"UNCLASSIFIED", "PROTECT", "RESTRICTED"}
+    assert len(problems["PROTECT"]["rows"]) == 2
+    assert ("transition guidance (2014) (OFFICIAL-SENSITIVE where extra care is needed), "
+            "'PROTECT' is most likely OFFICIAL") in problems["PROTECT"]["message"]
+    assert ('`isms markings add "RESTRICTED" --as OFFICIAL`'
+            in problems["RESTRICTED"]["message"])
+
+    for label, marking in (("UNCLASSIFIED", "OFFICIAL"), ("PROTECT", "OFFICIAL"),
+                           ("RESTRICTED", "OFFICIAL-SENSITIVE")):  # the SMG's own decision
+        code, _, err = run(capsys, "markings", "add", label, "--as", marking, "--db", db)
+        assert code == 0, err
+    code, out, err = run(capsys, "import", "assets", str(path), "--db", db, "--json")
+    assert code == 0 and json.loads(out)["counts"]["new"] == 4, err
+    with sqlite3.connect(db) as c:
+        marked = dict(c.execute("SELECT a.name, m.label FROM asset a "
+                                "JOIN classification_marking m ON m.id = a.marking_id"))
+    assert marked == {"Gritting routes": "UNCLASSIFIED", "Pothole claims": "PROTECT",
+                      "CCTV footage": "RESTRICTED", "Tree survey": "PROTECT"}

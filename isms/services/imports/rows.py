@@ -15,6 +15,7 @@ from isms.errors import ValidationError
 from isms.io.importing import values
 from isms.io.importing.fields import Field, help_text
 from isms.io.importing.mapping import Mapping, column_letter
+from isms.io.importing.marking_words import marking_proposal
 from isms.io.importing.plan import Issue, RowVerdict
 from isms.io.importing.sheet import SheetData
 from isms.model import Asset, Department, Person, Threat, Vulnerability
@@ -80,9 +81,12 @@ class Directory:
         wanted = values.key(raw)
         if wanted in self.markings:
             return self.markings[wanted]
+        written = str(raw).strip()
+        proposal = marking_proposal(written, self.marking_labels)
         raise values.Problem(
-            f"'{str(raw).strip()}' is not a marking of the {self.scheme} scheme "
+            f"'{written}' is not a marking of the {self.scheme} scheme "
             f"({', '.join(self.marking_labels)})"
+            + (f"; {proposal.hint(written)}" if proposal else "")
         )
 
     def asset(self, raw: Any) -> int:

@@ -1,0 +1,61 @@
+"""What a marking written in another scheme most likely is in the register's scheme, and why.
+
+These are proposals for a person to confirm, never translations made silently: a department's
+PROTECT or "Confidential" says how its author judged the data, and only someone who knows the
+data can say which of today's markings fits. The importer names the proposal in its message;
+the register keeps a confirmed label as a local label of the marking it stands for
+(``isms markings add LABEL --as MARKING``), so the asset keeps the word as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .values import key
+
+_GUIDANCE = "the Government Security Classifications transition guidance (2014)"
+_LABELS = "common organisational labels"
+
+
+@dataclass(frozen=True)
+class MarkingProposal:
+    target: str  # a marking of the register's scheme
+    why: str  # where the proposal comes from, in a few words
+
+    def hint(self, written: str) -> str:
+        return (f"by {self.why}, '{written}' is most likely {self.target}: if so, "
+                f"`isms markings add \"{written}\" --as {self.target}` makes it a local label "
+                "of that marking")
+
+
+#: written marking (``key`` form) -> (proposed marking, where the proposal comes from).
+_PROPOSALS: dict[str, tuple[str, str]] = {
+    # The 2008 Government Protective Marking Scheme into the Government Security Classifications.
+    "unclassified": ("OFFICIAL", _GUIDANCE),
+    "not protectively marked": ("OFFICIAL", _GUIDANCE),
+    "npm": ("OFFICIAL", _GUIDANCE),
+    "protect": ("OFFICIAL", _GUIDANCE + " (OFFICIAL-SENSITIVE where extra care is needed)"),
+    "restricted": ("OFFICIAL", _GUIDANCE + " (OFFICIAL-SENSITIVE where extra care is needed)"),
+    "confidential": ("OFFICIAL-SENSITIVE", _GUIDANCE + " and " + _LABELS),
+    # Organisational labels of public and private registers.
+    "public": ("OFFICIAL", _LABELS + " (public information is OFFICIAL, unmarked)"),
+    "internal": ("OFFICIAL", _LABELS),
+    "internal use only": ("OFFICIAL", _LABELS),
+    "sensitive": ("OFFICIAL-SENSITIVE", _LABELS),
+    "highly confidential": ("OFFICIAL-SENSITIVE", _LABELS + " (SECRET only for national "
+                            "security material)"),
+    "strictly confidential": ("OFFICIAL-SENSITIVE", _LABELS),
+    # And back, for a register still on the 2008 scheme.
+    "official": ("PROTECT", _GUIDANCE + " read backwards (UNCLASSIFIED for public material)"),
+    "official sensitive": ("RESTRICTED", _GUIDANCE + " read backwards"),
+}
+
+
+def marking_proposal(written: object, markings: list[str]) -> MarkingProposal | None:
+    """The marking of ``markings`` (the register's scheme) that ``written`` most likely is,
+    with where that comes from; None when there is no known proposal into this scheme."""
+    found = _PROPOSALS.get(key(written))
+    if found is None:
+        return None
+    target, why = found
+    return MarkingProposal(target, why) if target in markings else None
