@@ -115,13 +115,14 @@ def _risks_update(args: argparse.Namespace) -> int:
 def _risks_retire(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         risk = queries.risk_by_ref(session, args.ref)
-        risk_service.retire_risk(risk, args.reason)
+        saved = edits.retire_risk(session, risk.id, risk.version, args.reason, name=risk.ref)
         commit(session)
         summary = _summary(risk)
     if args.json:
-        print_json(summary)
+        print_json({**summary, "change": saved.change_id})
     else:
-        print(f"{summary['ref']} retired: it stays in the register, out of the live risks.")
+        print(f"{summary['ref']} retired: it stays in the register, out of the live risks"
+              f"{revert_hint(saved)}.")
     return 0
 
 

@@ -290,6 +290,26 @@ def mark_retired(risk: Risk) -> None:
     risk.retired_at = utcnow()
 
 
+#: Where a risk stands (identified, assessed, ..., retired) and when it was retired: put back
+#: by an undo with :func:`restore_status`, after the scores and treatment.
+STATUS_FIELDS = ("status", "retired_at")
+
+
+def restore_status(risk: Risk, values: dict[str, Any]) -> None:
+    """Put back the status (and retirement date) an undo or redo recorded.
+
+    Except "accepted" for a risk whose acceptance has been withdrawn since: an undo does not
+    bring an acceptance back, and an accepted risk without one would mislead."""
+    if not values.keys() & set(STATUS_FIELDS):
+        return
+    status = RiskStatus(values.get("status", risk.status))
+    if status == RiskStatus.ACCEPTED and risk.current_acceptance is None:
+        return
+    risk.status = status
+    if "retired_at" in values:
+        risk.retired_at = values["retired_at"]
+
+
 def retire_risk(risk: Risk, reason: str, today: date | None = None) -> None:
     """Retire a risk by hand, saying why; the reason is kept at the end of its description
     (a review's decision to retire one is recorded in the meeting's minutes instead)."""

@@ -146,11 +146,22 @@ def test_a_retired_risk_is_kept_with_the_reason(
     code, out, err = run(capsys, "risks", "retire", "R-0003", "--reason", "Archive moved.",
                          "--db", register_db)
     assert (code, err) == (0, "")
-    assert out == "R-0003 retired: it stays in the register, out of the live risks.\n"
+    change = int(out.split("(change ")[1].split(";")[0])
+    assert out == (f"R-0003 retired: it stays in the register, out of the live risks (change "
+                   f"{change}; `isms revert {change}` takes it back).\n")
     title, description, _, _, status = _risk(housing, "R-0003")
     assert status == RiskStatus.RETIRED
     assert description.startswith("Basement store.\n\nRetired on ")
     assert description.endswith(": Archive moved.")
+
+    # Taken back: live again, its description as it was; then retired again (redo).
+    code, out, err = run(capsys, "revert", str(change), "--db", register_db)
+    assert (code, out) == (0, "Undid: Retire risk R-0003.\n"), err
+    assert _risk(housing, "R-0003")[4] == RiskStatus.IDENTIFIED
+    assert _risk(housing, "R-0003")[1] == "Basement store."
+    code, out, err = run(capsys, "revert", str(change), "--redo", "--db", register_db)
+    assert (code, out) == (0, "Redid: Retire risk R-0003.\n"), err
+    assert _risk(housing, "R-0003")[4] == RiskStatus.RETIRED
 
     code, out, err = run(capsys, "risks", "retire", "R-0003", "--reason", "Again.", "--json",
                          "--db", register_db)

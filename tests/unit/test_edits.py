@@ -24,8 +24,10 @@ from isms.model import (
     HandlingChannel,
     HandlingPractice,
     HandlingStage,
+    Person,
     RecordedChange,
     Risk,
+    RiskStatus,
     Role,
     TreatmentOption,
 )
@@ -331,3 +333,32 @@ def test_bulk_actions_are_recorded_and_undone(register: Register, ids: Ids) -> N
 def test_values_come_back_exactly(value: object) -> None:
     back = decode(json.loads(json.dumps(encode(value))))
     assert back == value and type(back) is type(value)
+
+
+def test_undoing_a_rescore_puts_the_scores_back_but_not_an_acceptance_it_withdrew(
+    register: Register, ids: Ids
+) -> None:
+    """Re-scoring an accepted risk withdraws the acceptance; undoing the re-score restores the
+    scores and the status, except "accepted": the acceptance stays withdrawn, so the risk must
+    not read as accepted without one."""
+    with register.transaction() as s:
+        risk = s.get(Risk, ids.risk)
+        assert risk is not None
+        risks.score_risk(s, risk, inherent=(2, 2), residual=(1, 1), today=TODAY)
+        owner = s.get(Person, ids.owner)
+        assert owner is not None
+        risks.accept_risk(s, risk, by=owner, rationale="Within appetite", today=TODAY)
+    version, _ = _values(register, "risk", ids.risk)
+    with register.session() as s:
+        risk = s.get(Risk, ids.risk)
+        assert risk is not None and risk.status == RiskStatus.ACCEPTED
+    with register.transaction() as s:
+        saved = edits.save_risk(s, ids.risk, version, {"residual_likelihood": 3,
+                                                       "residual_impact": 3}, today=TODAY)
+    with register.transaction() as s:
+        edits.undo_change(s, saved.change_id or 0)
+    with register.session() as s:
+        risk = s.get(Risk, ids.risk)
+        assert risk is not None
+        assert (risk.residual_likelihood, risk.residual_impact) == (1, 1)
+        assert risk.current_acceptance is None and risk.status != RiskStatus.ACCEPTED

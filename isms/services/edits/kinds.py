@@ -111,8 +111,18 @@ def _write_soa(session: Session, entry: SoaEntry, values: Values) -> None:
 ASSET = RecordKind("asset", Asset, _columns(*ASSET_FIELDS), _write_asset, lambda a: a.ref,
                    # Asset references speak for themselves ("Edit A-001").
                    edit_text="Edit {name}")
-RISK = RecordKind("risk", Risk, risks.edit_values,
-                  lambda s, risk, values: risks.save_edit(s, risk, values), lambda r: r.ref)
+def _read_risk(risk: Risk) -> Values:
+    return {**risks.edit_values(risk),
+            **{name: getattr(risk, name) for name in risks.STATUS_FIELDS}}
+
+
+def _write_risk(session: Session, risk: Risk, values: Values) -> None:
+    risks.save_edit(session, risk, {k: v for k, v in values.items()
+                                    if k not in risks.STATUS_FIELDS})
+    risks.restore_status(risk, values)
+
+
+RISK = RecordKind("risk", Risk, _read_risk, _write_risk, lambda r: r.ref)
 ACTION = RecordKind("treatment action", TreatmentAction, _columns(*sorted(records.ACTION_FIELDS)),
                     lambda s, action, values: records.update_action(s, action, **values),
                     lambda a: f"{a.risk.ref} \u201c{_short(a.title)}\u201d")

@@ -44,7 +44,8 @@ class Saved:
 
 
 def _save(
-    session: Session, kind: RecordKind, found: Any, version: int, write: Callable[[], object]
+    session: Session, kind: RecordKind, found: Any, version: int, write: Callable[[], object],
+    text: str | None = None,
 ) -> Saved:
     before = kind.state(found)
     expect_version(found, version)
@@ -56,6 +57,8 @@ def _save(
     change = Change.of_edit(found, before, kind.state(found))
     if change is None:  # nothing it can undo; the record is still the one to show again
         return Saved(Changed.of(kind.model, [found.id]), record_id=found.id)
+    if text is not None:
+        change.text = text
     return Saved(change.changed, record(session, change), change.text, found.id, 1)
 
 
@@ -90,8 +93,24 @@ def save_risk(
     """The risk editor's save (``risks.save_edit``: details, scores, treatment, review date);
     ``today`` starts a new review cadence."""
     found = _found(session, RISK, risk_id, name)
+
+    def write() -> None:
+        risks.save_edit(session, found, {k: v for k, v in edited.items()
+                                         if k not in risks.STATUS_FIELDS}, today)
+        risks.restore_status(found, edited)  # only when given: the editor gives none
+
+    return _save(session, RISK, found, expected_version, write)
+
+
+def retire_risk(
+    session: Session, risk_id: int, expected_version: int, reason: str,
+    *, name: str | None = None,
+) -> Saved:
+    """Retire a risk by hand with its reason (``risks.retire_risk``), recorded for undo and
+    ``isms revert`` ("Retire risk R-012")."""
+    found = _found(session, RISK, risk_id, name)
     return _save(session, RISK, found, expected_version,
-                 lambda: risks.save_edit(session, found, edited, today))
+                 lambda: risks.retire_risk(found, reason), text=f"Retire risk {found.ref}")
 
 
 def save_soa(
