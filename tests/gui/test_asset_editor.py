@@ -3,15 +3,17 @@ services, validation naming (and focusing) the field, a stale save refused with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
 from isms.db import Register
-from isms.model import Asset, ChangeState, Person
+from isms.model import Asset, AssetStatus, AssetType, ChangeState, Person
 from isms.services import classification
 from isms.services.edits.history import load_change
+from isms.services.read import queries
 from ui.dialogs.asset_editor import AssetEditor
 from ui.views.main_window import MainWindow
 
@@ -33,6 +35,11 @@ def stored(register: Register, ref: str) -> Asset:
 def person_id(register: Register, name: str) -> int:
     with register.session() as session:
         return session.query(Person).filter_by(name=name).one().id
+
+
+def department_id(register: Register, code: str) -> int:
+    with register.session() as session:
+        return queries.department_id(session, code)
 
 
 def marking_id(register: Register, label: str) -> int:
@@ -190,3 +197,80 @@ def test_enter_and_ctrl_e_on_the_assets_page_open_the_editor(
     window.show_page_key("risks")
     assert window.edit_asset_action.shortcut().isEmpty()
     assert window.edit_risk_action.shortcut().toString() == "Ctrl+E"
+
+
+def closing(act: Callable[[AssetEditor], None]) -> Callable[[AssetEditor], None]:
+    """``act`` on the editor; should a check in it fail, the editor is closed and the test
+    fails (a failure inside the modal's event loop would otherwise leave it open)."""
+    def run(editor: AssetEditor) -> None:
+        try:
+            act(editor)
+        except BaseException:
+            editor.reject()
+            raise
+    return run
+
+
+def test_ctrl_n_on_the_assets_page_adds_an_asset_in_the_toolbars_department(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    window = shown(qtbot, MainWindow(register))
+    window.show_page_key("assets")
+    environment = department_id(register, "ENV")
+    window.department_filter.select(environment)
+    page = window.pages["assets"]
+    page.table.setFocus()
+    seen: list[tuple[str, object, str]] = []
+
+    def fill_in(editor: AssetEditor) -> None:
+        # An empty form in the toolbar's department, the reference left to the service.
+        seen.append((editor.windowTitle(), editor.department_combo.currentData(),
+                     editor.ref_edit.text()))
+        assert not editor.save(), "a name is needed"
+        assert editor.message.text() == "The asset needs a name."
+        editor.name_edit.setText("Street lighting faults")
+        pick(editor.type_combo, "service")
+        pick(editor.owner_combo, person_id(register, "Carol Cole"))
+        pick(editor.cia["availability"], 4)
+        assert editor.save()
+
+    on_modal(AssetEditor, closing(fill_in))
+    assert window.new_action.isEnabled()
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert seen == [("New asset — isms", environment, "")]
+
+    made = stored(register, "ENV-0001")  # the department's first numbered asset
+    assert (made.name, made.asset_type, made.department_id) == (
+        "Street lighting faults", AssetType.SERVICE, environment)
+    assert (made.owner_id, made.availability) == (person_id(register, "Carol Cole"), 4)
+    assert made.status == AssetStatus.ACTIVE
+    # The page shows it, selected; creating is not an undoable change.
+    row = page.model.row_of(made.id)
+    assert row is not None and page.table.currentIndex().row() == row
+    assert page.model.index(row, 0).data() == "ENV-0001"
+    assert not window.undo_history.undo_action.isEnabled()
+
+
+def test_new_asset_from_the_menu_asks_for_a_department_when_none_is_chosen(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    window = shown(qtbot, MainWindow(register))
+    window.department_filter.select(None)
+    said: list[str] = []
+
+    def fill_in(editor: AssetEditor) -> None:
+        assert editor.department_combo.currentData() is None
+        assert editor.department_combo.currentText() == "Choose a department…"
+        editor.name_edit.setText("Grant applications")
+        assert not editor.save()
+        said.append(editor.message.text())
+        pick(editor.department_combo, department_id(register, "FIN"))
+        assert editor.save()
+
+    on_modal(AssetEditor, closing(fill_in))
+    window.new_asset_action.trigger()
+    assert said == ["Choose a department: every asset belongs to one."]
+    made = stored(register, "FIN-0001")
+    assert made.name == "Grant applications"
+    assert made.status == AssetStatus.PENDING_VERIFICATION  # no owner to confirm it yet
+    assert window.current_page is window.pages["assets"]

@@ -1,8 +1,9 @@
 """The asset editor: reference, name, type, ownership, location, marking, C/I/A, personal data and
-review date of one asset.
+review date of one asset, or of a new one (``AssetEditor.new``).
 
-Everything saved is one call, ``isms.services.edits.save`` (``assets.update_asset``), in one
-transaction, so the window and the CLI validate an asset the same way. A save made from a stale
+Everything saved is one call, ``isms.services.edits.save`` (``assets.update_asset``), or for a
+new asset ``edits.add_asset``, in one transaction, so the window and the CLI validate an asset the
+same way. A save made from a stale
 copy (someone else saved the asset after the editor opened it) is refused with a ConflictError
 naming the asset, a Reload button and the conflict dialog (``RecordEditor``); nothing is
 written. A save is recorded as a change the window's undo history (and ``isms revert``) can take
@@ -30,6 +31,7 @@ from isms.db import Register
 from isms.model import AssetType
 from isms.model.asset import CIA_MAX, CIA_MIN
 from isms.services import edits
+from isms.services.assets import EDITABLE
 from isms.services.read.asset_record import AssetChoices
 from isms.services.read.asset_record import AssetRecord as AssetSnapshot
 from isms.services.read.asset_record import asset_choices as load_choices
@@ -44,25 +46,48 @@ CIA = ("confidentiality", "integrity", "availability")
 
 
 class AssetEditor(RecordEditor):
-    """Edit one asset; ``ask()`` opens it modally and returns the change saved (for undo)."""
+    """Edit one asset; ``ask()`` opens it modally and returns the change saved (for undo).
+    ``new()`` opens it on an empty form that saves a new asset."""
 
     geometry_key = "asset_editor"
 
-    def __init__(self, register: Register, asset_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, register: Register, asset_id: int | None, parent: QWidget | None = None,
+        *, department_id: int | None = None,
+    ) -> None:
         super().__init__(register, parent)
         self._asset_id = asset_id
+        #: A new asset's department until the user picks another (the toolbar's, say).
+        self._department_id = department_id
         self._read()
         self.finish(self._form(), self.name_edit, 620, 600)
 
+    @classmethod
+    def new(
+        cls, register: Register, department_id: int | None, parent: QWidget | None = None
+    ) -> AssetEditor:
+        """The editor on an empty form (in ``department_id``, when given): Save adds the asset,
+        whose id is then ``change.record_id``."""
+        return cls(register, None, parent, department_id=department_id)
+
     def _read(self) -> None:
         with self._register.session() as session:
-            self.snapshot: AssetSnapshot = load_snapshot(session, self._asset_id)
+            self.snapshot: AssetSnapshot | None = (
+                None if self._asset_id is None else load_snapshot(session, self._asset_id))
             self.choices: AssetChoices = load_choices(session)
-        self.version = self.snapshot.version
-        self.saved_values = dict(self.snapshot.values)
+        self.version = self.snapshot.version if self.snapshot else 0
+        self.saved_values = dict(self.snapshot.values if self.snapshot else self._blank())
+
+    def _blank(self) -> dict[str, Any]:
+        """A new asset's fields as the empty form shows them."""
+        blank: dict[str, Any] = dict.fromkeys(EDITABLE)
+        blank.update(ref="", name="", asset_type=AssetType.INFORMATION, description="",
+                     location="", department_id=self._department_id, personal_data=False,
+                     special_category=False)
+        return blank
 
     def record_name(self) -> str:
-        return self.snapshot.ref
+        return self.snapshot.ref if self.snapshot else "the new asset"
 
     # --- building --------------------------------------------------------------------------
 
@@ -147,15 +172,22 @@ class AssetEditor(RecordEditor):
     # --- showing the asset -----------------------------------------------------------------
 
     def _show(self) -> None:
-        snap, values, choices = self.snapshot, self.snapshot.values, self.choices
-        self.setWindowTitle(f"{snap.ref} — {values['name']} — isms")
+        snap, values, choices = self.snapshot, self.saved_values, self.choices
+        if snap is None:
+            self.setWindowTitle("New asset — isms")
+            self.ref_edit.setPlaceholderText("Blank: the department's next, e.g. HSG-0042")
+        else:
+            self.setWindowTitle(f"{snap.ref} — {values['name']} — isms")
         self.ref_edit.setText(values["ref"])
         self.name_edit.setText(values["name"])
         self.name_edit.setCursorPosition(0)
         select(self.type_combo, str(values["asset_type"]))
         self.description_edit.setPlainText(values["description"] or "")
+        # A new asset with no department chosen yet says so, rather than showing the first.
+        unplaced = snap is None and values["department_id"] is None
         for combo, items, none_text in (
-            (self.department_combo, choices.departments, None),
+            (self.department_combo, choices.departments,
+             "Choose a department…" if unplaced else None),
             (self.owner_combo, choices.people, "No owner"),
             (self.custodian_combo, choices.people, "No custodian"),
             (self.marking_combo, choices.markings, "No marking"),
@@ -164,18 +196,21 @@ class AssetEditor(RecordEditor):
             fill_combo(combo, items, none_text)
             combo.blockSignals(False)
         select(self.department_combo, values["department_id"])
-        select(self.owner_combo, values["owner_id"], f"{snap.owner_name} (has left)")
-        select(self.custodian_combo, values["custodian_id"], f"{snap.custodian_name} (has left)")
-        select(self.marking_combo, values["marking_id"],
-                f"{snap.marking_label} (not in the {choices.scheme} scheme)")
+        if snap is not None:  # what a new asset cannot have: a person who left, an old marking
+            select(self.owner_combo, values["owner_id"], f"{snap.owner_name} (has left)")
+            select(self.custodian_combo, values["custodian_id"],
+                   f"{snap.custodian_name} (has left)")
+            select(self.marking_combo, values["marking_id"],
+                   f"{snap.marking_label} (not in the {choices.scheme} scheme)")
         self.marking_combo.setToolTip(f"A marking of the {choices.scheme} scheme")
         self.location_edit.setText(values["location"] or "")
         for name in CIA:
             select(self.cia[name], values[name])
         self.personal_check.setChecked(bool(values["personal_data"]))
         self.special_check.setChecked(bool(values["special_category"]))
-        self.status_label.setText(str(snap.status).capitalize())
-        review = snap.next_review
+        self.status_label.setText(str(snap.status).capitalize() if snap else (
+            "New: active once saved with an owner, else pending verification"))
+        review = values["next_review"]
         self.review_check.setChecked(review is not None)
         self.review_date.setEnabled(review is not None)
         self.review_date.setDate(QDate(review.year, review.month, review.day) if review
@@ -206,7 +241,7 @@ class AssetEditor(RecordEditor):
     def problems(self) -> list[tuple[str, QWidget]]:
         """What stops a save, each with the input to fix (the services check again)."""
         found: list[tuple[str, QWidget]] = []
-        if not self.ref_edit.text().strip():
+        if self.snapshot is not None and not self.ref_edit.text().strip():
             found.append(("The asset needs a reference.", self.ref_edit))
         if not self.name_edit.text().strip():
             found.append(("The asset needs a name.", self.name_edit))
@@ -233,6 +268,8 @@ class AssetEditor(RecordEditor):
     # --- saving ----------------------------------------------------------------------------
 
     def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        if self.snapshot is None or self._asset_id is None:  # new: everything the form holds
+            return edits.add_asset(session, self.values())
         return edits.save(session, "asset", self._asset_id, self.version, edited,
                           name=self.snapshot.ref)
 

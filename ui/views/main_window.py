@@ -181,6 +181,10 @@ class MainWindow(Shell):
         self.refresh_action = self._action("&View", "&Refresh", lambda: self.refresh(), "F5")
         self._action("&View", "Choose &department…", self._focus_department, "Ctrl+D")
         assets_menu = self.menuBar().addMenu("&Assets")
+        self.new_asset_action = assets_menu.addAction("&New asset…")
+        self.new_asset_action.setToolTip("Add an asset by hand (Ctrl+N on the Assets page)")
+        self.new_asset_action.triggered.connect(self.new_asset)
+        self.add_creator("assets", self.new_asset)
         self.edit_asset_action = assets_menu.addAction("&Edit asset…")
         self.edit_asset_action.triggered.connect(self.edit_selected_asset)
         assets_menu.addSeparator()
@@ -376,7 +380,7 @@ class MainWindow(Shell):
         administrator = self.allows(Level.ADMINISTRATOR)
         self.import_menu.setEnabled(editor)
         self._update_new_action()
-        for action in (self.edit_asset_action, self.edit_risk_action):
+        for action in (self.edit_asset_action, self.edit_risk_action, self.new_asset_action):
             action.setEnabled(editor)
         self.record_editing.add_evidence_button.setEnabled(editor)
         self.review_meetings.plan_button.setEnabled(editor)
@@ -530,6 +534,29 @@ class MainWindow(Shell):
 
         if not self.run_editor(lambda: AssetEditor(self.register, asset_id, self), "asset"):
             return
+        self._select_asset(asset_id)
+
+    def new_asset(self) -> None:
+        """Assets > New asset… (Ctrl+N on the Assets page): the asset editor on an empty form,
+        in the department chosen on the toolbar; after the save the Assets page shows the new
+        asset selected."""
+        from ..dialogs.asset_editor import AssetEditor  # heavy: imported when first opened
+
+        opened: list[AssetEditor] = []
+
+        def make() -> AssetEditor:
+            opened.append(AssetEditor.new(self.register, self.department_filter.department(),
+                                          self))
+            return opened[-1]
+
+        if not self.run_editor(make, "asset"):
+            return
+        made = opened[-1].change
+        if made is not None and made.record_id is not None:
+            self.show_page_key("assets")
+            self._select_asset(made.record_id)
+
+    def _select_asset(self, asset_id: int) -> None:
         page = self.pages["assets"]
         row = page.model.row_of(asset_id)
         if row is not None:
