@@ -14,9 +14,9 @@ from isms.services.read import queries
 from isms.services.read.asset_record import asset_record
 
 from ..db import commit
-from ..errors import NotFoundError, UsageError, ValidationError
+from ..errors import UsageError
 from ..model import AssetType
-from .common import command, json_option, opened, revert_hint
+from .common import command, json_option, named_by, opened, revert_hint
 from .output import print_json
 
 if TYPE_CHECKING:
@@ -37,14 +37,15 @@ def _id_of(session: Session, option: str, text: str) -> int | None:
     refused naming the option ("--owner: No person 'Zed' in this register.")."""
     if not text.strip():
         return None
-    try:
+
+    def find() -> int:
         if option == "department":
             return queries.department_id(session, text)
         if option == "marking":
             return classification.marking(session, text).id
         return queries.person(session, text).id
-    except (NotFoundError, ValidationError) as exc:
-        raise ValidationError(f"--{option}: {exc}", field=option) from None
+
+    return named_by(f"--{option}", option, find)
 
 
 def _values(session: Session, args: argparse.Namespace) -> dict[str, Any]:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..db import Register, open_register
 from ..db.failures import connection_errors
+from ..errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     from ..services.edits import Saved
 
 Handler = Callable[[argparse.Namespace], int]
+T = TypeVar("T")
 
 
 def db_option(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +53,15 @@ def opened(args: argparse.Namespace) -> Iterator[Register]:
             yield register
     finally:
         register.close()
+
+
+def named_by(option: str, field: str, find: Callable[[], T]) -> T:
+    """Look up what ``option`` names; one not found is refused naming the option ("--owner: No
+    person 'Zed' in this register.")."""
+    try:
+        return find()
+    except (NotFoundError, ValidationError) as exc:
+        raise ValidationError(f"{option}: {exc}", field=field) from None
 
 
 def revert_hint(saved: Saved) -> str:

@@ -8,31 +8,20 @@ back. A retired risk is kept, never deleted.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..db import commit
-from ..errors import NotFoundError, UsageError, ValidationError
+from ..errors import UsageError
 from ..model import Risk, Threat, Vulnerability
 from ..services import edits
 from ..services import risks as risk_service
 from ..services.read import queries
-from .common import command, json_option, opened, revert_hint
+from .common import command, json_option, named_by, opened, revert_hint
 from .output import print_json
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-T = TypeVar("T")
-
-
-def _given(option: str, field: str, find: Callable[[], T]) -> T:
-    """Look up what ``option`` names; a value not found is refused naming the option."""
-    try:
-        return find()
-    except (NotFoundError, ValidationError) as exc:
-        raise ValidationError(f"{option}: {exc}", field=field) from None
 
 
 def _asset_id(session: Session, ref: str) -> int:
@@ -58,17 +47,17 @@ def _risks_add(args: argparse.Namespace) -> int:
         values: dict[str, Any] = {
             "title": args.title,
             "description": args.description or "",
-            "department_id": _given("--department", "department_id",
+            "department_id": named_by("--department", "department_id",
                                     lambda: queries.department_id(session, args.department)),
-            "owner_id": _given("--owner", "owner_id",
+            "owner_id": named_by("--owner", "owner_id",
                                lambda: queries.person(session, args.owner).id)
             if args.owner else None,
-            "asset_ids": [_given("--asset", "asset_ids", partial(_asset_id, session, ref))
+            "asset_ids": [named_by("--asset", "asset_ids", partial(_asset_id, session, ref))
                           for ref in args.asset or []],
-            "threat_id": _given("--threat", "threat_id",
+            "threat_id": named_by("--threat", "threat_id",
                                 lambda: risk_service.catalogue_id(session, Threat, args.threat))
             if args.threat else None,
-            "vulnerability_id": _given(
+            "vulnerability_id": named_by(
                 "--vulnerability", "vulnerability_id",
                 lambda: risk_service.catalogue_id(session, Vulnerability, args.vulnerability))
             if args.vulnerability else None,
@@ -97,7 +86,7 @@ def _risks_update(args: argparse.Namespace) -> int:
         if args.description is not None:
             edited["description"] = args.description
         if args.owner is not None:
-            edited["owner_id"] = _given("--owner", "owner_id",
+            edited["owner_id"] = named_by("--owner", "owner_id",
                                         lambda: queries.person(session, args.owner).id)
         saved = edits.save_risk(session, risk.id, risk.version, edited, name=risk.ref)
         commit(session)
