@@ -119,3 +119,45 @@ def test_a_new_risk_for_an_asset_starts_with_its_department_owner_and_the_asset(
         risk = s.execute(select(Risk).where(Risk.ref == "R-0007")).scalar_one()
         assert risk.owner is not None and risk.owner.name == "Alice Archer"
         assert (risk.department_id, [a.ref for a in risk.assets]) == (department, ["A-001"])
+
+
+def test_retire_risk_asks_why_and_edit_undo_brings_it_back(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from .test_undo_records import ctrl_z
+
+    window = shown(qtbot, MainWindow(register))
+    window.show_page_key("risks")
+    page = window.pages["risks"]
+    ref = sorted(sample.risk_titles)[0]
+    with register.session() as s:
+        risk_id = s.execute(select(Risk.id).where(Risk.ref == ref)).scalar_one()
+    page.table.selectRow(page.model.row_of(risk_id) or 0)
+    live = page.model.rowCount()
+
+    def answer(text: str) -> Any:
+        def act(dialog: QInputDialog) -> None:
+            dialog.setTextValue(text)
+            dialog.accept()
+        return act
+
+    # A blank reason is refused in words and asked again; then the risk is retired.
+    on_modal(QInputDialog, answer(" "))
+    on_modal(QMessageBox, lambda box: box.accept())
+    on_modal(QInputDialog, answer("The archive moved to the records centre."))
+    window.retire_risk_action.trigger()
+    with register.session() as s:
+        risk = s.get(Risk, risk_id)
+        assert risk is not None and risk.status == RiskStatus.RETIRED
+        assert risk.description.endswith(": The archive moved to the records centre.")
+    assert page.model.rowCount() == live - 1
+    assert window.undo_history.undo_action.text() == f"&Undo Retire risk {ref}"
+
+    ctrl_z(qtbot, window)
+    with register.session() as s:
+        risk = s.get(Risk, risk_id)
+        assert risk is not None and risk.status != RiskStatus.RETIRED
+        assert "records centre" not in risk.description
+    assert page.model.rowCount() == live

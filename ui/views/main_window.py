@@ -55,6 +55,7 @@ from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
 from .page_reach import pages_to_refresh
 from .register_page import PageSpec, RegisterPage
 from .review_meetings import ReviewMeetings
+from .risk_retire import retire_risk
 from .shell import Shell
 
 log = logging.getLogger(__name__)
@@ -199,6 +200,8 @@ class MainWindow(Shell):
         self.add_creator("risks", lambda: self.new_risk())
         self.edit_risk_action = self._action("&Risk", "&Edit risk…", self.edit_selected_risk,
                                              "Ctrl+E")
+        self.retire_risk_action = self._action("&Risk", "&Retire risk…",
+                                               self.retire_selected_risk)
         self.approve_soa_action = self._action("S&oA", "&Approve the SoA…", self.approve_soa)
         self._action("&Settings", "Risk &criteria…", self.edit_criteria)
         self._action("&Settings", "&Handling rules…", self.edit_handling_rules)
@@ -380,7 +383,8 @@ class MainWindow(Shell):
         administrator = self.allows(Level.ADMINISTRATOR)
         self.import_menu.setEnabled(editor)
         self._update_new_action()
-        for action in (self.edit_asset_action, self.edit_risk_action, self.new_asset_action):
+        for action in (self.edit_asset_action, self.edit_risk_action, self.new_asset_action,
+                       self.retire_risk_action):
             action.setEnabled(editor)
         self.record_editing.add_evidence_button.setEnabled(editor)
         self.review_meetings.plan_button.setEnabled(editor)
@@ -450,15 +454,26 @@ class MainWindow(Shell):
         if ids:
             self.new_risk(ids)
 
-    def edit_selected_risk(self) -> None:
+    def _selected_risk(self, verb: str) -> int | None:
         page = self.pages["risks"]
         if self.current_page is not page:
             self.show_page_key("risks")
         current = page.table.currentIndex()
         if not current.isValid():
-            self.statusBar().showMessage("Select a risk to edit first.", 5000)
-            return
-        self.edit_risk(page.model.row_id(current.row()))
+            self.statusBar().showMessage(f"Select a risk to {verb} first.", 5000)
+            return None
+        return page.model.row_id(current.row())
+
+    def edit_selected_risk(self) -> None:
+        risk_id = self._selected_risk("edit")
+        if risk_id is not None:
+            self.edit_risk(risk_id)
+
+    def retire_selected_risk(self) -> None:
+        """Risk > Retire risk…: the selected risk leaves the live register, with the reason."""
+        risk_id = self._selected_risk("retire")
+        if risk_id is not None and self.allows(Level.EDITOR):
+            retire_risk(self, risk_id)
 
     def edit_risk(self, risk_id: int) -> None:
         """Open the risk editor; after a save, refresh and keep the risk selected."""
