@@ -5,7 +5,6 @@ so an update or a retirement can be taken back with `isms revert`."""
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from isms.services import classification, edits
@@ -16,7 +15,7 @@ from isms.services.read.asset_record import asset_record
 from ..db import commit
 from ..errors import UsageError
 from ..model import AssetType
-from .common import command, json_option, named_by, opened, revert_hint
+from .common import command, iso_date, json_option, named_by, opened, revert_hint
 from .output import print_json
 
 if TYPE_CHECKING:
@@ -136,13 +135,6 @@ def _rating(text: str) -> int | str:
         ) from None
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
-
-
 def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
     clear = " ('' for none)" if update else ""
     types = ", ".join(kind.value for kind in AssetType)
@@ -164,7 +156,7 @@ def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
                    help="it holds personal data")
     p.add_argument("--special-category", action=argparse.BooleanOptionalAction, default=None,
                    help="it holds special category personal data (health, ethnicity...)")
-    p.add_argument("--next-review", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--next-review", type=iso_date, metavar="YYYY-MM-DD",
                    help="when its owner next attests it" + (
                        "" if update else " (default: on the criteria's interval)"))
     json_option(p)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..db import Register, open_register
@@ -53,6 +54,14 @@ def opened(args: argparse.Namespace) -> Iterator[Register]:
             yield register
     finally:
         register.close()
+
+
+def iso_date(text: str) -> date:
+    """An argparse type: a date written YYYY-MM-DD, else a usage error saying so."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 def named_by(option: str, field: str, find: Callable[[], T]) -> T:

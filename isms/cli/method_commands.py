@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,7 @@ from ..services import edits
 from ..services import handling as handling_service
 from ..services import method as method_service
 from ..services import risks as risk_service
-from .common import command, json_option, opened, revert_hint
+from .common import command, iso_date, json_option, opened, revert_hint
 from .output import print_json, print_table
 
 if TYPE_CHECKING:
@@ -328,13 +327,6 @@ def _rating(text: str) -> int:
         ) from None
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
-
-
 def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> Any:
     """Returns the `method` group's ACTION subparsers, for other modules' verbs."""
     group = subparsers.add_parser(
@@ -394,7 +386,7 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> An
     )
     p.add_argument(
         "--expires",
-        type=_date,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="when the acceptance lapses (default: the next review)",
     )
@@ -416,7 +408,7 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> An
     )
     p.add_argument("--action", metavar="TITLE", help="add a treatment action")
     p.add_argument("--owner", metavar="PERSON", help="the action's owner")
-    p.add_argument("--due", type=_date, metavar="YYYY-MM-DD", help="the action's due date")
+    p.add_argument("--due", type=iso_date, metavar="YYYY-MM-DD", help="the action's due date")
     p = command(
         risks_actions,
         "review-date",
@@ -424,7 +416,7 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> An
         "move a risk's next review off its cadence (with a reason), or back onto it",
     )
     p.add_argument("ref", help="risk reference")
-    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--reason", help="why the date departs from the cadence")
     p.add_argument("--cadence", action="store_true", help="follow the level's cadence again")
     p = command(

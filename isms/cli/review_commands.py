@@ -17,16 +17,8 @@ from isms.services.reviews.minutes import write_minutes
 
 from ..errors import UsageError
 from ..model import DecisionKind
-from .common import command, json_option, opened
+from .common import command, iso_date, json_option, opened
 from .output import print_json, print_table
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
-
 
 #: "accept", "add-action"... as well as the stored values ("accept until next review").
 KINDS = {k.name.lower().replace("_", "-"): k for k in DecisionKind} | {
@@ -185,7 +177,7 @@ def add_commands(subparsers: Any) -> None:
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = command(actions, "plan", _plan, "plan a meeting (whole council unless --department)")
     p.add_argument("--title", required=True)
-    p.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--date", required=True, type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--chair", required=True, metavar="PERSON", help="name or e-mail")
     p.add_argument("--department", action="append", metavar="CODE", help="repeat for several")
     p.add_argument("--attendee", action="append", metavar="PERSON", help="repeat for several")
@@ -208,11 +200,11 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--impact", type=int, metavar="N", help="new residual impact")
     p.add_argument("--owner", metavar="PERSON", help="new owner, or the action's owner")
     p.add_argument("--action", metavar="TITLE", help="the action to add")
-    p.add_argument("--due", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--due", type=iso_date, metavar="YYYY-MM-DD",
                    help="the action's due date (new due date when deferring an action)")
     p.add_argument("--accepted-by", metavar="PERSON", help="default: the risk owner")
     p.add_argument("--approver", metavar="PERSON", help="sign-off above the appetite")
-    p.add_argument("--next-review", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--next-review", type=iso_date, metavar="YYYY-MM-DD",
                    help="off the cadence (say why in --note)")
     p = command(actions, "input", _input, "add a management review input to the agenda")
     p.add_argument("ref", metavar="REF")
@@ -227,7 +219,7 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("ref", metavar="REF")
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p = command(actions, "due", _due, "what falls due before the next planned meeting")
-    p.add_argument("--before", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--before", type=iso_date, metavar="YYYY-MM-DD",
                    help="default: the next planned meeting's date, else 30 days ahead")
     p.add_argument("--department", metavar="CODE")
     json_option(p)
