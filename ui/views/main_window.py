@@ -445,7 +445,7 @@ class MainWindow(Shell):
             return
         created = made[-1].created
         self.show_page_key("risks")
-        self._select_risk(created)
+        self.pages["risks"].select_id(created)
         self.edit_risk(created)
 
     def new_risk_for_assets(self) -> None:
@@ -480,14 +480,7 @@ class MainWindow(Shell):
         from ..dialogs.risk_editor import RiskEditor  # heavy: imported when first opened
 
         if self.run_editor(lambda: RiskEditor(self.register, risk_id, self), "risk"):
-            self._select_risk(risk_id)
-
-    def _select_risk(self, risk_id: int) -> None:
-        page = self.pages["risks"]
-        row = page.model.row_of(risk_id)
-        if row is not None:
-            page.table.selectRow(row)
-            page.table.scrollTo(page.model.index(row, 0))
+            self.pages["risks"].select_id(risk_id)
 
     # --- record editors and undo (ui/undo.py, ui/dialogs/*_editor.py) ----------------------
 
@@ -549,7 +542,7 @@ class MainWindow(Shell):
 
         if not self.run_editor(lambda: AssetEditor(self.register, asset_id, self), "asset"):
             return
-        self._select_asset(asset_id)
+        self.pages["assets"].select_id(asset_id)
 
     def new_asset(self) -> None:
         """Assets > New asset… (Ctrl+N on the Assets page): the asset editor on an empty form,
@@ -569,14 +562,7 @@ class MainWindow(Shell):
         made = opened[-1].change
         if made is not None and made.record_id is not None:
             self.show_page_key("assets")
-            self._select_asset(made.record_id)
-
-    def _select_asset(self, asset_id: int) -> None:
-        page = self.pages["assets"]
-        row = page.model.row_of(asset_id)
-        if row is not None:
-            page.table.selectRow(row)
-            page.table.scrollTo(page.model.index(row, 0))
+            self.pages["assets"].select_id(made.record_id)
 
     def open_server_register(self) -> Register | None:
         """File → Open a register on a server…: host, database, user; the password kept in the

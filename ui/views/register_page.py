@@ -216,6 +216,13 @@ class RegisterPage(QWidget):
         if self.model.ids_filter is not None:
             self.model.set_ids_filter(None)
 
+    def select_id(self, record_id: int) -> None:
+        """Select and scroll to the row of ``record_id`` (after a save), if the page shows it."""
+        row = self.model.row_of(record_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
     def selected_ids(self) -> list[int]:
         """The ids of the selected rows, in the order shown."""
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
