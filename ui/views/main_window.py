@@ -335,8 +335,6 @@ class MainWindow(Shell):
         create()
 
     def _update_new_action(self) -> None:
-        if not hasattr(self, "new_action"):
-            return
         self.new_action.setEnabled(self._page_key() in self.creators
                                    and self.allows(Level.EDITOR))
 

@@ -26,12 +26,11 @@ def retire_risk(window: Shell, risk_id: int) -> bool:
         try:
             with window.register.transaction() as session:
                 saved = edits.retire_risk(session, risk_id, risk.version, reason, name=risk.ref)
-        except ValidationError as exc:  # no reason given: ask again
+        except IsmsError as exc:
             window.reporter.expected(window, exc, "isms — the risk was not retired")
-            continue
-        except IsmsError as exc:  # retired or changed by someone else meanwhile
-            window.reporter.expected(window, exc, "isms — the risk was not retired")
-            return False
+            if isinstance(exc, ValidationError):  # no reason given: ask again
+                continue
+            return False  # retired or changed by someone else meanwhile
         window.undo_history.push(saved)
         window.refresh(saved.changed)
         window.statusBar().showMessage(f"Retired {risk.ref}.", 10_000)
