@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from isms.services.read.queries import current_criteria, current_criteria_id, next_risk_ref
 
@@ -346,9 +347,13 @@ def update_details(risk: Risk, *, title: str, description: str, owner: Person | 
 #: The risk's words and owner, as the editor edits them.
 DETAIL_FIELDS = ("title", "description", "owner_id")
 RATING_FIELDS = tuple(f"{stage}_{part}" for stage in STAGES for part in ("likelihood", "impact"))
+#: What the risk is made of (6.1.2 c/d): its threat and vulnerability, the C/I/A it affects,
+#: the controls in place today (words), its assets and the controls chosen to treat it (ids).
+ANALYSIS_FIELDS = ("threat_id", "vulnerability_id", "affects", "existing_controls",
+                   "asset_ids", "control_ids")
 #: Every value :func:`save_edit` takes (and :func:`edit_values` gives).
 EDIT_FIELDS = (*DETAIL_FIELDS, *RATING_FIELDS, "treatment_option", "treatment_note",
-               "review_date", "review_reason")
+               "review_date", "review_reason", *ANALYSIS_FIELDS)
 
 
 def edit_values(risk: Risk) -> dict[str, Any]:
@@ -360,6 +365,13 @@ def edit_values(risk: Risk) -> dict[str, Any]:
         "treatment_note": risk.treatment_note,
         "review_date": risk.next_review if risk.review_override_reason else None,
         "review_reason": risk.review_override_reason,
+        "threat_id": risk.threat.id if risk.threat else None,
+        "vulnerability_id": risk.vulnerability.id if risk.vulnerability else None,
+        "affects": risk.affects,
+        "existing_controls": risk.existing_controls,
+        # Sorted ids: a list compares equal whatever order the links were made in.
+        "asset_ids": sorted(asset.id for asset in risk.assets),
+        "control_ids": sorted(control.id for control in risk.controls),
     }
 
 
@@ -396,6 +408,8 @@ def save_edit(
     }
     if ratings:
         score_risk(session, risk, **ratings, today=today)
+    _save_analysis(session, risk, {k: v for k, v in values.items() if k in ANALYSIS_FIELDS},
+                   now)
     # The services can choose an option but not un-choose one: a risk whose option was "not
     # decided yet" keeps the option chosen since.
     option, note = given["treatment_option"], given["treatment_note"]
@@ -407,6 +421,59 @@ def save_edit(
                             today=today)
         elif risk.review_override_reason:
             override_review(session, risk, None, "", today=today)
+
+
+def affects_letters(text: str) -> str:
+    """"ic" -> "CI": the letters of confidentiality, integrity and availability a risk affects,
+    in that order; anything else is refused naming the field."""
+    letters = text.replace(",", "").replace(" ", "").replace("/", "").upper()
+    wrong = sorted(set(letters) - set("CIA"))
+    if wrong:
+        raise ValidationError(
+            f"A risk affects C, I or A (confidentiality, integrity, availability), not "
+            f"{', '.join(wrong)}.", field="affects")
+    return "".join(letter for letter in "CIA" if letter in letters)
+
+
+def _save_analysis(
+    session: Session, risk: Risk, values: dict[str, Any], now: dict[str, Any]
+) -> None:
+    """The threat, vulnerability, C/I/A, existing controls, assets and planned controls given
+    in ``values`` that differ from ``now``. A newly linked asset must not be retired; a newly
+    chosen control becomes applicable in the department's SoA (:func:`link_control`)."""
+    changed = {name: value for name, value in values.items()
+               if (sorted(value) if name.endswith("_ids") else value) != now[name]}
+    if "threat_id" in changed:
+        risk.threat = _get(session, Threat, changed["threat_id"], "threat", "threat_id")
+    if "vulnerability_id" in changed:
+        risk.vulnerability = _get(session, Vulnerability, changed["vulnerability_id"],
+                                  "vulnerability", "vulnerability_id")
+    if "affects" in changed:
+        risk.affects = affects_letters(changed["affects"] or "")
+    if "existing_controls" in changed:
+        risk.existing_controls = (changed["existing_controls"] or "").strip()
+    if "asset_ids" in changed:
+        linked = {asset.id for asset in risk.assets}
+        wanted: list[Asset] = []
+        for asset_id in dict.fromkeys(changed["asset_ids"]):
+            asset: Asset = _get(session, Asset, asset_id, "asset", "asset_ids")
+            if asset.id not in linked and asset.status == AssetStatus.RETIRED:
+                raise ValidationError(f"{asset.ref} is retired: {risk.ref} cannot be linked "
+                                      "to it.", field="asset_ids")
+            wanted.append(asset)
+        risk.assets = wanted
+    if "control_ids" in changed:
+        chosen: list[Control] = [
+            _get(session, Control, control_id, "control", "control_ids")
+            for control_id in dict.fromkeys(changed["control_ids"])]
+        for control in [c for c in risk.controls if c not in chosen]:
+            unlink_control(risk, control)
+        for control in [c for c in chosen if c not in risk.controls]:
+            link_control(session, risk, control)
+    if changed.keys() & {"asset_ids", "control_ids"}:
+        # Links live in other tables: mark the risk changed so its version moves (and a stale
+        # copy's save is refused) even when no column of its own changed.
+        flag_modified(risk, "title")
 
 
 # --- treatment ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ Choices = tuple[tuple[str, int], ...]
 class HandlingLine:
     """One way the asset is handled: at which stage, by what channel, with what safeguards."""
 
+    id: int
     stage: str
     channel: str | None
     safeguards: tuple[str, ...]
@@ -35,6 +36,16 @@ class HandlingLine:
     def as_json(self) -> dict[str, Any]:
         return {"stage": self.stage, "channel": self.channel,
                 "safeguards": list(self.safeguards), "third_party": self.third_party}
+
+
+@dataclass(frozen=True)
+class RiskLine:
+    """A risk the asset is linked to, as the asset editor lists it."""
+
+    id: int
+    ref: str
+    title: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -65,8 +76,13 @@ class AssetRecord:
     status: AssetStatus
     next_review: date | None
     depends_on: tuple[str, ...]  # refs of the assets it depends on
-    risks: tuple[str, ...]  # refs of the risks it is linked to, sorted
+    linked_risks: tuple[RiskLine, ...]  # by reference
     handling: tuple[HandlingLine, ...]
+
+    @property
+    def risks(self) -> tuple[str, ...]:
+        """The refs of the risks it is linked to, sorted."""
+        return tuple(r.ref for r in self.linked_risks)
 
     @property
     def values(self) -> dict[str, Any]:
@@ -127,9 +143,10 @@ def _record(asset: Asset) -> AssetRecord:
         status=AssetStatus(asset.status),
         next_review=asset.next_review,
         depends_on=tuple(a.ref for a in asset.depends_on),
-        risks=tuple(sorted(r.ref for r in risks)),
+        linked_risks=tuple(RiskLine(r.id, r.ref, r.title, str(r.status))
+                           for r in sorted(risks, key=lambda r: r.ref)),
         handling=tuple(
-            HandlingLine(str(p.stage), str(p.channel) if p.channel else None,
+            HandlingLine(p.id, str(p.stage), str(p.channel) if p.channel else None,
                          tuple(p.safeguards), p.third_party or None)
             for p in practices
         ),

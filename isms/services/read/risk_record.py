@@ -33,6 +33,7 @@ class Score:
 
 @dataclass(frozen=True)
 class ActionLine:
+    id: int
     title: str
     owner: str | None
     due: date | None
@@ -59,8 +60,19 @@ class Acceptance:
 
 @dataclass(frozen=True)
 class LinkedAsset:
+    id: int
     ref: str
     name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class LinkedControl:
+    """A control chosen to treat the risk (its planned controls)."""
+
+    id: int
+    ref: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -78,13 +90,15 @@ class RiskRecord:
     owner_id: int | None
     threat: str | None
     vulnerability: str | None
+    threat_id: int | None
+    vulnerability_id: int | None
     affects: str
     linked_assets: tuple[LinkedAsset, ...]
     scores: dict[str, Score]  # STAGES -> score
     existing_controls: str
     treatment: TreatmentOption | None
     treatment_note: str
-    controls: tuple[str, ...]  # control refs, in clause order
+    linked_controls: tuple[LinkedControl, ...]  # in clause order
     actions: tuple[ActionLine, ...]
     accepted: Acceptance | None
     status: str
@@ -100,6 +114,11 @@ class RiskRecord:
     def assets(self) -> tuple[str, ...]:
         """The linked assets as "ref name"."""
         return tuple(f"{a.ref} {a.name}" for a in self.linked_assets)
+
+    @property
+    def controls(self) -> tuple[str, ...]:
+        """The refs of the controls chosen to treat the risk, in clause order."""
+        return tuple(c.ref for c in self.linked_controls)
 
     @property
     def ratings(self) -> dict[str, Rating]:
@@ -161,15 +180,19 @@ def _record(session: Session, risk: Risk) -> RiskRecord:
         owner_id=risk.owner_id,
         threat=risk.threat.name if risk.threat else None,
         vulnerability=risk.vulnerability.name if risk.vulnerability else None,
+        threat_id=risk.threat_id,
+        vulnerability_id=risk.vulnerability_id,
         affects=risk.affects,
-        linked_assets=tuple(LinkedAsset(a.ref, a.name) for a in risk.assets),
+        linked_assets=tuple(LinkedAsset(a.id, a.ref, a.name, str(a.status))
+                            for a in sorted(risk.assets, key=lambda a: a.ref)),
         scores={stage: _score(criteria, risk, stage) for stage in STAGES},
         existing_controls=risk.existing_controls,
         treatment=risk.treatment_option,
         treatment_note=risk.treatment_note,
-        controls=tuple(c.ref for c in sorted(risk.controls, key=lambda c: c.sort_key)),
+        linked_controls=tuple(LinkedControl(c.id, c.ref, c.title)
+                              for c in sorted(risk.controls, key=lambda c: c.sort_key)),
         actions=tuple(
-            ActionLine(a.title, a.owner.name if a.owner else None, a.due_date, str(a.status))
+            ActionLine(a.id, a.title, a.owner.name if a.owner else None, a.due_date, str(a.status))
             for a in risk.actions
         ),
         accepted=None if accepted is None else Acceptance(
