@@ -8,16 +8,37 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import func, select
 
 from isms.db import Register, open_register
-from isms.model import Asset, AssetStatus, Department, Risk, RiskStatus
+from isms.model import (
+    Asset,
+    AssetStatus,
+    Control,
+    ControlEdition,
+    Department,
+    ReviewMeeting,
+    ReviewStatus,
+    Risk,
+    RiskStatus,
+)
+from isms.services import records
 from isms.services.read import dashboard
+from isms.services.read.onboarding import STEP_KEYS
+from isms.services.reviews.meetings import plan_review
+from tests import builders
+from ui.dialogs.import_wizard import ImportWizard
+from ui.dialogs.new_risk import NewRiskDialog
+from ui.dialogs.org_editors import DepartmentEditor
+from ui.dialogs.org_lists import DepartmentsDialog, PeopleDialog
+from ui.dialogs.review_plan import ReviewPlanDialog
 from ui.models.coverage import COLUMNS, CoverageModel
 from ui.views.main_window import MainWindow
+from ui.views.onboarding_panel import DONE_MARK, TO_DO_MARK
 from ui.widgets.department_filter import WHOLE_COUNCIL
 
-from .conftest import shown
+from .conftest import OnModal, shown
 
 
 def live_counts(register: Register, department_id: int | None) -> tuple[int, int]:
@@ -192,3 +213,103 @@ def test_due_before_the_next_meeting_names_it_and_counts_the_risk_reviews(
     assert window.dashboard.due_box.title() == f"Due before {ref}"
     text = window.dashboard.due_text.text()
     assert f"{reviews:,} risk review" in text and meeting_day.strftime("%d %b %Y") in text
+
+
+# --- the first steps on a new register ------------------------------------------------------
+
+
+def step_states(window: MainWindow) -> dict[str, tuple[str, str]]:
+    """Each onboarding step's state and count as the dashboard shows them."""
+    assert window.dashboard is not None
+    panel = window.dashboard.onboarding
+    return {key: (panel.state_of(key), panel.rows[key][2].text()) for key in STEP_KEYS}
+
+
+def test_an_empty_register_shows_the_first_steps_until_they_are_done(
+    qtbot: Any, register: Register, on_modal: OnModal
+) -> None:
+    window = open_window(qtbot, register)
+    window.show_page_key("dashboard")
+    assert window.dashboard is not None
+    panel = window.dashboard.onboarding
+    assert panel.isVisible()
+    assert panel.summary.text().startswith("0 of 6 steps done. Next: add the departments.")
+    assert step_states(window)["departments"] == (TO_DO_MARK, "0 departments")
+    assert panel.button("departments").isDefault()
+
+    def add_department(dialog: DepartmentsDialog) -> None:
+        def fill_in(editor: DepartmentEditor) -> bool:
+            if QApplication.activeWindow() is not editor:
+                return False
+            editor.code_edit.setText("ENV")
+            editor.name_edit.setText("Environment")
+            return editor.save()
+
+        on_modal(DepartmentEditor, fill_in)
+        dialog.new_button.click()
+        dialog.reject()
+
+    on_modal(DepartmentsDialog, add_department)
+    panel.button("departments").click()
+    assert step_states(window)["departments"] == (DONE_MARK, "1 department")
+    assert panel.button("people").isDefault()
+    assert window.department_filter.findText("Environment (ENV)") > 0, "the toolbar lists it"
+
+    # The rest done through the services: the panel follows at the next refresh, then goes.
+    with register.transaction() as session:
+        env = session.query(Department).filter_by(code="ENV").one()
+        person = builders.person(session, name="Ann Other", department_id=env.id)
+        builders.asset(session, env, owner_id=person.id)
+        builders.risk(session, env, inherent_likelihood=2, inherent_impact=3)
+        control = session.query(Control).filter_by(edition=ControlEdition.ISO27001_2022).first()
+        assert control is not None
+        records.save_soa_entry(session, env.id, control.id, applicability="applicable")
+    window.refresh()
+    assert step_states(window) == {
+        "departments": (DONE_MARK, "1 department"), "people": (DONE_MARK, "1 person"),
+        "assets": (DONE_MARK, "1 asset"), "risk": (DONE_MARK, "1 risk assessed"),
+        "soa": (DONE_MARK, "1 SoA decision"), "review": (TO_DO_MARK, "0 reviews held"),
+    }
+    assert panel.isVisible() and panel.summary.text().startswith("5 of 6 steps done.")
+    with register.transaction() as session:
+        meeting = plan_review(session, title="First review", meeting_date=date.today(),
+                              chair_id=None)
+        meeting.status = ReviewStatus.COMPLETED
+    window.refresh()
+    assert not panel.isVisible(), "every step done: the panel goes"
+
+
+def test_the_step_buttons_open_what_does_each_step(
+    qtbot: Any, register: Register, on_modal: OnModal
+) -> None:
+    window = open_window(qtbot, register)
+    window.show_page_key("dashboard")
+    assert window.dashboard is not None
+    panel = window.dashboard.onboarding
+    opened: list[str] = []
+
+    def closes(what: str) -> Any:
+        def close(dialog: QDialog) -> None:
+            opened.append(what)
+            dialog.reject()
+        return close
+
+    for key, kind in (("people", PeopleDialog), ("assets", ImportWizard),
+                      ("risk", NewRiskDialog), ("review", ReviewPlanDialog)):
+        on_modal(kind, closes(key))
+        panel.button(key).click()
+    assert opened == ["people", "assets", "risk", "review"]
+    assert window.current_page is window.dashboard, "nothing was added: still on the dashboard"
+    panel.button("soa").click()
+    assert window.current_page is window.pages["controls"]
+
+
+def test_a_council_past_its_first_steps_sees_no_panel(qtbot: Any, demo: Register) -> None:
+    window = open_window(qtbot, demo)
+    window.show_page_key("dashboard")
+    assert window.dashboard is not None
+    with demo.session() as session:  # the demo council has held (and signed off) a review
+        held = session.execute(select(func.count()).select_from(ReviewMeeting).where(
+            ReviewMeeting.status == ReviewStatus.SIGNED_OFF)).scalar_one()
+    assert held > 0
+    assert window.dashboard.onboarding.isHidden()

@@ -1,5 +1,9 @@
 """The dashboard: where residual risk sits, what is overdue, how far each department has got.
 
+On a register not yet set up it first shows the steps of onboarding a department
+(``OnboardingPanel``); their buttons ask the main window to open what does each one
+(``stepRequested``).
+
 Everything on it is read from ``services.dashboard`` in one short session per refresh; the page
 holds no ORM objects. Clicking a heat-map cell or an attention count asks the main window to show
 those records on their register page (``risksRequested`` / ``assetsRequested``).
@@ -29,7 +33,7 @@ from PySide6.QtWidgets import (
 from isms.db import Register
 from isms.errors import IsmsError
 from isms.method.criteria import Criteria
-from isms.services.read import dashboard, queries
+from isms.services.read import dashboard, onboarding, queries
 from isms.services.reviews import due as reviews_due
 
 from ..models.coverage import COLUMNS, CoverageModel, sorted_coverage
@@ -38,6 +42,7 @@ from ..widgets.heat_map import HeatMap
 from ..widgets.message_bar import MessageBar
 from ..widgets.percent_delegate import PercentDelegate
 from ..widgets.tables import read_only_table
+from .onboarding_panel import OnboardingPanel
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,8 @@ class DashboardPage(QWidget):
     risksRequested = Signal(list, str)
     #: (asset ids, what they are) to show on the Assets page.
     assetsRequested = Signal(list, str)
+    #: The key of an onboarding step whose button was pressed (``OnboardingPanel``).
+    stepRequested = Signal(str)
 
     def __init__(self, register: Register, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +69,10 @@ class DashboardPage(QWidget):
         self._lists: dict[str, tuple[list[int], str]] = {}
 
         self.message = MessageBar()
+        # The first steps, on a register not yet set up; hidden once every one is done.
+        self.onboarding = OnboardingPanel()
+        self.onboarding.stepRequested.connect(self.stepRequested)
+        self.onboarding.hide()
         self.heat_map = HeatMap(cell_size=58, clickable=True)
         self.heat_map.setAccessibleName("Residual risk heat map")
         self.heat_map.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -148,6 +159,7 @@ class DashboardPage(QWidget):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(self.message)
+        layout.addWidget(self.onboarding)
         layout.addLayout(top)
         layout.addWidget(coverage_box)
         layout.addStretch(1)
@@ -187,10 +199,13 @@ class DashboardPage(QWidget):
                 above = dashboard.above_appetite(session, department=department)
                 coverage = dashboard.coverage(session, today=today)
                 due = reviews_due.due_summary(session, today=today, department_id=department)
+                steps = onboarding.onboarding(session, department=department)
         except IsmsError as exc:
             self.message.error(f"Could not read the dashboard: {exc}")
             return
         self.message.clear()
+        self.onboarding.set_onboarding(steps)
+        self.onboarding.setVisible(not steps.done)
         self._criteria = criteria
         self.heat_map.set_criteria(criteria)
         self.heat_map.set_counts(cells)

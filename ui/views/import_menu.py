@@ -34,9 +34,14 @@ def import_file(window: Shell, kind: str) -> None:
     from ..dialogs.import_wizard import ImportWizard
 
     result = ImportWizard.ask(window.register, kind, window)
+    # The wizard may have added a department (New department…) even when nothing was imported:
+    # the toolbar lists it, and the dashboard's first steps count it.
+    window.department_filter.load(window.register)
     if result is not None:
         window.refresh()
         window.statusBar().showMessage(result_summary(result), 15000)
+    elif window.dashboard is not None:
+        window.dashboard.refresh()
 
 
 def undo_import(window: Shell) -> None:

@@ -52,6 +52,7 @@ from .file_menu import FileMenu, remember_register
 from .findings_page import FindingsPage
 from .import_menu import add_import_menu
 from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
+from .onboarding_panel import open_step
 from .page_reach import pages_to_refresh
 from .register_page import PageSpec, RegisterPage
 from .review_meetings import ReviewMeetings
@@ -242,6 +243,7 @@ class MainWindow(Shell):
         self.dashboard.risksRequested.connect(lambda ids, text: self.show_only("risks", ids, text))
         self.dashboard.assetsRequested.connect(
             lambda ids, text: self.show_only("assets", ids, text))
+        self.dashboard.stepRequested.connect(lambda key: open_step(self, key))
         self.stack.addWidget(self.dashboard)
         for spec in PAGES:
             page = RegisterPage(spec, spec.model(register))

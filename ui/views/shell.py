@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from ..dialogs.record_editor import RecordEditor
     from ..errors import ErrorReporter
     from ..undo import UndoHistory
+    from ..widgets.department_filter import DepartmentFilter
     from .dashboard_page import DashboardPage
     from .register_page import RegisterPage
+    from .review_meetings import ReviewMeetings
 
 
 class Shell(QMainWindow):
@@ -42,6 +44,9 @@ class Shell(QMainWindow):
         dashboard: the dashboard page, once the register is shown.
         stack: the pages, the one shown on top.
         undo_history: where saves are recorded for Edit → Undo.
+        department_filter: the toolbar's department choice (``load`` it again after a
+            department is added).
+        review_meetings: the Reviews page's actions (plan a meeting...).
     """
 
     register: Register
@@ -50,6 +55,8 @@ class Shell(QMainWindow):
     dashboard: DashboardPage | None
     stack: QStackedWidget
     undo_history: UndoHistory
+    department_filter: DepartmentFilter
+    review_meetings: ReviewMeetings
 
     def allows(self, level: Level) -> bool:
         """Whether the acting user's role is at least ``level`` (the register enforces it too)."""
@@ -62,6 +69,14 @@ class Shell(QMainWindow):
 
     def add_creator(self, page_key: str, create: Callable[[], object]) -> None:
         """Let Ctrl+N (File > New record…) on the page ``page_key`` call ``create``."""
+        raise NotImplementedError
+
+    def show_page_key(self, key: str) -> None:
+        """Show the page with this key ("dashboard", "assets", "risks", "controls"...)."""
+        raise NotImplementedError
+
+    def new_risk(self, asset_ids: list[int] | None = None) -> None:
+        """Risk > New risk… (for these assets, when given): add it, then score it."""
         raise NotImplementedError
 
     def run_editor(self, make: Callable[[], RecordEditor], what: str) -> bool:

@@ -1,0 +1,129 @@
+"""The dashboard's "Getting started" panel: the steps of onboarding a department, each with its
+state and a button that opens what does it, until every step is done.
+
+The states come from ``isms.services.read.onboarding`` (the dashboard reads them with its other
+figures); the panel only shows them and says which step's button was pressed
+(``stepRequested``). ``open_step`` is what the main window does then: the Departments or People
+list, the import wizard, a new risk, the Controls & SoA page, a review meeting's plan.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
+
+from isms.services.access import Level
+from isms.services.read.onboarding import STEP_KEYS, Onboarding
+
+if TYPE_CHECKING:
+    from .shell import Shell
+
+#: step key -> (its button's text, its tooltip)
+BUTTONS: dict[str, tuple[str, str]] = {
+    "departments": ("Departments…", "Settings → Departments…: add or edit the departments"),
+    "people": ("People…", "Settings → People…: add or edit the people of the register"),
+    "assets": ("Import assets…", "File → Import → Assets…: a department's spreadsheet, in "
+               "whatever shape it arrived"),
+    "risk": ("New risk…", "Risk → New risk…: identify a risk, then score it"),
+    "soa": ("Open the SoA", "The Controls & SoA page: decide which controls apply"),
+    "review": ("Plan a review…", "Plan a Security Managers Group review meeting"),
+}
+DONE_MARK, TO_DO_MARK = "✓ Done", "To do"
+
+
+class OnboardingPanel(QGroupBox):
+    """One line per step: number, state, what to do, its count, and a button."""
+
+    #: The key of the step whose button was pressed (``onboarding.STEP_KEYS``).
+    stepRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Getting started", parent)
+        self.setAccessibleName("Getting started")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        grid = QGridLayout(self)
+        grid.addWidget(self.summary, 0, 0, 1, 6)
+        grid.setColumnStretch(5, 1)  # the lines keep together at the left
+        grid.setHorizontalSpacing(14)
+        #: step key -> (state label, title label, count label, button)
+        self.rows: dict[str, tuple[QLabel, QLabel, QLabel, QPushButton]] = {}
+        for line, key in enumerate(STEP_KEYS, start=1):
+            state, title, count = QLabel(), QLabel(), QLabel()
+            title.setWordWrap(True)
+            text, tip = BUTTONS[key]
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _checked=False, k=key: self.stepRequested.emit(k))
+            grid.addWidget(QLabel(f"{line}."), line, 0)
+            for column, widget in enumerate((state, title, count, button), start=1):
+                grid.addWidget(widget, line, column)
+            self.rows[key] = (state, title, count, button)
+
+    def set_onboarding(self, steps: Onboarding) -> None:
+        """Show each step's state; the next one to take is in bold, its button the default."""
+        following = steps.next_step
+        self.summary.setText(
+            f"{steps.done_count} of {len(steps.steps)} steps done. "
+            + (f"Next: {following.title.lower()}. {following.hint}" if following else
+               "Every step is done."))
+        done_colour = self.palette().color(QPalette.ColorRole.Link).name()
+        for step in steps.steps:
+            state, title, count, button = self.rows[step.key]
+            state.setText(DONE_MARK if step.done else TO_DO_MARK)
+            state.setStyleSheet(f"color: {done_colour}; font-weight: bold;" if step.done else "")
+            is_next = following is not None and step.key == following.key
+            title.setText(f"<b>{step.title}</b>" if is_next else step.title)
+            title.setToolTip(step.hint)
+            count.setText(step.counted)
+            button.setDefault(is_next)
+            button.setAccessibleName(f"{step.title}: {BUTTONS[step.key][0].rstrip('…')}")
+
+    def state_of(self, key: str) -> str:
+        """The step's state as shown ("✓ Done" or "To do")."""
+        return self.rows[key][0].text()
+
+    def button(self, key: str) -> QPushButton:
+        return self.rows[key][3]
+
+
+def open_step(window: Shell, key: str) -> None:
+    """What a step's button opens, as the menus would (the same checks of the user's role)."""
+    if key in ("departments", "people"):
+        if not window.allows(Level.ADMINISTRATOR):
+            window.statusBar().showMessage(
+                "Only an administrator of the register adds departments and people.", 10_000)
+            return
+        from ..dialogs.org_lists import DepartmentsDialog, PeopleDialog
+
+        kind = DepartmentsDialog if key == "departments" else PeopleDialog
+        dialog = kind(window.register, window, window.undo_history)
+        dialog.run()
+        if dialog.changed:
+            window.department_filter.load(window.register)
+            window.refresh()
+    elif key == "assets":
+        if not window.allows(Level.EDITOR):
+            window.statusBar().showMessage("Your role in this register does not import.",
+                                           10_000)
+            return
+        from .import_menu import import_file
+
+        import_file(window, "assets")
+    elif key == "risk":
+        window.new_risk()
+    elif key == "soa":
+        window.show_page_key("controls")
+    elif key == "review":
+        if not window.allows(Level.EDITOR):
+            window.statusBar().showMessage("Your role in this register does not plan reviews.",
+                                           10_000)
+            return
+        if window.review_meetings.plan() is not None:
+            window.show_page_key("reviews")
+            window.refresh()
+    else:
+        raise ValueError(f"unknown onboarding step {key!r}")
