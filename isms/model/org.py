@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamped, Versioned, str_enum
@@ -45,6 +45,9 @@ class Person(Versioned, Timestamped, Base):
     #: Login name (OS user on SQLite, database role on PostgreSQL) for role checks.
     username: Mapped[str | None] = mapped_column(String(100), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    #: False for a person an import created from a name in a file (an owner given as a job
+    #: title...): someone should confirm who they are.
+    verified: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     department: Mapped[Department | None] = relationship(back_populates="people")
     role_rows: Mapped[list[PersonRole]] = relationship(

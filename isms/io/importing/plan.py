@@ -12,6 +12,7 @@ from typing import Any
 
 from .headers import Header
 from .mapping import Mapping, column_letter
+from .value_map import UnrecognisedValue, ValueMap
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class RowVerdict:
     record_id: int | None = None
     #: field -> (before, after) for updates
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    #: field -> the value as the file wrote it, for values read through the value map
+    #: ("Confidential" read as OFFICIAL-SENSITIVE): the record's provenance.
+    written: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_error(self) -> bool:
@@ -91,6 +95,10 @@ class ImportPlan:
     rows: list[RowVerdict]
     #: Notes about the whole file (unmapped required fields, formulas without values...).
     notes: list[str] = field(default_factory=list)
+    #: The value choices the rows were read with.
+    value_map: ValueMap = field(default_factory=ValueMap)
+    #: Each distinct value of a fixed-vocabulary column not recognised as written, once.
+    unrecognised: list[UnrecognisedValue] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:

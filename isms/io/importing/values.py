@@ -635,3 +635,25 @@ def affects(raw: Any) -> str | None:
     if not letters:
         raise Problem(f"'{str(raw).strip()}' does not say C, I or A")
     return "".join(x for x in "CIA" if x in letters)
+
+
+#: The word tables behind the parsers of fixed vocabularies, in ``key`` form, with what the
+#: words are: value mapping proposes the nearest word for a value the parser does not know.
+_VOCABULARIES: dict[Any, tuple[dict[str, Any], str]] = {
+    asset_type: (_TYPE_WORDS, "asset type"),
+    asset_status: (_STATUS_WORDS, "status"),
+    stage: ({k: HandlingStage(v) for k, v in _STAGE_WORDS.items()}, "handling stage"),
+    channel: ({k: HandlingChannel(v) for k, v in _CHANNEL_WORDS.items()}, "channel"),
+    treatment: ({k: TreatmentOption(v) for k, v in _TREATMENT_WORDS.items()}, "treatment"),
+    risk_status: ({k: RiskStatus(v) for k, v in _RISK_STATUS_WORDS.items()}, "risk status"),
+    yes_no: ({**{_key(w): True for w in _YES}, **{_key(w): False for w in _NO}}, "yes/no"),
+    rating: (_RATING_WORDS, "rating"),
+}
+_VOCABULARIES = {parse: ({k: v for k, v in words.items() if k}, what)
+                 for parse, (words, what) in _VOCABULARIES.items()}
+
+
+def vocabulary(parse: Any) -> tuple[dict[str, Any], str] | None:
+    """The words ``parse`` knows (``key`` form -> value) and what they are, for a parser of a
+    fixed vocabulary; None for any other parser."""
+    return _VOCABULARIES.get(parse)

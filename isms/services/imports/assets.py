@@ -24,6 +24,7 @@ from isms.io.importing.fields import ASSET_FIELDS
 from isms.io.importing.mapping import Mapping, column_letter
 from isms.io.importing.plan import ImportPlan, Issue, RowVerdict
 from isms.io.importing.sheet import SheetData
+from isms.io.importing.value_map import ValueMap
 from isms.model import (
     Asset,
     AssetStatus,
@@ -35,6 +36,7 @@ from isms.model import (
 )
 from isms.model.base import utcnow
 from isms.services.assets import next_refs
+from isms.services.imports import value_choices
 from isms.services.imports.batch_writer import (
     ImportResult,
     close_batch,
@@ -89,10 +91,17 @@ def _existing(session: Session) -> tuple[dict[str, int], dict[tuple[str, int], i
 
 
 def plan_assets(
-    session: Session, sheet: SheetData, mapping: Mapping, department: int | None = None
+    session: Session,
+    sheet: SheetData,
+    mapping: Mapping,
+    department: int | None = None,
+    value_map: ValueMap | None = None,
 ) -> ImportPlan:
-    """Read every row against the mapping and the register, writing nothing."""
+    """Read every row against the mapping and the register, writing nothing; values of the
+    fixed-vocabulary columns are read through ``value_map``."""
     directory = Directory(session)
+    value_map = value_map or ValueMap()
+    proposers = value_choices.proposers(session, directory, "assets")
     columns = build_columns(
         sheet,
         mapping,
@@ -104,6 +113,9 @@ def plan_assets(
             "marking": directory.marking,
         },
         ASSET_TARGETS,
+        value_map,
+        proposers,
+        value_choices.allowed(session, "assets"),
     )
     mapped = {c.field.key for c in columns}
     plan = ImportPlan(
@@ -116,6 +128,7 @@ def plan_assets(
         department,
         [],
         list(sheet.notes),
+        value_map,
     )
     if "name" not in mapped:
         raise ValidationError(
@@ -167,6 +180,7 @@ def plan_assets(
         plan.rows.append(verdict)
     if not plan.rows:
         plan.notes.append("No data rows under the header.")
+    plan.unrecognised = value_choices.listed(columns, proposers, directory)
     _compare(session, plan)
     return plan
 
@@ -281,7 +295,9 @@ def apply_plan(
 ) -> ImportResult:
     """Write the plan in the session's transaction (the caller commits). Refused whole when any
     row has an error, unless ``valid_only``."""
-    select_rows(plan, valid_only)  # refuse a file with errors before waiting for the lock
+    taken = select_rows(plan, valid_only)  # refuse a file with errors before waiting for the lock
+    # The people and departments the value choices create, so the rows stand on their ids.
+    made = value_choices.create_new_records(session, plan, taken.new + taken.changed)
     lock_departments(session, plan)
     _rematch(session, plan)
     chosen = select_rows(plan, valid_only)
@@ -298,8 +314,17 @@ def apply_plan(
     batch_id = open_batch(session, plan, actor, chosen.counts, now)
     created_ids = _insert_new(session, chosen.new, batch_id, now, progress)
     updated = _update_changed(session, chosen.changed, batch_id, now, progress)
+    written = value_choices.written_undo(created_ids, chosen.new)
+    written.update(value_choices.written_undo(
+        [r.record_id for r in chosen.changed if r.record_id is not None], chosen.changed))
     close_batch(
-        session, plan, batch_id, actor, chosen.counts, {"created": created_ids, "updated": updated}
+        session,
+        plan,
+        batch_id,
+        actor,
+        chosen.counts,
+        {"created": created_ids, "updated": updated, **made, "written": written,
+         "values": plan.value_map.as_json()},
     )
     return chosen.result(batch_id)
 
@@ -447,6 +472,7 @@ def undo_assets(session: Session, batch: ImportBatch) -> tuple[int, int]:
             .where(table.c.id == asset_id)
             .values(**before, version=table.c.version + 1, updated_at=utcnow())
         )
+    value_choices.undo_created(session, batch)
     return len(created), len(updated)
 
 

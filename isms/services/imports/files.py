@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from isms.io.importing.headers import Row
 from isms.io.importing.mapping import Mapping, column_letter, propose, vocabulary
 from isms.io.importing.plan import ImportPlan
 from isms.io.importing.sheet import SheetData, split_header
+from isms.io.importing.value_map import ValueMap
 from isms.io.readers import SourceFile, open_source
 from isms.services.imports import mapping_profiles
 from isms.services.imports.assets import apply_plan, plan_assets
@@ -31,6 +32,8 @@ class PreparedImport:
     mapping: Mapping
     #: Where the mapping came from: "proposed", "profile NAME", or "given".
     mapping_origin: str
+    #: The value choices saved with the profile the mapping came from (else none).
+    value_map: ValueMap = field(default_factory=ValueMap)
 
 
 def _counted(rows: Iterator[Row], total: int | None, progress: Progress | None) -> Iterator[Row]:
@@ -61,7 +64,7 @@ def prepare(
     text encoding detected in a CSV file."""
     source = open_source(path, encoding=encoding)
     try:
-        sheet_data, mapping, origin = _settle(
+        sheet_data, mapping, origin, value_map = _settle(
             session,
             source,
             path,
@@ -76,7 +79,7 @@ def prepare(
     except BaseException:
         source.close()  # nothing else will: the caller never gets the source back
         raise
-    return PreparedImport(kind, source, sheet_data, mapping, origin)
+    return PreparedImport(kind, source, sheet_data, mapping, origin, value_map)
 
 
 def _settle(
@@ -90,7 +93,7 @@ def _settle(
     mapping: Mapping | None,
     department_id: int | None,
     progress: Progress | None,
-) -> tuple[SheetData, Mapping, str]:
+) -> tuple[SheetData, Mapping, str, ValueMap]:
     fields = FIELDS_BY_KIND[kind]
     name = sheet or source.default_sheet()
     info = next((s for s in source.sheets if s.name == name), None)
@@ -115,13 +118,14 @@ def _settle(
         cell_notes,
     )
     if mapping is not None:
-        return data, mapping, "given"
+        return data, mapping, "given", ValueMap()
     if profile is not None:
         saved = mapping_profiles.profile_named(session, kind, profile)
         return (
             data,
             mapping_profiles.apply_profile(saved, data.header.names),
             (f"profile {saved.name}"),
+            mapping_profiles.profile_values(saved),
         )
     match = mapping_profiles.matching_profile(session, kind, data.header.names, department_id)
     if match is not None:
@@ -129,14 +133,25 @@ def _settle(
             data,
             mapping_profiles.apply_profile(match, data.header.names),
             (f"profile {match.name}"),
+            mapping_profiles.profile_values(match),
         )
-    return data, propose(data.header.names, fields), "proposed"
+    return data, propose(data.header.names, fields), "proposed", ValueMap()
 
 
-def plan(session: Session, prepared: PreparedImport, department_id: int | None) -> ImportPlan:
+def plan(
+    session: Session,
+    prepared: PreparedImport,
+    department_id: int | None,
+    value_map: ValueMap | None = None,
+) -> ImportPlan:
+    """Read every row (a dry run). ``value_map``: the value choices (default: those saved with
+    the profile the mapping came from); the plan lists the values it did not recognise."""
+    value_map = prepared.value_map if value_map is None else value_map
     if prepared.kind == "assets":
-        return plan_assets(session, prepared.sheet, prepared.mapping, department_id)
-    return plan_records(session, prepared.sheet, prepared.mapping, prepared.kind, department_id)
+        return plan_assets(session, prepared.sheet, prepared.mapping, department_id, value_map)
+    return plan_records(
+        session, prepared.sheet, prepared.mapping, prepared.kind, department_id, value_map
+    )
 
 
 def apply(

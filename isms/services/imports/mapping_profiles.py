@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from isms.errors import NotFoundError, ValidationError
 from isms.io.importing.mapping import Mapping, by_name, from_names, signature
+from isms.io.importing.value_map import ValueMap
 from isms.model import MappingProfile
 
 
@@ -20,7 +21,9 @@ def save_profile(
     names: Sequence[str],
     mapping: Mapping,
     department_id: int | None = None,
+    value_map: ValueMap | None = None,
 ) -> MappingProfile:
+    """Save (or replace) the mapping under ``name``, with the value choices made for it."""
     if not name.strip():
         raise ValidationError("Give the mapping a name.", field="name")
     profile = session.execute(
@@ -33,7 +36,11 @@ def save_profile(
         session.add(profile)
     profile.department_id = department_id
     profile.header_signature = signature(names)
-    profile.mapping = by_name(mapping, names)
+    stored: dict[str, object] = dict(by_name(mapping, names))
+    choices = value_map.as_json() if value_map is not None else {}
+    if choices:
+        stored[VALUES] = choices
+    profile.mapping = stored
     return profile
 
 
@@ -71,5 +78,16 @@ def matching_profile(
     return candidates[0] if candidates else None
 
 
+#: Where the value choices are kept in a profile's JSON, beside the columns (header name ->
+#: field); apply_profile leaves it out, so a column headed "Values" is never taken for it.
+VALUES = "@values"
+
+
 def apply_profile(profile: MappingProfile, names: Sequence[str]) -> Mapping:
-    return from_names(profile.mapping, names)
+    columns = {k: v for k, v in profile.mapping.items() if k != VALUES and isinstance(v, str)}
+    return from_names(columns, names)
+
+
+def profile_values(profile: MappingProfile) -> ValueMap:
+    """The value choices saved with a profile (none in a profile saved before they were)."""
+    return ValueMap.from_json(profile.mapping.get(VALUES))

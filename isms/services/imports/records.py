@@ -22,10 +22,12 @@ from isms.io.importing.fields import HANDLING_FIELDS, RISK_FIELDS, Field
 from isms.io.importing.mapping import Mapping
 from isms.io.importing.plan import ImportPlan, Issue
 from isms.io.importing.sheet import SheetData
+from isms.io.importing.value_map import ValueMap
 from isms.method.criteria import Criteria, ScalePoint
 from isms.model import Asset, HandlingPractice, ImportBatch, Risk, RiskStatus
 from isms.model.base import utcnow
 from isms.services import risks as risk_service
+from isms.services.imports import value_choices
 from isms.services.imports.batch_writer import (
     ImportResult,
     close_batch,
@@ -181,12 +183,22 @@ def plan_records(
     mapping: Mapping,
     kind_name: str,
     department: int | None = None,
+    value_map: ValueMap | None = None,
 ) -> ImportPlan:
     kind = KINDS[kind_name]
     directory = Directory(session)
     criteria = current_criteria(session)
+    value_map = value_map or ValueMap()
+    proposers = value_choices.proposers(session, directory, kind.name)
     columns = build_columns(
-        sheet, mapping, kind.fields, _resolvers(kind, directory, criteria), kind.targets
+        sheet,
+        mapping,
+        kind.fields,
+        _resolvers(kind, directory, criteria),
+        kind.targets,
+        value_map,
+        proposers,
+        value_choices.allowed(session, kind.name),
     )
     mapped = {c.field.key for c in columns}
     missing = [f.label for f in kind.fields if f.required and f.key not in mapped]
@@ -207,6 +219,7 @@ def plan_records(
         department,
         [],
         list(sheet.notes),
+        value_map,
     )
     existing = _existing(session, kind)
     seen: dict[tuple[Any, ...], int] = {}
@@ -238,6 +251,7 @@ def plan_records(
             verdict.issues.append(Issue("", "", "no department: fill in the department column"))
         verdict.action = "new" if verdict.record_id is None else "update"
         plan.rows.append(verdict)
+    plan.unrecognised = value_choices.listed(columns, proposers, directory)
     _compare(session, kind, plan)
     return plan
 
@@ -284,7 +298,9 @@ def apply_records(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
     kind = KINDS[plan.kind]
-    select_rows(plan, valid_only)  # refuse a file with errors before waiting for the lock
+    taken = select_rows(plan, valid_only)  # refuse a file with errors before waiting for the lock
+    # The people and departments the value choices create, so the rows stand on their ids.
+    made = value_choices.create_new_records(session, plan, taken.new + taken.changed)
     lock_departments(session, plan)
     _rematch(session, kind, plan)
     chosen = select_rows(plan, valid_only)
@@ -322,7 +338,8 @@ def apply_records(
         batch_id,
         actor,
         chosen.counts,
-        {"created": [r.id for r in created], "updated": updated},
+        {"created": [r.id for r in created], "updated": updated, **made,
+         "values": plan.value_map.as_json()},
     )
     return chosen.result(batch_id)
 
@@ -427,6 +444,8 @@ def undo_records(session: Session, batch: ImportBatch) -> tuple[int, int]:
             _get(session, kind, record_id),
             {k: _restore(k, v) for k, v in entry["before"].items()},
         )
+    session.flush()
+    value_choices.undo_created(session, batch)
     return len(created), len(updated)
 
 

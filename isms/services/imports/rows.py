@@ -6,6 +6,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,15 @@ from isms.io.importing.mapping import Mapping, column_letter
 from isms.io.importing.marking_words import marking_proposal
 from isms.io.importing.plan import Issue, RowVerdict
 from isms.io.importing.sheet import SheetData
+from isms.io.importing.value_map import (
+    NEW_DEPARTMENT,
+    NEW_PERSON,
+    NewRecord,
+    Proposal,
+    Tally,
+    Translated,
+    ValueMap,
+)
 from isms.model import Asset, Department, Person, Threat, Vulnerability
 from isms.services import classification
 
@@ -129,6 +139,8 @@ class Column:
     seen: dict[Any, Any] | None = None
     #: Where the parsed value lands when it is not the field's own name (owner -> owner_id).
     target: str | None = None
+    #: The distinct values not recognised as written, for a fixed-vocabulary field.
+    tally: Tally | None = None
 
     def read(self, raw: Any) -> Any:
         """``parse(raw)``, remembered for fields whose values repeat down the file."""
@@ -156,16 +168,85 @@ class Column:
 _MAX_REMEMBERED = 20_000
 
 
+Proposer = Callable[[str], Proposal | None]
+
+
+def _no_targets(_field_key: str) -> list[str]:
+    return []
+
+
+def mapped_parse(
+    parse: Callable[[Any], Any],
+    choices: dict[str, str],
+    proposer: Proposer | None,
+) -> Callable[[Any], Any]:
+    """``parse`` through the value map: a chosen value (or, with ``proposer``, one the parser
+    refuses and that has a proposal) parses as its target and comes back as Translated."""
+
+    def target_value(target: str, written: str) -> Any:
+        if target == NEW_PERSON:
+            return NewRecord("person", written)
+        if target == NEW_DEPARTMENT:
+            return NewRecord("department", written)
+        return parse(target)
+
+    def read(raw: Any) -> Any:
+        written = values.text(raw) or ""
+        target = choices.get(values.key(written))
+        problem = ""
+        if target is None:
+            try:
+                return parse(raw)
+            except values.Problem as refused:
+                proposal = proposer(written) if proposer is not None else None
+                if proposal is None:
+                    raise
+                target, problem = proposal.target, str(refused)
+        return Translated(target_value(target, written), written, target, problem)
+
+    return read
+
+
+def check_choices(field: Field, parse: Callable[[Any], Any], choices: dict[str, str],
+                  allowed: Callable[[], list[str]]) -> None:
+    """Refuse a choice whose target is not one of the field's targets, naming it and them."""
+    creates = {"owner": NEW_PERSON, "custodian": NEW_PERSON, "department": NEW_DEPARTMENT}
+    for written, target in choices.items():
+        if target == creates.get(field.key):
+            continue
+        if target not in (NEW_PERSON, NEW_DEPARTMENT):
+            try:
+                parse(target)
+                continue
+            except values.Problem:
+                pass
+        shown = allowed()
+        listed = ", ".join(shown[:30]) + (f" and {len(shown) - 30} more" if len(shown) > 30
+                                          else "")
+        raise ValidationError(
+            f"'{target}' is not a target for '{written}' in {field.label}"
+            + (f": choose one of {listed}." if listed else "."), field="value")
+
+
 def build_columns(
     sheet: SheetData,
     mapping: Mapping,
     fields: Sequence[Field],
     resolvers: dict[str, Callable[[Any], Any]],
     targets: dict[str, str] | None = None,
+    value_map: ValueMap | None = None,
+    proposers: dict[str, Proposer] | None = None,
+    allowed: Callable[[str], list[str]] | None = None,
 ) -> list[Column]:
     """The mapped columns, each with its parser (a resolver for names that become record ids)
-    and ``targets``: where a field's value lands when it is an id (owner -> owner_id)."""
+    and ``targets``: where a field's value lands when it is an id (owner -> owner_id).
+
+    Fields in ``proposers`` have a fixed vocabulary: their unrecognised values are counted,
+    and read through ``value_map`` (its choices, and the proposals if it accepts them);
+    ``allowed(field)`` lists a field's targets when a choice names none of them."""
     targets = targets or {}
+    value_map = value_map or ValueMap()
+    proposers = proposers or {}
     by_key = {f.key: f for f in fields}
     columns = []
     for index, key in sorted(mapping.items()):
@@ -176,14 +257,25 @@ def build_columns(
             )
         f = by_key[key]
         name = sheet.header.names[index] if index < len(sheet.header.names) else ""
+        parse = resolvers.get(key, f.parse)
+        tally = None
+        if key in proposers:
+            tally = Tally(key, column_letter(index), name)
+            choices = value_map.table(key)
+            check_choices(f, parse, value_map.choices.get(key, {}),
+                          partial(allowed or _no_targets, key))
+            if choices or value_map.accept_proposals:
+                parse = mapped_parse(parse, choices,
+                                     proposers[key] if value_map.accept_proposals else None)
         columns.append(
             Column(
                 index,
                 f,
                 name,
-                resolvers.get(key, f.parse),
+                parse,
                 {} if f.repeats else None,
                 targets.get(key),
+                tally,
             )
         )
     return columns
@@ -235,9 +327,16 @@ def read_row(
             verdict.issues.append(
                 Issue(column_letter(index), column.header, str(problem), problem.warning)
             )
+            if column.tally is not None:
+                column.tally.problem(values.text(raw) or "", str(problem))
             continue
         if value is None:
             continue
+        if type(value) is Translated:
+            assert column.tally is not None
+            column.tally.translated(value.written, value.target, value.problem)
+            verdict.written[column.field.key] = value.written
+            value = value.value
         if type(value) is dict:
             for key, part in value.items():
                 if part is not None:

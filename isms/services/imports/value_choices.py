@@ -1,0 +1,323 @@
+"""Value mapping on the register's side: what a department's words most likely are (proposals),
+what a field's values can be mapped to (targets), the people and departments an import creates,
+and the labels as written that an imported asset keeps.
+
+The types are in :mod:`isms.io.importing.value_map`; the planners (assets.py, records.py) read
+the rows through the value map and list what they did not recognise with :func:`listed`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from isms.errors import ConflictError, ValidationError
+from isms.io.importing import values
+from isms.io.importing.fields import FIELDS_BY_KIND
+from isms.io.importing.marking_words import marking_proposal
+from isms.io.importing.plan import ImportPlan, RowVerdict
+from isms.io.importing.value_map import (
+    NEW_DEPARTMENT,
+    NEW_PERSON,
+    NewRecord,
+    Proposal,
+    Target,
+    UnrecognisedValue,
+    nearest_word,
+    plain,
+)
+from isms.model import Asset, Department, ImportBatch, Person, Risk
+from isms.model.enums import Role
+from isms.services.imports.rows import Column, Directory, Proposer
+
+#: The fields whose values come from a fixed vocabulary (a parser's words, or the register's
+#: people, departments and markings), per import kind: their unrecognised values are listed.
+MAPPED_FIELDS: dict[str, tuple[str, ...]] = {
+    "assets": ("asset_type", "department", "owner", "custodian", "marking", "confidentiality",
+               "integrity", "availability", "personal_data", "special_category", "status"),
+    "handling": ("stage", "channel", "has_agreement", "offshore"),
+    "risks": ("department", "owner", "treatment_option", "status"),
+}
+
+_PEOPLE_FIELDS = ("owner", "custodian")
+_NEW_PERSON_WHY = ("not a person in the register: create as a new person of the department "
+                   "(information asset owner, marked unverified)")
+_NEW_DEPARTMENT_WHY = "not a department in the register: create as a new department"
+
+
+def mapped_fields(kind: str) -> tuple[str, ...]:
+    """The field keys of ``kind`` whose values are mapped."""
+    return MAPPED_FIELDS.get(kind, ())
+
+
+class _People:
+    """The register's people as targets: an e-mail where there is one (names repeat)."""
+
+    def __init__(self, session: Session) -> None:
+        self.rows = session.execute(
+            select(Person.id, Person.name, Person.email, Department.code)
+            .outerjoin(Department, Person.department_id == Department.id)
+            .order_by(Person.name)
+        ).all()
+        self.by_name: dict[str, list[Any]] = {}
+        for row in self.rows:
+            self.by_name.setdefault(values.name_key(row.name), []).append(row)
+
+    @staticmethod
+    def target(row: Any) -> str:
+        return str(row.email or row.name)
+
+    @staticmethod
+    def label(row: Any) -> str:
+        where = ", ".join(x for x in (row.code, row.email) if x)
+        return f"{row.name} ({where})" if where else str(row.name)
+
+
+def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Proposer]:
+    """A proposal function for each mapped field of ``kind``."""
+    fields = {f.key: f for f in FIELDS_BY_KIND[kind]}
+    people: _People | None = None
+
+    def person(written: str) -> Proposal | None:
+        nonlocal people
+        people = people or _People(session)
+        wanted = values.name_key(written)
+        if len(people.by_name.get(wanted, [])) > 1:
+            return None  # two people of that name: a person picks, never the importer
+        near = difflib.get_close_matches(wanted, list(people.by_name), n=1, cutoff=0.8)
+        if near and len(people.by_name[near[0]]) == 1:
+            row = people.by_name[near[0]][0]
+            return Proposal(people.target(row), f"nearest name in the register ({row.name})")
+        return Proposal(NEW_PERSON, _NEW_PERSON_WHY)
+
+    def department(written: str) -> Proposal | None:
+        wanted = values.key(written)
+        near = difflib.get_close_matches(wanted, list(directory.department_names), n=1,
+                                         cutoff=0.75)
+        if near:
+            return Proposal(directory.departments[near[0]][1],
+                            f"nearest department name ({directory.department_names[near[0]]})")
+        return Proposal(NEW_DEPARTMENT, _NEW_DEPARTMENT_WHY)
+
+    def marking(written: str) -> Proposal | None:
+        found = marking_proposal(written, directory.marking_labels)
+        return Proposal(found.target, found.why) if found else None
+
+    def word(parse: Callable[[Any], Any]) -> Proposer:
+        return lambda written: nearest_word(parse, written)
+
+    chosen: dict[str, Proposer] = {}
+    for key in mapped_fields(kind):
+        if key not in fields:
+            continue
+        if key in _PEOPLE_FIELDS:
+            chosen[key] = person
+        elif key == "department":
+            chosen[key] = department
+        elif key == "marking":
+            chosen[key] = marking
+        else:
+            chosen[key] = word(fields[key].parse)
+    return chosen
+
+
+def targets(session: Session, kind: str, field_key: str) -> list[Target]:
+    """What a value of ``field_key`` can be mapped to (for a combo box, or to name the choices
+    when a target is refused)."""
+    if field_key in _PEOPLE_FIELDS:
+        people = _People(session)
+        return [Target(NEW_PERSON, "a new person (unverified)"),
+                *(Target(people.target(r), people.label(r)) for r in people.rows)]
+    if field_key == "department":
+        rows = session.execute(select(Department.code, Department.name).order_by(Department.name))
+        return [Target(NEW_DEPARTMENT, "a new department"),
+                *(Target(code, f"{name} ({code})") for code, name in rows)]
+    if field_key == "marking":
+        return [Target(label, label) for label in Directory(session).marking_labels]
+    f = next((f for f in FIELDS_BY_KIND[kind] if f.key == field_key), None)
+    vocabulary = values.vocabulary(f.parse) if f is not None else None
+    if vocabulary is None:
+        return []
+    if f is not None and f.parse is values.rating:
+        return [Target(str(n), str(n)) for n in range(values.RATING_MIN, values.RATING_MAX + 1)]
+    seen = sorted({plain(v) for v in vocabulary[0].values()})
+    return [Target(v, v) for v in seen]
+
+
+def allowed(session: Session, kind: str) -> Callable[[str], list[str]]:
+    """The target values of a field, to name them when a choice is refused."""
+    return lambda field_key: [t.value for t in targets(session, kind, field_key)]
+
+
+def listed(columns: Iterable[Column], proposers: dict[str, Proposer],
+           directory: Directory) -> list[UnrecognisedValue]:
+    """Every distinct value the columns did not recognise as written, in column order then by
+    how many rows have it, with its proposal."""
+    found: list[UnrecognisedValue] = []
+    for column in columns:
+        tally = column.tally
+        if tally is None:
+            continue
+        propose = proposers.get(tally.field_key)
+        entries = sorted(tally.seen.items(), key=lambda item: (-item[1][0], item[0]))
+        for written, (rows, problem, chosen) in entries:
+            proposal = propose(written) if propose is not None else None
+            candidates: tuple[str, ...] = ()
+            if tally.field_key in _PEOPLE_FIELDS and proposal is None:
+                candidates = _same_name(directory, written)
+            found.append(UnrecognisedValue(
+                tally.field_key, tally.column, tally.header, written, rows, problem,
+                proposal.target if proposal else None, proposal.reason if proposal else "",
+                chosen, candidates))
+    return found
+
+
+def _same_name(directory: Directory, written: str) -> tuple[str, ...]:
+    ids = directory.people.get(values.name_key(written), [])
+    if len(ids) < 2:
+        return ()
+    rows = directory.session.execute(
+        select(Person.name, Person.email, Department.code)
+        .outerjoin(Department, Person.department_id == Department.id)
+        .where(Person.id.in_(ids))
+    ).all()
+    return tuple(_People.label(r) for r in rows)
+
+
+# --- applying: the people and departments a plan asks for ---------------------------------
+
+
+def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict]) -> dict[
+        str, list[int]]:
+    """Create the departments and people the chosen ``rows`` stand on (NEW_DEPARTMENT and
+    NEW_PERSON targets) and put their ids in the rows: in the import's own transaction, so
+    they are written with the import or not at all. Returns the ids made, for the batch's
+    undo."""
+    made: dict[NewRecord, int] = {}
+    created: dict[str, list[int]] = {"people": [], "departments": []}
+    for verdict in rows:  # departments first: a new person belongs to the row's department
+        department = verdict.values.get("department_id")
+        if type(department) is NewRecord:
+            if department not in made:
+                made[department] = _new_department(session, department.name)
+                created["departments"].append(made[department])
+            verdict.values["department_id"] = made[department]
+    for verdict in rows:
+        for key, value in list(verdict.values.items()):
+            if type(value) is not NewRecord:
+                continue
+            department_id = verdict.values.get("department_id") or plan.department_id
+            wanted = NewRecord(value.kind, value.name)
+            if wanted not in made:
+                made[wanted] = _new_person(session, value.name, department_id)
+                created["people"].append(made[wanted])
+            verdict.values[key] = made[wanted]
+        for key, (before, after) in list(verdict.changes.items()):
+            if type(after) is NewRecord:
+                verdict.changes[key] = (before, verdict.values[key])
+    if created["people"] or created["departments"]:
+        session.flush()
+    return created
+
+
+def _checked_name(name: str, limit: int, what: str) -> str:
+    if len(name) > limit:
+        raise ValidationError(f"'{name[:40]}…' is too long for a {what}'s name ({limit} "
+                              "characters at most): map it to a shorter one.", field="value")
+    return name
+
+
+def _new_person(session: Session, name: str, department_id: int | None) -> int:
+    person = Person(name=_checked_name(name, 200, "person"), job_title=name[:200],
+                    department_id=department_id, active=True, verified=False)
+    person.add_role(Role.INFORMATION_ASSET_OWNER)
+    session.add(person)
+    session.flush()
+    return int(person.id)
+
+
+def _new_department(session: Session, name: str) -> int:
+    taken = set(session.execute(select(func.upper(Department.code))).scalars())
+    words = re.findall(r"[^\W_]+", name.upper())
+    stem = ("".join(w[0] for w in words) if len(words) > 1 else "".join(words)[:6]) or "DEPT"
+    stem = stem[:12]
+    code, number = stem, 1
+    while code in taken:
+        number += 1
+        code = f"{stem}{number}"
+    department = Department(code=code, name=_checked_name(name, 200, "department"),
+                            in_scope=True, description="")
+    session.add(department)
+    session.flush()
+    return int(department.id)
+
+
+def undo_created(session: Session, batch: ImportBatch) -> int:
+    """Remove the people and departments a batch created (after its records are removed),
+    refused if anything else has come to use them since. Returns how many were removed."""
+    people = [int(i) for i in batch.undo.get("people", [])]
+    departments = [int(i) for i in batch.undo.get("departments", [])]
+    if people:
+        used = session.execute(
+            select(Person.name).where(Person.id.in_(people)).where(or_(
+                Person.version != 1,
+                Person.id.in_(select(Asset.owner_id).where(Asset.owner_id.in_(people))),
+                Person.id.in_(select(Asset.custodian_id).where(Asset.custodian_id.in_(people))),
+                Person.id.in_(select(Risk.owner_id).where(Risk.owner_id.in_(people))),
+            )).limit(5)
+        ).scalars().all()
+        if used:
+            raise ConflictError(
+                "Cannot undo: people created by this import have been changed or given other "
+                f"records since ({', '.join(used)}).", record="import batch", yours=None,
+                theirs=None)
+    if departments:
+        used = session.execute(
+            select(Department.code).where(Department.id.in_(departments)).where(or_(
+                Department.version != 1,
+                Department.id.in_(select(Asset.department_id)),
+                Department.id.in_(select(Risk.department_id)),
+                Department.id.in_(select(Person.department_id).where(Person.id.not_in(people))),
+                Department.id.in_(select(Department.parent_id)),
+            )).limit(5)
+        ).scalars().all()
+        if used:
+            raise ConflictError(
+                "Cannot undo: departments created by this import have been changed or given "
+                f"other records since ({', '.join(used)}).", record="import batch", yours=None,
+                theirs=None)
+    for person in session.execute(select(Person).where(Person.id.in_(people))).scalars():
+        session.delete(person)
+    session.flush()
+    for department in session.execute(
+            select(Department).where(Department.id.in_(departments))).scalars():
+        session.delete(department)
+    session.flush()
+    return len(people) + len(departments)
+
+
+# --- provenance ----------------------------------------------------------------------------
+
+
+def written_undo(ids: Iterable[int], rows: Iterable[RowVerdict]) -> dict[str, dict[str, str]]:
+    """For the batch record: record id -> {field: value as written} of the values read through
+    the value map."""
+    return {str(i): dict(v.written) for i, v in zip(ids, rows, strict=True) if v.written}
+
+
+def written_labels(session: Session, asset_id: int) -> dict[str, str]:
+    """The values as the department wrote them, for an asset whose values were mapped on
+    import ("marking": "Confidential"): field -> written, from the batch that last wrote it."""
+    batch_id = session.execute(select(Asset.import_batch_id).where(Asset.id == asset_id)).scalar()
+    if batch_id is None:
+        return {}
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or batch.undone_at is not None:
+        return {}
+    found = batch.undo.get("written", {}).get(str(asset_id), {})
+    return {str(k): str(v) for k, v in found.items()}
