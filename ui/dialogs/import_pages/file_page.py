@@ -87,13 +87,23 @@ class FilePage(ImportPage):
         self.department_hint = QLabel()
         self.department_hint.setWordWrap(True)
         self.department.currentIndexChanged.connect(self._department_changed)
+        # A first import into an empty register has no department to offer: add it here.
+        self.new_department = QPushButton("&New department…")
+        self.new_department.setToolTip("Add the department the file is for to the register "
+                                       "(as Settings → Departments… does) and choose it")
+        self.new_department.clicked.connect(self.add_department)
+        department_row = QHBoxLayout()
+        department_row.addWidget(self.department, 1)
+        department_row.addWidget(self.new_department)
 
         form = QFormLayout()
         form.addRow("The file holds:", kinds)
         file_label = QLabel("&File:")
         file_label.setBuddy(self.path_edit)
         form.addRow(file_label, file_row)
-        form.addRow("&Department:", self.department)
+        department_label = QLabel("&Department:")
+        department_label.setBuddy(self.department)
+        form.addRow(department_label, department_row)
         form.addRow("", self.department_hint)
         self.encoding = QComboBox()
         self.encoding.setAccessibleName("Text encoding of a CSV file")
@@ -111,12 +121,24 @@ class FilePage(ImportPage):
 
     def initializePage(self) -> None:  # noqa: N802 - Qt API
         if self.department.count() == 0:
-            with self.state.register.session() as session:
-                departments = load_departments(session)
+            self._load_departments()
+        self._show_kind()
+
+    def _load_departments(self) -> None:
+        """List the register's departments, keeping the one chosen (the signal is quiet: the
+        caller chooses afterwards, or the choice is unchanged)."""
+        with self.state.register.session() as session:
+            departments = load_departments(session)
+        self.department.blockSignals(True)
+        try:
+            self.department.clear()
             self.department.addItem("— not one department: the file says —", None)
             for choice in departments:
                 self.department.addItem(choice.label, choice.id)
-        self._show_kind()
+            self.department.setCurrentIndex(
+                max(self.department.findData(self.state.department_id), 0))
+        finally:
+            self.department.blockSignals(False)
 
     # --- choices ---------------------------------------------------------------------------
 
@@ -127,6 +149,20 @@ class FilePage(ImportPage):
 
     def set_department(self, department_id: int | None) -> None:
         self.department.setCurrentIndex(max(self.department.findData(department_id), 0))
+
+    def add_department(self) -> int | None:
+        """New department…: the department editor on a new department; once added, the list
+        offers it and it is chosen. Its id, or None when nothing was added."""
+        from ..org_editors import DepartmentEditor  # loads when first used
+
+        editor = DepartmentEditor(self.state.register, None, self)
+        if not editor.run() or editor.created is None:
+            return None
+        self._load_departments()
+        self.set_department(editor.created)
+        self.message.info(f"Added the department {self.department.currentText()}: the file is "
+                          "imported into it.")
+        return editor.created
 
     def choose_file(self) -> None:
         folder = IMPORT_FOLDER.get() or Path.home()
@@ -144,6 +180,7 @@ class FilePage(ImportPage):
         kind = self.state.kind
         needed = kind in NEEDS_DEPARTMENT
         self.department.setEnabled(needed)
+        self.new_department.setEnabled(needed)
         if needed:
             self.department_hint.setText(
                 f"Choose the department when the file is one department's {self.state.plural}; "
