@@ -375,6 +375,7 @@ def add_commands(subparsers: Any) -> None:
         ("assets", "an asset list"),
         ("handling", "data-handling practices"),
         ("risks", "a risk register"),
+        ("people", "a staff list (name, e-mail, job title, department, ISMS role)"),
     ):
         _add_import(
             command(

@@ -8,6 +8,7 @@ from typing import Any
 
 from . import values
 from .header_words import ASSET_HEADINGS, RISK_HEADINGS
+from .people_fields import PEOPLE_SPECS
 
 
 @dataclass(frozen=True)
@@ -587,6 +588,7 @@ FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
     "assets": ASSET_FIELDS,
     "handling": HANDLING_FIELDS,
     "risks": RISK_FIELDS,
+    "people": tuple(Field(**spec) for spec in PEOPLE_SPECS),
 }
 
 

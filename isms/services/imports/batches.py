@@ -13,6 +13,7 @@ from isms.errors import NotFoundError, ValidationError
 from isms.model import Department, ImportBatch
 from isms.model.base import utcnow
 from isms.services.imports.assets import undo_assets
+from isms.services.imports.people import undo_people
 from isms.services.imports.records import undo_records
 
 
@@ -75,6 +76,8 @@ def undo_batch(session: Session, batch_id: int, *, actor: str | None = None) -> 
         )
     if batch.kind == "assets":
         removed, restored = undo_assets(session, batch)
+    elif batch.kind == "people":
+        removed, restored = undo_people(session, batch)
     else:
         removed, restored = undo_records(session, batch)
     batch.undone_at = utcnow()

@@ -19,6 +19,7 @@ from isms.io.readers import SourceFile, open_source
 from isms.services.imports import mapping_profiles
 from isms.services.imports.assets import apply_plan, plan_assets
 from isms.services.imports.batch_writer import ImportResult
+from isms.services.imports.people import apply_people, plan_people
 from isms.services.imports.records import apply_records, plan_records
 
 Progress = Callable[[str, int, int], None]
@@ -149,6 +150,8 @@ def plan(
     value_map = prepared.value_map if value_map is None else value_map
     if prepared.kind == "assets":
         return plan_assets(session, prepared.sheet, prepared.mapping, department_id, value_map)
+    if prepared.kind == "people":
+        return plan_people(session, prepared.sheet, prepared.mapping, department_id)
     return plan_records(
         session, prepared.sheet, prepared.mapping, prepared.kind, department_id, value_map
     )
@@ -159,4 +162,6 @@ def apply(
 ) -> ImportResult:
     if plan.kind == "assets":
         return apply_plan(session, plan, valid_only=valid_only, progress=progress)
+    if plan.kind == "people":
+        return apply_people(session, plan, valid_only=valid_only, progress=progress)
     return apply_records(session, plan, valid_only=valid_only, progress=progress)
