@@ -13,6 +13,7 @@ from .. import __version__
 from ..errors import IsmsError
 from . import (
     access_commands,
+    action_commands,
     asset_commands,
     audit_commands,
     change_commands,
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     method = method_commands.add_commands(commands, nouns["risks"], nouns["assets"])
     risk_commands.add_commands(nouns["risks"])
     asset_commands.add_commands(nouns["assets"])
+    action_commands.add_commands(commands)
     import_commands.add_commands(commands)
     export_commands.add_commands(commands)
     org_commands.add_commands(commands)

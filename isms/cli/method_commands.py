@@ -17,6 +17,7 @@ from ..services import edits
 from ..services import handling as handling_service
 from ..services import method as method_service
 from ..services import risks as risk_service
+from . import handling_commands
 from .common import command, iso_date, json_option, opened, revert_hint
 from .output import print_json, print_table
 
@@ -442,6 +443,7 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> An
     )
     p.add_argument("--department", metavar="CODE|NAME", help="only this department")
     json_option(p)
+    handling_commands.add_commands(actions)  # list, add, update
     p = command(actions, "to-risk", _handling_to_risk, "turn a finding into a pre-filled risk")
     p.add_argument("practice", type=int, help="the practice id (from `isms handling check`)")
     p.add_argument("rule", help="the rule code, e.g. HR-01")

@@ -24,6 +24,8 @@ from ..model import (
     AccreditationStatus,
     ActionStatus,
     Applicability,
+    Asset,
+    AssetStatus,
     Control,
     ControlEdition,
     Department,
@@ -393,6 +395,24 @@ def update_practice(session: Session, practice: HandlingPractice, **fields: Any)
         practice.retention_months = months
     if "offshore" in fields:
         practice.offshore = bool(fields["offshore"])
+
+
+def add_practice(session: Session, asset_id: int, **fields: Any) -> HandlingPractice:
+    """A new handling practice of the asset, checked by the same rules as an edit (a stage is
+    required); a retired asset takes none."""
+    asset = session.get(Asset, asset_id)
+    if asset is None:
+        raise ValidationError(f"There is no asset with id {asset_id}.", field="asset_id")
+    if asset.status == AssetStatus.RETIRED:
+        raise ValidationError(f"Asset {asset.ref} is retired: it takes no new handling practices.",
+                              field="asset_id")
+    if fields.get("stage") in (None, ""):
+        raise ValidationError("A handling practice needs a stage.", field="stage")
+    practice = HandlingPractice(safeguards=[], description="", third_party="", offshore=False)
+    update_practice(session, practice, **fields)
+    practice.asset = asset
+    session.add(practice)
+    return practice
 
 
 # --- people and departments -----------------------------------------------------------------

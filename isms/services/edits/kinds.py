@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from isms.model import (
     Asset,
     AssetStatus,
+    Control,
     Department,
     Evidence,
     HandlingPractice,
@@ -23,7 +24,7 @@ from isms.model import (
     TreatmentAction,
 )
 
-from .. import assets, records, risks
+from .. import assets, local_controls, records, risks
 from .values import Values
 
 #: The fields an asset editor save may change (undo restores the ones that did change).
@@ -142,10 +143,14 @@ DEPARTMENT = RecordKind("department", Department, _columns(*sorted(records.DEPAR
                         lambda s, department, values: records.update_department(
                             s, department, **values),
                         lambda d: d.code)
+LOCAL_CONTROL = RecordKind("local control", Control, local_controls.values,
+                          lambda s, control, values: local_controls.update_control(
+                              s, control, **values),
+                          lambda c: c.ref)
 
 #: Every kind, by its noun (the name a recorded change stores).
 KINDS: dict[str, RecordKind] = {kind.noun: kind for kind in (
-    ASSET, RISK, ACTION, SOA_ENTRY, EVIDENCE, PRACTICE, PERSON, DEPARTMENT)}
+    ASSET, RISK, ACTION, SOA_ENTRY, EVIDENCE, PRACTICE, PERSON, DEPARTMENT, LOCAL_CONTROL)}
 
 
 def kind_of(record: object) -> RecordKind:

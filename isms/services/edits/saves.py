@@ -19,11 +19,11 @@ from isms.db import expect_version
 from isms.errors import NotFoundError
 from isms.model import Asset, Department, Evidence, Person, Risk, SoaEntry
 
-from .. import assets, evidence, records, risks
+from .. import actions, assets, evidence, records, risks
 from ..changed import Changed
 from .changes import Change
 from .history import record
-from .kinds import KINDS, RISK, SOA_ENTRY, RecordKind
+from .kinds import ACTION, KINDS, RISK, SOA_ENTRY, RecordKind
 from .values import Values
 
 
@@ -111,6 +111,18 @@ def retire_risk(
     found = _found(session, RISK, risk_id, name)
     return _save(session, RISK, found, expected_version,
                  lambda: risks.retire_risk(found, reason), text=f"Retire risk {found.ref}")
+
+
+def close_action(
+    session: Session, action_id: int, expected_version: int, outcome: str, note: str = "",
+    *, name: str | None = None, today: date | None = None,
+) -> Saved:
+    """Close a treatment action as done or cancelled with its note (``actions.close_action``),
+    recorded for undo and ``isms revert`` ("Close action R-012 “Encrypt laptops”")."""
+    found = _found(session, ACTION, action_id, name)
+    return _save(session, ACTION, found, expected_version,
+                 lambda: actions.close_action(session, found, outcome, note, today),
+                 text=f"Close action {ACTION.name(found)}")
 
 
 def save_soa(

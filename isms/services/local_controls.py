@@ -1,0 +1,109 @@
+"""Local controls: requirements the council holds itself to beyond Annex A (PSN, CAF, DSPT, a
+contract...), kept as controls of the local edition so the SoA and risk treatments can use them
+like Annex A controls.
+
+A local control has a reference of its own ("PSN-3", "LC-12"), a title, a description and its
+source, kept in the control's ``theme`` (what Annex A uses for its four themes). Annex A
+controls are the standard's text: they are never changed here. Each function checks its values
+first (a ValidationError names the field) and leaves the commit to the caller.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..catalogue import natural_key
+from ..errors import ValidationError
+from ..model import Control, ControlEdition
+
+#: What a local control's editor and ``isms controls update`` change.
+FIELDS = frozenset({"ref", "title", "description", "source"})
+#: Sources offered for a local control; any other short text is taken as well.
+SOURCES = ("PSN", "CAF", "DSPT", "Cyber Essentials", "PCI DSS", "contract", "law", "policy")
+#: Column limits (model.control).
+_LONGEST = {"ref": 20, "title": 300, "source": 40}
+#: What a blank required field is refused with.
+_NEEDED = {
+    "ref": "A local control needs a reference (e.g. PSN-3).",
+    "title": "A local control needs a title.",
+    "source": f"Say where the requirement comes from ({', '.join(SOURCES)}...).",
+}
+
+
+def _text(fields: dict[str, Any], name: str) -> str:
+    text = str(fields[name] or "").strip()
+    if not text and name in _NEEDED:
+        raise ValidationError(_NEEDED[name], field=name)
+    if len(text) > _LONGEST.get(name, len(text)):
+        raise ValidationError(
+            f"The {name} is longer than {_LONGEST[name]} characters.", field=name)
+    return text
+
+
+def _check_ref(session: Session, ref: str, own_id: int | None) -> None:
+    # A bare "5.15" means the Annex A control wherever a control is named, so a local control
+    # cannot take an Annex A number; nor the reference of another local control.
+    clash = session.execute(
+        select(Control.edition).where(func.lower(Control.ref) == ref.lower(),
+                                      Control.id != (own_id or 0))
+    ).scalars().first()
+    if clash == ControlEdition.LOCAL:
+        raise ValidationError(f"Another local control is already {ref}.", field="ref")
+    if clash is not None:
+        raise ValidationError(
+            f"{ref} is an Annex A control's number: give a local reference (e.g. PSN-3).",
+            field="ref")
+
+
+def local_control(session: Session, control_id: int) -> Control:
+    """The local control with this id; an Annex A control is refused (never edited here)."""
+    control = session.get(Control, control_id)
+    if control is None:
+        raise ValidationError(f"There is no control with id {control_id}.", field="control_id")
+    if control.edition != ControlEdition.LOCAL:
+        raise ValidationError(
+            f"Control {control.ref} is an Annex A control: only local controls are changed.",
+            field="ref")
+    return control
+
+
+def values(control: Control) -> dict[str, Any]:
+    """A local control's editable values, as :func:`update_control` takes them."""
+    return {"ref": control.ref, "title": control.title, "description": control.description,
+            "source": control.theme}
+
+
+def update_control(session: Session, control: Control, **fields: Any) -> None:
+    """Change a local control's ref, title, description or source (PSN, CAF, a contract...)."""
+    unknown = sorted(set(fields) - FIELDS)
+    if unknown:
+        raise TypeError(f"A local control has no editable field {', '.join(unknown)}")
+    if control.edition != ControlEdition.LOCAL:
+        raise ValidationError(
+            f"Control {control.ref} is an Annex A control: only local controls are changed.",
+            field="ref")
+    if "ref" in fields:
+        ref = _text(fields, "ref")
+        _check_ref(session, ref, control.id)
+        control.ref, control.sort_key = ref, natural_key(ref)
+    if "title" in fields:
+        control.title = _text(fields, "title")
+    if "description" in fields:
+        control.description = str(fields["description"] or "").strip()
+    if "source" in fields:
+        control.theme = _text(fields, "source")
+
+
+def add_control(session: Session, **fields: Any) -> Control:
+    """A new local control: ref, title and source required, description optional."""
+    for required, message in _NEEDED.items():
+        if not str(fields.get(required) or "").strip():
+            raise ValidationError(message, field=required)
+    control = Control(edition=ControlEdition.LOCAL, ref="", sort_key="", theme="", title="",
+                      description="")
+    update_control(session, control, **fields)
+    session.add(control)
+    return control

@@ -1,0 +1,197 @@
+"""`isms actions | handling | evidence | controls` creating, changing and closing records on a
+register (file and server): what each writes, read back from the register, `isms revert` taking
+a recorded change back, and the one-line refusals naming the field a script sees."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from isms.db import Register, commit
+from isms.model import (
+    ActionStatus,
+    AssetStatus,
+    HandlingPractice,
+    Risk,
+    RiskStatus,
+    TreatmentAction,
+)
+from tests import builders as b
+from tests.integration.test_cli import run
+
+pytestmark = pytest.mark.both_backends
+
+Capsys = pytest.CaptureFixture[str]
+
+
+@pytest.fixture
+def housing(register: Register) -> Register:
+    with register.session() as s:
+        dept = b.department(s, code="HSG", name="Housing")
+        b.person(s, name="Olive Owner", email="olive@example.gov.uk", department=dept)
+        b.person(s, name="Gus Gone", department=dept, active=False)
+        b.asset(s, dept, ref="HSG-0001", name="Tenancy files")
+        b.asset(s, dept, ref="HSG-0002", name="Repairs log")
+        b.asset(s, dept, ref="HSG-0009", status=AssetStatus.RETIRED)
+        b.risk(s, dept, ref="R-0003", title="Flooded archive")
+        b.risk(s, dept, ref="R-0004", title="Old risk", status=RiskStatus.RETIRED)
+        commit(s)
+    return register
+
+
+def _change(out: str) -> str:
+    """The recorded change's number in "... (change 12; `isms revert 12` takes it back)"."""
+    return out.split("(change ")[1].split(";")[0]
+
+
+# --- treatment actions ----------------------------------------------------------------------
+
+
+def _actions(register: Register) -> list[tuple[str, str, str | None, date | None, ActionStatus,
+                                                str]]:
+    with register.session() as s:
+        return [(a.risk.ref, a.title, a.owner.name if a.owner else None, a.due_date, a.status,
+                 a.description)
+                for a in s.execute(select(TreatmentAction).order_by(TreatmentAction.id)).scalars()]
+
+
+def test_an_action_is_added_updated_closed_and_reverted(
+    capsys: Capsys, register_db: str, housing: Register
+) -> None:
+    code, out, err = run(capsys, "actions", "add", "r-0003", "Move the archive upstairs",
+                         "--owner", "olive@example.gov.uk", "--due", "2027-01-31",
+                         "--db", register_db)
+    assert (code, err) == (0, "")
+    number = out.split("action ")[1].split(" ")[0]
+    assert out == (f"Added action {number} of R-0003: Move the archive upstairs "
+                   "(open; owner Olive Owner, due 2027-01-31)\n")
+    assert _actions(housing) == [("R-0003", "Move the archive upstairs", "Olive Owner",
+                                  date(2027, 1, 31), ActionStatus.OPEN, "")]
+
+    code, out, _ = run(capsys, "actions", "list", "--json", "--db", register_db)
+    assert code == 0
+    assert json.loads(out) == [{"id": int(number), "risk": "R-0003",
+                                "title": "Move the archive upstairs", "owner": "Olive Owner",
+                                "due": "2027-01-31", "status": "open", "overdue": False}]
+
+    code, out, _ = run(capsys, "actions", "update", number, "--title", "Move the archive",
+                       "--due", "", "--owner", "", "--db", register_db)
+    assert code == 0
+    update = _change(out)
+    assert _actions(housing)[0][1:4] == ("Move the archive", None, None)
+
+    code, out, _ = run(capsys, "actions", "close", number, "--done", "--note", "Moved on Friday.",
+                       "--json", "--db", register_db)
+    assert code == 0
+    data = json.loads(out)
+    closed_on = date.today().isoformat()
+    assert (data["status"], data["completed_on"], data["description"]) == (
+        "done", closed_on, f"Done on {closed_on}: Moved on Friday.")
+    assert _actions(housing)[0][4] == ActionStatus.DONE
+
+    code, out, _ = run(capsys, "revert", str(data["change"]), "--db", register_db)
+    assert (code, out) == (0, "Undid: Close action R-0003 \u201cMove the archive\u201d.\n")
+    assert _actions(housing)[0][4:] == (ActionStatus.OPEN, "")
+    code, out, _ = run(capsys, "revert", update, "--db", register_db)
+    assert code == 0
+    assert _actions(housing) == [("R-0003", "Move the archive upstairs", "Olive Owner",
+                                  date(2027, 1, 31), ActionStatus.OPEN, "")]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["add", "R-0003", " "], "A treatment action needs a title."),
+    (["add", "R-0099", "X"], "No risk 'R-0099' in this register."),
+    (["add", "R-0004", "X"], "Risk R-0004 is retired: it takes no new treatment actions."),
+    (["add", "R-0003", "X", "--owner", "Zed"], "--owner: No person 'Zed' in this register."),
+    (["add", "R-0003", "X", "--owner", "Gus Gone"],
+     "Gus Gone has left (inactive) and cannot be an action owner."),
+    (["add", "R-0003", "X", "--control", "9.99"], "--control: No control '9.99' in this register."),
+    (["close", "1", "--cancelled"], "Say why the action is cancelled."),
+    (["update", "1", "--title", ""], "A treatment action needs a title."),
+    (["show", "42"], "No treatment action 42 in this register (see `isms actions list`)."),
+])
+def test_a_bad_action_is_one_line_and_writes_nothing(
+    capsys: Capsys, register_db: str, housing: Register, args: list[str], message: str
+) -> None:
+    with housing.session() as s:
+        risk = s.execute(select(Risk).where(Risk.ref == "R-0003")).scalar_one()
+        s.add(TreatmentAction(risk=risk, title="Existing", description=""))
+        commit(s)
+    before = _actions(housing)
+    code, out, err = run(capsys, "actions", *args, "--db", register_db)
+    assert (code, out, err) == (1, "", f"isms: error: {message}\n")
+    assert _actions(housing) == before
+
+
+# --- data-handling practices ----------------------------------------------------------------
+
+
+def _practices(register: Register) -> list[tuple[str, str, str | None, list[str], str,
+                                                  bool | None]]:
+    with register.session() as s:
+        return [(p.asset.ref, p.stage.value, p.channel.value if p.channel else None,
+                 list(p.safeguards), p.third_party, p.has_agreement)
+                for p in s.execute(select(HandlingPractice).order_by(HandlingPractice.id))
+                .scalars()]
+
+
+def test_a_practice_is_added_updated_and_reverted(
+    capsys: Capsys, register_db: str, housing: Register
+) -> None:
+    code, out, err = run(capsys, "handling", "add", "HSG-0001", "hsg-0002", "--stage", "shared",
+                         "--channel", "secure e-mail", "--safeguards", "agreement,encrypted",
+                         "--third-party", "NHS Trust", "--agreement", "--json",
+                         "--db", register_db)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert [(p["asset"], p["safeguards"]) for p in data["practices"]] == [
+        ("HSG-0001", ["encrypted", "agreement"]), ("HSG-0002", ["encrypted", "agreement"])]
+    assert _practices(housing) == [
+        (ref, "shared", "secure e-mail", ["encrypted", "agreement"], "NHS Trust", True)
+        for ref in ("HSG-0001", "HSG-0002")]
+
+    number = str(data["practices"][0]["id"])
+    code, out, _ = run(capsys, "handling", "update", number, "--safeguards", "",
+                       "--no-agreement", "--db", register_db)
+    assert code == 0
+    assert out.startswith(f"Updated practice {number} of HSG-0001: shared by secure e-mail "
+                          "[no safeguards] (change ")
+    assert _practices(housing)[0] == ("HSG-0001", "shared", "secure e-mail", [], "NHS Trust",
+                                      False)
+    code, out, _ = run(capsys, "revert", _change(out), "--db", register_db)
+    assert code == 0
+    assert _practices(housing)[0] == ("HSG-0001", "shared", "secure e-mail",
+                                      ["encrypted", "agreement"], "NHS Trust", True)
+
+    code, out, _ = run(capsys, "handling", "list", "--search", "hsg-0002", "--json",
+                       "--db", register_db)
+    assert [(p["asset"], p["stage"]) for p in json.loads(out)] == [("HSG-0002", "shared")]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["add", "HSG-0001", "--stage", "kept"],
+     "'kept' is not a handling stage (collected, stored, transferred, shared, retained, "
+     "disposed)."),
+    (["add", "HSG-0001", "--stage", "stored", "--channel", "e-mail"],
+     "Only information transferred or shared has a channel: a practice at stage stored cannot "
+     "be by e-mail."),
+    (["add", "HSG-0001", "--stage", "stored", "--safeguards", "shredded"],
+     "'shredded' is not a safeguard (encrypted, access-controlled, marked, sealed, tracked, "
+     "agreement, privacy-notice, secure-disposal)."),
+    (["add", "HSG-0001", "--stage", "stored", "--retention-months", "-3"],
+     "Retention must be a number of months, 0 or more, or blank."),
+    (["add", "HSG-0009", "--stage", "stored"],
+     "Asset HSG-0009 is retired: it takes no new handling practices."),
+    (["add", "HSG-0404", "--stage", "stored"], "No asset 'HSG-0404' in this register."),
+    (["update", "7", "--stage", "stored"],
+     "No handling practice 7 in this register (see `isms handling list`)."),
+])
+def test_a_bad_practice_is_one_line_and_writes_nothing(
+    capsys: Capsys, register_db: str, housing: Register, args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "handling", *args, "--db", register_db)
+    assert (code, out, err) == (1, "", f"isms: error: {message}\n")
+    assert _practices(housing) == []
