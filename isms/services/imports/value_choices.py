@@ -207,16 +207,21 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
                 made[department] = _new_department(session, department.name)
                 created["departments"].append(made[department])
             verdict.values["department_id"] = made[department]
+    people: dict[NewRecord, Person] = {}
+    for verdict in rows:  # a new person belongs to the department of the first row naming them
+        for value in verdict.values.values():
+            if type(value) is NewRecord and value not in people:
+                department_id = verdict.values.get("department_id") or plan.department_id
+                people[value] = _new_person(session, value.name, department_id)
+    if people:
+        session.flush()  # one flush for all: thousands of owners go in as a few batches
+        for wanted, person in people.items():
+            made[wanted] = int(person.id)
+            created["people"].append(made[wanted])
     for verdict in rows:
         for key, value in list(verdict.values.items()):
-            if type(value) is not NewRecord:
-                continue
-            department_id = verdict.values.get("department_id") or plan.department_id
-            wanted = NewRecord(value.kind, value.name)
-            if wanted not in made:
-                made[wanted] = _new_person(session, value.name, department_id)
-                created["people"].append(made[wanted])
-            verdict.values[key] = made[wanted]
+            if type(value) is NewRecord:
+                verdict.values[key] = made[value]
         for key, (before, after) in list(verdict.changes.items()):
             if type(after) is NewRecord:
                 verdict.changes[key] = (before, verdict.values[key])
@@ -232,13 +237,13 @@ def _checked_name(name: str, limit: int, what: str) -> str:
     return name
 
 
-def _new_person(session: Session, name: str, department_id: int | None) -> int:
+def _new_person(session: Session, name: str, department_id: int | None) -> Person:
+    """A new person in the session, not yet flushed (the caller flushes them all at once)."""
     person = Person(name=_checked_name(name, 200, "person"), job_title=name[:200],
                     department_id=department_id, active=True, verified=False)
     person.add_role(Role.INFORMATION_ASSET_OWNER)
     session.add(person)
-    session.flush()
-    return int(person.id)
+    return person
 
 
 def _new_department(session: Session, name: str) -> int:
