@@ -22,8 +22,10 @@ from ..errors import UsageError
 from ..io.importing.fields import FIELDS_BY_KIND
 from ..io.importing.mapping import Mapping, column_index
 from ..io.importing.plan import ImportPlan
+from ..io.importing.stamp import has_stamp
 from ..io.importing.template import write_template
 from ..model import Department
+from . import round_trip_commands
 from .common import command, json_option, opened
 from .output import Progress, print_json, print_table
 
@@ -89,6 +91,8 @@ def _report(plan: ImportPlan, origin: str, result: dict[str, Any]) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
+    if args.kind == "assets" and has_stamp(path):  # a department's export coming back
+        return round_trip_commands.import_round_trip(args)
     progress = Progress()
     with opened(args) as register, register.session() as session:
         department = queries.department_id(session, args.department) if args.department else None
@@ -363,6 +367,8 @@ def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
         metavar="OUT.xlsx",
         help="write the rows with their status and messages, to send back",
     )
+    if kind == "assets":
+        round_trip_commands.add_options(p)
     json_option(p)
 
 

@@ -1,5 +1,12 @@
 """The asset register as a spreadsheet whose columns the importer recognises, so a department
-can be sent its assets, correct them, and send them back (export -> edit -> import)."""
+can be sent its assets, correct them, and send them back (export -> edit -> import).
+
+An .xlsx is a round-trip file: the references are locked against editing (sheet protection, the
+other cells and new rows left editable) and a very hidden sheet stamps the register, the
+department, the time and each row as exported with its record's version (``importing.stamp``),
+so that the file coming back is shown as a comparison, with conflicts where the register
+changed meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,25 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Font, Protection
+from openpyxl.worksheet.dimensions import ColumnDimension
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from ...model import Asset, AssetStatus, ClassificationMarking, Department, Person
+from ...model import (
+    Asset,
+    AssetStatus,
+    ClassificationMarking,
+    Department,
+    Person,
+    RegisterSetting,
+)
+from ...model.base import utcnow
 from ..cells import csv_text, xlsx_cell
 from ..files import write_atomically
 from ..importing.fields import ASSET_FIELDS
+from ..importing.mapping import column_letter
+from ..importing.stamp import STAMP_SHEET, Stamp, stamp_rows
 from .report import producer
 
 #: The import fields exported, in order (C/I/A in one cell is an import convenience only).
@@ -25,10 +43,19 @@ COLUMNS = tuple(f for f in ASSET_FIELDS if f.key != "cia")
 _CHUNK = 5000
 
 
-def _rows(session: Session, department: int | None, include_retired: bool) -> Iterator[list[Any]]:
+def asset_rows(
+    session: Session,
+    department: int | None,
+    include_retired: bool,
+    ids: list[int] | None = None,
+) -> Iterator[tuple[int, int, list[Any]]]:
+    """(asset id, version, the row's cells in COLUMNS order) per asset, by reference; ``ids``:
+    only these assets (whatever their department or status)."""
     owner, custodian = aliased(Person), aliased(Person)
     query = (
         select(
+            Asset.id,
+            Asset.version,
             Asset.ref,
             Asset.name,
             Asset.asset_type,
@@ -53,15 +80,33 @@ def _rows(session: Session, department: int | None, include_retired: bool) -> It
         .order_by(Asset.ref)
         .execution_options(yield_per=_CHUNK)
     )
-    if department is not None:
-        query = query.where(Asset.department_id == department)
-    if not include_retired:
-        query = query.where(Asset.status != AssetStatus.RETIRED)
+    if ids is not None:
+        query = query.where(Asset.id.in_(ids))
+    else:
+        if department is not None:
+            query = query.where(Asset.department_id == department)
+        if not include_retired:
+            query = query.where(Asset.status != AssetStatus.RETIRED)
     for row in session.execute(query):
-        values = list(row)
+        values = list(row[2:])
         values[12] = "Yes" if values[12] else "No"
         values[13] = "Yes" if values[13] else "No"
-        yield [v if v != "" else None for v in values]
+        yield row[0], row[1], [v if v != "" else None for v in values]
+
+
+def new_stamp(session: Session, department: int | None) -> Stamp:
+    """The stamp of an export taken now: the register, the department, when and by whom."""
+    setting = session.get(RegisterSetting, "register")
+    about = setting.value if setting is not None else {}
+    found = session.get(Department, department) if department is not None else None
+    return Stamp(
+        register=str(about.get("name") or ""),
+        register_created=str(about.get("created_at") or ""),
+        department=found.code if found is not None else "",
+        exported_at=utcnow().isoformat(timespec="seconds"),
+        exported_by=str(session.info.get("actor", "")),
+        columns=tuple(f.label for f in COLUMNS),
+    )
 
 
 def write_assets(
@@ -82,7 +127,9 @@ def write_assets(
         text = io.StringIO(newline="")
         writer = csv.writer(text)
         writer.writerow(headers)
-        for count, row in enumerate(_rows(session, department, include_retired), start=1):
+        for count, (_, _, row) in enumerate(
+            asset_rows(session, department, include_retired), start=1
+        ):
             writer.writerow([csv_text(v) for v in row])
             if progress and count % _CHUNK == 0:
                 progress("writing assets", count, 0)
@@ -93,6 +140,7 @@ def write_assets(
     book.properties.creator = producer()
     sheet = book.create_sheet("Assets")
     sheet.freeze_panes = "A2"
+    _protect(sheet)
     bold = Font(bold=True)
     header_cells = []
     for label in headers:
@@ -100,11 +148,49 @@ def write_assets(
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for count, row in enumerate(_rows(session, department, include_retired), start=1):
-        sheet.append([xlsx_cell(sheet, v) for v in row])
+    stamped: list[tuple[int, int, list[Any]]] = []
+    for count, (asset_id, version, row) in enumerate(
+        asset_rows(session, department, include_retired), start=1
+    ):
+        sheet.append(_editable_row(sheet, row))
+        stamped.append((asset_id, version, row))
         if progress and count % _CHUNK == 0:
             progress("writing assets", count, 0)
+    hidden = book.create_sheet(STAMP_SHEET)
+    hidden.sheet_state = "veryHidden"
+    for line in stamp_rows(new_stamp(session, department), stamped):
+        hidden.append([xlsx_cell(hidden, v) for v in line])
     buffer = io.BytesIO()
     book.save(buffer)
     write_atomically(path, buffer.getvalue())
     return count
+
+
+_UNLOCKED = Protection(locked=False)
+
+
+def _protect(sheet: Any) -> None:
+    """Lock the reference column; every other column stays editable, down to rows the
+    department adds (a new asset takes its reference from the register)."""
+    sheet.protection.sheet = True
+    # What stays allowed on the protected sheet (openpyxl: False = not protected).
+    for allowed in ("formatColumns", "formatRows", "insertRows", "deleteRows", "autoFilter",
+                    "sort", "selectLockedCells", "selectUnlockedCells"):
+        setattr(sheet.protection, allowed, False)
+    for index in range(1, len(COLUMNS)):
+        letter = column_letter(index)
+        dimension = ColumnDimension(sheet, index=letter, width=_WIDTH)
+        dimension.protection = _UNLOCKED
+        sheet.column_dimensions[letter] = dimension
+
+
+#: Column width of the editable columns (characters), wide enough to read a name.
+_WIDTH = 22
+
+
+def _editable_row(sheet: Any, row: list[Any]) -> list[Any]:
+    """The row's cells: the reference (first) locked, as the sheet's cells are by default."""
+    cells = [xlsx_cell(sheet, v) for v in row]
+    for cell in cells[1:]:
+        cell.protection = _UNLOCKED
+    return cells
