@@ -122,16 +122,20 @@ def test_heat_map_marks_move_with_the_ratings(
     editor = open_editor(qtbot, register, "R-001")  # inherent 4 x 5, residual 2 x 3
     heat_map: HeatMap = editor.heat_map
     assert heat_map.marks() == {"inherent": (4, 5), "residual": (2, 3)}
-    cell = heat_map.cell_rect(3, 3)
-    # Below the middle, where a mark's white disc is but its letter is not.
-    empty = cell.center() + QPoint(0, int(cell.height() * 0.62 * 0.38))
+
+    def empty() -> QPoint:
+        """Below the middle of cell 3 x 3, where a mark's white disc is but its letter is not
+        (worked out each time: the matrix may be laid out anew as the ratings change)."""
+        cell = heat_map.cell_rect(3, 3)
+        return cell.center() + QPoint(0, int(cell.height() * 0.62 * 0.38))
+
     level_colour = heat_map.cell_level(3, 3).colour  # type: ignore[union-attr]
-    assert painted(heat_map, empty) == level_colour
+    assert painted(heat_map, empty()) == level_colour
 
     choose(editor.likelihood["current"], 3)
     choose(editor.impact["current"], 3)
     assert heat_map.marks() == {"inherent": (4, 5), "current": (3, 3), "residual": (2, 3)}
-    assert painted(heat_map, empty) == "#ffffff"  # the mark's disc is drawn in that cell
+    assert painted(heat_map, empty()) == "#ffffff"  # the mark's disc is drawn in that cell
     assert "Current: likelihood 3, impact 3" in heat_map.accessibleDescription()
 
     choose(editor.likelihood["residual"], None)
@@ -239,7 +243,7 @@ def test_suggest_impact_uses_the_assets_highest_rating(
         risk = queries.risk_by_ref(session, "R-004")
         risk.assets.append(session.query(Asset).filter_by(ref="A-008").one())  # C = 5
     editor = open_editor(qtbot, register, "R-004")
-    assert "A-008 Adult social care database" in editor.assets_label.text()
+    assert editor.asset_list.texts() == ["A-008 Adult social care database"]
     qtbot.mouseClick(editor.suggest_button, Qt.MouseButton.LeftButton)
     assert editor.impact["inherent"].currentText() == "5 — Severe"
     assert "Inherent impact set to 5 (Severe)" in editor.suggestion_label.text()
@@ -471,3 +475,156 @@ def test_an_owner_who_has_left_is_shown_and_scores_still_save(
     assert editor.save() is True
     saved = stored(register, "R-001")
     assert (saved.residual_likelihood, saved.owner_id) == (1, person_id(register, "Alice Archer"))
+
+
+# --- what the risk is made of: threat, C/I/A, assets, controls; its treatment actions --------
+
+
+def catalogued(register: Register, kind: type[Any], code: str) -> int:
+    from isms.services import risks as risk_service
+
+    with register.session() as session:
+        return risk_service.catalogue_id(session, kind, code)
+
+
+def asset_id(register: Register, ref: str) -> int:
+    with register.session() as session:
+        return queries.asset_by_ref(session, ref).id
+
+
+def control_id(register: Register, ref: str) -> int:
+    with register.session() as session:
+        return queries.control_by_ref(session, ref).id
+
+
+def test_threat_cia_assets_and_controls_are_saved_and_undone_from_the_window(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    from isms.model import Threat, Vulnerability
+    from ui.dialogs.choose import ChooseDialog
+
+    window = shown(qtbot, MainWindow(register))
+    theft = catalogued(register, Threat, "T01")
+    weak = catalogued(register, Vulnerability, "V01")
+
+    def pick_asset(dialog: ChooseDialog) -> None:
+        # Only the live assets of the risk's department (CS) are offered.
+        offered = [dialog.combo.itemText(n) for n in range(dialog.combo.count())]
+        assert offered == ["A-001 Payroll records", "A-004 CCTV footage",
+                           "A-007 Building access badges", "A-010 Email service"]
+        dialog.choose("A-004 CCTV footage")
+        dialog.accept()
+
+    def edit(editor: RiskEditor) -> None:
+        editor.tabs.setCurrentIndex(1)
+        choose(editor.threat, theft)
+        # The threat's C/I/A is ticked for a risk with none ticked yet.
+        assert editor.affects_letters() == next(
+            t.affects for t in editor.choices.threats if t.id == theft)
+        editor.affects["C"].setChecked(True)
+        editor.affects["I"].setChecked(False)
+        editor.affects["A"].setChecked(True)
+        choose(editor.vulnerability, weak)
+        on_modal(ChooseDialog, pick_asset)
+        qtbot.mouseClick(editor.asset_list.add_button, Qt.MouseButton.LeftButton)
+        editor.asset_list.add(asset_id(register, "A-001"))
+        assert editor.asset_list.texts() == ["A-004 CCTV footage", "A-001 Payroll records"]
+        editor.tabs.setCurrentIndex(2)
+        editor.existing_controls.setPlainText("Laptops are encrypted")
+        editor.control_list.add(control_id(register, "8.1"))
+        assert editor.save()
+
+    on_modal(RiskEditor, edit)
+    window.edit_risk(risk_id(register, "R-001"))
+
+    with register.session() as session:
+        risk = queries.risk_by_ref(session, "R-001")
+        assert risk.threat is not None and risk.threat.code == "T01"
+        assert risk.vulnerability is not None and risk.vulnerability.code == "V01"
+        assert (risk.affects, risk.existing_controls) == ("CA", "Laptops are encrypted")
+        assert sorted(a.ref for a in risk.assets) == ["A-001", "A-004"]
+        assert [c.ref for c in risk.controls] == ["8.1"]
+        assert (risk.residual_likelihood, risk.residual_impact) == (2, 3)  # untouched
+
+    window.undo_history.undo_action.trigger()
+    with register.session() as session:
+        risk = queries.risk_by_ref(session, "R-001")
+        assert (risk.threat, risk.vulnerability, risk.affects, risk.existing_controls) == (
+            None, None, "", "")
+        assert risk.assets == [] and risk.controls == []
+
+
+def test_removing_an_asset_and_a_control_is_saved(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    with register.transaction() as session:
+        risk = queries.risk_by_ref(session, "R-001")
+        risk.assets.append(queries.asset_by_ref(session, "A-001"))
+        risk.assets.append(queries.asset_by_ref(session, "A-004"))
+        risk.controls.append(queries.control_by_ref(session, "8.1"))
+    editor = open_editor(qtbot, register, "R-001")
+    assert editor.control_list.texts()[0].startswith("8.1 ")
+    assert not editor.asset_list.remove_button.isEnabled()  # nothing selected yet
+    editor.asset_list.list.setCurrentRow(0)
+    qtbot.mouseClick(editor.asset_list.remove_button, Qt.MouseButton.LeftButton)
+    editor.control_list.list.setCurrentRow(0)
+    editor.control_list.remove_selected()
+    # The suggestion reads the assets as saved: not offered until the change is saved.
+    assert not editor.suggest_button.isEnabled()
+    assert editor.save()
+    with register.session() as session:
+        risk = queries.risk_by_ref(session, "R-001")
+        assert [a.ref for a in risk.assets] == ["A-004"] and risk.controls == []
+
+
+def test_a_bad_link_is_refused_on_its_tab_and_nothing_saved(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-001")
+    editor.asset_list.add(asset_id(register, "A-001"))
+    with register.transaction() as session:  # retired meanwhile
+        from isms.model import AssetStatus
+
+        queries.asset_by_ref(session, "A-001").status = AssetStatus.RETIRED
+    assert not editor.save()
+    assert "A-001 is retired" in editor.message.text()
+    assert editor.tabs.currentIndex() == 1  # the tab of the assets, shown
+    assert stored(register, "R-001").version == 1
+
+
+def test_add_action_opens_the_action_editor_and_lists_the_new_action(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    from isms.model import TreatmentAction
+    from ui.dialogs.action_editor import ActionEditor
+
+    window = shown(qtbot, MainWindow(register))
+
+    def add_action(action_editor: ActionEditor) -> None:
+        assert action_editor.owner_combo.currentText() == "Alice Archer"  # the risk's owner
+        assert action_editor.risk_label.text() == "R-001 Laptop stolen from a car"
+        action_editor.title_edit.setText("Encrypt the laptops")
+        action_editor.due_date.set_value(date(2026, 5, 1))
+        assert action_editor.save()
+
+    def in_risk_editor(editor: RiskEditor) -> None:
+        editor.tabs.setCurrentIndex(3)
+        editor.title_edit.setText("Laptop stolen from a parked car")  # kept through the add
+        on_modal(ActionEditor, add_action)
+        qtbot.mouseClick(editor.add_action_button, Qt.MouseButton.LeftButton)
+        assert editor.action_list.row_texts() == [
+            ["Encrypt the laptops", "Alice Archer", "2026-05-01", "Open"]]
+        assert editor.title_edit.text() == "Laptop stolen from a parked car"
+        assert editor.save()
+
+    on_modal(RiskEditor, in_risk_editor)
+    window.edit_risk(risk_id(register, "R-001"))
+    with register.session() as session:
+        risk = queries.risk_by_ref(session, "R-001")
+        assert risk.title == "Laptop stolen from a parked car"
+        assert [(a.title, a.due_date) for a in risk.actions] == [
+            ("Encrypt the laptops", date(2026, 5, 1))]
+        assert session.query(TreatmentAction).count() == 1
+    # The Treatment actions page shows it (refreshed after the action's own save).
+    window.show_page_key("actions")
+    qtbot.waitUntil(lambda: window.pages["actions"].model.rowCount() == 1)

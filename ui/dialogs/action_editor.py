@@ -1,7 +1,9 @@
-"""The treatment action editor: title, description, owner, due date and status of one action.
+"""The treatment action editor: title, description, owner, due date and status of one action,
+or of a new one of a risk (``ActionEditor.new``).
 
-Saved with one call, ``isms.services.edits.save`` (``records.update_action``); marking it done
-records the completion date. Opened by double-click or Enter on the Treatment actions page.
+Saved with one call, ``isms.services.edits.save`` (``records.update_action``), or for a new
+action ``edits.add_action``; marking it done records the completion date. Opened by
+double-click or Enter on the Treatment actions page or in the risk editor.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from isms.model import ActionStatus
 from isms.services import edits
 from isms.services.edits import reads
 from isms.services.read import queries
+from isms.services.read.risk_record import risk_record
 
 from .record_editor import Choices, OptionalDate, RecordEditor, fill_combo, select, text_box
 
@@ -25,9 +28,14 @@ if TYPE_CHECKING:
 class ActionEditor(RecordEditor):
     geometry_key = "action_editor"
 
-    def __init__(self, register: Register, action_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, register: Register, action_id: int | None, parent: QWidget | None = None,
+        *, risk_id: int | None = None,
+    ) -> None:
         super().__init__(register, parent)
         self.action_id = action_id
+        #: The risk a new action is added to.
+        self.risk_id = risk_id
         self._read()
         self.risk_label = QLabel()
         self.title_edit = QLineEdit()
@@ -54,9 +62,24 @@ class ActionEditor(RecordEditor):
         form.addRow("Completed:", self.completed_label)
         self.finish(form, self.title_edit, 560, 380)
 
+    @classmethod
+    def new(cls, register: Register, risk_id: int, parent: QWidget | None = None) -> ActionEditor:
+        """The editor on an empty form: Save adds an action to the risk (its id is then
+        ``change.record_id``)."""
+        return cls(register, None, parent, risk_id=risk_id)
+
     def _read(self) -> None:
         with self._register.session() as session:
-            read = reads.action(session, self.action_id)
+            if self.action_id is None:
+                assert self.risk_id is not None
+                risk = risk_record(session, self.risk_id)
+                read = reads.EditorRecord(0, {
+                    "title": "", "description": "", "owner_id": risk.owner_id,
+                    "due_date": None, "status": ActionStatus.OPEN.value,
+                }, {"risk": f"{risk.ref} {risk.title}", "owner": risk.owner,
+                    "completed_on": None})
+            else:
+                read = reads.action(session, self.action_id)
             self.people: Choices = tuple((p.name, p.id) for p in queries.people(session))
         self.version = read.version
         self.risk_text = str(read.facts["risk"])
@@ -66,7 +89,8 @@ class ActionEditor(RecordEditor):
 
     def _show(self) -> None:
         values = self.saved_values
-        self.setWindowTitle(f"Treatment action — {values['title']} — isms")
+        self.setWindowTitle(f"Treatment action — {values['title']} — isms" if self.action_id
+                            else f"New treatment action of {self.risk_text.split()[0]} — isms")
         self.risk_label.setText(self.risk_text)
         self.title_edit.setText(values["title"])
         self.title_edit.setCursorPosition(0)
@@ -103,7 +127,13 @@ class ActionEditor(RecordEditor):
                 "owner_id": self.owner_combo, "due_date": self.due_date,
                 "status": self.status_combo}
 
+    def record_name(self) -> str:
+        return "the new action" if self.action_id is None else "the action"
+
     def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        if self.action_id is None:
+            assert self.risk_id is not None
+            return edits.add_action(session, self.risk_id, self.values())
         return edits.save(session, "treatment action", self.action_id, self.version, edited)
 
     @classmethod

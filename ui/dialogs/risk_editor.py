@@ -1,12 +1,16 @@
 """The risk editor: title, description and owner, and scores with their level, colour,
-heat-map position and review date, live.
+heat-map position and review date, live; what the risk is made of (its threat and
+vulnerability, the C/I/A it affects, its assets, the controls in place and those chosen to
+treat it) and its treatment actions, each opening the action editor ("Add action…" too).
 
 Everything shown live is worked out with the register's own criteria (``isms.method``), and
 everything saved is one call, ``isms.services.edits.save_risk`` (``risks.save_edit``), in one
-transaction, so the window and the CLI score a risk the same way; the live "Next review" is
+transaction, links to assets and controls included (Edit > Undo takes them back with the
+rest), so the window and the CLI score a risk the same way; the live "Next review" is
 ``risks.planned_review``, the rule a save applies. A save made from a stale copy (someone else
 saved the risk after the editor opened it) is refused with a ConflictError naming the risk, a
-Reload button and the conflict dialog (``RecordEditor``), and nothing is written.
+Reload button and the conflict dialog (``RecordEditor``), and nothing is written. An action is
+saved on its own, at once, by the action editor.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +44,7 @@ from isms.services import edits
 from isms.services import risks as risk_service
 from isms.services.edits import reads
 from isms.services.read import queries
+from isms.services.read.risk_record import RiskChoices, risk_choices
 from isms.services.read.risk_record import RiskRecord as RiskSnapshot
 from isms.services.read.risk_record import risk_owners as load_people
 from isms.services.read.risk_record import risk_record as load_snapshot
@@ -47,6 +53,7 @@ from isms.services.risks import STAGES, Levels, Rating
 from ..widgets.heat_map import STAGE_LETTERS, HeatMap
 from ..widgets.level_chip import LevelChip
 from .record_editor import WARNING_TEXT, RecordEditor
+from .risk_parts import LinkList, RecordList, RunEditor, run_here
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -62,6 +69,7 @@ TREATMENT_WORDS = {
     TreatmentOption.AVOID: "Avoid — stop the activity that gives rise to it",
     TreatmentOption.SHARE: "Share — pass part of it on (insurance, a contract)",
 }
+CIA_WORDS = {"C": "&Confidentiality", "I": "&Integrity", "A": "Availa&bility"}
 
 
 def _sentence(text: str) -> str:
@@ -101,23 +109,38 @@ class RiskEditor(RecordEditor):
 
     def __init__(
         self, register: Register, risk_id: int, parent: QWidget | None = None,
-        *, today: date | None = None,
+        *, today: date | None = None, run_editor: RunEditor | None = None,
     ) -> None:
         super().__init__(register, parent)
         self._risk_id = risk_id
         self.today = today or date.today()
+        #: Opens another record's editor (an action's): the window's, so its save goes into
+        #: the undo history and the pages refresh.
+        self.run_editor: RunEditor = run_editor or run_here
         self._read()
         self.save_button.setToolTip("Save the changes (Ctrl+S or Enter)")
         form = self._details_form()
         self._boxes = (self._assessment_box(), self._review_box(), self._matrix_box(),
                        self._treatment_box())
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._assessment_tab(), "Assess&ment")
+        self.tabs.addTab(self._analysis_tab(), "&Threat and assets")
+        self.tabs.addTab(self._controls_tab(), "Contro&ls")
+        self.tabs.addTab(self._treatment_tab(), "T&reatment")
         # Scoring is what the editor is opened for most: start there, not in the title.
         self.finish(form, self.likelihood["inherent"], 900, 660)
 
     def lay_out(self, layout: QVBoxLayout, form: QFormLayout) -> None:
-        """The details, the assessment and review beside the matrix, then the treatment."""
-        assessment, review, matrix, treatment = self._boxes
+        """The details, then the tabs: the assessment first."""
         layout.addLayout(form)
+        layout.addWidget(self.tabs, 1)
+
+    def _assessment_tab(self) -> QWidget:
+        """The assessment and review beside the matrix."""
+        assessment, review, matrix, _treatment = self._boxes
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(4, 4, 4, 4)  # room for the matrix
         left = QVBoxLayout()
         left.addWidget(assessment, 1)
         left.addWidget(review)
@@ -125,7 +148,75 @@ class RiskEditor(RecordEditor):
         top.addLayout(left, 3)
         top.addWidget(matrix, 2)
         layout.addLayout(top, 1)
+        return tab
+
+    def _analysis_tab(self) -> QWidget:
+        """The threat, the vulnerability it exploits, the C/I/A it affects and the assets."""
+        tab = QWidget()
+        self.threat = QComboBox()
+        self.threat.setAccessibleName("Threat")
+        self.threat.setToolTip("What could act against the assets (the catalogue's threats)")
+        self.threat.currentIndexChanged.connect(self._threat_chosen)
+        self.vulnerability = QComboBox()
+        self.vulnerability.setAccessibleName("Vulnerability")
+        self.vulnerability.setToolTip("The weakness the threat would exploit")
+        self.affects: dict[str, QCheckBox] = {}
+        cia_row = QHBoxLayout()
+        for letter, words in CIA_WORDS.items():
+            self.affects[letter] = QCheckBox(words)
+            cia_row.addWidget(self.affects[letter])
+        cia_row.addStretch(1)
+        self.asset_list = LinkList(
+            "Assets", "Add &asset…", "Link the risk to this asset of its department:",
+            lambda: self.choices.assets)
+        self.asset_list.changed.connect(self._assets_changed)
+        form = QFormLayout(tab)
+        threat_label = QLabel("T&hreat:")
+        threat_label.setBuddy(self.threat)
+        vulnerability_label = QLabel("&Vulnerability:")
+        vulnerability_label.setBuddy(self.vulnerability)
+        form.addRow(threat_label, self.threat)
+        form.addRow(vulnerability_label, self.vulnerability)
+        form.addRow("Affects:", cia_row)
+        form.addRow("Assets:", self.asset_list)
+        return tab
+
+    def _controls_tab(self) -> QWidget:
+        """The controls in place today (words) and those chosen to treat the risk."""
+        tab = QWidget()
+        self.existing_controls = QPlainTextEdit()
+        self.existing_controls.setAccessibleName("Existing controls")
+        self.existing_controls.setPlaceholderText(
+            "What already reduces the risk today (the current rating assumes it)")
+        self.existing_controls.setTabChangesFocus(True)
+        self.existing_controls.setFixedHeight(self.fontMetrics().height() * 4 + 12)
+        self.control_list = LinkList(
+            "Planned controls", "Add co&ntrol…",
+            "Treat the risk with this control (it becomes applicable in the department's "
+            "SoA):", lambda: self.choices.controls)
+        existing_label = QLabel("&In place today:")
+        existing_label.setBuddy(self.existing_controls)
+        form = QFormLayout(tab)
+        form.addRow(existing_label, self.existing_controls)
+        form.addRow("Planned:", self.control_list)
+        return tab
+
+    def _treatment_tab(self) -> QWidget:
+        """The treatment option and note, then the risk's treatment actions: each opens in
+        the action editor; Add action… makes one."""
+        *_rest, treatment = self._boxes
+        self.action_list = RecordList("Treatment actions", ("Action", "Owner", "Due", "Status"),
+                                      self.open_action)
+        self.add_action_button = self.action_list.add_button("Add a&ction…", self.new_action)
+        self.add_action_button.setToolTip("A new treatment action of this risk, saved at once")
+        self.action_list.buttons.addStretch(1)
+        actions = QGroupBox("Treatment actions")
+        QVBoxLayout(actions).addWidget(self.action_list)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
         layout.addWidget(treatment)
+        layout.addWidget(actions, 1)
+        return tab
 
     def _read(self) -> None:
         """Read the criteria, the risk and the people who can own it, in one short session."""
@@ -133,6 +224,7 @@ class RiskEditor(RecordEditor):
             self.criteria: Criteria = queries.current_criteria(session)
             self.snapshot: RiskSnapshot = load_snapshot(session, self._risk_id)
             self.people = load_people(session)
+            self.choices: RiskChoices = risk_choices(session, self.snapshot.department_id)
         snap = self.snapshot
         self.version = snap.version
         self.saved_values = {
@@ -142,6 +234,10 @@ class RiskEditor(RecordEditor):
             "treatment_option": snap.treatment, "treatment_note": snap.treatment_note,
             "review_date": snap.next_review if snap.override_reason else None,
             "review_reason": snap.override_reason,
+            "threat_id": snap.threat_id, "vulnerability_id": snap.vulnerability_id,
+            "affects": snap.affects, "existing_controls": snap.existing_controls,
+            "asset_ids": sorted(a.id for a in snap.linked_assets),
+            "control_ids": sorted(c.id for c in snap.linked_controls),
         }
 
     def record_name(self) -> str:
@@ -176,10 +272,8 @@ class RiskEditor(RecordEditor):
         )
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(self.fontMetrics().height() * 2 + 12)  # then scrolls
-        self.assets_label = QLabel()
-        for label in (self.facts_label, self.assets_label):
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts_label.setWordWrap(True)
+        self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         title_row = QHBoxLayout()
         title_row.addWidget(self.title_edit, 1)
@@ -194,7 +288,6 @@ class RiskEditor(RecordEditor):
         form.addRow(self.ref_label, title_row)
         form.addRow(owner_label, owner_row)
         form.addRow("&Description:", self.description_edit)
-        form.addRow("Assets:", self.assets_label)
         return form
 
     def _assessment_box(self) -> QGroupBox:
@@ -328,10 +421,6 @@ class RiskEditor(RecordEditor):
             f"Department: {snap.department}   ·   Status: {_sentence(snap.status)}"
         )
         self.description_edit.setPlainText(snap.description)
-        self.assets_label.setText("; ".join(snap.assets) if snap.assets else "None linked")
-        self.suggest_button.setEnabled(bool(snap.assets))
-        if not snap.assets:
-            self.suggest_button.setToolTip("The risk is not linked to any asset to suggest from")
         self.suggestion_label.clear()
         self.appetite_note.setText(
             f"Risk appetite: {self.criteria.appetite}. A residual risk above it needs an "
@@ -356,6 +445,7 @@ class RiskEditor(RecordEditor):
         self.treatment.blockSignals(False)
         self.treatment_note.setPlainText(snap.treatment_note)
         self._update_treatment()
+        self._show_analysis()
 
         overridden = bool(snap.override_reason)
         self.override.setChecked(overridden)
@@ -364,6 +454,65 @@ class RiskEditor(RecordEditor):
         self.override_reason.setText(snap.override_reason)
         self.message.clear()
         self.update_hints()
+
+    def _show_analysis(self) -> None:
+        """The threat, vulnerability, C/I/A, assets, controls and actions as read."""
+        snap = self.snapshot
+        for combo, items, chosen, name in (
+            (self.threat, self.choices.threats, snap.threat_id, snap.threat),
+            (self.vulnerability, self.choices.vulnerabilities, snap.vulnerability_id,
+             snap.vulnerability),
+        ):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("Not chosen", None)
+            for item in items:
+                combo.addItem(item.text, item.id)
+            if chosen is not None and combo.findData(chosen) < 0:
+                combo.addItem(str(name), chosen)
+            _select_data(combo, chosen)
+            combo.blockSignals(False)
+        for letter, box in self.affects.items():
+            box.setChecked(letter in snap.affects)
+        self.asset_list.set_items(
+            [(f"{a.ref} {a.name}" + (" (retired)" if a.status == "retired" else ""), a.id)
+             for a in snap.linked_assets])
+        self.existing_controls.setPlainText(snap.existing_controls)
+        self.control_list.set_items([(f"{c.ref} {c.title}", c.id)
+                                     for c in snap.linked_controls])
+        self._show_actions(snap)
+
+    def _show_actions(self, snap: RiskSnapshot) -> None:
+        self.action_list.set_rows([
+            (a.id, (a.title, a.owner or "—", a.due.isoformat() if a.due else "—",
+                    _sentence(a.status)))
+            for a in snap.actions])
+        retired = snap.status == "retired"
+        self.add_action_button.setEnabled(not retired)
+        if retired:
+            self.add_action_button.setToolTip("A retired risk takes no new treatment actions")
+
+    def _threat_chosen(self) -> None:
+        """A threat says what it usually affects: tick that while nothing is ticked yet."""
+        chosen = self.threat.currentData()
+        if chosen is None or any(box.isChecked() for box in self.affects.values()):
+            return
+        for item in self.choices.threats:
+            if item.id == chosen:
+                for letter, box in self.affects.items():
+                    box.setChecked(letter in item.affects)
+
+    def _assets_changed(self) -> None:
+        """The impact is suggested from the assets as saved: say so once they are changed."""
+        saved = self.asset_list.ids() == self.saved_values["asset_ids"]
+        self.suggest_button.setEnabled(bool(self.snapshot.assets) and saved)
+        self.suggest_button.setToolTip(
+            "Save the new assets first: the suggestion reads the assets as saved" if not saved
+            else "Set the inherent impact from the highest C, I or A rating of the risk's assets"
+            if self.snapshot.assets else "The risk is not linked to any asset to suggest from")
+
+    def affects_letters(self) -> str:
+        return "".join(letter for letter, box in self.affects.items() if box.isChecked())
 
     def _fill_owner(self) -> None:
         """"No owner", then the people who can own the risk; an owner who has left is shown as
@@ -497,6 +646,12 @@ class RiskEditor(RecordEditor):
             "treatment_note": self.treatment_note.toPlainText().strip(),
             "review_date": review,
             "review_reason": self.override_reason.text().strip() if overridden else "",
+            "threat_id": self.threat.currentData(),
+            "vulnerability_id": self.vulnerability.currentData(),
+            "affects": self.affects_letters(),
+            "existing_controls": self.existing_controls.toPlainText().strip(),
+            "asset_ids": self.asset_list.ids(),
+            "control_ids": self.control_list.ids(),
         }
 
     def edited(self) -> dict[str, Any]:
@@ -512,6 +667,9 @@ class RiskEditor(RecordEditor):
             **{f"{stage}_impact": self.impact[stage] for stage in STAGES},
             "treatment_option": self.treatment, "treatment_note": self.treatment_note,
             "review_date": self.override_date, "review_reason": self.override_reason,
+            "threat_id": self.threat, "vulnerability_id": self.vulnerability,
+            "affects": self.affects["C"], "existing_controls": self.existing_controls,
+            "asset_ids": self.asset_list.list, "control_ids": self.control_list.list,
         }
 
     def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
@@ -519,17 +677,53 @@ class RiskEditor(RecordEditor):
                                name=self.snapshot.ref, today=self.today)
 
     def field_widget(self, name: str) -> QWidget | None:
-        """The input a ValidationError's ``field`` names ("residual_impact", "owner"...)."""
+        """The input a ValidationError's ``field`` names ("residual_impact", "owner"...), on
+        the tab it is on."""
         stage, _, part = name.partition("_")
         if stage in STAGES:
-            return self.likelihood[stage] if part == "likelihood" else self.impact[stage]
-        return {
-            "title": self.title_edit, "description": self.description_edit, "owner": self.owner,
-            "reason": self.override_reason,
-        }.get(name)
+            found: QWidget | None = (self.likelihood[stage] if part == "likelihood"
+                                     else self.impact[stage])
+        else:
+            found = {
+                "title": self.title_edit, "description": self.description_edit,
+                "owner": self.owner, "reason": self.override_reason,
+            }.get(name) or self.field_widgets().get(name)
+        self._show_tab_of(found)
+        return found
+
+    def _show_tab_of(self, widget: QWidget | None) -> None:
+        for number in range(self.tabs.count()):
+            page = self.tabs.widget(number)
+            if widget is not None and page is not None and page.isAncestorOf(widget):
+                self.tabs.setCurrentIndex(number)
+
+    # --- treatment actions (saved at once, each its own change) -----------------------------
+
+    def new_action(self) -> None:
+        """Add action…: the action editor on an empty form; once saved, listed here."""
+        from .action_editor import ActionEditor
+
+        risk_id = self._risk_id
+        if self.run_editor(lambda: ActionEditor.new(self._register, risk_id, self),
+                           "treatment action"):
+            self._reread_actions()
+
+    def open_action(self, action_id: int) -> None:
+        from .action_editor import ActionEditor
+
+        if self.run_editor(lambda: ActionEditor(self._register, action_id, self),
+                           "treatment action"):
+            self._reread_actions()
+
+    def _reread_actions(self) -> None:
+        """The actions as saved now; the rest of the form keeps the user's edits (an action's
+        save does not change the risk's version)."""
+        with self._register.session() as session:
+            self._show_actions(load_snapshot(session, self._risk_id))
 
     @classmethod
     def ask(cls, register: Register, risk_id: int, parent: QWidget | None = None) -> bool:
         """Edit the risk modally; True when the user saved a change."""
         return cls(register, risk_id, parent).run()
+
 

@@ -479,7 +479,8 @@ class MainWindow(Shell):
         """Open the risk editor; after a save, refresh and keep the risk selected."""
         from ..dialogs.risk_editor import RiskEditor  # heavy: imported when first opened
 
-        if self.run_editor(lambda: RiskEditor(self.register, risk_id, self), "risk"):
+        if self.run_editor(lambda: RiskEditor(self.register, risk_id, self,
+                                              run_editor=self.run_editor), "risk"):
             self.pages["risks"].select_id(risk_id)
 
     # --- record editors and undo (ui/undo.py, ui/dialogs/*_editor.py) ----------------------

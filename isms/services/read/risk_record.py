@@ -10,11 +10,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from isms.errors import NotFoundError
 from isms.method.criteria import Criteria
-from isms.model import Risk, TreatmentOption
+from isms.model import (
+    Asset,
+    AssetStatus,
+    ControlEdition,
+    Risk,
+    Threat,
+    TreatmentOption,
+    Vulnerability,
+)
 from isms.services.read import queries
 from isms.services.risks import STAGES, Rating, rating
 
@@ -84,6 +93,7 @@ class RiskRecord:
     ref: str
     title: str
     description: str
+    department_id: int
     department_code: str
     department_name: str
     owner: str | None
@@ -174,6 +184,7 @@ def _record(session: Session, risk: Risk) -> RiskRecord:
         ref=risk.ref,
         title=risk.title,
         description=risk.description,
+        department_id=risk.department_id,
         department_code=risk.department.code,
         department_name=risk.department.name,
         owner=risk.owner.name if risk.owner else None,
@@ -231,3 +242,42 @@ def risk_ratings(session: Session, risk_id: int) -> dict[str, Rating]:
 def risk_owners(session: Session) -> tuple[tuple[int, str], ...]:
     """(id, name) of the people who can own a risk (the active ones), in name order."""
     return tuple((person.id, person.name) for person in queries.people(session))
+
+
+@dataclass(frozen=True)
+class Catalogued:
+    """A threat or vulnerability to choose: "T09 Malware", its id, the C/I/A it affects."""
+
+    text: str
+    id: int
+    affects: str
+
+
+@dataclass(frozen=True)
+class RiskChoices:
+    """What the risk editor's pickers offer: (text, id) pairs, in the order shown."""
+
+    threats: tuple[Catalogued, ...]
+    vulnerabilities: tuple[Catalogued, ...]
+    assets: tuple[tuple[str, int], ...]  # the department's live assets, by reference
+    controls: tuple[tuple[str, int], ...]  # Annex A 2022, then the local controls
+
+
+def risk_choices(session: Session, department_id: int) -> RiskChoices:
+    """The threats, vulnerabilities, assets (of the risk's department, not retired) and
+    controls (the 2022 catalogue and the local edition) a risk can be made of."""
+    threats = tuple(Catalogued(f"{t.code} {t.name}", t.id, t.affects) for t in
+                    session.execute(select(Threat).order_by(Threat.code)).scalars())
+    vulnerabilities = tuple(
+        Catalogued(f"{v.code} {v.name}", v.id, "") for v in
+        session.execute(select(Vulnerability).order_by(Vulnerability.code)).scalars())
+    assets = tuple((f"{ref} {name}", asset_id) for asset_id, ref, name in session.execute(
+        select(Asset.id, Asset.ref, Asset.name).where(
+            Asset.department_id == department_id, Asset.status != AssetStatus.RETIRED,
+        ).order_by(Asset.ref)))
+    controls = tuple(
+        (f"{c.ref} {c.title}" if c.edition != ControlEdition.LOCAL else
+         f"{c.ref} {c.title} (local)", c.id)
+        for edition in (ControlEdition.ISO27001_2022, ControlEdition.LOCAL)
+        for c in queries.controls(session, edition))
+    return RiskChoices(threats, vulnerabilities, assets, controls)
