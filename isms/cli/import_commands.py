@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from isms.services import classification
 from isms.services.imports import files as import_files
-from isms.services.imports import mapping_profiles
+from isms.services.imports import mapping_profiles, value_choices
 from isms.services.imports.batches import list_batches, undo_batch
 from isms.services.read import queries
 from isms.services.soa import carry_over as soa_import
@@ -22,10 +22,9 @@ from ..errors import UsageError
 from ..io.importing.fields import FIELDS_BY_KIND
 from ..io.importing.mapping import Mapping, column_index
 from ..io.importing.plan import ImportPlan
-from ..io.importing.stamp import has_stamp
 from ..io.importing.template import write_template
+from ..io.importing.value_map import UnrecognisedValue, ValueMap
 from ..model import Department
-from . import round_trip_commands
 from .common import command, json_option, opened
 from .output import Progress, print_json, print_table
 
@@ -59,6 +58,62 @@ def _given_mapping(kind: str, pairs: list[str], names: list[str]) -> Mapping:
     return mapping
 
 
+def _value_map(
+    kind: str, given: ValueMap, pairs: list[str], accept: bool, mapping: Mapping, names: list[str]
+) -> ValueMap:
+    """The profile's value choices, then each ``--value COLUMN:VALUE=TARGET`` over them."""
+    chosen = ValueMap(
+        {k: dict(v) for k, v in given.choices.items()}, accept_proposals=accept
+    )
+    mapped = value_choices.mapped_fields(kind)
+    for pair in pairs:
+        column, colon, rest = pair.partition(":")
+        written, equals, target = rest.partition("=")
+        if not colon or not equals or not written.strip() or not target.strip():
+            raise UsageError(f"--value takes COLUMN:VALUE=TARGET; got '{pair}'.")
+        index = _column_index(column, names)
+        key = mapping.get(index)
+        if key is None or key not in mapped:
+            raise UsageError(
+                f"--value: column '{column}' is not mapped to a field whose values are mapped "
+                f"({', '.join(mapped)})."
+            )
+        chosen.choose(key, written.strip(), target.strip())
+    return chosen
+
+
+def _values_table(values: list[UnrecognisedValue]) -> None:
+    """The unrecognised values, once each: what the department fixes, or the user maps."""
+    if not values:
+        return
+    print(f"Values not recognised ({len(values)}):")
+    print_table(
+        ["Column", "Value", "Rows", "Proposal", "Read as"],
+        [
+            (
+                f"{v.column} ({v.header})" if v.header else v.column,
+                v.written,
+                v.rows,
+                v.proposal or ("one of: " + "; ".join(v.candidates) if v.candidates else "-"),
+                v.chosen or "(unmapped)",
+            )
+            for v in values
+        ],
+    )
+    # Where each proposal comes from, said once for all the values it covers.
+    reasons: dict[str, list[str]] = {}
+    for v in values:
+        if v.proposal_reason:
+            reasons.setdefault(v.proposal_reason, []).append(v.written)
+    for reason, written in reasons.items():
+        print(f"  {', '.join(written)}: {reason}")
+    if any(v.chosen is None for v in values):
+        print(
+            "  map them with --value COLUMN:VALUE=TARGET (TARGET new-person / new-department "
+            "creates one), or take the proposals with --accept-proposals"
+        )
+
+
 def _report(plan: ImportPlan, origin: str, result: dict[str, Any]) -> None:
     header = plan.header
     rows = (
@@ -70,9 +125,14 @@ def _report(plan: ImportPlan, origin: str, result: dict[str, Any]) -> None:
     print("  " + ", ".join(f"{plan.column_name(i)} -> {key}" for i, key in plan.mapping.items()))
     for note in plan.notes:
         print(f"  note: {note}")
+    _values_table(plan.unrecognised)
     # One line per problem with the rows it stands on, not one line per row: the department
-    # fixes "'Confidental' in column J" once, wherever it is.
-    groups = plan.problem_groups()
+    # fixes "'Confidental' in column J" once, wherever it is. The values in the table above
+    # are not repeated.
+    tabled = {(v.column, v.problem) for v in plan.unrecognised}
+    groups = [
+        g for g in plan.problem_groups() if (g.issue.column, g.issue.message) not in tabled
+    ]
     for group in groups[:_SHOWN_PROBLEMS]:
         print(f"  {group.describe()}")
     if len(groups) > _SHOWN_PROBLEMS:
@@ -91,8 +151,6 @@ def _report(plan: ImportPlan, origin: str, result: dict[str, Any]) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
-    if args.kind == "assets" and has_stamp(path):  # a department's export coming back
-        return round_trip_commands.import_round_trip(args)
     progress = Progress()
     with opened(args) as register, register.session() as session:
         department = queries.department_id(session, args.department) if args.department else None
@@ -111,7 +169,15 @@ def _import(args: argparse.Namespace) -> int:
             if args.map:
                 prepared.mapping = _given_mapping(args.kind, args.map, prepared.sheet.header.names)
                 prepared.mapping_origin = "given"
-            plan = import_files.plan(session, prepared, department)
+            value_map = _value_map(
+                args.kind,
+                prepared.value_map,
+                args.value or [],
+                args.accept_proposals,
+                prepared.mapping,
+                prepared.sheet.header.names,
+            )
+            plan = import_files.plan(session, prepared, department, value_map)
             if args.errors:
                 from ..io.importing.error_workbook import write_error_workbook
 
@@ -121,6 +187,7 @@ def _import(args: argparse.Namespace) -> int:
             "sheet": plan.sheet,
             "counts": plan.counts,
             "notes": plan.notes,
+            "values": [v.as_json() for v in plan.unrecognised],
             "batch": None,
         }
         code = 0
@@ -145,6 +212,7 @@ def _import(args: argparse.Namespace) -> int:
                     names=plan.header.names,
                     mapping=plan.mapping,
                     department_id=department,
+                    value_map=value_choices.chosen_map(plan),
                 )
             commit(session)
             result["batch"] = outcome.batch_id
@@ -354,7 +422,23 @@ def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
         metavar="COLUMN=FIELD",
         help="map a column (letter or header) to a field; repeatable",
     )
-    p.add_argument("--save-profile", metavar="NAME", help="save the mapping under this name")
+    p.add_argument(
+        "--save-profile",
+        metavar="NAME",
+        help="save the mapping, with the value choices, under this name",
+    )
+    p.add_argument(
+        "--value",
+        action="append",
+        metavar="COLUMN:VALUE=TARGET",
+        help="read VALUE in COLUMN (letter or header) as TARGET: a marking, type, person, "
+        "department..., or new-person / new-department to create it; repeatable",
+    )
+    p.add_argument(
+        "--accept-proposals",
+        action="store_true",
+        help="read each unrecognised value as its proposal (the dry run lists them)",
+    )
     p.add_argument("--department", metavar="CODE|NAME", help="the department the file is for")
     p.add_argument("--dry-run", action="store_true", help="check and preview only")
     p.add_argument(
@@ -367,8 +451,6 @@ def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
         metavar="OUT.xlsx",
         help="write the rows with their status and messages, to send back",
     )
-    if kind == "assets":
-        round_trip_commands.add_options(p)
     json_option(p)
 
 

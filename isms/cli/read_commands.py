@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from isms.services.imports.value_choices import written_labels
 from isms.services.read import queries
 from isms.services.read.asset_record import asset_record_by_ref
 from isms.services.read.risk_record import risk_record_by_ref
@@ -74,7 +75,10 @@ def _assets_list(args: argparse.Namespace) -> int:
 
 def _assets_show(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        data = asset_record_by_ref(session, args.ref).as_json()
+        record = asset_record_by_ref(session, args.ref)
+        data = record.as_json()
+        # Values an import translated (a marking "Confidential" read as OFFICIAL-SENSITIVE).
+        data["as_written"] = [f"{k}: {v}" for k, v in written_labels(session, record.id).items()]
     if args.json:
         print_json(data)
     else:
@@ -252,7 +256,8 @@ def add_commands(subparsers: Any) -> dict[str, Any]:
     group = subparsers.add_parser(
         "controls", help="Annex A and local controls", description="Annex A and local controls"
     )
-    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = groups["controls"] = group.add_subparsers(
+        dest="action", metavar="ACTION", required=True)
     p = command(actions, "list", _controls_list, "list a catalogue's controls in clause order")
     p.add_argument("--edition", choices=[e.value for e in ControlEdition], default="2022")
     json_option(p)

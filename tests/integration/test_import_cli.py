@@ -517,20 +517,17 @@ def test_problems_are_listed_once_per_column_and_value_with_their_rows(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:
     """Twelve rows with the same misspelt marking are one line naming the column and the rows,
-    not twelve lines of one row each."""
+    not twelve lines of one row each (in the dry run's table of values not recognised)."""
     path = tmp_path / "env.csv"
     lines = ["Asset name,Department,Protective marking,Confidentiality"]
     lines += [f"Asset {n},ENV,Confidental,2" for n in range(12)]
     lines += ["Asset 12,ENV,OFFICIAL,7"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--dry-run")
-    problem_lines = [line.strip() for line in out.splitlines()
-                     if line.startswith("  error") or line.startswith("  warning")]
-    assert len(problem_lines) == 2, out
-    marking, rating = problem_lines
-    assert marking.startswith("error, 12 rows (2, 3, 4, 5, 6, 7, 8, 9 and 4 more): column C "
-                              "(Protective marking): 'Confidental' is not a marking")
-    assert rating.startswith("error, 1 row (14): column D (Confidentiality): 7 is not a rating")
+    table = [line.split("  ") for line in out.splitlines() if line.startswith(("C (", "D ("))]
+    assert [[c.strip() for c in row if c.strip()][:3] for row in table] == [
+        ["C (Protective marking)", "Confidental", "12"], ["D (Confidentiality)", "7", "1"]]
+    assert not [line for line in out.splitlines() if line.startswith("  error")], out
 
     code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--dry-run", "--json")
     groups = json.loads(out)["problems"]

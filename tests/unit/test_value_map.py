@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from isms.db import Register, commit
 from isms.errors import ValidationError
+from isms.io.importing.plan import ImportPlan
 from isms.io.importing.value_map import NEW_PERSON, ValueMap
 from isms.model import Asset, Person
 from isms.services.imports import files, mapping_profiles, value_choices
@@ -42,7 +43,7 @@ def dept(register: Register) -> int:
         return d.id
 
 
-def _plan(register: Register, path: Path, dept: int, vm: ValueMap | None = None) -> object:
+def _plan(register: Register, path: Path, dept: int, vm: ValueMap | None = None) -> ImportPlan:
     with register.session() as s:
         prepared = files.prepare(s, path, department_id=dept)
         with prepared.source:
@@ -53,7 +54,7 @@ def test_each_unrecognised_value_is_listed_once_with_rows_and_proposal(
         register: Register, dept: int, tmp_path: Path) -> None:
     path = public_register(tmp_path / "iar.xlsx")
     plan = _plan(register, path, dept)
-    listed = {(v.field, v.written): v for v in plan.unrecognised}  # type: ignore[attr-defined]
+    listed = {(v.field, v.written): v for v in plan.unrecognised}
     assert {w for f, w in listed if f == "marking"} == set(MARKINGS)
     assert listed[("marking", "Confidential")].rows == 5
     assert listed[("marking", "Confidential")].proposal == "OFFICIAL-SENSITIVE"
@@ -71,9 +72,9 @@ def test_accepting_proposals_imports_every_row_and_undo_removes_the_people(
         register: Register, dept: int, tmp_path: Path) -> None:
     path = public_register(tmp_path / "iar.xlsx")
     plan = _plan(register, path, dept, ValueMap(accept_proposals=True))
-    assert plan.ok, plan.problem_groups()  # type: ignore[attr-defined]
+    assert plan.ok, plan.problem_groups()
     with register.session() as s:
-        outcome = files.apply(s, plan, valid_only=False)  # type: ignore[arg-type]
+        outcome = files.apply(s, plan, valid_only=False)
         commit(s)
         assets = s.execute(select(Asset)).scalars().all()
         assert len(assets) == 20
@@ -89,7 +90,8 @@ def test_accepting_proposals_imports_every_row_and_undo_removes_the_people(
             "custodian": "IT Service Desk"}
         assert first.marking is not None and first.marking.label == "OFFICIAL-SENSITIVE"
     with register.session() as s:
-        undo_batch(s, outcome.batch_id)  # type: ignore[arg-type]
+        assert outcome.batch_id is not None
+        undo_batch(s, outcome.batch_id)
         commit(s)
         assert s.execute(select(Person)).scalars().all() == []
 
@@ -100,7 +102,7 @@ def test_a_choice_overrides_a_proposal_and_a_bad_target_is_refused(
     vm = ValueMap(accept_proposals=True)
     vm.choose("marking", "Confidential", "SECRET")
     plan = _plan(register, path, dept, vm)
-    confidential = next(v for v in plan.unrecognised  # type: ignore[attr-defined]
+    confidential = next(v for v in plan.unrecognised
                         if v.written == "Confidential")
     assert confidential.chosen == "SECRET"
     vm.choose("marking", "Confidential", "VERY SECRET")

@@ -28,6 +28,7 @@ from isms.io.importing.value_map import (
     Proposal,
     Target,
     UnrecognisedValue,
+    ValueMap,
     nearest_word,
     plain,
 )
@@ -42,12 +43,13 @@ MAPPED_FIELDS: dict[str, tuple[str, ...]] = {
                "integrity", "availability", "personal_data", "special_category", "status"),
     "handling": ("stage", "channel", "has_agreement", "offshore"),
     "risks": ("department", "owner", "treatment_option", "status"),
+    "people": ("department", "roles"),
 }
 
 _PEOPLE_FIELDS = ("owner", "custodian")
-_NEW_PERSON_WHY = ("not a person in the register: create as a new person of the department "
+_NEW_PERSON_WHY = ("no such person in the register, so a new one of the department "
                    "(information asset owner, marked unverified)")
-_NEW_DEPARTMENT_WHY = "not a department in the register: create as a new department"
+_NEW_DEPARTMENT_WHY = "no such department in the register, so a new one"
 
 
 def mapped_fields(kind: str) -> tuple[str, ...]:
@@ -175,6 +177,18 @@ def listed(columns: Iterable[Column], proposers: dict[str, Proposer],
                 proposal.target if proposal else None, proposal.reason if proposal else "",
                 chosen, candidates))
     return found
+
+
+def chosen_map(plan: ImportPlan) -> ValueMap:
+    """The choices a plan was read with, accepted proposals included, as a mapping profile
+    keeps them for the next file of the same layout. Creations are left out: the people and
+    departments made by this import are in the register by then, and the value as written
+    finds them by name instead of making them again."""
+    kept = ValueMap()
+    for value in plan.unrecognised:
+        if value.chosen is not None and value.chosen not in (NEW_PERSON, NEW_DEPARTMENT):
+            kept.choose(value.field, value.written, value.chosen)
+    return kept
 
 
 def _same_name(directory: Directory, written: str) -> tuple[str, ...]:
