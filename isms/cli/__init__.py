@@ -17,6 +17,8 @@ from . import (
     asset_commands,
     audit_commands,
     change_commands,
+    control_commands,
+    evidence_commands,
     export_commands,
     import_commands,
     marking_commands,
@@ -59,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     risk_commands.add_commands(nouns["risks"])
     asset_commands.add_commands(nouns["assets"])
     action_commands.add_commands(commands)
+    evidence_commands.add_commands(commands)
+    control_commands.add_commands(nouns["controls"])
     import_commands.add_commands(commands)
     export_commands.add_commands(commands)
     org_commands.add_commands(commands)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..catalogue import natural_key
-from ..errors import ValidationError
+from ..errors import NotFoundError, ValidationError
 from ..model import Control, ControlEdition
 
 #: What a local control's editor and ``isms controls update`` change.
@@ -68,6 +68,22 @@ def local_control(session: Session, control_id: int) -> Control:
             f"Control {control.ref} is an Annex A control: only local controls are changed.",
             field="ref")
     return control
+
+
+def local_control_by_ref(session: Session, ref: str) -> Control:
+    """The local control with this reference, whatever its case; an Annex A one is refused."""
+    found = session.execute(
+        select(Control).where(func.lower(Control.ref) == ref.strip().lower())
+    ).scalars().all()
+    local = [control for control in found if control.edition == ControlEdition.LOCAL]
+    if local:
+        return local[0]
+    if found:
+        raise ValidationError(
+            f"Control {found[0].ref} is an Annex A control: only local controls are changed.",
+            field="ref")
+    raise NotFoundError(f"No local control '{ref}' in this register "
+                        "(see `isms controls list --edition local`).")
 
 
 def values(control: Control) -> dict[str, Any]:

@@ -4,8 +4,10 @@ a recorded change back, and the one-line refusals naming the field a script sees
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +16,7 @@ from isms.db import Register, commit
 from isms.model import (
     ActionStatus,
     AssetStatus,
+    Evidence,
     HandlingPractice,
     Risk,
     RiskStatus,
@@ -195,3 +198,139 @@ def test_a_bad_practice_is_one_line_and_writes_nothing(
     code, out, err = run(capsys, "handling", *args, "--db", register_db)
     assert (code, out, err) == (1, "", f"isms: error: {message}\n")
     assert _practices(housing) == []
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def _evidence(register: Register) -> list[tuple[str, str, str, str | None, int | None,
+                                                 str | None, list[str]]]:
+    with register.session() as s:
+        return [(e.ref, e.title, e.kind.value, e.url, e.valid_days,
+                 e.department.code if e.department else None,
+                 sorted(c.ref for c in e.controls))
+                for e in s.execute(select(Evidence).order_by(Evidence.ref)).scalars()]
+
+
+def test_a_link_is_added_as_evidence_updated_and_reverted(
+    capsys: Capsys, register_db: str, housing: Register
+) -> None:
+    code, out, err = run(capsys, "evidence", "add", "Access policy page", "--link",
+                         "https://intranet.example/policy", "--department", "HSG",
+                         "--controls", "5.15, 8.24", "--date", "2026-01-01", "--valid-days",
+                         "365", "--db", register_db)
+    assert (code, err) == (0, "")
+    assert out == ("Added EV-0001: Access policy page (https://intranet.example/policy; "
+                   "supports 5.15, 8.24)\n")
+    assert _evidence(housing) == [("EV-0001", "Access policy page", "link",
+                                   "https://intranet.example/policy", 365, "HSG",
+                                   ["5.15", "8.24"])]
+
+    code, out, _ = run(capsys, "evidence", "update", "ev-0001", "--controls", "5.15",
+                       "--valid-days", "", "--json", "--db", register_db)
+    assert code == 0
+    data = json.loads(out)
+    assert (data["controls"], data["valid_days"], data["valid_until"]) == (["5.15"], None, None)
+    assert _evidence(housing)[0][4:] == (None, "HSG", ["5.15"])
+
+    code, out, _ = run(capsys, "revert", str(data["change"]), "--db", register_db)
+    assert (code, out) == (0, "Undid: Edit evidence EV-0001.\n")
+    assert _evidence(housing)[0][4:] == (365, "HSG", ["5.15", "8.24"])
+
+    code, out, _ = run(capsys, "evidence", "list", "--json", "--db", register_db)
+    assert [(e["ref"], e["valid_until"], e["stale"], e["controls"]) for e in json.loads(out)] == [
+        ("EV-0001", "2027-01-01", date.today() > date(2027, 1, 1), 2)]
+
+
+@pytest.mark.sqlite_only(reason="evidence files need the register's file store")
+def test_a_file_is_copied_into_the_evidence_store(
+    capsys: Capsys, register_db: str, housing: Register, tmp_path: Path
+) -> None:
+    source = tmp_path / "patching-report.pdf"
+    source.write_bytes(b"%PDF-1.4 patched everything")
+    code, out, err = run(capsys, "evidence", "add", "Patching report", "--file", str(source),
+                         "--controls", "8.8", "--json", "--db", register_db)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert (data["ref"], data["file"], data["sha256"], data["date"], data["controls"]) == (
+        "EV-0001", "patching-report.pdf", digest, date.today().isoformat(), ["8.8"])
+    stored = Path(register_db).with_suffix(".evidence") / digest[:2] / digest
+    assert stored.read_bytes() == source.read_bytes()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["add", " ", "--link", "https://x.example"], "The evidence needs a title."),
+    (["add", "T", "--link", " "], "A link needs an address."),
+    (["add", "T", "--link", "https://x.example", "--controls", "9.99"],
+     "--controls: No control '9.99' in this register."),
+    (["add", "T", "--link", "https://x.example", "--valid-days", "0"],
+     "Valid for must be a number of days above 0, or blank."),
+    (["add", "T", "--link", "https://x.example", "--period-start", "2026-02-01",
+      "--period-end", "2026-01-01"],
+     "The period starts (2026-02-01) after it ends (2026-01-01)."),
+    (["add", "T", "--link", "https://x.example", "--department", "NOPE"],
+     "--department: No department 'NOPE' in this register."),
+    (["update", "EV-0404", "--title", "T"],
+     "No evidence 'EV-0404' in this register (see `isms evidence list`)."),
+])
+def test_bad_evidence_is_one_line_and_writes_nothing(
+    capsys: Capsys, register_db: str, housing: Register, args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "evidence", *args, "--db", register_db)
+    assert (code, out, err) == (1, "", f"isms: error: {message}\n")
+    assert _evidence(housing) == []
+
+
+# --- local controls -------------------------------------------------------------------------
+
+
+def test_a_local_control_is_added_used_updated_and_reverted(
+    capsys: Capsys, register_db: str, housing: Register
+) -> None:
+    code, out, err = run(capsys, "controls", "add", "--local", "PSN-3", "Patch within 14 days",
+                         "--source", "PSN", "--db", register_db)
+    assert (code, err, out) == (0, "", "Added local control PSN-3: Patch within 14 days (PSN)\n")
+    code, out, _ = run(capsys, "controls", "list", "--edition", "local", "--json",
+                       "--db", register_db)
+    assert json.loads(out) == [{"ref": "PSN-3", "title": "Patch within 14 days",
+                                "theme": "PSN", "edition": "local"}]
+    # A treatment relies on it, and the department's SoA holds it.
+    code, _, _ = run(capsys, "risks", "treat", "R-0003", "--control", "PSN-3",
+                     "--db", register_db)
+    assert code == 0
+    code, out, _ = run(capsys, "controls", "show", "PSN-3", "--json", "--db", register_db)
+    assert json.loads(out)["soa"] == [{"department": "HSG", "applicability": "applicable",
+                                       "status": "not implemented", "owner": None}]
+
+    code, out, _ = run(capsys, "controls", "update", "psn-3", "--ref", "PSN-4", "--source",
+                       "contract", "--json", "--db", register_db)
+    assert code == 0
+    data = json.loads(out)
+    assert (data["ref"], data["source"]) == ("PSN-4", "contract")
+    code, out, _ = run(capsys, "revert", str(data["change"]), "--db", register_db)
+    assert (code, out) == (0, "Undid: Edit local control PSN-4.\n")
+    code, out, _ = run(capsys, "controls", "show", "PSN-3", "--json", "--db", register_db)
+    assert json.loads(out)["theme"] == "PSN"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["add", "--local", "8.24", "Mine", "--source", "PSN"],
+     "8.24 is an Annex A control's number: give a local reference (e.g. PSN-3)."),
+    (["add", "--local", "PSN-1", " ", "--source", "PSN"], "A local control needs a title."),
+    (["add", "--local", "PSN-1", "T", "--source", " "],
+     "Say where the requirement comes from (PSN, CAF, DSPT, Cyber Essentials, PCI DSS, "
+     "contract, law, policy...)."),
+    (["update", "5.15", "--title", "Mine"],
+     "Control 5.15 is an Annex A control: only local controls are changed."),
+    (["update", "PSN-9", "--title", "T"],
+     "No local control 'PSN-9' in this register (see `isms controls list --edition local`)."),
+])
+def test_a_bad_local_control_is_one_line_and_writes_nothing(
+    capsys: Capsys, register_db: str, housing: Register, args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "controls", *args, "--db", register_db)
+    assert (code, out, err) == (1, "", f"isms: error: {message}\n")
+    code, out, _ = run(capsys, "controls", "list", "--edition", "local", "--json",
+                       "--db", register_db)
+    assert json.loads(out) == []
