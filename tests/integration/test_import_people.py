@@ -13,7 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from isms.db import Register, commit
-from isms.model import Person, Role
+from isms.io.importing.value_map import NEW_DEPARTMENT, ValueMap
+from isms.model import Department, Person, Role
+from isms.services.imports import files
+from isms.services.imports.batches import undo_batch
 from tests import builders as b
 from tests.integration.test_cli import run
 
@@ -175,3 +178,43 @@ def test_a_file_for_one_department_and_a_mapping_without_names(
     code, out, err = run(capsys, "import", "people", str(nameless), "--db", register_db)
     assert code == 1
     assert err.startswith("isms: error: Map a column to the person's name")
+
+
+def test_a_department_and_a_role_word_not_in_the_register_are_mapped_and_undone(
+    tmp_path: Path, council: Register
+) -> None:
+    path = staff_list(tmp_path / "parks.xlsx", [
+        ["Ola Nowak", "ola@example.gov.uk", "Ranger", "Parks and Gardens", "Data protection lead"],
+        ["Ed Park", "ed@example.gov.uk", "Gardener", "Parks and Gardens", None],
+    ])
+    with council.session() as s:
+        prepared = files.prepare(s, path, kind="people")
+        with prepared.source:
+            plan = files.plan(s, prepared, None)
+        listed = {(v.field, v.written): (v.rows, v.proposal) for v in plan.unrecognised}
+        assert listed == {("department", "Parks and Gardens"): (2, NEW_DEPARTMENT),
+                          ("roles", "Data protection lead"): (1, None)}
+        assert plan.counts["error"] == 2
+
+        chosen = ValueMap()
+        chosen.choose("department", "Parks and Gardens", NEW_DEPARTMENT)
+        chosen.choose("roles", "Data protection lead", "information asset owner")
+        prepared = files.prepare(s, path, kind="people")
+        with prepared.source:
+            plan = files.plan(s, prepared, None, value_map=chosen)
+        assert plan.ok, plan.problem_groups()
+        result = files.apply(s, plan, valid_only=False)
+        commit(s)
+    after = people(council)
+    department = after[("Ola Nowak", "ola@example.gov.uk")]["department"]
+    assert department is not None and department not in ("HR", "FIN")
+    assert after[("Ola Nowak", "ola@example.gov.uk")]["roles"] == ["information asset owner"]
+    assert after[("Ed Park", "ed@example.gov.uk")]["department"] == department  # one new one
+
+    assert result.batch_id is not None
+    with council.session() as s:
+        undone = undo_batch(s, result.batch_id)
+        commit(s)
+    assert (undone.removed, undone.restored) == (3, 0)  # two people and their new department
+    with council.session() as s:
+        assert set(s.execute(select(Department.code)).scalars()) == {"HR", "FIN"}

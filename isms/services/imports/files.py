@@ -151,7 +151,7 @@ def plan(
     if prepared.kind == "assets":
         return plan_assets(session, prepared.sheet, prepared.mapping, department_id, value_map)
     if prepared.kind == "people":
-        return plan_people(session, prepared.sheet, prepared.mapping, department_id)
+        return plan_people(session, prepared.sheet, prepared.mapping, department_id, value_map)
     return plan_records(
         session, prepared.sheet, prepared.mapping, prepared.kind, department_id, value_map
     )

@@ -25,9 +25,11 @@ from isms.io.importing.fields import FIELDS_BY_KIND
 from isms.io.importing.mapping import Mapping, column_letter
 from isms.io.importing.plan import ImportPlan, Issue, RowVerdict
 from isms.io.importing.sheet import SheetData
+from isms.io.importing.value_map import ValueMap
 from isms.model import Department, ImportBatch, Person, Role
 from isms.model.base import Base, utcnow
 from isms.services import records
+from isms.services.imports import value_choices
 from isms.services.imports.batch_writer import (
     ImportResult,
     close_batch,
@@ -167,14 +169,22 @@ def _compare(session: Session, plan: ImportPlan) -> None:
 
 
 def plan_people(
-    session: Session, sheet: SheetData, mapping: Mapping, department: int | None = None
+    session: Session,
+    sheet: SheetData,
+    mapping: Mapping,
+    department: int | None = None,
+    value_map: ValueMap | None = None,
 ) -> ImportPlan:
     """Read every row of a staff list against the mapping and the register, writing nothing.
-    ``department``: the file is this department's (rows without one are in it)."""
+    ``department``: the file is this department's (rows without one are in it); ``value_map``:
+    the value choices (a department written as the file writes it -> one of the register, or
+    a new department; a role word -> a role)."""
     directory = Directory(session)
+    value_map = value_map or ValueMap()
+    proposers = value_choices.proposers(session, directory, "people")
     columns = build_columns(
         sheet, mapping, FIELDS_BY_KIND["people"], {"department": directory.department},
-        PEOPLE_TARGETS,
+        PEOPLE_TARGETS, value_map, proposers, value_choices.allowed(session, "people"),
     )
     if "name" not in {c.field.key for c in columns}:
         raise ValidationError(
@@ -182,7 +192,7 @@ def plan_people(
             field="mapping",
         )
     plan = ImportPlan("people", sheet.file_name, sheet.sha256, sheet.sheet, sheet.header,
-                      mapping, department, [], list(sheet.notes))
+                      mapping, department, [], list(sheet.notes), value_map)
     by_column = {c.field.key: c for c in columns}
     seen: dict[tuple[Any, ...], int] = {}
     for number, cells in sheet.rows:
@@ -200,6 +210,7 @@ def plan_people(
         plan.rows.append(verdict)
     if not plan.rows:
         plan.notes.append("No data rows under the header.")
+    plan.unrecognised = value_choices.listed(columns, proposers, directory)
     _match_rows(session, plan)
     return plan
 
@@ -250,7 +261,9 @@ def apply_people(
 ) -> ImportResult:
     """Write the plan in the session's transaction (the caller commits). Refused whole when any
     row has an error, unless ``valid_only``."""
-    select_rows(plan, valid_only)  # refuse a file with errors before waiting for the lock
+    taken = select_rows(plan, valid_only)  # refuse a file with errors before the lock
+    # The departments the value choices create, so the rows stand on their ids.
+    made = value_choices.create_new_records(session, plan, taken.new + taken.changed)
     lock_departments(session, plan)
     # People of every department share one e-mail space: one people import at a time.
     lock(session, "import", "people")
@@ -280,7 +293,8 @@ def apply_people(
     for person_id, entry in updated.items():
         entry["version"] = _person(session, int(person_id)).version
     close_batch(session, plan, batch_id, actor, chosen.counts,
-                {"created": created, "updated": updated})
+                {"created": created, "updated": updated, **made,
+                 "values": plan.value_map.as_json()})
     return chosen.result(batch_id)
 
 
@@ -361,6 +375,7 @@ def undo_people(session: Session, batch: ImportBatch) -> tuple[int, int]:
             before["roles"] = [Role(r) for r in before["roles"]]
         _assign(session, _person(session, person_id), before)
     session.flush()
-    return len(created), len(updated)
+    # Then the departments the value choices created, once nobody is in them any more.
+    return len(created) + value_choices.undo_created(session, batch), len(updated)
 
 

@@ -44,6 +44,7 @@ MAPPED_FIELDS: dict[str, tuple[str, ...]] = {
     "handling": ("stage", "channel", "has_agreement", "offshore"),
     "risks": ("department", "owner", "treatment_option", "status"),
     "people": ("department", "roles"),
+    "people": ("department", "roles"),
 }
 
 _PEOPLE_FIELDS = ("owner", "custodian")
