@@ -226,3 +226,26 @@ def test_migration_0009_marks_the_people_of_an_older_register_verified(tmp_path:
             assert (person.name, person.verified) == ("Jo Bloggs", True)
     finally:
         register.close()
+
+
+CZECH = ("Název aktiva,Vlastník,Důvěrnost,Integrita,Dostupnost\n"
+         "Spisová služba,Jana Nováková,Vysoká,Střední,Nízká\n"
+         "Účetnictví,Petr Dvořák,Střední,Vysoká,Střední\n"
+         "Mzdy,Jiří Černý,Nízká,Nízká,Vysoká\n")
+
+
+def test_a_czech_windows_1250_csv_is_flagged_and_reads_with_its_encoding(
+        capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
+    path = tmp_path / "aktiva.csv"
+    path.write_bytes(CZECH.encode("cp1250"))
+    code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--department",
+                       "ICT", "--dry-run")
+    assert "Windows-1250" in out and "--encoding cp1250" in out
+    code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--department",
+                       "ICT", "--encoding", "cp1250", "--accept-proposals")
+    assert code == 0, out
+    found = {a.name: a for a in _assets(db)}
+    assert set(found) == {"Spisová služba", "Účetnictví", "Mzdy"}
+    assert (found["Spisová služba"].confidentiality, found["Spisová služba"].integrity,
+            found["Spisová služba"].availability) == (4, 3, 2)
+    assert found["Účetnictví"].owner.name == "Petr Dvořák"  # type: ignore[union-attr]

@@ -233,6 +233,23 @@ _ALTERNATIVES = (("mac_roman", "Mac Roman"), ("cp1250", "Central European (Windo
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+#: Letters of Windows-1252 that Central European text read as Windows-1252 is full of (its ě,
+#: ů, ř, Č, ň read as ì, ù, ø, È, ò) and that Western European words hardly ever hold inside a
+#: word or beside an acute accent: "Oddìlení", "Støední", "Dùvìrnost".
+_GRAVE_INSIDE = frozenset("ìùòÌÙÒ")
+_STRANGERS = frozenset("ìùòøÌÙÒØÈ")
+_ACUTE = frozenset("áéíóúýÁÉÍÓÚÝ")
+
+
+def _mixed_accents(word: str) -> bool:
+    """A Latin word whose accents no Western language writes together: a grave i, u or o
+    before its last letter (Italian puts them last: "città", "però"), or an ø, ì, ù, ò or È
+    beside an acute accent. French è with é ("élève") is left alone."""
+    letters = set(word)
+    return bool(letters & _GRAVE_INSIDE and set(word[:-1]) & _GRAVE_INSIDE) or bool(
+        letters & _STRANGERS and letters & _ACUTE)
+
+
 def _plausibility(text: str) -> int:
     """How much ``text`` reads like words: each word with letters beyond ASCII counts +1 when
     those letters sit in it as they do in real text (one script; in Latin script, mostly plain
@@ -246,7 +263,8 @@ def _plausibility(text: str) -> int:
                    for c in word}
         latin = scripts <= {"LATIN"}
         mostly_accented = sum(not c.isascii() for c in word) > len(word) / 2
-        score += 1 if len(scripts) == 1 and not (latin and mostly_accented) else -1
+        score += (1 if len(scripts) == 1 and not (latin and mostly_accented)
+                  and not (latin and _mixed_accents(word)) else -1)
     # Symbols where letters belong (Mac Roman's é read as Windows' "Ž" stays a letter, but its
     # è reads as a control character and its ü as "Ÿ" between letters...).
     score -= sum(1 for i in range(1, len(text) - 1)
