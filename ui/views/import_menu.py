@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from .shell import Shell
 
 #: One entry per kind of import the wizard knows (state.KINDS; a test keeps them in step).
-_MNEMONICS = {"assets": "&Assets…", "handling": "&Handling practices…", "risks": "&Risks…"}
+_MNEMONICS = {"assets": "&Assets…", "handling": "&Handling practices…", "risks": "&Risks…",
+              "people": "&People…"}
 
 
 def add_import_menu(window: Shell, file_menu: QMenu) -> QMenu:

@@ -34,6 +34,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "assets": ("Assets", "asset", "assets"),
     "handling": ("Handling practices", "handling practice", "handling practices"),
     "risks": ("Risks", "risk", "risks"),
+    "people": ("People", "person", "people"),
 }
 #: Kinds whose records belong to a department (handling practices follow their asset's).
 NEEDS_DEPARTMENT = frozenset({"assets", "risks"})
