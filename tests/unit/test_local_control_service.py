@@ -10,7 +10,8 @@ from isms.db import Register, commit
 from isms.errors import ValidationError
 from isms.model import Applicability, Control, ControlEdition
 from isms.services import edits, records, risks
-from isms.services.read import queries
+from isms.services.read import lists, queries
+from isms.services.soa.rows import soa_rows
 from tests import builders as b
 
 
@@ -35,6 +36,13 @@ def test_a_local_control_is_added_used_edited_and_undone(register: Register) -> 
         commit(s)
         assert entry.applicability == Applicability.APPLICABLE
         assert records.soa_entry(s, dept.id, control.id) is entry
+        # The SoA (document and page) lists it after the 93 Annex A controls, as applicable.
+        rows = soa_rows(s, dept.id)
+        assert [(r.ref, r.theme, r.applicability) for r in rows[93:]] == [
+            ("PSN-3", "PSN", Applicability.APPLICABLE)]
+        page = lists.control_rows(s, lists.control_ids(s, department=dept.id), dept.id)
+        assert [(r.ref, r.applicability) for r in page[93:]] == [("PSN-3", "applicable")]
+        assert len(page) == len(rows) == 94
     assert _local(register) == [("PSN-3", "Patch within 14 days", "PSN", "IA conditions.")]
 
     with register.session() as s:

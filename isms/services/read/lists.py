@@ -243,7 +243,9 @@ def control_sort(department: int | None) -> dict[str, Any]:
 
 
 def _control_select(department: int | None, search: str | None, *columns: Any) -> Select[Any]:
-    query = select(*columns).where(Control.edition == ControlEdition.ISO27001_2022)
+    # The SoA's controls: Annex A 2022, then the council's local ones (their refs sort after).
+    query = select(*columns).where(
+        Control.edition.in_((ControlEdition.ISO27001_2022, ControlEdition.LOCAL)))
     if department is None:
         query = query.outerjoin(_council, _council.c.control_id == Control.id).outerjoin(
             _council_owner, and_(_council.c.owners == 1, _council_owner.id == _council.c.owner_id))
@@ -258,7 +260,8 @@ def control_ids(
     session: Session, *, department: int | None = None, search: str | None = None,
     order_by: str = "ref", descending: bool = False,
 ) -> list[int]:
-    """Annex A 2022 controls, in natural clause order by default (8.3 before 8.12)."""
+    """Annex A 2022 controls and local ones, in natural clause order by default (8.3 before
+    8.12)."""
     query = _control_select(department, search, Control.id)
     return _ids(query, control_sort(department), order_by, descending, Control.sort_key, session)
 

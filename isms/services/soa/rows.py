@@ -1,4 +1,5 @@
-"""The rows of the Statement of Applicability: one per Annex A 2022 control, for one
+"""The rows of the Statement of Applicability: one per Annex A 2022 control and then one per
+local control (the council's additional controls, ISO/IEC 27001 6.1.3 d), for one
 department or council-wide, read from the register in a few queries (:class:`SoaFacts`).
 
 Council-wide, over the in-scope departments (``Department.in_scope``):
@@ -32,6 +33,7 @@ from isms.errors import NotFoundError
 from isms.model import (
     Applicability,
     Control,
+    ControlEdition,
     Department,
     Evidence,
     ImplementationStatus,
@@ -222,7 +224,7 @@ def load_facts(session: Session, department_id: int | None) -> SoaFacts:
     for dept, control_id, ref in session.execute(chosen):
         risks.setdefault((dept, control_id), []).append(ref)
     return SoaFacts(
-        departments, controls(session),
+        departments, [*controls(session), *controls(session, ControlEdition.LOCAL)],
         {(e.department_id, e.control_id): e for e in entries}, evidence, risks,
     )
 
