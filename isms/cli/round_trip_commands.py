@@ -95,7 +95,7 @@ def import_round_trip(args: argparse.Namespace) -> int:
             stamp = round_trip.stamp_of(prepared.source)
             if stamp is None:  # has_stamp said yes: the stamp sheet must be there
                 raise ValidationError(f"{path.name}: the round-trip stamp cannot be read.")
-            comparison = round_trip.compare(session, prepared, stamp, department)
+            comparison = round_trip.compare(session, prepared.sheet, stamp, department)
         accept, reject = _rows_option(args.accept), _rows_option(args.reject) or set()
         result: dict[str, Any] = {"file": comparison.plan.file_name, "batch": None,
                                   "round_trip": {"register": stamp.register,

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from isms.db import Register, commit
 from isms.model import Asset, AssetStatus
+from isms.services.imports import files
 from tests import builders as b
 from tests.integration.test_cli import run
 
@@ -200,3 +201,27 @@ def test_a_file_from_another_register_or_with_a_forged_reference_is_refused(
     code, out, err = run(capsys, "import", "assets", str(path), "--db", str(other))
     assert code == 1
     assert "was exported from the register" in err and "not from this one" in err
+
+
+def test_read_as_a_plain_import_a_row_the_register_changed_since_is_a_conflict(
+    capsys: Capsys, tmp_path: Path, register_db: str, housing: Register
+) -> None:
+    """The import wizard reads the round-trip file as a plain asset import: a row whose asset
+    changed in the register since the export is an error there, never written over."""
+    path = tmp_path / "hsg.xlsx"
+    _export(capsys, register_db, path)
+    with housing.session() as s:
+        asset = s.execute(select(Asset).where(Asset.ref == "HSG-0002")).scalar_one()
+        asset.location = "Moved by the register"
+        commit(s)
+    _edit(path, {(2, "Location"): "Town Hall"}, [])
+    with housing.session() as s:
+        prepared = files.prepare(s, path, kind="assets")
+        with prepared.source:
+            plan = files.plan(s, prepared, None)
+    status = {v.values["ref"]: (v.status, v.message) for v in plan.rows}
+    assert status["HSG-0001"] == ("update", "")
+    assert status["HSG-0002"][0] == "error"
+    assert "CONFLICT: HSG-0002 was changed in the register after this file was exported" in (
+        status["HSG-0002"][1])
+    assert status["HSG-0003"] == ("unchanged", "")

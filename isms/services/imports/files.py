@@ -21,6 +21,7 @@ from isms.services.imports.assets import apply_plan, plan_assets
 from isms.services.imports.batch_writer import ImportResult
 from isms.services.imports.people import apply_people, plan_people
 from isms.services.imports.records import apply_records, plan_records
+from isms.services.imports.round_trip import flag_conflicts
 
 Progress = Callable[[str, int, int], None]
 
@@ -149,7 +150,9 @@ def plan(
     the profile the mapping came from); the plan lists the values it did not recognise."""
     value_map = prepared.value_map if value_map is None else value_map
     if prepared.kind == "assets":
-        return plan_assets(session, prepared.sheet, prepared.mapping, department_id, value_map)
+        found = plan_assets(session, prepared.sheet, prepared.mapping, department_id, value_map)
+        flag_conflicts(session, prepared.source, found)  # a round-trip file read plainly
+        return found
     if prepared.kind == "people":
         return plan_people(session, prepared.sheet, prepared.mapping, department_id, value_map)
     return plan_records(

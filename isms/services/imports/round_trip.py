@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 from isms.errors import ConflictError, ValidationError
 from isms.io.exports.asset_table import COLUMNS, asset_rows
 from isms.io.importing.mapping import Mapping, column_letter
-from isms.io.importing.plan import ImportPlan, RowVerdict
+from isms.io.importing.plan import ImportPlan, Issue, RowVerdict
+from isms.io.importing.sheet import SheetData
 from isms.io.importing.stamp import STAMP_SHEET, Stamp, StampError, cell_text, read_stamp
 from isms.io.readers import SourceFile
 from isms.model import Asset, Department, RegisterSetting
 from isms.services.imports.assets import ASSET_TARGETS, apply_plan, plan_assets
 from isms.services.imports.batch_writer import ImportResult, lock_departments
-from isms.services.imports.files import PreparedImport
 
 #: Header label of the exported workbook -> import field key.
 _FIELD_OF = {f.label: f.key for f in COLUMNS}
@@ -135,23 +135,22 @@ def _department(session: Session, stamp: Stamp, given: int | None, file_name: st
 
 
 def compare(
-    session: Session, prepared: PreparedImport, stamp: Stamp, department_id: int | None = None
+    session: Session, sheet: SheetData, stamp: Stamp, department_id: int | None = None
 ) -> Comparison:
-    """The comparison of a round-trip workbook with its stamp and with the register; writes
-    nothing."""
-    file_name = prepared.sheet.file_name
+    """The comparison of a round-trip workbook's sheet (as ``files.prepare`` read it) with its
+    stamp and with the register; writes nothing."""
+    file_name = sheet.file_name
     _check_register(session, stamp, file_name)
     department = _department(session, stamp, department_id, file_name)
-    names = prepared.sheet.header.names
+    names = sheet.header.names
     mapping: Mapping = {i: _FIELD_OF[n] for i, n in enumerate(names) if n in _FIELD_OF}
     if not {"ref", "name"} <= set(mapping.values()):
         raise ValidationError(
             f"{file_name}: the round-trip sheet has lost its 'Asset reference' or 'Asset name' "
             "heading; export the department again.", field="mapping")
-    prepared.mapping, prepared.mapping_origin = mapping, "the round-trip file's own"
-    raw = list(prepared.sheet.rows)
-    prepared.sheet.rows = iter(raw)
-    plan = plan_assets(session, prepared.sheet, mapping, department)
+    raw = list(sheet.rows)
+    sheet.rows = iter(raw)
+    plan = plan_assets(session, sheet, mapping, department)
     cells_of = dict(raw)
     index_of = {n: i for i, n in enumerate(names) if n in _FIELD_OF}
     letters = {label: column_letter(i) for label, i in index_of.items()}
@@ -232,6 +231,26 @@ def _versions(session: Session, ids: list[int]) -> dict[int, int]:
         found.update({i: v for i, v in session.execute(
             select(Asset.id, Asset.version).where(Asset.id.in_(ids[start : start + 5000])))})
     return found
+
+
+def flag_conflicts(session: Session, source: SourceFile, plan: ImportPlan) -> None:
+    """For a round-trip workbook read as a plain asset import (the import wizard): a row that
+    would change an asset the register changed since the export is an error, so the register's
+    change is never overwritten silently by the exported value."""
+    stamp = stamp_of(source)
+    if stamp is None:
+        return
+    versions = _versions(session, [s.record_id for s in stamp.rows.values()])
+    for verdict in plan.rows:
+        ref = str(verdict.values.get("ref") or "").lower()
+        stamped = stamp.rows.get(ref)
+        if stamped is None or verdict.action != "update":
+            continue
+        if versions.get(stamped.record_id) != stamped.version:
+            verdict.issues.append(Issue(
+                "", "", f"CONFLICT: {verdict.values['ref']} was changed in the register after "
+                f"this file was exported ({stamp.exported_at[:10]}); `isms import assets FILE "
+                "--dry-run` compares the file cell by cell"))
 
 
 # --- taking rows ----------------------------------------------------------------------------
