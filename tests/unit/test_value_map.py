@@ -12,7 +12,7 @@ from isms.db import Register, commit
 from isms.errors import ValidationError
 from isms.io.importing.plan import ImportPlan
 from isms.io.importing.value_map import NEW_PERSON, ValueMap
-from isms.model import Asset, Person
+from isms.model import Asset, Department, Person
 from isms.services.imports import files, mapping_profiles, value_choices
 from isms.services.imports.batches import undo_batch
 from tests import builders as b
@@ -127,3 +127,96 @@ def test_value_choices_are_saved_with_the_profile_and_come_back(
         assert prepared.mapping_origin == "profile ICT IAR"
         assert prepared.mapping == plan.mapping
         assert prepared.value_map.target("marking", "RESTRICTED") == "OFFICIAL-SENSITIVE"
+
+
+def _csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _plan_kind(register: Register, path: Path, kind: str, dept: int,
+               vm: ValueMap | None = None) -> ImportPlan:
+    with register.session() as s:
+        prepared = files.prepare(s, path, kind=kind, department_id=dept)
+        with prepared.source:
+            return files.plan(s, prepared, dept, vm)
+
+
+def test_two_people_of_one_name_are_listed_never_picked(
+        register: Register, dept: int, tmp_path: Path) -> None:
+    with register.session() as s:
+        b.person(s, name="Alex Smith", email="alex.smith@ict.example.gov.uk")
+        b.person(s, name="Alex Smith", email="alex.smith2@ict.example.gov.uk")
+        commit(s)
+    path = _csv(tmp_path / "a.csv", "Asset,Owner\nServer room,Alex Smith\nBackups,Alex Smith\n")
+    plan = _plan(register, path, dept, ValueMap(accept_proposals=True))
+    (alex,) = plan.unrecognised
+    assert (alex.written, alex.rows, alex.proposal, alex.chosen) == ("Alex Smith", 2, None, None)
+    assert len(alex.candidates) == 2
+    assert all("alex.smith" in c for c in alex.candidates)
+    assert plan.counts["error"] == 2  # not silently one of them
+    vm = ValueMap()
+    vm.choose("owner", "Alex Smith", "alex.smith2@ict.example.gov.uk")
+    plan = _plan(register, path, dept, vm)
+    assert plan.ok
+    with register.session() as s:
+        files.apply(s, plan, valid_only=False)
+        commit(s)
+        owners = {a.owner.email for a in s.execute(select(Asset)).scalars() if a.owner}
+    assert owners == {"alex.smith2@ict.example.gov.uk"}
+
+
+def test_risk_and_handling_values_are_mapped_too(
+        register: Register, dept: int, tmp_path: Path) -> None:
+    risks = _csv(tmp_path / "risks.csv", "Risk,Risk owner,Treatment\n"
+                 "Ransomware,Risk Manager,Mitigation\nFlood,Risk Manager,Tolerate\n")
+    plan = _plan_kind(register, risks, "risks", dept)
+    listed = {(v.field, v.written): v for v in plan.unrecognised}
+    assert set(listed) == {("owner", "Risk Manager"), ("treatment_option", "Mitigation")}
+    assert listed[("treatment_option", "Mitigation")].proposal == "modify"
+    plan = _plan_kind(register, risks, "risks", dept, ValueMap(accept_proposals=True))
+    assert plan.ok
+    with register.session() as s:
+        files.apply(s, plan, valid_only=False)
+        commit(s)
+        manager = s.execute(select(Person)).scalar_one()
+        assert (manager.name, manager.verified) == ("Risk Manager", False)
+        assert {str(r) for r in manager.roles} == {"risk owner"}
+        b.asset(s, s.get(Department, dept), ref="ICT-0001")
+        commit(s)
+    handling = _csv(tmp_path / "handling.csv", "Asset ref,Stage,Channel\n"
+                    "ICT-0001,Storing,Secure mail\n")
+    plan = _plan_kind(register, handling, "handling", dept)
+    proposals = {v.written: v.proposal for v in plan.unrecognised}
+    assert proposals == {"Storing": "stored", "Secure mail": "secure e-mail"}
+    assert _plan_kind(register, handling, "handling", dept, ValueMap(accept_proposals=True)).ok
+
+
+def test_nearest_words_and_value_maps_read_back() -> None:
+    from isms.io.importing import values
+    from isms.io.importing.value_map import nearest_word
+
+    assert nearest_word(values.rating, "Hgih") == nearest_word(values.rating, "high")
+    assert nearest_word(values.asset_type, "Network Devices") is not None
+    assert nearest_word(values.asset_type, "Network Devices").target == "hardware"  # type: ignore[union-attr]
+    assert nearest_word(values.asset_type, "Unicorn") is None
+    vm = ValueMap.from_json({"marking": {"Restricted": "OFFICIAL"}, "owner": "not a dict",
+                             "status": {"Live": 3}})
+    assert vm.as_json() == {"marking": {"Restricted": "OFFICIAL"}}
+    vm.choose("marking", "RESTRICTED", None)
+    assert not vm and vm.target("marking", "restricted") is None
+
+
+def test_a_profile_saved_before_value_choices_still_reads(
+        register: Register, dept: int, tmp_path: Path) -> None:
+    path = public_register(tmp_path / "iar.xlsx")
+    plan = _plan(register, path, dept)
+    with register.session() as s:
+        profile = mapping_profiles.save_profile(
+            s, kind="assets", name="old", names=plan.header.names, mapping=plan.mapping)
+        assert "@values" not in profile.mapping  # no choices: the old layout exactly
+        commit(s)
+    with register.session() as s:
+        prepared = files.prepare(s, path, department_id=dept)
+        prepared.source.close()
+        assert prepared.mapping == plan.mapping and not prepared.value_map

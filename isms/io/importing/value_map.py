@@ -148,6 +148,13 @@ def nearest_word(parse: Callable[[Any], Any], written: str) -> Proposal | None:
     wanted = values.key(written)
     near = difflib.get_close_matches(wanted, list(words), n=1, cutoff=0.75)
     if not near:
+        # Another form of a known word ("Storing": stored, storage, store), when every word of
+        # that stem means the same.
+        stem = wanted[: max(4, len(wanted) - 3)]
+        alike = sorted(w for w in words if w.startswith(stem) and " " not in w)
+        if " " not in wanted and alike and len({plain(words[w]) for w in alike}) == 1:
+            near = alike[:1]
+    if not near:
         # A longer label that contains one known word: "Network Device (switch)" -> "switch".
         inside = [w for w in words if len(w) > 3 and f" {w} " in f" {wanted} "]
         if len(inside) != 1:

@@ -91,3 +91,12 @@ def apply_profile(profile: MappingProfile, names: Sequence[str]) -> Mapping:
 def profile_values(profile: MappingProfile) -> ValueMap:
     """The value choices saved with a profile (none in a profile saved before they were)."""
     return ValueMap.from_json(profile.mapping.get(VALUES))
+
+
+def matching_values(
+    session: Session, kind: str, names: Sequence[str], department_id: int | None = None
+) -> ValueMap:
+    """The value choices saved for this header layout (none when no profile matches): for a
+    caller that sets the mapping itself (the import wizard) but reuses the saved choices."""
+    match = matching_profile(session, kind, names, department_id)
+    return profile_values(match) if match is not None else ValueMap()

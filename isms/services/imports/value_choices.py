@@ -44,7 +44,6 @@ MAPPED_FIELDS: dict[str, tuple[str, ...]] = {
     "handling": ("stage", "channel", "has_agreement", "offshore"),
     "risks": ("department", "owner", "treatment_option", "status"),
     "people": ("department", "roles"),
-    "people": ("department", "roles"),
 }
 
 _PEOPLE_FIELDS = ("owner", "custodian")
@@ -119,14 +118,27 @@ def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Pr
         if key not in fields:
             continue
         if key in _PEOPLE_FIELDS:
-            chosen[key] = person
+            chosen[key] = _remembered(person)
         elif key == "department":
-            chosen[key] = department
+            chosen[key] = _remembered(department)
         elif key == "marking":
             chosen[key] = marking
         else:
             chosen[key] = word(fields[key].parse)
     return chosen
+
+
+def _remembered(propose: Proposer) -> Proposer:
+    """``propose`` asked once per value: a name is compared with every person of the register,
+    and a council file repeats thousands of owners (asked when read, and again when listed)."""
+    known: dict[str, Proposal | None] = {}
+
+    def cached(written: str) -> Proposal | None:
+        if written not in known:
+            known[written] = propose(written)
+        return known[written]
+
+    return cached
 
 
 def targets(session: Session, kind: str, field_key: str) -> list[Target]:
@@ -215,6 +227,10 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
     undo."""
     made: dict[NewRecord, int] = {}
     created: dict[str, list[int]] = {"people": [], "departments": []}
+    if not any(v.chosen in (NEW_PERSON, NEW_DEPARTMENT) for v in plan.unrecognised):
+        return created  # nothing to make: no need to look through every row
+    # A risk register's owners own risks; an asset list's own (or look after) assets.
+    role = Role.RISK_OWNER if plan.kind == "risks" else Role.INFORMATION_ASSET_OWNER
     for verdict in rows:  # departments first: a new person belongs to the row's department
         department = verdict.values.get("department_id")
         if type(department) is NewRecord:
@@ -227,7 +243,7 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
         for value in verdict.values.values():
             if type(value) is NewRecord and value not in people:
                 department_id = verdict.values.get("department_id") or plan.department_id
-                people[value] = _new_person(session, value.name, department_id)
+                people[value] = _new_person(session, value.name, department_id, role)
     if people:
         session.flush()  # one flush for all: thousands of owners go in as a few batches
         for wanted, person in people.items():
@@ -252,11 +268,12 @@ def _checked_name(name: str, limit: int, what: str) -> str:
     return name
 
 
-def _new_person(session: Session, name: str, department_id: int | None) -> Person:
-    """A new person in the session, not yet flushed (the caller flushes them all at once)."""
+def _new_person(session: Session, name: str, department_id: int | None, role: Role) -> Person:
+    """A new person in the session, not yet flushed (the caller flushes them all at once).
+    Files name owners by job title as often as by name: the title is kept as written too."""
     person = Person(name=_checked_name(name, 200, "person"), job_title=name[:200],
                     department_id=department_id, active=True, verified=False)
-    person.add_role(Role.INFORMATION_ASSET_OWNER)
+    person.add_role(role)
     session.add(person)
     return person
 
