@@ -14,8 +14,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from isms.services.imports import files as import_files
 from isms.services.imports import round_trip
+from isms.services.imports.comparison import open_comparison
 from isms.services.read import queries
 
 from ..db import commit
@@ -89,13 +89,9 @@ def import_round_trip(args: argparse.Namespace) -> int:
     code = 0
     with opened(args) as register, register.session() as session:
         department = queries.department_id(session, args.department) if args.department else None
-        prepared = import_files.prepare(session, path, kind="assets", sheet=args.sheet,
-                                        department_id=department, progress=progress)
-        with prepared.source:
-            stamp = round_trip.stamp_of(prepared.source)
-            if stamp is None:  # has_stamp said yes: the stamp sheet must be there
-                raise ValidationError(f"{path.name}: the round-trip stamp cannot be read.")
-            comparison = round_trip.compare(session, prepared.sheet, stamp, department)
+        comparison = open_comparison(session, path, sheet=args.sheet,
+                                     department_id=department, progress=progress)
+        stamp = comparison.stamp
         accept, reject = _rows_option(args.accept), _rows_option(args.reject) or set()
         result: dict[str, Any] = {"file": comparison.plan.file_name, "batch": None,
                                   "round_trip": {"register": stamp.register,

@@ -23,6 +23,8 @@ def add_import_menu(window: Shell, file_menu: QMenu) -> QMenu:
         action = menu.addAction(text)
         action.triggered.connect(lambda _checked=False, k=kind: import_file(window, k))
     menu.addSeparator()
+    menu.addAction("Department &round trip…").triggered.connect(
+        lambda: compare_round_trip(window))
     undo = menu.addAction("&Undo an import…")
     undo.triggered.connect(lambda: undo_import(window))
     return menu
@@ -43,6 +45,17 @@ def import_file(window: Shell, kind: str) -> None:
         window.statusBar().showMessage(result_summary(result), 15000)
     elif window.dashboard is not None:
         window.dashboard.refresh()
+
+
+def compare_round_trip(window: Shell) -> None:
+    """A department's export coming back: compared row by row, the ticked rows imported."""
+    from ..dialogs.import_pages.apply_page import result_summary
+    from ..dialogs.round_trip import RoundTripDialog
+
+    result = RoundTripDialog.choose_and_ask(window.register, window)
+    if result is not None:
+        window.refresh()
+        window.statusBar().showMessage(result_summary(result), 15000)
 
 
 def undo_import(window: Shell) -> None:

@@ -52,6 +52,8 @@ class ComparedRow:
     ref: str  # "" for a row the department added
     name: str
     status: str  # one of STATUSES
+    #: The row's cells as the file has them, in the stamp's column order (comparison form).
+    cells: tuple[str, ...] = ()
     #: The cells the department changed: as exported -> as the file has them now.
     changes: list[CellChange] = field(default_factory=list)
     #: For a conflict: what the register changed since the export (as exported -> now).
@@ -171,7 +173,7 @@ def compare(
         cells = file_cells(verdict.row)
         ref = cells[0] if cells else ""
         row = ComparedRow(verdict.row, ref, str(verdict.values.get("name") or ""), "unchanged",
-                          verdict=verdict)
+                          cells, verdict=verdict)
         rows.append(row)
         stamped = stamp.rows.get(ref.lower()) if ref else None
         if ref and stamped is None:

@@ -1,0 +1,39 @@
+"""A department's round-trip workbook opened and compared with its export and the register, in
+one call for the command line and the window alike (``round_trip`` has the comparison itself)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from isms.errors import ValidationError
+from isms.io.importing.stamp import has_stamp
+from isms.services.imports import files
+from isms.services.imports.round_trip import Comparison, compare, stamp_of
+
+
+def is_round_trip(path: Path) -> bool:
+    """Whether ``path`` is a round-trip workbook (``isms export assets --for-import``)."""
+    return has_stamp(path)
+
+
+def open_comparison(
+    session: Session,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    department_id: int | None = None,
+    progress: files.Progress | None = None,
+) -> Comparison:
+    """Read the workbook at ``path`` and compare each row with the stamp it carries and with
+    the register; writes nothing. Refused (ValidationError) for a file without the stamp."""
+    prepared = files.prepare(session, path, kind="assets", sheet=sheet,
+                             department_id=department_id, progress=progress)
+    with prepared.source:
+        stamp = stamp_of(prepared.source)
+        if stamp is None:
+            raise ValidationError(
+                f"{path.name} is not a round-trip workbook (it has no stamp sheet): import it "
+                "as an asset list.", field="file")
+        return compare(session, prepared.sheet, stamp, department_id)
