@@ -274,3 +274,91 @@ def test_new_asset_from_the_menu_asks_for_a_department_when_none_is_chosen(
     assert made.name == "Grant applications"
     assert made.status == AssetStatus.PENDING_VERIFICATION  # no owner to confirm it yet
     assert window.current_page is window.pages["assets"]
+
+
+# --- what the asset is tied to: its risks and handling practices -----------------------------
+
+
+def link_risk_and_practice(register: Register) -> None:
+    from isms.model import HandlingChannel, HandlingStage
+    from isms.services import records
+
+    with register.transaction() as session:
+        asset = queries.asset_by_ref(session, "A-001")
+        risk = queries.risk_by_ref(session, "R-001")
+        risk.assets.append(asset)
+        records.add_practice(session, asset.id, stage=HandlingStage.SHARED,
+                             channel=HandlingChannel.EMAIL, third_party="HMRC")
+
+
+def test_the_assets_risks_and_practices_are_listed_and_open_their_editors(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    from ui.dialogs.practice_editor import PracticeEditor
+    from ui.dialogs.risk_editor import RiskEditor
+
+    link_risk_and_practice(register)
+    editor = open_editor(qtbot, register, "A-001")
+    assert editor.risk_list.row_texts() == [["R-001", "Laptop stolen from a car", "Assessed"]]
+    assert editor.practice_list.row_texts() == [["Shared", "e-mail", "HMRC"]]
+    editor.name_edit.setText("Payroll records (2026)")  # kept while the others are edited
+
+    def retitle(risk_editor: RiskEditor) -> None:
+        risk_editor.title_edit.setText("Laptop with payroll stolen")
+        assert risk_editor.save()
+
+    on_modal(RiskEditor, retitle)
+    tree = editor.risk_list.tree
+    tree.setCurrentItem(tree.topLevelItem(0))
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Return)  # Enter opens the risk, as a double-click does
+    assert editor.risk_list.row_texts() == [["R-001", "Laptop with payroll stolen", "Assessed"]]
+
+    opened: list[str] = []
+
+    def look(practice_editor: PracticeEditor) -> None:
+        opened.append(practice_editor.windowTitle())
+        practice_editor.reject()
+
+    on_modal(PracticeEditor, look)
+    editor.practice_list.open(editor.practice_list.row_ids()[0])
+    assert opened and "A-001" in opened[0]
+    assert editor.name_edit.text() == "Payroll records (2026)"
+    assert editor.save()
+    assert stored(register, "A-001").name == "Payroll records (2026)"
+
+
+def test_new_risk_for_this_asset_from_the_editor_links_it_and_lists_it(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    from ui.dialogs.new_risk import NewRiskDialog
+    from ui.dialogs.risk_editor import RiskEditor
+
+    window = shown(qtbot, MainWindow(register))
+    listed: list[list[list[str]]] = []
+
+    def name_it(dialog: NewRiskDialog) -> None:
+        dialog.title_edit.setText("Payroll file e-mailed to the wrong bank")
+        assert dialog.save()
+
+    def in_asset_editor(editor: AssetEditor) -> None:
+        assert editor.risk_list.row_texts() == []
+        on_modal(NewRiskDialog, name_it)
+        on_modal(RiskEditor, lambda risk_editor: risk_editor.reject())  # opened to be scored
+        qtbot.mouseClick(editor.new_risk_button, Qt.MouseButton.LeftButton)
+        listed.append(editor.risk_list.row_texts())
+        editor.reject()
+
+    on_modal(AssetEditor, in_asset_editor)
+    window.edit_asset(asset_id(register, "A-001"))
+    assert listed == [[["R-0007", "Payroll file e-mailed to the wrong bank", "Identified"]]]
+    with register.session() as session:
+        risk = queries.risk_by_ref(session, "R-0007")
+        assert [a.ref for a in risk.assets] == ["A-001"]
+
+
+def test_a_new_asset_has_no_lists_of_risks_or_practices(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = shown(qtbot, AssetEditor.new(register, department_id(register, "CS")))
+    assert editor.links is None

@@ -1,5 +1,7 @@
 """The asset editor: reference, name, type, ownership, location, marking, C/I/A, personal data and
-review date of one asset, or of a new one (``AssetEditor.new``).
+review date of one asset, or of a new one (``AssetEditor.new``); beside them, read-only, the
+risks the asset is linked to and how it is handled, each opening its own editor, and "New risk
+for this asset…".
 
 Everything saved is one call, ``isms.services.edits.save`` (``assets.update_asset``), or for a
 new asset ``edits.add_asset``, in one transaction, so the window and the CLI validate an asset the
@@ -12,6 +14,7 @@ back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +24,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -38,6 +44,7 @@ from isms.services.read.asset_record import asset_choices as load_choices
 from isms.services.read.asset_record import asset_record as load_snapshot
 
 from .record_editor import RecordEditor, fill_combo, select, text_box
+from .risk_parts import RecordList, RunEditor, run_here
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -53,14 +60,31 @@ class AssetEditor(RecordEditor):
 
     def __init__(
         self, register: Register, asset_id: int | None, parent: QWidget | None = None,
-        *, department_id: int | None = None,
+        *, department_id: int | None = None, run_editor: RunEditor | None = None,
+        new_risk: Callable[[list[int]], object] | None = None,
     ) -> None:
         super().__init__(register, parent)
         self._asset_id = asset_id
         #: A new asset's department until the user picks another (the toolbar's, say).
         self._department_id = department_id
+        #: Opens a risk's or practice's editor (the window's, so its save can be undone).
+        self.run_editor: RunEditor = run_editor or run_here
+        #: The window's "new risk to these assets" (else the new-risk dialog, here).
+        self._new_risk = new_risk
         self._read()
-        self.finish(self._form(), self.name_edit, 620, 600)
+        self.links = self._links() if asset_id is not None else None
+        self.finish(self._form(), self.name_edit, 700 if self.links else 620,
+                    720 if self.links else 600)
+
+    def lay_out(self, layout: QVBoxLayout, form: QFormLayout) -> None:
+        """The form and its hints, then (for a saved asset) its risks beside its handling
+        practices, taking the room left."""
+        if self.links is None:
+            super().lay_out(layout, form)
+            return
+        layout.addLayout(form)
+        layout.addWidget(self.hint_label)
+        layout.addWidget(self.links, 1)
 
     @classmethod
     def new(
@@ -90,6 +114,82 @@ class AssetEditor(RecordEditor):
         return self.snapshot.ref if self.snapshot else "the new asset"
 
     # --- building --------------------------------------------------------------------------
+
+    def _links(self) -> QWidget:
+        """Read-only: the asset's risks and handling practices, each opened by double-click."""
+        self.risk_list = RecordList("Risks to the asset", ("Risk", "Title", "Status"),
+                                    self.open_risk)
+        self.practice_list = RecordList(
+            "Handling practices", ("Stage", "Channel", "Third party"), self.open_practice)
+        # Below both lists, made after them: Tab reaches it after the lists, as the eye does.
+        self.new_risk_button = QPushButton("New ris&k for this asset…")
+        self.new_risk_button.setToolTip(
+            "A new risk to this asset, in its department and with its owner")
+        self.new_risk_button.clicked.connect(self.new_risk_for_asset)
+        links = QWidget()
+        lists = QHBoxLayout()
+        for title, part in (("Risks", self.risk_list), ("Handling", self.practice_list)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(part)
+            lists.addWidget(box, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_risk_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(links)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(lists, 1)
+        layout.addLayout(buttons)
+        return links
+
+    def _show_links(self, snap: AssetSnapshot | None) -> None:
+        if snap is None or self.links is None:
+            return
+        self.risk_list.set_rows([(r.id, (r.ref, r.title, r.status.capitalize()))
+                                 for r in snap.linked_risks])
+        self.practice_list.set_rows([
+            (h.id, (h.stage.capitalize(), (h.channel or "—").replace("_", " "),
+                    h.third_party or "—"))
+            for h in snap.handling])
+        retired = str(snap.status) == "retired"
+        self.new_risk_button.setEnabled(not retired)
+        if retired:
+            self.new_risk_button.setToolTip("A retired asset takes no new risks")
+
+    def _reread_links(self) -> None:
+        """The risks and practices as saved now; the form keeps the user's edits."""
+        assert self._asset_id is not None
+        with self._register.session() as session:
+            fresh = load_snapshot(session, self._asset_id)
+        assert self.snapshot is not None
+        if fresh.version == self.snapshot.version:  # else a save will say it changed
+            self.snapshot = fresh
+        self._show_links(fresh)
+
+    def open_risk(self, risk_id: int) -> None:
+        from .risk_editor import RiskEditor
+
+        run = self.run_editor
+        if run(lambda: RiskEditor(self._register, risk_id, self, run_editor=run), "risk"):
+            self._reread_links()
+
+    def open_practice(self, practice_id: int) -> None:
+        from .practice_editor import PracticeEditor
+
+        if self.run_editor(lambda: PracticeEditor(self._register, practice_id, self),
+                           "handling practice"):
+            self._reread_links()
+
+    def new_risk_for_asset(self) -> None:
+        """New risk for this asset…: the window's new-risk dialog, starting with this asset."""
+        assert self._asset_id is not None
+        asset_ids = [self._asset_id]
+        if self._new_risk is not None:
+            self._new_risk(asset_ids)
+        else:
+            from .new_risk import NewRiskDialog
+
+            self.run_editor(lambda: NewRiskDialog(self._register, asset_ids, None, self), "risk")
+        self._reread_links()
 
     def _form(self) -> QFormLayout:
         self.ref_edit = QLineEdit()
@@ -215,6 +315,7 @@ class AssetEditor(RecordEditor):
         self.review_date.setEnabled(review is not None)
         self.review_date.setDate(QDate(review.year, review.month, review.day) if review
                                 else QDate.currentDate())
+        self._show_links(snap)
 
     # --- reading the form ------------------------------------------------------------------
 

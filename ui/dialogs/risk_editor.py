@@ -123,6 +123,7 @@ class RiskEditor(RecordEditor):
         self._boxes = (self._assessment_box(), self._review_box(), self._matrix_box(),
                        self._treatment_box())
         self.tabs = QTabWidget()
+        self.tabs.tabBar().setAccessibleName("Parts of the risk")
         self.tabs.addTab(self._assessment_tab(), "Assess&ment")
         self.tabs.addTab(self._analysis_tab(), "&Threat and assets")
         self.tabs.addTab(self._controls_tab(), "Contro&ls")

@@ -541,7 +541,9 @@ class MainWindow(Shell):
         """Open the asset editor; after a save, refresh, keep the asset selected, record undo."""
         from ..dialogs.asset_editor import AssetEditor  # heavy: imported when first opened
 
-        if not self.run_editor(lambda: AssetEditor(self.register, asset_id, self), "asset"):
+        if not self.run_editor(lambda: AssetEditor(
+                self.register, asset_id, self, run_editor=self.run_editor,
+                new_risk=self.new_risk), "asset"):
             return
         self.pages["assets"].select_id(asset_id)
 
