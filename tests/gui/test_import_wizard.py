@@ -79,11 +79,16 @@ def page_message(wizard: ImportWizard) -> str:
 
 def to_preview(qtbot: Any, register: Register, path: Path, department_id: int | None,
                kind: str = "assets") -> ImportWizard:
-    """File, sheet and mapping pages taken as they come: on to the preview."""
+    """File, sheet, mapping and values pages taken as they come (values the register does not
+    recognise left unmapped): on to the preview."""
     wizard = open_wizard(qtbot, register, path, department_id, kind)
-    for expected in (wizard.sheet_page, wizard.mapping_page, wizard.preview_page):
+    for expected in (wizard.sheet_page, wizard.mapping_page):
         press(wizard)
         assert wizard.currentPage() is expected, page_message(wizard)
+    press(wizard)
+    if wizard.currentPage() is wizard.values_page:
+        press(wizard)
+    assert wizard.currentPage() is wizard.preview_page, page_message(wizard)
     return wizard
 
 
@@ -120,7 +125,11 @@ def test_a_messy_workbook_walked_end_to_end(
     assert wizard.state.mapping[7] == "description"
     assert mapping.origin.text() == "Mapping proposed from the headers, changed by you."
 
-    press(wizard)  # the preview: nothing written yet
+    press(wizard)  # the values page: the owner not in the register, with the nearest name
+    assert [(r.value.written, r.value.proposal, r.choice)
+            for r in wizard.values_page.model.rows] == [("Bobby Baker", "bob@council.example",
+                                                         None)]
+    press(wizard)  # the preview (left unmapped): nothing written yet
     assert asset_count(register) == before
     assert preview_rows(wizard, PROBLEMS) == [(6, "warning")]  # problems are shown first
     assert preview_rows(wizard) == [(4, "update"), (5, "new"), (6, "warning")]

@@ -1,6 +1,7 @@
-"""The import wizard: file → sheet → mapping → preview → import, for assets, handling practices
-or risks. The same pipeline as ``isms import`` (``isms.services.imports.files``); nothing is
-written until the Import button, and then all of it or nothing."""
+"""The import wizard: file → sheet → mapping → values → preview → import, for assets, handling
+practices or risks. The same pipeline as ``isms import`` (``isms.services.imports.files``);
+nothing is written until the Import button, and then all of it or nothing. The values page is
+shown only when the file has values the register does not recognise as written."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .import_pages.mapping_page import MappingPage
 from .import_pages.preview_page import PreviewPage
 from .import_pages.sheet_page import SheetPage
 from .import_pages.state import KINDS, ImportState
+from .import_pages.values_page import ValuesPage
 
 
 class ImportWizard(QWizard):
@@ -37,15 +39,25 @@ class ImportWizard(QWizard):
         self.file_page = FilePage(self.state)
         self.sheet_page = SheetPage(self.state)
         self.mapping_page = MappingPage(self.state)
+        self.values_page = ValuesPage(self.state)
         self.preview_page = PreviewPage(self.state)
         self.apply_page = ApplyPage(self.state)
         self.done_page = DonePage(self.state)
-        for page in (self.file_page, self.sheet_page, self.mapping_page, self.preview_page,
-                     self.apply_page, self.done_page):
-            self.addPage(page)
+        self._page_ids = {
+            id(page): self.addPage(page)
+            for page in (self.file_page, self.sheet_page, self.mapping_page, self.values_page,
+                         self.preview_page, self.apply_page, self.done_page)
+        }
         if not restore_geometry(self, self.geometry_key):
             screen = self.screen().availableGeometry()
             self.resize(min(980, screen.width() * 95 // 100), min(700, screen.height() * 9 // 10))
+
+    def nextId(self) -> int:  # noqa: N802 - Qt API
+        """After the mapping, the values page only when some value is not recognised."""
+        plan = self.state.plan
+        if self.currentPage() is self.mapping_page and plan is not None and not plan.unrecognised:
+            return self._page_ids[id(self.preview_page)]
+        return super().nextId()
 
     @property
     def result_of_import(self) -> ImportResult | None:

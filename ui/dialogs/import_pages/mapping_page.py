@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -18,12 +20,11 @@ from PySide6.QtWidgets import (
 
 from isms.errors import Cancelled, IsmsError
 from isms.io.importing.mapping import column_letter
-from isms.services.imports import mapping_profiles
 
 from ...operations import run_with_progress
 from ...widgets.message_bar import MessageBar
 from .base import ImportPage
-from .state import ImportState, SheetLook, origin_text, plan_import
+from .state import ImportState, SheetLook, origin_text, plan_import, save_mapping
 
 NOT_IMPORTED = "— not imported —"
 
@@ -80,10 +81,12 @@ class MappingPage(ImportPage):
         if key != self._built_for:
             self._built_for = key
             state.mapping, state.mapping_changed = dict(look.mapping), False
+            state.value_map = copy.deepcopy(look.value_map)
             self._origin = look.origin
             self._build(look)
             if look.origin.startswith("profile "):
                 self.profile_name.setText(look.origin.removeprefix("profile "))
+                state.profile_name = self.profile_name.text()
         self._show_state()
 
     def _build(self, look: SheetLook) -> None:
@@ -180,15 +183,12 @@ class MappingPage(ImportPage):
                                focus=self.profile_name)
             return
         try:
-            with state.register.transaction() as session:
-                mapping_profiles.save_profile(
-                    session, kind=state.kind, name=name, names=look.header.names,
-                    mapping=state.mapping, department_id=state.department_id,
-                )
+            save_mapping(state, name)
         except IsmsError as exc:
             self.message.error(str(exc), focus=self.profile_name)
             return
         self._origin, state.mapping_changed = f"profile {name}", False
+        state.profile_name = name
         self._show_state()
         self.message.info(f"Saved the mapping '{name}': files with these column headings will "
                           "use it.")

@@ -7,6 +7,7 @@ reads, so it never touches the state the UI thread is editing.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,10 @@ from isms.io.importing.fields import FIELDS_BY_KIND, Field
 from isms.io.importing.headers import Header, Row
 from isms.io.importing.mapping import Mapping
 from isms.io.importing.plan import ImportPlan
+from isms.io.importing.value_map import ValueMap
 from isms.io.readers import SheetInfo, open_source
 from isms.services.imports import files as import_files
+from isms.services.imports import mapping_profiles, value_choices
 from isms.services.imports.batch_writer import ImportResult
 from isms.services.read import queries
 
@@ -71,6 +74,7 @@ class SheetLook:
     origin: str  # ``PreparedImport.mapping_origin``
     first_rows: list[Row]  # the sheet's first rows as read, header included
     samples: dict[int, list[str]]  # column -> a few values from the first data rows
+    value_map: ValueMap  # the value choices saved with the profile used (empty: none)
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class ImportRequest:
     department_id: int | None
     mapping: Mapping | None = None
     encoding: str | None = None
+    value_map: ValueMap | None = None
 
 
 @dataclass
@@ -101,6 +106,10 @@ class ImportState:
     mapping: Mapping = field(default_factory=dict)
     mapping_changed: bool = False
     plan: ImportPlan | None = None
+    #: The value choices (the Values page's; at first those saved with the profile used).
+    value_map: ValueMap = field(default_factory=ValueMap)
+    #: The name of the saved mapping used or saved last ("" for none).
+    profile_name: str = ""
     result: ImportResult | None = None
     #: A CSV's text encoding chosen on the file page (None: detected).
     encoding: str | None = None
@@ -121,7 +130,15 @@ class ImportState:
         assert self.path is not None and self.look is not None
         return ImportRequest(self.register, self.path, self.kind, self.look.sheet,
                              self.look.header_row, self.department_id, dict(self.mapping),
-                             self.encoding)
+                             self.encoding, copy.deepcopy(self.value_map))
+
+    def values_to_save(self) -> ValueMap:
+        """The value choices a saved mapping keeps: those the preview was read with (the
+        people and departments it creates left out: by the next file they exist), or, before
+        any preview, those of the profile the mapping came from."""
+        if self.plan is not None:
+            return value_choices.chosen_map(self.plan)
+        return self.look.value_map if self.look is not None else ValueMap()
 
     def missing(self) -> list[str]:
         """What the mapping still lacks before a preview can be made, in the user's words."""
@@ -131,6 +148,19 @@ class ImportState:
                 and "department" not in mapped):
             missing.append("Department (or choose the department on the first page)")
         return missing
+
+
+def save_mapping(state: ImportState, name: str) -> None:
+    """Save the column mapping and the value choices under ``name`` (replacing a mapping of
+    that name): files with the same column names use them next time. Raises ValidationError
+    (no name...)."""
+    assert state.look is not None
+    with state.register.transaction() as session:
+        mapping_profiles.save_profile(
+            session, kind=state.kind, name=name, names=state.look.header.names,
+            mapping=state.mapping, department_id=state.department_id,
+            value_map=state.values_to_save(),
+        )
 
 
 def rows_text(n: int) -> str:
@@ -176,7 +206,7 @@ def look_at_sheet(
             if all(len(s) >= SAMPLES for s in samples.values()):
                 break
     return SheetLook(sheet, header_row, prepared.sheet.header, dict(prepared.mapping),
-                     prepared.mapping_origin, first, samples)
+                     prepared.mapping_origin, first, samples, prepared.value_map)
 
 
 def _sample(value: object) -> str:
@@ -195,7 +225,8 @@ def plan_import(request: ImportRequest, progress: Progress) -> ImportPlan:
             encoding=request.encoding,
         )
         with prepared.source:
-            return import_files.plan(session, prepared, request.department_id)
+            return import_files.plan(session, prepared, request.department_id,
+                                     value_map=request.value_map)
 
 
 def apply_import(
