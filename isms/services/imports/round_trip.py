@@ -203,18 +203,16 @@ def compare(
         else:
             row.status = "error" if row.problems else "changed"
     conflicts = {stamp.rows[r.ref.lower()].record_id: r for r in rows if r.status == "conflict"}
-    for record_id, version_now, now in asset_rows(session, None, True, ids=list(conflicts)):
-        del version_now
+    for record_id, _version, now in asset_rows(session, None, True, ids=list(conflicts)):
         row = conflicts.pop(record_id)
         stamped = stamp.rows[row.ref.lower()]
         row.register_changes = [
             CellChange(label, before, cell_text(after)) for label, before, after
             in zip(stamp.columns, stamped.cells, now, strict=True) if before != cell_text(after)]
-    for row in conflicts.values():  # no longer in the register at all
+    for row in conflicts.values():  # no longer in the register at all (an import undone)
+        row.status = "error"
         row.problems.append(f"{row.ref} is no longer in the register")
     missing = [s.cells[0] for key, s in stamp.rows.items() if key not in seen and s.cells]
-    missing = [ref for ref in missing if ref.lower() not in
-               {r.ref.lower() for r in rows if r.ref}]
     return Comparison(stamp, plan, rows, missing)
 
 
