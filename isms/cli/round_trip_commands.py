@@ -19,7 +19,7 @@ from isms.services.imports.comparison import open_comparison
 from isms.services.read import queries
 
 from ..db import commit
-from ..errors import ValidationError
+from ..errors import UsageError, ValidationError
 from .common import opened
 from .output import Progress, print_json, print_table
 
@@ -83,8 +83,20 @@ def _rows_option(text: str | None) -> set[int] | None:
     return None if text is None else round_trip.parse_rows(text)
 
 
+#: Options of `isms import assets` a round-trip file has no use for: it is read with its own
+#: columns, and its values are compared with what was exported.
+_NOT_FOR_ROUND_TRIP = {"map": "--map", "profile": "--profile", "save_profile": "--save-profile",
+                       "errors": "--errors", "value": "--value",
+                       "accept_proposals": "--accept-proposals", "header_row": "--header-row"}
+
+
 def import_round_trip(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
+    given = [option for key, option in _NOT_FOR_ROUND_TRIP.items() if getattr(args, key, None)]
+    if given:
+        raise UsageError(
+            f"{path.name} is a round-trip workbook, read with its own columns and compared with "
+            f"what was exported: {', '.join(given)} do not apply to it.")
     progress = Progress()
     code = 0
     with opened(args) as register, register.session() as session:

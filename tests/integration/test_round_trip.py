@@ -196,6 +196,11 @@ def test_a_file_from_another_register_or_with_a_forged_reference_is_refused(
     assert "ENV-0001 was not in this export" in rows[3]["problems"][0]
     assert json.loads(out)["missing"] == ["HSG-0002"]
 
+    code, out, err = run(capsys, "import", "assets", str(path), "--map", "B=name",
+                         "--db", register_db)
+    assert code == 2
+    assert "is a round-trip workbook" in err and "--map do not apply to it" in err
+
     other = tmp_path / "other.isms"
     assert run(capsys, "init", "--db", str(other), "--name", "Another council")[0] == 0
     code, out, err = run(capsys, "import", "assets", str(path), "--db", str(other))
