@@ -35,6 +35,7 @@ from isms.services.method import CriteriaChange
 from isms.services.read import queries
 
 from ..desktop import open_folder
+from ..dialogs.markings_dialog import open_markings
 from ..dialogs.org_lists import add_org_actions
 from ..errors import ErrorReporter
 from ..icons import icon
@@ -206,6 +207,7 @@ class MainWindow(Shell):
         self.approve_soa_action = self._action("S&oA", "&Approve the SoA…", self.approve_soa)
         self._action("&Settings", "Risk &criteria…", self.edit_criteria)
         self._action("&Settings", "&Handling rules…", self.edit_handling_rules)
+        self._action("&Settings", "Protective &markings…", lambda: open_markings(self))
         add_org_actions(self._menus["&Settings"], self, lambda: self.register, self.refresh,
                         self.undo_history)
         self._action("&Help", "Open &log folder", lambda: open_folder(self, log_dir()))
