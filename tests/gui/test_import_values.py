@@ -139,6 +139,11 @@ def test_a_value_mapped_elsewhere_and_one_left_unmapped(
     pick(internal, "OFFICIAL-SENSITIVE")
     pick(map_to_combo(wizard, 2), UNMAPPED)
     assert listed(wizard)[2][4] is None and listed(wizard)[4][4] == "OFFICIAL-SENSITIVE"
+    wizard.back()  # to the mapping and on again: the choices made are kept
+    press(wizard)
+    assert wizard.currentPage() is page
+    assert listed(wizard)[2][4] is None and listed(wizard)[4][4] == "OFFICIAL-SENSITIVE"
+    assert map_to_combo(wizard, 4).currentText() == "OFFICIAL-SENSITIVE"
 
     press(wizard)
     plan = wizard.state.plan
@@ -174,6 +179,9 @@ def test_with_many_values_the_cell_edited_gets_the_combo_box(
     pick(combo, "OFFICIAL")
     assert cell.data() == "OFFICIAL"
     assert listed(wizard)[3][4] == "OFFICIAL"
+    wizard.values_page.clear_button.click()
+    assert [choice for *_rest, choice in listed(wizard)] == [None] * 5
+    assert cell.data() == UNMAPPED
 
 
 def test_value_choices_are_saved_with_the_mapping_and_come_back(

@@ -15,7 +15,7 @@ targets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -153,10 +153,18 @@ class ValuesModel(QAbstractTableModel):
 
     def accept_proposals(self) -> int:
         """Choose every proposal; how many choices that changed."""
+        return self._choose_all(lambda row: row.value.proposal or row.choice)
+
+    def leave_all_unmapped(self) -> int:
+        return self._choose_all(lambda row: None)
+
+    def _choose_all(self, choice: Callable[[ValueRow], str | None]) -> int:
+        """Set every row's choice at once (one repaint, however many rows)."""
         changed = 0
         for row in self.rows:
-            if row.value.proposal is not None and row.choice != row.value.proposal:
-                row.choice = row.value.proposal
+            chosen = choice(row)
+            if row.choice != chosen:
+                row.choice = chosen
                 changed += 1
         if changed:
             self.dataChanged.emit(self.index(0, MAP_TO), self.index(len(self.rows) - 1, MAP_TO))
@@ -360,8 +368,7 @@ class ValuesPage(ImportPage):
                           "Next shows the rows read with them.")
 
     def leave_all_unmapped(self) -> None:
-        for number in range(len(self.model.rows)):
-            self.model.choose(number, None)
+        self.model.leave_all_unmapped()
 
     # --- reading the file again with the choices -------------------------------------------
 
@@ -403,6 +410,11 @@ class ValuesPage(ImportPage):
         self.state.profile_name = name
         self.message.info(f"Saved the mapping '{name}' with these values: files with these "
                           "column headings will use them.")
+
+    def cleanupPage(self) -> None:  # noqa: N802 - Qt API
+        """Back to the mapping: the choices made so far are kept for when the page comes
+        again (the mapping page reads the file with them)."""
+        self.state.value_map = self.model.value_map()
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
         if not self._planned_with_choices():
