@@ -22,9 +22,11 @@ from ..errors import UsageError
 from ..io.importing.fields import FIELDS_BY_KIND
 from ..io.importing.mapping import Mapping, column_index
 from ..io.importing.plan import ImportPlan
+from ..io.importing.stamp import has_stamp
 from ..io.importing.template import write_template
 from ..io.importing.value_map import UnrecognisedValue, ValueMap
 from ..model import Department
+from . import round_trip_commands
 from .common import command, json_option, opened
 from .output import Progress, print_json, print_table
 
@@ -59,13 +61,18 @@ def _given_mapping(kind: str, pairs: list[str], names: list[str]) -> Mapping:
 
 
 def _value_map(
-    kind: str, given: ValueMap, pairs: list[str], accept: bool, mapping: Mapping, names: list[str]
+    mapped: tuple[str, ...],
+    given: ValueMap,
+    pairs: list[str],
+    accept: bool,
+    mapping: Mapping,
+    names: list[str],
 ) -> ValueMap:
-    """The profile's value choices, then each ``--value COLUMN:VALUE=TARGET`` over them."""
+    """The profile's value choices, then each ``--value COLUMN:VALUE=TARGET`` over them;
+    ``mapped``: the fields whose values may be mapped."""
     chosen = ValueMap(
         {k: dict(v) for k, v in given.choices.items()}, accept_proposals=accept
     )
-    mapped = value_choices.mapped_fields(kind)
     for pair in pairs:
         column, colon, rest = pair.partition(":")
         written, equals, target = rest.partition("=")
@@ -151,6 +158,8 @@ def _report(plan: ImportPlan, origin: str, result: dict[str, Any]) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
+    if args.kind == "assets" and has_stamp(path):  # a department's export coming back
+        return round_trip_commands.import_round_trip(args)
     progress = Progress()
     with opened(args) as register, register.session() as session:
         department = queries.department_id(session, args.department) if args.department else None
@@ -170,7 +179,7 @@ def _import(args: argparse.Namespace) -> int:
                 prepared.mapping = _given_mapping(args.kind, args.map, prepared.sheet.header.names)
                 prepared.mapping_origin = "given"
             value_map = _value_map(
-                args.kind,
+                value_choices.mapped_fields(args.kind),
                 prepared.value_map,
                 args.value or [],
                 args.accept_proposals,
@@ -262,6 +271,7 @@ def _soa_summary(plan: soa_import.SoaImportPlan) -> dict[str, Any]:
         "recovered": plan.recovered,
         "unmatched": [{"row": u.row, "cell": u.value, "reason": u.reason} for u in plan.unmatched],
         "notes": plan.notes,
+        "values": [v.as_json() for v in plan.unrecognised],
         "controls": [control(c) for c in plan.controls],
     }
 
@@ -274,6 +284,7 @@ def _soa_report(plan: soa_import.SoaImportPlan) -> None:
     )
     for note in plan.notes:
         print(f"  note: {note}")
+    _values_table(plan.unrecognised)
     print(f"Recovered references ({len(plan.recovered)}):")
     for line in plan.recovered:
         print(f"  {line}")
@@ -308,6 +319,24 @@ def _soa(args: argparse.Namespace) -> int:
             edition=args.edition,
             sheet=args.sheet,
         )
+        if args.value or args.accept_proposals:
+            # Read again with the choices: the columns they name are known once it is read.
+            value_map = _value_map(
+                soa_import.MAPPED_FIELDS,
+                ValueMap(),
+                args.value or [],
+                args.accept_proposals,
+                plan.mapping,
+                plan.header.names,
+            )
+            plan = soa_import.plan_soa_import(
+                session,
+                Path(args.file).expanduser(),
+                department,
+                edition=args.edition,
+                sheet=args.sheet,
+                value_map=value_map,
+            )
         result = _soa_summary(plan)
         if args.dry_run:
             summary = "Dry run: nothing was written."
@@ -401,6 +430,21 @@ def _undo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_value_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--value",
+        action="append",
+        metavar="COLUMN:VALUE=TARGET",
+        help="read VALUE in COLUMN (letter or header) as TARGET: a marking, type, person, "
+        "department, applicability..., or new-person / new-department to create it; repeatable",
+    )
+    p.add_argument(
+        "--accept-proposals",
+        action="store_true",
+        help="read each unrecognised value as its proposal (the dry run lists them)",
+    )
+
+
 def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
     p.set_defaults(kind=kind)
     p.add_argument("file", help="the spreadsheet")
@@ -427,18 +471,7 @@ def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
         metavar="NAME",
         help="save the mapping, with the value choices, under this name",
     )
-    p.add_argument(
-        "--value",
-        action="append",
-        metavar="COLUMN:VALUE=TARGET",
-        help="read VALUE in COLUMN (letter or header) as TARGET: a marking, type, person, "
-        "department..., or new-person / new-department to create it; repeatable",
-    )
-    p.add_argument(
-        "--accept-proposals",
-        action="store_true",
-        help="read each unrecognised value as its proposal (the dry run lists them)",
-    )
+    _add_value_options(p)
     p.add_argument("--department", metavar="CODE|NAME", help="the department the file is for")
     p.add_argument("--dry-run", action="store_true", help="check and preview only")
     p.add_argument(
@@ -451,6 +484,8 @@ def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
         metavar="OUT.xlsx",
         help="write the rows with their status and messages, to send back",
     )
+    if kind == "assets":
+        round_trip_commands.add_options(p)
     json_option(p)
 
 
@@ -486,6 +521,7 @@ def add_commands(subparsers: Any) -> None:
         "--sheet", help="sheet name (default: the first with a control reference column)"
     )
     p.add_argument("--dry-run", action="store_true", help="show the plan only")
+    _add_value_options(p)
     json_option(p)
     p = command(actions, "template", _template, "write a blank asset workbook for departments")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")

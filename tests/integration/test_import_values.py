@@ -249,3 +249,40 @@ def test_a_czech_windows_1250_csv_is_flagged_and_reads_with_its_encoding(
     assert (found["Spisová služba"].confidentiality, found["Spisová služba"].integrity,
             found["Spisová služba"].availability) == (4, 3, 2)
     assert found["Účetnictví"].owner.name == "Petr Dvořák"  # type: ignore[union-attr]
+
+
+def test_soa_applicability_and_status_words_are_mapped(
+        capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
+    from tests.unit.test_soa_import import _csv
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Control", "Control name", "Applicable?", "Implementation status"])
+    for n, row in enumerate(_csv("iso27001_2022_annexA.csv")):
+        applicable = "Aplicable" if n < 10 else "Yes"
+        status = "Partialy" if n < 5 else ("Wibble" if n == 5 else "Implemented")
+        sheet.append([row["ref_id"], row["title"], applicable, status])
+    path = tmp_path / "soa.xlsx"
+    book.save(path)
+    code, out, _ = run(capsys, "import", "soa", str(path), "--db", db, "--department", "ICT",
+                       "--dry-run", "--json")
+    assert code == 0
+    values = {(v["field"], v["value"]): (v["rows"], v["proposal"])
+              for v in json.loads(out)["values"]}
+    assert values == {("applicable", "Aplicable"): (10, "applicable"),
+                      ("status", "Partialy"): (5, "partially implemented"),
+                      ("status", "Wibble"): (1, None)}
+    code, out, err = run(capsys, "import", "soa", str(path), "--db", db, "--department", "ICT",
+                         "--accept-proposals", "--value", "D:Wibble=fudge")
+    assert code == 1 and "'fudge'" in err and "planned" in err
+    code, out, err = run(capsys, "import", "soa", str(path), "--db", db, "--department", "ICT",
+                         "--accept-proposals", "--value",
+                         "Implementation status:Wibble=not implemented")
+    assert code == 0, out + err
+    with sqlite3.connect(db) as conn:
+        statuses = dict(conn.execute(
+            "SELECT implementation_status, count(*) FROM soa_entry GROUP BY 1").fetchall())
+        applicable = conn.execute(
+            "SELECT count(*) FROM soa_entry WHERE applicability = 'applicable'").fetchone()[0]
+    assert statuses == {"partially implemented": 5, "not implemented": 1, "implemented": 87}
+    assert applicable == 93

@@ -280,3 +280,11 @@ TICK_REASONS = {
     "business": InclusionReason.BUSINESS,
     "risk_assessment": InclusionReason.RISK_ASSESSMENT,
 }
+
+# The words behind the applicability and status parsers, so value mapping can propose the
+# nearest one for a word a department wrote that they do not know.
+values.add_vocabulary(applicability, {
+    **{w: Applicability.APPLICABLE for w in ("yes", "y", "true")},
+    **{w: Applicability.EXCLUDED for w in ("no", "n", "false")},
+    **_APPLICABILITY_WORDS}, "applicability")
+values.add_vocabulary(implementation_status, _STATUS_WORDS, "implementation status")

@@ -129,6 +129,41 @@ class Translated:
     problem: str = ""  # why the value as written was not taken (none for a choice)
 
 
+Proposer = Callable[[str], Proposal | None]
+
+
+def mapped_parse(
+    parse: Callable[[Any], Any],
+    choices: dict[str, str],
+    proposer: Proposer | None,
+) -> Callable[[Any], Any]:
+    """``parse`` through the value map: a chosen value (or, with ``proposer``, one the parser
+    refuses and that has a proposal) parses as its target and comes back as Translated."""
+
+    def target_value(target: str, written: str) -> Any:
+        if target == NEW_PERSON:
+            return NewRecord("person", written)
+        if target == NEW_DEPARTMENT:
+            return NewRecord("department", written)
+        return parse(target)
+
+    def read(raw: Any) -> Any:
+        written = values.text(raw) or ""
+        target = choices.get(values.key(written))
+        problem = ""
+        if target is None:
+            try:
+                return parse(raw)
+            except values.Problem as refused:
+                proposal = proposer(written) if proposer is not None else None
+                if proposal is None:
+                    raise
+                target, problem = proposal.target, str(refused)
+        return Translated(target_value(target, written), written, target, problem)
+
+    return read
+
+
 def plain(value: Any) -> str:
     """A parsed value written as a target: enums as their value, booleans as yes / no."""
     if isinstance(value, bool):
@@ -186,3 +221,15 @@ class Tally:
             self.seen[written] = [1, message, target]
         else:
             entry[0] += 1
+
+    def listed(self, propose: Proposer | None) -> list[UnrecognisedValue]:
+        """The values, most rows first, each with its proposal."""
+        found = []
+        for written, (rows, problem, chosen) in sorted(self.seen.items(),
+                                                       key=lambda item: (-item[1][0], item[0])):
+            proposal = propose(written) if propose is not None else None
+            found.append(UnrecognisedValue(
+                self.field_key, self.column, self.header, written, rows, problem,
+                proposal.target if proposal else None, proposal.reason if proposal else "",
+                chosen))
+        return found

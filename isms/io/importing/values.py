@@ -653,6 +653,12 @@ _VOCABULARIES = {parse: ({k: v for k, v in words.items() if k}, what)
                  for parse, (words, what) in _VOCABULARIES.items()}
 
 
+def add_vocabulary(parse: Any, words: dict[str, Any], what: str) -> None:
+    """Make the words of another module's parser (the SoA's applicability...) known to
+    :func:`vocabulary`; ``words`` are keyed in ``key`` form."""
+    _VOCABULARIES[parse] = ({_key(w): v for w, v in words.items() if _key(w)}, what)
+
+
 def vocabulary(parse: Any) -> tuple[dict[str, Any], str] | None:
     """The words ``parse`` knows (``key`` form -> value) and what they are, for a parser of a
     fixed vocabulary; None for any other parser."""

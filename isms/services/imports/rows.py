@@ -22,11 +22,11 @@ from isms.io.importing.sheet import SheetData
 from isms.io.importing.value_map import (
     NEW_DEPARTMENT,
     NEW_PERSON,
-    NewRecord,
-    Proposal,
+    Proposer,
     Tally,
     Translated,
     ValueMap,
+    mapped_parse,
 )
 from isms.model import Asset, Department, Person, Threat, Vulnerability
 from isms.services import classification
@@ -168,43 +168,8 @@ class Column:
 _MAX_REMEMBERED = 20_000
 
 
-Proposer = Callable[[str], Proposal | None]
-
-
 def _no_targets(_field_key: str) -> list[str]:
     return []
-
-
-def mapped_parse(
-    parse: Callable[[Any], Any],
-    choices: dict[str, str],
-    proposer: Proposer | None,
-) -> Callable[[Any], Any]:
-    """``parse`` through the value map: a chosen value (or, with ``proposer``, one the parser
-    refuses and that has a proposal) parses as its target and comes back as Translated."""
-
-    def target_value(target: str, written: str) -> Any:
-        if target == NEW_PERSON:
-            return NewRecord("person", written)
-        if target == NEW_DEPARTMENT:
-            return NewRecord("department", written)
-        return parse(target)
-
-    def read(raw: Any) -> Any:
-        written = values.text(raw) or ""
-        target = choices.get(values.key(written))
-        problem = ""
-        if target is None:
-            try:
-                return parse(raw)
-            except values.Problem as refused:
-                proposal = proposer(written) if proposer is not None else None
-                if proposal is None:
-                    raise
-                target, problem = proposal.target, str(refused)
-        return Translated(target_value(target, written), written, target, problem)
-
-    return read
 
 
 def check_choices(field: Field, parse: Callable[[Any], Any], choices: dict[str, str],

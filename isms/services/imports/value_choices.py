@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -26,6 +27,7 @@ from isms.io.importing.value_map import (
     NEW_PERSON,
     NewRecord,
     Proposal,
+    Proposer,
     Target,
     UnrecognisedValue,
     ValueMap,
@@ -34,7 +36,7 @@ from isms.io.importing.value_map import (
 )
 from isms.model import Asset, Department, ImportBatch, Person, Risk
 from isms.model.enums import Role
-from isms.services.imports.rows import Column, Directory, Proposer
+from isms.services.imports.rows import Column, Directory
 
 #: The fields whose values come from a fixed vocabulary (a parser's words, or the register's
 #: people, departments and markings), per import kind: their unrecognised values are listed.
@@ -175,20 +177,12 @@ def listed(columns: Iterable[Column], proposers: dict[str, Proposer],
     how many rows have it, with its proposal."""
     found: list[UnrecognisedValue] = []
     for column in columns:
-        tally = column.tally
-        if tally is None:
+        if column.tally is None:
             continue
-        propose = proposers.get(tally.field_key)
-        entries = sorted(tally.seen.items(), key=lambda item: (-item[1][0], item[0]))
-        for written, (rows, problem, chosen) in entries:
-            proposal = propose(written) if propose is not None else None
-            candidates: tuple[str, ...] = ()
-            if tally.field_key in _PEOPLE_FIELDS and proposal is None:
-                candidates = _same_name(directory, written)
-            found.append(UnrecognisedValue(
-                tally.field_key, tally.column, tally.header, written, rows, problem,
-                proposal.target if proposal else None, proposal.reason if proposal else "",
-                chosen, candidates))
+        for value in column.tally.listed(proposers.get(column.tally.field_key)):
+            if value.field in _PEOPLE_FIELDS and value.proposal is None:
+                value = replace(value, candidates=_same_name(directory, value.written))
+            found.append(value)
     return found
 
 

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,14 @@ from isms.io.importing import values
 from isms.io.importing.headers import SEARCH_ROWS, Header, find_header
 from isms.io.importing.mapping import Mapping, column_letter, propose, vocabulary
 from isms.io.importing.soa_vocabulary import SOA_FIELDS, TICK_REASONS, reason_codes
+from isms.io.importing.value_map import (
+    Tally,
+    Translated,
+    UnrecognisedValue,
+    ValueMap,
+    mapped_parse,
+    nearest_word,
+)
 from isms.io.readers import CellValue, SourceFile, open_source
 from isms.model import (
     Applicability,
@@ -118,6 +127,10 @@ class SoaImportPlan:
     recovered: list[str]  # "row 14: 2010-01-01 read as A.10.1.1"
     notes: list[str] = field(default_factory=list)
     section_rows: int = 0  # clause and objective rows ("A.5 Information security policies")
+    #: The value choices the rows were read with, and the applicability and status words the
+    #: file uses that were not recognised as written (each once).
+    value_map: ValueMap = field(default_factory=ValueMap)
+    unrecognised: list[UnrecognisedValue] = field(default_factory=list)
 
     def by_status(self, status: str) -> list[ControlPlan]:
         return [c for c in self.controls if c.status == status]
@@ -217,22 +230,65 @@ def _cell(cells: list[CellValue], index: int | None) -> CellValue:
     return cells[index] if index is not None and index < len(cells) else None
 
 
+#: The SoA fields whose words are mapped: what the file writes for applicability and status.
+MAPPED_FIELDS = ("applicable", "status")
+
+#: column index -> (field key, how its cells are read, its tally of unrecognised words or None)
+_Readers = dict[int, tuple[str, Callable[[Any], Any], Tally | None]]
+
+
+def _readers(plan: SoaImportPlan) -> _Readers:
+    """Each mapped column's parser; applicability and status read through the value map."""
+    by_key = {f.key: f for f in SOA_FIELDS}
+    readers: _Readers = {}
+    for index, key in plan.mapping.items():
+        if key == "ref":
+            continue
+        parse = by_key[key].parse
+        tally = None
+        if key in MAPPED_FIELDS:
+            name = plan.header.names[index] if index < len(plan.header.names) else ""
+            tally = Tally(key, column_letter(index), name)
+            choices = plan.value_map.table(key)
+            for written, target in plan.value_map.choices.get(key, {}).items():
+                try:
+                    parse(target)
+                except values.Problem:
+                    raise ValidationError(
+                        f"'{target}' is not a target for '{written}' in {by_key[key].label}: "
+                        f"choose one of {_targets_text(parse)}.", field="value") from None
+            if choices or plan.value_map.accept_proposals:
+                proposer = (partial(nearest_word, parse)
+                            if plan.value_map.accept_proposals else None)
+                parse = mapped_parse(parse, choices, proposer)
+        readers[index] = (key, parse, tally)
+    return readers
+
+
+def _targets_text(parse: Callable[[Any], Any]) -> str:
+    found = values.vocabulary(parse)
+    return ", ".join(sorted({str(v.value) for v in found[0].values()})) if found else ""
+
+
 def _read_values(
-    number: int, cells: list[CellValue], mapping: Mapping, header: Header
+    number: int, cells: list[CellValue], readers: _Readers, header: Header
 ) -> tuple[dict[str, Any], list[str]]:
     parsed: dict[str, Any] = {}
     problems = []
-    by_key = {f.key: f for f in SOA_FIELDS}
-    for index, key in mapping.items():
-        if key == "ref":
-            continue
+    for index, (key, parse, tally) in readers.items():
         raw = _cell(cells, index)
         try:
-            value = by_key[key].parse(raw)
+            value = parse(raw)
         except values.Problem as exc:
             name = header.names[index] if index < len(header.names) else ""
             problems.append(f"row {number}, column {column_letter(index)} ({name}): {exc}")
+            if tally is not None:
+                tally.problem(values.text(raw) or "", str(exc))
             continue
+        if type(value) is Translated:
+            assert tally is not None
+            tally.translated(value.written, value.target, value.problem)
+            value = value.value
         if value is not None and value != "":
             parsed[key] = value
     return parsed, problems
@@ -271,6 +327,7 @@ def plan_soa_import(
     *,
     edition: Edition | None = None,
     sheet: str | None = None,
+    value_map: ValueMap | None = None,
 ) -> SoaImportPlan:
     """Read an SoA spreadsheet and propose the department's 2022 SoA from it; writes nothing.
 
@@ -317,7 +374,16 @@ def plan_soa_import(
         [],
         notes,
     )
-    sources = _sources(plan, data, resolved)
+    plan.value_map = value_map or ValueMap()
+    readers = _readers(plan)
+    sources = _sources(plan, data, resolved, readers)
+    parsers = {f.key: f.parse for f in SOA_FIELDS}
+    plan.unrecognised = [
+        value
+        for key, _parse, tally in readers.values()
+        if tally is not None
+        for value in tally.listed(partial(nearest_word, parsers[key]))
+    ]
     _build_controls(session, plan, sources)
     return plan
 
@@ -326,6 +392,7 @@ def _sources(
     plan: SoaImportPlan,
     data: list[tuple[int, list[CellValue]]],
     resolved: list[clause_refs.Resolved],
+    readers: _Readers,
 ) -> list[SourceRow]:
     found = []
     ref_column = column_letter(next(i for i, k in plan.mapping.items() if k == "ref"))
@@ -333,7 +400,7 @@ def _sources(
         if item.heading:
             plan.section_rows += 1
             continue
-        parsed, problems = _read_values(number, cells, plan.mapping, plan.header)
+        parsed, problems = _read_values(number, cells, readers, plan.header)
         if item.ref is None:
             if item.problem:
                 plan.unmatched.append(Unmatched(number, item.raw, item.problem))
