@@ -1,8 +1,9 @@
-"""`isms controls add --local | update`: the council's own controls (requirements from PSN,
-CAF, DSPT, a contract...) beside Annex A, through the calls the window makes
-(``edits.add_local_control``, the recorded ``edits.save``), so an update can be taken back with
-`isms revert`. They are listed by `isms controls list --edition local`, and a risk's treatment
-and the SoA use them like Annex A controls (`isms risks treat R-0001 --control PSN-3`)."""
+"""`isms controls add --local | update | retire`: the council's own controls (requirements
+from PSN, CAF, DSPT, a contract...) beside Annex A, through the calls the window makes
+(``edits.add_local_control``, the recorded ``edits.save``, ``edits.retire_local_control``), so
+an update or a retirement can be taken back with `isms revert`. They are listed by
+`isms controls list --edition local`, and a risk's treatment and the SoA use them like Annex A
+controls (`isms risks treat R-0001 --control PSN-3`)."""
 
 from __future__ import annotations
 
@@ -64,8 +65,22 @@ def _controls_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _controls_retire(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        control = local_controls.local_control_by_ref(session, args.control)
+        data = _as_json(control)
+        saved = edits.retire_local_control(session, control.id, control.version,
+                                           name=control.ref)
+        commit(session)
+    if args.json:
+        print_json({"retired": data, "change": saved.change_id})
+    else:
+        print(f"Retired local control {data['ref']}: {data['title']}" + revert_hint(saved))
+    return 0
+
+
 def add_commands(controls_actions: Any) -> None:
-    """`add` and `update` in the `isms controls` group (read_commands makes it)."""
+    """`add`, `update` and `retire` in the `isms controls` group (read_commands makes it)."""
     p = command(controls_actions, "add", _controls_add,
                 "add a local control (a requirement beyond Annex A) for the SoA and treatments")
     p.add_argument("--local", action="store_true", required=True,
@@ -84,4 +99,9 @@ def add_commands(controls_actions: Any) -> None:
     p.add_argument("--title", metavar="TEXT", help="a new title")
     p.add_argument("--source", metavar="TEXT", help="where it comes from")
     p.add_argument("--description", metavar="TEXT", help="the requirement in full")
+    json_option(p)
+
+    p = command(controls_actions, "retire", _controls_retire,
+                "retire a local control nothing relies on (`isms revert` puts it back)")
+    p.add_argument("control", metavar="REF", help="the local control's reference")
     json_option(p)

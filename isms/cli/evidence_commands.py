@@ -1,7 +1,8 @@
-"""`isms evidence list | show | add | update`: evidence that controls operate, a file copied
-into the register's evidence store or a link, through the calls the window makes
-(``edits.add_evidence_file``, ``edits.add_evidence_link``, the evidence editor's recorded save),
-so an update can be taken back with `isms revert`."""
+"""`isms evidence list | show | add | update | retire`: evidence that controls operate, a file
+copied into the register's evidence store or a link, through the calls the window makes
+(``edits.add_evidence_file``, ``edits.add_evidence_link``, the evidence editor's recorded save,
+``edits.retire_evidence``), so an update or a retirement can be taken back with `isms revert`.
+Retired evidence stays in the register, supporting no control, its validity ended."""
 
 from __future__ import annotations
 
@@ -164,6 +165,22 @@ def _evidence_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evidence_retire(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        item = _evidence(session, args.ref)
+        supported = ", ".join(_as_json(item)["controls"])
+        saved = edits.retire_evidence(session, item.id, item.version, args.reason,
+                                      name=item.ref)
+        commit(session)
+        if args.json:
+            print_json({**_as_json(item), "change": saved.change_id})
+        else:
+            print(f"Retired {item.ref}: it supports no control now"
+                  + (f" (it supported {supported})" if supported else "")
+                  + f", and stays in the register{revert_hint(saved)}.")
+    return 0
+
+
 # --- options --------------------------------------------------------------------------------
 
 
@@ -235,3 +252,11 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("ref", help="its reference")
     p.add_argument("--title", metavar="TEXT", help="a new title")
     _field_options(p, update=True)
+
+    p = command(actions, "retire", _evidence_retire,
+                "retire evidence: it stops supporting its controls, its validity ends today "
+                "(`isms revert` takes it back)")
+    p.add_argument("ref", help="its reference")
+    p.add_argument("--reason", required=True, metavar="TEXT",
+                   help="why it no longer shows its controls operating (kept with it)")
+    json_option(p)

@@ -1,6 +1,7 @@
-"""`isms handling list | add | update`: how each asset is handled through its life, kept by
-hand through the calls the window makes (``edits.add_practice``, the practice editor's
-recorded save), so an update can be taken back with `isms revert`.
+"""`isms handling list | add | update | retire`: how each asset is handled through its life,
+kept by hand through the calls the window makes (``edits.add_practice``, the practice editor's
+recorded save, ``edits.retire_practice``), so an update or a retirement can be taken back with
+`isms revert`.
 
 `isms handling check` and `to-risk` (method_commands) check the practices against the rules.
 A practice is named by its number, which `isms handling list` and `check` print.
@@ -124,6 +125,21 @@ def _handling_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _handling_retire(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        practice = _practice(session, args.number)
+        data = _as_json(practice)
+        saved = edits.retire_practice(session, practice.id, practice.version)
+        commit(session)
+    if args.json:
+        print_json({"retired": data, "change": saved.change_id})
+    else:
+        by = f" by {data['channel']}" if data["channel"] else ""
+        print(f"Retired practice {data['id']} of {data['asset']}: {data['stage']}{by}"
+              + revert_hint(saved))
+    return 0
+
+
 def _retention(text: str) -> int | None:
     """Months to keep it, or '' for not known."""
     if not text.strip():
@@ -157,7 +173,8 @@ def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
 
 
 def add_commands(handling_actions: Any) -> None:
-    """`list`, `add` and `update` in the `isms handling` group (method_commands makes it)."""
+    """`list`, `add`, `update` and `retire` in the `isms handling` group (method_commands
+    makes it)."""
     p = command(handling_actions, "list", _handling_list,
                 "list the handling practices of live assets")
     p.add_argument("--department", metavar="CODE|NAME", help="only this department's assets")
@@ -174,3 +191,8 @@ def add_commands(handling_actions: Any) -> None:
                 "change a handling practice (recorded: `isms revert` takes it back)")
     p.add_argument("number", type=int, metavar="N", help="the practice's number")
     _field_options(p, update=True)
+
+    p = command(handling_actions, "retire", _handling_retire,
+                "retire a practice the asset is no longer handled by (`isms revert` puts it back)")
+    p.add_argument("number", type=int, metavar="N", help="the practice's number")
+    json_option(p)

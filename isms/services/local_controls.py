@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session
 
 from ..catalogue import natural_key
 from ..errors import NotFoundError, ValidationError
-from ..model import Control, ControlEdition
+from ..model import (
+    Control,
+    ControlEdition,
+    Department,
+    Evidence,
+    Risk,
+    SoaEntry,
+    TreatmentAction,
+    evidence_control,
+    risk_control,
+)
 
 #: What a local control's editor and ``isms controls update`` change.
 FIELDS = frozenset({"ref", "title", "description", "source"})
@@ -80,8 +90,8 @@ def local_control_by_ref(session: Session, ref: str) -> Control:
         return local[0]
     if found:
         raise ValidationError(
-            f"Control {found[0].ref} is an Annex A control: only local controls are changed.",
-            field="ref")
+            f"Control {found[0].ref} is an Annex A control: only local controls are changed "
+            "or retired.", field="ref")
     raise NotFoundError(f"No local control '{ref}' in this register "
                         "(see `isms controls list --edition local`).")
 
@@ -120,6 +130,51 @@ def add_control(session: Session, **fields: Any) -> Control:
             raise ValidationError(message, field=required)
     control = Control(edition=ControlEdition.LOCAL, ref="", sort_key="", theme="", title="",
                       description="")
+    update_control(session, control, **fields)
+    session.add(control)
+    return control
+
+
+def _uses(session: Session, control: Control) -> list[str]:
+    """What relies on the control: "risk R-0003", "evidence EV-0001", "action 4", "the SoA of
+    HSG"."""
+    found = [f"risk {ref}" for ref in session.execute(
+        select(Risk.ref).join(risk_control, risk_control.c.risk_id == Risk.id)
+        .where(risk_control.c.control_id == control.id).order_by(Risk.ref)).scalars()]
+    found += [f"evidence {ref}" for ref in session.execute(
+        select(Evidence.ref).join(evidence_control, evidence_control.c.evidence_id == Evidence.id)
+        .where(evidence_control.c.control_id == control.id).order_by(Evidence.ref)).scalars()]
+    found += [f"action {number}" for number in session.execute(
+        select(TreatmentAction.id).where(TreatmentAction.control_id == control.id)
+        .order_by(TreatmentAction.id)).scalars()]
+    found += [f"the SoA of {code}" for code in session.execute(
+        select(Department.code).join(SoaEntry, SoaEntry.department_id == Department.id)
+        .where(SoaEntry.control_id == control.id).order_by(Department.code)).scalars()]
+    return found
+
+
+def retire_control(session: Session, control: Control) -> None:
+    """Retire a local control nothing relies on: it leaves the register (the change log and a
+    recorded change keep it; ``restore_control`` makes it again). One that a risk, evidence,
+    an action or an SoA decision relies on stays: the SoA states why a control is excluded,
+    and a retired control would leave that unsaid."""
+    if control.edition != ControlEdition.LOCAL:
+        raise ValidationError(
+            f"Control {control.ref} is an Annex A control: only local controls are retired.",
+            field="ref")
+    uses = _uses(session, control)
+    if uses:
+        shown = ", ".join(uses[:5]) + (f" and {len(uses) - 5} more" if len(uses) > 5 else "")
+        raise ValidationError(
+            f"{control.ref} is in use ({shown}): it cannot be retired while anything relies on "
+            "it; exclude it in the SoA, with why, instead.", field="ref")
+    session.delete(control)
+
+
+def restore_control(session: Session, control_id: int, **fields: Any) -> Control:
+    """A retired local control made again with its own id, as it was."""
+    control = Control(id=control_id, edition=ControlEdition.LOCAL, ref="", sort_key="",
+                      theme="", title="", description="")
     update_control(session, control, **fields)
     session.add(control)
     return control

@@ -335,6 +335,27 @@ def update_evidence(session: Session, evidence: Evidence, **fields: Any) -> None
             flag_modified(evidence, "title")
 
 
+def retire_evidence(
+    session: Session, evidence: Evidence, reason: str, today: date | None = None
+) -> None:
+    """Retire evidence that no longer shows its controls operating: it stops supporting them,
+    its validity ends the day before ``today`` (so it reads as stale from today) and the reason
+    is kept, dated, in its description. It stays in the register: an auditor may ask what was
+    shown.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the evidence is retired.", field="reason")
+    day = today or date.today()
+    said = f"Retired on {day.isoformat()}: {reason}"
+    update_evidence(
+        session, evidence, controls=[],
+        # Valid for at least a day (the register keeps a validity above 0): evidence dated
+        # today or yesterday reads as stale from tomorrow.
+        valid_days=max((day - evidence.evidence_date).days - 1, 1),
+        description=f"{evidence.description}\n\n{said}" if evidence.description else said)
+
+
 # --- data handling practices ----------------------------------------------------------------
 
 
@@ -411,6 +432,26 @@ def add_practice(session: Session, asset_id: int, **fields: Any) -> HandlingPrac
     practice = HandlingPractice(safeguards=[], description="", third_party="", offshore=False)
     update_practice(session, practice, **fields)
     practice.asset = asset
+    session.add(practice)
+    return practice
+
+
+def retire_practice(session: Session, practice: HandlingPractice) -> None:
+    """Retire a practice the asset is no longer handled by: it leaves the register (the change
+    log and a recorded change keep it; ``restore_practice`` makes it again)."""
+    session.delete(practice)
+
+
+def restore_practice(
+    session: Session, practice_id: int, *, asset_id: int, **fields: Any
+) -> HandlingPractice:
+    """A retired practice made again with its own id, as it was (its asset may be retired
+    since: the practice is put back all the same)."""
+    if session.get(Asset, asset_id) is None:
+        raise ValidationError(f"There is no asset with id {asset_id}.", field="asset_id")
+    practice = HandlingPractice(id=practice_id, asset_id=asset_id, safeguards=[],
+                                description="", third_party="", offshore=False)
+    update_practice(session, practice, **fields)
     session.add(practice)
     return practice
 

@@ -322,7 +322,7 @@ def test_a_local_control_is_added_used_updated_and_reverted(
      "Say where the requirement comes from (PSN, CAF, DSPT, Cyber Essentials, PCI DSS, "
      "contract, law, policy...)."),
     (["update", "5.15", "--title", "Mine"],
-     "Control 5.15 is an Annex A control: only local controls are changed."),
+     "Control 5.15 is an Annex A control: only local controls are changed or retired."),
     (["update", "PSN-9", "--title", "T"],
      "No local control 'PSN-9' in this register (see `isms controls list --edition local`)."),
 ])
@@ -334,3 +334,70 @@ def test_a_bad_local_control_is_one_line_and_writes_nothing(
     code, out, _ = run(capsys, "controls", "list", "--edition", "local", "--json",
                        "--db", register_db)
     assert json.loads(out) == []
+
+
+# --- retiring -------------------------------------------------------------------------------
+
+
+def test_retiring_a_practice_a_local_control_and_evidence_is_reverted(
+    capsys: Capsys, register_db: str, housing: Register
+) -> None:
+    for args in (["handling", "add", "HSG-0001", "--stage", "stored", "--safeguards",
+                  "encrypted"],
+                 ["controls", "add", "--local", "LC-1", "Lock screens", "--source", "policy"],
+                 ["evidence", "add", "Screen lock report", "--link", "https://x.example",
+                  "--controls", "LC-1,8.1", "--date", "2026-01-01"]):
+        assert run(capsys, *args, "--db", register_db)[0] == 0
+    with housing.session() as s:
+        practice = s.execute(select(HandlingPractice.id)).scalar_one()
+
+    # Evidence relies on LC-1: it stays until the evidence is retired.
+    code, out, err = run(capsys, "controls", "retire", "LC-1", "--db", register_db)
+    assert (code, out, err) == (1, "", "isms: error: LC-1 is in use (evidence EV-0001): it "
+                                "cannot be retired while anything relies on it; exclude it in "
+                                "the SoA, with why, instead.\n")
+    code, out, _ = run(capsys, "evidence", "retire", "EV-0001", "--reason", "Replaced.",
+                       "--db", register_db)
+    assert code == 0
+    evidence_change = _change(out)
+    assert out == ("Retired EV-0001: it supports no control now (it supported 8.1, LC-1), and "
+                   f"stays in the register (change {evidence_change}; `isms revert "
+                   f"{evidence_change}` takes it back).\n")
+    code, out, _ = run(capsys, "evidence", "list", "--stale", "--json", "--db", register_db)
+    assert [(e["ref"], e["controls"]) for e in json.loads(out)] == [("EV-0001", 0)]
+
+    code, out, _ = run(capsys, "controls", "retire", "lc-1", "--db", register_db)
+    assert code == 0 and out.startswith("Retired local control LC-1: Lock screens (change ")
+    control_change = _change(out)
+    code, out, _ = run(capsys, "handling", "retire", str(practice), "--json", "--db", register_db)
+    assert code == 0
+    data = json.loads(out)
+    assert (data["retired"]["asset"], data["retired"]["stage"]) == ("HSG-0001", "stored")
+    assert _practices(housing) == []
+    code, out, _ = run(capsys, "controls", "list", "--edition", "local", "--json",
+                       "--db", register_db)
+    assert json.loads(out) == []
+
+    for change in (str(data["change"]), control_change, evidence_change):
+        assert run(capsys, "revert", change, "--db", register_db)[0] == 0
+    assert _practices(housing) == [("HSG-0001", "stored", None, ["encrypted"], "", None)]
+    with housing.session() as s:
+        assert s.execute(select(HandlingPractice.id)).scalar_one() == practice
+    assert _evidence(housing)[0][6] == ["8.1", "LC-1"]
+    code, out, _ = run(capsys, "controls", "show", "LC-1", "--json", "--db", register_db)
+    assert (json.loads(out)["title"], json.loads(out)["theme"]) == ("Lock screens", "policy")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["handling", "retire", "9"], "No handling practice 9 in this register "
+     "(see `isms handling list`)."),
+    (["controls", "retire", "5.15"],
+     "Control 5.15 is an Annex A control: only local controls are changed or retired."),
+    (["evidence", "retire", "EV-0009", "--reason", "x"],
+     "No evidence 'EV-0009' in this register (see `isms evidence list`)."),
+])
+def test_retiring_what_is_not_there_is_one_line(
+    capsys: Capsys, register_db: str, housing: Register, args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *args, "--db", register_db)
+    assert (code, out, err) == (1, "", f"isms: error: {message}\n")

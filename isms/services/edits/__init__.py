@@ -1,9 +1,9 @@
 """Every edit the window and the command line make, and taking it back.
 
 - ``saves``: one call per editor save (``save``, ``save_risk``, ``save_soa``, ``retire_risk``,
-  ``close_action``) and per new record (``add_asset``, ``add_person``, ``add_department``,
-  ``add_risk``, ``add_evidence_file``); a save returns what it changed and the change it
-  recorded for undo.
+  ``close_action``, ``retire_evidence``, ``retire_practice``, ``retire_local_control``)
+  and per new record (``add_asset``, ``add_person``, ``add_department``, ``add_risk``,
+  ``add_evidence_file``); a save returns what it changed and the change it recorded for undo.
 - ``creations``: new records of the smaller kinds (``add_action``, ``add_practice``,
   ``add_evidence_link``, ``add_local_control``).
 - ``bulk``: the bulk asset actions (assign owner, move department, classify, retire).
@@ -27,6 +27,9 @@ from .saves import (
     add_person,
     add_risk,
     close_action,
+    retire_evidence,
+    retire_local_control,
+    retire_practice,
     retire_risk,
     save,
     save_risk,
@@ -49,6 +52,9 @@ __all__ = [
     "close_action",
     "recent",
     "redo_change",
+    "retire_evidence",
+    "retire_local_control",
+    "retire_practice",
     "retire_risk",
     "save",
     "save_risk",

@@ -6,6 +6,10 @@ the caller's transaction, so the change log records an undo like any edit. It is
 every record is still at the version the change left it at: if someone has changed one since,
 it is refused with a ConflictError naming it, and nothing is written. Redo is the same the
 other way round.
+
+A change may also remove a record (retiring a handling practice or a local control): its step
+keeps everything needed to make the record again (``removed``, the kind's ``snapshot``), so
+undoing puts it back with its own id, and redoing removes it again.
 """
 
 from __future__ import annotations
@@ -58,6 +62,9 @@ class Step:
     after: Values
     version: int
     base: int
+    #: The change removed the record: ``before`` is its snapshot, ``after`` is empty, and
+    #: ``version`` is 0 while it is removed (there is no record to be at a version).
+    removed: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -65,15 +72,20 @@ class Step:
 
     def stored(self) -> dict[str, Any]:
         """The step as JSON (see :mod:`.values`)."""
-        return {"kind": self.kind.noun, "id": self.record_id, "ref": self.ref,
-                "before": encode_values(self.before), "after": encode_values(self.after),
-                "version": self.version, "base": self.base}
+        stored = {"kind": self.kind.noun, "id": self.record_id, "ref": self.ref,
+                  "before": encode_values(self.before), "after": encode_values(self.after),
+                  "version": self.version, "base": self.base}
+        return {**stored, "removed": True} if self.removed else stored
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> Step:
         return cls(KINDS[str(stored["kind"])], int(stored["id"]), str(stored["ref"]),
                    decode_values(stored["before"]), decode_values(stored["after"]),
-                   int(stored["version"]), int(stored["base"]))
+                   int(stored["version"]), int(stored["base"]), bool(stored.get("removed")))
+
+    def absent(self, undo: bool) -> bool:
+        """Whether the record is not in the register before this move (a removal to undo)."""
+        return self.removed and undo
 
 
 @dataclass
@@ -138,6 +150,15 @@ def apply(session: Session, change: Change, *, undo: bool) -> None:
     records_of: list[Any] = []
     for step in change.steps:
         record = found.get((step.kind.model, step.record_id))
+        if step.absent(undo):
+            if record is not None:  # its id was given to a new record since
+                raise ConflictError(
+                    f"{step.kind.label(step.ref)} cannot be put back: another "
+                    f"{step.kind.noun} has its place in the register now, so "
+                    f"\u201c{change.text}\u201d cannot be undone.",
+                    record=record.audit_label(), yours=None, theirs=None)
+            records_of.append(None)
+            continue
         if record is None:
             raise NotFoundError(step.kind.missing(step.ref))
         records_of.append(record)
@@ -150,9 +171,16 @@ def apply(session: Session, change: Change, *, undo: bool) -> None:
         # Also guards the moment between this read and the write.
         expect_version(record, step.version)
     with session.no_autoflush:  # one flush: one version step and log entry per record
-        for step, record in zip(change.steps, records_of, strict=True):
-            step.kind.write(session, record, step.before if undo else step.after)
+        for index, (step, record) in enumerate(zip(change.steps, records_of, strict=True)):
+            if step.absent(undo):
+                records_of[index] = step.kind.put_back(session, step.record_id, step.before)
+            elif step.removed:
+                step.kind.take_away(session, record)
+            else:
+                step.kind.write(session, record, step.before if undo else step.after)
     session.flush()
-    versions = [record.version for record in records_of]
+    # A removed record is at no version (0).
+    versions = [0 if step.removed and not undo else record.version
+                for step, record in zip(change.steps, records_of, strict=True)]
     for step, version in zip(change.steps, versions, strict=True):
         step.base, step.version = step.version, version

@@ -49,6 +49,12 @@ class RecordKind:
     name: Callable[[Any], str]
     #: The Edit menu's text for an editor save.
     edit_text: str = "Edit {noun} {name}"
+    #: For a kind a change may remove (retire): all of a record's values, to make it again...
+    snapshot: Callable[[Any], Values] | None = None
+    #: ...with its own id (``restore(session, id, snapshot)``)...
+    restore: Callable[[Session, int, Values], Any] | None = None
+    #: ...and removing it (its services refuse one that must stay with a ValidationError).
+    remove: Callable[[Session, Any], object] | None = None
 
     def state(self, record: Any) -> State:
         return self.name(record), record.version, self.read(record)
@@ -59,6 +65,17 @@ class RecordKind:
     def label(self, name: str) -> str:
         """"Risk R-012", opening a sentence."""
         return f"{self.noun[:1].upper()}{self.noun[1:]} {name}"
+
+    def put_back(self, session: Session, record_id: int, snapshot: Values) -> Any:
+        """Make a removed record again, with its id; the record made."""
+        if self.restore is None:
+            raise TypeError(f"A {self.noun} is never removed, so never put back.")
+        return self.restore(session, record_id, snapshot)
+
+    def take_away(self, session: Session, record: Any) -> None:
+        if self.remove is None:
+            raise TypeError(f"A {self.noun} is never removed.")
+        self.remove(session, record)
 
     def missing(self, name: str | None = None) -> str:
         """Why a save or an undo found no record."""
@@ -132,10 +149,14 @@ SOA_ENTRY = RecordKind("SoA entry", SoaEntry, _columns(*sorted(records.SOA_FIELD
 EVIDENCE = RecordKind("evidence", Evidence, _read_evidence,
                       lambda s, item, values: records.update_evidence(s, item, **values),
                       lambda e: e.ref)
-PRACTICE = RecordKind("handling practice", HandlingPractice,
-                      _columns(*sorted(records.PRACTICE_FIELDS)),
+_read_practice = _columns(*sorted(records.PRACTICE_FIELDS))
+PRACTICE = RecordKind("handling practice", HandlingPractice, _read_practice,
                       lambda s, practice, values: records.update_practice(s, practice, **values),
-                      lambda p: f"{p.asset.ref} ({p.stage})")
+                      lambda p: f"{p.asset.ref} ({p.stage})",
+                      snapshot=lambda p: {"asset_id": p.asset_id, **_read_practice(p)},
+                      restore=lambda s, practice_id, values: records.restore_practice(
+                          s, practice_id, **values),
+                      remove=records.retire_practice)
 PERSON = RecordKind("person", Person, _read_person,
                     lambda s, person, values: records.update_person(s, person, **values),
                     lambda p: p.name)
@@ -146,7 +167,10 @@ DEPARTMENT = RecordKind("department", Department, _columns(*sorted(records.DEPAR
 LOCAL_CONTROL = RecordKind("local control", Control, local_controls.values,
                           lambda s, control, values: local_controls.update_control(
                               s, control, **values),
-                          lambda c: c.ref)
+                          lambda c: c.ref, snapshot=local_controls.values,
+                          restore=lambda s, control_id, values: local_controls.restore_control(
+                              s, control_id, **values),
+                          remove=local_controls.retire_control)
 
 #: Every kind, by its noun (the name a recorded change stores).
 KINDS: dict[str, RecordKind] = {kind.noun: kind for kind in (

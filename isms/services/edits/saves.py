@@ -21,9 +21,9 @@ from isms.model import Asset, Department, Evidence, Person, Risk, SoaEntry
 
 from .. import actions, assets, evidence, records, risks
 from ..changed import Changed
-from .changes import Change
+from .changes import Change, Step
 from .history import record
-from .kinds import ACTION, KINDS, RISK, SOA_ENTRY, RecordKind
+from .kinds import ACTION, EVIDENCE, KINDS, LOCAL_CONTROL, PRACTICE, RISK, SOA_ENTRY, RecordKind
 from .values import Values
 
 
@@ -123,6 +123,56 @@ def close_action(
     return _save(session, ACTION, found, expected_version,
                  lambda: actions.close_action(session, found, outcome, note, today),
                  text=f"Close action {ACTION.name(found)}")
+
+
+def _remove(
+    session: Session, kind: RecordKind, found: Any, version: int, text: str
+) -> Saved:
+    """Retire a record by removing it, recorded with its snapshot so that undo (``isms
+    revert``) puts it back with its own id."""
+    expect_version(found, version)
+    assert kind.snapshot is not None  # only kinds that may be removed come here
+    step = Step(kind, found.id, kind.name(found), kind.snapshot(found), {}, 0, found.version,
+                removed=True)
+    with session.no_autoflush:
+        kind.take_away(session, found)
+    session.flush()
+    change = Change(text, [step])
+    return Saved(change.changed, record(session, change), change.text, step.record_id, 1)
+
+
+def retire_practice(
+    session: Session, practice_id: int, expected_version: int, *, name: str | None = None
+) -> Saved:
+    """Retire a handling practice the asset is no longer handled by
+    (``records.retire_practice``), recorded: undo puts it back ("Retire handling practice
+    HSG-0001 (shared)")."""
+    found = _found(session, PRACTICE, practice_id, name)
+    return _remove(session, PRACTICE, found, expected_version,
+                   f"Retire handling practice {PRACTICE.name(found)}")
+
+
+def retire_local_control(
+    session: Session, control_id: int, expected_version: int, *, name: str | None = None
+) -> Saved:
+    """Retire a local control nothing relies on (``local_controls.retire_control``; one in use
+    is refused naming what uses it), recorded: undo puts it back."""
+    found = _found(session, LOCAL_CONTROL, control_id, name)
+    return _remove(session, LOCAL_CONTROL, found, expected_version,
+                   f"Retire local control {found.ref}")
+
+
+def retire_evidence(
+    session: Session, evidence_id: int, expected_version: int, reason: str,
+    *, name: str | None = None, today: date | None = None,
+) -> Saved:
+    """Retire evidence (``records.retire_evidence``: it stops supporting its controls and its
+    validity ends today; it stays in the register), recorded for undo ("Retire evidence
+    EV-0001")."""
+    found = _found(session, EVIDENCE, evidence_id, name)
+    return _save(session, EVIDENCE, found, expected_version,
+                 lambda: records.retire_evidence(session, found, reason, today),
+                 text=f"Retire evidence {found.ref}")
 
 
 def save_soa(
