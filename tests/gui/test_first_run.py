@@ -85,10 +85,12 @@ def test_the_wizard_adds_the_department_an_empty_register_lacks(
     assert [page.department.itemText(n) for n in range(page.department.count())] == [
         "— not one department: the file says —"]
     assert page.new_department.isEnabled()
+    assert page.department_hint.text().startswith("The register has no department yet")
 
     on_modal(DepartmentEditor, add_department_in_editor("REV", "Revenues and Benefits"))
     page.new_department.click()
     assert departments(register) == [("REV", "Revenues and Benefits")]
+    assert page.department_hint.text().startswith("Choose the department when")
     assert page.department.currentText() == "Revenues and Benefits (REV)"
     assert wizard.state.department_id == page.department.currentData()
     assert "Added the department Revenues and Benefits (REV)" in page.message.text()
@@ -113,6 +115,8 @@ def test_handling_practices_need_no_department_so_none_is_added(
     wizard = shown(qtbot, ImportWizard(register, "assets"))
     wizard.file_page.set_kind("handling")
     assert not wizard.file_page.new_department.isEnabled()
+    assert wizard.file_page.department_hint.text() == (
+        "Not needed: each practice belongs to the asset its row names.")
 
 
 def test_an_officer_gets_from_an_empty_register_to_a_first_risk_in_the_window(

@@ -38,6 +38,13 @@ ENCODINGS: tuple[tuple[str, str | None], ...] = (
 )
 
 
+#: Why a kind of file needs no department chosen here.
+_NO_DEPARTMENT = {
+    "handling": "Not needed: each practice belongs to the asset its row names.",
+    "people": "Not needed: each person's department is the one their row names.",
+}
+
+
 def ask_open_path(parent: QWidget, folder: str) -> Path | None:
     """The file the user picks, or None when they cancel (tests replace this)."""
     chosen, _ = QFileDialog.getOpenFileName(parent, "Choose the department's file", folder,
@@ -160,6 +167,7 @@ class FilePage(ImportPage):
             return None
         self._load_departments()
         self.set_department(editor.created)
+        self._show_kind()  # the hint for an empty register no longer applies
         self.message.info(f"Added the department {self.department.currentText()}: the file is "
                           "imported into it.")
         return editor.created
@@ -181,14 +189,18 @@ class FilePage(ImportPage):
         needed = kind in NEEDS_DEPARTMENT
         self.department.setEnabled(needed)
         self.new_department.setEnabled(needed)
-        if needed:
+        if not needed:
+            self.department_hint.setText(_NO_DEPARTMENT.get(kind, "Not needed for this file."))
+        elif self.department.count() <= 1:  # only "not one department": the register has none
+            self.department_hint.setText(
+                "The register has no department yet: add the one the file is for with New "
+                "department…, or leave it when the file has a Department column (the Values "
+                "page can then create the departments it names).")
+        else:
             self.department_hint.setText(
                 f"Choose the department when the file is one department's {self.state.plural}; "
                 "leave it when the file has a Department column saying whose each row is."
             )
-        else:
-            self.department_hint.setText(
-                "Not needed: each practice belongs to the asset its row names.")
         wizard = self.wizard()
         if wizard is not None:
             wizard.setWindowTitle(f"Import {KINDS[kind][0].lower()} — isms")
