@@ -23,6 +23,7 @@ from . import (
     import_commands,
     marking_commands,
     method_commands,
+    onboarding_commands,
     org_commands,
     read_commands,
     register_commands,
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     marking_commands.add_commands(commands, method)
     soa_commands.add_commands(commands)
     review_commands.add_commands(commands)
+    onboarding_commands.add_commands(commands)
     audit_commands.add_commands(commands)
     change_commands.add_commands(commands)
     access_commands.add_commands(commands)

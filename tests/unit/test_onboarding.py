@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
+import pytest
+
+from isms.cli import main
 from isms.db import Register
 from isms.model import (
     AssetStatus,
@@ -109,3 +114,27 @@ def test_one_department_counts_its_own_records(register: Register) -> None:
                              chair_id=None)
         session.commit()
     assert states(register, ids[0])["review"] == (False, "0 reviews held (1 planned)")
+
+
+def test_isms_onboarding_lists_the_steps_and_the_next_one(
+    register: Register, register_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with register.session(actor="tests") as session:
+        builders.department(session, code="ENV", name="Environment")
+        session.commit()
+    assert main(["onboarding", "--db", str(register_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 of 6 steps done. Next: add the people." in out
+    lines = out.splitlines()
+    assert any(line.split()[:5] == ["1", "Add", "the", "departments", "done"] for line in lines)
+
+    assert main(["onboarding", "--db", str(register_path), "--department", "ENV",
+                 "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["done"] is False
+    assert [(s["step"], s["done"], s["counted"]) for s in listed["steps"]][:3] == [
+        ("departments", True, "1 department"), ("people", False, "0 people"),
+        ("assets", False, "0 assets")]
+
+    assert main(["onboarding", "--db", str(register_path), "--department", "NOPE"]) == 1
+    assert capsys.readouterr().err.startswith("isms: error: --department: ")
