@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from ..db import commit
-from ..errors import NotFoundError, UsageError
+from ..errors import NotFoundError, UsageError, ValidationError
 from ..model import Evidence, EvidenceKind
 from ..services import edits, evidence, records
 from ..services.read import lists, queries
@@ -71,8 +71,11 @@ def _control_id(session: Session, ref: str) -> int:
     return queries.control_by_ref(session, ref).id
 
 
-def _values(session: Session, args: argparse.Namespace) -> dict[str, Any]:
-    """The fields the options give (those left out are not in it), as the services take them."""
+def _values(
+    session: Session, args: argparse.Namespace, dated: date | None = None
+) -> dict[str, Any]:
+    """The fields the options give (those left out are not in it), as the services take them;
+    ``--expires`` counts its days from the evidence's date (``--date``, else ``dated``)."""
     values: dict[str, Any] = {}
     for option, field in (("title", "title"), ("description", "description"),
                           ("date", "evidence_date"), ("period_start", "period_start"),
@@ -82,6 +85,13 @@ def _values(session: Session, args: argparse.Namespace) -> dict[str, Any]:
             values[field] = None if given == "" and field != "description" else given
     if args.controls is not None:
         values["controls"] = _control_ids(session, args.controls)
+    if args.expires is not None:
+        start = values.get("evidence_date") or dated or date.today()
+        if args.expires <= start:
+            raise ValidationError(
+                f"--expires: {args.expires} is not after the evidence's date ({start}).",
+                field="valid_days")
+        values["valid_days"] = (args.expires - start).days
     return values
 
 
@@ -154,7 +164,7 @@ def _evidence_add(args: argparse.Namespace) -> int:
 def _evidence_update(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         item = _evidence(session, args.ref)
-        values = _values(session, args)
+        values = _values(session, args, item.evidence_date)
         if not values:
             raise UsageError("Give at least one field to change (see `isms evidence update -h`).")
         saved = edits.save(session, "evidence", item.id, item.version, values, name=item.ref)
@@ -209,8 +219,11 @@ def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
                    help="the start of the period it covers" + clear)
     p.add_argument("--period-end", type=_optional_date, metavar="YYYY-MM-DD",
                    help="the end of the period it covers" + clear)
-    p.add_argument("--valid-days", type=_days, metavar="N",
-                   help="how many days it stays current (its expiry)" + clear)
+    expiry = p.add_mutually_exclusive_group()
+    expiry.add_argument("--valid-days", type=_days, metavar="N",
+                        help="how many days it stays current" + clear)
+    expiry.add_argument("--expires", type=iso_date, metavar="YYYY-MM-DD",
+                        help="the day it stops being current (sets --valid-days from its date)")
     p.add_argument("--controls", metavar="REF,...",
                    help="the Annex A or local controls it supports"
                    + (" (replaces the list; '' for none)" if update else ""))

@@ -237,6 +237,12 @@ def test_a_link_is_added_as_evidence_updated_and_reverted(
     assert (code, out) == (0, "Undid: Edit evidence EV-0001.\n")
     assert _evidence(housing)[0][4:] == (365, "HSG", ["5.15", "8.24"])
 
+    code, out, _ = run(capsys, "evidence", "update", "EV-0001", "--expires", "2026-03-02",
+                       "--json", "--db", register_db)
+    assert (code, json.loads(out)["valid_until"]) == (0, "2026-03-02")
+    assert _evidence(housing)[0][4] == 60
+    assert run(capsys, "revert", str(json.loads(out)["change"]), "--db", register_db)[0] == 0
+
     code, out, _ = run(capsys, "evidence", "list", "--json", "--db", register_db)
     assert [(e["ref"], e["valid_until"], e["stale"], e["controls"]) for e in json.loads(out)] == [
         ("EV-0001", "2027-01-01", date.today() > date(2027, 1, 1), 2)]
@@ -269,6 +275,8 @@ def test_a_file_is_copied_into_the_evidence_store(
     (["add", "T", "--link", "https://x.example", "--period-start", "2026-02-01",
       "--period-end", "2026-01-01"],
      "The period starts (2026-02-01) after it ends (2026-01-01)."),
+    (["add", "T", "--link", "https://x.example", "--date", "2026-05-01", "--expires",
+      "2026-05-01"], "--expires: 2026-05-01 is not after the evidence's date (2026-05-01)."),
     (["add", "T", "--link", "https://x.example", "--department", "NOPE"],
      "--department: No department 'NOPE' in this register."),
     (["update", "EV-0404", "--title", "T"],
