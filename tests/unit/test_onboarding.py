@@ -31,6 +31,7 @@ def states(register: Register, department: int | None = None) -> dict[str, tuple
     return {step.key: (step.done, step.counted) for step in steps.steps}
 
 
+@pytest.mark.both_backends
 def test_an_empty_register_has_every_step_to_do(register: Register) -> None:
     with register.session() as session:
         steps = onboarding(session)
@@ -46,6 +47,7 @@ def test_an_empty_register_has_every_step_to_do(register: Register) -> None:
     }
 
 
+@pytest.mark.both_backends
 def test_each_step_is_done_by_what_the_register_holds(register: Register) -> None:
     with register.session(actor="tests") as session:
         env = builders.department(session, code="ENV", name="Environment")
@@ -89,6 +91,7 @@ def test_each_step_is_done_by_what_the_register_holds(register: Register) -> Non
     assert steps.step("review").counted == "1 review held"
 
 
+@pytest.mark.both_backends
 def test_one_department_counts_its_own_records(register: Register) -> None:
     with register.session(actor="tests") as session:
         env = builders.department(session, code="ENV", name="Environment")
