@@ -148,5 +148,5 @@ def test_file_import_menu_imports_and_undoes_then_refreshes(
         dialog.close()
 
     on_modal(UndoImportDialog, undo_first)
-    menu.actions()[4].trigger()
+    menu.actions()[-1].trigger()
     assert window.pages["assets"].model.rowCount() == total
