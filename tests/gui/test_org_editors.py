@@ -175,7 +175,7 @@ def test_settings_menu_lists_departments(
     seen: list[list[str]] = []
 
     def look(dialog: DepartmentsDialog) -> None:
-        seen.append([dialog.table.item(n, 0).text() for n in range(dialog.table.rowCount())])
+        seen.append(dialog.codes())
         dialog.reject()
 
     on_modal(DepartmentsDialog, look)
@@ -237,15 +237,14 @@ def test_ctrl_n_adds_a_department_and_a_taken_code_is_refused_first(
         return True
 
     on_modal(DepartmentEditor, fill_in)
-    qtbot.keyClick(dialog.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert "already has the code" in said[0]
     with register.session() as session:
         housing = session.query(Department).filter_by(code="HSG").one()
         assert (housing.name, housing.in_scope) == ("Housing", True)
         housing_id = housing.id
-    assert dialog.table.currentRow() == dialog.row_of(housing_id)
-    assert [dialog.table.item(n, 0).text() for n in range(dialog.table.rowCount())] == [
-        "CS", "ENV", "FIN", "HSG"]
+    assert dialog.current_id() == housing_id
+    assert dialog.codes() == ["CS", "ENV", "FIN", "HSG"]
 
 
 def test_a_new_person_with_a_taken_email_is_not_added(
@@ -263,3 +262,68 @@ def test_a_new_person_with_a_taken_email_is_not_added(
     assert editor.created is None
     with register.session() as session:
         assert session.query(Person).filter_by(name="Alice Again").count() == 0
+
+
+# --- the departments as a tree: moving one under another -------------------------------------
+
+
+def test_departments_show_as_a_tree_and_move_under_another_then_undo(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    from ui.dialogs.choose import ChooseDialog
+    from ui.undo import UndoHistory
+
+    cs, env, fin = (department_id(register, code) for code in ("CS", "ENV", "FIN"))
+    window = shown(qtbot, MainWindow(register))
+    history: UndoHistory = window.undo_history
+    dialog = shown(qtbot, DepartmentsDialog(register, window, history))
+    assert dialog.codes() == ["CS", "ENV", "FIN"]
+
+    offered: list[list[str]] = []
+
+    def under_cs(choose: ChooseDialog) -> None:
+        offered.append([choose.combo.itemText(n) for n in range(choose.combo.count())])
+        choose.choose("CS Children's Services")
+        choose.accept()
+
+    dialog.select_id(fin)
+    on_modal(ChooseDialog, under_cs)
+    qtbot.mouseClick(dialog.move_button, Qt.MouseButton.LeftButton)
+    assert offered == [["(the top of the tree)", "CS Children's Services", "ENV Environment"]]
+    assert dialog.codes() == ["CS", "  FIN", "ENV"]
+    assert dialog.current_id() == fin and dialog.changed
+    assert stored_department(register, fin).parent_id == cs
+
+    # CS cannot go under FIN, now one of its own: the choice is not even offered...
+    dialog.select_id(cs)
+
+    def look(choose: ChooseDialog) -> None:
+        offered.append([choose.combo.itemText(n) for n in range(choose.combo.count())])
+        choose.reject()
+
+    on_modal(ChooseDialog, look)
+    dialog.move_button.click()
+    assert offered[1] == ["(the top of the tree)", "ENV Environment"]
+    # ...and the services refuse it, said in a message box, nothing written.
+    said: list[str] = []
+
+    def read_warning(box: Any) -> None:
+        said.append(box.text())
+        box.accept()
+
+    from PySide6.QtWidgets import QMessageBox
+
+    on_modal(QMessageBox, read_warning)
+    assert not dialog.move_under(cs, fin)
+    assert "cannot be placed under one of its own sub-departments" in said[0]
+    assert stored_department(register, cs).parent_id is None
+
+    # ENV under FIN: three levels.
+    assert dialog.move_under(env, fin)
+    assert dialog.codes() == ["CS", "  FIN", "    ENV"]
+    dialog.reject()
+
+    history.undo_action.trigger()  # the last move
+    assert stored_department(register, env).parent_id is None
+    history.undo_action.trigger()
+    assert stored_department(register, fin).parent_id is None
