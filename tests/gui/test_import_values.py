@@ -114,6 +114,7 @@ def test_each_value_is_listed_once_and_accepted_proposals_import_every_row(
     press(wizard)
     press(wizard, IMPORT)
     assert wizard.currentPage() is wizard.done_page
+    assert "were added as new people, marked unverified" in wizard.done_page.next_steps.text()
     assert imported(register, rev) == {
         "Council tax accounts": ("OFFICIAL-SENSITIVE", "Head of Revenues", False),
         "Benefit claim files": ("OFFICIAL-SENSITIVE", "Head of Revenues", False),

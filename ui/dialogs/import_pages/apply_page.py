@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QWidget, QWizard
 
 from isms.errors import Cancelled, IsmsError
+from isms.io.importing.value_map import NEW_DEPARTMENT, NEW_PERSON
 from isms.services.imports.batch_writer import ImportResult
 
 from ...operations import run_with_progress
@@ -128,6 +129,14 @@ class DonePage(ImportPage):
         if self.state.kind == "assets" and result.created:
             steps.append("The new assets are pending verification until their owner or the SMG "
                          "confirms them.")
+        plan = self.state.plan
+        creating = {value.chosen for value in plan.unrecognised} if plan is not None else set()
+        if result.batch_id is not None and NEW_PERSON in creating:
+            steps.append("The people the file named who were not in the register were added as "
+                         "new people, marked unverified (Settings → People… lists them).")
+        if result.batch_id is not None and NEW_DEPARTMENT in creating:
+            steps.append("The departments the file named that were not in the register were "
+                         "added (Settings → Departments… lists them).")
         if result.batch_id is not None:
             steps.append("File → Import → Undo an import… takes the whole batch back while "
                          "nothing has changed its records since.")
