@@ -43,7 +43,8 @@ def dept(register: Register) -> int:
         return d.id
 
 
-def _plan(register: Register, path: Path, dept: int, vm: ValueMap | None = None) -> ImportPlan:
+def _plan(register: Register, path: Path, dept: int | None,
+          vm: ValueMap | None = None) -> ImportPlan:
     with register.session() as s:
         prepared = files.prepare(s, path, department_id=dept)
         with prepared.source:
@@ -220,3 +221,31 @@ def test_a_profile_saved_before_value_choices_still_reads(
         prepared = files.prepare(s, path, department_id=dept)
         prepared.source.close()
         assert prepared.mapping == plan.mapping and not prepared.value_map
+
+
+def test_one_title_in_two_departments_is_two_new_people_and_found_again_by_department(
+        register: Register, dept: int, tmp_path: Path) -> None:
+    with register.session() as s:
+        b.department(s, code="FIN", name="Finance")
+        commit(s)
+    path = _csv(tmp_path / "two.csv", "Asset,Department,Owner,Classification\n"
+                "Ledger,Finance,Head of Service,Confidental\n"
+                "Network,ICT Services,Head of Service,OFFICAL\n")
+    plan = _plan(register, path, None, ValueMap(accept_proposals=True))
+    reasons = {v.written: (v.proposal, v.proposal_reason) for v in plan.unrecognised}
+    assert reasons["Confidental"][0] == "OFFICIAL-SENSITIVE"
+    assert "'confidential'" in reasons["Confidental"][1]
+    assert reasons["OFFICAL"] == ("OFFICIAL", "the nearest marking, OFFICIAL")
+    with register.session() as s:
+        files.apply(s, plan, valid_only=False)
+        commit(s)
+        heads = {p.department.code: p for p in s.execute(select(Person)).scalars()
+                 if p.department}
+        assert set(heads) == {"FIN", "ICT"}
+        owners = {a.name: a.owner_id for a in s.execute(select(Asset)).scalars()}
+        assert owners == {"Ledger": heads["FIN"].id, "Network": heads["ICT"].id}
+    # A file for one department finds its own Head of Service, the other is not a candidate.
+    again = _csv(tmp_path / "ict.csv", "Asset,Owner\nFirewall,Head of Service\n")
+    plan = _plan(register, again, dept)
+    assert plan.ok and plan.unrecognised == []
+    assert plan.rows[0].values["owner_id"] == heads["ICT"].id

@@ -9,6 +9,7 @@ the register keeps a confirmed label as a local label of the marking it stands f
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from .values import key
@@ -59,3 +60,19 @@ def marking_proposal(written: object, markings: list[str]) -> MarkingProposal | 
         return None
     target, why = found
     return MarkingProposal(target, why) if target in markings else None
+
+
+def nearest_marking(written: object, markings: list[str]) -> MarkingProposal | None:
+    """For a misspelt marking ("Confidental", "OFFICAL"): the marking of ``markings`` it is
+    nearest to, directly or through a word of another scheme; None when nothing is near."""
+    wanted = key(written)
+    labels = {key(m): m for m in markings}
+    near = difflib.get_close_matches(wanted, [*labels, *_PROPOSALS], n=1, cutoff=0.85)
+    if not near:
+        return None
+    if near[0] in labels:
+        return MarkingProposal(labels[near[0]], f"the nearest marking, {labels[near[0]]}")
+    target, why = _PROPOSALS[near[0]]
+    if target not in markings:
+        return None
+    return MarkingProposal(target, f"the nearest known word, '{near[0]}', and {why}")

@@ -99,7 +99,7 @@ def plan_assets(
 ) -> ImportPlan:
     """Read every row against the mapping and the register, writing nothing; values of the
     fixed-vocabulary columns are read through ``value_map``."""
-    directory = Directory(session)
+    directory = Directory(session, department)
     value_map = value_map or ValueMap()
     proposers = value_choices.proposers(session, directory, "assets")
     columns = build_columns(

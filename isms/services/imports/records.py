@@ -186,7 +186,7 @@ def plan_records(
     value_map: ValueMap | None = None,
 ) -> ImportPlan:
     kind = KINDS[kind_name]
-    directory = Directory(session)
+    directory = Directory(session, department)
     criteria = current_criteria(session)
     value_map = value_map or ValueMap()
     proposers = value_choices.proposers(session, directory, kind.name)

@@ -42,8 +42,11 @@ class Directory:
     """The register's departments, people, markings (and, on demand, assets, threats and
     vulnerabilities), looked up the way departments write them."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, department_id: int | None = None) -> None:
         self.session = session
+        #: The department the file is for: of two people with one name, the one in it is meant.
+        self.department_id = department_id
+        self.person_departments: dict[int, int | None] = {}
         self.departments: dict[str, tuple[int, str]] = {}
         self.department_names: dict[str, str] = {}
         for dept_id, code, name in session.execute(
@@ -55,7 +58,10 @@ class Directory:
         self.department_codes = {dept_id: code for dept_id, code in self.departments.values()}
         people: dict[str, list[int]] = defaultdict(list)
         self.person_names: dict[str, str] = {}
-        for person_id, name, email in session.execute(select(Person.id, Person.name, Person.email)):
+        for person_id, name, email, dept in session.execute(
+            select(Person.id, Person.name, Person.email, Person.department_id)
+        ):
+            self.person_departments[person_id] = dept
             people[values.name_key(name)].append(person_id)
             self.person_names[values.name_key(name)] = name
             if email:
@@ -81,6 +87,10 @@ class Directory:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
+            ours = [i for i in found if self.department_id is not None
+                    and self.person_departments.get(i) == self.department_id]
+            if len(ours) == 1:
+                return ours[0]
             raise values.Problem(f"{len(found)} people are called '{text}'; give an e-mail")
         hint = _near(wanted, self.person_names, 0.8)
         raise values.Problem(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from isms.errors import ConflictError, ValidationError
 from isms.io.importing import values
 from isms.io.importing.fields import FIELDS_BY_KIND
-from isms.io.importing.marking_words import marking_proposal
+from isms.io.importing.marking_words import marking_proposal, nearest_marking
 from isms.io.importing.plan import ImportPlan, RowVerdict
 from isms.io.importing.value_map import (
     NEW_DEPARTMENT,
@@ -109,7 +109,8 @@ def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Pr
         return Proposal(NEW_DEPARTMENT, _NEW_DEPARTMENT_WHY)
 
     def marking(written: str) -> Proposal | None:
-        found = marking_proposal(written, directory.marking_labels)
+        found = (marking_proposal(written, directory.marking_labels)
+                 or nearest_marking(written, directory.marking_labels))
         return Proposal(found.target, found.why) if found else None
 
     def word(parse: Callable[[Any], Any]) -> Proposer:
@@ -232,21 +233,26 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
                 made[department] = _new_department(session, department.name)
                 created["departments"].append(made[department])
             verdict.values["department_id"] = made[department]
-    people: dict[NewRecord, Person] = {}
-    for verdict in rows:  # a new person belongs to the department of the first row naming them
+    # One new person per name and department: "Head of IT" of Planning and "Head of IT" of
+    # Finance are two people, never merged into one.
+    people: dict[tuple[NewRecord, int | None], Person] = {}
+    for verdict in rows:
+        department_id = verdict.values.get("department_id") or plan.department_id
         for value in verdict.values.values():
-            if type(value) is NewRecord and value not in people:
-                department_id = verdict.values.get("department_id") or plan.department_id
-                people[value] = _new_person(session, value.name, department_id, role)
+            if type(value) is NewRecord and (value, department_id) not in people:
+                people[(value, department_id)] = _new_person(
+                    session, value.name, department_id, role)
+    ids: dict[tuple[NewRecord, int | None], int] = {}
     if people:
         session.flush()  # one flush for all: thousands of owners go in as a few batches
         for wanted, person in people.items():
-            made[wanted] = int(person.id)
-            created["people"].append(made[wanted])
+            ids[wanted] = int(person.id)
+            created["people"].append(ids[wanted])
     for verdict in rows:
+        department_id = verdict.values.get("department_id") or plan.department_id
         for key, value in list(verdict.values.items()):
             if type(value) is NewRecord:
-                verdict.values[key] = made[value]
+                verdict.values[key] = ids[(value, department_id)]
         for key, (before, after) in list(verdict.changes.items()):
             if type(after) is NewRecord:
                 verdict.changes[key] = (before, verdict.values[key])
