@@ -207,3 +207,25 @@ def test_value_choices_are_saved_with_the_mapping_and_come_back(
         ("Internal", "OFFICIAL"),
     ]
     assert again.values_page.profile_name.text() == "rev-iar"
+
+
+def test_find_and_only_unmapped_narrow_a_long_list(
+    qtbot: Any, register: Register, tmp_path: Path
+) -> None:
+    rev = revenues(register)
+    wizard = to_values(qtbot, register, department_spreadsheet(tmp_path / "rev.xlsx"), rev)
+    page = wizard.values_page
+
+    def shown_values() -> list[str]:
+        return [row.value.written for number, row in enumerate(page.model.rows)
+                if not page.table.isRowHidden(number)]
+
+    qtbot.keyClicks(page.find_edit, "manager")
+    assert shown_values() == ["Democratic Services Manager", "Parking Services Manager"]
+    page.find_edit.setText("classification")  # the column's heading finds its values
+    assert shown_values() == ["Confidential", "Internal"]
+    page.find_edit.clear()
+    pick(map_to_combo(wizard, 3), "OFFICIAL-SENSITIVE")
+    page.only_unmapped.setChecked(True)
+    assert shown_values() == ["Head of Revenues", "Democratic Services Manager",
+                              "Parking Services Manager", "Internal"]

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -222,6 +223,20 @@ class ValuesPage(ImportPage):
                          "(its rows then keep the problem the preview shows).", parent)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        # A council file can name thousands of owners: find one, or see what is left to do.
+        self.find_edit = QLineEdit()
+        self.find_edit.setAccessibleName("Find a value")
+        self.find_edit.setPlaceholderText("Find a value or column")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.textChanged.connect(lambda _text: self.filter_rows())
+        self.only_unmapped = QCheckBox("Only those left &unmapped")
+        self.only_unmapped.toggled.connect(lambda _on: self.filter_rows())
+        find_row = QHBoxLayout()
+        find_label = QLabel("&Find:")
+        find_label.setBuddy(self.find_edit)
+        find_row.addWidget(find_label)
+        find_row.addWidget(self.find_edit, 1)
+        find_row.addWidget(self.only_unmapped)
         self.model = ValuesModel(self)
         self.model.dataChanged.connect(lambda *_: self._show_counts())
         self.table = QTableView()
@@ -266,6 +281,7 @@ class ValuesPage(ImportPage):
         buttons.addWidget(self.save_button)
 
         self.body.addWidget(self.summary)
+        self.body.addLayout(find_row)
         self.body.addWidget(self.table, 1)
         self.body.addWidget(self.details)
         self.body.addLayout(buttons)
@@ -295,6 +311,7 @@ class ValuesPage(ImportPage):
                 self.table.openPersistentEditor(self.model.index(row, MAP_TO))
         self._fit_columns()
         self._show_counts()
+        self.filter_rows()
         if self.model.rows:
             self.table.selectRow(0)
 
@@ -337,6 +354,18 @@ class ValuesPage(ImportPage):
         self.accept_button.setEnabled(any(row.value.proposal is not None
                                           and row.choice != row.value.proposal for row in rows))
         self.clear_button.setEnabled(mapped > 0)
+
+    def filter_rows(self) -> None:
+        """Show the values whose column or text holds what Find says (and, when ticked, only
+        those left unmapped: looked at when the filter changes, so a value just mapped stays
+        in view)."""
+        wanted = self.find_edit.text().strip().casefold()
+        unmapped_only = self.only_unmapped.isChecked()
+        for number, row in enumerate(self.model.rows):
+            value = row.value
+            shown = (not wanted or wanted in f"{value.column} {value.header} {value.written}"
+                     .casefold()) and not (unmapped_only and row.choice is not None)
+            self.table.setRowHidden(number, not shown)
 
     def _show_details(self, current: QModelIndex) -> None:
         if not current.isValid():
