@@ -521,7 +521,9 @@ def link_control(session: Session, risk: Risk, control: Control) -> SoaEntry:
         )
     ).scalar()
     if entry is None:
-        entry = SoaEntry(department_id=risk.department_id, control=control, reasons=[])
+        # Applicable now, not at the flush: the caller says what it made of the SoA.
+        entry = SoaEntry(department_id=risk.department_id, control=control,
+                         applicability=Applicability.APPLICABLE, reasons=[])
         session.add(entry)
     if entry.applicability == Applicability.EXCLUDED:
         entry.applicability = Applicability.APPLICABLE

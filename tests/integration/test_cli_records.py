@@ -304,9 +304,9 @@ def test_a_local_control_is_added_used_updated_and_reverted(
     assert json.loads(out) == [{"ref": "PSN-3", "title": "Patch within 14 days",
                                 "theme": "PSN", "edition": "local"}]
     # A treatment relies on it, and the department's SoA holds it.
-    code, _, _ = run(capsys, "risks", "treat", "R-0003", "--control", "PSN-3",
-                     "--db", register_db)
-    assert code == 0
+    code, out, _ = run(capsys, "risks", "treat", "R-0003", "--control", "PSN-3",
+                       "--db", register_db)
+    assert (code, out) == (0, "R-0003: treatment -; controls PSN-3 (applicable in the SoA)\n")
     code, out, _ = run(capsys, "controls", "show", "PSN-3", "--json", "--db", register_db)
     assert json.loads(out)["soa"] == [{"department": "HSG", "applicability": "applicable",
                                        "status": "not implemented", "owner": None}]
