@@ -164,11 +164,13 @@ def test_a_value_mapped_elsewhere_and_one_left_unmapped(
 
 
 def test_with_many_values_the_cell_edited_gets_the_combo_box(
-    qtbot: Any, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, qtmodeltester: Any, register: Register, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(values_page, "OPEN_COMBOS", 2)  # "many": more than two
     rev = revenues(register)
     wizard = to_values(qtbot, register, department_spreadsheet(tmp_path / "rev.xlsx"), rev)
+    qtmodeltester.check(wizard.values_page.model)
     table = wizard.values_page.table
     cell = wizard.values_page.model.index(3, MAP_TO)
     assert table.indexWidget(cell) is None
@@ -177,6 +179,7 @@ def test_with_many_values_the_cell_edited_gets_the_combo_box(
     qtbot.keyClick(table, Qt.Key.Key_F2)
     combo = table.indexWidget(cell)
     assert isinstance(combo, QComboBox) and combo.currentText() == UNMAPPED
+    assert combo.accessibleName() == "Map 'Confidential' (column D) to"
     pick(combo, "OFFICIAL")
     assert cell.data() == "OFFICIAL"
     assert listed(wizard)[3][4] == "OFFICIAL"

@@ -193,8 +193,8 @@ class TargetDelegate(QStyledItemDelegate):
         self, parent: QWidget, option: QStyleOptionViewItem, index: Index
     ) -> QWidget:
         combo = QComboBox(parent)
-        combo.setAccessibleName("Map the value to")
         row = self._page.model.rows[index.row()]
+        combo.setAccessibleName(f"Map '{row.value.written}' (column {row.value.column}) to")
         combo.setModel(self._page.targets_model(row.value.field, row.value.proposal))
         combo.activated.connect(lambda _n: self._chosen(combo))
         return combo
