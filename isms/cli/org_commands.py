@@ -122,6 +122,8 @@ def _people_list(args: argparse.Namespace) -> int:
                 "department": p.department.code if p.department else None,
                 "roles": sorted(str(r) for r in p.roles),
                 "active": p.active,
+                # False for a person an import made from a name in a file, until confirmed.
+                "verified": p.verified,
                 # Only on request: scripts reading the list's JSON keep the keys they know.
                 **(
                     {
@@ -141,7 +143,8 @@ def _people_list(args: argparse.Namespace) -> int:
             ["Name", "E-mail", "Dept", "Roles", "Active"]
             + (["Username", "Limited to"] if args.access else []),
             [
-                (p["name"], p["email"], p["department"], ", ".join(p["roles"]), p["active"])
+                (p["name"] + ("" if p["verified"] else " (unverified)"), p["email"],
+                 p["department"], ", ".join(p["roles"]), p["active"])
                 + ((p["username"], ", ".join(p["limited_to"])) if args.access else ())
                 for p in data
             ],

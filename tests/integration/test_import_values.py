@@ -95,6 +95,8 @@ def test_accepting_proposals_imports_every_row_and_show_gives_the_label_as_writt
     assert by_ref["A-003"].marking.label == "OFFICIAL-SENSITIVE"  # type: ignore[union-attr]
     assert by_ref["A-003"].owner.name == OWNERS[2]  # type: ignore[union-attr]
     assert _people(db) == {**dict.fromkeys(OWNERS, False), "IT Service Desk": False}
+    code, out, _ = run(capsys, "people", "list", "--db", db)
+    assert "Head of IT (unverified)" in out
     code, out, _ = run(capsys, "assets", "show", "A-003", "--db", db)
     assert "marking: Confidential" in out
     code, out, _ = run(capsys, "assets", "show", "A-003", "--db", db, "--json")
