@@ -249,3 +249,12 @@ def test_one_title_in_two_departments_is_two_new_people_and_found_again_by_depar
     plan = _plan(register, again, dept)
     assert plan.ok and plan.unrecognised == []
     assert plan.rows[0].values["owner_id"] == heads["ICT"].id
+
+
+def test_numbers_out_of_range_get_no_proposal() -> None:
+    from isms.io.importing import values
+    from isms.io.importing.value_map import nearest_word
+
+    assert nearest_word(values.rating, "-1") is None
+    assert nearest_word(values.yes_no, "-1") is None
+    assert nearest_word(values.rating, "7") is None

@@ -180,9 +180,11 @@ def nearest_word(parse: Callable[[Any], Any], written: str) -> Proposal | None:
     if vocabulary is None:
         return None
     words, what = vocabulary
+    if any(c.isdigit() for c in written):
+        return None  # a number out of range ("-1", "7") is an error, never near a word
     wanted = values.key(written)
     near = difflib.get_close_matches(wanted, list(words), n=1, cutoff=0.75)
-    if not near:
+    if not near and len(wanted) >= 4:
         # Another form of a known word ("Storing": stored, storage, store), when every word of
         # that stem means the same.
         stem = wanted[: max(4, len(wanted) - 3)]
