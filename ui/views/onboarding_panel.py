@@ -53,7 +53,6 @@ class OnboardingPanel(QGroupBox):
         self.rows: dict[str, tuple[QLabel, QLabel, QLabel, QPushButton]] = {}
         for line, key in enumerate(STEP_KEYS, start=1):
             state, title, count = QLabel(), QLabel(), QLabel()
-            title.setWordWrap(True)
             text, tip = BUTTONS[key]
             button = QPushButton(text)
             button.setToolTip(tip)
