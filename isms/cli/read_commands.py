@@ -149,8 +149,8 @@ def _risks_show(args: argparse.Namespace) -> int:
                 value = score(value)
             elif key == "actions":
                 value = [
-                    f"{a['title']} ({a['owner'] or 'no owner'}, due {a['due'] or '-'}, "
-                    f"{a['status']})"
+                    f"#{a['id']} {a['title']} ({a['owner'] or 'no owner'}, due "
+                    f"{a['due'] or '-'}, {a['status']})"
                     for a in value
                 ]
             elif key == "acceptance" and value:

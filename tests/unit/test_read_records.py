@@ -106,8 +106,9 @@ def test_a_risk_in_full_is_what_was_written(register: Register, written: dict[st
     assert sorted(shown["assets"]) == ["FIN-0001", "FIN-0002"]
     assert shown["affects"] == "CI" and shown["existing_controls"] == "Address book locked down"
     assert shown["inherent"]["likelihood"] == 4 and shown["residual"]["impact"] == 2
-    assert shown["actions"] == [{"title": "Turn on DLP", "owner": "Carl Custodian",
-                                 "due": "2027-01-31", "status": "open"}]
+    assert shown["actions"] == [{"id": record.actions[0].id, "title": "Turn on DLP",
+                                 "owner": "Carl Custodian", "due": "2027-01-31",
+                                 "status": "open"}]
     assert shown["acceptance"]["rationale"] == "Within appetite"
     assert shown["treatment_option"] == "modify"
 

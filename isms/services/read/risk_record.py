@@ -20,6 +20,7 @@ from isms.model import (
     AssetStatus,
     ControlEdition,
     Risk,
+    RiskStatus,
     Threat,
     TreatmentOption,
     Vulnerability,
@@ -49,7 +50,8 @@ class ActionLine:
     status: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"title": self.title, "owner": self.owner,
+        # The id is the number `isms actions update | close` take.
+        return {"id": self.id, "title": self.title, "owner": self.owner,
                 "due": self.due.isoformat() if self.due else None, "status": self.status}
 
 
@@ -281,3 +283,13 @@ def risk_choices(session: Session, department_id: int) -> RiskChoices:
         for edition in (ControlEdition.ISO27001_2022, ControlEdition.LOCAL)
         for c in queries.controls(session, edition))
     return RiskChoices(threats, vulnerabilities, assets, controls)
+
+
+def live_risks(session: Session, department_id: int | None = None) -> tuple[tuple[str, int], ...]:
+    """("R-0001 Title", id) of the risks not retired (of one department, when given), by
+    reference: what a new treatment action can be added to."""
+    query = select(Risk.id, Risk.ref, Risk.title).where(Risk.status != RiskStatus.RETIRED)
+    if department_id is not None:
+        query = query.where(Risk.department_id == department_id)
+    return tuple((f"{ref} {title}", risk_id)
+                 for risk_id, ref, title in session.execute(query.order_by(Risk.ref)))
