@@ -12,14 +12,15 @@ from PySide6.QtWidgets import QComboBox, QWizard
 from sqlalchemy import select
 
 from isms.db import Register
-from isms.io.importing.value_map import NEW_PERSON
+from isms.io.importing.value_map import NEW_PERSON, ValueMap
 from isms.model import Asset, Department, Person, Role
+from isms.services.imports import mapping_profiles
 from ui.dialogs.import_pages import values_page
 from ui.dialogs.import_pages.values_page import MAP_TO, UNMAPPED
 from ui.dialogs.import_wizard import ImportWizard
 
 from .conftest import shown
-from .test_first_run import department_spreadsheet
+from .test_first_run import HEADINGS, department_spreadsheet
 
 NEXT = QWizard.WizardButton.NextButton
 IMPORT = QWizard.WizardButton.CommitButton
@@ -232,3 +233,26 @@ def test_find_and_only_unmapped_narrow_a_long_list(
     page.only_unmapped.setChecked(True)
     assert shown_values() == ["Head of Revenues", "Democratic Services Manager",
                               "Parking Services Manager", "Internal"]
+
+
+def test_saved_choices_that_no_longer_fit_are_left_out_and_asked_again(
+    qtbot: Any, register: Register, tmp_path: Path
+) -> None:
+    """A profile saved when the register had a marking it no longer has: the wizard does not
+    stop on the mapping page with no way on, it lists the values to choose again."""
+    rev = revenues(register)
+    stale = ValueMap()
+    stale.choose("marking", "Confidential", "RESTRICTED")  # not a marking of this scheme
+    with register.transaction() as session:
+        mapping_profiles.save_profile(
+            session, kind="assets", name="rev-old", names=HEADINGS,
+            mapping={n: key for n, key in enumerate(
+                ("name", "asset_type", "owner", "marking", "confidentiality", "integrity",
+                 "availability", "location"))},
+            department_id=rev, value_map=stale)
+    wizard = to_values(qtbot, register, department_spreadsheet(tmp_path / "rev.xlsx"), rev)
+    assert wizard.mapping_page.origin.text() == "Using saved mapping 'rev-old'."
+    page = wizard.values_page
+    assert "no longer fit the register ('RESTRICTED' is not a target for 'Confidential'" in (
+        page.message.text())
+    assert ("D", "Confidential", 2, "OFFICIAL-SENSITIVE", None) in listed(wizard)

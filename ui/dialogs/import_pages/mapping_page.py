@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isms.errors import Cancelled, IsmsError
+from isms.errors import Cancelled, IsmsError, ValidationError
 from isms.io.importing.mapping import column_letter
+from isms.io.importing.plan import ImportPlan
+from isms.io.importing.value_map import ValueMap
 
 from ...operations import run_with_progress
 from ...widgets.message_bar import MessageBar
@@ -199,14 +201,32 @@ class MappingPage(ImportPage):
         return not self.state.missing()
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
-        """Read every row against the mapping (nothing is written): the preview."""
+        """Read every row against the mapping (nothing is written): the preview.
+
+        Value choices that no longer fit the register (a saved profile's marking since
+        renamed...) are dropped and the file read again, so the values page lists those values
+        to be chosen afresh, rather than leaving the user stuck on a page with no way to fix
+        them."""
         state = self.state
-        request = state.request()
         try:
-            state.plan = run_with_progress(
-                self, "Checking the file", f"Reading {request.path.name}…",
-                lambda progress: plan_import(request, progress), cancellable=True,
-            )
+            state.plan = self._plan()
+        except ValidationError as exc:
+            if exc.field != "value" or not state.value_map:
+                self.message.error(str(exc))
+                return False
+            state.value_map = ValueMap()
+            try:
+                state.plan = self._plan()
+            except Cancelled:
+                self.message.info("Stopped reading the file. Nothing was changed.")
+                return False
+            except IsmsError as again:
+                self.message.error(str(again))
+                return False
+            self.message.clear()
+            state.values_note = (f"The value choices saved with the mapping no longer fit the "
+                                 f"register ({exc}); they are left out: choose again below.")
+            return True
         except Cancelled:
             self.message.info("Stopped reading the file. Nothing was changed.")
             return False
@@ -215,3 +235,10 @@ class MappingPage(ImportPage):
             return False
         self.message.clear()
         return True
+
+    def _plan(self) -> ImportPlan:
+        request = self.state.request()
+        return run_with_progress(
+            self, "Checking the file", f"Reading {request.path.name}…",
+            lambda progress: plan_import(request, progress), cancellable=True,
+        )

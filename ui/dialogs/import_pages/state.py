@@ -110,6 +110,8 @@ class ImportState:
     value_map: ValueMap = field(default_factory=ValueMap)
     #: The name of the saved mapping used or saved last ("" for none).
     profile_name: str = ""
+    #: Why value choices were left out (saved ones that no longer fit), for the values page.
+    values_note: str = ""
     result: ImportResult | None = None
     #: A CSV's text encoding chosen on the file page (None: detected).
     encoding: str | None = None

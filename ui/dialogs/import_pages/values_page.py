@@ -292,6 +292,9 @@ class ValuesPage(ImportPage):
         plan = self.state.plan
         assert plan is not None
         self.message.clear()
+        if self.state.values_note:
+            self.message.info(self.state.values_note)
+            self.state.values_note = ""
         found = plan.unrecognised
         fields = sorted({value.field for value in found})
         try:
