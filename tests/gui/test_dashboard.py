@@ -304,6 +304,27 @@ def test_the_step_buttons_open_what_does_each_step(
     assert window.current_page is window.pages["controls"]
 
 
+def test_a_step_begun_goes_on_with_what_was_begun(qtbot: Any, register: Register) -> None:
+    """A risk identified but not scored, a review planned but not held: the buttons open
+    those pages instead of adding another."""
+    with register.transaction() as session:
+        env = builders.department(session, code="ENV", name="Environment")
+        builders.risk(session, env)
+        plan_review(session, title="First review", meeting_date=date.today(), chair_id=None)
+    window = open_window(qtbot, register)
+    window.show_page_key("dashboard")
+    assert window.dashboard is not None
+    panel = window.dashboard.onboarding
+    assert step_states(window)["risk"] == (TO_DO_MARK, "0 risks assessed (1 not yet scored)")
+    assert panel.button("risk").text() == "Score a risk…"
+    panel.button("risk").click()
+    assert window.current_page is window.pages["risks"]
+    window.show_page_key("dashboard")
+    assert panel.button("review").text() == "Open the reviews"
+    panel.button("review").click()
+    assert window.current_page is window.pages["reviews"]
+
+
 def test_a_council_past_its_first_steps_sees_no_panel(qtbot: Any, demo: Register) -> None:
     window = open_window(qtbot, demo)
     window.show_page_key("dashboard")

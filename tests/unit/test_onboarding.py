@@ -79,6 +79,9 @@ def test_each_step_is_done_by_what_the_register_holds(register: Register) -> Non
         session.commit()
         planned_id = planned.id
     assert states(register)["risk"] == (True, "1 risk assessed (1 not yet scored)")
+    with register.session() as session:
+        begun = onboarding(session)
+    assert (begun.step("risk").begun, begun.step("review").begun) == (1, 1)
     assert states(register)["soa"] == (True, "1 SoA decision")
     assert states(register)["review"] == (False, "0 reviews held (1 planned)")
 

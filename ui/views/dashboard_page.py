@@ -57,7 +57,7 @@ class DashboardPage(QWidget):
     risksRequested = Signal(list, str)
     #: (asset ids, what they are) to show on the Assets page.
     assetsRequested = Signal(list, str)
-    #: The key of an onboarding step whose button was pressed (``OnboardingPanel``).
+    #: What an onboarding step's button asks for (``OnboardingPanel.stepRequested``).
     stepRequested = Signal(str)
 
     def __init__(self, register: Register, parent: QWidget | None = None) -> None:

@@ -31,13 +31,21 @@ BUTTONS: dict[str, tuple[str, str]] = {
     "soa": ("Open the SoA", "The Controls & SoA page: decide which controls apply"),
     "review": ("Plan a review…", "Plan a Security Managers Group review meeting"),
 }
+#: A step begun and not finished goes on with what was begun: (button, tooltip, what it opens).
+GOING_ON: dict[str, tuple[str, str, str]] = {
+    "risk": ("Score a risk…", "The Risks page: open a risk not yet scored (double-click) and "
+             "give it its likelihood and impact", "risks-page"),
+    "review": ("Open the reviews", "The Reviews page: open the planned meeting in the review "
+               "wizard (double-click) to hold it", "reviews-page"),
+}
 DONE_MARK, TO_DO_MARK = "✓ Done", "To do"
 
 
 class OnboardingPanel(QGroupBox):
     """One line per step: number, state, what to do, its count, and a button."""
 
-    #: The key of the step whose button was pressed (``onboarding.STEP_KEYS``).
+    #: What the pressed button asks for: a step's key (``onboarding.STEP_KEYS``: do the
+    #: step), or "risks-page" / "reviews-page" (go on with what was begun there).
     stepRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -51,12 +59,14 @@ class OnboardingPanel(QGroupBox):
         grid.setHorizontalSpacing(14)
         #: step key -> (state label, title label, count label, button)
         self.rows: dict[str, tuple[QLabel, QLabel, QLabel, QPushButton]] = {}
+        #: step key -> what its button asks for now (the step's key, or GOING_ON's)
+        self._requests: dict[str, str] = {}
         for line, key in enumerate(STEP_KEYS, start=1):
             state, title, count = QLabel(), QLabel(), QLabel()
             text, tip = BUTTONS[key]
             button = QPushButton(text)
             button.setToolTip(tip)
-            button.clicked.connect(lambda _checked=False, k=key: self.stepRequested.emit(k))
+            button.clicked.connect(lambda _checked=False, k=key: self._pressed(k))
             grid.addWidget(QLabel(f"{line}."), line, 0)
             for column, widget in enumerate((state, title, count, button), start=1):
                 grid.addWidget(widget, line, column)
@@ -78,8 +88,17 @@ class OnboardingPanel(QGroupBox):
             title.setText(f"<b>{step.title}</b>" if is_next else step.title)
             title.setToolTip(step.hint)
             count.setText(step.counted)
+            going_on = step.key in GOING_ON and step.begun > 0 and not step.done
+            text, tip, request = (GOING_ON[step.key] if going_on
+                                  else (*BUTTONS[step.key], step.key))
+            button.setText(text)
+            button.setToolTip(tip)
             button.setDefault(is_next)
-            button.setAccessibleName(f"{step.title}: {BUTTONS[step.key][0].rstrip('…')}")
+            button.setAccessibleName(f"{step.title}: {text.rstrip('…')}")
+            self._requests[step.key] = request
+
+    def _pressed(self, key: str) -> None:
+        self.stepRequested.emit(self._requests.get(key, key))
 
     def state_of(self, key: str) -> str:
         """The step's state as shown ("✓ Done" or "To do")."""
@@ -116,6 +135,8 @@ def open_step(window: Shell, key: str) -> None:
         window.new_risk()
     elif key == "soa":
         window.show_page_key("controls")
+    elif key in ("risks-page", "reviews-page"):
+        window.show_page_key(key.removesuffix("-page"))
     elif key == "review":
         if not window.allows(Level.EDITOR):
             window.statusBar().showMessage("Your role in this register does not plan reviews.",

@@ -54,6 +54,9 @@ class Step:
     counted: str  # the count in words, e.g. "2 departments", "0 assets"
     done: bool
     hint: str  # how, in a sentence
+    #: Records begun but not yet counted (risks identified, not scored; reviews planned, not
+    #: held): the step goes on with those rather than with new ones.
+    begun: int = 0
 
 
 @dataclass(frozen=True)
@@ -130,10 +133,10 @@ def onboarding(session: Session, *, department: int | None = None) -> Onboarding
              assets > 0,
              "Bring in the department's asset register from its own spreadsheet."),
         Step("risk", "Assess a first risk", assessed, risk_text, assessed > 0,
-             "A risk to an asset, with its likelihood and impact."),
+             "A risk to an asset, with its likelihood and impact.", risks - assessed),
         Step("soa", "Decide the Statement of Applicability", decisions,
              _plural(decisions, "SoA decision"), decisions > 0,
              "Which Annex A controls apply, and why: on the Controls & SoA page."),
         Step("review", "Hold a first review", held, review_text, held > 0,
-             "Plan a Security Managers Group review meeting, then hold it."),
+             "Plan a Security Managers Group review meeting, then hold it.", planned),
     ))
