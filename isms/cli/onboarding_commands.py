@@ -22,7 +22,7 @@ def _onboarding(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"done": steps.done, "steps": [
             {"step": s.key, "title": s.title, "done": s.done, "count": s.count,
-             "counted": s.counted, "how": s.hint} for s in steps.steps]})
+             "counted": s.counted, "begun": s.begun, "how": s.hint} for s in steps.steps]})
         return 0
     print_table(("", "Step", "State", "Count"),
                 [(number, s.title, "done" if s.done else "to do", s.counted)
