@@ -126,6 +126,9 @@ class AssetEditor(RecordEditor):
         self.new_risk_button.setToolTip(
             "A new risk to this asset, in its department and with its owner")
         self.new_risk_button.clicked.connect(self.new_risk_for_asset)
+        self.new_practice_button = QPushButton("Add &handling practice…")
+        self.new_practice_button.setToolTip("How the asset is handled at one more stage")
+        self.new_practice_button.clicked.connect(self.new_practice)
         links = QWidget()
         lists = QHBoxLayout()
         for title, part in (("Risks", self.risk_list), ("Handling", self.practice_list)):
@@ -134,6 +137,7 @@ class AssetEditor(RecordEditor):
             lists.addWidget(box, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_risk_button)
+        buttons.addWidget(self.new_practice_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(links)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -151,9 +155,10 @@ class AssetEditor(RecordEditor):
                     h.third_party or "—"))
             for h in snap.handling])
         retired = str(snap.status) == "retired"
-        self.new_risk_button.setEnabled(not retired)
-        if retired:
-            self.new_risk_button.setToolTip("A retired asset takes no new risks")
+        for button in (self.new_risk_button, self.new_practice_button):
+            button.setEnabled(not retired)
+            if retired:
+                button.setToolTip("A retired asset takes no new risks or handling practices")
 
     def _reread_links(self) -> None:
         """The risks and practices as saved now; the form keeps the user's edits."""
@@ -176,6 +181,16 @@ class AssetEditor(RecordEditor):
         from .practice_editor import PracticeEditor
 
         if self.run_editor(lambda: PracticeEditor(self._register, practice_id, self),
+                           "handling practice"):
+            self._reread_links()
+
+    def new_practice(self) -> None:
+        """Add handling practice…: the practice editor on an empty form, for this asset."""
+        from .practice_editor import PracticeEditor
+
+        asset_id = self._asset_id
+        assert asset_id is not None
+        if self.run_editor(lambda: PracticeEditor.new(self._register, asset_id, self),
                            "handling practice"):
             self._reread_links()
 

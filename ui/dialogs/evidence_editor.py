@@ -177,37 +177,16 @@ class EvidenceEditor(_EvidenceForm):
         return cls(register, evidence_id, parent).run()
 
 
-class AddEvidenceDialog(_EvidenceForm):
-    """Record a file as evidence: copied into the register's evidence store with its SHA-256."""
+class _NewEvidence(_EvidenceForm):
+    """What adding a file and adding a link share: a suggested reference, every field saved."""
 
-    geometry_key = "add_evidence"
-
-    def __init__(
-        self, register: Register, source: Path, department_id: int | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(register, parent)
-        self.source, self.department_id = Path(source), department_id
-        self.evidence_id: int | None = None
-        self._read()
-        form = self._build(self.suggested_ref)
-        self.file_label = QLabel(str(self.source))
-        self.file_label.setWordWrap(True)
-        form.insertRow(0, "File:", self.file_label)
-        self.save_button.setText("&Add")
-        self.save_button.setToolTip("Copy the file into the evidence store (Ctrl+S)")
-        self.finish(form, self.title_edit, 620, 620)
+    department_id: int | None = None
+    #: The id of the evidence added (None until it is).
+    evidence_id: int | None = None
 
     def _read(self) -> None:
         with self._register.session() as session:
             self.suggested_ref = records.next_evidence_ref(session)
-
-    def _show(self) -> None:
-        self.setWindowTitle(f"Add evidence — {self.source.name} — isms")
-        self.title_edit.setText(self.source.stem.replace("_", " "))
-        self.date_edit.setDate(qdate(date.today()))
-        with self._register.session() as session:
-            self._fill_controls(session, set())
 
     def edited(self) -> dict[str, Any]:
         return self.values()  # everything: the record is new
@@ -218,16 +197,92 @@ class AddEvidenceDialog(_EvidenceForm):
             found.insert(0, ("The evidence needs a reference.", self.ref_edit))
         return found
 
+    def reload(self) -> None:  # a new record cannot be stale
+        self._read()
+        self.ref_edit.setText(self.suggested_ref)
+
+    def _show_new(self, title: str) -> None:
+        self.title_edit.setText(title)
+        self.date_edit.setDate(qdate(date.today()))
+        with self._register.session() as session:
+            self._fill_controls(session, set())
+
+
+class AddEvidenceLinkDialog(_NewEvidence):
+    """Record evidence kept elsewhere (an intranet page, a shared folder) by its address
+    (``edits.add_evidence_link``)."""
+
+    geometry_key = "add_evidence_link"
+
+    def __init__(
+        self, register: Register, department_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(register, parent)
+        self.department_id = department_id
+        self._read()
+        form = self._build(self.suggested_ref)
+        self.url_edit = QLineEdit()
+        self.url_edit.setAccessibleName("Link")
+        self.url_edit.setPlaceholderText("https://intranet.example/policies/backup.pdf, or "
+                                         "a shared folder")
+        self.url_edit.textChanged.connect(self.update_hints)
+        form.insertRow(0, "&Link:", self.url_edit)
+        self.save_button.setText("&Add")
+        self.save_button.setToolTip("Record the link as evidence (Ctrl+S)")
+        self.finish(form, self.url_edit, 620, 620)
+
+    def _show(self) -> None:
+        self.setWindowTitle("Add evidence link — isms")
+        self._show_new("")
+
+    def problems(self) -> list[tuple[str, QWidget]]:
+        found = super().problems()
+        if not self.url_edit.text().strip():
+            found.insert(0, ("Give the link to where the evidence is kept.", self.url_edit))
+        return found
+
+    def field_widgets(self) -> dict[str, QWidget]:
+        return {**super().field_widgets(), "url": self.url_edit}
+
+    def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        saved = edits.add_evidence_link(
+            session, self.url_edit.text().strip(), ref=self.ref_edit.text(),
+            department_id=self.department_id, values=edited)
+        self.evidence_id = saved.record_id
+        return saved
+
+
+class AddEvidenceDialog(_NewEvidence):
+    """Record a file as evidence: copied into the register's evidence store with its SHA-256."""
+
+    geometry_key = "add_evidence"
+
+    def __init__(
+        self, register: Register, source: Path, department_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(register, parent)
+        self.source, self.department_id = Path(source), department_id
+        self._read()
+        form = self._build(self.suggested_ref)
+        self.file_label = QLabel(str(self.source))
+        self.file_label.setWordWrap(True)
+        form.insertRow(0, "File:", self.file_label)
+        self.save_button.setText("&Add")
+        self.save_button.setToolTip("Copy the file into the evidence store (Ctrl+S)")
+        self.finish(form, self.title_edit, 620, 620)
+
+    def _show(self) -> None:
+        self.setWindowTitle(f"Add evidence — {self.source.name} — isms")
+        self._show_new(self.source.stem.replace("_", " "))
+
     def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
         saved = edits.add_evidence_file(
             session, evidence.evidence_dir(self._register.location), self.source,
             ref=self.ref_edit.text(), department_id=self.department_id, values=edited)
         self.evidence_id = saved.record_id
         return saved
-
-    def reload(self) -> None:  # a new record cannot be stale
-        self._read()
-        self.ref_edit.setText(self.suggested_ref)
 
     @classmethod
     def ask(

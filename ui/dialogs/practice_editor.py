@@ -3,8 +3,9 @@
 Stage, channel (only for information transferred or shared), the safeguards in place (ticked
 from ``isms.method.handling.SAFEGUARDS``), description, third party, whether an agreement is in
 place, retention and whether it is held offshore. Saved with one call,
-``isms.services.edits.save`` (``records.update_practice``). Opened by double-click or Enter on
-the Data handling page.
+``isms.services.edits.save`` (``records.update_practice``), or for a new practice of an asset
+(``PracticeEditor.new``) ``edits.add_practice``. Opened by double-click or Enter on the Data
+handling page or in the asset editor.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from isms.method.handling import SAFEGUARDS
 from isms.model import HandlingChannel, HandlingStage
 from isms.services import edits, records
 from isms.services.edits import reads
+from isms.services.read.asset_record import asset_record
 
 from ..widgets.check_list import tick, ticked
 from .record_editor import RecordEditor, select, text_box
@@ -47,10 +49,13 @@ class PracticeEditor(RecordEditor):
     geometry_key = "practice_editor"
 
     def __init__(
-        self, register: Register, practice_id: int, parent: QWidget | None = None
+        self, register: Register, practice_id: int | None, parent: QWidget | None = None,
+        *, asset_id: int | None = None,
     ) -> None:
         super().__init__(register, parent)
         self.practice_id = practice_id
+        #: The asset a new practice is added to.
+        self.asset_id = asset_id
         self._read()
         self.asset_label = QLabel()
         self.stage_combo = QComboBox()
@@ -97,16 +102,33 @@ class PracticeEditor(RecordEditor):
         form.addRow("", self.offshore_check)
         self.finish(form, self.stage_combo, 560, 560)
 
+    @classmethod
+    def new(
+        cls, register: Register, asset_id: int, parent: QWidget | None = None
+    ) -> PracticeEditor:
+        """The editor on an empty form: Save adds a practice to the asset."""
+        return cls(register, None, parent, asset_id=asset_id)
+
     def _read(self) -> None:
         with self._register.session() as session:
-            read = reads.practice(session, self.practice_id)
+            if self.practice_id is None:
+                assert self.asset_id is not None
+                asset = asset_record(session, self.asset_id)
+                read = reads.EditorRecord(0, {
+                    "stage": HandlingStage.STORED.value, "channel": None, "safeguards": [],
+                    "description": "", "third_party": "", "has_agreement": None,
+                    "retention_months": None, "offshore": False,
+                }, {"asset": f"{asset.ref} {asset.name}"})
+            else:
+                read = reads.practice(session, self.practice_id)
         self.version = read.version
         self.asset_text = str(read.facts["asset"])
         self.saved_values = dict(read.values)
 
     def _show(self) -> None:
         values = self.saved_values
-        self.setWindowTitle(f"Handling practice — {self.asset_text} — isms")
+        self.setWindowTitle(f"Handling practice — {self.asset_text} — isms" if self.practice_id
+                            else f"New handling practice — {self.asset_text} — isms")
         self.asset_label.setText(self.asset_text)
         select(self.stage_combo, values["stage"])
         select(self.channel_combo, values["channel"])
@@ -173,6 +195,9 @@ class PracticeEditor(RecordEditor):
         return f"the handling practice of {self.asset_text}"
 
     def _save(self, session: Session, edited: dict[str, Any]) -> edits.Saved:
+        if self.practice_id is None:
+            assert self.asset_id is not None
+            return edits.add_practice(session, self.asset_id, self.values())
         return edits.save(session, "handling practice", self.practice_id, self.version, edited)
 
     @classmethod

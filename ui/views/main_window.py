@@ -388,7 +388,7 @@ class MainWindow(Shell):
         for action in (self.edit_asset_action, self.edit_risk_action, self.new_asset_action,
                        self.retire_risk_action):
             action.setEnabled(editor)
-        self.record_editing.add_evidence_button.setEnabled(editor)
+        self.record_editing.set_allowed(editor)
         self.review_meetings.plan_button.setEnabled(editor)
         self.approve_soa_action.setEnabled(approver)
         for action in self._menus["&Settings"].actions():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from isms.errors import NotFoundError
@@ -184,3 +185,20 @@ def asset_choices(session: Session) -> AssetChoices:
         markings=tuple((m.label, m.id) for m in sorted(scheme.markings, key=lambda m: m.rank)),
         scheme=scheme.name,
     )
+
+
+def live_assets(
+    session: Session, department_id: int | None = None, *, most: int | None = None
+) -> tuple[tuple[str, int], ...] | None:
+    """("A-001 Payroll records", id) of the assets not retired (of one department, when
+    given), by reference; None when there are more than ``most`` (too many to pick from a
+    list: the caller asks for a department first)."""
+    query = select(Asset.id, Asset.ref, Asset.name).where(Asset.status != AssetStatus.RETIRED)
+    if department_id is not None:
+        query = query.where(Asset.department_id == department_id)
+    if most is not None:
+        count = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        if count > most:
+            return None
+    return tuple((f"{ref} {name}", asset_id)
+                 for asset_id, ref, name in session.execute(query.order_by(Asset.ref)))
