@@ -214,3 +214,22 @@ def test_a_viewer_has_no_new_buttons(qtbot: Any, register: Register, sample: Sam
         assert not button.isEnabled(), button.text()
     window.show_page_key("controls")
     assert not window.new_action.isEnabled()  # Edit > New record… (Ctrl+N)
+
+
+def test_evidence_can_show_a_local_control_operating(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    from isms.services import edits
+
+    with register.transaction() as session:
+        local_id = edits.add_local_control(session, {
+            "ref": "PSN-3", "title": "Patch within 14 days", "source": "PSN"}).record_id
+    dialog = shown(qtbot, AddEvidenceLinkDialog(register))
+    texts = [dialog.controls_list.item(n).text() for n in range(dialog.controls_list.count())]
+    assert texts[-1] == "PSN-3  Patch within 14 days (local)"
+    dialog.url_edit.setText("https://intranet.example/patching")
+    dialog.title_edit.setText("Patch report")
+    dialog.tick_control(local_id)
+    assert dialog.save()
+    with register.session() as session:
+        assert [c.ref for c in session.query(Evidence).one().controls] == ["PSN-3"]

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from isms.db import Register
+from isms.model import ControlEdition
 from isms.services import edits, evidence, records
 from isms.services.edits import reads
 from isms.services.read import queries
@@ -83,8 +84,11 @@ class _EvidenceForm(RecordEditor):
 
     def _fill_controls(self, session: Session, ticked: set[int]) -> None:
         self.controls_list.clear()
-        for control in queries.controls(session):
-            item = QListWidgetItem(f"{control.ref}  {control.title}")
+        # Annex A, then the local controls (PSN, CAF, a contract...): evidence shows either.
+        for control in [*queries.controls(session),
+                        *queries.controls(session, ControlEdition.LOCAL)]:
+            local = " (local)" if control.edition == ControlEdition.LOCAL else ""
+            item = QListWidgetItem(f"{control.ref}  {control.title}{local}")
             item.setData(Qt.ItemDataRole.UserRole, control.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if control.id in ticked
