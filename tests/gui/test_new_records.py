@@ -190,9 +190,12 @@ def test_a_local_control_is_added_then_edited_and_the_edit_undone(
         editor.title_edit.setText("PSN: critical patches within 14 days")
         assert editor.save()
 
+    # The Controls page lists it after Annex A; its context menu edits it.
+    page = window.pages["controls"]
+    qtbot.waitUntil(lambda: page.model.row_of(control_id) is not None)
+    page.select_id(control_id)
     on_modal(LocalControlEditor, retitle)
-    assert window.run_editor(lambda: LocalControlEditor(register, control_id, window),
-                             "local control")
+    next(a for a in page.table.actions() if a.text() == "Edit local control…").trigger()
     with register.session() as session:
         assert session.get(Control, control_id).title == "PSN: critical patches within 14 days"
     window.undo_history.undo_action.trigger()

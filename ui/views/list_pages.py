@@ -113,6 +113,11 @@ class RecordEditing:
             "&New local control…", "New local control…",
             "A requirement beyond Annex A (PSN, CAF, DSPT, a contract…) (Ctrl+N)",
             self.new_local_control))
+        edit_local = QAction("Edit local control…", pages["controls"].table)
+        edit_local.setToolTip("Change the selected local control (Annex A is the standard's "
+                              "text)")
+        edit_local.triggered.connect(self.edit_local_control)
+        pages["controls"].table.addAction(edit_local)
         for key, create in (("actions", self.new_action), ("handling", self.new_practice),
                             ("evidence", self.new_evidence),
                             ("controls", self.new_local_control)):
@@ -261,3 +266,17 @@ class RecordEditing:
 
         window = self._window
         self._edit(lambda: LocalControlEditor.new(window.register, window), "local control")
+
+    def edit_local_control(self) -> None:
+        """The Controls page's context menu: the selected local control in its editor (an
+        Annex A control is refused, saying so)."""
+        from ..dialogs.local_control_editor import LocalControlEditor
+
+        window = self._window
+        current = window.pages["controls"].table.currentIndex()
+        if not current.isValid():
+            window.statusBar().showMessage("Select a local control to edit first.", 5000)
+            return
+        control_id = self._row_id("controls", current)
+        self._edit(lambda: LocalControlEditor(window.register, control_id, window),
+                   "local control")
