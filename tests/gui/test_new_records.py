@@ -215,6 +215,8 @@ def test_a_viewer_has_no_new_buttons(qtbot: Any, register: Register, sample: Sam
                    editing.add_evidence_button, editing.add_link_button,
                    editing.new_control_button):
         assert not button.isEnabled(), button.text()
+    assert not window.new_treatment_action.isEnabled()  # Risk > New treatment action…
+    assert not window.new_local_control_action.isEnabled()  # SoA > New local control…
     window.show_page_key("controls")
     assert not window.new_action.isEnabled()  # Edit > New record… (Ctrl+N)
 
@@ -236,3 +238,21 @@ def test_evidence_can_show_a_local_control_operating(
     assert dialog.save()
     with register.session() as session:
         assert [c.ref for c in session.query(Evidence).one().controls] == ["PSN-3"]
+
+
+def test_the_risk_and_soa_menus_make_actions_and_local_controls(
+    qtbot: Any, register: Register, sample: Sample, on_modal: OnModal
+) -> None:
+    window = shown(qtbot, MainWindow(register))
+    opened: list[str] = []
+
+    def look(editor: Any) -> None:
+        opened.append(editor.windowTitle())
+        editor.reject()
+
+    on_modal(ChooseDialog, choosing("R-001 Laptop stolen from a car"))
+    on_modal(ActionEditor, look)
+    window.new_treatment_action.trigger()
+    on_modal(LocalControlEditor, look)
+    window.new_local_control_action.trigger()
+    assert opened == ["New treatment action of R-001 — isms", "New local control — isms"]

@@ -204,7 +204,11 @@ class MainWindow(Shell):
                                              "Ctrl+E")
         self.retire_risk_action = self._action("&Risk", "&Retire risk…",
                                                self.retire_selected_risk)
+        self.new_treatment_action = self._action(
+            "&Risk", "New &treatment action…", lambda: self.record_editing.new_action())
         self.approve_soa_action = self._action("S&oA", "&Approve the SoA…", self.approve_soa)
+        self.new_local_control_action = self._action(
+            "S&oA", "New local &control…", lambda: self.record_editing.new_local_control())
         self._action("&Settings", "Risk &criteria…", self.edit_criteria)
         self._action("&Settings", "&Handling rules…", self.edit_handling_rules)
         self._action("&Settings", "Protective &markings…", lambda: open_markings(self))
@@ -386,7 +390,8 @@ class MainWindow(Shell):
         self.import_menu.setEnabled(editor)
         self._update_new_action()
         for action in (self.edit_asset_action, self.edit_risk_action, self.new_asset_action,
-                       self.retire_risk_action):
+                       self.retire_risk_action, self.new_treatment_action,
+                       self.new_local_control_action):
             action.setEnabled(editor)
         self.record_editing.set_allowed(editor)
         self.review_meetings.plan_button.setEnabled(editor)
