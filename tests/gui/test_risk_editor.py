@@ -628,3 +628,22 @@ def test_add_action_opens_the_action_editor_and_lists_the_new_action(
     # The Treatment actions page shows it (refreshed after the action's own save).
     window.show_page_key("actions")
     qtbot.waitUntil(lambda: window.pages["actions"].model.rowCount() == 1)
+
+
+def test_a_stale_save_of_the_links_shows_them_in_the_conflict_by_name(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = open_editor(qtbot, register, "R-001")
+    editor.affects["A"].setChecked(True)
+    editor.asset_list.add(asset_id(register, "A-004"))
+    with register.transaction() as session:  # someone else links another asset meanwhile
+        risk = queries.risk_by_ref(session, "R-001")
+        risk.assets.append(queries.asset_by_ref(session, "A-001"))
+        risk.title = "Laptop stolen"
+    assert not editor.save()
+    rows = {row.field: row for row in editor.conflict_rows() if row.differs}
+    assert rows["Affects"].yours == "A" and rows["Affects"].theirs == "—"
+    assert rows["Assets"].yours == "A-004 CCTV footage"
+    assert rows["Assets"].theirs == "A-001 Payroll records"
+    with register.session() as session:
+        assert [a.ref for a in queries.risk_by_ref(session, "R-001").assets] == ["A-001"]

@@ -162,11 +162,16 @@ class RiskEditor(RecordEditor):
         self.vulnerability.setAccessibleName("Vulnerability")
         self.vulnerability.setToolTip("The weakness the threat would exploit")
         self.affects: dict[str, QCheckBox] = {}
-        cia_row = QHBoxLayout()
+        #: The three boxes as one field (its name in the conflict dialog; focus goes to C).
+        self.affects_row = QWidget()
+        self.affects_row.setAccessibleName("Affects")
+        cia_row = QHBoxLayout(self.affects_row)
+        cia_row.setContentsMargins(0, 0, 0, 0)
         for letter, words in CIA_WORDS.items():
             self.affects[letter] = QCheckBox(words)
             cia_row.addWidget(self.affects[letter])
         cia_row.addStretch(1)
+        self.affects_row.setFocusProxy(self.affects["C"])
         self.asset_list = LinkList(
             "Assets", "Add &asset…", "Link the risk to this asset of its department:",
             lambda: self.choices.assets)
@@ -178,7 +183,7 @@ class RiskEditor(RecordEditor):
         vulnerability_label.setBuddy(self.vulnerability)
         form.addRow(threat_label, self.threat)
         form.addRow(vulnerability_label, self.vulnerability)
-        form.addRow("Affects:", cia_row)
+        form.addRow("Affects:", self.affects_row)
         form.addRow("Assets:", self.asset_list)
         return tab
 
@@ -669,7 +674,7 @@ class RiskEditor(RecordEditor):
             "treatment_option": self.treatment, "treatment_note": self.treatment_note,
             "review_date": self.override_date, "review_reason": self.override_reason,
             "threat_id": self.threat, "vulnerability_id": self.vulnerability,
-            "affects": self.affects["C"], "existing_controls": self.existing_controls,
+            "affects": self.affects_row, "existing_controls": self.existing_controls,
             "asset_ids": self.asset_list.list, "control_ids": self.control_list.list,
         }
 
@@ -691,6 +696,18 @@ class RiskEditor(RecordEditor):
             }.get(name) or self.field_widgets().get(name)
         self._show_tab_of(found)
         return found
+
+    def describe(self, name: str, value: object) -> str:
+        """Linked assets and controls by their reference and name, also those not listed in
+        this editor (linked by someone else meanwhile)."""
+        links = {"asset_ids": (self.asset_list, self.choices.assets),
+                 "control_ids": (self.control_list, self.choices.controls)}
+        if name in links and isinstance(value, list):
+            shown, choices = links[name]
+            known = {record_id: text for text, record_id in choices}
+            known.update({record_id: text for text, record_id in shown.listed()})
+            return "; ".join(known.get(i, f"no. {i}") for i in value) or "None"
+        return super().describe(name, value)
 
     def _show_tab_of(self, widget: QWidget | None) -> None:
         for number in range(self.tabs.count()):

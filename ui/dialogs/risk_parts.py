@@ -95,6 +95,11 @@ class LinkList(QWidget):
     def texts(self) -> list[str]:
         return [self.list.item(n).text() for n in range(self.list.count())]
 
+    def listed(self) -> list[tuple[str, int]]:
+        """(text, id) of the records listed, in list order."""
+        return [(self.list.item(n).text(), int(self.list.item(n).data(Qt.ItemDataRole.UserRole)))
+                for n in range(self.list.count())]
+
     def offered(self) -> list[tuple[str, int]]:
         """What Add… offers: the choices not linked yet."""
         linked = set(self.ids())
