@@ -52,20 +52,31 @@ class Selection:
 
 def select_rows(plan: ImportPlan, valid_only: bool) -> Selection:
     """Refuse the whole file when a row has an error, unless the valid rows only were asked for."""
-    errors = [r for r in plan.rows if r.has_error]
+    # One pass, and has_error only for rows with issues: this runs twice per apply over every
+    # row of files of 100,000 rows and more.
+    errors: list[RowVerdict] = []
+    new: list[RowVerdict] = []
+    changed: list[RowVerdict] = []
+    unchanged = 0
+    for r in plan.rows:
+        if r.issues and r.has_error:
+            errors.append(r)
+        elif r.action == "new":
+            new.append(r)
+        elif r.action == "update":
+            changed.append(r)
+        elif r.action == "unchanged":
+            unchanged += 1
     if errors and not valid_only:
         first = errors[0]
         raise ImportRejected(
             f"{plan.file_name}: {len(errors)} row(s) have errors, so nothing was imported. "
             f"First: row {first.row}, {first.message}. Fix them, or import the valid rows only."
         )
-    taken = [r for r in plan.rows if not r.has_error]
-    new = [r for r in taken if r.action == "new"]
-    changed = [r for r in taken if r.action == "update"]
     counts = {
         "created": len(new),
         "updated": len(changed),
-        "unchanged": sum(1 for r in taken if r.action == "unchanged"),
+        "unchanged": unchanged,
         "skipped": len(errors),
         "rows": len(plan.rows),
     }
