@@ -345,9 +345,13 @@ _BLANK = {
 }
 
 
-def _new_value(values: dict[str, Any], field: str) -> Any:
-    value = values.get(field)
-    return _BLANK.get(field) if value is None else value
+def _new_column(found: list[dict[str, Any]], field: str) -> list[Any]:
+    """One field of every new asset, blank values filled in (a list comprehension per field
+    rather than a call per value: 100,000 rows x 14 fields)."""
+    blank = _BLANK.get(field)
+    if blank is None:
+        return [v.get(field) for v in found]
+    return [blank if (value := v.get(field)) is None else value for v in found]
 
 
 def _insert_new(
@@ -359,11 +363,10 @@ def _insert_new(
 ) -> list[int]:
     next_ref = next_refs(session)
     start_id = (session.execute(select(func.max(Asset.id))).scalar() or 0) + 1
-    records = []
-    for offset, verdict in enumerate(rows):
-        v = verdict.values
-        ref = v.get("ref") or next_ref(v["department_id"])
-        records.append((start_id + offset, ref, *(_new_value(v, f) for f in _ROW_FIELDS)))
+    found = [verdict.values for verdict in rows]
+    ids = list(range(start_id, start_id + len(found)))
+    refs = [v.get("ref") or next_ref(v["department_id"]) for v in found]
+    records = list(zip(ids, refs, *(_new_column(found, f) for f in _ROW_FIELDS), strict=True))
     constants = {
         # New from a department: pending until the owner or the SMG confirms it.
         "status": AssetStatus.PENDING_VERIFICATION,
@@ -385,7 +388,7 @@ def _insert_new(
             progress(
                 "importing new assets", min(chunk_start + _INSERT_CHUNK, len(records)), len(records)
             )
-    return [r[0] for r in records]
+    return ids
 
 
 def _update_changed(
