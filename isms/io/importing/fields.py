@@ -288,6 +288,7 @@ ASSET_FIELDS: tuple[Field, ...] = (
         ),
         parse=values.day,
         help="A date, e.g. 31/01/2027.",
+        repeats=True,  # a register's review dates fall on a few hundred days: parsed once each
     ),
 )
 
