@@ -194,7 +194,6 @@ def _match_row(
 ) -> None:
     v = verdict.values
     ref = v.get("ref")
-    name_key = (values.key(v.get("name", "")), v.get("department_id", -1))
     if "name" not in v:
         verdict.issues.append(Issue("", "", "no asset name"))
     if ref is not None:
@@ -205,6 +204,9 @@ def _match_row(
             )
         seen_refs.setdefault(ref_key, verdict.row)
     elif "name" in v:
+        # Only rows without a reference are matched by name: the comparison form of 100,000
+        # unique names would fill values.key's cache for nothing.
+        name_key = (values.key(v["name"]), v.get("department_id", -1))
         if name_key in seen_names:
             verdict.issues.append(
                 Issue(
