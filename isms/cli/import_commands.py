@@ -75,7 +75,7 @@ def _value_map(
     )
     for pair in pairs:
         column, colon, rest = pair.partition(":")
-        written, equals, target = rest.partition("=")
+        written, equals, target = rest.rpartition("=")  # a value may hold "=", a target not
         if not colon or not equals or not written.strip() or not target.strip():
             raise UsageError(f"--value takes COLUMN:VALUE=TARGET; got '{pair}'.")
         index = _column_index(column, names)

@@ -115,6 +115,7 @@ def _departments_move(args: argparse.Namespace) -> int:
 
 def _people_list(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
+        listed = queries.people(session, active_only=not args.all)
         data: list[dict[str, Any]] = [
             {
                 "name": p.name,
@@ -122,8 +123,6 @@ def _people_list(args: argparse.Namespace) -> int:
                 "department": p.department.code if p.department else None,
                 "roles": sorted(str(r) for r in p.roles),
                 "active": p.active,
-                # False for a person an import made from a name in a file, until confirmed.
-                "verified": p.verified,
                 # Only on request: scripts reading the list's JSON keep the keys they know.
                 **(
                     {
@@ -134,8 +133,10 @@ def _people_list(args: argparse.Namespace) -> int:
                     else {}
                 ),
             }
-            for p in queries.people(session, active_only=not args.all)
+            for p in listed
         ]
+        # People an import made from a name in a file (an owner given as a job title).
+        verified = [p.verified for p in listed]
     if args.json:
         print_json(data)
     else:
@@ -143,10 +144,10 @@ def _people_list(args: argparse.Namespace) -> int:
             ["Name", "E-mail", "Dept", "Roles", "Active"]
             + (["Username", "Limited to"] if args.access else []),
             [
-                (p["name"] + ("" if p["verified"] else " (unverified)"), p["email"],
-                 p["department"], ", ".join(p["roles"]), p["active"])
+                (p["name"] + ("" if known else " (unverified)"),
+                 p["email"], p["department"], ", ".join(p["roles"]), p["active"])
                 + ((p["username"], ", ".join(p["limited_to"])) if args.access else ())
-                for p in data
+                for p, known in zip(data, verified, strict=True)
             ],
         )
     return 0
