@@ -130,7 +130,11 @@ def _evidence_list(args: argparse.Namespace) -> int:
 
 def _evidence_show(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        data = _as_json(_evidence(session, args.ref))
+        item = _evidence(session, args.ref)
+        data = _as_json(item)
+        if item.kind == EvidenceKind.FILE and register.location.path is not None:
+            # Whether the stored file is still the one attached (its SHA-256 unchanged).
+            data["file_intact"] = evidence.verify(evidence.evidence_dir(register.location), item)
     if args.json:
         print_json(data)
     else:

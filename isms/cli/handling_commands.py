@@ -1,4 +1,4 @@
-"""`isms handling list | add | update | retire`: how each asset is handled through its life,
+"""`isms handling list | show | add | update | retire`: how each asset is handled through its life,
 kept by hand through the calls the window makes (``edits.add_practice``, the practice editor's
 recorded save, ``edits.retire_practice``), so an update or a retirement can be taken back with
 `isms revert`.
@@ -19,7 +19,7 @@ from ..model import HandlingChannel, HandlingPractice, HandlingStage
 from ..services import edits
 from ..services.read import lists, queries
 from .common import command, json_option, named_by, opened, revert_hint
-from .output import print_json, print_table
+from .output import print_json, print_record, print_table
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -100,6 +100,16 @@ def _handling_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _handling_show(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        data = _as_json(_practice(session, args.number))
+    if args.json:
+        print_json(data)
+    else:
+        print_record([(key.replace("_", " "), value) for key, value in data.items()])
+    return 0
+
+
 def _handling_add(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         assets = [queries.asset_by_ref(session, ref) for ref in args.asset]
@@ -173,12 +183,16 @@ def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
 
 
 def add_commands(handling_actions: Any) -> None:
-    """`list`, `add`, `update` and `retire` in the `isms handling` group (method_commands
+    """`list`, `show`, `add`, `update` and `retire` in the `isms handling` group (method_commands
     makes it)."""
     p = command(handling_actions, "list", _handling_list,
                 "list the handling practices of live assets")
     p.add_argument("--department", metavar="CODE|NAME", help="only this department's assets")
     p.add_argument("--search", metavar="TEXT", help="asset reference, name or third party")
+    json_option(p)
+
+    p = command(handling_actions, "show", _handling_show, "show one handling practice in full")
+    p.add_argument("number", type=int, metavar="N", help="the practice's number")
     json_option(p)
 
     p = command(handling_actions, "add", _handling_add,

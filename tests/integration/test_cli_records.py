@@ -172,6 +172,12 @@ def test_a_practice_is_added_updated_and_reverted(
     code, out, _ = run(capsys, "handling", "list", "--search", "hsg-0002", "--json",
                        "--db", register_db)
     assert [(p["asset"], p["stage"]) for p in json.loads(out)] == [("HSG-0002", "shared")]
+    code, out, _ = run(capsys, "handling", "show", number, "--json", "--db", register_db)
+    assert json.loads(out) == {
+        "id": int(number), "asset": "HSG-0001", "department": "HSG", "stage": "shared",
+        "channel": "secure e-mail", "safeguards": ["encrypted", "agreement"],
+        "third_party": "NHS Trust", "agreement": True, "retention_months": None,
+        "offshore": False, "description": ""}
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -263,6 +269,11 @@ def test_a_file_is_copied_into_the_evidence_store(
         "EV-0001", "patching-report.pdf", digest, date.today().isoformat(), ["8.8"])
     stored = Path(register_db).with_suffix(".evidence") / digest[:2] / digest
     assert stored.read_bytes() == source.read_bytes()
+    code, out, _ = run(capsys, "evidence", "show", "EV-0001", "--json", "--db", register_db)
+    assert json.loads(out)["file_intact"] is True
+    stored.write_bytes(b"%PDF-1.4 altered")
+    code, out, _ = run(capsys, "evidence", "show", "ev-0001", "--json", "--db", register_db)
+    assert json.loads(out)["file_intact"] is False
 
 
 @pytest.mark.parametrize(("args", "message"), [
