@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QWizard
 from sqlalchemy import select
 
 from isms.db import Register
-from isms.io.importing.value_map import NEW_PERSON, ValueMap
+from isms.io.importing.value_map import NEW_DEPARTMENT, NEW_PERSON, ValueMap
 from isms.model import Asset, Department, Person, Role
 from isms.services.imports import mapping_profiles
 from ui.dialogs.import_pages import values_page
@@ -256,3 +256,41 @@ def test_saved_choices_that_no_longer_fit_are_left_out_and_asked_again(
     assert "no longer fit the register ('RESTRICTED' is not a target for 'Confidential'" in (
         page.message.text())
     assert ("D", "Confidential", 2, "OFFICIAL-SENSITIVE", None) in listed(wizard)
+
+
+def test_departments_a_file_names_are_created_from_the_values_page(
+    qtbot: Any, register: Register, tmp_path: Path
+) -> None:
+    """An empty register and a council-wide file with a Department column: no department is
+    chosen on the first page; the Values page proposes each department and owner as new."""
+    path = tmp_path / "council.csv"
+    path.write_text("Asset,Directorate,Owner\n"
+                    "Housing register,Housing Services,Head of Housing\n"
+                    "Rent accounts,Housing Services,Head of Housing\n"
+                    "Trade waste contracts,Waste and Recycling,Waste Manager\n", encoding="utf-8")
+    wizard = shown(qtbot, ImportWizard(register, "assets"))
+    wizard.file_page.path_edit.setText(str(path))
+    for _page in range(3):
+        press(wizard)
+    assert wizard.currentPage() is wizard.values_page
+    assert [(c, written, n, proposal) for c, written, n, proposal, _ in listed(wizard)] == [
+        ("B", "Housing Services", 2, NEW_DEPARTMENT),
+        ("B", "Waste and Recycling", 1, NEW_DEPARTMENT),
+        ("C", "Head of Housing", 2, NEW_PERSON),
+        ("C", "Waste Manager", 1, NEW_PERSON),
+    ]
+    assert map_to_combo(wizard, 0).itemText(1) == "Create as a new department"
+    wizard.values_page.accept_button.click()
+    press(wizard)
+    press(wizard)
+    press(wizard, IMPORT)
+    assert wizard.currentPage() is wizard.done_page
+    with register.session() as session:
+        made = {a.name: (a.department.name, a.owner.name if a.owner else "",
+                         a.owner.department.name if a.owner and a.owner.department else "")
+                for a in session.execute(select(Asset)).scalars()}
+    assert made == {
+        "Housing register": ("Housing Services", "Head of Housing", "Housing Services"),
+        "Rent accounts": ("Housing Services", "Head of Housing", "Housing Services"),
+        "Trade waste contracts": ("Waste and Recycling", "Waste Manager", "Waste and Recycling"),
+    }
