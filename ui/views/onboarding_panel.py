@@ -4,7 +4,8 @@ state and a button that opens what does it, until every step is done.
 The states come from ``isms.services.read.onboarding`` (the dashboard reads them with its other
 figures); the panel only shows them and says which step's button was pressed
 (``stepRequested``). ``open_step`` is what the main window does then: the Departments or People
-list, the import wizard, a new risk, the Controls & SoA page, a review meeting's plan.
+list, the import wizard, a new risk, the Controls & SoA page, a review meeting's plan; or, for a
+step begun and not finished (a risk not scored, a review not held), the page that holds it.
 """
 
 from __future__ import annotations
