@@ -105,6 +105,8 @@ def add_commands(subparsers: Any) -> None:
         if kind.key == "assets":
             p.add_argument("--for-import", action="store_true",
                            help="the columns the importer reads back (.xlsx or .csv), to send a "
-                                "department its assets to correct; a .csv name implies it")
+                                "department its assets to correct; a .csv name implies it. An "
+                                ".xlsx locks the references and is stamped: `isms import assets` "
+                                "compares it row by row when it comes back")
             p.add_argument("--include-retired", action="store_true",
                            help="with --for-import: retired assets too")
