@@ -95,7 +95,7 @@ class FilePage(ImportPage):
         self.department_hint.setWordWrap(True)
         self.department.currentIndexChanged.connect(self._department_changed)
         # A first import into an empty register has no department to offer: add it here.
-        self.new_department = QPushButton("&New department…")
+        self.new_department = QPushButton("Ne&w department…")  # Alt+N is Next
         self.new_department.setToolTip("Add the department the file is for to the register "
                                        "(as Settings → Departments… does) and choose it")
         self.new_department.clicked.connect(self.add_department)
