@@ -6,16 +6,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from isms.db import Register, commit
-from isms.model import Asset
+from isms.model import Asset, Department
 from isms.services.imports.comparison import open_comparison
 from tests.integration.test_cli import run
 from tests.integration.test_round_trip import _asset, _edit, _export, housing
-from ui.dialogs.round_trip import CHANGED, REGISTER_CHANGED, STATUS, TAKE, RoundTripDialog
+from ui.dialogs.round_trip import (
+    CHANGED,
+    REGISTER_CHANGED,
+    STATUS,
+    TAKE,
+    RoundTripDialog,
+    send_to_department,
+)
 
 from .conftest import shown
 
@@ -93,3 +102,26 @@ def test_rows_with_errors_cannot_be_ticked_and_a_refusal_is_said(
     assert dialog.result_of_import is None
     assert "changed in the register since the comparison was made" in dialog.message.text()
     assert _asset(housing, "HSG-0002")["location"] == "Depot"
+
+
+def test_a_department_is_sent_its_assets_from_the_window(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, housing: Register
+) -> None:
+    with housing.session() as s:
+        hsg = s.execute(select(Department.id).where(Department.code == "HSG")).scalar_one()
+    asked: list[str] = []
+
+    def save_as(_parent: Any, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return str(tmp_path / "for housing"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    sent = send_to_department(housing, hsg, "HSG", None)
+    assert asked == ["HSG-assets.xlsx"]
+    assert sent == (tmp_path / "for housing.xlsx", 3)
+    book = openpyxl.load_workbook(tmp_path / "for housing.xlsx")
+    assert book["Assets"].protection.sheet is True
+    assert book["isms round trip"].sheet_state == "veryHidden"
+    with housing.session() as s:
+        comparison = open_comparison(s, tmp_path / "for housing.xlsx")
+    assert comparison.counts["unchanged"] == 3 and comparison.stamp.department == "HSG"

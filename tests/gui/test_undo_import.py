@@ -126,7 +126,7 @@ def test_file_import_menu_imports_and_undoes_then_refreshes(
     menu = window.import_menu
     assert [a.text() for a in menu.actions()] == [
         "&Assets…", "&Handling practices…", "&Risks…", "&People…", "",
-        "Department &round trip…", "&Undo an import…"]
+        "&Send a department its assets…", "Department &round trip…", "&Undo an import…"]
     total = len(sample.asset_names)
     assert window.pages["assets"].model.rowCount() == total
     path = two_row_header_workbook(tmp_path / "env.xlsx", MESSY_ROWS)

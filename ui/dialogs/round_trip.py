@@ -31,7 +31,7 @@ from isms.db import Register
 from isms.errors import IsmsError
 from isms.services.imports import round_trip
 from isms.services.imports.batch_writer import ImportResult
-from isms.services.imports.comparison import open_comparison
+from isms.services.imports.comparison import open_comparison, write_round_trip
 
 from ..widgets.message_bar import MessageBar
 from .base import RememberedDialog
@@ -185,3 +185,22 @@ class RoundTripDialog(RememberedDialog):
         name, _filter = QFileDialog.getOpenFileName(
             parent, "Department round trip — isms", "", "Round-trip workbooks (*.xlsx)")
         return cls.ask(register, Path(name), parent) if name else None
+
+
+def send_to_department(register: Register, department_id: int | None, code: str | None,
+                       parent: QWidget | None = None) -> tuple[Path, int] | None:
+    """Ask where to save the department's round-trip workbook and write it; (path, assets
+    written), or None when the user cancelled or it could not be written (said in a box)."""
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, "Send a department its assets — isms", f"{code or 'council'}-assets.xlsx",
+        "Round-trip workbooks (*.xlsx)")
+    if not name:
+        return None
+    path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
+    try:
+        with register.session() as session:
+            count = write_round_trip(session, path, department_id)
+    except (IsmsError, OSError) as exc:
+        QMessageBox.warning(parent, "Send a department its assets — isms", str(exc))
+        return None
+    return path, count

@@ -23,6 +23,8 @@ def add_import_menu(window: Shell, file_menu: QMenu) -> QMenu:
         action = menu.addAction(text)
         action.triggered.connect(lambda _checked=False, k=kind: import_file(window, k))
     menu.addSeparator()
+    menu.addAction("&Send a department its assets…").triggered.connect(
+        lambda: send_round_trip(window))
     menu.addAction("Department &round trip…").triggered.connect(
         lambda: compare_round_trip(window))
     undo = menu.addAction("&Undo an import…")
@@ -45,6 +47,19 @@ def import_file(window: Shell, kind: str) -> None:
         window.statusBar().showMessage(result_summary(result), 15000)
     elif window.dashboard is not None:
         window.dashboard.refresh()
+
+
+def send_round_trip(window: Shell) -> None:
+    """The toolbar's department's assets as a round-trip workbook, to correct and send back."""
+    from ..dialogs.round_trip import send_to_department
+
+    department = window.department_filter
+    sent = send_to_department(window.register, department.department(),
+                              department.department_code(), window)
+    if sent is not None:
+        window.statusBar().showMessage(
+            f"Wrote {sent[1]:,} assets to {sent[0]}: when it comes back, File → Import → "
+            "Department round trip… compares it row by row.", 15000)
 
 
 def compare_round_trip(window: Shell) -> None:

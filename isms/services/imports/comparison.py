@@ -1,5 +1,6 @@
-"""A department's round-trip workbook opened and compared with its export and the register, in
-one call for the command line and the window alike (``round_trip`` has the comparison itself)."""
+"""A department's round-trip workbook written, then opened and compared with its export and the
+register, in one call each for the command line and the window alike (``round_trip`` has the
+comparison itself)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from isms.errors import ValidationError
+from isms.io.exports.asset_table import write_assets
 from isms.io.importing.stamp import has_stamp
 from isms.services.imports import files
 from isms.services.imports.round_trip import Comparison, compare, stamp_of
@@ -37,3 +39,13 @@ def open_comparison(
                 f"{path.name} is not a round-trip workbook (it has no stamp sheet): import it "
                 "as an asset list.", field="file")
         return compare(session, prepared.sheet, stamp, department_id)
+
+
+def write_round_trip(session: Session, path: Path, department_id: int | None) -> int:
+    """Write the department's assets (every department's with None) to the round-trip workbook
+    ``path`` (.xlsx): references locked, stamped for the comparison when it comes back.
+    Returns the number of assets written."""
+    if path.suffix.lower() != ".xlsx":
+        raise ValidationError(f"Give the round-trip workbook an .xlsx name, not '{path.name}'.",
+                              field="path")
+    return write_assets(session, path, department=department_id)
