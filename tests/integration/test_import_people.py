@@ -74,8 +74,9 @@ def test_a_staff_list_adds_and_updates_people_and_is_undone_as_a_batch(
         # new, two roles in one cell, department by its name
         ["Amal Haddad", "amal.haddad@example.gov.uk", "Head of Payroll", "Finance",
          "Information asset owner; approver"],
-        # matched by e-mail: a new job title and a role added to what she holds
-        ["Priya Patel", "PRIYA.PATEL@example.gov.uk", "Finance Manager", "FIN", "IAO"],
+        # matched by e-mail: a new job title and a role added to what she holds; the list's
+        # way of writing her name is not taken
+        ["Patel, Priya", "PRIYA.PATEL@example.gov.uk", "Finance Manager", "FIN", "IAO"],
         # matched by name in the department (he had no e-mail): the e-mail is filled in
         ["Tom Reed", "tom.reed@example.gov.uk", "HR Adviser", "HR", "risk owner"],
         # matched by e-mail: the role he holds is kept, the new one added
@@ -84,8 +85,12 @@ def test_a_staff_list_adds_and_updates_people_and_is_undone_as_a_batch(
     code, out, err = run(capsys, "import", "people", str(path), "--dry-run", "--json",
                          "--db", register_db)
     assert (code, err) == (0, "")
-    assert json.loads(out)["counts"] | {} == {
-        "rows": 4, "new": 1, "update": 3, "unchanged": 0, "warning": 0, "error": 0}
+    dry = json.loads(out)
+    assert dry["counts"] | {} == {
+        "rows": 4, "new": 1, "update": 3, "unchanged": 0, "warning": 1, "error": 0}
+    assert dry["rows"] == [{"row": 4, "status": "warning", "message": (
+        "the register calls this person Priya Patel; the list's 'Patel, Priya' is not taken "
+        "(isms people update renames)")}]
     assert people(council) == before  # a dry run writes nothing
 
     code, out, err = run(capsys, "import", "people", str(path), "--db", register_db)

@@ -5,7 +5,8 @@ Who a row is about: the person with its e-mail address first; else the person of
 in the same department. Two people of the same name are never merged silently: a row that
 could be either of them is an error naming both, and a row that adds a second person of a name
 already in the register says so. Roles are added to those a person holds, never taken away (a
-staff list names the roles it knows of, not every role someone has).
+staff list names the roles it knows of, not every role someone has), and a person found by e-mail
+keeps the register's name (lists write "Patel, Priya"): a different one is a warning.
 """
 
 from __future__ import annotations
@@ -130,7 +131,8 @@ def _match_rows(session: Session, plan: ImportPlan) -> None:
 
 
 #: Issues _match adds, dropped before the rows are matched again under the import lock.
-_MATCH_WORDS = ("could be ", "adds a second person", "is about the same person as row")
+_RENAMED = "the register calls this person "
+_MATCH_WORDS = ("could be ", "adds a second person", "is about the same person as row", _RENAMED)
 
 
 def _stored(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -162,6 +164,14 @@ def _compare(session: Session, plan: ImportPlan) -> None:
                 value = [role for role in Role if role in set(before["roles"]) | set(value)]
             if key == "email" and str(before[key] or "").lower() == str(value).lower():
                 continue  # the address it was matched by, written in other capitals
+            if key == "name":
+                # A person is never renamed by a list ("Patel, Priya" for Priya Patel): the
+                # register's name stays, and a different one is said.
+                if values.name_key(value) != values.name_key(before["name"]):
+                    verdict.issues.append(Issue(
+                        "", "", f"{_RENAMED}{before['name']}; the list's '{value}' is not taken "
+                        "(isms people update renames)", warning=True))
+                continue
             if key in COMPARED and before[key] != value:
                 verdict.changes[key] = (before[key], value)
         if not verdict.changes:
