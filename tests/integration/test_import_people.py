@@ -75,10 +75,11 @@ def test_a_staff_list_adds_and_updates_people_and_is_undone_as_a_batch(
         ["Amal Haddad", "amal.haddad@example.gov.uk", "Head of Payroll", "Finance",
          "Information asset owner; approver"],
         # matched by e-mail: a new job title and a role added to what she holds; the list's
-        # way of writing her name is not taken
-        ["Patel, Priya", "PRIYA.PATEL@example.gov.uk", "Finance Manager", "FIN", "IAO"],
-        # matched by name in the department (he had no e-mail): the e-mail is filled in
-        ["Tom Reed", "tom.reed@example.gov.uk", "HR Adviser", "HR", "risk owner"],
+        # spelling of her name is not taken
+        ["Priya Patil", "PRIYA.PATEL@example.gov.uk", "Finance Manager", "FIN", "IAO"],
+        # matched by name in the department, surname first (he had no e-mail): the e-mail is
+        # filled in
+        ["Reed, Tom", "tom.reed@example.gov.uk", "HR Adviser", "HR", "risk owner"],
         # matched by e-mail: the role he holds is kept, the new one added
         ["Sam Jones", "sam.jones@example.gov.uk", "", "HR", "control owner"],
     ])
@@ -89,7 +90,7 @@ def test_a_staff_list_adds_and_updates_people_and_is_undone_as_a_batch(
     assert dry["counts"] | {} == {
         "rows": 4, "new": 1, "update": 3, "unchanged": 0, "warning": 1, "error": 0}
     assert dry["rows"] == [{"row": 4, "status": "warning", "message": (
-        "the register calls this person Priya Patel; the list's 'Patel, Priya' is not taken "
+        "the register calls this person Priya Patel; the list's 'Priya Patil' is not taken "
         "(isms people update renames)")}]
     assert people(council) == before  # a dry run writes nothing
 

@@ -78,7 +78,16 @@ class _People:
             self.by_id[pid] = known
             if email:
                 self.by_email[email.strip().lower()] = known
-            self.by_name[values.name_key(name)].append(known)
+            self.by_name[name_key(name)].append(known)
+
+
+def name_key(name: str) -> str:
+    """A name in comparison form, "Surname, First names" (as HR systems list people) read as
+    "First names Surname"."""
+    surname, comma, first = name.partition(",")
+    if comma and first.strip() and "," not in first:
+        name = f"{first} {surname}"
+    return values.name_key(name)
 
 
 def _either(candidates: list[_Known]) -> str:
@@ -95,7 +104,7 @@ def _match(verdict: RowVerdict, people: _People) -> None:
     if email and email in people.by_email:
         verdict.record_id = people.by_email[email].id
         return
-    same_name = people.by_name.get(values.name_key(v["name"]), [])
+    same_name = people.by_name.get(name_key(v["name"]), [])
     if "department_id" in v:
         candidates = [p for p in same_name if p.department_id == v["department_id"]]
     else:
@@ -167,7 +176,7 @@ def _compare(session: Session, plan: ImportPlan) -> None:
             if key == "name":
                 # A person is never renamed by a list ("Patel, Priya" for Priya Patel): the
                 # register's name stays, and a different one is said.
-                if values.name_key(value) != values.name_key(before["name"]):
+                if name_key(value) != name_key(before["name"]):
                     verdict.issues.append(Issue(
                         "", "", f"{_RENAMED}{before['name']}; the list's '{value}' is not taken "
                         "(isms people update renames)", warning=True))
@@ -254,7 +263,7 @@ def _identity(v: dict[str, Any]) -> tuple[Any, ...] | None:
     if v.get("email"):
         return ("email", str(v["email"]).lower())
     if "name" in v:
-        return ("name", values.name_key(v["name"]), v.get("department_id"))
+        return ("name", name_key(v["name"]), v.get("department_id"))
     return None
 
 
