@@ -28,6 +28,9 @@ class Control(Versioned, Timestamped, Base):
     theme: Mapped[str] = mapped_column(String(40), default="")
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    #: When a local control was retired (None while in use; Annex A controls are never
+    #: retired). A retired control stays in the register, out of the lists and the SoA.
+    retired_at: Mapped[datetime | None]
 
     def audit_label(self) -> str:
         return (

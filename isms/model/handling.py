@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +36,9 @@ class HandlingPractice(Versioned, Timestamped, Base):
     has_agreement: Mapped[bool | None]
     retention_months: Mapped[int | None]
     offshore: Mapped[bool] = mapped_column(default=False)
+    #: When it was retired (the asset is no longer handled so); None while in use. A retired
+    #: practice stays in the register, out of the lists and the checks.
+    retired_at: Mapped[datetime | None]
 
     asset: Mapped[Asset] = relationship(backref="handling_practices")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from isms.db import migrate, open_register
 from isms.db.changelog import entry_digest
@@ -14,7 +15,7 @@ from isms.db.engine import make_engine
 from isms.db.location import resolve
 from isms.db.register import integrity_problems, peek_revision
 from isms.errors import NotFoundError, StorageError
-from isms.model import Asset, ChangeLogEntry
+from isms.model import Asset, ChangeLogEntry, Control, HandlingPractice
 
 
 def _register_at(path: Path, revision: str) -> None:
@@ -142,3 +143,52 @@ def test_a_failed_upgrade_leaves_the_register_as_it_was(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(change_log)")]
     assert "entry_hash" not in columns
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_0009_register_keeps_its_practices_and_local_controls_in_use(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """0010 gives handling practices and controls a ``retired_at``: all of a 0009 register's
+    stay in use (None), with their values and versions."""
+    url = (str(tmp_path / "old.isms") if database == "sqlite"
+           else str(request.getfixturevalue("pg_empty_url")))
+    engine = make_engine(resolve(url), for_migration=True)
+    migrate.upgrade(engine, "0009")
+    stamp = {"at": datetime(2026, 12, 1, 9, tzinfo=UTC)}
+    with engine.begin() as db:
+        db.execute(text(
+            "INSERT INTO department (id, code, name, in_scope, accreditation_status, "
+            "description, version, created_at, updated_at) VALUES (1, 'HSG', 'Housing', "
+            ":yes, 'in progress', '', 1, :at, :at)"), {**stamp, "yes": True})
+        db.execute(text(
+            "INSERT INTO asset (id, ref, name, asset_type, description, department_id, location, "
+            "personal_data, special_category, status, version, created_at, updated_at) VALUES "
+            "(1, 'HSG-0001', 'Tenancy files', 'information', '', 1, '', :no, :no, 'active', 1, "
+            ":at, :at)"), {**stamp, "no": False})
+        db.execute(text(
+            "INSERT INTO handling_practice (id, asset_id, stage, safeguards, description, "
+            "third_party, offshore, version, created_at, updated_at) VALUES (7, 1, 'stored', "
+            "'[\"encrypted\"]', 'On the file server', '', :no, 3, :at, :at)"),
+            {**stamp, "no": False})
+        db.execute(text(
+            "INSERT INTO control (id, edition, ref, sort_key, theme, title, description, "
+            "version, created_at, updated_at) VALUES (500, 'local', 'PSN-3', 'PSN-0003', 'PSN', "
+            "'Patch within 14 days', '', 2, :at, :at)"), stamp)
+    engine.dispose()
+    assert peek_revision(resolve(url)) == "0009"
+
+    register = open_register(url)
+    try:
+        assert peek_revision(register.location) == migrate.head() == "0010"
+        with register.session() as s:
+            practice = s.execute(select(HandlingPractice)).scalar_one()
+            control = s.execute(select(Control)).scalar_one()
+            assert (practice.id, practice.safeguards, practice.description, practice.version,
+                    practice.retired_at) == (7, ["encrypted"], "On the file server", 3, None)
+            assert (control.id, control.ref, control.theme, control.version,
+                    control.retired_at) == (500, "PSN-3", "PSN", 2, None)
+        with register.engine.connect() as connection:
+            assert migrate.check(connection) == []
+    finally:
+        register.close()
