@@ -111,19 +111,24 @@ def import_round_trip(args: argparse.Namespace) -> int:
                                                  "exported_at": stamp.exported_at,
                                                  "exported_by": stamp.exported_by}}
         try:
-            taken = round_trip.chosen_rows(comparison, accept, reject, args.valid_only)
+            # A dry run lists what would be taken from the valid rows, and the errors apart.
+            taken = round_trip.chosen_rows(comparison, accept, reject,
+                                           args.valid_only or args.dry_run)
         except ValidationError as refusal:
             taken, code = [], REJECTED
             summary = str(refusal)
         left = [r.row for r in comparison.rows if r.status == "conflict" and r not in taken]
+        errors = [r.row for r in comparison.rows if r.status == "error" and r.row not in reject]
         if code:
             pass
         elif args.dry_run:
             summary = (f"Dry run: nothing was written. Importing takes rows "
                        f"{_listed([r.row for r in taken])}"
                        + (f"; conflicts {_listed(left)} only when named in --accept" if left
-                          else "") + ".")
-            code = REJECTED if comparison.counts["error"] and not args.valid_only else 0
+                          else "")
+                       + (f"; rows {_listed(errors)} have errors: fix them, --reject them or "
+                          "add --valid-only" if errors else "") + ".")
+            code = REJECTED if errors and not args.valid_only else 0
         elif not taken:
             summary = "Nothing to take: no row is changed or new" + (
                 f" (conflicts {_listed(left)} are taken only when named in --accept)."

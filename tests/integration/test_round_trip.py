@@ -157,6 +157,9 @@ def test_rows_to_take_can_be_chosen_and_bad_rows_are_refused(
     code, out, err = run(capsys, "import", "assets", str(path), "--dry-run", "--json",
                          "--db", register_db)
     assert code == 1
+    assert json.loads(out)["summary"] == (
+        "Dry run: nothing was written. Importing takes rows 2, 3; rows 4, 5 have errors: fix "
+        "them, --reject them or add --valid-only.")
     rows = {r["row"]: r for r in json.loads(out)["rows"]}
     assert rows[4]["status"] == "error"
     assert "Confidentiality (1-5)" in rows[4]["problems"][0]
