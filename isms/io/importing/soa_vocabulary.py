@@ -6,6 +6,7 @@ vocabularies (``values``, ``fields``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...model import Applicability, ImplementationStatus, InclusionReason
@@ -63,6 +64,49 @@ _STATUS_WORDS = {
     "n": ImplementationStatus.NOT_IMPLEMENTED,
     "none": ImplementationStatus.NOT_IMPLEMENTED,
 }
+
+#: Status words of Czech, Greek, Spanish, French and German SoAs (turned into ``key`` form,
+#: without accents, below). A bare yes or no is taken as in English: implemented or not.
+_OTHER_STATUS_WORDS = {
+    ImplementationStatus.IMPLEMENTED: (
+        "implementováno", "implementovano", "zavedeno", "realizováno", "splněno", "hotovo",
+        "plně implementováno", "ano",
+        "υλοποιημένο", "υλοποιημένος", "υλοποιημένη", "υλοποιήθηκε", "πλήρως υλοποιημένο",
+        "ολοκληρωμένο", "ολοκληρώθηκε", "ναι",
+        "implementado", "implantado", "completado", "totalmente implementado", "sí", "si",
+        "mis en œuvre", "mis en oeuvre", "mise en œuvre", "mise en oeuvre", "implémenté",
+        "en place", "réalisé", "oui",
+        "umgesetzt", "vollständig umgesetzt", "implementiert", "erledigt", "ja",
+    ),
+    ImplementationStatus.PARTIAL: (
+        "částečně", "částečně implementováno", "částečně zavedeno", "rozpracováno", "probíhá",
+        "v realizaci",
+        "υπό υλοποίηση", "μερικώς", "μερικώς υλοποιημένο", "σε εξέλιξη", "σε εξελιξη",
+        "parcialmente", "parcial", "parcialmente implementado", "en curso", "en progreso",
+        "en proceso",
+        "partiellement", "partiel", "partiellement mis en œuvre",
+        "partiellement mis en oeuvre", "en cours",
+        "teilweise", "teilweise umgesetzt", "in umsetzung", "in bearbeitung",
+    ),
+    ImplementationStatus.PLANNED: (
+        "plánováno", "plánované", "naplánováno",
+        "σχεδιάζεται", "προγραμματισμένο", "προγραμματίζεται",
+        "planificado", "previsto", "planeado",
+        "planifié", "prévu",
+        "geplant",
+    ),
+    ImplementationStatus.NOT_IMPLEMENTED: (
+        "neimplementováno", "nezavedeno", "nerealizováno", "ne",
+        "μη υλοποιημένο", "μη υλοποιημένος", "δεν έχει υλοποιηθεί", "δεν υλοποιήθηκε", "όχι",
+        "no implementado", "no iniciado",
+        "non mis en œuvre", "non mis en oeuvre", "non implémenté", "non",
+        "nicht umgesetzt", "nicht implementiert", "nein",
+    ),
+}
+_STATUS_WORDS |= {values.key(word): status
+                  for status, words in _OTHER_STATUS_WORDS.items() for word in words}
+
+
 def implementation_status(raw: Any) -> ImplementationStatus | None:
     """An implementation status cell; None when empty or "N/A", a Problem naming the allowed
     words otherwise."""
@@ -102,12 +146,54 @@ _REASON_WORDS = {
     "results of risk assessment": InclusionReason.RISK_ASSESSMENT,
 }
 
+#: Reasons for inclusion as Czech, Greek, Spanish, French and German SoAs write them.
+_OTHER_REASON_WORDS = {
+    InclusionReason.LEGAL: (
+        "právní požadavek", "právní požadavky", "zákonný požadavek", "zákonné požadavky",
+        "legislativa", "νομική απαίτηση", "νομικές απαιτήσεις", "κανονιστική απαίτηση",
+        "κανονιστικές απαιτήσεις", "requisito legal", "requisitos legales",
+        "exigence légale", "exigences légales", "exigence réglementaire",
+        "gesetzliche anforderung", "gesetzliche anforderungen", "rechtliche anforderung",
+        "rechtliche anforderungen",
+    ),
+    InclusionReason.CONTRACTUAL: (
+        "smluvní povinnost", "smluvní povinnosti", "smluvní požadavek",
+        "συμβατική υποχρέωση", "συμβατικές υποχρεώσεις", "obligación contractual",
+        "obligaciones contractuales", "obligation contractuelle", "obligations contractuelles",
+        "vertragliche verpflichtung", "vertragliche verpflichtungen",
+    ),
+    InclusionReason.BUSINESS: (
+        "obchodní požadavek", "obchodní požadavky", "požadavek organizace",
+        "επιχειρησιακή απαίτηση", "επιχειρησιακές απαιτήσεις", "requisito de negocio",
+        "requisitos de negocio", "exigence métier", "exigences métier",
+        "geschäftsanforderung", "geschäftsanforderungen", "geschäftliche anforderungen",
+    ),
+    InclusionReason.BEST_PRACTICE: (
+        "osvědčená praxe", "dobrá praxe", "βέλτιστη πρακτική", "βέλτιστες πρακτικές",
+        "buena práctica", "buenas prácticas", "mejores prácticas", "bonne pratique",
+        "bonnes pratiques", "bewährte praxis", "bewährte verfahren",
+    ),
+    InclusionReason.RISK_ASSESSMENT: (
+        "analýza rizik", "výsledky analýzy rizik", "hodnocení rizik",
+        "εκτίμηση κινδύνου", "εκτίμηση κινδύνων", "αποτελέσματα εκτίμησης κινδύνου",
+        "αξιολόγηση κινδύνων", "ανάλυση κινδύνων", "evaluación de riesgos",
+        "análisis de riesgos", "resultado de la evaluación de riesgos",
+        "appréciation des risques", "analyse des risques", "évaluation des risques",
+        "risikobewertung", "risikoanalyse", "ergebnis der risikobewertung",
+    ),
+}
+_REASON_WORDS |= {values.key(word): reason
+                  for reason, words in _OTHER_REASON_WORDS.items() for word in words}
+
+#: What separates the reasons in one cell: commas, ampersands, "and" in each language.
+_REASON_SEPARATORS = re.compile(r"[,;&]| (?:and|a|και|y|e|et|und) ", re.IGNORECASE)
+
 
 def reason_codes(raw: Any) -> tuple[list[str], str]:
     """("LR, CO, BR/BP") -> the InclusionReason values, and the text if it held anything else
     (kept as the inclusion note rather than lost)."""
     text = values.text(raw) or ""
-    parts = [values.key(p) for p in text.replace(" and ", ",").replace("&", ",").split(",")]
+    parts = [values.key(p) for p in _REASON_SEPARATORS.split(text)]
     parts = [w for p in parts for w in (p.split() if p in ("br bp", "lr co") else [p]) if w]
     found = [_REASON_WORDS[p] for p in parts if p in _REASON_WORDS]
     rest = "" if parts and all(p in _REASON_WORDS for p in parts) else text
@@ -145,6 +231,8 @@ SOA_FIELDS: tuple[Field, ...] = (
             "číslo", "číslo opatření", "kód", "κωδικός", "α/α", "αριθμός", "παράγραφος",
             "referencia", "número", "cláusula", "référence", "numéro", "clause n°",
             "referenz", "nummer", "kapitel",
+            "označení", "kód opatření", "κωδ", "κωδικός ελέγχου", "código", "código del control",
+            "code", "identifiant", "kennung", "kennzeichen",
         ),
         required=True,
     ),
@@ -192,6 +280,13 @@ SOA_FIELDS: tuple[Field, ...] = (
             "reason for inclusion",
             "reasons for inclusion",
             "selection reason",
+            # Czech, Greek, Spanish, French, German
+            "důvod zařazení", "důvody zařazení", "důvod výběru", "důvody výběru",
+            "λόγος ένταξης", "λόγοι ένταξης", "λόγος επιλογής", "λόγοι επιλογής",
+            "motivo de inclusión", "motivos de inclusión", "razón de inclusión",
+            "motivo de selección", "raison de l'inclusion", "raisons de l'inclusion",
+            "motif d'inclusion", "raison de la sélection", "grund für die aufnahme",
+            "gründe für die aufnahme", "auswahlgrund", "grund der auswahl",
         ),
     ),
     Field(
@@ -204,6 +299,12 @@ SOA_FIELDS: tuple[Field, ...] = (
             "justification for inclusion exclusion",
             "reason for inclusion exclusion",
             "rationale",
+            # Czech, Greek, Spanish, French, German ("justification" is French too)
+            "zdůvodnění", "odůvodnění", "zdůvodnění zařazení", "odůvodnění zařazení",
+            "αιτιολόγηση", "αιτιολογία", "τεκμηρίωση", "αιτιολόγηση ένταξης",
+            "justificación", "justificación de la inclusión", "motivación",
+            "justification de l'inclusion", "begründung", "begründung für die aufnahme",
+            "rechtfertigung",
         ),
     ),
     Field(
@@ -215,25 +316,44 @@ SOA_FIELDS: tuple[Field, ...] = (
             "exclusion justification",
             "exclusion reason",
             "why excluded",
+            # Czech, Greek, Spanish, French, German
+            "zdůvodnění vyloučení", "odůvodnění vyloučení", "důvod vyloučení",
+            "αιτιολόγηση εξαίρεσης", "λόγος εξαίρεσης", "αιτιολόγηση μη εφαρμογής",
+            "justificación de la exclusión", "justificación de exclusión",
+            "motivo de exclusión", "justification de l'exclusion", "raison de l'exclusion",
+            "motif d'exclusion", "begründung für ausschluss", "begründung für den ausschluss",
+            "ausschlussgrund", "grund für den ausschluss",
         ),
     ),
-    Field("legal", "Legal requirements", ("lr", "legal requirements", "legal"), parse=tick),
+    Field(
+        "legal",
+        "Legal requirements",
+        ("lr", "legal requirements", "legal", "právní požadavky", "νομικές απαιτήσεις",
+         "requisitos legales", "exigences légales", "gesetzliche anforderungen"),
+        parse=tick,
+    ),
     Field(
         "contractual",
         "Contractual obligations",
-        ("co", "contractual obligations", "contractual"),
+        ("co", "contractual obligations", "contractual", "smluvní povinnosti",
+         "συμβατικές υποχρεώσεις", "obligaciones contractuales",
+         "obligations contractuelles", "vertragliche verpflichtungen"),
         parse=tick,
     ),
     Field(
         "business",
         "Business requirements",
-        ("br", "br bp", "business requirements", "business requirements adopted best practice"),
+        ("br", "br bp", "business requirements", "business requirements adopted best practice",
+         "obchodní požadavky", "επιχειρησιακές απαιτήσεις", "requisitos de negocio",
+         "exigences métier", "geschäftsanforderungen"),
         parse=tick,
     ),
     Field(
         "risk_assessment",
         "Results of risk assessment",
-        ("rra", "results of risk assessment", "risk assessment"),
+        ("rra", "results of risk assessment", "risk assessment", "výsledky analýzy rizik",
+         "analýza rizik", "εκτίμηση κινδύνων", "evaluación de riesgos",
+         "appréciation des risques", "risikobewertung"),
         parse=tick,
     ),
     Field(
@@ -247,6 +367,14 @@ SOA_FIELDS: tuple[Field, ...] = (
             "in place",
             "current status",
             "implemented y n",
+            # Czech, Greek, Spanish, French, German
+            "stav", "stav implementace", "stav zavedení", "stav realizace",
+            "κατάσταση", "κατάσταση υλοποίησης", "κατάσταση εφαρμογής",
+            "estado", "estado de implementación", "estado de implantación",
+            "estado de la implementación", "statut", "état", "état de mise en œuvre",
+            "état de mise en oeuvre", "statut de mise en œuvre", "statut de mise en oeuvre",
+            "état de la mise en œuvre", "umsetzungsstatus", "umsetzungsstand",
+            "stand der umsetzung", "status der umsetzung", "implementierungsstatus",
         ),
         parse=implementation_status,
     ),
@@ -263,12 +391,23 @@ SOA_FIELDS: tuple[Field, ...] = (
             "notes",
             "comments",
             "remarks",
+            # Czech, Greek, Spanish, French, German
+            "způsob implementace", "popis implementace", "poznámky", "poznámka",
+            "τρόπος υλοποίησης", "περιγραφή υλοποίησης", "σχόλια", "παρατηρήσεις",
+            "descripción de la implementación", "cómo se implementa", "observaciones",
+            "comentarios", "notas", "description de la mise en œuvre",
+            "description de la mise en oeuvre", "commentaires", "remarques",
+            "beschreibung der umsetzung", "umsetzungsbeschreibung", "bemerkungen",
+            "anmerkungen", "kommentar",
         ),
     ),
     Field(
         "target_date",
         "Target date",
-        ("target date", "due date", "planned date", "target", "completion date"),
+        ("target date", "due date", "planned date", "target", "completion date",
+         "termín", "cílové datum", "προθεσμία", "ημερομηνία ολοκλήρωσης", "fecha objetivo",
+         "fecha prevista", "date cible", "échéance", "date prévue", "zieldatum", "termin",
+         "frist"),
         parse=values.day,
     ),
 )
