@@ -592,6 +592,24 @@ _TREATMENT_WORDS = {
     **dict.fromkeys(("retain", "accept", "tolerate", "acceptance"), "retain"),
     **dict.fromkeys(("avoid", "terminate", "avoidance"), "avoid"),
     **dict.fromkeys(("share", "transfer", "insure", "sharing"), "share"),
+    # Czech, Greek, Spanish, French, German
+    **dict.fromkeys(map(_key, (
+        "snížení", "zmírnění", "redukce", "modifikace", "μείωση", "μετριασμός", "περιορισμός",
+        "τροποποίηση", "mitigar", "reducir", "reducción", "mitigación", "modificar", "réduire",
+        "réduction", "atténuer", "atténuation", "modifier", "reduzieren", "reduktion",
+        "verringern", "mindern", "minderung")), "modify"),
+    **dict.fromkeys(map(_key, (
+        "akceptace", "přijetí", "akceptovat", "přijmout", "αποδοχή", "διατήρηση", "aceptar",
+        "aceptación", "asumir", "retener", "accepter", "acceptation", "conserver", "akzeptieren",
+        "akzeptanz", "tragen", "risikoakzeptanz")), "retain"),
+    **dict.fromkeys(map(_key, (
+        "vyhnutí", "vyhnout se", "αποφυγή", "evitar", "evitación", "éviter", "évitement",
+        "vermeiden", "vermeidung")), "avoid"),
+    **dict.fromkeys(map(_key, (
+        "přenesení", "sdílení", "přenos", "pojištění", "μεταφορά", "διαμοιρασμός",
+        "επιμερισμός", "ασφάλιση", "transferir", "transferencia", "compartir", "transférer",
+        "transfert", "partager", "partage", "übertragen", "übertragung", "teilen", "verlagern",
+        "versichern", "risikotransfer")), "share"),
 }
 
 
@@ -606,6 +624,25 @@ _RISK_STATUS_WORDS = {
     **dict.fromkeys(("in treatment", "treatment", "treating", "active", "live"), "in treatment"),
     **dict.fromkeys(("accepted", "tolerated"), "accepted"),
     **dict.fromkeys(("closed", "resolved"), "closed"),
+    # Czech, Greek, Spanish, French, German
+    **dict.fromkeys(map(_key, (
+        "identifikováno", "nové", "otevřeno", "otevřené", "εντοπίστηκε", "αναγνωρισμένος",
+        "νέος", "ανοιχτός", "ανοικτός", "identificado", "nuevo", "abierto", "identifié",
+        "nouveau", "ouvert", "identifiziert", "neu", "offen")), "identified"),
+    **dict.fromkeys(map(_key, (
+        "vyhodnoceno", "posouzeno", "αξιολογημένος", "αξιολογήθηκε", "εκτιμήθηκε", "evaluado",
+        "analizado", "évalué", "analysé", "bewertet", "analysiert")), "assessed"),
+    **dict.fromkeys(map(_key, (
+        "v řešení", "v ošetření", "υπό αντιμετώπιση", "σε αντιμετώπιση", "en tratamiento",
+        "en traitement", "en cours de traitement", "in behandlung", "in bearbeitung")),
+        "in treatment"),
+    **dict.fromkeys(map(_key, (
+        "akceptováno", "přijato", "αποδεκτός", "αποδεκτό", "aceptado", "asumido", "accepté",
+        "akzeptiert", "getragen")), "accepted"),
+    **dict.fromkeys(map(_key, (
+        "uzavřeno", "vyřešeno", "κλειστός", "κλειστό", "έκλεισε", "επιλύθηκε", "cerrado",
+        "resuelto", "clos", "clôturé", "fermé", "résolu", "geschlossen", "abgeschlossen",
+        "erledigt")), "closed"),
 }
 
 
