@@ -53,7 +53,7 @@ from .file_menu import FileMenu, remember_register
 from .findings_page import FindingsPage
 from .import_menu import add_import_menu
 from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
-from .onboarding_panel import open_step
+from .onboarding_steps import open_step
 from .page_reach import pages_to_refresh
 from .register_page import PageSpec, RegisterPage
 from .review_meetings import ReviewMeetings
@@ -86,6 +86,8 @@ PAGE_LABELS = (DASHBOARD_LABEL, *(spec.label for spec in PAGES), FINDINGS_LABEL)
 
 class MainWindow(Shell):
     """Shows one open register; owns it and closes it when the window closes or switches."""
+
+    review_meetings: ReviewMeetings  # the window itself uses more of it than its helpers
 
     def __init__(self, register: Register, reporter: ErrorReporter | None = None) -> None:
         super().__init__()

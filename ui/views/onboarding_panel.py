@@ -3,24 +3,18 @@ state and a button that opens what does it, until every step is done.
 
 The states come from ``isms.services.read.onboarding`` (the dashboard reads them with its other
 figures); the panel only shows them and says which step's button was pressed
-(``stepRequested``). ``open_step`` is what the main window does then: the Departments or People
-list, the import wizard, a new risk, the Controls & SoA page, a review meeting's plan; or, for a
-step begun and not finished (a risk not scored, a review not held), the page that holds it.
+(``stepRequested``); ``onboarding_steps.open_step`` is what the main window does then. The
+panel does not know the window: the dashboard holds it and the window's helpers' ``Shell`` holds
+the dashboard, so importing it here would be an import loop.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
 
-from isms.services.access import Level
 from isms.services.read.onboarding import STEP_KEYS, Onboarding
-
-if TYPE_CHECKING:
-    from .shell import Shell
 
 #: step key -> (its button's text, its tooltip)
 BUTTONS: dict[str, tuple[str, str]] = {
@@ -107,44 +101,3 @@ class OnboardingPanel(QGroupBox):
 
     def button(self, key: str) -> QPushButton:
         return self.rows[key][3]
-
-
-def open_step(window: Shell, key: str) -> None:
-    """What a step's button opens, as the menus would (the same checks of the user's role)."""
-    if key in ("departments", "people"):
-        if not window.allows(Level.ADMINISTRATOR):
-            window.statusBar().showMessage(
-                "Only an administrator of the register adds departments and people.", 10_000)
-            return
-        from ..dialogs.org_lists import DepartmentsDialog, PeopleDialog
-
-        kind = DepartmentsDialog if key == "departments" else PeopleDialog
-        dialog = kind(window.register, window, window.undo_history)
-        dialog.run()
-        if dialog.changed:
-            window.department_filter.load(window.register)
-            window.refresh()
-    elif key == "assets":
-        if not window.allows(Level.EDITOR):
-            window.statusBar().showMessage("Your role in this register does not import.",
-                                           10_000)
-            return
-        from .import_menu import import_file
-
-        import_file(window, "assets")
-    elif key == "risk":
-        window.new_risk()
-    elif key == "soa":
-        window.show_page_key("controls")
-    elif key in ("risks-page", "reviews-page"):
-        window.show_page_key(key.removesuffix("-page"))
-    elif key == "review":
-        if not window.allows(Level.EDITOR):
-            window.statusBar().showMessage("Your role in this register does not plan reviews.",
-                                           10_000)
-            return
-        if window.review_meetings.plan() is not None:
-            window.show_page_key("reviews")
-            window.refresh()
-    else:
-        raise ValueError(f"unknown onboarding step {key!r}")

@@ -14,7 +14,7 @@ also has these members"; ``MainWindow`` derives from it and provides them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QMainWindow
 
@@ -31,7 +31,15 @@ if TYPE_CHECKING:
     from ..widgets.department_filter import DepartmentFilter
     from .dashboard_page import DashboardPage
     from .register_page import RegisterPage
-    from .review_meetings import ReviewMeetings
+
+
+class PlansReviews(Protocol):
+    """The Reviews page's actions as the window's other helpers use them. ``review_meetings``
+    itself is typed against ``Shell``, so naming its class here would be an import loop."""
+
+    def plan(self) -> int | None:
+        """Plan a meeting in the dialog; the new meeting's id, or None when cancelled."""
+        ...
 
 
 class Shell(QMainWindow):
@@ -56,7 +64,7 @@ class Shell(QMainWindow):
     stack: QStackedWidget
     undo_history: UndoHistory
     department_filter: DepartmentFilter
-    review_meetings: ReviewMeetings
+    review_meetings: PlansReviews
 
     def allows(self, level: Level) -> bool:
         """Whether the acting user's role is at least ``level`` (the register enforces it too)."""
