@@ -11,12 +11,18 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from isms.db import Register, commit
 from isms.io.importing.mapping import propose
-from isms.io.importing.soa_vocabulary import SOA_FIELDS, implementation_status, reason_codes
-from isms.model import Applicability, ImplementationStatus, InclusionReason
-from isms.services.soa.carry_over import plan_soa_import
+from isms.io.importing.soa_vocabulary import (
+    SOA_FIELDS,
+    applicability,
+    implementation_status,
+    reason_codes,
+)
+from isms.model import Applicability, ImplementationStatus, InclusionReason, SoaEntry
+from isms.services.soa.carry_over import apply_soa_import, plan_soa_import
 from tests import builders
 
 
@@ -32,28 +38,32 @@ class Language:
     #: implemented, partial, not implemented, as the department writes them
     statuses: tuple[str, str, str]
     because: str  # the start of each justification
+    not_applicable: str  # the status of an excluded control
 
 
 LANGUAGES = [
     Language("el", "Δήλωση Εφαρμοσιμότητας - Διεύθυνση Περιβάλλοντος",
              ("Α/Α", "Κωδικός", "Έλεγχος", "Εφαρμόζεται", "Αιτιολόγηση", "Κατάσταση"),
              "ΝΑΙ", "ΟΧΙ", ("Υλοποιημένο", "Υπό υλοποίηση", "Μη υλοποιημένο"),
-             "Απαιτείται για"),
+             "Απαιτείται για", "Μη εφαρμόσιμο"),
     Language("cs", "Prohlášení o aplikovatelnosti - Odbor životního prostředí",
              ("Č.", "Označení", "Opatření", "Aplikovatelnost", "Zdůvodnění",
               "Stav implementace"),
-             "Ano", "Ne", ("Implementováno", "Částečně", "Neimplementováno"), "Nutné pro"),
+             "Ano", "Ne", ("Implementováno", "Částečně", "Neimplementováno"), "Nutné pro",
+             "Neaplikovatelné"),
     Language("es", "Declaración de aplicabilidad - Medio Ambiente",
              ("Nº", "Código", "Control", "Aplica", "Justificación", "Estado de implementación"),
-             "Sí", "No", ("Implementado", "Parcialmente", "No implementado"), "Necesario para"),
+             "Sí", "No", ("Implementado", "Parcialmente", "No implementado"), "Necesario para",
+             "No aplica"),
     Language("fr", "Déclaration d'applicabilité - Environnement",
              ("N°", "Référence", "Mesure", "Applicabilité", "Justification",
               "État de mise en œuvre"),
              "Oui", "Non", ("Mis en œuvre", "Partiellement", "Non mis en œuvre"),
-             "Nécessaire pour"),
+             "Nécessaire pour", "Sans objet"),
     Language("de", "Erklärung zur Anwendbarkeit - Umweltamt",
              ("Nr.", "Kennung", "Maßnahme", "Anwendbar", "Begründung", "Umsetzungsstatus"),
-             "Ja", "Nein", ("Umgesetzt", "Teilweise", "Nicht umgesetzt"), "Erforderlich für"),
+             "Ja", "Nein", ("Umgesetzt", "Teilweise", "Nicht umgesetzt"), "Erforderlich für",
+             "Entfällt"),
 ]
 
 EXCLUDED = {"7.5", "8.30"}
@@ -78,7 +88,7 @@ def _soa(path: Path, lang: Language) -> None:
     for number, row in enumerate(_controls(), start=1):
         ref = row["ref_id"]
         status = (partial if ref in PARTIAL else not_implemented if ref in NOT_IMPLEMENTED
-                  else "" if ref in EXCLUDED else implemented)
+                  else lang.not_applicable if ref in EXCLUDED else implemented)
         sheet.append([number, f"A.{ref}", row["title"], lang.no if ref in EXCLUDED else lang.yes,
                       f"{lang.because} {ref}", status])
     book.save(path)
@@ -115,6 +125,45 @@ def test_an_soa_in_another_language_carries_justification_and_status(
             if s.status == ImplementationStatus.NOT_IMPLEMENTED} == NOT_IMPLEMENTED
     assert {ref for ref, s in sources.items() if s.status is None} == EXCLUDED
     assert all(not s.problems for s in sources.values())
+
+
+def test_a_greek_soa_is_written_with_its_justifications_and_statuses(
+    register: Register, department: int, tmp_path: Path
+) -> None:
+    path = tmp_path / "soa-el.xlsx"
+    _soa(path, LANGUAGES[0])
+    with register.session() as session:
+        plan = plan_soa_import(session, path, department)
+        result = apply_soa_import(session, plan, department, actor="Eleni Papadopoulou")
+        commit(session)
+    assert (result.created, result.left_for_decision) == (93, 0)
+    with register.session() as session:
+        entries = {e.control.ref: e for e in session.execute(
+            select(SoaEntry).where(SoaEntry.department_id == department)).scalars()}
+    assert len(entries) == 93
+    assert entries["5.1"].inclusion_note == "Απαιτείται για 5.1"
+    assert entries["5.1"].implementation_status == ImplementationStatus.IMPLEMENTED
+    assert entries["8.12"].implementation_status == ImplementationStatus.PARTIAL
+    assert entries["8.28"].implementation_status == ImplementationStatus.NOT_IMPLEMENTED
+    assert entries["7.5"].applicability == Applicability.EXCLUDED
+    assert entries["7.5"].exclusion_justification == "Απαιτείται για 7.5"
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("Εφαρμόζεται", Applicability.APPLICABLE), ("Δεν εφαρμόζεται", Applicability.EXCLUDED),
+    ("Neaplikovatelné", Applicability.EXCLUDED), ("No aplica", Applicability.EXCLUDED),
+    ("Sans objet", Applicability.EXCLUDED), ("Ausgeschlossen", Applicability.EXCLUDED),
+    ("Externalizado", Applicability.THIRD_PARTY), ("Ausgelagert", Applicability.THIRD_PARTY),
+    ("Τρίτο μέρος", Applicability.THIRD_PARTY), ("Ano", Applicability.APPLICABLE),
+])
+def test_applicability_words_of_other_languages(cell: str, expected: Applicability) -> None:
+    assert applicability(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["Μη εφαρμόσιμο", "Neaplikovatelné", "No aplica",
+                                  "Sans objet", "Entfällt", "Not applicable", "N/A"])
+def test_not_applicable_in_the_status_column_is_no_status(cell: str) -> None:
+    assert implementation_status(cell) is None
 
 
 @pytest.mark.parametrize(("cell", "expected"), [

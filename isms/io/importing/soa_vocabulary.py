@@ -29,6 +29,29 @@ _APPLICABILITY_WORDS = {
     "supplier": Applicability.THIRD_PARTY,
 }
 
+#: Applicability words of Czech, Greek, Spanish, French and German SoAs (yes and no words
+#: are read by ``values.yes_no``).
+_OTHER_APPLICABILITY_WORDS = {
+    Applicability.APPLICABLE: (
+        "aplikovatelné", "použitelné", "zahrnuto", "εφαρμόζεται", "εφαρμόσιμο", "ισχύει",
+        "aplica", "aplicable", "incluido", "retenu", "inclus", "anwendbar", "zutreffend",
+    ),
+    Applicability.EXCLUDED: (
+        "neaplikovatelné", "nepoužitelné", "nerelevantní", "vyloučeno", "nezahrnuto",
+        "δεν εφαρμόζεται", "μη εφαρμόσιμο", "δεν ισχύει", "εξαιρείται", "no aplica",
+        "no aplicable", "excluido", "non applicable", "non retenu", "exclu", "sans objet",
+        "nicht anwendbar", "ausgeschlossen", "entfällt", "nicht zutreffend",
+    ),
+    Applicability.THIRD_PARTY: (
+        "dodavatel", "externí dodavatel", "outsourcing", "τρίτο μέρος", "εξωτερικός συνεργάτης",
+        "tercero", "externalizado", "proveedor", "tiers", "externalisé", "prestataire",
+        "dienstleister", "ausgelagert", "extern",
+    ),
+}
+_APPLICABILITY_WORDS |= {values.key(word): applies
+                         for applies, words in _OTHER_APPLICABILITY_WORDS.items()
+                         for word in words}
+
 
 def applicability(raw: Any) -> Applicability | None:
     """An applicability cell: the words above, else a yes/no (a tick, "Yes", "N/A"); None when
@@ -107,11 +130,19 @@ _STATUS_WORDS |= {values.key(word): status
                   for status, words in _OTHER_STATUS_WORDS.items() for word in words}
 
 
+#: "N/A" and its words in other languages, in the status column of an excluded control.
+_NO_STATUS = frozenset(values.key(word) for word in (
+    "n/a", "na", "not applicable", "neaplikovatelné", "nerelevantní", "μη εφαρμόσιμο",
+    "δεν εφαρμόζεται", "δεν ισχύει", "no aplica", "no aplicable", "non applicable",
+    "sans objet", "nicht anwendbar", "entfällt",
+))
+
+
 def implementation_status(raw: Any) -> ImplementationStatus | None:
     """An implementation status cell; None when empty or "N/A", a Problem naming the allowed
     words otherwise."""
     word = values.key(raw) if raw is not None else ""
-    if not word or word in ("n a", "na"):  # "N/A": said by excluded rows, no status to take
+    if not word or word in _NO_STATUS:  # said by excluded rows: no status to take
         return None
     if word in _STATUS_WORDS:
         return _STATUS_WORDS[word]
