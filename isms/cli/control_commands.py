@@ -3,7 +3,8 @@ from PSN, CAF, DSPT, a contract...) beside Annex A, through the calls the window
 (``edits.add_local_control``, the recorded ``edits.save``, ``edits.retire_local_control``), so
 an update or a retirement can be taken back with `isms revert`. They are listed by
 `isms controls list --edition local`, and a risk's treatment and the SoA use them like Annex A
-controls (`isms risks treat R-0001 --control PSN-3`)."""
+controls (`isms risks treat R-0001 --control PSN-3`). A retired local control stays in the
+register, off the SoA and the lists (`list --edition local --include-retired` gives it)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ if TYPE_CHECKING:
 
 
 def _as_json(control: Control) -> dict[str, Any]:
+    retired = control.retired_at
     return {"ref": control.ref, "title": control.title, "source": control.theme,
-            "description": control.description, "edition": str(control.edition)}
+            "description": control.description, "edition": str(control.edition),
+            "retired_on": retired.astimezone().date().isoformat() if retired else None}
 
 
 def _print_control(args: argparse.Namespace, control: Control, said: str, saved: Saved) -> None:
@@ -68,10 +71,10 @@ def _controls_update(args: argparse.Namespace) -> int:
 def _controls_retire(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         control = local_controls.local_control_by_ref(session, args.control)
-        data = _as_json(control)
         saved = edits.retire_local_control(session, control.id, control.version,
                                            name=control.ref)
         commit(session)
+        data = _as_json(control)
     if args.json:
         print_json({"retired": data, "change": saved.change_id})
     else:
@@ -102,6 +105,7 @@ def add_commands(controls_actions: Any) -> None:
     json_option(p)
 
     p = command(controls_actions, "retire", _controls_retire,
-                "retire a local control nothing relies on (`isms revert` puts it back)")
+                "retire a local control nothing relies on: it stays in the register, off the "
+                "SoA and the lists (`isms revert` puts it back in use)")
     p.add_argument("control", metavar="REF", help="the local control's reference")
     json_option(p)

@@ -1,7 +1,8 @@
 """`isms handling list | show | add | update | retire`: how each asset is handled through its life,
 kept by hand through the calls the window makes (``edits.add_practice``, the practice editor's
 recorded save, ``edits.retire_practice``), so an update or a retirement can be taken back with
-`isms revert`.
+`isms revert`. A retired practice stays in the register: `list --include-retired` and `show`
+give it, with the day it was retired.
 
 `isms handling check` and `to-risk` (method_commands) check the practices against the rules.
 A practice is named by its number, which `isms handling list` and `check` print.
@@ -10,6 +11,7 @@ A practice is named by its number, which `isms handling list` and `check` print.
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..db import commit
@@ -53,7 +55,13 @@ def _as_json(practice: HandlingPractice) -> dict[str, Any]:
         "retention_months": practice.retention_months,
         "offshore": practice.offshore,
         "description": practice.description,
+        "retired_on": _day(practice.retired_at),
     }
+
+
+def _day(at: datetime | None) -> str | None:
+    """The local day of a UTC timestamp, as the CLI prints dates."""
+    return at.astimezone().date().isoformat() if at is not None else None
 
 
 def _values(args: argparse.Namespace) -> dict[str, Any]:
@@ -86,17 +94,21 @@ def _handling_list(args: argparse.Namespace) -> int:
                                lambda: queries.department_id(session, args.department))
                       if args.department else None)
         rows = lists.handling_rows(session, lists.handling_ids(
-            session, department=department, search=args.search))
+            session, department=department, search=args.search,
+            include_retired=args.include_retired))
     if args.json:
         print_json([{"id": r.id, "asset": r.asset_ref, "asset_name": r.asset_name,
                      "stage": r.stage, "channel": r.channel,
                      "safeguards": r.safeguards.split(", ") if r.safeguards else [],
                      "third_party": r.third_party, "agreement": r.agreement,
-                     "retention_months": r.retention_months} for r in rows])
+                     "retention_months": r.retention_months,
+                     "retired_on": _day(r.retired_at)} for r in rows])
     else:
-        print_table(["#", "Asset", "Stage", "Channel", "Safeguards", "Third party"],
+        retired = args.include_retired  # the Retired column only when they are asked for
+        print_table(["#", "Asset", "Stage", "Channel", "Safeguards", "Third party"]
+                    + (["Retired"] if retired else []),
                     [(r.id, r.asset_ref, r.stage, r.channel, r.safeguards, r.third_party)
-                     for r in rows])
+                     + ((_day(r.retired_at),) if retired else ()) for r in rows])
     return 0
 
 
@@ -106,7 +118,9 @@ def _handling_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     else:
-        print_record([(key.replace("_", " "), value) for key, value in data.items()])
+        # "retired on: 2026-12-07" only for a retired practice.
+        print_record([(key.replace("_", " "), value) for key, value in data.items()
+                      if key != "retired_on" or value is not None])
     return 0
 
 
@@ -138,9 +152,9 @@ def _handling_update(args: argparse.Namespace) -> int:
 def _handling_retire(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         practice = _practice(session, args.number)
-        data = _as_json(practice)
         saved = edits.retire_practice(session, practice.id, practice.version)
         commit(session)
+        data = _as_json(practice)
     if args.json:
         print_json({"retired": data, "change": saved.change_id})
     else:
@@ -186,9 +200,11 @@ def add_commands(handling_actions: Any) -> None:
     """`list`, `show`, `add`, `update` and `retire` in the `isms handling` group (method_commands
     makes it)."""
     p = command(handling_actions, "list", _handling_list,
-                "list the handling practices of live assets")
+                "list the handling practices in use of live assets")
     p.add_argument("--department", metavar="CODE|NAME", help="only this department's assets")
     p.add_argument("--search", metavar="TEXT", help="asset reference, name or third party")
+    p.add_argument("--include-retired", action="store_true",
+                   help="list retired practices too, with the day each was retired")
     json_option(p)
 
     p = command(handling_actions, "show", _handling_show, "show one handling practice in full")
@@ -207,6 +223,7 @@ def add_commands(handling_actions: Any) -> None:
     _field_options(p, update=True)
 
     p = command(handling_actions, "retire", _handling_retire,
-                "retire a practice the asset is no longer handled by (`isms revert` puts it back)")
+                "retire a practice the asset is no longer handled by: it stays in the register, "
+                "out of the lists and checks (`isms revert` puts it back in use)")
     p.add_argument("number", type=int, metavar="N", help="the practice's number")
     json_option(p)

@@ -169,12 +169,16 @@ def _control_json(control: Control) -> dict[str, Any]:
         "title": control.title,
         "theme": control.theme,
         "edition": str(control.edition),
+        # A retired local control stays in the register: the day it was retired.
+        "retired_on": (control.retired_at.astimezone().date().isoformat()
+                       if control.retired_at else None),
     }
 
 
 def _controls_list(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        rows = queries.controls(session, ControlEdition(args.edition))
+        rows = queries.controls(session, ControlEdition(args.edition),
+                                include_retired=args.include_retired)
         data = [_control_json(c) for c in rows]
     if args.json:
         print_json(data)
@@ -232,7 +236,8 @@ def _controls_show(args: argparse.Namespace) -> int:
     else:
         soa = [f"{e['department']}: {e['applicability']}, {e['status']}" for e in data["soa"]]
         print_record(
-            [(k.replace("_", " "), v) for k, v in data.items() if k != "soa"] + [("SoA", soa)]
+            [(k.replace("_", " "), v) for k, v in data.items()
+             if k != "soa" and (k != "retired_on" or v)] + [("SoA", soa)]
         )
     return 0
 
@@ -260,6 +265,8 @@ def add_commands(subparsers: Any) -> dict[str, Any]:
         dest="action", metavar="ACTION", required=True)
     p = command(actions, "list", _controls_list, "list a catalogue's controls in clause order")
     p.add_argument("--edition", choices=[e.value for e in ControlEdition], default="2022")
+    p.add_argument("--include-retired", action="store_true",
+                   help="retired local controls too")
     json_option(p)
     p = command(actions, "show", _controls_show, "show a control, its correspondence and SoA")
     p.add_argument("ref", help="clause number, e.g. 5.15 or A.9.2.1")

@@ -51,7 +51,8 @@ def load_rules(session: Session) -> list[handling.Rule]:
 
 
 def load_practices(session: Session, department: int | None = None) -> list[handling.Practice]:
-    """Practices of live assets (retired ones are no longer handled), as checker facts."""
+    """Practices in use of live assets (a retired asset is no longer handled, a retired practice
+    no longer how it is), as checker facts."""
     query = (
         select(
             HandlingPractice.id,
@@ -71,7 +72,7 @@ def load_practices(session: Session, department: int | None = None) -> list[hand
         )
         .join(Asset, HandlingPractice.asset_id == Asset.id)
         .outerjoin(ClassificationMarking, Asset.marking_id == ClassificationMarking.id)
-        .where(Asset.status != AssetStatus.RETIRED)
+        .where(Asset.status != AssetStatus.RETIRED, HandlingPractice.retired_at.is_(None))
         .order_by(Asset.ref, HandlingPractice.id)
     )
     if department is not None:

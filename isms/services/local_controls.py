@@ -10,13 +10,14 @@ first (a ValidationError names the field) and leaves the commit to the caller.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..catalogue import natural_key
-from ..errors import NotFoundError, ValidationError
+from ..errors import ConflictError, NotFoundError, ValidationError
 from ..model import (
     Control,
     ControlEdition,
@@ -28,6 +29,7 @@ from ..model import (
     evidence_control,
     risk_control,
 )
+from ..model.base import utcnow
 
 #: What a local control's editor and ``isms controls update`` change.
 FIELDS = frozenset({"ref", "title", "description", "source"})
@@ -56,12 +58,16 @@ def _text(fields: dict[str, Any], name: str) -> str:
 def _check_ref(session: Session, ref: str, own_id: int | None) -> None:
     # A bare "5.15" means the Annex A control wherever a control is named, so a local control
     # cannot take an Annex A number; nor the reference of another local control.
-    clash = session.execute(
-        select(Control.edition).where(func.lower(Control.ref) == ref.lower(),
-                                      Control.id != (own_id or 0))
-    ).scalars().first()
+    found = session.execute(
+        select(Control.edition, Control.retired_at).where(func.lower(Control.ref) == ref.lower(),
+                                                          Control.id != (own_id or 0))
+    ).first()
+    clash, retired_at = found if found is not None else (None, None)
     if clash == ControlEdition.LOCAL:
-        raise ValidationError(f"Another local control is already {ref}.", field="ref")
+        # A retired control keeps its reference: what was said of it stays unambiguous.
+        retired = (f" (retired on {retired_at.astimezone().date().isoformat()})"
+                   if retired_at is not None else "")
+        raise ValidationError(f"Another local control is already {ref}{retired}.", field="ref")
     if clash is not None:
         raise ValidationError(
             f"{ref} is an Annex A control's number: give a local reference (e.g. PSN-3).",
@@ -111,6 +117,9 @@ def update_control(session: Session, control: Control, **fields: Any) -> None:
         raise ValidationError(
             f"Control {control.ref} is an Annex A control: only local controls are changed.",
             field="ref")
+    if control.retired_at is not None:
+        raise ValidationError(
+            f"Local control {control.ref} is retired and can no longer be edited.", field="ref")
     if "ref" in fields:
         ref = _text(fields, "ref")
         _check_ref(session, ref, control.id)
@@ -153,28 +162,32 @@ def _uses(session: Session, control: Control) -> list[str]:
     return found
 
 
-def retire_control(session: Session, control: Control) -> None:
-    """Retire a local control nothing relies on: it leaves the register (the change log and a
-    recorded change keep it; ``restore_control`` makes it again). One that a risk, evidence,
-    an action or an SoA decision relies on stays: the SoA states why a control is excluded,
-    and a retired control would leave that unsaid."""
+def retire_control(session: Session, control: Control, at: datetime | None = None) -> None:
+    """Retire a local control nothing relies on: it stays in the register with when it was
+    retired (``at``, now unless a redo gives the recorded time; the change log says by whom),
+    out of the lists, the SoA and the pick-lists, and its id and reference are never given to
+    another. One that a risk, evidence, an action or an SoA decision relies on is refused: the
+    SoA states why a control is excluded, and a retired control would leave that unsaid."""
     if control.edition != ControlEdition.LOCAL:
         raise ValidationError(
             f"Control {control.ref} is an Annex A control: only local controls are retired.",
             field="ref")
+    if control.retired_at is not None:
+        raise ValidationError(f"Local control {control.ref} is retired already.", field="ref")
     uses = _uses(session, control)
     if uses:
         shown = ", ".join(uses[:5]) + (f" and {len(uses) - 5} more" if len(uses) > 5 else "")
         raise ValidationError(
             f"{control.ref} is in use ({shown}): it cannot be retired while anything relies on "
             "it; exclude it in the SoA, with why, instead.", field="ref")
-    session.delete(control)
+    control.retired_at = at or utcnow()
 
 
-def restore_control(session: Session, control_id: int, **fields: Any) -> Control:
-    """A retired local control made again with its own id, as it was."""
-    control = Control(id=control_id, edition=ControlEdition.LOCAL, ref="", sort_key="",
-                      theme="", title="", description="")
-    update_control(session, control, **fields)
-    session.add(control)
-    return control
+def unretire_control(control: Control) -> None:
+    """Take back a retirement (an undo): the local control is in use again. Refused when it is
+    not retired, so a stale undo changes nothing."""
+    if control.retired_at is None:
+        raise ConflictError(
+            f"Local control {control.ref} is no longer retired; there is nothing to undo.",
+            record=control.audit_label(), yours=None, theirs=control.version)
+    control.retired_at = None

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from ..errors import ValidationError
+from ..errors import ConflictError, ValidationError
 from ..method.handling import SAFEGUARDS
 from ..model import (
     AccreditationStatus,
@@ -41,6 +41,7 @@ from ..model import (
     SoaEntry,
     TreatmentAction,
 )
+from ..model.base import utcnow
 from .risks import set_action_status
 
 E = TypeVar(
@@ -379,6 +380,9 @@ def update_practice(session: Session, practice: HandlingPractice, **fields: Any)
     stage has a channel; a retention period is a number of months, 0 or more, or None.
     """
     _known(fields, PRACTICE_FIELDS, "A handling practice")
+    if practice.retired_at is not None:
+        raise ValidationError(f"{_practice_name(practice)} is retired and can no longer be "
+                              "edited.", field="retired_at")
     if "stage" in fields:
         practice.stage = _enum(HandlingStage, fields["stage"], "stage", "handling stage")
     if "channel" in fields:
@@ -436,24 +440,30 @@ def add_practice(session: Session, asset_id: int, **fields: Any) -> HandlingPrac
     return practice
 
 
-def retire_practice(session: Session, practice: HandlingPractice) -> None:
-    """Retire a practice the asset is no longer handled by: it leaves the register (the change
-    log and a recorded change keep it; ``restore_practice`` makes it again)."""
-    session.delete(practice)
+def _practice_name(practice: HandlingPractice) -> str:
+    return f"Handling practice {practice.id} of {practice.asset.ref}"
 
 
-def restore_practice(
-    session: Session, practice_id: int, *, asset_id: int, **fields: Any
-) -> HandlingPractice:
-    """A retired practice made again with its own id, as it was (its asset may be retired
-    since: the practice is put back all the same)."""
-    if session.get(Asset, asset_id) is None:
-        raise ValidationError(f"There is no asset with id {asset_id}.", field="asset_id")
-    practice = HandlingPractice(id=practice_id, asset_id=asset_id, safeguards=[],
-                                description="", third_party="", offshore=False)
-    update_practice(session, practice, **fields)
-    session.add(practice)
-    return practice
+def retire_practice(
+    session: Session, practice: HandlingPractice, at: datetime | None = None
+) -> None:
+    """Retire a practice the asset is no longer handled by: it stays in the register with when
+    it was retired (``at``, now unless a redo gives the recorded time; the change log says by
+    whom), out of the lists and the handling checks, and its id is never given to another."""
+    if practice.retired_at is not None:
+        raise ValidationError(f"{_practice_name(practice)} is retired already.",
+                              field="retired_at")
+    practice.retired_at = at or utcnow()
+
+
+def unretire_practice(practice: HandlingPractice) -> None:
+    """Take back a retirement (an undo): the practice is in use again. Refused when it is not
+    retired, so a stale undo changes nothing."""
+    if practice.retired_at is None:
+        raise ConflictError(
+            f"{_practice_name(practice)} is no longer retired; there is nothing to undo.",
+            record=practice.audit_label(), yours=None, theirs=practice.version)
+    practice.retired_at = None
 
 
 # --- people and departments -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from isms.db import Register, commit
 from isms.model import (
     ActionStatus,
     AssetStatus,
+    Control,
     Evidence,
     HandlingPractice,
     Risk,
@@ -313,7 +314,7 @@ def test_a_local_control_is_added_used_updated_and_reverted(
     code, out, _ = run(capsys, "controls", "list", "--edition", "local", "--json",
                        "--db", register_db)
     assert json.loads(out) == [{"ref": "PSN-3", "title": "Patch within 14 days",
-                                "theme": "PSN", "edition": "local"}]
+                                "theme": "PSN", "edition": "local", "retired_on": None}]
     # A treatment relies on it, and the department's SoA holds it.
     code, out, _ = run(capsys, "risks", "treat", "R-0003", "--control", "PSN-3",
                        "--db", register_db)
@@ -391,20 +392,47 @@ def test_retiring_a_practice_a_local_control_and_evidence_is_reverted(
     code, out, _ = run(capsys, "handling", "retire", str(practice), "--json", "--db", register_db)
     assert code == 0
     data = json.loads(out)
-    assert (data["retired"]["asset"], data["retired"]["stage"]) == ("HSG-0001", "stored")
-    assert _practices(housing) == []
-    code, out, _ = run(capsys, "controls", "list", "--edition", "local", "--json",
-                       "--db", register_db)
-    assert json.loads(out) == []
+    today = _retired_days(housing)
+    assert today == [today[0]] * 2 and today[0] is not None
+    assert (data["retired"]["asset"], data["retired"]["stage"],
+            data["retired"]["retired_on"]) == ("HSG-0001", "stored", today[0])
+    # Both stay in the register, out of the lists unless asked for, and say when they went.
+    assert _practices(housing) == [("HSG-0001", "stored", None, ["encrypted"], "", None)]
+    for noun, args in (("handling", []), ("controls", ["--edition", "local"])):
+        code, out, _ = run(capsys, noun, "list", *args, "--json", "--db", register_db)
+        assert json.loads(out) == []
+        code, out, _ = run(capsys, noun, "list", *args, "--include-retired", "--json",
+                           "--db", register_db)
+        assert [item["retired_on"] for item in json.loads(out)] == [today[0]]
+    code, out, _ = run(capsys, "handling", "list", "--include-retired", "--db", register_db)
+    assert out.splitlines()[0].split()[-1] == "Retired" and today[0] in out.splitlines()[-1]
+    for args in (["handling", "show", str(practice)], ["controls", "show", "LC-1"]):
+        code, out, _ = run(capsys, *args, "--db", register_db)
+        assert f"retired on: {today[0]}" in out
 
     for change in (str(data["change"]), control_change, evidence_change):
         assert run(capsys, "revert", change, "--db", register_db)[0] == 0
     assert _practices(housing) == [("HSG-0001", "stored", None, ["encrypted"], "", None)]
+    assert _retired_days(housing) == [None, None]
     with housing.session() as s:
         assert s.execute(select(HandlingPractice.id)).scalar_one() == practice
     assert _evidence(housing)[0][6] == ["8.1", "LC-1"]
     code, out, _ = run(capsys, "controls", "show", "LC-1", "--json", "--db", register_db)
-    assert (json.loads(out)["title"], json.loads(out)["theme"]) == ("Lock screens", "policy")
+    assert (json.loads(out)["title"], json.loads(out)["theme"],
+            json.loads(out)["retired_on"]) == ("Lock screens", "policy", None)
+    code, out, _ = run(capsys, "handling", "show", str(practice), "--db", register_db)
+    assert code == 0 and "retired on" not in out
+    code, out, _ = run(capsys, "handling", "list", "--json", "--db", register_db)
+    assert [item["id"] for item in json.loads(out)] == [practice]
+
+
+def _retired_days(register: Register) -> list[str | None]:
+    """The local day the practice and the local control of the test were retired, as the
+    register holds it."""
+    with register.session() as s:
+        found = [s.execute(select(HandlingPractice.retired_at)).scalar_one(),
+                 s.execute(select(Control.retired_at).where(Control.ref == "LC-1")).scalar_one()]
+    return [at.astimezone().date().isoformat() if at else None for at in found]
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -1,17 +1,22 @@
 """Handling practices through ``edits.add_practice`` and ``edits.retire_practice`` on real
-registers (SQLite file and PostgreSQL): a retirement removes the practice, undo puts it back
-with its own id and values, redo removes it again, and an undo that would overwrite another
-record is refused with nothing written."""
+registers (SQLite file and PostgreSQL): a retired practice stays in the register with when it
+was retired, out of the lists, the checks and its asset's record; undo puts it back in use and
+redo retires it again; a retired practice is not edited and its id is never reused."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from isms.db import Register, commit
-from isms.errors import ConflictError, ValidationError
+from isms.errors import ValidationError
 from isms.model import AssetStatus, HandlingPractice
-from isms.services import edits
+from isms.model.base import utcnow
+from isms.services import edits, handling
+from isms.services.read import lists
+from isms.services.read.asset_record import asset_record
 from tests import builders as b
 
 pytestmark = pytest.mark.both_backends
@@ -39,7 +44,26 @@ def asset_ids(register: Register) -> tuple[int, int]:
         return live.id, retired.id
 
 
-def test_a_retired_practice_comes_back_on_undo_and_goes_on_redo(
+def _stored(register: Register, practice_id: int) -> tuple[int, datetime | None]:
+    """The practice's version and retired_at as the register's table holds them."""
+    with register.session() as s:
+        row = s.execute(text("SELECT version, retired_at FROM handling_practice WHERE id = :id"),
+                        {"id": practice_id}).one()
+        practice = s.get(HandlingPractice, practice_id)
+        assert practice is not None
+        return int(row[0]), practice.retired_at if row[1] is not None else None
+
+
+def _listed(register: Register, asset_id: int) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Which practices the handling list, the list with retired ones, the checks and the
+    asset's record give."""
+    with register.session() as s:
+        return (lists.handling_ids(s), lists.handling_ids(s, include_retired=True),
+                [p.id for p in handling.load_practices(s)],
+                [line.id for line in asset_record(s, asset_id).handling])
+
+
+def test_a_retired_practice_stays_and_undo_and_redo_take_its_retirement_back_and_forth(
     register: Register, asset_ids: tuple[int, int]
 ) -> None:
     with register.session() as s:
@@ -49,50 +73,64 @@ def test_a_retired_practice_comes_back_on_undo_and_goes_on_redo(
     made = _practices(register)
     assert made == [(added.record_id, "shared", "secure e-mail", ["encrypted", "agreement"],
                      "NHS Trust", True, 24)]
+    mine = [added.record_id]
+    assert _listed(register, asset_ids[0]) == (mine, mine, mine, mine)
+    version, retired_at = _stored(register, added.record_id)
+    assert retired_at is None
 
+    before = utcnow()
     with register.session() as s:
-        practice = s.get(HandlingPractice, added.record_id)
-        assert practice is not None
-        retired = edits.retire_practice(s, practice.id, practice.version)
+        retired = edits.retire_practice(s, added.record_id, version)
         commit(s)
     assert retired.text == "Retire handling practice HSG-0001 (shared)"
-    assert retired.changed.touches(HandlingPractice)
-    assert _practices(register) == []
+    assert retired.changed.touches(HandlingPractice) and retired.record_id == added.record_id
+    # Still in the register, with its values and when it was retired; out of the lists.
+    assert _practices(register) == made
+    version, retired_at = _stored(register, added.record_id)
+    assert retired_at is not None and before <= retired_at <= utcnow()
+    assert _listed(register, asset_ids[0]) == ([], mine, [], [])
 
     assert retired.change_id is not None
     with register.session() as s:
         edits.undo_change(s, retired.change_id)
         commit(s)
-    assert _practices(register) == made
+    assert _stored(register, added.record_id) == (version + 1, None)
+    assert _listed(register, asset_ids[0]) == (mine, mine, mine, mine)
     with register.session() as s:
         edits.redo_change(s, retired.change_id)
         commit(s)
-    assert _practices(register) == []
-    with register.session() as s:
-        edits.undo_change(s, retired.change_id)
-        commit(s)
+    assert _stored(register, added.record_id) == (version + 2, retired_at)
+    assert _listed(register, asset_ids[0]) == ([], mine, [], [])
     assert _practices(register) == made
 
 
-def test_an_undo_never_overwrites_a_practice_that_took_the_place(
+def test_a_retired_practice_is_not_edited_nor_retired_twice_and_keeps_its_id(
     register: Register, asset_ids: tuple[int, int]
 ) -> None:
     with register.session() as s:
         added = edits.add_practice(s, asset_ids[0], {"stage": "stored"})
         commit(s)
+        assert added.record_id is not None
         practice = s.get(HandlingPractice, added.record_id)
         assert practice is not None
-        retired = edits.retire_practice(s, practice.id, practice.version)
+        edits.retire_practice(s, practice.id, practice.version)
         commit(s)
-        # The retired practice's id given to a new one (as SQLite does with the highest id).
-        s.add(HandlingPractice(id=added.record_id, asset_id=asset_ids[0], stage="collected",
-                               safeguards=[], description="", third_party="", offshore=False))
+        for attempt in (
+            lambda: edits.save(s, "handling practice", practice.id, practice.version,
+                               {"safeguards": ["encrypted"]}),
+            lambda: edits.retire_practice(s, practice.id, practice.version),
+        ):
+            with pytest.raises(ValidationError) as refused:
+                attempt()
+            assert refused.value.field == "retired_at"
+            assert f"Handling practice {practice.id} of HSG-0001 is retired" in str(refused.value)
+            s.rollback()
+        # A new practice never takes the retired one's id (SQLite would reuse a deleted one).
+        again = edits.add_practice(s, asset_ids[0], {"stage": "collected"})
         commit(s)
-        assert retired.change_id is not None
-        with pytest.raises(ConflictError, match="another handling practice has its place"):
-            edits.undo_change(s, retired.change_id)
-        s.rollback()
-    assert [(p[0], p[1]) for p in _practices(register)] == [(added.record_id, "collected")]
+    assert again.record_id is not None and again.record_id > added.record_id
+    assert [(p[0], p[1], p[3]) for p in _practices(register)] == [
+        (added.record_id, "stored", []), (again.record_id, "collected", [])]
 
 
 @pytest.mark.parametrize(("which", "values", "field"), [

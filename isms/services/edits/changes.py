@@ -7,9 +7,8 @@ every record is still at the version the change left it at: if someone has chang
 it is refused with a ConflictError naming it, and nothing is written. Redo is the same the
 other way round.
 
-A change may also remove a record (retiring a handling practice or a local control): its step
-keeps everything needed to make the record again (``removed``, the kind's ``snapshot``), so
-undoing puts it back with its own id, and redoing removes it again.
+No change removes a record: retiring one (an asset, a risk, a handling practice, a local control)
+is a save of its ``retired_at``, so undo puts the record back in use where it always was.
 """
 
 from __future__ import annotations
@@ -62,9 +61,6 @@ class Step:
     after: Values
     version: int
     base: int
-    #: The change removed the record: ``before`` is its snapshot, ``after`` is empty, and
-    #: ``version`` is 0 while it is removed (there is no record to be at a version).
-    removed: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -72,20 +68,20 @@ class Step:
 
     def stored(self) -> dict[str, Any]:
         """The step as JSON (see :mod:`.values`)."""
-        stored = {"kind": self.kind.noun, "id": self.record_id, "ref": self.ref,
-                  "before": encode_values(self.before), "after": encode_values(self.after),
-                  "version": self.version, "base": self.base}
-        return {**stored, "removed": True} if self.removed else stored
+        return {"kind": self.kind.noun, "id": self.record_id, "ref": self.ref,
+                "before": encode_values(self.before), "after": encode_values(self.after),
+                "version": self.version, "base": self.base}
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> Step:
+        # A register made by a development build between migrations 0008 and 0010 may hold a
+        # step that removed a practice or local control ("removed": true). It is read with no
+        # values to write: undoing it finds no record and says so; nothing else it can do.
+        legacy = bool(stored.get("removed"))
         return cls(KINDS[str(stored["kind"])], int(stored["id"]), str(stored["ref"]),
-                   decode_values(stored["before"]), decode_values(stored["after"]),
-                   int(stored["version"]), int(stored["base"]), bool(stored.get("removed")))
-
-    def absent(self, undo: bool) -> bool:
-        """Whether the record is not in the register before this move (a removal to undo)."""
-        return self.removed and undo
+                   {} if legacy else decode_values(stored["before"]),
+                   {} if legacy else decode_values(stored["after"]),
+                   int(stored["version"]), int(stored["base"]))
 
 
 @dataclass
@@ -150,15 +146,6 @@ def apply(session: Session, change: Change, *, undo: bool) -> None:
     records_of: list[Any] = []
     for step in change.steps:
         record = found.get((step.kind.model, step.record_id))
-        if step.absent(undo):
-            if record is not None:  # its id was given to a new record since
-                raise ConflictError(
-                    f"{step.kind.label(step.ref)} cannot be put back: another "
-                    f"{step.kind.noun} has its place in the register now, so "
-                    f"\u201c{change.text}\u201d cannot be undone.",
-                    record=record.audit_label(), yours=None, theirs=None)
-            records_of.append(None)
-            continue
         if record is None:
             raise NotFoundError(step.kind.missing(step.ref))
         records_of.append(record)
@@ -171,16 +158,9 @@ def apply(session: Session, change: Change, *, undo: bool) -> None:
         # Also guards the moment between this read and the write.
         expect_version(record, step.version)
     with session.no_autoflush:  # one flush: one version step and log entry per record
-        for index, (step, record) in enumerate(zip(change.steps, records_of, strict=True)):
-            if step.absent(undo):
-                records_of[index] = step.kind.put_back(session, step.record_id, step.before)
-            elif step.removed:
-                step.kind.take_away(session, record)
-            else:
-                step.kind.write(session, record, step.before if undo else step.after)
+        for step, record in zip(change.steps, records_of, strict=True):
+            step.kind.write(session, record, step.before if undo else step.after)
     session.flush()
-    # A removed record is at no version (0).
-    versions = [0 if step.removed and not undo else record.version
-                for step, record in zip(change.steps, records_of, strict=True)]
+    versions = [record.version for record in records_of]
     for step, version in zip(change.steps, versions, strict=True):
         step.base, step.version = step.version, version

@@ -49,12 +49,6 @@ class RecordKind:
     name: Callable[[Any], str]
     #: The Edit menu's text for an editor save.
     edit_text: str = "Edit {noun} {name}"
-    #: For a kind a change may remove (retire): all of a record's values, to make it again...
-    snapshot: Callable[[Any], Values] | None = None
-    #: ...with its own id (``restore(session, id, snapshot)``)...
-    restore: Callable[[Session, int, Values], Any] | None = None
-    #: ...and removing it (its services refuse one that must stay with a ValidationError).
-    remove: Callable[[Session, Any], object] | None = None
 
     def state(self, record: Any) -> State:
         return self.name(record), record.version, self.read(record)
@@ -65,17 +59,6 @@ class RecordKind:
     def label(self, name: str) -> str:
         """"Risk R-012", opening a sentence."""
         return f"{self.noun[:1].upper()}{self.noun[1:]} {name}"
-
-    def put_back(self, session: Session, record_id: int, snapshot: Values) -> Any:
-        """Make a removed record again, with its id; the record made."""
-        if self.restore is None:
-            raise TypeError(f"A {self.noun} is never removed, so never put back.")
-        return self.restore(session, record_id, snapshot)
-
-    def take_away(self, session: Session, record: Any) -> None:
-        if self.remove is None:
-            raise TypeError(f"A {self.noun} is never removed.")
-        self.remove(session, record)
 
     def missing(self, name: str | None = None) -> str:
         """Why a save or an undo found no record."""
@@ -126,6 +109,48 @@ def _write_soa(session: Session, entry: SoaEntry, values: Values) -> None:
     records.save_soa_entry(session, entry.department_id, entry.control_id, **values)
 
 
+#: When a handling practice or local control was retired: not in their editors, but a
+#: retirement is a recorded save of it, which undo takes back and redo makes again.
+RETIRED_AT = "retired_at"
+
+
+def _retirement(
+    values: Values, record: Any, retire: Callable[[Any], object],
+    unretire: Callable[[Any], object], write: Callable[[Values], object],
+) -> None:
+    """Write ``values`` that may hold ``retired_at``: an undo puts the record back in use before
+    its other values are written, a redo retires it after (a retired record is not edited)."""
+    rest = {k: v for k, v in values.items() if k != RETIRED_AT}
+    retired_at = values.get(RETIRED_AT, record.retired_at)
+    if retired_at is None and record.retired_at is not None:
+        unretire(record)
+    if rest:
+        write(rest)
+    if retired_at is not None and record.retired_at is None:
+        retire(retired_at)
+
+
+def _read_practice(practice: HandlingPractice) -> Values:
+    return {**_columns(*sorted(records.PRACTICE_FIELDS))(practice),
+            RETIRED_AT: practice.retired_at}
+
+
+def _write_practice(session: Session, practice: HandlingPractice, values: Values) -> None:
+    _retirement(values, practice, lambda at: records.retire_practice(session, practice, at),
+                records.unretire_practice,
+                lambda rest: records.update_practice(session, practice, **rest))
+
+
+def _read_local_control(control: Control) -> Values:
+    return {**local_controls.values(control), RETIRED_AT: control.retired_at}
+
+
+def _write_local_control(session: Session, control: Control, values: Values) -> None:
+    _retirement(values, control, lambda at: local_controls.retire_control(session, control, at),
+                local_controls.unretire_control,
+                lambda rest: local_controls.update_control(session, control, **rest))
+
+
 ASSET = RecordKind("asset", Asset, _columns(*ASSET_FIELDS), _write_asset, lambda a: a.ref,
                    # Asset references speak for themselves ("Edit A-001").
                    edit_text="Edit {name}")
@@ -149,14 +174,8 @@ SOA_ENTRY = RecordKind("SoA entry", SoaEntry, _columns(*sorted(records.SOA_FIELD
 EVIDENCE = RecordKind("evidence", Evidence, _read_evidence,
                       lambda s, item, values: records.update_evidence(s, item, **values),
                       lambda e: e.ref)
-_read_practice = _columns(*sorted(records.PRACTICE_FIELDS))
-PRACTICE = RecordKind("handling practice", HandlingPractice, _read_practice,
-                      lambda s, practice, values: records.update_practice(s, practice, **values),
-                      lambda p: f"{p.asset.ref} ({p.stage})",
-                      snapshot=lambda p: {"asset_id": p.asset_id, **_read_practice(p)},
-                      restore=lambda s, practice_id, values: records.restore_practice(
-                          s, practice_id, **values),
-                      remove=records.retire_practice)
+PRACTICE = RecordKind("handling practice", HandlingPractice, _read_practice, _write_practice,
+                      lambda p: f"{p.asset.ref} ({p.stage})")
 PERSON = RecordKind("person", Person, _read_person,
                     lambda s, person, values: records.update_person(s, person, **values),
                     lambda p: p.name)
@@ -164,13 +183,8 @@ DEPARTMENT = RecordKind("department", Department, _columns(*sorted(records.DEPAR
                         lambda s, department, values: records.update_department(
                             s, department, **values),
                         lambda d: d.code)
-LOCAL_CONTROL = RecordKind("local control", Control, local_controls.values,
-                          lambda s, control, values: local_controls.update_control(
-                              s, control, **values),
-                          lambda c: c.ref, snapshot=local_controls.values,
-                          restore=lambda s, control_id, values: local_controls.restore_control(
-                              s, control_id, **values),
-                          remove=local_controls.retire_control)
+LOCAL_CONTROL = RecordKind("local control", Control, _read_local_control, _write_local_control,
+                          lambda c: c.ref)
 
 #: Every kind, by its noun (the name a recorded change stores).
 KINDS: dict[str, RecordKind] = {kind.noun: kind for kind in (

@@ -19,9 +19,9 @@ from isms.db import expect_version
 from isms.errors import NotFoundError
 from isms.model import Asset, Department, Evidence, Person, Risk, SoaEntry
 
-from .. import actions, assets, evidence, records, risks
+from .. import actions, assets, evidence, local_controls, records, risks
 from ..changed import Changed
-from .changes import Change, Step
+from .changes import Change
 from .history import record
 from .kinds import ACTION, EVIDENCE, KINDS, LOCAL_CONTROL, PRACTICE, RISK, SOA_ENTRY, RecordKind
 from .values import Values
@@ -125,41 +125,29 @@ def close_action(
                  text=f"Close action {ACTION.name(found)}")
 
 
-def _remove(
-    session: Session, kind: RecordKind, found: Any, version: int, text: str
-) -> Saved:
-    """Retire a record by removing it, recorded with its snapshot so that undo (``isms
-    revert``) puts it back with its own id."""
-    expect_version(found, version)
-    assert kind.snapshot is not None  # only kinds that may be removed come here
-    step = Step(kind, found.id, kind.name(found), kind.snapshot(found), {}, 0, found.version,
-                removed=True)
-    with session.no_autoflush:
-        kind.take_away(session, found)
-    session.flush()
-    change = Change(text, [step])
-    return Saved(change.changed, record(session, change), change.text, step.record_id, 1)
-
-
 def retire_practice(
     session: Session, practice_id: int, expected_version: int, *, name: str | None = None
 ) -> Saved:
-    """Retire a handling practice the asset is no longer handled by
-    (``records.retire_practice``), recorded: undo puts it back ("Retire handling practice
-    HSG-0001 (shared)")."""
+    """Retire a handling practice the asset is no longer handled by (``records.retire_practice``:
+    it stays in the register with its ``retired_at``, out of the lists and checks), recorded:
+    undo puts it back in use, redo retires it again ("Retire handling practice HSG-0001
+    (shared)")."""
     found = _found(session, PRACTICE, practice_id, name)
-    return _remove(session, PRACTICE, found, expected_version,
-                   f"Retire handling practice {PRACTICE.name(found)}")
+    return _save(session, PRACTICE, found, expected_version,
+                 lambda: records.retire_practice(session, found),
+                 text=f"Retire handling practice {PRACTICE.name(found)}")
 
 
 def retire_local_control(
     session: Session, control_id: int, expected_version: int, *, name: str | None = None
 ) -> Saved:
-    """Retire a local control nothing relies on (``local_controls.retire_control``; one in use
-    is refused naming what uses it), recorded: undo puts it back."""
+    """Retire a local control nothing relies on (``local_controls.retire_control``: it stays in
+    the register with its ``retired_at``; one in use is refused naming what uses it), recorded:
+    undo puts it back in use, redo retires it again."""
     found = _found(session, LOCAL_CONTROL, control_id, name)
-    return _remove(session, LOCAL_CONTROL, found, expected_version,
-                   f"Retire local control {found.ref}")
+    return _save(session, LOCAL_CONTROL, found, expected_version,
+                 lambda: local_controls.retire_control(session, found),
+                 text=f"Retire local control {found.ref}")
 
 
 def retire_evidence(

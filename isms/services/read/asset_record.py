@@ -149,7 +149,7 @@ def _record(asset: Asset) -> AssetRecord:
         handling=tuple(
             HandlingLine(p.id, str(p.stage), str(p.channel) if p.channel else None,
                          tuple(p.safeguards), p.third_party or None)
-            for p in practices
+            for p in practices if p.retired_at is None  # a retired one is no longer how
         ),
     )
 

@@ -243,9 +243,11 @@ def control_sort(department: int | None) -> dict[str, Any]:
 
 
 def _control_select(department: int | None, search: str | None, *columns: Any) -> Select[Any]:
-    # The SoA's controls: Annex A 2022, then the council's local ones (their refs sort after).
+    # The SoA's controls: Annex A 2022, then the council's local ones in use (their refs sort
+    # after; a retired local control stays in the register, off the SoA).
     query = select(*columns).where(
-        Control.edition.in_((ControlEdition.ISO27001_2022, ControlEdition.LOCAL)))
+        Control.edition.in_((ControlEdition.ISO27001_2022, ControlEdition.LOCAL)),
+        Control.retired_at.is_(None))
     if department is None:
         query = query.outerjoin(_council, _council.c.control_id == Control.id).outerjoin(
             _council_owner, and_(_council.c.owners == 1, _council_owner.id == _council.c.owner_id))
@@ -332,6 +334,8 @@ class HandlingRow:
     third_party: str
     agreement: bool | None
     retention_months: int | None
+    #: When the practice was retired (listed only when asked for); None while in use.
+    retired_at: datetime | None = None
 
 
 HANDLING_SORT: dict[str, Any] = {
@@ -346,12 +350,17 @@ HANDLING_SORT: dict[str, Any] = {
 }
 
 
-def _handling_select(department: int | None, search: str | None, *columns: Any) -> Select[Any]:
+def _handling_select(
+    department: int | None, search: str | None, *columns: Any, include_retired: bool = False
+) -> Select[Any]:
+    # Practices of live assets; retired practices only when asked for.
     query = (
         select(*columns)
         .join(Asset, HandlingPractice.asset_id == Asset.id)
         .where(Asset.status != AssetStatus.RETIRED)
     )
+    if not include_retired:
+        query = query.where(HandlingPractice.retired_at.is_(None))
     if department is not None:
         query = query.where(Asset.department_id == department)
     return query.where(*_search(search, Asset.ref, Asset.name, HandlingPractice.third_party))
@@ -359,9 +368,10 @@ def _handling_select(department: int | None, search: str | None, *columns: Any) 
 
 def handling_ids(
     session: Session, *, department: int | None = None, search: str | None = None,
-    order_by: str = "asset_ref", descending: bool = False,
+    order_by: str = "asset_ref", descending: bool = False, include_retired: bool = False,
 ) -> list[int]:
-    query = _handling_select(department, search, HandlingPractice.id)
+    query = _handling_select(department, search, HandlingPractice.id,
+                             include_retired=include_retired)
     # Within an asset, its practices stay in life-cycle order.
     tiebreak = HANDLING_SORT["stage"] * 1_000_000 + HandlingPractice.id
     return _ids(query, HANDLING_SORT, order_by, descending, tiebreak, session)
@@ -374,10 +384,11 @@ def handling_rows(session: Session, ids: Sequence[int]) -> list[HandlingRow]:
         None, None, HandlingPractice.id, Asset.ref, Asset.name, HandlingPractice.stage,
         HandlingPractice.channel, HandlingPractice.safeguards, HandlingPractice.third_party,
         HandlingPractice.has_agreement, HandlingPractice.retention_months,
+        HandlingPractice.retired_at, include_retired=True,  # the ids say which
     ).where(HandlingPractice.id.in_(list(ids)))
     rows = (
         HandlingRow(r[0], r[1], r[2], str(r[3]), _text(r[4]), ", ".join(r[5] or ()), r[6],
-                    r[7], r[8])
+                    r[7], r[8], r[9])
         for r in session.execute(query)
     )
     return _in_order(rows, ids)

@@ -437,14 +437,16 @@ def risk_by_ref(session: Session, ref: str) -> Risk:
 
 
 def controls(
-    session: Session, edition: ControlEdition = ControlEdition.ISO27001_2022
+    session: Session, edition: ControlEdition = ControlEdition.ISO27001_2022,
+    *, include_retired: bool = False,
 ) -> list[Control]:
-    """A catalogue's controls in natural clause order (5.1, 5.2 ... 8.3 ... 8.12 ... 8.34)."""
-    return list(
-        session.execute(
-            select(Control).where(Control.edition == edition).order_by(Control.sort_key)
-        ).scalars()
-    )
+    """A catalogue's controls in natural clause order (5.1, 5.2 ... 8.3 ... 8.12 ... 8.34); the
+    local edition's retired controls only when asked for (they stay off the SoA and the
+    pick-lists)."""
+    query = select(Control).where(Control.edition == edition)
+    if not include_retired:
+        query = query.where(Control.retired_at.is_(None))
+    return list(session.execute(query.order_by(Control.sort_key)).scalars())
 
 
 def control_by_ref(session: Session, ref: str, edition: ControlEdition | None = None) -> Control:
