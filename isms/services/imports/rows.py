@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from isms.io.importing import values
 from isms.io.importing.fields import Field, help_text
 from isms.io.importing.mapping import Mapping, column_letter
 from isms.io.importing.marking_words import marking_proposal
+from isms.io.importing.near import close_matches
 from isms.io.importing.plan import Issue, RowVerdict
 from isms.io.importing.sheet import SheetData
 from isms.io.importing.value_map import (
@@ -34,7 +34,7 @@ from isms.services import classification
 
 def _near(wanted: str, known: dict[str, str], cutoff: float) -> str:
     """ "; did you mean X?" for a near miss, else ""."""
-    near = difflib.get_close_matches(wanted, list(known), n=1, cutoff=cutoff)
+    near = close_matches(wanted, known, n=1, cutoff=cutoff)
     return f"; did you mean {known[near[0]]}?" if near else ""
 
 

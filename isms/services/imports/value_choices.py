@@ -21,6 +21,7 @@ from isms.errors import ConflictError, ValidationError
 from isms.io.importing import values
 from isms.io.importing.fields import FIELDS_BY_KIND
 from isms.io.importing.marking_words import marking_proposal, nearest_marking
+from isms.io.importing.near import close_matches
 from isms.io.importing.plan import ImportPlan, RowVerdict
 from isms.io.importing.value_map import (
     NEW_DEPARTMENT,
@@ -93,7 +94,7 @@ def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Pr
         wanted = values.name_key(written)
         if len(people.by_name.get(wanted, [])) > 1:
             return None  # two people of that name: a person picks, never the importer
-        near = difflib.get_close_matches(wanted, list(people.by_name), n=1, cutoff=0.8)
+        near = close_matches(wanted, people.by_name, n=1, cutoff=0.8)
         if near and len(people.by_name[near[0]]) == 1:
             row = people.by_name[near[0]][0]
             return Proposal(people.target(row), f"nearest name in the register ({row.name})")
