@@ -50,6 +50,14 @@ _PLACES = ("North", "South", "East", "West", "Central", "County Hall", "Riversid
 OWNERS = tuple(f"{role} {area} ({place})" for place in _PLACES for role in _ROLES
                for area in _AREAS)
 
+_FIRST = ("Alex", "Sam", "Jo", "Chris", "Pat", "Nicola", "Priya", "Tom", "Aisha", "Ewan", "Megan",
+          "Rhys", "Sian", "Owen", "Zara")
+_LAST = ("Evans", "Jones", "Patel", "Smith", "Khan", "Davies", "Hughes", "Roberts", "Lewis",
+         "Price", "Morgan", "Wood", "Hall", "Young", "King", "Scott", "Green", "Baker", "Hill",
+         "Ward")
+#: The register's staff (300 people by name): none is an owner the file names by job title.
+STAFF = tuple(f"{first} {last}" for first in _FIRST for last in _LAST)
+
 _TYPES = ("Database", "Paper Records", "Software", "Hardware", "Information", "Service",
           "database", "Endpoint", "Network Device", "Cloud Service")
 _LOCATIONS = ("County Hall, Midtown", "Civic Centre", "Records Store, Unit 4", "Azure UK South",
