@@ -258,3 +258,15 @@ def test_numbers_out_of_range_get_no_proposal() -> None:
     assert nearest_word(values.rating, "-1") is None
     assert nearest_word(values.yes_no, "-1") is None
     assert nearest_word(values.rating, "7") is None
+
+
+def test_a_shortened_department_name_is_proposed_as_that_department(
+        register: Register, dept: int, tmp_path: Path) -> None:
+    with register.session() as s:
+        b.department(s, code="ENV", name="Environment and Highways")
+        commit(s)
+    path = _csv(tmp_path / "d.csv", "Asset,Department\nGritting routes,Env & Highways\n"
+                "Parks booking,Parks and Open Spaces\n")
+    plan = _plan(register, path, None)
+    proposals = {v.written: v.proposal for v in plan.unrecognised}
+    assert proposals == {"Env & Highways": "ENV", "Parks and Open Spaces": "new-department"}

@@ -103,7 +103,7 @@ def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Pr
     def department(written: str) -> Proposal | None:
         wanted = values.key(written)
         near = difflib.get_close_matches(wanted, list(directory.department_names), n=1,
-                                         cutoff=0.75)
+                                         cutoff=0.75) or _abbreviated(wanted, directory)
         if near:
             return Proposal(directory.departments[near[0]][1],
                             f"nearest department name ({directory.department_names[near[0]]})")
@@ -130,6 +130,25 @@ def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Pr
         else:
             chosen[key] = word(fields[key].parse)
     return chosen
+
+
+_JOINING = {"and", "of", "the", "for", "dept", "department"}
+
+
+def _abbreviated(wanted: str, directory: Directory) -> list[str]:
+    """The department whose name the written one shortens, word by word ("Env & Highways":
+    Environment and Highways), when exactly one does: never a second department made for a
+    name the register already has."""
+    words = [w for w in wanted.split() if w not in _JOINING]
+    if not words:
+        return []
+    found = []
+    for name in directory.department_names:
+        theirs = [w for w in name.split() if w not in _JOINING]
+        if len(words) == len(theirs) and all(
+                t.startswith(w) for w, t in zip(words, theirs, strict=True)):
+            found.append(name)
+    return found if len(found) == 1 else []
 
 
 def _remembered(propose: Proposer) -> Proposer:
