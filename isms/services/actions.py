@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
 from ..model import ActionStatus, Control, ControlEdition, Risk, RiskStatus, TreatmentAction
+from . import local_controls
 from .records import update_action
 
 #: The statuses an action is closed with.
@@ -45,6 +46,7 @@ def new_action(
         if control is None or control.edition == ControlEdition.ISO27001_2013:
             raise ValidationError(f"There is no current control with id {control_id}.",
                                   field="control_id")
+        local_controls.refuse_retired([control], "control_id")
         action.control = control
     risk.actions.append(action)
     return action

@@ -20,6 +20,7 @@ from ..db.location import Location
 from ..errors import NotFoundError, StorageError, ValidationError
 from ..io.files import write_atomically
 from ..model import Control, Department, Evidence, EvidenceKind
+from . import local_controls
 
 #: Read files in pieces this large while hashing them.
 _CHUNK = 1 << 20
@@ -180,6 +181,7 @@ def _new(
         raise ValidationError(
             f"There is no control with id {', '.join(map(str, missing))}.", field="controls"
         )
+    local_controls.refuse_retired(found, "controls")
     return Evidence(
         ref=ref, title=title, kind=kind, evidence_date=evidence_date,
         period_start=period_start, period_end=period_end, valid_days=valid_days,

@@ -10,6 +10,7 @@ first (a ValidationError names the field) and leaves the commit to the caller.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -142,6 +143,16 @@ def add_control(session: Session, **fields: Any) -> Control:
     update_control(session, control, **fields)
     session.add(control)
     return control
+
+
+def refuse_retired(controls: Iterable[Control], field: str) -> None:
+    """Nothing new relies on a retired local control (a treatment, evidence, an action, an SoA
+    decision): it was retired because nothing did. ``field`` names the link refused."""
+    retired = [control.ref for control in controls if control.retired_at is not None]
+    if retired:
+        raise ValidationError(
+            f"Local control {', '.join(retired)} is retired: nothing new can rely on it.",
+            field=field)
 
 
 def _uses(session: Session, control: Control) -> list[str]:

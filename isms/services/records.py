@@ -42,6 +42,7 @@ from ..model import (
     TreatmentAction,
 )
 from ..model.base import utcnow
+from . import local_controls
 from .risks import set_action_status
 
 E = TypeVar(
@@ -224,6 +225,7 @@ def save_soa_entry(
         )
     entry = soa_entry(session, department_id, control_id)
     if entry is None:
+        local_controls.refuse_retired([control], "control_id")
         entry = SoaEntry(
             department=department,
             control=control,
@@ -329,6 +331,8 @@ def update_evidence(session: Session, evidence: Evidence, **fields: Any) -> None
             raise ValidationError(
                 f"There is no control with id {', '.join(missing)}.", field="controls"
             )
+        held = {c.id for c in evidence.controls}
+        local_controls.refuse_retired([found[i] for i in wanted if i not in held], "controls")
         if {c.id for c in evidence.controls} != set(wanted):
             evidence.controls = [found[i] for i in wanted]
             # Links live in another table: mark the record changed so its version moves (and a

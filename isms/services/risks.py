@@ -38,6 +38,7 @@ from ..model import (
     Vulnerability,
 )
 from ..model.base import utcnow
+from . import local_controls
 from .roles import can_approve
 
 Rating = tuple[int | None, int | None]
@@ -514,6 +515,7 @@ def link_control(session: Session, risk: Risk, control: Control) -> SoaEntry:
     """Choose a control to treat the risk (6.1.3 b). The control becomes applicable in the
     department's SoA with "risk assessment" among its reasons; an exclusion is reversed."""
     if control not in risk.controls:
+        local_controls.refuse_retired([control], "control_ids")
         risk.controls.append(control)
     entry = session.execute(
         select(SoaEntry).where(

@@ -5,7 +5,7 @@ the pick-lists, and undo and redo take its retirement back and forth (SQLite and
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import text
@@ -200,3 +200,39 @@ def test_a_local_control_in_use_is_not_retired_nor_retired_again_by_a_redo(
             s.rollback()
     assert saved.record_id is not None
     assert _retired_at(register, saved.record_id)[1] is None
+
+
+def test_nothing_new_relies_on_a_retired_local_control(register: Register) -> None:
+    with register.session() as s:
+        dept = b.department(s, code="HSG")
+        risk = b.risk(s, dept)
+        evidence = edits.add_evidence_link(
+            s, "https://x.example", ref="EV-0001", department_id=None,
+            values={"title": "Patch report", "evidence_date": date(2026, 1, 1)})
+        saved = edits.add_local_control(s, {"ref": "PSN-3", "title": "Patch", "source": "PSN"})
+        commit(s)
+        control = s.get(Control, saved.record_id)
+        assert control is not None and evidence.record_id is not None
+        edits.retire_local_control(s, control.id, control.version)
+        commit(s)
+        message = "Local control PSN-3 is retired: nothing new can rely on it."
+        for field, attempt in (
+            ("control_ids", lambda: risks.link_control(s, risk, control)),
+            ("control_ids", lambda: edits.save_risk(s, risk.id, risk.version,
+                                                    {"control_ids": [control.id]})),
+            ("control_id", lambda: edits.add_action(s, risk.id, {"title": "Patch",
+                                                                 "control_id": control.id})),
+            ("controls", lambda: edits.add_evidence_link(
+                s, "https://y.example", ref="EV-0002", department_id=None,
+                values={"title": "T", "evidence_date": date(2026, 1, 1),
+                        "controls": [control.id]})),
+            ("controls", lambda: edits.save(s, "evidence", evidence.record_id, 1,
+                                            {"controls": [control.id]})),
+            ("control_id", lambda: edits.save_soa(s, dept.id, control.id, 0,
+                                                  {"applicability": "applicable"})),
+        ):
+            with pytest.raises(ValidationError) as refused:
+                attempt()
+            assert (str(refused.value), refused.value.field) == (message, field)
+            s.rollback()
+        assert not risk.controls and records.soa_entry(s, dept.id, control.id) is None
