@@ -12,7 +12,7 @@ from isms.db import Register, commit
 from isms.errors import ValidationError
 from isms.io.importing.plan import ImportPlan
 from isms.io.importing.value_map import NEW_PERSON, ValueMap
-from isms.model import Asset, Department, Person
+from isms.model import Asset, Department, ImportBatch, Person
 from isms.services.imports import files, mapping_profiles, value_choices
 from isms.services.imports.batches import undo_batch
 from tests import builders as b
@@ -182,6 +182,10 @@ def test_risk_and_handling_values_are_mapped_too(
         commit(s)
         manager = s.execute(select(Person)).scalar_one()
         assert (manager.name, manager.verified) == ("Risk Manager", False)
+        batch = s.execute(select(ImportBatch)).scalar_one()
+        assert sorted(batch.undo["written"].values(), key=len) == [
+            {"owner": "Risk Manager"},
+            {"owner": "Risk Manager", "treatment_option": "Mitigation"}]
         assert {str(r) for r in manager.roles} == {"risk owner"}
         b.asset(s, s.get(Department, dept), ref="ICT-0001")
         commit(s)

@@ -339,7 +339,12 @@ def apply_records(
         actor,
         chosen.counts,
         {"created": [r.id for r in created], "updated": updated, **made,
-         "values": plan.value_map.as_json()},
+         "values": plan.value_map.as_json(),
+         # The values as the department wrote them, where the value map translated them.
+         "written": {
+             **value_choices.written_undo([r.id for r in created], new),
+             **value_choices.written_undo([int(i) for i in updated], changed),
+         }},
     )
     return chosen.result(batch_id)
 
