@@ -1,8 +1,9 @@
 """The words departments write in their SoA spreadsheets: applicability ("Applicable",
 "Excluded", "Outsourced", ticks), implementation status, reasons for inclusion (the 2013 SoA's
 "LR, CO, BR/BP, RRA" codes and their tick columns), and the column headers that mean each SoA
-field. Read by the SoA carry-over (``isms.services.soa.carry_over``), beside the other import
-vocabularies (``values``, ``fields``)."""
+field, in English, Czech, Greek, Spanish, French and German (compared in ``values.key`` form,
+without accents). Read by the SoA carry-over (``isms.services.soa.carry_over``), beside the
+other import vocabularies (``values``, ``fields``)."""
 
 from __future__ import annotations
 
