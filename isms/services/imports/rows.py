@@ -16,7 +16,7 @@ from isms.io.importing import values
 from isms.io.importing.fields import Field, help_text
 from isms.io.importing.mapping import Mapping, column_letter
 from isms.io.importing.marking_words import marking_proposal
-from isms.io.importing.near import close_matches
+from isms.io.importing.near import Names
 from isms.io.importing.plan import Issue, RowVerdict
 from isms.io.importing.sheet import SheetData
 from isms.io.importing.value_map import (
@@ -32,9 +32,9 @@ from isms.model import Asset, Department, Person, Threat, Vulnerability
 from isms.services import classification
 
 
-def _near(wanted: str, known: dict[str, str], cutoff: float) -> str:
-    """ "; did you mean X?" for a near miss, else ""."""
-    near = close_matches(wanted, known, n=1, cutoff=cutoff)
+def _near(wanted: str, known: dict[str, str], names: Names, cutoff: float) -> str:
+    """ "; did you mean X?" for a near miss among ``names`` (the keys of ``known``), else ""."""
+    near = names.close_matches(wanted, n=1, cutoff=cutoff)
     return f"; did you mean {known[near[0]]}?" if near else ""
 
 
@@ -67,6 +67,8 @@ class Directory:
             if email:
                 people[email.strip().lower()].append(person_id)
         self.people = dict(people)
+        self._near_people = Names(self.person_names)
+        self._near_departments = Names(self.department_names)
         scheme = classification.current_scheme(session)
         self.scheme = scheme.name
         self.markings = {values.key(m.label): m.id for m in scheme.markings}
@@ -77,7 +79,7 @@ class Directory:
         wanted = values.key(raw)
         if wanted in self.departments:
             return self.departments[wanted][0]
-        hint = _near(wanted, self.department_names, 0.75)
+        hint = _near(wanted, self.department_names, self._near_departments, 0.75)
         raise values.Problem(f"no department '{str(raw).strip()}' in the register{hint}")
 
     def person(self, raw: Any) -> int:
@@ -92,7 +94,7 @@ class Directory:
             if len(ours) == 1:
                 return ours[0]
             raise values.Problem(f"{len(found)} people are called '{text}'; give an e-mail")
-        hint = _near(wanted, self.person_names, 0.8)
+        hint = _near(wanted, self.person_names, self._near_people, 0.8)
         raise values.Problem(
             f"'{text}' is not a person in the register{hint}; left blank", warning=True
         )

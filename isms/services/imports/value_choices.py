@@ -21,7 +21,7 @@ from isms.errors import ConflictError, ValidationError
 from isms.io.importing import values
 from isms.io.importing.fields import FIELDS_BY_KIND
 from isms.io.importing.marking_words import marking_proposal, nearest_marking
-from isms.io.importing.near import close_matches
+from isms.io.importing.near import Names
 from isms.io.importing.plan import ImportPlan, RowVerdict
 from isms.io.importing.value_map import (
     NEW_DEPARTMENT,
@@ -72,6 +72,7 @@ class _People:
         self.by_name: dict[str, list[Any]] = {}
         for row in self.rows:
             self.by_name.setdefault(values.name_key(row.name), []).append(row)
+        self.near = Names(self.by_name)
 
     @staticmethod
     def target(row: Any) -> str:
@@ -94,7 +95,7 @@ def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Pr
         wanted = values.name_key(written)
         if len(people.by_name.get(wanted, [])) > 1:
             return None  # two people of that name: a person picks, never the importer
-        near = close_matches(wanted, people.by_name, n=1, cutoff=0.8)
+        near = people.near.close_matches(wanted, n=1, cutoff=0.8)
         if near and len(people.by_name[near[0]]) == 1:
             row = people.by_name[near[0]][0]
             return Proposal(people.target(row), f"nearest name in the register ({row.name})")
