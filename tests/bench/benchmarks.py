@@ -816,8 +816,8 @@ def import_council_mapped_floor(work: Path, timer: Timer) -> None:
 
 def import_council_pg_ours(work: Path, timer: Timer) -> None:
     """The council import into a shared PostgreSQL register (a throwaway server, tests/pg.py);
-    its floor is the same import into a file. Without PostgreSQL's binaries it says why and
-    measures nothing (0 s)."""
+    its floor is the same import into a file. Without PostgreSQL's binaries it is reported as
+    skipped, with the reason."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -826,8 +826,7 @@ def import_council_pg_ours(work: Path, timer: Timer) -> None:
     try:
         server = pg.start()
     except pg.Unavailable as missing:
-        print(f"import-council-pg skipped: {missing}")
-        timer.seconds = 0.0
+        timer.seconds, timer.skipped = 0.0, str(missing)
         return
     try:
         _council_import(work, timer, "official", server.url(server.create_empty()))

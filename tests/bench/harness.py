@@ -42,6 +42,8 @@ class Timer:
 
     def __init__(self) -> None:
         self.seconds: float | None = None
+        #: Why nothing was measured (e.g. no PostgreSQL here): the result says so, not "ok".
+        self.skipped: str | None = None
         self._start = 0.0
 
     def __enter__(self) -> Timer:
@@ -76,6 +78,7 @@ class Benchmark:
 class Sample:
     seconds: float
     peak_mb: float
+    skipped: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,13 @@ class Result:
         return max(s.peak_mb for s in self.ours)
 
     @property
+    def skipped(self) -> str | None:
+        return next((s.skipped for s in self.ours if s.skipped), None)
+
+    @property
     def met(self) -> bool | None:
+        if self.skipped:
+            return None
         b = self.benchmark
         checks = [
             measured <= target
@@ -128,6 +137,7 @@ class Result:
             "floor_rows_per_s": round(rows / self.floor_s) if rows else None,
             "runs": len(self.ours),
             "met": self.met,
+            "skipped": self.skipped,
         }
 
 
@@ -156,7 +166,7 @@ def _measure(step: Step, runs_dir: Path) -> Sample:
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{_reference(step)} failed (exit {done.returncode}):\n{done.stderr}")
     data = json.loads(lines[-1][len(RESULT_MARK):])
-    return Sample(data["seconds"], data["peak_mb"])
+    return Sample(data["seconds"], data["peak_mb"], data.get("skipped"))
 
 
 def run(benchmarks: Sequence[Benchmark], *, runs: int,
@@ -171,6 +181,8 @@ def run(benchmarks: Sequence[Benchmark], *, runs: int,
                 report(f"{bench.name}: run {n + 1}/{runs} ...")
                 floor.append(_measure(bench.floor, Path(tmp)))
                 ours.append(_measure(bench.ours, Path(tmp)))
+                if ours[-1].skipped:
+                    break  # nothing to measure here: no more runs of its floor either
             results.append(Result(bench, ours, floor))
     return results
 
@@ -188,6 +200,8 @@ def table(results: Sequence[Result]) -> str:
     for r in results:
         rows = r.benchmark.rows
         verdict = "" if r.met is None else ("ok" if r.met else "MISSED")
+        if r.skipped:
+            verdict = "skipped"
         lines.append((
             r.benchmark.name, f"{r.ours_s:.3f}", f"{r.floor_s:.3f}", f"{r.ratio:.1f} x",
             _targets(r.benchmark), f"{r.peak_mb:.0f}",
@@ -223,6 +237,9 @@ def main(benchmarks: Sequence[Benchmark], argv: Sequence[str] | None = None) -> 
                   report=lambda msg: print(msg, file=sys.stderr, flush=True))
     print(table(results))
     for r in results:
+        if r.skipped:
+            print(f"{r.benchmark.name} skipped: {r.skipped}")
+    for r in results:
         print(json.dumps(r.as_json()))
     # A missed target is reported, not fatal: the numbers are for reading, the table says MISSED.
     return 0
@@ -245,7 +262,8 @@ def _child(reference: str, work: Path) -> None:
     seconds = timer.seconds if timer.seconds is not None else time.perf_counter() - started
     # Linux reports ru_maxrss in KiB (macOS in bytes; not a platform we bench on).
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(RESULT_MARK + json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    print(RESULT_MARK + json.dumps({"seconds": seconds, "peak_mb": peak_mb,
+                                    "skipped": timer.skipped}))
 
 
 if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--child":
