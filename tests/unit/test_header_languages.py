@@ -103,3 +103,9 @@ def test_english_headings_ending_in_code_are_not_the_reference() -> None:
                                             3: "location"}
     assert propose(["Department code", "Asset"], ASSET_FIELDS) == {0: "department",
                                                                    1: "name"}
+
+
+def test_the_greek_serial_number_column_is_not_the_reference() -> None:
+    """"Α/Α" numbers the rows; the "Κωδικός" beside it is the reference."""
+    assert propose(["Α/Α", "Κωδικός", "Όνομα"], ASSET_FIELDS) == {1: "ref", 2: "name"}
+    assert propose(["Α/Α", "Κωδικός", "Κίνδυνος"], RISK_FIELDS) == {1: "ref", 2: "title"}

@@ -9,9 +9,11 @@ aktiva", "vlastnik aktiva" and "VLASTNÍK AKTIVA" are one heading.
 from __future__ import annotations
 
 #: field key -> headings that mean it, in any of the languages (compared in ``key`` form).
+#: Greek "Α/Α" (the row's serial number) is not a reference: numbers that change when rows are
+#: sorted would match the wrong asset on the next import; the "Κωδικός" beside it is.
 ASSET_HEADINGS: dict[str, tuple[str, ...]] = {
     "ref": ("id aktiva", "číslo aktiva", "kód aktiva", "κωδικός", "κωδικός πόρου",
-            "α/α", "código", "código del activo", "identificador", "référence",
+            "código", "código del activo", "identificador", "référence",
             "code de l'actif", "identifiant", "kennung", "referenz", "asset-id", "inventarnummer",
             # a bare "code" or "mark" is the reference in many registers
             "kód", "označení", "identifikátor", "evidenční číslo", "inventární číslo",
@@ -82,7 +84,7 @@ ASSET_HEADINGS: dict[str, tuple[str, ...]] = {
 RISK_HEADINGS: dict[str, tuple[str, ...]] = {
     "ref": ("id rizika", "číslo rizika", "κωδικός κινδύνου", "id del riesgo",
             "référence du risque", "risiko-id", "risikonummer", "kód", "kód rizika",
-            "označení", "označení rizika", "κωδικός", "κωδ", "α/α", "código",
+            "označení", "označení rizika", "κωδικός", "κωδ", "código",
             "código del riesgo", "referencia", "code", "code du risque", "identifiant",
             "référence", "kennung", "risiko-kennung", "referenz"),
     "title": ("riziko", "název rizika", "κίνδυνος", "περιγραφή κινδύνου", "riesgo",
