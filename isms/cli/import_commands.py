@@ -20,7 +20,7 @@ from ..db import commit
 from ..db.changelog import plain as json_plain  # enums as text, dates in ISO form
 from ..errors import UsageError
 from ..io.importing.fields import FIELDS_BY_KIND
-from ..io.importing.mapping import Mapping, column_index
+from ..io.importing.mapping import Mapping, column_index, column_letter
 from ..io.importing.plan import ImportPlan
 from ..io.importing.stamp import has_stamp
 from ..io.importing.template import write_template
@@ -74,19 +74,33 @@ def _value_map(
         {k: dict(v) for k, v in given.choices.items()}, accept_proposals=accept
     )
     for pair in pairs:
-        column, colon, rest = pair.partition(":")
+        index, rest = _value_column(pair, names)
         written, equals, target = rest.rpartition("=")  # a value may hold "=", a target not
-        if not colon or not equals or not written.strip() or not target.strip():
+        if not equals or not written.strip() or not target.strip():
             raise UsageError(f"--value takes COLUMN:VALUE=TARGET; got '{pair}'.")
-        index = _column_index(column, names)
         key = mapping.get(index)
         if key is None or key not in mapped:
             raise UsageError(
-                f"--value: column '{column}' is not mapped to a field whose values are mapped "
+                f"--value: column {column_letter(index)} is not mapped to a field whose values "
+                "are mapped "
                 f"({', '.join(mapped)})."
             )
         chosen.choose(key, written.strip(), target.strip())
     return chosen
+
+
+def _value_column(pair: str, names: list[str]) -> tuple[int, str]:
+    """The column of ``COLUMN:VALUE=TARGET`` and the rest: the first ':' that ends a column's
+    letter or header (a header may hold a ':' itself, "Classification: GPMS")."""
+    for at, char in enumerate(pair):
+        if char == ":":
+            try:
+                return _column_index(pair[:at], names), pair[at + 1 :]
+            except (UsageError, ValueError):
+                continue
+    if ":" not in pair:
+        raise UsageError(f"--value takes COLUMN:VALUE=TARGET; got '{pair}'.")
+    return _column_index(pair.partition(":")[0], names), ""  # names the columns there are
 
 
 def _values_table(values: list[UnrecognisedValue]) -> None:

@@ -141,7 +141,7 @@ def test_a_value_overrides_a_proposal_and_an_unknown_target_is_refused(
     assert markings["A-002"] == "OFFICIAL"  # Internal, proposed
     code, _, err = run(capsys, "import", "assets", str(path), "--db", db, "--department",
                        "ICT", "--dry-run", "--value", "B:Asset 1=x")
-    assert code == 2 and "not mapped to a field whose values are mapped" in err
+    assert code == 2 and "column B is not mapped to a field whose values are" in err
 
 
 def test_a_saved_profile_reapplies_the_value_choices_on_the_next_file(
@@ -261,7 +261,7 @@ def test_soa_applicability_and_status_words_are_mapped(
     sheet = book.active
     sheet.append(["Control", "Control name", "Applicable?", "Implementation status"])
     for n, row in enumerate(_csv("iso27001_2022_annexA.csv")):
-        applicable = "Aplicable" if n < 10 else "Yes"
+        applicable = "Applicabel" if n < 10 else "Yes"
         status = "Partialy" if n < 5 else ("Wibble" if n == 5 else "Implemented")
         sheet.append([row["ref_id"], row["title"], applicable, status])
     path = tmp_path / "soa.xlsx"
@@ -271,7 +271,7 @@ def test_soa_applicability_and_status_words_are_mapped(
     assert code == 0
     values = {(v["field"], v["value"]): (v["rows"], v["proposal"])
               for v in json.loads(out)["values"]}
-    assert values == {("applicable", "Aplicable"): (10, "applicable"),
+    assert values == {("applicable", "Applicabel"): (10, "applicable"),
                       ("status", "Partialy"): (5, "partially implemented"),
                       ("status", "Wibble"): (1, None)}
     code, out, err = run(capsys, "import", "soa", str(path), "--db", db, "--department", "ICT",
@@ -288,3 +288,16 @@ def test_soa_applicability_and_status_words_are_mapped(
             "SELECT count(*) FROM soa_entry WHERE applicability = 'applicable'").fetchone()[0]
     assert statuses == {"partially implemented": 5, "not implemented": 1, "implemented": 87}
     assert applicable == 93
+
+
+def test_a_header_with_a_colon_is_named_in_a_value(
+        capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
+    path = tmp_path / "gpms.csv"
+    path.write_text("Asset,Protective marking: GPMS\nRoutes,PROTECT\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", "assets", str(path), "--db", db, "--department",
+                         "ICT", "--value", "Protective marking: GPMS:PROTECT=OFFICIAL-SENSITIVE")
+    assert code == 0, out + err
+    assert [a.marking.label for a in _assets(db)] == ["OFFICIAL-SENSITIVE"]  # type: ignore[union-attr]
+    code, _, err = run(capsys, "import", "assets", str(path), "--db", db, "--department", "ICT",
+                       "--value", "Nowhere:PROTECT=OFFICIAL")
+    assert code == 2 and "No column 'Nowhere'" in err
