@@ -197,10 +197,12 @@ def _people_update(args: argparse.Namespace) -> int:
             fields["roles"] = {Role(r) for r in args.role or []}
         if args.left:
             fields["active"] = False
+        if args.verified:
+            fields["verified"] = True
         if not fields and args.username is None and args.departments is None:
             raise UsageError(
                 "Say what to change: --name, --email, --department, --username, --role, "
-                "--no-roles, --departments or --left."
+                "--no-roles, --departments, --left or --verified."
             )
         records.update_person(session, person, **fields)
         _access_fields(session, person, args)
@@ -289,4 +291,6 @@ def add_commands(subparsers: Any) -> None:
     )
     p.add_argument("--no-roles", action="store_true", help="take every role away")
     p.add_argument("--left", action="store_true", help="they have left (inactive)")
+    p.add_argument("--verified", action="store_true",
+                   help="confirm a person an import made from a name in a file (unverified)")
     _access_options(p)

@@ -96,7 +96,7 @@ PRACTICE_FIELDS = frozenset(
         "offshore",
     }
 )
-PERSON_FIELDS = frozenset({"name", "email", "department_id", "roles", "active"})
+PERSON_FIELDS = frozenset({"name", "email", "department_id", "roles", "active", "verified"})
 DEPARTMENT_FIELDS = frozenset(
     {
         "code",
@@ -524,6 +524,8 @@ def update_person(session: Session, person: Person, **fields: Any) -> None:
             flag_modified(person, "name")
     if "active" in fields:
         person.active = bool(fields["active"])
+    if "verified" in fields:  # someone confirmed who an imported name (a job title) is
+        person.verified = bool(fields["verified"])
 
 
 def update_department(session: Session, department: Department, **fields: Any) -> None:

@@ -97,6 +97,8 @@ def test_accepting_proposals_imports_every_row_and_show_gives_the_label_as_writt
     assert _people(db) == {**dict.fromkeys(OWNERS, False), "IT Service Desk": False}
     code, out, _ = run(capsys, "people", "list", "--db", db)
     assert "Head of IT (unverified)" in out
+    assert run(capsys, "people", "update", "Head of IT", "--verified", "--db", db)[0] == 0
+    assert _people(db)["Head of IT"] is True and _people(db)["IT Service Desk"] is False
     code, out, _ = run(capsys, "assets", "show", "A-003", "--db", db)
     assert "marking: Confidential" in out
     code, out, _ = run(capsys, "assets", "show", "A-003", "--db", db, "--json")
