@@ -217,10 +217,12 @@ def add_risk(
     threat_id: int | None = None,
     vulnerability_id: int | None = None,
     ref: str | None = None,
+    affects: str | None = None,
 ) -> Risk:
     """A new risk, identified but not yet scored (6.1.2 c), with the next R- reference unless
     ``ref`` is given. The owner must still be with the council and the assets not retired;
-    the scores come later (the risk editor, ``isms risks score``)."""
+    the scores come later (the risk editor, ``isms risks score``). ``affects`` (C/I/A letters)
+    defaults to what the threat usually affects."""
     if not title.strip():
         raise ValidationError("A risk needs a title.", field="title")
     if len(title.strip()) > 300:
@@ -246,7 +248,9 @@ def add_risk(
                                                "vulnerability", "vulnerability_id")
     return new_risk(session, ref=ref, title=title.strip(), description=description.strip(),
                     department=department, owner=owner, assets=assets, threat=threat,
-                    vulnerability=vulnerability, affects=threat.affects if threat else "")
+                    vulnerability=vulnerability,
+                    affects=(affects_letters(affects) if affects is not None
+                             else threat.affects if threat else ""))
 
 
 def starting_values(

@@ -62,7 +62,8 @@ def test_a_risk_is_added_with_its_owner_assets_and_catalogue_entries(
     assert json.loads(out) == {
         "ref": "R-0005", "title": "Repairs log altered", "description": "",
         "department": "HSG", "owner": None, "assets": [], "threat": None,
-        "vulnerability": None, "status": "identified"}
+        "vulnerability": None, "affects": "", "existing_controls": "", "controls": [],
+        "status": "identified"}
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -74,11 +75,11 @@ def test_a_risk_is_added_with_its_owner_assets_and_catalogue_entries(
     (["X", "--department", "HSG", "--asset", "HSG-0404"],
      "--asset: No asset 'HSG-0404' in this register."),
     (["X", "--department", "HSG", "--asset", "HSG-0009"],
-     "HSG-0009 is retired: a new risk cannot be to it."),
+     "--asset: HSG-0009 is retired: a new risk cannot be to it."),
     (["X", "--department", "HSG", "--threat", "T99"],
-     "--threat: No threat 'T99' in the catalogue."),
+     "--threat: No threat 'T99' in the catalogue (its codes run T01 to T22)."),
     (["X", "--department", "HSG", "--vulnerability", "V99"],
-     "--vulnerability: No vulnerability 'V99' in the catalogue."),
+     "--vulnerability: No vulnerability 'V99' in the catalogue (its codes run V01 to V16)."),
 ])
 def test_a_bad_new_risk_is_one_line_and_writes_nothing(
     capsys: Capsys, register_db: str, housing: Register, args: list[str], message: str
@@ -124,7 +125,9 @@ def test_an_update_is_saved_and_reverted(
 
 
 @pytest.mark.parametrize(("args", "status", "message"), [
-    (["R-0003"], 2, "Give at least one of --title, --description, --owner."),
+    (["R-0003"], 2, "Give something to change: --title, --description, --owner, --threat, "
+     "--vulnerability, --affects, --existing-controls, --asset, --no-asset, --control, "
+     "--no-control."),
     (["R-0003", "--title", " "], 1, "R-0003 needs a title."),
     (["R-0003", "--owner", "Gus Gone"], 1,
      "Gus Gone has left (inactive) and cannot own R-0003."),

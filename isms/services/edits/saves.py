@@ -201,7 +201,7 @@ def add_department(session: Session, values: Values) -> Saved:
 
 def add_risk(session: Session, values: Values) -> Saved:
     """A new risk, identified and not yet scored (``risks.add_risk``: title, department_id,
-    description, owner_id, asset_ids, threat_id, vulnerability_id); not undoable."""
+    description, owner_id, asset_ids, threat_id, vulnerability_id, affects); not undoable."""
     with session.no_autoflush:
         return _added(session, risks.add_risk(session, **values))
 
