@@ -193,9 +193,10 @@ def _summary(risk: Risk) -> dict[str, Any]:
     }
 
 
-def _made_of(summary: dict[str, Any], args: argparse.Namespace) -> str:
+def _made_of(summary: dict[str, Any], args: argparse.Namespace, planned_before: set[str]) -> str:
     """"; threat T07; affects CI; assets HSG-0001": what the options given changed, as it now
-    is."""
+    is; a control newly planned is said to be applicable in the SoA now (as the service made
+    it)."""
     parts = []
     if args.threat is not None:
         parts.append(f"threat {summary['threat'] or '-'}")
@@ -211,6 +212,9 @@ def _made_of(summary: dict[str, Any], args: argparse.Namespace) -> str:
         parts.append(f"assets {', '.join(summary['assets']) or '-'}")
     if args.control or args.no_control:
         parts.append(f"planned controls {', '.join(summary['controls']) or '-'}")
+        new = [ref for ref in summary["controls"] if ref not in planned_before]
+        if new:
+            parts[-1] += f" ({', '.join(new)} applicable in the SoA of {summary['department']})"
     return "".join(f"; {part}" for part in parts)
 
 
@@ -262,6 +266,7 @@ def _risks_update(args: argparse.Namespace) -> int:
             edited["owner_id"] = named_by("--owner", "owner_id",
                                         lambda: queries.person(session, args.owner).id)
         edited.update(_analysis_edits(session, risk, args))
+        planned_before = {control.ref for control in risk.controls}
         with _options_named():
             saved = edits.save_risk(session, risk.id, risk.version, edited, name=risk.ref)
         commit(session)
@@ -272,7 +277,7 @@ def _risks_update(args: argparse.Namespace) -> int:
         print(f"{summary['ref']}: nothing to change.")
     else:
         print(f"{summary['ref']} saved: {summary['title']}; owner {summary['owner'] or '-'}"
-              + _made_of(summary, args) + revert_hint(saved))
+              + _made_of(summary, args, planned_before) + revert_hint(saved))
     return 0
 
 

@@ -129,6 +129,20 @@ def test_update_edits_what_the_risk_is_made_of_and_revert_takes_it_back(
     assert out == ("R-0003 saved: Flooded archive; owner -; threat T09; affects CI; assets -"
                    f" (change {change}; `isms revert {change}` takes it back)\n")
     assert _made(housing)[:6] == (("T09", None, "CI", "", [], []))
+    assert _applicability(housing, "8.13") is None
+    code, out, err = run(capsys, "risks", "update", "R-0003", "--control", "8.13", "--control",
+                         "PSN-3", "--db", register_db)
+    assert (code, err) == (0, "")
+    change = out.split("(change ")[1].split(";")[0]
+    assert out == ("R-0003 saved: Flooded archive; owner -; planned controls 8.13, PSN-3 (8.13, "
+                   "PSN-3 applicable in the SoA of HSG)"
+                   f" (change {change}; `isms revert {change}` takes it back)\n")
+    assert _applicability(housing, "8.13") == Applicability.APPLICABLE
+    code, out, err = run(capsys, "risks", "update", "R-0003", "--no-control", "A.8.13",
+                         "--db", register_db)
+    assert (code, err) == (0, "")
+    assert out.startswith("R-0003 saved: Flooded archive; owner -; planned controls PSN-3 (change")
+    assert _made(housing).controls == ["PSN-3"]
 
     # "" clears; naming what is already so changes nothing.
     code, out, _ = run(capsys, "risks", "update", "R-0003", "--threat", "", "--affects", "",
