@@ -131,7 +131,8 @@ def _values_table(values: list[UnrecognisedValue]) -> None:
     if any(v.chosen is None for v in values):
         print(
             "  map them with --value COLUMN:VALUE=TARGET (TARGET new-person / new-department "
-            "creates one), or take the proposals with --accept-proposals"
+            "/ new-threat / new-vulnerability creates one), or take the proposals with "
+            "--accept-proposals"
         )
 
 
@@ -450,7 +451,8 @@ def _add_value_options(p: argparse.ArgumentParser) -> None:
         action="append",
         metavar="COLUMN:VALUE=TARGET",
         help="read VALUE in COLUMN (letter or header) as TARGET: a marking, type, person, "
-        "department, applicability..., or new-person / new-department to create it; repeatable",
+        "department, threat code, scale point..., or new-person / new-department / new-threat / "
+        "new-vulnerability to create it; repeatable",
     )
     p.add_argument(
         "--accept-proposals",

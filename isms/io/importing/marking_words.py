@@ -52,14 +52,54 @@ _PROPOSALS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The 2008 markings that took a descriptor ("PROTECT - PERSONAL", "RESTRICTED (STAFF)").
+_DESCRIBED = ("protect", "restricted", "confidential")
+#: What a descriptor said about the data (``key`` form); any other is named as written.
+_DESCRIPTORS = {
+    "personal": "personal data",
+    "staff": "staff (personnel) information",
+    "management": "management information",
+    "commercial": "commercially sensitive information",
+    "medical": "medical information",
+    "appointments": "information on appointments",
+    "contracts": "contract information",
+    "investigation": "investigation information",
+    "policy": "policy in development",
+    "locsen": "locally sensitive information",
+}
+_SENSITIVE = "OFFICIAL-SENSITIVE"
+
+
 def marking_proposal(written: object, markings: list[str]) -> MarkingProposal | None:
     """The marking of ``markings`` (the register's scheme) that ``written`` most likely is,
     with where that comes from; None when there is no known proposal into this scheme."""
     found = _PROPOSALS.get(key(written))
     if found is None:
-        return None
+        return _described(written, markings)
     target, why = found
     return MarkingProposal(target, why) if target in markings else None
+
+
+def _described(written: object, markings: list[str]) -> MarkingProposal | None:
+    """A 2008 marking with a descriptor: proposed from its base marking, naming the
+    descriptor. A descriptor marked data needing extra care, which today is
+    OFFICIAL-SENSITIVE: likely, and a person confirms."""
+    words = key(written).split()
+    if len(words) < 2 or words[0] not in _DESCRIBED:
+        return None
+    base, descriptor = words[0], " ".join(words[1:])
+    said = _DESCRIPTORS.get(descriptor, f"the descriptor {descriptor.upper()}")
+    labels = {key(m): m for m in markings}
+    if base in labels:  # a register still on the 2008 scheme: the marking without descriptor
+        return MarkingProposal(labels[base], f"its base marking {labels[base]} "
+                               f"(the descriptor {descriptor.upper()}: {said})")
+    if _SENSITIVE not in markings:
+        found = marking_proposal(base, markings)
+        return (MarkingProposal(found.target, f"{found.why}, from {base.upper()} with the "
+                                f"descriptor {descriptor.upper()}") if found else None)
+    return MarkingProposal(_SENSITIVE, (
+        f"{_GUIDANCE}, from {base.upper()} with the descriptor {descriptor.upper()}: {said} "
+        f"needing extra care, so {_SENSITIVE} is likely (a person confirms)"))
 
 
 def nearest_marking(written: object, markings: list[str]) -> MarkingProposal | None:

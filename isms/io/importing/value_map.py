@@ -22,6 +22,16 @@ from . import values
 NEW_PERSON = "new-person"
 #: Target: create the value as written as a new department.
 NEW_DEPARTMENT = "new-department"
+#: Targets: create the value as written as a new entry of the threat / vulnerability catalogue.
+NEW_THREAT = "new-threat"
+NEW_VULNERABILITY = "new-vulnerability"
+#: The field whose values each creating target can make, and the kind of record it makes.
+CREATES: dict[str, tuple[tuple[str, ...], str]] = {
+    NEW_PERSON: (("owner", "custodian"), "person"),
+    NEW_DEPARTMENT: (("department",), "department"),
+    NEW_THREAT: (("threat",), "threat"),
+    NEW_VULNERABILITY: (("vulnerability",), "vulnerability"),
+}
 
 
 @dataclass(frozen=True)
@@ -112,7 +122,7 @@ class ValueMap:
 class NewRecord:
     """A person or department an import will create (it has no id until the import is applied)."""
 
-    kind: str  # "person" | "department"
+    kind: str  # "person" | "department" | "threat" | "vulnerability"
     name: str  # as written in the file
 
     def __str__(self) -> str:
@@ -141,10 +151,8 @@ def mapped_parse(
     refuses and that has a proposal) parses as its target and comes back as Translated."""
 
     def target_value(target: str, written: str) -> Any:
-        if target == NEW_PERSON:
-            return NewRecord("person", written)
-        if target == NEW_DEPARTMENT:
-            return NewRecord("department", written)
+        if target in CREATES:
+            return NewRecord(CREATES[target][1], written)
         return parse(target)
 
     def read(raw: Any) -> Any:

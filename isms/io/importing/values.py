@@ -229,6 +229,30 @@ RATING_MIN, RATING_MAX = 1, 5
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
+def level_point(raw: Any, points: int) -> tuple[int, str] | None:
+    """Where a level word ("High", "Υψηλή", "Vysoká", "Very low") falls on a scale of
+    ``points`` points, and why, for a person to confirm; None for anything else (a number off
+    the scale is an error, never near a word).
+
+    Low / Medium / High are three levels: on a wider scale they take the middle points (Low 2,
+    Medium 3, High 4 of five), and the "very" words (and critical, negligible...) the ends."""
+    written = str(raw)
+    if points < 2 or any(c.isdigit() for c in written):
+        return None
+    level = _RATING_WORDS.get(key(written))
+    if level is None:
+        return None
+    if level in (1, 5):
+        point = 1 if level == 1 else points
+        steps = ("Very low 1, Low 2, Medium 3, High 4, Very high 5" if points == 5
+                 else f"Very low 1 … Very high {points}")
+        return point, f"a 5-level word on a {points}-point scale: {steps}"
+    low = 1 + max(0, (points - 3) // 2)
+    middle = [min(low + n, points) for n in range(3)]
+    return middle[level - 2], (f"a 3-level word on a {points}-point scale: Low {middle[0]}, "
+                               f"Medium {middle[1]}, High {middle[2]}")
+
+
 def rating(raw: Any) -> int | None:
     """A C, I or A rating 1-5, from a number or a word (low = 2, medium = 3, high = 4...)."""
     if raw is None:
@@ -363,6 +387,20 @@ _STATUS_WORDS = {
     "decommissioned": AssetStatus.RETIRED,
     "archived": AssetStatus.RETIRED,
     "closed": AssetStatus.RETIRED,
+    # Greek, Czech, Spanish, French, German. A pending word stays pending: only an owner's
+    # attestation makes an asset active, never a file.
+    **dict.fromkeys(map(_key, (
+        "ενεργό", "ενεργή", "ενεργός", "σε χρήση", "aktivní", "aktivni", "v provozu", "activo",
+        "activa", "en uso", "actif", "en service", "aktiv", "in betrieb")), AssetStatus.ACTIVE),
+    **dict.fromkeys(map(_key, (
+        "σε εκκρεμότητα", "εκκρεμεί", "εκκρεμές", "čeká na ověření", "čeká", "k ověření",
+        "nové", "pendiente", "pendiente de verificación", "nuevo", "en attente",
+        "à vérifier", "nouveau", "ausstehend", "zu prüfen", "neu")),
+        AssetStatus.PENDING_VERIFICATION),
+    **dict.fromkeys(map(_key, (
+        "αποσυρμένο", "αποσυρμένη", "αποσύρθηκε", "καταργημένο", "vyřazeno", "vyřazený",
+        "zrušeno", "retirado", "retirada", "dado de baja", "retiré", "retirée", "hors service",
+        "ausgemustert", "außer betrieb", "stillgelegt")), AssetStatus.RETIRED),
 }
 
 

@@ -20,8 +20,7 @@ from isms.io.importing.near import Names
 from isms.io.importing.plan import Issue, RowVerdict
 from isms.io.importing.sheet import SheetData
 from isms.io.importing.value_map import (
-    NEW_DEPARTMENT,
-    NEW_PERSON,
+    CREATES,
     Proposer,
     Tally,
     Translated,
@@ -187,11 +186,10 @@ def _no_targets(_field_key: str) -> list[str]:
 def check_choices(field: Field, parse: Callable[[Any], Any], choices: dict[str, str],
                   allowed: Callable[[], list[str]]) -> None:
     """Refuse a choice whose target is not one of the field's targets, naming it and them."""
-    creates = {"owner": NEW_PERSON, "custodian": NEW_PERSON, "department": NEW_DEPARTMENT}
     for written, target in choices.items():
-        if target == creates.get(field.key):
+        if target in CREATES and field.key in CREATES[target][0]:
             continue
-        if target not in (NEW_PERSON, NEW_DEPARTMENT):
+        if target not in CREATES:
             try:
                 parse(target)
                 continue

@@ -24,8 +24,11 @@ from isms.io.importing.marking_words import marking_proposal, nearest_marking
 from isms.io.importing.near import Names
 from isms.io.importing.plan import ImportPlan, RowVerdict
 from isms.io.importing.value_map import (
+    CREATES,
     NEW_DEPARTMENT,
     NEW_PERSON,
+    NEW_THREAT,
+    NEW_VULNERABILITY,
     NewRecord,
     Proposal,
     Proposer,
@@ -35,9 +38,11 @@ from isms.io.importing.value_map import (
     nearest_word,
     plain,
 )
-from isms.model import Asset, Department, ImportBatch, Person, Risk
+from isms.method.criteria import ScalePoint
+from isms.model import Asset, Department, ImportBatch, Person, Risk, Threat, Vulnerability
 from isms.model.enums import Role
 from isms.services.imports.rows import Column, Directory
+from isms.services.read.queries import current_criteria
 
 #: The fields whose values come from a fixed vocabulary (a parser's words, or the register's
 #: people, departments and markings), per import kind: their unrecognised values are listed.
@@ -45,13 +50,24 @@ MAPPED_FIELDS: dict[str, tuple[str, ...]] = {
     "assets": ("asset_type", "department", "owner", "custodian", "marking", "confidentiality",
                "integrity", "availability", "personal_data", "special_category", "status"),
     "handling": ("stage", "channel", "has_agreement", "offshore"),
-    "risks": ("department", "owner", "treatment_option", "status"),
+    "risks": ("department", "owner", "threat", "vulnerability", "treatment_option", "status",
+              *(f"{stage}_{axis}" for stage in ("inherent", "current", "residual")
+                for axis in ("likelihood", "impact"))),
     "people": ("department", "roles"),
 }
 
 _PEOPLE_FIELDS = ("owner", "custodian")
-_NEW_PERSON_WHY = ("no such person in the register, so a new one of the department "
-                   "(information asset owner, marked unverified)")
+_CATALOGUES: dict[str, tuple[type[Threat] | type[Vulnerability], str]] = {
+    "threat": (Threat, NEW_THREAT), "vulnerability": (Vulnerability, NEW_VULNERABILITY)}
+
+
+def _new_person_why(kind: str) -> str:
+    # A risk register's owners own risks; an asset list's own (or look after) assets.
+    role = "risk owner" if kind == "risks" else "information asset owner"
+    return f"no such person in the register, so a new one of the department ({role}, marked " \
+           "unverified)"
+
+
 _NEW_DEPARTMENT_WHY = "no such department in the register, so a new one"
 
 
@@ -99,7 +115,7 @@ def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Pr
         if near and len(people.by_name[near[0]]) == 1:
             row = people.by_name[near[0]][0]
             return Proposal(people.target(row), f"nearest name in the register ({row.name})")
-        return Proposal(NEW_PERSON, _NEW_PERSON_WHY)
+        return Proposal(NEW_PERSON, _new_person_why(kind))
 
     def department(written: str) -> Proposal | None:
         wanted = values.key(written)
@@ -122,7 +138,11 @@ def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Pr
     for key in mapped_fields(kind):
         if key not in fields:
             continue
-        if key in _PEOPLE_FIELDS:
+        if key in _CATALOGUES:
+            chosen[key] = _catalogue_proposer(session, key)
+        elif key.endswith(("_likelihood", "_impact")):
+            chosen[key] = _scale_proposer(_scale(session, key))
+        elif key in _PEOPLE_FIELDS:
             chosen[key] = _remembered(person)
         elif key == "department":
             chosen[key] = _remembered(department)
@@ -131,6 +151,50 @@ def proposers(session: Session, directory: Directory, kind: str) -> dict[str, Pr
         else:
             chosen[key] = word(fields[key].parse)
     return chosen
+
+
+def _catalogue_proposer(session: Session, field_key: str) -> Proposer:
+    """Threats and vulnerabilities are free text in real registers: the catalogue entry whose
+    name is near the one written, else a new entry of that name."""
+    model, new = _CATALOGUES[field_key]
+    entries = {values.key(name): (code, name) for code, name in session.execute(
+        select(model.code, model.name))}
+
+    def propose(written: str) -> Proposal | None:
+        near = difflib.get_close_matches(values.key(written), list(entries), n=1, cutoff=0.75)
+        if near:
+            code, name = entries[near[0]]
+            return Proposal(code, f"nearest {field_key} of the catalogue ({code} {name})")
+        return Proposal(new, f"no such {field_key} in the catalogue, so a new entry of that "
+                             "name")
+
+    return propose
+
+
+def _scale(session: Session, field_key: str) -> tuple[ScalePoint, ...]:
+    criteria = current_criteria(session)
+    return criteria.likelihood if field_key.endswith("_likelihood") else criteria.impact
+
+
+def _scale_proposer(scale: tuple[ScalePoint, ...]) -> Proposer:
+    """A level word ("High", "Υψηλή") as a point of the register's scale, or a misspelt label
+    of the scale as that point; numbers off the scale get no proposal."""
+    labels = {values.key(p.label): p for p in scale}
+
+    def propose(written: str) -> Proposal | None:
+        found = values.level_point(written, len(scale))
+        if found is not None:
+            point, why = found
+            return Proposal(str(point), why)
+        if any(c.isdigit() for c in written):
+            return None
+        near = difflib.get_close_matches(values.key(written), list(labels), n=1, cutoff=0.8)
+        if near:
+            p = labels[near[0]]
+            return Proposal(str(p.value), f"nearest label of the scale ({p.value} {p.label})")
+        return None
+
+    return propose
 
 
 _JOINING = {"and", "of", "the", "for", "dept", "department"}
@@ -178,6 +242,13 @@ def targets(session: Session, kind: str, field_key: str) -> list[Target]:
                 *(Target(code, f"{name} ({code})") for code, name in rows)]
     if field_key == "marking":
         return [Target(label, label) for label in Directory(session).marking_labels]
+    if field_key in _CATALOGUES and kind == "risks":
+        model, new = _CATALOGUES[field_key]
+        return [Target(new, f"a new {field_key} of the catalogue"),
+                *(Target(code, f"{code} {name}") for code, name in session.execute(
+                    select(model.code, model.name).order_by(model.code)))]
+    if kind == "risks" and field_key.endswith(("_likelihood", "_impact")):
+        return [Target(str(p.value), f"{p.value} {p.label}") for p in _scale(session, field_key)]
     f = next((f for f in FIELDS_BY_KIND[kind] if f.key == field_key), None)
     vocabulary = values.vocabulary(f.parse) if f is not None else None
     if vocabulary is None:
@@ -215,7 +286,7 @@ def chosen_map(plan: ImportPlan) -> ValueMap:
     finds them by name instead of making them again."""
     kept = ValueMap()
     for value in plan.unrecognised:
-        if value.chosen is not None and value.chosen not in (NEW_PERSON, NEW_DEPARTMENT):
+        if value.chosen is not None and value.chosen not in CREATES:
             kept.choose(value.field, value.written, value.chosen)
     return kept
 
@@ -237,14 +308,15 @@ def _same_name(directory: Directory, written: str) -> tuple[str, ...]:
 
 def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict]) -> dict[
         str, list[int]]:
-    """Create the departments and people the chosen ``rows`` stand on (NEW_DEPARTMENT and
-    NEW_PERSON targets) and put their ids in the rows: in the import's own transaction, so
-    they are written with the import or not at all. Returns the ids made, for the batch's
-    undo."""
+    """Create the departments, people and catalogue entries the chosen ``rows`` stand on
+    (NEW_DEPARTMENT, NEW_PERSON, NEW_THREAT and NEW_VULNERABILITY targets) and put their ids
+    in the rows: in the import's own transaction, so they are written with the import or not
+    at all. Returns the ids made, for the batch's undo."""
     made: dict[NewRecord, int] = {}
     created: dict[str, list[int]] = {"people": [], "departments": []}
-    if not any(v.chosen in (NEW_PERSON, NEW_DEPARTMENT) for v in plan.unrecognised):
+    if not any(v.chosen in CREATES for v in plan.unrecognised):
         return created  # nothing to make: no need to look through every row
+    _new_catalogue_entries(session, rows, created)
     # A risk register's owners own risks; an asset list's own (or look after) assets.
     role = Role.RISK_OWNER if plan.kind == "risks" else Role.INFORMATION_ASSET_OWNER
     for verdict in rows:  # departments first: a new person belongs to the row's department
@@ -260,7 +332,8 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
     for verdict in rows:
         department_id = verdict.values.get("department_id") or plan.department_id
         for value in verdict.values.values():
-            if type(value) is NewRecord and (value, department_id) not in people:
+            if (type(value) is NewRecord and value.kind == "person"
+                    and (value, department_id) not in people):
                 people[(value, department_id)] = _new_person(
                     session, value.name, department_id, role)
     ids: dict[tuple[NewRecord, int | None], int] = {}
@@ -280,6 +353,40 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
     if created["people"] or created["departments"]:
         session.flush()
     return created
+
+
+def _new_catalogue_entries(session: Session, rows: list[RowVerdict],
+                           created: dict[str, list[int]]) -> None:
+    """The threats and vulnerabilities written as free text that the choices make catalogue
+    entries of: one per name, local to the register, numbered on from the catalogue's codes
+    (T23, V17...), C/I/A left for a person to say."""
+    for field_key, (model, _new) in _CATALOGUES.items():
+        target = f"{field_key}_id"
+        wanted = {values.key(v.values[target].name): v.values[target].name for v in rows
+                  if type(v.values.get(target)) is NewRecord}
+        if not wanted:
+            continue
+        prefix = field_key[0].upper()
+        numbers = [int(code[1:]) for code in session.execute(select(model.code)).scalars()
+                   if code[:1].upper() == prefix and code[1:].isdigit()]
+        number = max(numbers, default=0)
+        ids: dict[str, int] = {}
+        for name_key, name in wanted.items():
+            number += 1
+            entry = model(code=f"{prefix}{number:02d}", local=True, category="", description="",
+                          name=_checked_name(name, 200, field_key))
+            session.add(entry)
+            session.flush()
+            ids[name_key] = int(entry.id)
+            created.setdefault(f"{field_key}s" if field_key == "threat" else "vulnerabilities",
+                               []).append(ids[name_key])
+        for verdict in rows:
+            value = verdict.values.get(target)
+            if type(value) is NewRecord:
+                verdict.values[target] = ids[values.key(value.name)]
+            change = verdict.changes.get(target)
+            if change is not None and type(change[1]) is NewRecord:
+                verdict.changes[target] = (change[0], verdict.values[target])
 
 
 def _checked_name(name: str, limit: int, what: str) -> str:
@@ -320,6 +427,7 @@ def undo_created(session: Session, batch: ImportBatch) -> int:
     refused if anything else has come to use them since. Returns how many were removed."""
     people = [int(i) for i in batch.undo.get("people", [])]
     departments = [int(i) for i in batch.undo.get("departments", [])]
+    _undo_catalogue_entries(session, batch)
     if people:
         used = session.execute(
             select(Person.name).where(Person.id.in_(people)).where(or_(
@@ -357,6 +465,30 @@ def undo_created(session: Session, batch: ImportBatch) -> int:
         session.delete(department)
     session.flush()
     return len(people) + len(departments)
+
+
+def _undo_catalogue_entries(session: Session, batch: ImportBatch) -> None:
+    """Remove the threats and vulnerabilities a batch made (its risks are removed by then),
+    refused if one has been edited or another risk has come to name it since."""
+    made: list[tuple[type[Threat] | type[Vulnerability], list[int], Any]] = [
+        (Threat, batch.undo.get("threats", []), Risk.threat_id),
+        (Vulnerability, batch.undo.get("vulnerabilities", []), Risk.vulnerability_id),
+    ]
+    for model, ids, column in made:
+        if not ids:
+            continue
+        used = session.execute(
+            select(model.code).where(model.id.in_(ids)).where(or_(
+                model.version != 1, model.id.in_(select(column).where(column.in_(ids)))))
+        ).scalars().all()
+        if used:
+            raise ConflictError(
+                f"Cannot undo: catalogue entries created by this import have been changed or "
+                f"named by other risks since ({', '.join(used)}).", record="import batch",
+                yours=None, theirs=None)
+        for entry in session.execute(select(model).where(model.id.in_(ids))).scalars():
+            session.delete(entry)
+        session.flush()
 
 
 # --- provenance ----------------------------------------------------------------------------
