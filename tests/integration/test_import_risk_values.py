@@ -33,6 +33,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def greek_register(path: Path) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.append(HEADERS)
     for row in ROWS:
         sheet.append(row)
