@@ -204,10 +204,12 @@ def _people_update(args: argparse.Namespace) -> int:
                 "Say what to change: --name, --email, --department, --username, --role, "
                 "--no-roles, --departments, --left or --verified."
             )
-        records.update_person(session, person, **fields)
+        # A recorded save (the person editor's): `isms revert` takes it back.
+        saved = edits.save(session, "person", person.id, person.version, fields,
+                           name=person.name) if fields else None
         _access_fields(session, person, args)
         commit(session)
-        print(f"Updated {person.name}.")
+        print(f"Updated {person.name}" + (revert_hint(saved) if saved else "") + ".")
     return 0
 
 

@@ -327,3 +327,49 @@ def test_departments_show_as_a_tree_and_move_under_another_then_undo(
     assert stored_department(register, env).parent_id is None
     history.undo_action.trigger()
     assert stored_department(register, fin).parent_id is None
+
+
+# --- confirming a person an import made ---------------------------------------------------------
+
+
+def test_confirming_an_imported_person_is_a_save_undo_takes_back(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    with register.session() as session:
+        made = Person(name="Head of IT", job_title="Head of IT", active=True, verified=False)
+        session.add(made)
+        session.commit()
+        head = made.id
+    window = shown(qtbot, MainWindow(register))
+    people = shown(qtbot, PeopleDialog(register, window, window.undo_history))
+    verified = PeopleDialog.columns.index("Verified")
+
+    def shown_as(row: int | None) -> str:
+        item = people.table.item(row, verified) if row is not None else None
+        return item.text() if item is not None else ""
+
+    assert shown_as(people.row_of(head)) == "unverified"
+    assert shown_as(people.row_of(person_id(register, "Bob Baker"))) == "yes"
+    people.reject()
+
+    editor = shown(qtbot, PersonEditor(register, head))
+    assert not editor.verified_check.isChecked()
+    editor.verified_check.setChecked(True)
+    assert editor.save()
+    assert stored_person(register, head)[0].verified is True
+    window.undo_history.push(editor.change)
+    window.undo_history.undo_action.trigger()
+    assert stored_person(register, head)[0].verified is False
+    window.undo_history.redo_action.trigger()
+    assert stored_person(register, head)[0].verified is True
+
+
+def test_a_new_person_added_by_hand_is_verified(
+    qtbot: Any, register: Register, sample: Sample
+) -> None:
+    editor = shown(qtbot, PersonEditor(register))
+    assert editor.verified_check.isChecked()
+    editor.name_edit.setText("Erin Evans")
+    assert editor.save()
+    with register.session() as session:
+        assert queries.person(session, "Erin Evans").verified is True

@@ -4,6 +4,7 @@ and vulnerabilities, likelihood and impact as level words, an owner not yet in t
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -134,3 +135,20 @@ def test_a_chosen_catalogue_entry_and_scale_point_by_value(
     code, out, err = run(capsys, "import", "risks", str(path), "--db", db, "--department",
                          "ICT", "--value", "D:Υψηλή=9", "--dry-run")
     assert code == 1 and "'9' is not a target for 'Υψηλή'" in err + out
+
+
+def test_confirming_the_new_risk_owner_is_a_change_isms_revert_takes_back(
+        capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
+    path = greek_register(tmp_path / "κίνδυνοι.xlsx")
+    assert run(capsys, "import", "risks", str(path), "--db", db, "--department", "ICT",
+               "--accept-proposals")[0] == 0
+    code, out, _ = run(capsys, "people", "update", "Γιώργος Παπαδόπουλος", "--verified",
+                       "--db", db)
+    assert code == 0
+    change = re.search(r"`isms revert (\d+)` takes it back", out)
+    assert change is not None, out
+    _, out, _ = run(capsys, "people", "list", "--db", db)
+    assert "Γιώργος Παπαδόπουλος (unverified)" not in out
+    assert run(capsys, "revert", change.group(1), "--db", db)[0] == 0
+    _, out, _ = run(capsys, "people", "list", "--db", db)
+    assert "Γιώργος Παπαδόπουλος (unverified)" in out

@@ -82,9 +82,13 @@ class PersonEditor(_NewOrEdit):
         self.active_check = QCheckBox("Still with the council (active)")
         self.active_check.setToolTip("Someone who has left cannot be newly given an owner's "
                                      "or decider's part")
+        self.verified_check = QCheckBox("Verified (who this is has been confirmed)")
+        self.verified_check.setToolTip("An import makes a person of a name or job title it does "
+                                       "not know, unverified: tick once you know who it is")
         for widget, name in ((self.name_edit, "Name"), (self.email_edit, "E-mail"),
                              (self.department_combo, "Department"),
-                             (self.roles_list, "Roles"), (self.active_check, "Active")):
+                             (self.roles_list, "Roles"), (self.active_check, "Active"),
+                             (self.verified_check, "Verified")):
             widget.setAccessibleName(name)
         form = QFormLayout()
         form.addRow("&Name:", self.name_edit)
@@ -92,7 +96,8 @@ class PersonEditor(_NewOrEdit):
         form.addRow("&Department:", self.department_combo)
         form.addRow("&Roles:", self.roles_list)
         form.addRow("", self.active_check)
-        self.finish(form, self.name_edit, 480, 420)
+        form.addRow("", self.verified_check)
+        self.finish(form, self.name_edit, 480, 440)
 
     @property
     def person_id(self) -> int | None:
@@ -121,6 +126,7 @@ class PersonEditor(_NewOrEdit):
                                else Qt.CheckState.Unchecked)
             self.roles_list.addItem(item)
         self.active_check.setChecked(values["active"])
+        self.verified_check.setChecked(values["verified"])
 
     def ticked_roles(self) -> list[str]:
         return [str(v) for v in ticked(self.roles_list)]
@@ -135,6 +141,7 @@ class PersonEditor(_NewOrEdit):
             "department_id": self.department_combo.currentData(),
             "roles": self.ticked_roles(),
             "active": self.active_check.isChecked(),
+            "verified": self.verified_check.isChecked(),
         }
 
     def problems(self) -> list[tuple[str, QWidget]]:
@@ -145,7 +152,7 @@ class PersonEditor(_NewOrEdit):
     def field_widgets(self) -> dict[str, QWidget]:
         return {"name": self.name_edit, "email": self.email_edit,
                 "department_id": self.department_combo, "roles": self.roles_list,
-                "active": self.active_check}
+                "active": self.active_check, "verified": self.verified_check}
 
     def record_name(self) -> str:
         return str(self.saved_values.get("name") or "the person")

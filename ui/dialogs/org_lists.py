@@ -187,7 +187,7 @@ class TableListDialog(OrgListDialog):
 class PeopleDialog(TableListDialog):
     geometry_key = "people_list"
     title = "People"
-    columns = ("Name", "E-mail", "Department", "Roles")
+    columns = ("Name", "E-mail", "Department", "Roles", "Verified")
 
     def rows(self) -> list[Row]:
         with self._register.session() as session:
@@ -196,7 +196,9 @@ class PeopleDialog(TableListDialog):
                     person.name if person.active else f"{person.name} (left)",
                     person.email or "",
                     person.department.code if person.department else "",
-                    ", ".join(role.value for role in Role if role in person.roles)))
+                    ", ".join(role.value for role in Role if role in person.roles),
+                    # People an import made from a name in a file, until someone confirms.
+                    "yes" if person.verified else "unverified"))
                 for person in queries.people(session, active_only=False)
             ]
 

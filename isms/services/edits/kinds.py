@@ -96,7 +96,9 @@ def _read_person(person: Person) -> Values:
     return {"name": person.name, "email": person.email or "",
             "department_id": person.department_id,
             # As the editor lists them: the vocabulary's order.
-            "roles": [role.value for role in Role if role in held], "active": person.active}
+            "roles": [role.value for role in Role if role in held], "active": person.active,
+            # Confirming a person an import made is an edit undo can take back.
+            "verified": person.verified}
 
 
 def _read_evidence(item: Evidence) -> Values:

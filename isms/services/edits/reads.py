@@ -120,7 +120,7 @@ def person(session: Session, person_id: int | None) -> EditorRecord:
     """A person (None: the values a new one starts from)."""
     if person_id is None:
         return EditorRecord(0, {"name": "", "email": "", "department_id": None, "roles": [],
-                                "active": True})
+                                "active": True, "verified": True})
     found = _get(session, PERSON, person_id)
     return EditorRecord(found.version, PERSON.read(found))
 

@@ -405,7 +405,10 @@ def person(session: Session, name_or_email: str) -> Person:
     found = list(
         session.execute(
             select(Person).where(
-                or_(func.lower(Person.name) == wanted, func.lower(Person.email) == wanted)
+                # SQLite's lower() folds ASCII letters only: a Greek or Czech name written
+                # exactly as stored is found by itself.
+                or_(func.lower(Person.name) == wanted, func.lower(Person.email) == wanted,
+                    Person.name == name_or_email.strip())
             )
         ).scalars()
     )
