@@ -178,7 +178,7 @@ def test_a_practice_is_added_updated_and_reverted(
         "id": int(number), "asset": "HSG-0001", "department": "HSG", "stage": "shared",
         "channel": "secure e-mail", "safeguards": ["encrypted", "agreement"],
         "third_party": "NHS Trust", "agreement": True, "retention_months": None,
-        "offshore": False, "description": ""}
+        "offshore": False, "description": "", "retired_on": None}
 
 
 @pytest.mark.parametrize(("args", "message"), [
