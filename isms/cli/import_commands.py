@@ -18,7 +18,8 @@ from isms.services.soa import carry_over as soa_import
 
 from ..db import commit
 from ..db.changelog import plain as json_plain  # enums as text, dates in ISO form
-from ..errors import UsageError
+from ..errors import UsageError, ValidationError
+from ..io.importing import values
 from ..io.importing.fields import FIELDS_BY_KIND
 from ..io.importing.mapping import Mapping, column_index, column_letter
 from ..io.importing.plan import ImportPlan
@@ -26,6 +27,7 @@ from ..io.importing.stamp import has_stamp
 from ..io.importing.template import write_template
 from ..io.importing.value_map import UnrecognisedValue, ValueMap
 from ..model import Department
+from ..model.enums import AssetType
 from . import round_trip_commands
 from .common import command, json_option, opened
 from .output import Progress, print_json, print_table
@@ -171,6 +173,18 @@ def _report(plan: ImportPlan, origin: str, result: dict[str, Any]) -> None:
     print(result["summary"])
 
 
+def _new_type(args: argparse.Namespace) -> AssetType | None:
+    """``--type``: the type of new assets of a file with no type column, in the words the
+    type column takes ("hardware", "device", "laptop"...)."""
+    written = getattr(args, "type", None)
+    if not written:
+        return None
+    try:
+        return values.asset_type(written)
+    except values.Problem as problem:
+        raise ValidationError(f"--type: {problem}.", field="type") from None
+
+
 def _import(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     if args.kind == "assets" and has_stamp(path):  # a department's export coming back
@@ -201,7 +215,8 @@ def _import(args: argparse.Namespace) -> int:
                 prepared.mapping,
                 prepared.sheet.header.names,
             )
-            plan = import_files.plan(session, prepared, department, value_map)
+            plan = import_files.plan(session, prepared, department, value_map,
+                                     new_type=_new_type(args))
             if args.errors:
                 from ..io.importing.error_workbook import write_error_workbook
 
@@ -502,6 +517,9 @@ def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
     )
     if kind == "assets":
         round_trip_commands.add_options(p)
+        p.add_argument("--type", metavar="TYPE",
+                       help="the type of new assets when the file has no type column (an IT "
+                       "inventory's devices: hardware)")
     json_option(p)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from isms.cli import main
 from isms.db import open_register
-from isms.model import Person, Risk, Threat, Vulnerability
+from isms.model import Asset, Person, Risk, Threat, Vulnerability
 
 HEADERS = ["Κίνδυνος", "Απειλή", "Ευπάθεια", "Πιθανότητα", "Επίπτωση", "Ιδιοκτήτης κινδύνου",
            "Αντιμετώπιση"]
@@ -152,3 +152,31 @@ def test_confirming_the_new_risk_owner_is_a_change_isms_revert_takes_back(
     assert run(capsys, "revert", change.group(1), "--db", db)[0] == 0
     _, out, _ = run(capsys, "people", "list", "--db", db)
     assert "Γιώργος Παπαδόπουλος (unverified)" in out
+
+
+def test_a_device_inventory_has_no_type_column_and_type_gives_it(
+        capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
+    path = tmp_path / "intune.csv"
+    path.write_text("Device name,Serial number,Manufacturer,Model,OS,Primary user UPN\n"
+                    "LT-0042,5CG1234XYZ,HP,EliteBook 840,Windows 11,jo@x.gov.uk\n"
+                    "LT-0043,5CG1234XZZ,Dell,Latitude 5440,Windows 11,ann@x.gov.uk\n",
+                    encoding="utf-8")
+    code, out, _ = run(capsys, "import", "assets", str(path), "--db", db, "--department", "ICT",
+                       "--dry-run")
+    assert code == 0 and "look like a device inventory" in out and "--type hardware" in out
+    code, out, err = run(capsys, "import", "assets", str(path), "--db", db, "--department",
+                         "ICT", "--type", "gadgets", "--dry-run")
+    assert code == 1 and "--type: 'gadgets' is not an asset type" in err
+    code, out, err = run(capsys, "import", "assets", str(path), "--db", db, "--department",
+                         "ICT", "--type", "hardware")
+    assert code == 0, out + err
+    register = open_register(db)
+    try:
+        with register.session() as s:
+            found = {(a.name, a.asset_type.value, a.status.value)
+                     for a in s.execute(select(Asset)).scalars()}
+    finally:
+        register.close()
+    # New from a file: pending until the owner attests, whatever its type.
+    assert found == {("LT-0042", "hardware", "pending verification"),
+                     ("LT-0043", "hardware", "pending verification")}

@@ -603,3 +603,18 @@ def field(kind: str, key: str) -> Field:
         if candidate.key == key:
             return candidate
     raise KeyError(key)
+
+
+#: Headings of an IT inventory export (Intune, SCCM, a CMDB): the rows are devices.
+_DEVICE_HEADINGS = frozenset({
+    "serial number", "serial no", "serial", "serialnumber", "manufacturer", "make", "model",
+    "hostname", "host name", "device name", "computer name", "os", "operating system",
+    "os version", "imei", "mac address", "primary user upn", "primary user",
+})
+
+
+def device_headings(names: list[str]) -> list[str]:
+    """The headings, as written, that say the file is a device inventory (two at least of
+    serial number, manufacturer, model, hostname, OS...); [] for any other file."""
+    found = [n for n in names if values.key(n) in _DEVICE_HEADINGS]
+    return found if len(found) >= 2 else []

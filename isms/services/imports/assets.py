@@ -20,7 +20,7 @@ from isms.db.bulk import insert_rows
 from isms.db.locks import lock
 from isms.errors import ConflictError, ValidationError
 from isms.io.importing import values
-from isms.io.importing.fields import ASSET_FIELDS
+from isms.io.importing.fields import ASSET_FIELDS, device_headings
 from isms.io.importing.mapping import Mapping, column_letter
 from isms.io.importing.plan import ImportPlan, Issue, RowVerdict
 from isms.io.importing.sheet import SheetData
@@ -96,9 +96,11 @@ def plan_assets(
     mapping: Mapping,
     department: int | None = None,
     value_map: ValueMap | None = None,
+    new_type: AssetType | None = None,
 ) -> ImportPlan:
     """Read every row against the mapping and the register, writing nothing; values of the
-    fixed-vocabulary columns are read through ``value_map``."""
+    fixed-vocabulary columns are read through ``value_map``. ``new_type``: the type of new
+    assets when the file has no type column (an IT inventory's devices are hardware)."""
     directory = Directory(session, department)
     value_map = value_map or ValueMap()
     proposers = value_choices.proposers(session, directory, "assets")
@@ -139,7 +141,16 @@ def plan_assets(
             "Map a department column, or say which department the file is for.",
             field="department",
         )
-    if "asset_type" not in mapped:
+    if "asset_type" in mapped:
+        new_type = None
+    elif new_type is not None:
+        plan.notes.append(f"No type column: every new asset is taken as {new_type.value}.")
+    elif devices := device_headings(sheet.header.names):
+        plan.notes.append(
+            "No type column: every new asset would be taken as an information asset, but the "
+            f"headings ({', '.join(devices)}) look like a device inventory: give the type of "
+            "new assets, most likely hardware (isms import assets --type hardware).")
+    else:
         plan.notes.append("No type column: every new asset is taken as an information asset.")
     by_ref, by_name = _existing(session)
     seen_refs: dict[str, int] = {}
@@ -177,6 +188,8 @@ def plan_assets(
                 )
             v["personal_data"] = True
         _match_row(verdict, by_ref, by_name, seen_refs, seen_names)
+        if new_type is not None and verdict.action == "new":
+            v["asset_type"] = new_type  # never changes the type of an asset already held
         plan.rows.append(verdict)
     if not plan.rows:
         plan.notes.append("No data rows under the header.")

@@ -16,6 +16,7 @@ from isms.io.importing.plan import ImportPlan
 from isms.io.importing.sheet import SheetData, split_header
 from isms.io.importing.value_map import ValueMap
 from isms.io.readers import SourceFile, open_source
+from isms.model.enums import AssetType
 from isms.services.imports import mapping_profiles
 from isms.services.imports.assets import apply_plan, plan_assets
 from isms.services.imports.batch_writer import ImportResult
@@ -145,12 +146,16 @@ def plan(
     prepared: PreparedImport,
     department_id: int | None,
     value_map: ValueMap | None = None,
+    *,
+    new_type: AssetType | None = None,
 ) -> ImportPlan:
     """Read every row (a dry run). ``value_map``: the value choices (default: those saved with
-    the profile the mapping came from); the plan lists the values it did not recognise."""
+    the profile the mapping came from); the plan lists the values it did not recognise.
+    ``new_type``: for assets, the type of new ones when the file has no type column."""
     value_map = prepared.value_map if value_map is None else value_map
     if prepared.kind == "assets":
-        found = plan_assets(session, prepared.sheet, prepared.mapping, department_id, value_map)
+        found = plan_assets(session, prepared.sheet, prepared.mapping, department_id, value_map,
+                            new_type)
         flag_conflicts(session, prepared.source, found)  # a round-trip file read plainly
         return found
     if prepared.kind == "people":
