@@ -379,9 +379,7 @@ def _insert_new(
     next_ref = next_refs(session)
     start_id = (session.execute(select(func.max(Asset.id))).scalar() or 0) + 1
     found = [verdict.values for verdict in rows]
-    ids = list(range(start_id, start_id + len(found)))
     refs = [v.get("ref") or next_ref(v["department_id"]) for v in found]
-    records = list(zip(ids, refs, *(_new_column(found, f) for f in _ROW_FIELDS), strict=True))
     constants = {
         # New from a department: pending until the owner or the SMG confirms it.
         "status": AssetStatus.PENDING_VERIFICATION,
@@ -391,19 +389,19 @@ def _insert_new(
         "updated_at": now,
     }
     connection = session.connection()
-    for chunk_start in range(0, len(records), _INSERT_CHUNK):
-        insert_rows(
-            connection,
-            _ASSETS,
-            _NEW_COLUMNS,
-            records[chunk_start : chunk_start + _INSERT_CHUNK],
-            constants,
-        )
+    # Rows in storage form a chunk at a time: 100,000 of them at once would add to the peak.
+    for chunk_start in range(0, len(found), _INSERT_CHUNK):
+        part = found[chunk_start : chunk_start + _INSERT_CHUNK]
+        first = start_id + chunk_start
+        records = list(zip(range(first, first + len(part)),
+                           refs[chunk_start : chunk_start + len(part)],
+                           *(_new_column(part, f) for f in _ROW_FIELDS), strict=True))
+        insert_rows(connection, _ASSETS, _NEW_COLUMNS, records, constants)
         if progress:
             progress(
-                "importing new assets", min(chunk_start + _INSERT_CHUNK, len(records)), len(records)
+                "importing new assets", min(chunk_start + _INSERT_CHUNK, len(found)), len(found)
             )
-    return ids
+    return list(range(start_id, start_id + len(found)))
 
 
 def _update_changed(
