@@ -49,7 +49,9 @@ def test_free_text_threats_are_listed_once_with_the_nearest_entry_or_a_new_one(
     path = _csv(tmp_path / "r.csv", "Risk,Threat,Vulnerability\n"
                 "Laptop stolen,Theft of equipment,Unpatched softwares\n"
                 "Tablet stolen,Theft of equipment,Unpatched softwares\n"
-                "Leak,Κλοπή,Μη κρυπτογραφημένοι δίσκοι\n")
+                "Leak,Κλοπή,Μη κρυπτογραφημένοι δίσκοι\n"
+                "Burglary,Theft,Unpatched\n"
+                "Outage,Loss,Passwords\n")
     plan = _plan(register, path, dept)
     listed = {(v.field, v.written): v for v in plan.unrecognised}
     with register.session() as s:
@@ -59,7 +61,11 @@ def test_free_text_threats_are_listed_once_with_the_nearest_entry_or_a_new_one(
     assert listed[("vulnerability", "Unpatched softwares")].proposal == unpatched
     assert listed[("threat", "Κλοπή")].proposal == NEW_THREAT
     assert listed[("vulnerability", "Μη κρυπτογραφημένοι δίσκοι")].proposal == NEW_VULNERABILITY
-    assert plan.counts["error"] == 3  # unmapped, each row keeps its error
+    # A shorter way of writing one entry is that entry; words of several are a new one.
+    assert listed[("threat", "Theft")].proposal == "T04"
+    assert listed[("vulnerability", "Unpatched")].proposal == unpatched
+    assert listed[("threat", "Loss")].proposal == NEW_THREAT
+    assert plan.counts["error"] == 5  # unmapped, each row keeps its error
     with register.session() as s:
         threats = value_choices.targets(s, "risks", "threat")
     assert threats[0].value == NEW_THREAT and len(threats) == 23
