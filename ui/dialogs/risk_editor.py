@@ -86,6 +86,12 @@ def _fill_rating_combo(combo: QComboBox, scale: tuple[ScalePoint, ...]) -> None:
         if point.description:
             combo.setItemData(combo.count() - 1, point.description, Qt.ItemDataRole.ToolTipRole)
     combo.blockSignals(False)
+    # The label is the point's meaning ("5 — Almost certain"): never cut it to fit the grid.
+    # A combo's own minimum size hint ignores its items, so the longest label sets the minimum
+    # (plus room for the frame and the arrow).
+    longest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i))
+                  for i in range(combo.count()))
+    combo.setMinimumWidth(longest + 4 * combo.fontMetrics().averageCharWidth() + 16)
 
 
 def _select_data(combo: QComboBox, value: object) -> None:
