@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+if TYPE_CHECKING:  # openpyxl loads only when a spreadsheet is written (it is slow to import)
+    from collections.abc import Callable
+
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,12 +40,25 @@ def csv_text(value: Any) -> Any:
     return value
 
 
+#: openpyxl's WriteOnlyCell once the first cell is written (a global, not an import per cell:
+#: an export writes millions of cells).
+_new_cell: Callable[..., Cell] | None = None
+
+
+def _load_cell() -> Callable[..., Cell]:
+    global _new_cell
+    from openpyxl.cell import WriteOnlyCell
+
+    _new_cell = WriteOnlyCell
+    return WriteOnlyCell
+
+
 def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Cell:
     """A write-only cell holding ``value``; text is always a string cell, never a formula."""
     value = plain(value)
     if value is not None and not isinstance(value, bool | int | float | date | datetime | str):
         value = str(value)
-    cell: Cell = WriteOnlyCell(sheet, value=value)
+    cell: Cell = (_new_cell or _load_cell())(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store "=..." as a formula
     return cell

@@ -16,9 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, Protection
-from openpyxl.worksheet.dimensions import ColumnDimension
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -136,11 +133,15 @@ def write_assets(
         # UTF-8 with BOM: Excel on Windows then reads £ and accents correctly.
         write_atomically(path, text.getvalue().encode("utf-8-sig"))
         return count
+    # openpyxl loads here, not with the module: importing a file reads this module's columns.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     book.properties.creator = producer()
     sheet = book.create_sheet("Assets")
     sheet.freeze_panes = "A2"
-    _protect(sheet)
+    unlocked = _protect(sheet)
     bold = Font(bold=True)
     header_cells = []
     for label in headers:
@@ -152,7 +153,7 @@ def write_assets(
     for count, (asset_id, version, row) in enumerate(
         asset_rows(session, department, include_retired), start=1
     ):
-        sheet.append(_editable_row(sheet, row))
+        sheet.append(_editable_row(sheet, row, unlocked))
         stamped.append((asset_id, version, row))
         if progress and count % _CHUNK == 0:
             progress("writing assets", count, 0)
@@ -166,12 +167,14 @@ def write_assets(
     return count
 
 
-_UNLOCKED = Protection(locked=False)
-
-
-def _protect(sheet: Any) -> None:
+def _protect(sheet: Any) -> Any:
     """Lock the reference column; every other column stays editable, down to rows the
-    department adds (a new asset takes its reference from the register)."""
+    department adds (a new asset takes its reference from the register). Returns the
+    protection of an editable cell."""
+    from openpyxl.styles import Protection
+    from openpyxl.worksheet.dimensions import ColumnDimension
+
+    unlocked = Protection(locked=False)
     sheet.protection.sheet = True
     # What stays allowed on the protected sheet (openpyxl: False = not protected).
     for allowed in ("formatColumns", "formatRows", "insertRows", "deleteRows", "autoFilter",
@@ -180,17 +183,18 @@ def _protect(sheet: Any) -> None:
     for index in range(1, len(COLUMNS)):
         letter = column_letter(index)
         dimension = ColumnDimension(sheet, index=letter, width=_WIDTH)
-        dimension.protection = _UNLOCKED
+        dimension.protection = unlocked
         sheet.column_dimensions[letter] = dimension
+    return unlocked
 
 
 #: Column width of the editable columns (characters), wide enough to read a name.
 _WIDTH = 22
 
 
-def _editable_row(sheet: Any, row: list[Any]) -> list[Any]:
+def _editable_row(sheet: Any, row: list[Any], unlocked: Any) -> list[Any]:
     """The row's cells: the reference (first) locked, as the sheet's cells are by default."""
     cells = [xlsx_cell(sheet, v) for v in row]
     for cell in cells[1:]:
-        cell.protection = _UNLOCKED
+        cell.protection = unlocked
     return cells

@@ -6,11 +6,6 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from ..files import write_atomically
 from .fields import ASSET_FIELDS, help_text
 
@@ -43,6 +38,12 @@ def write_template(
 ) -> Path:
     """Columns are the asset fields except the one-cell C/I/A form; lists for every choice
     (the register's own markings and departments) live on a hidden sheet so they can be long."""
+    # openpyxl loads here, not with the module: the CLI's import verbs all import this one.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     fields = [f for f in ASSET_FIELDS if f.key != "cia"]
     book = Workbook()
     sheet = book.active
