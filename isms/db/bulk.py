@@ -145,3 +145,24 @@ def insert_dicts(connection: Connection, table: Table, rows: Sequence[dict[str, 
     insert_rows(
         connection, table, columns, [tuple(r[c] for c in columns) for r in rows], constants
     )
+
+
+def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """``count`` unused ids for rows of ``table`` that :func:`insert_rows` is about to write.
+
+    PostgreSQL: taken from the id's sequence, so a concurrent ordinary insert never picks one.
+    SQLite: on from the largest id in use; the writing transaction holds the database's one
+    write lock, so nobody else can take them first (SQLite refuses a write from a stale read).
+    """
+    if count <= 0:
+        return []
+    preparer = connection.dialect.identifier_preparer
+    name = preparer.format_table(table)
+    if connection.dialect.name == "postgresql":
+        taken = connection.exec_driver_sql(
+            f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) "
+            f"FROM generate_series(1, {int(count)})"
+        )
+        return [int(i) for (i,) in taken]
+    top = connection.exec_driver_sql(f"SELECT max(id) FROM {name}").scalar() or 0
+    return list(range(int(top) + 1, int(top) + 1 + count))
