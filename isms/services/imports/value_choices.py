@@ -71,6 +71,9 @@ MAPPED_FIELDS: dict[str, tuple[str, ...]] = {
 _PEOPLE_FIELDS = ("owner", "custodian")
 _CATALOGUES: dict[str, tuple[type[Threat] | type[Vulnerability], str]] = {
     "threat": (Threat, NEW_THREAT), "vulnerability": (Vulnerability, NEW_VULNERABILITY)}
+#: Where a new person can land in a row's values: a field NEW_PERSON applies to, or the id it
+#: targets (owner -> owner_id). Only these are looked at, not every value of 100,000 rows.
+_PERSON_KEYS = tuple(k for f in CREATES[NEW_PERSON][0] for k in (f, f"{f}_id"))
 
 
 def _new_person_why(kind: str) -> str:
@@ -351,7 +354,8 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
     people: dict[tuple[NewRecord, int | None], None] = {}  # a dict keeps the file's order
     for verdict in rows:
         department_id = verdict.values.get("department_id") or plan.department_id
-        for value in verdict.values.values():
+        for key in _PERSON_KEYS:
+            value = verdict.values.get(key)
             if type(value) is NewRecord and value.kind == "person":
                 people[(value, department_id)] = None
     ids: dict[tuple[NewRecord, int | None], int] = dict(
@@ -359,7 +363,8 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
     created["people"].extend(ids.values())
     for verdict in rows:
         department_id = verdict.values.get("department_id") or plan.department_id
-        for key, value in list(verdict.values.items()):
+        for key in _PERSON_KEYS:
+            value = verdict.values.get(key)
             if type(value) is NewRecord:
                 verdict.values[key] = ids[(value, department_id)]
         for key, (before, after) in list(verdict.changes.items()):
