@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from isms.db.bulk import insert_rows
+from isms.db.bulk import insert_rows, search_index_after
 from isms.db.locks import lock
 from isms.errors import ConflictError, ValidationError
 from isms.io.importing import values
@@ -389,19 +389,20 @@ def _insert_new(
         "updated_at": now,
     }
     connection = session.connection()
-    # Rows in storage form a chunk at a time: 100,000 of them at once would add to the peak.
-    for chunk_start in range(0, len(found), _INSERT_CHUNK):
-        part = found[chunk_start : chunk_start + _INSERT_CHUNK]
-        first = start_id + chunk_start
-        records = list(zip(range(first, first + len(part)),
-                           refs[chunk_start : chunk_start + len(part)],
-                           *(_new_column(part, f) for f in _ROW_FIELDS), strict=True))
-        insert_rows(connection, _ASSETS, _NEW_COLUMNS, records, constants)
-        if progress:
-            progress(
-                "importing new assets", min(chunk_start + _INSERT_CHUNK, len(found)), len(found)
-            )
-    return list(range(start_id, start_id + len(found)))
+    ids = range(start_id, start_id + len(found))
+    with search_index_after(connection, _ASSETS, ids):
+        # Rows in storage form a chunk at a time: 100,000 of them at once would add to the peak.
+        for chunk_start in range(0, len(found), _INSERT_CHUNK):
+            part = found[chunk_start : chunk_start + _INSERT_CHUNK]
+            first = start_id + chunk_start
+            records = list(zip(range(first, first + len(part)),
+                               refs[chunk_start : chunk_start + len(part)],
+                               *(_new_column(part, f) for f in _ROW_FIELDS), strict=True))
+            insert_rows(connection, _ASSETS, _NEW_COLUMNS, records, constants)
+            if progress:
+                progress("importing new assets", min(chunk_start + _INSERT_CHUNK, len(found)),
+                         len(found))
+    return list(ids)
 
 
 def _update_changed(
