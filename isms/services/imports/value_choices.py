@@ -337,18 +337,24 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
     at all. Returns the ids made, for the batch's undo."""
     made: dict[NewRecord, int] = {}
     created: dict[str, list[int]] = {"people": [], "departments": []}
-    if not any(v.chosen in CREATES for v in plan.unrecognised):
+    # Only the kinds of record the choices make are looked for (each a pass over every row).
+    making = {v.chosen for v in plan.unrecognised if v.chosen in CREATES}
+    if not making:
         return created  # nothing to make: no need to look through every row
-    _new_catalogue_entries(session, rows, created)
+    if making & {NEW_THREAT, NEW_VULNERABILITY}:
+        _new_catalogue_entries(session, rows, created)
     # A risk register's owners own risks; an asset list's own (or look after) assets.
     role = Role.RISK_OWNER if plan.kind == "risks" else Role.INFORMATION_ASSET_OWNER
-    for verdict in rows:  # departments first: a new person belongs to the row's department
+    for verdict in rows if NEW_DEPARTMENT in making else ():
+        # Departments first: a new person belongs to the row's department.
         department = verdict.values.get("department_id")
         if type(department) is NewRecord:
             if department not in made:
                 made[department] = _new_department(session, department.name)
                 created["departments"].append(made[department])
             verdict.values["department_id"] = made[department]
+    if NEW_PERSON not in making:
+        return _changes_take_ids(session, rows, created)
     # One new person per name and department: "Head of IT" of Planning and "Head of IT" of
     # Finance are two people, never merged into one.
     people: dict[tuple[NewRecord, int | None], None] = {}  # a dict keeps the file's order
@@ -367,9 +373,17 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
             value = verdict.values.get(key)
             if type(value) is NewRecord:
                 verdict.values[key] = ids[(value, department_id)]
-        for key, (before, after) in list(verdict.changes.items()):
-            if type(after) is NewRecord:
-                verdict.changes[key] = (before, verdict.values[key])
+    return _changes_take_ids(session, rows, created)
+
+
+def _changes_take_ids(session: Session, rows: list[RowVerdict],
+                       created: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The rows' changes (before, after) take the ids their values now hold."""
+    for verdict in rows:
+        if verdict.changes:
+            for key, (before, after) in list(verdict.changes.items()):
+                if type(after) is NewRecord:
+                    verdict.changes[key] = (before, verdict.values[key])
     if created["people"] or created["departments"]:
         session.flush()
     return created
