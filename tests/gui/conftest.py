@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from isms.db import Register, commit
@@ -45,6 +46,21 @@ def _isolated_qsettings(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "qsettings"
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage_between_tests(qapp: QApplication) -> Iterator[None]:
+    """After each test (its widgets closed by qtbot): run the deferred deletes, then collect.
+
+    Python's cyclic collector otherwise runs whenever an allocation trips it, which can be in
+    the middle of a later test's widget constructor, finalising a wrapper of a widget an earlier
+    test left behind; on a full run that crashed QDialog's constructor now and then. Collecting
+    here does the same work at a point where nothing is being built.
+    """
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 #: on_modal(kind, action, times=1): run action(dialog) on the next `times` modal dialogs of kind;
