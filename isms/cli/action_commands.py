@@ -13,11 +13,20 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..db import commit
-from ..errors import NotFoundError, UsageError
+from ..errors import UsageError
 from ..model import ActionStatus, TreatmentAction
 from ..services import edits
 from ..services.read import lists, queries
-from .common import command, iso_date, json_option, named_by, opened, revert_hint
+from .common import (
+    command,
+    department_filter,
+    iso_date,
+    json_option,
+    named_by,
+    numbered,
+    opened,
+    revert_hint,
+)
 from .output import print_json, print_record, print_table
 
 if TYPE_CHECKING:
@@ -27,11 +36,7 @@ if TYPE_CHECKING:
 
 
 def _action(session: Session, number: int) -> TreatmentAction:
-    found = session.get(TreatmentAction, number)
-    if found is None:
-        raise NotFoundError(f"No treatment action {number} in this register "
-                            "(see `isms actions list`).")
-    return found
+    return numbered(session, TreatmentAction, number, "treatment action", "isms actions list")
 
 
 def _as_json(action: TreatmentAction) -> dict[str, Any]:
@@ -81,9 +86,7 @@ def _print_action(args: argparse.Namespace, action: TreatmentAction, said: str,
 
 def _actions_list(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        department = (named_by("--department", "department",
-                               lambda: queries.department_id(session, args.department))
-                      if args.department else None)
+        department = department_filter(session, args)
         ids = lists.action_ids(session, department=department, search=args.search,
                                order_by=args.sort, descending=args.desc)
         rows = lists.action_rows(session, ids)

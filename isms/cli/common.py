@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..db import Register, open_register
 from ..db.failures import connection_errors
 from ..errors import NotFoundError, ValidationError
+from ..services.read import queries
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from ..services.edits import Saved
 
 Handler = Callable[[argparse.Namespace], int]
@@ -71,6 +74,24 @@ def named_by(option: str, field: str, find: Callable[[], T]) -> T:
         return find()
     except (NotFoundError, ValidationError) as exc:
         raise ValidationError(f"{option}: {exc}", field=field) from None
+
+
+def department_filter(session: Session, args: argparse.Namespace) -> int | None:
+    """The department ``--department`` names (its id), or None when the option is not given;
+    one not found is refused naming the option."""
+    if not args.department:
+        return None
+    return named_by("--department", "department",
+                    lambda: queries.department_id(session, args.department))
+
+
+def numbered(session: Session, model: type[T], number: int, what: str, listing: str) -> T:
+    """The record ``number`` of ``model`` ("treatment action 12"), or NotFoundError naming the
+    command that lists them."""
+    found = session.get(model, number)
+    if found is None:
+        raise NotFoundError(f"No {what} {number} in this register (see `{listing}`).")
+    return found
 
 
 def revert_hint(saved: Saved) -> str:

@@ -19,7 +19,7 @@ from ..errors import NotFoundError, UsageError, ValidationError
 from ..model import Evidence, EvidenceKind
 from ..services import edits, evidence, records
 from ..services.read import lists, queries
-from .common import command, iso_date, json_option, named_by, opened, revert_hint
+from .common import command, department_filter, iso_date, json_option, named_by, opened, revert_hint
 from .output import print_json, print_record, print_table
 
 if TYPE_CHECKING:
@@ -107,9 +107,7 @@ def _print_evidence(args: argparse.Namespace, item: Evidence, said: str, saved: 
 
 def _evidence_list(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        department = (named_by("--department", "department",
-                               lambda: queries.department_id(session, args.department))
-                      if args.department else None)
+        department = department_filter(session, args)
         rows = lists.evidence_rows(session, lists.evidence_ids(
             session, department=department, search=args.search, order_by=args.sort,
             descending=args.desc))

@@ -15,12 +15,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..db import commit
-from ..errors import NotFoundError, UsageError
+from ..errors import UsageError
 from ..method.handling import SAFEGUARDS
 from ..model import HandlingChannel, HandlingPractice, HandlingStage
 from ..services import edits
 from ..services.read import lists, queries
-from .common import command, json_option, named_by, opened, revert_hint
+from .common import command, department_filter, json_option, numbered, opened, revert_hint
 from .output import print_json, print_record, print_table
 
 if TYPE_CHECKING:
@@ -35,11 +35,7 @@ _FLAGS = (("agreement", "has_agreement"), ("offshore", "offshore"),
 
 
 def _practice(session: Session, number: int) -> HandlingPractice:
-    found = session.get(HandlingPractice, number)
-    if found is None:
-        raise NotFoundError(f"No handling practice {number} in this register "
-                            "(see `isms handling list`).")
-    return found
+    return numbered(session, HandlingPractice, number, "handling practice", "isms handling list")
 
 
 def _as_json(practice: HandlingPractice) -> dict[str, Any]:
@@ -90,9 +86,7 @@ def _print_practices(args: argparse.Namespace, practices: list[HandlingPractice]
 
 def _handling_list(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        department = (named_by("--department", "department",
-                               lambda: queries.department_id(session, args.department))
-                      if args.department else None)
+        department = department_filter(session, args)
         rows = lists.handling_rows(session, lists.handling_ids(
             session, department=department, search=args.search,
             include_retired=args.include_retired))

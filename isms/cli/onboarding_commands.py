@@ -6,18 +6,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..services.read import queries
 from ..services.read.onboarding import onboarding
-from .common import command, json_option, named_by, opened
+from .common import command, department_filter, json_option, opened
 from .output import print_json, print_table
 
 
 def _onboarding(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        department = None
-        if args.department:
-            department = named_by("--department", "department",
-                                  lambda: queries.department_id(session, args.department))
+        department = department_filter(session, args)
         steps = onboarding(session, department=department)
     if args.json:
         print_json({"done": steps.done, "steps": [
