@@ -33,6 +33,7 @@ from .method import RegisterSetting, RiskCriteria
 from .org import Department, Person, PersonDepartment, PersonRole
 from .review import AgendaItem, ReviewAction, ReviewAttendee, ReviewDecision, ReviewMeeting
 from .risk import Risk, RiskAcceptance, TreatmentAction, risk_asset, risk_control
+from .signature import Signature, SignatureKind, SignatureState
 from .threat import Threat, Vulnerability
 
 __all__ = [
@@ -80,6 +81,9 @@ __all__ = [
     "RiskCriteria",
     "RiskStatus",
     "Role",
+    "Signature",
+    "SignatureKind",
+    "SignatureState",
     "SoaEntry",
     "SoaVersion",
     "Threat",

@@ -180,7 +180,7 @@ def test_a_0009_register_keeps_its_practices_and_local_controls_in_use(
 
     register = open_register(url)
     try:
-        assert peek_revision(register.location) == migrate.head() == "0010"
+        assert peek_revision(register.location) == migrate.head()
         with register.session() as s:
             practice = s.execute(select(HandlingPractice)).scalar_one()
             control = s.execute(select(Control)).scalar_one()
