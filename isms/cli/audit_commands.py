@@ -3,30 +3,51 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from ..db import open_register
-from ..db.audit_chain import verify_chain
+from ..db.audit_chain import AgainstReport, verify_against, verify_chain
+from ..io.recorded_head import recorded_head
 from .common import command, json_option
 from .output import print_json
 
 
 def _verify(args: argparse.Namespace) -> int:
+    # Read the document first: a file that records no head is a usage problem, not a verdict.
+    recorded = recorded_head(Path(args.against).expanduser()) if args.against else None
     # Verifying must not change what it verifies: an older register is refused, not upgraded.
     register = open_register(args.db, upgrade=False)
+    against: AgainstReport | None = None
     try:
         with register.engine.connect() as connection:
             report = verify_chain(connection)
+            if recorded is not None:
+                against = verify_against(connection, recorded, report)
         where = register.location.display()
     finally:
         register.close()
+    ok = report.intact and (against is None or against.holds)
     if args.json:
-        print_json({"register": where, **report.as_dict()})
-    elif report.intact:
+        print_json({"register": where, **report.as_dict(),
+                    "against": None if against is None else
+                    {"file": str(args.against), **against.as_dict()},
+                    "ok": ok})
+        return 0 if ok else 1
+    if report.intact:
         print(f"Change log intact: {report.entries} entries, head {report.head_hash or 'none'}")
     else:
         print(f"Change log broken at entry {report.broken_at}: {report.reason}")
-    return 0 if report.intact else 1
+    if against is not None:
+        if against.holds:
+            print(f"{args.against}: the register still contains the change log it recorded "
+                  f"({against.recorded.text()})")
+        else:
+            print(f"{args.against}: the register does NOT contain the change log it recorded "
+                  f"({against.recorded.text()}):")
+            for problem in against.problems:
+                print(f"  - {problem}")
+    return 0 if ok else 1
 
 
 def add_commands(subparsers: Any) -> None:
@@ -42,4 +63,9 @@ def add_commands(subparsers: Any) -> None:
         _verify,
         "check the change log's hash chain: exit 0 intact, 1 with the first broken entry",
     )
+    p.add_argument(
+        "--against", metavar="FILE",
+        help="a document the register exported (an audit pack's zip, folder or manifest.json, a "
+             "PDF or an xlsx): also prove the register still holds the change log it recorded "
+             "(not shortened, removed, or rewritten and re-chained)")
     json_option(p)

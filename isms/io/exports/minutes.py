@@ -73,6 +73,8 @@ class Minutes:
     items: Sequence[MinutesItem]
     actions: Sequence[MinutesAction]
     histories: Sequence[SubjectHistory]
+    #: The change log's head when the minutes were made (``LogHead.text``); "" leaves it out.
+    log_head: str = ""
 
     @property
     def dated(self) -> datetime:

@@ -25,6 +25,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 from ...model import AgendaKind, DecisionKind, ReviewStatus
 from .minutes import Attendee, Minutes, MinutesAction, MinutesItem, SubjectHistory
 from .pdf_report import build_pdf, grid, para, title_block
+from .report import LOG_HEAD_LABEL
 
 MARKING = "OFFICIAL"
 
@@ -50,7 +51,8 @@ def _control(minutes: Minutes) -> list[tuple[str, str]]:
             ("Chair", minutes.chair or "-"),
             ("Scope", ", ".join(minutes.scope) or "Whole council"), ("Present", names(present)),
             ("Apologies", names(apologies)), ("Status", minutes.status.value),
-            ("Sign-off", signed)]
+            ("Sign-off", signed),
+            *([(LOG_HEAD_LABEL, minutes.log_head)] if minutes.log_head else [])]
 
 
 def _decisions(items: Sequence[MinutesItem]) -> list[Flowable]:
@@ -99,4 +101,5 @@ def write_minutes_pdf(minutes: Minutes, path: Path) -> None:
     story += _actions(minutes.actions)
     story += _carried(minutes.items)
     story += _history(minutes.histories)
-    build_pdf(path, story, title=title, marking=MARKING, generated=minutes.dated)
+    build_pdf(path, story, title=title, marking=MARKING, generated=minutes.dated,
+              keywords=minutes.log_head)

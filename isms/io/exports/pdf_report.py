@@ -41,7 +41,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from ..files import write_atomically
-from .report import Column, Marked, Report, producer, text_colour_on
+from .report import LOG_HEAD_LABEL, Column, Marked, Report, producer, text_colour_on
 
 Progress = Callable[[str, int, int], None]
 
@@ -153,13 +153,15 @@ def title_block(title: str, generated: datetime, marking: str,
 
 
 def build_pdf(path: Path, story: list[Flowable], *, title: str, marking: str,
-              generated: datetime, page: PageSize = PAGE) -> None:
-    """Lay ``story`` out on the shared page frame and write it to ``path`` atomically."""
+              generated: datetime, page: PageSize = PAGE, keywords: str = "") -> None:
+    """Lay ``story`` out on the shared page frame and write it to ``path`` atomically.
+    ``keywords`` (the change log's head) go into the file's metadata."""
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=MARGIN + 6 * mm, bottomMargin=MARGIN + 6 * mm,
         title=title, author=producer(), creator=producer(), subject=marking, invariant=1,
+        keywords=keywords,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
@@ -196,8 +198,9 @@ def write_pdf(report: Report, path: Path, progress: Progress | None = None) -> i
         story.append(para("No entries."))
     for note in report.notes:
         story.append(para(note))
+    head = next((str(v) for k, v in report.document_control if k == LOG_HEAD_LABEL), "")
     build_pdf(path, story, title=report.title, marking=report.marking,
-              generated=report.generated, page=page)
+              generated=report.generated, page=page, keywords=head)
     return count
 
 

@@ -15,6 +15,11 @@ from typing import Any, Literal
 
 ColumnKind = Literal["text", "number", "date"]
 
+#: The document-control label under which a document records the change log's head (entries and
+#: head hash, ``isms.db.audit_chain.LogHead.text``); the PDF writer copies that value into the
+#: file's metadata (Keywords) too, where ``isms audit verify --against`` reads it.
+LOG_HEAD_LABEL = "Change log head"
+
 
 def producer() -> str:
     """What every exported file names as its maker: "isms 0.4.0" (the one version number, from

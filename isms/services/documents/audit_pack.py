@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from isms.db import Register
+from isms.db.audit_chain import log_head
 from isms.errors import StorageError
 from isms.io.exports.pack import PackFile, PackItem, PackSummary, safe_member_name, write_pack
 from isms.io.exports.report import Column, Report, producer
@@ -28,6 +29,7 @@ from isms.services.documents.render import (
     Progress,
     document_report,
     stamp,
+    with_log_head,
     write_method,
     write_report,
 )
@@ -127,8 +129,9 @@ def write_audit_pack(
         treatment, treatment_notes = docs.register("treatment-plan", report("treatment")())
         inventory, inventory_notes = docs.register("asset-inventory", report("assets")())
         soa_files, _ = docs.register("soa", report("soa")())
-        minutes = [docs.report("review-decisions.pdf", lambda: items.review_minutes_report(
-            session, department_id=department_id, generated=generated))]
+        minutes = [docs.report("review-decisions.pdf", lambda: with_log_head(
+            session, items.review_minutes_report(session, department_id=department_id,
+                                                 generated=generated)))]
         taken: set[str] = set()
         for meeting in items.meetings_in_scope(session, department_id):
             if meeting.status in (ReviewStatus.COMPLETED, ReviewStatus.SIGNED_OFF):
@@ -152,8 +155,8 @@ def write_audit_pack(
             PackItem("5", "Statement of Applicability", "The SoA as it stands (its document "
                      "control block gives the approved version, or says it is a draft), and "
                      "the history of approved versions.",
-                     files=[*soa_files, docs.report("soa-versions.pdf", lambda: _soa_history(
-                         session, department_id, generated))]),
+                     files=[*soa_files, docs.report("soa-versions.pdf", lambda: with_log_head(
+                         session, _soa_history(session, department_id, generated)))]),
             PackItem("6", "Asset inventory and handling", "Assets with their owners, "
                      "classification, C/I/A ratings, personal data and handling-rule findings. "
                      "The handling rules themselves are in the risk method (item 2).",
@@ -168,8 +171,10 @@ def write_audit_pack(
         ]
         scope = items.scope_label(session, department_id)
         name = register_name(session)
+        # The change log's head as the pack was made: `isms audit verify --against PACK` checks
+        # the register still holds it (not shortened, not rewritten and re-chained).
         meta = {"app": producer(), "register": name, "scope": scope,
-                "as_of": as_of.isoformat()}
+                "as_of": as_of.isoformat(), "change_log_head": log_head(session).as_dict()}
         summary = write_pack(
             out, pack_items, title=f"{name} - ISO/IEC 27001 audit pack", scope=scope,
             generated=generated, meta=meta, progress=progress,

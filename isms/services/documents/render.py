@@ -8,14 +8,16 @@ A document is dated by its *as-of* day: it is stamped with midnight of that day 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from isms.db.audit_chain import log_head
 from isms.errors import UsageError
-from isms.io.exports.report import Report
+from isms.io.exports.report import LOG_HEAD_LABEL, Report
 from isms.services.method import method_document
 
 Kind = Literal["soa", "risks", "treatment", "assets", "method", "pack"]
@@ -27,21 +29,31 @@ def stamp(as_of: date) -> datetime:
     return datetime.combine(as_of, time(0, 0))
 
 
+def with_log_head(session: Session, report: Report) -> Report:
+    """``report`` with the change log's head (entries, head hash) in its document control, so
+    whoever holds the document can check the register still contains that log
+    (``isms audit verify --against``); the PDF writer also puts it in the file's metadata."""
+    pair = (LOG_HEAD_LABEL, log_head(session).text())
+    return replace(report, document_control=[*report.document_control, pair])
+
+
 def document_report(session: Session, kind: Kind, department_id: int | None,
                     as_of: date) -> Report:
-    """The table behind one of the tabular documents (not the method or the pack)."""
+    """The table behind one of the tabular documents (not the method or the pack), with the
+    change log's head."""
     from isms.services.documents import registers
     from isms.services.soa import document as soa
 
     generated = stamp(as_of)
     if kind == "soa":
-        return soa.soa_report(soa.soa_document(session, department_id, as_of),
-                              generated=generated)
+        return with_log_head(session, soa.soa_report(
+            soa.soa_document(session, department_id, as_of), generated=generated))
     builders = {"risks": registers.risk_register, "treatment": registers.treatment_plan,
                 "assets": registers.asset_inventory}
     if kind not in builders:
         raise UsageError(f"'{kind}' is not a table document.")
-    return builders[kind](session, department_id, as_of, generated=generated)
+    return with_log_head(session, builders[kind](session, department_id, as_of,
+                                                 generated=generated))
 
 
 def write_report(report: Report, path: Path, fmt: str, progress: Progress | None) -> int:

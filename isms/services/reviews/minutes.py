@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from isms.db.audit_chain import log_head
 from isms.io.exports.minutes import (
     Attendee,
     Minutes,
@@ -44,6 +45,7 @@ def minutes(session: Session, meeting_id: int) -> Minutes:
         items=[_item(i) for i in items],
         actions=_actions(session, meeting, items),
         histories=_histories(session, meeting, items),
+        log_head=log_head(session).text(),
     )
 
 
