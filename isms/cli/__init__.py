@@ -35,6 +35,7 @@ from . import (
 from .logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
+from .output import printed_as_data
 
 #: Exit status for a bug (EX_SOFTWARE): distinct from user errors (1) and usage errors (2).
 EXIT_BUG = 70
@@ -82,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     log_path = setup_logging()
+    with printed_as_data():  # register text is shown, never acted on by the terminal
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         result: int = args.handler(args)
         return result

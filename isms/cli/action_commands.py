@@ -26,6 +26,7 @@ from .common import (
     numbered,
     opened,
     revert_hint,
+    whole_number,
 )
 from .output import print_json, print_record, print_table
 
@@ -183,7 +184,7 @@ def add_commands(subparsers: Any) -> None:
     json_option(p)
 
     p = command(actions, "show", _actions_show, "show one treatment action in full")
-    p.add_argument("number", type=int, metavar="N", help="the action's number")
+    p.add_argument("number", type=whole_number, metavar="N", help="the action's number")
     json_option(p)
 
     p = command(actions, "add", _actions_add, "add a treatment action to a risk")
@@ -195,13 +196,13 @@ def add_commands(subparsers: Any) -> None:
 
     p = command(actions, "update", _actions_update,
                 "change a treatment action (recorded: `isms revert` takes it back)")
-    p.add_argument("number", type=int, metavar="N", help="the action's number")
+    p.add_argument("number", type=whole_number, metavar="N", help="the action's number")
     p.add_argument("--title", metavar="TEXT", help="a new title")
     _field_options(p, update=True)
 
     p = command(actions, "close", _actions_close,
                 "close a treatment action as done or cancelled (`isms revert` reopens it)")
-    p.add_argument("number", type=int, metavar="N", help="the action's number")
+    p.add_argument("number", type=whole_number, metavar="N", help="the action's number")
     outcome = p.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--done", action="store_true", help="it was done")
     outcome.add_argument("--cancelled", action="store_true", help="it will not be done")

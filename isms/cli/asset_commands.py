@@ -15,7 +15,7 @@ from isms.services.read.asset_record import asset_record
 from ..db import commit
 from ..errors import UsageError
 from ..model import AssetType
-from .common import command, iso_date, json_option, named_by, opened, revert_hint
+from .common import command, json_option, named_by, opened, revert_hint, review_date
 from .output import print_json
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
                    help="it holds personal data")
     p.add_argument("--special-category", action=argparse.BooleanOptionalAction, default=None,
                    help="it holds special category personal data (health, ethnicity...)")
-    p.add_argument("--next-review", type=iso_date, metavar="YYYY-MM-DD",
+    p.add_argument("--next-review", type=review_date, metavar="YYYY-MM-DD",
                    help="when its owner next attests it" + (
                        "" if update else " (default: on the criteria's interval)"))
     json_option(p)

@@ -10,7 +10,7 @@ from typing import Any
 
 from isms.services import edits
 
-from .common import command, json_option, opened
+from .common import command, json_option, opened, whole_number
 from .output import print_json, print_table
 
 
@@ -21,7 +21,7 @@ def _positive(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
-    return value
+    return whole_number(text)  # and not beyond what the register holds
 
 
 def _changes(args: argparse.Namespace) -> int:

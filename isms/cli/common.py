@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..db import Register, open_register
 from ..db.failures import connection_errors
 from ..errors import NotFoundError, ValidationError
+from ..services.dates import check_review_date
 from ..services.read import queries
 
 if TYPE_CHECKING:
@@ -59,12 +60,40 @@ def opened(args: argparse.Namespace) -> Iterator[Register]:
         register.close()
 
 
+#: The largest whole number a register column holds on every backend (PostgreSQL's integer):
+#: a number beyond it cannot name a record or count rows, and SQLite would overflow on it.
+DB_INT_MAX = 2**31 - 1
+
+
+def whole_number(text: str) -> int:
+    """An argparse type for every integer option or argument that reaches the database: a whole
+    number within what the register can hold, else a usage error (argparse names the option)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not -DB_INT_MAX <= value <= DB_INT_MAX:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is out of range: give a whole number up to {DB_INT_MAX:,}") from None
+    return value
+
+
 def iso_date(text: str) -> date:
     """An argparse type: a date written YYYY-MM-DD, else a usage error saying so."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def review_date(text: str) -> date:
+    """An argparse type for a date something is next due (a review, an expiry): a date from
+    2000 to ten years ahead (services/dates.py), else a usage error naming the option."""
+    day = iso_date(text)
+    try:
+        return check_review_date(day, "the date", "date")
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def named_by(option: str, field: str, find: Callable[[], T]) -> T:

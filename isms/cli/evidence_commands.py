@@ -19,7 +19,17 @@ from ..errors import NotFoundError, UsageError, ValidationError
 from ..model import Evidence, EvidenceKind
 from ..services import edits, evidence, records
 from ..services.read import lists, queries
-from .common import command, department_filter, iso_date, json_option, named_by, opened, revert_hint
+from .common import (
+    command,
+    department_filter,
+    iso_date,
+    json_option,
+    named_by,
+    opened,
+    revert_hint,
+    review_date,
+    whole_number,
+)
 from .output import print_json, print_record, print_table
 
 if TYPE_CHECKING:
@@ -206,10 +216,11 @@ def _days(text: str) -> int | str:
     if not text.strip():
         return ""
     try:
-        return int(text)
+        int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a number of days (or '' for no limit)") from None
+    return whole_number(text)  # and not beyond what the register holds
 
 
 def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
@@ -224,7 +235,7 @@ def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
     expiry = p.add_mutually_exclusive_group()
     expiry.add_argument("--valid-days", type=_days, metavar="N",
                         help="how many days it stays current" + clear)
-    expiry.add_argument("--expires", type=iso_date, metavar="YYYY-MM-DD",
+    expiry.add_argument("--expires", type=review_date, metavar="YYYY-MM-DD",
                         help="the day it stops being current (sets --valid-days from its date)")
     p.add_argument("--controls", metavar="REF,...",
                    help="the Annex A or local controls it supports"

@@ -20,7 +20,15 @@ from ..method.handling import SAFEGUARDS
 from ..model import HandlingChannel, HandlingPractice, HandlingStage
 from ..services import edits
 from ..services.read import lists, queries
-from .common import command, department_filter, json_option, numbered, opened, revert_hint
+from .common import (
+    command,
+    department_filter,
+    json_option,
+    numbered,
+    opened,
+    revert_hint,
+    whole_number,
+)
 from .output import print_json, print_record, print_table
 
 if TYPE_CHECKING:
@@ -163,10 +171,11 @@ def _retention(text: str) -> int | None:
     if not text.strip():
         return None
     try:
-        return int(text)
+        int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a number of months (or '' for not known)") from None
+    return whole_number(text)  # and not beyond what the register holds
 
 
 def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
@@ -202,7 +211,7 @@ def add_commands(handling_actions: Any) -> None:
     json_option(p)
 
     p = command(handling_actions, "show", _handling_show, "show one handling practice in full")
-    p.add_argument("number", type=int, metavar="N", help="the practice's number")
+    p.add_argument("number", type=whole_number, metavar="N", help="the practice's number")
     json_option(p)
 
     p = command(handling_actions, "add", _handling_add,
@@ -213,11 +222,11 @@ def add_commands(handling_actions: Any) -> None:
 
     p = command(handling_actions, "update", _handling_update,
                 "change a handling practice (recorded: `isms revert` takes it back)")
-    p.add_argument("number", type=int, metavar="N", help="the practice's number")
+    p.add_argument("number", type=whole_number, metavar="N", help="the practice's number")
     _field_options(p, update=True)
 
     p = command(handling_actions, "retire", _handling_retire,
                 "retire a practice the asset is no longer handled by: it stays in the register, "
                 "out of the lists and checks (`isms revert` puts it back in use)")
-    p.add_argument("number", type=int, metavar="N", help="the practice's number")
+    p.add_argument("number", type=whole_number, metavar="N", help="the practice's number")
     json_option(p)

@@ -29,7 +29,7 @@ from ..io.importing.value_map import UnrecognisedValue, ValueMap
 from ..model import Department
 from ..model.enums import AssetType
 from . import round_trip_commands
-from .common import command, json_option, opened
+from .common import command, json_option, opened, whole_number
 from .output import Progress, print_json, print_table
 
 #: Exit status when the file was refused and nothing was written.
@@ -485,7 +485,7 @@ def _add_import(p: argparse.ArgumentParser, kind: str) -> None:
                    "detected; the preview says when the detected one reads as garbled)")
     p.add_argument(
         "--header-row",
-        type=int,
+        type=whole_number,
         metavar="N",
         help="the header's (last) row, if it is not found by itself",
     )
@@ -562,4 +562,4 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--department", metavar="CODE|NAME", help="fill in this department")
     json_option(command(actions, "batches", _batches, "list the imports made"))
     p = command(actions, "undo", _undo, "take a whole import back")
-    p.add_argument("batch", type=int, help="the batch number (`isms import batches`)")
+    p.add_argument("batch", type=whole_number, help="the batch number (`isms import batches`)")

@@ -3,17 +3,83 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
+
+#: Characters a terminal acts on rather than shows: C0 controls (ESC starts colour, title and
+#: clipboard sequences; CR rewrites the line; BEL rings), DEL, the C1 controls (0x9b is a one-byte
+#: ESC [), the Unicode line and paragraph separators, and the bidirectional overrides that make
+#: text read differently from what it holds. Register text (names, titles, notes) is data: these
+#: are shown as visible escapes (``\x1b``) instead.
+_OTHER_CONTROLS = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_IN_CELL = re.compile(rf"[\x00-\x1f{_OTHER_CONTROLS}]")
+_IN_LINE = re.compile(rf"[\x00-\x08\x0b-\x1f{_OTHER_CONTROLS}]")  # tab and newline kept
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    r"""``text`` with every control character shown as an escape (ESC as ``\x1b``), so that what
+    the register holds is printed, never acted on by the terminal. With ``lines`` (whole
+    messages), tab and newline are kept; in a table cell they are escaped too. Applying it twice
+    gives the same text."""
+    return (_IN_LINE if lines else _IN_CELL).sub(_escape, text)
+
+
+class _VisibleStream:
+    """A text stream that writes through ``visible``: a command's one-line messages ("Added
+    HSG-0001: <name>"), errors and tables all show control characters as escapes."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(visible(text, lines=True))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding... of the real stream
+        return getattr(self.raw, name)
+
+
+@contextmanager
+def printed_as_data() -> Iterator[None]:
+    """While a command runs, what it writes to stdout and stderr never carries a control
+    character a terminal would act on (see ``visible``)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = cast(TextIO, _VisibleStream(sys.stdout))
+    sys.stderr = cast(TextIO, _VisibleStream(sys.stderr))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _raw(stream: TextIO) -> TextIO:
+    """The stream under ``printed_as_data``, for the progress line's own CR and erase codes."""
+    return stream.raw if isinstance(stream, _VisibleStream) else stream
+
+
+#: Characters JSON leaves as they are but a terminal acts on: written as \u escapes, which any
+#: JSON reader turns back into the same text (json itself escapes the C0 controls).
+_JSON_UNSAFE = re.compile(rf"[{_OTHER_CONTROLS}]")
 
 
 def print_json(data: Any, out: TextIO | None = None) -> None:
     out = out or sys.stdout
-    json.dump(data, out, indent=2, ensure_ascii=False, default=str)
-    out.write("\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def _cell(value: Any) -> str:
@@ -21,7 +87,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return visible(str(value))
 
 
 def print_table(
@@ -65,6 +131,7 @@ class Progress:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.stream.isatty():
             return
+        self.stream = _raw(self.stream)  # the stage names are ours; the codes must stay codes
         if not total:  # an unknown amount of work: the count so far, no percentage
             self.stream.write(f"\r{stage}: {done:,}\033[K" if done else f"\r{stage}\033[K")
             self.stream.flush()

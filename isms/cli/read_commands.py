@@ -15,7 +15,7 @@ from isms.services.read.risk_record import risk_record_by_ref
 
 from ..errors import UsageError
 from ..model import Control, ControlCorrespondence, ControlEdition, SoaEntry
-from .common import command, json_option, opened
+from .common import command, json_option, opened, whole_number
 from .output import print_json, print_record, print_table
 
 
@@ -25,7 +25,7 @@ def _list_options(parser: argparse.ArgumentParser, sort_keys: list[str]) -> None
     parser.add_argument("--search", metavar="TEXT", help="reference, name, description or owner")
     parser.add_argument("--sort", choices=sort_keys, default="ref", help="sort column")
     parser.add_argument("--desc", action="store_true", help="sort descending")
-    parser.add_argument("--limit", type=int, metavar="N", help="at most N rows")
+    parser.add_argument("--limit", type=whole_number, metavar="N", help="at most N rows")
     parser.add_argument("--include-retired", action="store_true", help="list retired ones too")
 
 

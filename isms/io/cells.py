@@ -5,7 +5,9 @@ LibreOffice: in a CSV when it is opened, and in an xlsx when it is written as a 
 piece of register text we write goes through here so that no spreadsheet executes it:
 
 * xlsx: the cell is written as a string cell, which no spreadsheet evaluates, and the text is kept
-  exactly as it is (so an export can be edited and imported back unchanged);
+  exactly as it is (so an export can be edited and imported back unchanged): the control
+  characters XML cannot hold are written the way Office writes them (ESC as ``_x001B_``), which
+  Excel and the importer read back as the character;
 * CSV: the text is prefixed with a single quote, OWASP's advice for CSV injection; the importer
   drops that quote again (``isms.io.importing.values.text``).
 """
@@ -13,6 +15,7 @@ piece of register text we write goes through here so that no spreadsheet execute
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +26,22 @@ if TYPE_CHECKING:  # openpyxl loads only when a spreadsheet is written (it is sl
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+#: A character no XML 1.0 document may hold (openpyxl refuses them), or text that already reads
+#: as an Office escape ("_x0041_", which a reader would turn into "A").
+NEEDS_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_x[0-9A-Fa-f]{4}_")
+
+
+def _office_escape(match: re.Match[str]) -> str:
+    found = match.group()
+    if len(found) == 1:
+        return f"_x{ord(found):04X}_"
+    return "_x005F_" + found[1:]  # the underscore escaped: "_x005F_x0041_" reads as "_x0041_"
+
+
+def xlsx_text(text: str) -> str:
+    """``text`` as an xlsx cell holds it: control characters as Office escapes (``_x001B_``)."""
+    return NEEDS_ESCAPE.sub(_office_escape, text)
 
 
 def plain(value: Any) -> Any:
@@ -58,6 +77,8 @@ def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Cell:
     value = plain(value)
     if value is not None and not isinstance(value, bool | int | float | date | datetime | str):
         value = str(value)
+    if isinstance(value, str):
+        value = xlsx_text(value)
     cell: Cell = (_new_cell or _load_cell())(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would store "=..." as a formula

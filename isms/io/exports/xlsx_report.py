@@ -32,10 +32,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.writer.excel import ExcelWriter
 
-from ..cells import xlsx_cell
+from ..cells import NEEDS_ESCAPE, xlsx_cell
 from ..files import write_atomically
 from .report import Marked, Report, producer, text_colour_on
 
@@ -47,8 +46,6 @@ XCell = Any
 
 #: Rows between progress calls.
 _EVERY = 5000
-#: Characters no XML 1.0 document may hold (openpyxl refuses them).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _A4 = "9"  # the paper-size code for A4
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -149,7 +146,7 @@ def _value(sheet: Sheet, value: Any, wrap: bool, styles: _Styles) -> Any:
             return _styled(sheet, value, styles.wrap)
         if value.startswith("="):
             return _cell(sheet, value)
-        return value if not _ILLEGAL.search(value) else _cell(sheet, value)
+        return value if not NEEDS_ESCAPE.search(value) else _cell(sheet, value)
     if value is None or kind is int or kind is float or kind is date or kind is datetime:
         # Stored by openpyxl exactly as xlsx_cell would (dates get a date number format).
         return value
@@ -160,11 +157,7 @@ def _value(sheet: Sheet, value: Any, wrap: bool, styles: _Styles) -> Any:
 
 
 def _cell(sheet: Sheet, value: Any) -> XCell:
-    try:
-        return xlsx_cell(sheet, value)
-    except IllegalCharacterError:
-        # Control characters pasted into a description would make the file unreadable.
-        return xlsx_cell(sheet, _ILLEGAL.sub("", str(value)))
+    return xlsx_cell(sheet, value)  # control characters written as Office escapes (cells.py)
 
 
 def _styled(sheet: Sheet, value: Any, style: StyleArray) -> XCell:

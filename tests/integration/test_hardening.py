@@ -1,0 +1,161 @@
+"""What an attack pass on the command line found (issue 16, points 1 and 8), each case on a file
+register and on a PostgreSQL one: register text printed and exported as data, numbers too large
+for the register, implausible review dates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from isms.db import Register, commit
+from isms.io.readers import open_source
+from tests import builders as b
+from tests.integration.test_cli import run
+
+pytestmark = pytest.mark.both_backends
+
+Capsys = pytest.CaptureFixture[str]
+
+#: A name an importer accepts: colour and window-title escapes, a bell, a carriage return that
+#: would rewrite the line, a C1 CSI and a right-to-left override.
+HOSTILE = "Evil\x1b[31mRED\x1b]0;pwned\x07\rX\x9b2J\u202eok"
+FORMULA = '=HYPERLINK("http://attacker.example","Click")'
+
+
+@pytest.fixture
+def hostile(register: Register) -> Register:
+    with register.session() as s:
+        dept = b.department(s, code="HSG", name="Housing")
+        b.asset(s, dept, ref="HSG-0001", name=HOSTILE)
+        b.asset(s, dept, ref="HSG-0002", name=FORMULA)
+        b.asset(s, dept, ref="HSG-0003", name="Literal _x0041_ and tab\there")
+        commit(s)
+    return register
+
+
+def usage_error(capsys: Capsys, *args: str) -> str:
+    """The one-line usage error (exit 2) the command gives, without the usage text."""
+    with pytest.raises(SystemExit) as usage:
+        run(capsys, *args)
+    assert usage.value.code == 2
+    return capsys.readouterr().err.splitlines()[-1]
+
+
+def _no_controls(text: str) -> None:
+    for char in ("\x1b", "\x07", "\r", "\x9b", "\u202e"):
+        assert char not in text, f"{char!r} written raw"
+
+
+# --- 1: printed as data -----------------------------------------------------------------------
+
+
+def test_a_table_shows_control_characters_as_escapes(
+    capsys: Capsys, register_db: str, hostile: Register
+) -> None:
+    code, out, err = run(capsys, "assets", "list", "--db", register_db)
+    assert code == 0, err
+    _no_controls(out)
+    assert "Evil\\x1b[31mRED\\x1b]0;pwned\\x07\\x0dX\\x9b2J\\u202eok" in out
+    assert "tab\\x09here" in out  # a tab in a cell would break the columns
+
+
+def test_one_line_messages_and_errors_show_control_characters_as_escapes(
+    capsys: Capsys, register_db: str, hostile: Register
+) -> None:
+    code, out, err = run(capsys, "assets", "add", "--db", register_db, "--department", "HSG",
+                         "A\x1b[2Jb\x07")
+    assert code == 0, err
+    _no_controls(out)
+    assert ": A\\x1b[2Jb\\x07 (Housing" in out
+    code, out, err = run(capsys, "assets", "show", "--db", register_db, "HSG-0001")
+    assert code == 0, err
+    _no_controls(out)
+    code, _, err = run(capsys, "assets", "list", "--db", register_db, "--department", HOSTILE)
+    assert code == 1
+    _no_controls(err)
+    assert "Evil\\x1b[31m" in err and err.count("\n") == 1
+
+
+def test_json_keeps_the_exact_text_with_every_control_character_escaped(
+    capsys: Capsys, register_db: str, hostile: Register
+) -> None:
+    code, out, err = run(capsys, "assets", "list", "--db", register_db, "--json")
+    assert code == 0, err
+    _no_controls(out)
+    names = {a["ref"]: a["name"] for a in json.loads(out)}
+    assert names["HSG-0001"] == HOSTILE and names["HSG-0002"] == FORMULA
+
+
+def test_export_for_import_keeps_hostile_names_exactly_and_no_formula_alive(
+    capsys: Capsys, register_db: str, hostile: Register, tmp_path: Path
+) -> None:
+    out_file = tmp_path / "assets.xlsx"
+    code, out, err = run(capsys, "export", "assets", "--db", register_db, "--for-import",
+                         "--out", str(out_file))
+    assert code == 0, err
+    source = open_source(out_file)
+    try:
+        names = {row[0]: row[1] for _, row in list(source.rows())[1:]}
+    finally:
+        source.close()
+    # Read back by the importer's reader exactly as the register holds them.
+    assert names["HSG-0001"] == HOSTILE
+    assert names["HSG-0002"] == FORMULA
+    assert names["HSG-0003"] == "Literal _x0041_ and tab\there"
+    sheet = openpyxl.load_workbook(out_file).worksheets[0]
+    formula_cells = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert formula_cells == []
+    assert any(c.value == FORMULA and c.data_type == "s" for row in sheet.iter_rows()
+               for c in row)
+
+
+def test_the_inventory_report_is_written_with_hostile_names(
+    capsys: Capsys, register_db: str, hostile: Register, tmp_path: Path
+) -> None:
+    for name in ("inventory.xlsx", "inventory.pdf"):
+        code, _, err = run(capsys, "export", "assets", "--db", register_db,
+                           "--out", str(tmp_path / name))
+        assert code == 0, err
+    book = openpyxl.load_workbook(tmp_path / "inventory.xlsx")
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any(c.value == FORMULA for c in cells)
+
+
+# --- 8: numbers beyond the register ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (("assets", "list", "--limit", "99999999999999999999999"), "--limit"),
+    (("soa", "changes", "--council", "--from", "99999999999999999999"), "--from"),
+    (("import", "undo", "99999999999999999999"), "batch"),
+    (("revert", "99999999999999999999"), "CHANGE"),
+    (("actions", "show", "99999999999999999999"), "N"),
+    (("evidence", "add", "--link", "https://x.example", "--valid-days",
+      "99999999999999999999", "t"), "--valid-days"),
+])
+def test_a_number_too_large_for_the_register_is_a_usage_error_naming_it(
+    capsys: Capsys, register_db: str, args: tuple[str, ...], option: str
+) -> None:
+    err = usage_error(capsys, *args, "--db", register_db)
+    assert err.startswith(f"isms: error: argument {option}: ") and "out of range" in err
+
+
+# --- 8: review dates --------------------------------------------------------------------------
+
+
+def test_a_review_date_in_1900_or_decades_ahead_is_refused_naming_the_option(
+    capsys: Capsys, register_db: str, hostile: Register
+) -> None:
+    for day, words in (("1900-01-01", "before 2000"), ("2206-01-01", "more than 10 years")):
+        err = usage_error(capsys, "assets", "update", "--db", register_db, "HSG-0002",
+                          "--next-review", day)
+        assert "argument --next-review:" in err and words in err, err
+    code, out, err = run(capsys, "assets", "update", "--db", register_db, "HSG-0002",
+                         "--next-review", "2027-03-01", "--json")
+    assert code == 0, err
+    code, out, err = run(capsys, "assets", "show", "--db", register_db, "HSG-0002", "--json")
+    assert json.loads(out)["next_review"] == "2027-03-01"
