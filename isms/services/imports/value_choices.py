@@ -358,21 +358,22 @@ def create_new_records(session: Session, plan: ImportPlan, rows: list[RowVerdict
     # One new person per name and department: "Head of IT" of Planning and "Head of IT" of
     # Finance are two people, never merged into one.
     people: dict[tuple[NewRecord, int | None], None] = {}  # a dict keeps the file's order
+    # Where each new person is named, so the ids go in without a second pass over every row.
+    named: list[tuple[dict[str, Any], str, tuple[NewRecord, int | None]]] = []
     for verdict in rows:
-        department_id = verdict.values.get("department_id") or plan.department_id
+        found = verdict.values
+        department_id = found.get("department_id") or plan.department_id
         for key in _PERSON_KEYS:
-            value = verdict.values.get(key)
+            value = found.get(key)
             if type(value) is NewRecord and value.kind == "person":
-                people[(value, department_id)] = None
+                wanted = (value, department_id)
+                people[wanted] = None
+                named.append((found, key, wanted))
     ids: dict[tuple[NewRecord, int | None], int] = dict(
         zip(people, _new_people(session, list(people), role), strict=True))
     created["people"].extend(ids.values())
-    for verdict in rows:
-        department_id = verdict.values.get("department_id") or plan.department_id
-        for key in _PERSON_KEYS:
-            value = verdict.values.get(key)
-            if type(value) is NewRecord:
-                verdict.values[key] = ids[(value, department_id)]
+    for found, key, wanted in named:
+        found[key] = ids[wanted]
     return _changes_take_ids(session, rows, created)
 
 
