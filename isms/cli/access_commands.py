@@ -7,7 +7,8 @@ import argparse
 from typing import Any
 
 from ..db import commit
-from ..services import access
+from ..errors import UsageError
+from ..services import access, grants
 from .common import command, json_option, opened
 from .output import print_json
 
@@ -48,6 +49,48 @@ def add_commands(subparsers: Any) -> None:
     p = command(subparsers, "whoami", _whoami,
                 "who you are in the register and what you may change")
     json_option(p)
-    p = command(subparsers, "access", _access,
-                "turn access control on (roles decide who changes what) or off")
-    p.add_argument("state", choices=["on", "off"])
+    p = command(subparsers, "access", _access_or_grants,
+                "turn access control on (roles decide who changes what) or off; `grants`: the "
+                "PostgreSQL roles and grants that make the server enforce the levels too")
+    p.add_argument("state", choices=["on", "off", "grants"])
+    p.add_argument("--apply", action="store_true",
+                   help="grants: run the SQL (as the register's owner), not only print it")
+    json_option(p)
+
+
+def _access_or_grants(args: argparse.Namespace) -> int:
+    if args.state == "grants":
+        return _grants(args)
+    if args.apply or args.json:
+        raise UsageError("--apply and --json go with `isms access grants`")
+    return _access(args)
+
+
+def _grants(args: argparse.Namespace) -> int:
+    """`isms access grants [--apply]`: the server's side of access control."""
+    with opened(args) as register, register.session() as session:
+        if args.apply:
+            report = grants.apply_grants(session)
+            commit(session)
+        else:
+            report = grants.grants(session)
+    if args.json:
+        print_json(report.as_json())
+        return 0
+    # Printed, the whole output is an SQL script: the report lines are comments.
+    for statement in report.statements:
+        print(f"{statement};")
+    if not report.statements:
+        print("-- The server already enforces these levels: nothing to change.")
+    elif report.applied:
+        print(f"-- Applied: {len(report.statements)} statement(s).")
+    else:
+        print("-- Not applied: run `isms access grants --apply` as the register's owner.")
+    roles = ", ".join(f"{level.label} = {name}" for level, name in report.roles.items())
+    print(f"-- Levels of {report.database}: {roles}.")
+    for login in report.logins:
+        role = report.roles[login.level] if login.level is not None else None
+        print(f"-- {login.describe(role)}")
+    for note in report.notes:
+        print(f"-- {note}")
+    return 0

@@ -1,0 +1,355 @@
+"""`isms access grants`: the PostgreSQL server itself refuses what a level may not do.
+
+Each test makes a register on the suite's throwaway server with one login per level, applies
+the grants as the register's owner, then connects as each login with psycopg directly (not
+through isms) and shows what the server refuses; and runs isms as those logins to show it
+still does what each level may.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import errors
+
+from isms.cli import main
+from isms.db import commit, open_register
+from isms.model import Role
+from isms.services import access
+from tests import builders
+from tests.pg import USER, Server
+
+LEVELS = ("viewer", "editor", "approver", "administrator")
+#: The roles the people of each level hold (viewer: none).
+ROLES = {"viewer": [], "editor": [Role.RISK_OWNER], "approver": [Role.APPROVER],
+         "administrator": [Role.ADMINISTRATOR]}
+
+
+@dataclass
+class Setup:
+    server: Server
+    database: str
+    #: level -> that person's login
+    logins: dict[str, str]
+    #: level -> that person's name
+    names: dict[str, str]
+    asset_ref: str
+    missing: str  # a username with no login on the server
+
+    def url(self, login: str = USER) -> str:
+        return f"postgresql+psycopg://{login}@127.0.0.1:{self.server.port}/{self.database}"
+
+    def connect(self, login: str) -> psycopg.Connection[Any]:
+        """A direct connection as ``login`` (the test cluster trusts local logins)."""
+        return psycopg.connect(host="127.0.0.1", port=self.server.port, user=login,
+                               dbname=self.database)
+
+    @property
+    def groups(self) -> list[str]:
+        return [f"isms_{self.database}_{level}" for level in LEVELS]
+
+
+@pytest.fixture
+def made(pg_server: Server) -> Iterator[Setup]:
+    """A register with the owner as administrator, one person and login per level, a
+    person whose username has no login, one asset; access control on."""
+    database = pg_server.create_from_template()
+    tag = uuid.uuid4().hex[:8]
+    logins = {level: f"g{tag}_{level}" for level in LEVELS}
+    for login in logins.values():
+        pg_server.admin(f'CREATE ROLE "{login}" LOGIN')
+    made = Setup(pg_server, database, logins, {}, "", f"g{tag}_nologin")
+    try:
+        register = open_register(made.url())
+        with register.session() as session:
+            dept = builders.department(session, code="ENV")
+            owner = builders.person(session, name="Owner", username=USER)
+            owner.add_role(Role.ADMINISTRATOR)
+            for level, login in logins.items():
+                who = builders.person(session, name=f"{level.title()} Person", username=login)
+                for role in ROLES[level]:
+                    who.add_role(role)
+                made.names[level] = who.name
+            builders.person(session, name="No Login", username=made.missing)
+            made.asset_ref = builders.asset(session, dept, name="Payroll").ref
+            session.flush()
+            access.set_enforced(session, True)
+            commit(session)
+        register.close()
+        yield made
+    finally:
+        pg_server.drop(database)
+        for name in [*logins.values(), *made.groups]:
+            pg_server.admin(f'DROP ROLE IF EXISTS "{name}"')
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def apply(capsys: pytest.CaptureFixture[str], made: Setup) -> str:
+    code, out, err = run(capsys, "access", "grants", "--apply", "--db", made.url())
+    assert code == 0, err
+    return out
+
+
+def refused(made: Setup, login: str, sql: str) -> str:
+    """The server's refusal of ``sql`` run as ``login``, or a failure if it ran."""
+    with made.connect(login) as conn, pytest.raises(errors.InsufficientPrivilege) as caught:
+        conn.execute(sql)
+    return str(caught.value)
+
+
+def _rights(made: Setup) -> list[tuple[Any, ...]]:
+    """Everything the server holds about the levels: rights, memberships, triggers."""
+    from isms.db.grants import _RIGHTS
+
+    with made.connect(USER) as conn:
+        rights = sorted(conn.execute(_RIGHTS).fetchall())
+        members = sorted(conn.execute(
+            "SELECT g.rolname, m.rolname FROM pg_auth_members am "
+            "JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member "
+            "WHERE g.rolname LIKE %s", (f"isms_{made.database}_%",)).fetchall())
+        triggers = sorted(conn.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'change_log'::regclass "
+            "AND NOT tgisinternal").fetchall())
+    return [*rights, *members, *triggers]
+
+
+# --- what the server refuses, asked directly ----------------------------------------------------
+
+
+def test_a_viewer_login_reads_but_the_server_refuses_its_update_of_an_asset(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    viewer = made.logins["viewer"]
+    with made.connect(viewer) as conn:
+        names = conn.execute("SELECT name FROM asset WHERE ref = %s", (made.asset_ref,))
+        assert names.fetchall() == [("Payroll",)]
+    message = refused(made, viewer, "UPDATE asset SET name = 'Hacked'")
+    assert "permission denied for table asset" in message
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT name FROM asset").fetchall() == [("Payroll",)]
+
+
+def test_an_editor_login_updates_an_asset_but_cannot_give_itself_the_administrator_role(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    editor = made.logins["editor"]
+    with made.connect(editor) as conn:
+        conn.execute("UPDATE asset SET name = 'Payroll 2' WHERE ref = %s", (made.asset_ref,))
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT name FROM asset").fetchall() == [("Payroll 2",)]
+        person_id = conn.execute("SELECT id FROM person WHERE username = %s",
+                                 (editor,)).fetchone()
+    assert person_id is not None
+    message = refused(made, editor, "INSERT INTO person_role (person_id, role) "
+                                     f"VALUES ({person_id[0]}, 'administrator')")
+    assert "permission denied for table person_role" in message
+    assert "permission denied for table person" in refused(
+        made, editor, "UPDATE person SET active = false")
+    assert "permission denied for table register_setting" in refused(
+        made, editor, "UPDATE register_setting SET value = '{}'")
+    assert "permission denied for table risk_criteria" in refused(
+        made, editor, "DELETE FROM risk_criteria")
+    # An approval is not the editor's to make, even on a table it may update.
+    assert "permission denied for table risk_acceptance" in refused(
+        made, editor, "UPDATE risk_acceptance SET approved_by_id = 1")
+    assert "permission denied for table soa_version" in refused(
+        made, editor, "INSERT INTO soa_version (number) VALUES (1)")
+    with made.connect(USER) as conn:
+        roles = conn.execute("SELECT role FROM person_role WHERE person_id = %s", person_id)
+        assert [r for (r,) in roles] == ["risk owner"]
+
+
+def test_an_approver_login_may_approve_an_acceptance_and_an_administrator_give_roles(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    with made.connect(made.logins["approver"]) as conn:
+        # No acceptance exists: a statement the server lets through changes no row.
+        conn.execute("UPDATE risk_acceptance SET approved_by_id = NULL WHERE false")
+    assert "permission denied for table person_role" in refused(
+        made, made.logins["approver"], "DELETE FROM person_role")
+    with made.connect(made.logins["administrator"]) as conn:
+        conn.execute("UPDATE person SET job_title = 'Clerk' WHERE name = 'No Login'")
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE change_log SET actor = 'someone else'",
+    "DELETE FROM change_log",
+    "TRUNCATE change_log",
+])
+def test_nobody_may_rewrite_or_remove_the_change_log(
+        made: Setup, capsys: pytest.CaptureFixture[str], statement: str) -> None:
+    apply(capsys, made)
+    with made.connect(USER) as conn:
+        before = conn.execute("SELECT count(*), max(entry_hash) FROM change_log").fetchone()
+    assert before is not None and before[0] > 0
+    for login in made.logins.values():
+        assert "permission denied for table change_log" in refused(made, login, statement)
+    # The owner (a superuser here) holds every right: the trigger still refuses.
+    assert "The change log is append-only" in refused(made, USER, statement)
+    with made.connect(USER) as conn:
+        after = conn.execute("SELECT count(*), max(entry_hash) FROM change_log").fetchone()
+    assert after == before
+
+
+def test_a_login_cannot_add_a_change_log_entry_in_someone_elses_name(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    editor = made.logins["editor"]
+    entry = ("INSERT INTO change_log (at, actor, action, table_name, label, changes) "
+             "VALUES (now(), '{actor}', 'update', 'asset', 'asset X', '{{}}')")
+    message = refused(made, editor, entry.format(actor=made.logins["administrator"]))
+    assert f"in the name of {made.logins['administrator']} written by {editor}" in message
+    with made.connect(editor) as conn:  # its own name: an entry like those isms writes
+        conn.execute(entry.format(actor=editor))
+    assert "permission denied for table change_log" in refused(
+        made, made.logins["viewer"], entry.format(actor=made.logins["viewer"]))
+
+
+# --- isms itself, run as each login --------------------------------------------------------------
+
+
+def test_isms_run_as_each_login_still_does_what_that_level_may(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    editor, viewer = made.logins["editor"], made.logins["viewer"]
+    code, out, err = run(capsys, "assets", "update", made.asset_ref, "--name", "Payroll B",
+                         "--db", made.url(editor))
+    assert code == 0, err
+    code, out, err = run(capsys, "people", "update", made.names["viewer"], "--role",
+                         "administrator", "--db", made.url(editor))
+    assert code == 1
+    assert err.startswith("isms: error: Editor Person may not give Viewer Person the "
+                          "administrator role: that needs the administrator role")
+    code, out, err = run(capsys, "assets", "update", made.asset_ref, "--name", "X",
+                         "--db", made.url(viewer))
+    assert code == 1 and "that needs an editing role" in err
+    code, out, err = run(capsys, "people", "update", made.names["viewer"], "--role",
+                         "risk owner", "--db", made.url(made.logins["administrator"]))
+    assert code == 0, err
+    code, out, err = run(capsys, "changes", "--json", "--db", made.url(viewer))
+    assert code == 0, err
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT name FROM asset").fetchall() == [("Payroll B",)]
+        actors = {a for (a,) in conn.execute("SELECT actor FROM change_log")}
+    assert {editor, made.logins["administrator"]} <= actors
+    code, out, err = run(capsys, "audit", "verify", "--db", made.url(viewer))
+    assert code == 0, err + out
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_applying_twice_changes_nothing_and_says_so(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    first = apply(capsys, made)
+    assert f'GRANT "isms_{made.database}_editor" TO "{made.logins["editor"]}";' in first
+    held = _rights(made)
+    second = apply(capsys, made)
+    assert "nothing to change" in second
+    assert not [line for line in second.splitlines() if not line.startswith("--")]
+    assert _rights(made) == held
+    code, out, err = run(capsys, "access", "grants", "--json", "--db", made.url())
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["statements"] == []
+    by_login = {x["login"]: x for x in data["logins"]}
+    assert by_login[made.logins["approver"]]["level"] == "approver"
+    assert by_login[made.logins["approver"]]["action"] == "unchanged"
+    assert by_login[made.logins["viewer"]]["role"] == f"isms_{made.database}_viewer"
+
+
+def test_the_plan_grants_each_level_names_missing_logins_and_what_stays_client_side(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "access", "grants", "--db", made.url())
+    assert code == 0, err
+    assert "-- Not applied" in out
+    for level in LEVELS:
+        assert f'CREATE ROLE "isms_{made.database}_{level}" NOLOGIN;' in out
+        assert f"{made.names[level]} ({made.logins[level]}): {level}, granted" in out
+    assert f"CREATE ROLE \"{made.missing}\" LOGIN PASSWORD" in out
+    assert "Department limits" not in out  # nobody is limited here
+    assert "Enforced by isms only, not by the server: department limits" in out
+    # Printing wrote nothing.
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE %s",
+                            (f"isms_{made.database}_%",)).fetchone() == (0,)
+
+
+def test_a_login_whose_roles_are_taken_away_loses_its_level_on_the_next_apply(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    editor = made.logins["editor"]
+    admin = made.url(made.logins["administrator"])
+    code, _, err = run(capsys, "people", "update", made.names["editor"], "--no-roles",
+                       "--db", admin)
+    assert code == 0, err
+    code, _, err = run(capsys, "people", "update", made.names["approver"], "--left",
+                       "--db", admin)
+    assert code == 0, err
+    out = apply(capsys, made)
+    assert f'REVOKE "isms_{made.database}_editor" FROM "{editor}";' in out
+    assert f'GRANT "isms_{made.database}_viewer" TO "{editor}";' in out
+    assert f'REVOKE "isms_{made.database}_approver" FROM "{made.logins["approver"]}";' in out
+    assert "permission denied for table asset" in refused(
+        made, editor, "UPDATE asset SET name = 'Again'")
+    assert "permission denied for table asset" in refused(
+        made, made.logins["approver"], "SELECT name FROM asset")
+
+
+def test_only_an_administrator_applies_the_grants(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    code, out, err = run(capsys, "access", "grants", "--apply", "--db",
+                         made.url(made.logins["editor"]))
+    assert code == 1
+    assert "may not set the server's grants: that needs the administrator role" in err
+
+
+def test_a_register_file_has_no_server_to_enforce_roles(
+        register_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "access", "grants", "--db", str(register_path))
+    assert code == 1 and out == ""
+    assert err.startswith("isms: error: A register file has no server to enforce roles")
+    assert len(err.splitlines()) == 1
+    code, out, err = run(capsys, "access", "on", "--apply", "--db", str(register_path))
+    assert code == 2 and "--apply and --json go with `isms access grants`" in err
+
+
+def test_an_editor_login_imports_assets_and_undoes_the_import_through_isms(
+        made: Setup, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    apply(capsys, made)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Asset name", "Asset type"])
+    sheet.append(["Gritting routes", "information"])
+    sheet.append(["Tree survey", "information"])
+    path = tmp_path / "assets.xlsx"
+    book.save(path)
+    editor = made.url(made.logins["editor"])
+    code, out, err = run(capsys, "import", "assets", str(path), "--department", "ENV",
+                         "--json", "--db", editor)
+    assert code == 0, err
+    batch = json.loads(out)["batch"]
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT count(*) FROM asset").fetchone() == (3,)
+    code, out, err = run(capsys, "import", "undo", str(batch), "--db", editor)
+    assert code == 0, err
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT count(*) FROM asset").fetchone() == (1,)
+    code, out, err = run(capsys, "audit", "verify", "--db", made.url(made.logins["viewer"]))
+    assert code == 0, err + out
