@@ -150,6 +150,11 @@ def connection_errors(location: Location) -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
+        from .grants import server_refusal  # grants needs the model; this module does not
+
+        refused = server_refusal(exc)
+        if refused is not None:
+            raise refused from exc
         if not _is_connection_error(exc):
             raise
         kind = ConnectionFailed if location.path is None else StorageError

@@ -14,7 +14,10 @@ so the SQL it gives is only what is missing or too much, and running it twice ch
   an administrator keeps (:data:`ADMIN_TABLES`); USAGE, SELECT and UPDATE on the id sequences
   (the id-sequence trigger of migration 0006 moves them with setval).
 * **approver**: the approval columns (:data:`APPROVAL_COLUMNS`: an acceptance's approver, a
-  meeting's signer) and new SoA versions, on top of the editor's rights.
+  meeting's signer) and new SoA versions, on top of the editor's rights. A trigger on
+  ``risk_acceptance`` and ``review_meeting`` refuses an approval (an acceptance given an
+  approver, a meeting set to "signed off") by a login without the approver's role, inserted
+  or updated: column grants cannot say "any status but signed off".
 * **administrator**: INSERT, UPDATE and DELETE on every table but the change log.
 * **The change log** is INSERT only for every level; UPDATE, DELETE and TRUNCATE are revoked
   from every role that holds them, and triggers refuse them even to the tables' owner. A
@@ -23,9 +26,9 @@ so the SQL it gives is only what is missing or too much, and running it twice ch
   it writes on others' behalf (copying a register keeps the original names) and could drop the
   trigger anyway.
 
-What grants cannot express stays in isms: department limits, a review meeting's status (an
-editor may set any column of a meeting but its signer), who may confirm a signature, and that
-assets and risks are retired rather than deleted (an import undo deletes the rows it made).
+What grants cannot express stays in isms: department limits, who may confirm a signature
+awaiting someone, and that assets and risks are retired rather than deleted (an import undo
+deletes the rows it made).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
+from ..errors import AccessDenied
 from .access_guard import _ADMIN_TABLES, Level
 
 #: The change log: INSERT only, whoever you are.
@@ -126,6 +130,8 @@ class Catalog:
     #: The change log's triggers and the source of this schema's isms functions.
     triggers: set[str]
     functions: dict[str, str]
+    #: Tables holding the approvals trigger.
+    approval_triggers: set[str]
 
     @property
     def groups(self) -> dict[Level, str]:
@@ -174,8 +180,13 @@ def read_catalog(connection: Connection) -> Catalog:
         "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
         "WHERE n.nspname = current_schema() AND p.proname LIKE 'isms\\_change\\_log\\_%'"
     ))}
+    approval_triggers = {str(table) for (table,) in connection.execute(text(
+        "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname = 'isms_approvals' AND c.relnamespace = "
+        "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+    ))}
     return Catalog(database, schema, owner, {t: tuple(c) for t, c in tables.items()}, sequences,
-                   privileges, roles, members, triggers, functions)
+                   privileges, roles, members, triggers, functions, approval_triggers)
 
 
 #: Every right held by a role other than the object's owner: tables, sequences, columns, the
@@ -369,18 +380,61 @@ _TRIGGERS = {
 }
 
 
+#: An approval made in a row an editor may otherwise write: an acceptance given an approver,
+#: a meeting signed off. Column grants cannot say "any status but signed off", so a trigger
+#: on each table asks whether the login holds the approver's role (the owner is exempt). The
+#: approver role's name is filled in per register ({approver}, a quoted SQL string).
+_APPROVALS = """
+DECLARE
+    approving boolean;
+BEGIN
+    IF TG_TABLE_NAME = 'risk_acceptance' THEN
+        approving := NEW.approved_by_id IS NOT NULL AND (TG_OP = 'INSERT'
+            OR OLD.approved_by_id IS DISTINCT FROM NEW.approved_by_id);
+    ELSE
+        approving := NEW.status = 'signed off' AND (TG_OP = 'INSERT'
+            OR OLD.status IS DISTINCT FROM NEW.status);
+    END IF;
+    IF approving
+       AND NOT pg_has_role(current_user, {approver}, 'MEMBER')
+       AND NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID),
+                           'MEMBER') THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'Only an approver approves: ' || TG_TABLE_NAME || ' ' || NEW.id
+                || ' approved by ' || current_user || ' refused (needs ' || {approver} || ').';
+    END IF;
+    RETURN NEW;
+END
+"""
+#: Tables whose approvals the trigger above guards.
+_APPROVAL_TABLES = ("risk_acceptance", "review_meeting")
+
+
+def _functions(catalog: Catalog) -> dict[str, str]:
+    approver = "'" + catalog.groups[Level.APPROVER].replace("'", "''") + "'"
+    return {**_FUNCTIONS,
+            "isms_change_log_approvals": _APPROVALS.replace("{approver}", approver)}
+
+
 def _trigger_statements(catalog: Catalog) -> list[str]:
     schema = quote(catalog.schema)
     lines = [
         f"CREATE OR REPLACE FUNCTION {schema}.{name}() RETURNS trigger LANGUAGE plpgsql "
         f"AS $isms${body}$isms$"
-        for name, body in _FUNCTIONS.items()
+        for name, body in _functions(catalog).items()
         if catalog.functions.get(name) != body
     ]
     table = f"{schema}.{quote(LOG_TABLE)}"
     lines += [
         f"CREATE TRIGGER {name} {how.format(table=table, schema=schema)}"
         for name, how in _TRIGGERS.items() if name not in catalog.triggers
+    ]
+    lines += [
+        f"CREATE TRIGGER isms_approvals BEFORE INSERT OR UPDATE ON {schema}.{quote(approved)} "
+        f"FOR EACH ROW EXECUTE FUNCTION {schema}.isms_change_log_approvals()"
+        for approved in _APPROVAL_TABLES
+        if approved in catalog.tables and approved not in catalog.approval_triggers
     ]
     return lines
 
@@ -398,3 +452,28 @@ def _membership_statements(catalog: Catalog, memberships: Mapping[str, Level | N
     lines += [f"GRANT {quote(group)} TO {quote(member)}"
               for group, member in sorted(want - catalog.members)]
     return lines
+
+
+# --- a refusal from the server, in words -----------------------------------------------------
+
+#: SQLSTATE of "permission denied" and of the triggers' refusals.
+_INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def server_refusal(error: BaseException) -> AccessDenied | None:
+    """What the server refused, as an AccessDenied; None for any other error.
+
+    isms checks a change against the register's roles before sending it, so a refusal from
+    the server means its grants give the login less than those roles (someone's roles changed
+    since the grants were last applied), or a trigger refused it (the change log, approvals).
+    """
+    orig = getattr(error, "orig", None)
+    if getattr(orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE:
+        return None
+    diag = getattr(orig, "diag", None)
+    said = str(getattr(diag, "message_primary", None) or orig).strip().splitlines()[0]
+    message = f"The server refused the change: {said.rstrip('.')}."
+    if said.startswith("permission denied"):
+        message += (" The server's grants give your login less than your roles in the "
+                    "register: ask the register's owner to run `isms access grants --apply`.")
+    return AccessDenied(message + " Nothing was written.", actor="", needed="server")

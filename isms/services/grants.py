@@ -27,10 +27,9 @@ from ..model import Department, Person, PersonDepartment, PersonRole, RegisterSe
 #: What the server cannot enforce, said with every plan.
 CLIENT_SIDE = (
     "Enforced by isms only, not by the server: department limits (a login may change records "
-    "of any department its level allows), a review meeting's status (an editor may set any "
-    "column of a meeting but its signer), who may confirm a signature, and that assets and "
-    "risks are retired rather than deleted (an editor's login may delete them, as an import "
-    "undo does)."
+    "of any department its level allows), who may confirm a signature awaiting someone, and "
+    "that assets and risks are retired rather than deleted (an editor's login may delete them, "
+    "as an import undo does)."
 )
 
 

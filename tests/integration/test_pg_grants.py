@@ -42,6 +42,7 @@ class Setup:
     names: dict[str, str]
     asset_ref: str
     missing: str  # a username with no login on the server
+    risk_id: int = 0
 
     def url(self, login: str = USER) -> str:
         return f"postgresql+psycopg://{login}@127.0.0.1:{self.server.port}/{self.database}"
@@ -79,6 +80,7 @@ def made(pg_server: Server) -> Iterator[Setup]:
                 made.names[level] = who.name
             builders.person(session, name="No Login", username=made.missing)
             made.asset_ref = builders.asset(session, dept, name="Payroll").ref
+            made.risk_id = builders.risk(session, dept).id
             session.flush()
             access.set_enforced(session, True)
             commit(session)
@@ -181,6 +183,42 @@ def test_an_approver_login_may_approve_an_acceptance_and_an_administrator_give_r
         made, made.logins["approver"], "DELETE FROM person_role")
     with made.connect(made.logins["administrator"]) as conn:
         conn.execute("UPDATE person SET job_title = 'Clerk' WHERE name = 'No Login'")
+
+
+def test_only_an_approver_login_approves_an_acceptance_or_signs_a_meeting_off(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    editor, approver = made.logins["editor"], made.logins["approver"]
+    with made.connect(USER) as conn:
+        found = conn.execute("SELECT id FROM person WHERE username = %s", (approver,)).fetchone()
+    assert found is not None
+    acceptance = (
+        "INSERT INTO risk_acceptance (risk_id, accepted_by_id, accepted_at, rationale, "
+        "approved_by_id, approved_at, withdrawn_reason, version, created_at, updated_at) "
+        f"VALUES ({made.risk_id}, {found[0]}, now(), 'Low', {{by}}, {{at}}, '', 1, now(), now())")
+    approved = acceptance.format(by=found[0], at="now()")
+    with made.connect(editor) as conn:  # an acceptance awaiting approval: the editor's to add
+        conn.execute(acceptance.format(by="NULL", at="NULL"))
+    assert "Only an approver approves: risk_acceptance" in refused(made, editor, approved)
+    assert "permission denied for table risk_acceptance" in refused(
+        made, editor, f"UPDATE risk_acceptance SET approved_by_id = {found[0]}")
+    with made.connect(approver) as conn:
+        conn.execute(approved)
+        conn.execute(f"UPDATE risk_acceptance SET approved_by_id = {found[0]}, "
+                     "approved_at = now() WHERE approved_by_id IS NULL")
+    with made.connect(editor) as conn:
+        conn.execute("INSERT INTO review_meeting (ref, title, meeting_date, location, status, "
+                     "notes, version, created_at, updated_at) VALUES ('MR-1', 'Review', "
+                     "current_date, '', 'completed', '', 1, now(), now())")
+    message = refused(made, editor, "UPDATE review_meeting SET status = 'signed off'")
+    assert "Only an approver approves: review_meeting" in message
+    assert f"approved by {editor} refused" in message
+    with made.connect(approver) as conn:
+        conn.execute("UPDATE review_meeting SET status = 'signed off'")
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT status FROM review_meeting").fetchall() == [("signed off",)]
+        assert conn.execute("SELECT count(*) FROM risk_acceptance "
+                            "WHERE approved_by_id IS NOT NULL").fetchone() == (2,)
 
 
 @pytest.mark.parametrize("statement", [
@@ -306,6 +344,26 @@ def test_a_login_whose_roles_are_taken_away_loses_its_level_on_the_next_apply(
         made, editor, "UPDATE asset SET name = 'Again'")
     assert "permission denied for table asset" in refused(
         made, made.logins["approver"], "SELECT name FROM asset")
+
+
+def test_a_refusal_by_the_server_is_said_in_words_with_what_to_do(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    """Roles changed since the grants were applied: isms allows the change, the server not."""
+    apply(capsys, made)
+    code, _, err = run(capsys, "people", "update", made.names["viewer"], "--role", "risk owner",
+                       "--db", made.url(made.logins["administrator"]))
+    assert code == 0, err
+    code, out, err = run(capsys, "assets", "update", made.asset_ref, "--name", "Z",
+                         "--db", made.url(made.logins["viewer"]))
+    assert code == 1
+    assert err == ("isms: error: The server refused the change: permission denied for table "
+                   "asset. The server's grants give your login less than your roles in the "
+                   "register: ask the register's owner to run `isms access grants --apply`. "
+                   "Nothing was written.\n")
+    apply(capsys, made)
+    code, out, err = run(capsys, "assets", "update", made.asset_ref, "--name", "Z",
+                         "--db", made.url(made.logins["viewer"]))
+    assert code == 0, err
 
 
 def test_only_an_administrator_applies_the_grants(
