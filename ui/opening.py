@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from isms.db import Register, open_register
 from isms.db.credentials import ServerAddress, with_stored_password
 from isms.db.location import ENV_URL, Location, data_dir, demo_location, resolve
-from isms.errors import IsmsError
+from isms.errors import IsmsError, StorageError
 from isms.services.setup import init_register
 
 from .dialogs.start_dialog import StartChoice, StartDialog
@@ -31,8 +31,18 @@ def startup_register(
     """The register named on the command line, by ISMS_DATABASE_URL, or chosen at the start dialog.
 
     Returns None when the user quits at the start dialog. Raises IsmsError when a register that
-    was named explicitly cannot be opened.
+    was named explicitly cannot be opened. A damaged register file opens read-only, and the
+    window says so with the CLI's message (what to do: restore from a backup).
     """
+    register = _startup_register(db, demo, reporter, parent)
+    if register is not None and register.damaged:
+        reporter.expected(parent, StorageError(register.damaged), "isms — the register is damaged")
+    return register
+
+
+def _startup_register(
+    db: str | None, demo: bool, reporter: ErrorReporter, parent: QWidget | None
+) -> Register | None:
     if demo:
         return open_demo(parent)
     if db or os.environ.get(ENV_URL):

@@ -103,12 +103,17 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _db_check(args: argparse.Namespace) -> int:
-    register = open_register(args.db, upgrade=False)
+    # Read-only: checking never changes the file (not even its journal mode), whatever it is.
+    register = open_register(args.db, upgrade=False, read_only=True)
     try:
-        with register.engine.connect() as connection:
-            revision = migrate.current(connection)
-            drift = migrate.check(connection)
-        problems = integrity_problems(register) + [f"schema: {d}" for d in drift]
+        revision: str | None = None
+        if register.damaged:  # nothing more can be trusted: the one message says what to do
+            problems = [register.damaged]
+        else:
+            with register.engine.connect() as connection:
+                revision = migrate.current(connection)
+                drift = migrate.check(connection)
+            problems = integrity_problems(register) + [f"schema: {d}" for d in drift]
         result: dict[str, Any] = {
             "register": register.location.display(),
             "schema": revision,
@@ -119,6 +124,8 @@ def _db_check(args: argparse.Namespace) -> int:
         register.close()
     if args.json:
         print_json(result)
+    elif register.damaged:
+        print(register.damaged)
     elif problems:
         print(f"{result['register']}: {len(problems)} problem(s)")
         for problem in problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 
@@ -44,7 +45,24 @@ def _configure_sqlite(engine: Engine, *, for_migration: bool) -> None:
     # locked" for a write on an old WAL snapshot.
 
 
-def make_engine(location: Location, *, for_migration: bool = False) -> Engine:
+def make_engine(
+    location: Location, *, for_migration: bool = False, read_only: bool = False
+) -> Engine:
+    """An engine for the register at ``location``. ``read_only`` (a file register): the file is
+    opened with SQLite's ``mode=ro`` and no journal-mode change, so nothing done through it can
+    change the file's bytes (checking a file that may not be a register, or a damaged one)."""
+    if location.is_sqlite and read_only and location.path is not None:
+        uri = f"file:{quote(str(location.path))}?mode=ro"
+        timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=timeout)
+        )
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA query_only = ON")  # belt and braces
+
+        return engine
     if location.is_sqlite:
         engine = create_engine(
             location.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}

@@ -5,6 +5,7 @@ for the register, implausible review dates."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -159,3 +160,86 @@ def test_a_review_date_in_1900_or_decades_ahead_is_refused_naming_the_option(
     assert code == 0, err
     code, out, err = run(capsys, "assets", "show", "--db", register_db, "HSG-0002", "--json")
     assert json.loads(out)["next_review"] == "2027-03-01"
+
+
+# --- 8: damaged, empty and foreign database files ------------------------------------------------
+
+
+def _damage(path: Path) -> None:
+    """Overwrite the b-tree header of the control table's root page, as a disk fault would."""
+    with sqlite3.connect(path) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'control'").fetchone()[0]
+    connection.close()
+    with path.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\x0d" + b"\xff" * 40)
+
+
+def _fingerprint(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+@pytest.mark.sqlite_only(reason="a damaged file is a file register's failure")
+def test_a_damaged_register_is_checked_and_opened_read_only_with_one_message(
+    capsys: Capsys, register_path: Path
+) -> None:
+    _damage(register_path)
+    before = _fingerprint(register_path)
+    code, out, err = run(capsys, "db", "check", "--db", str(register_path))
+    assert code == 1 and "internal error" not in err
+    assert out.count("\n") == 1 and f"{register_path} is damaged" in out
+    assert "Restore it from a backup" in out
+    code, out, err = run(capsys, "db", "check", "--db", str(register_path), "--json")
+    problems = json.loads(out)["problems"]
+    assert len(problems) == 1 and "is damaged" in problems[0]
+    # A write is refused with the same message, and the file is unchanged.
+    code, out, err = run(capsys, "departments", "add", "FIN", "Finance", "--db", str(register_path))
+    assert code == 1 and err.startswith(f"isms: error: {register_path} is damaged")
+    assert err.count("\n") == 1
+    # A read of a damaged page says the same; a read of sound pages still works.
+    code, out, err = run(capsys, "controls", "list", "--db", str(register_path))
+    assert code == 1 and "is damaged" in err and "internal error" not in err
+    code, out, err = run(capsys, "departments", "list", "--db", str(register_path))
+    assert code == 0, err
+    assert _fingerprint(register_path) == before
+
+
+@pytest.mark.sqlite_only(reason="the window's opening of a damaged file")
+def test_the_window_opens_a_damaged_register_saying_so(
+    capsys: Capsys, register_path: Path
+) -> None:
+    from ui.errors import ErrorReporter
+    from ui.opening import startup_register
+
+    _damage(register_path)
+    register = startup_register(str(register_path), False, ErrorReporter(dialogs=False))
+    assert register is not None
+    try:
+        assert register.damaged is not None
+        err = capsys.readouterr().err
+        assert err == f"isms-gui: {register.damaged}\n"
+    finally:
+        register.close()
+
+
+@pytest.mark.sqlite_only(reason="files that are not registers")
+def test_checking_an_empty_file_or_another_applications_database_never_changes_it(
+    capsys: Capsys, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.isms"
+    empty.touch()
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+        connection.execute("INSERT INTO notes VALUES ('hello')")
+    connection.close()
+    for path, says in ((empty, "is empty"), (other, "not an isms register")):
+        before = _fingerprint(path)
+        for args in (("db", "check"), ("assets", "list"), ("db", "check", "--json")):
+            code, out, err = run(capsys, *args, "--db", str(path))
+            assert code == 1 and says in err and err.count("\n") == 1, err
+        assert _fingerprint(path) == before
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(path.name)) == [
+            path.name]  # no -wal or -shm left beside it
