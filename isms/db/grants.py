@@ -18,13 +18,14 @@ so the SQL it gives is only what is missing or too much, and running it twice ch
   ``risk_acceptance`` and ``review_meeting`` refuses an approval (an acceptance given an
   approver, a meeting set to "signed off") by a login without the approver's role, inserted
   or updated: column grants cannot say "any status but signed off".
-* **administrator**: INSERT, UPDATE and DELETE on every table but the change log.
-* **The change log** is INSERT only for every level; UPDATE, DELETE and TRUNCATE are revoked
-  from every role that holds them, and triggers refuse them even to the tables' owner. A
-  BEFORE INSERT trigger refuses an entry whose ``actor`` is not the login writing it (isms on a
-  server register names the login, ``isms.db.session.default_actor``); the owner is exempt, as
-  it writes on others' behalf (copying a register keeps the original names) and could drop the
-  trigger anyway.
+* **administrator**: INSERT, UPDATE and DELETE on every table but the append-only ones.
+* **The change log** (and the seals of bulk writes: :data:`APPEND_ONLY`) is INSERT only for
+  every level; UPDATE, DELETE and TRUNCATE are revoked from every role that holds them, and
+  triggers on the change log refuse them even to the tables' owner. A BEFORE INSERT trigger
+  refuses an entry whose ``actor`` is not the login writing it (isms on a server register
+  names the login, ``isms.db.session.default_actor``); the owner is exempt, as it writes on
+  others' behalf (copying a register keeps the original names) and could drop the trigger
+  anyway.
 
 What grants cannot express stays in isms: department limits, who may confirm a signature
 awaiting someone, and that assets and risks are retired rather than deleted (an import undo
@@ -46,6 +47,10 @@ from .access_guard import _ADMIN_TABLES, Level
 
 #: The change log: INSERT only, whoever you are.
 LOG_TABLE = "change_log"
+#: Tables rows are only ever added to: the change log, and the seals of bulk writes that the
+#: log's chain vouches for (migration 0012). No level updates or deletes there, and those rights
+#: are revoked from whoever holds them.
+APPEND_ONLY = frozenset({LOG_TABLE, "record_seal"})
 #: Alembic's bookkeeping: read by every opener, written only by the owner's upgrades.
 VERSION_TABLE = "alembic_version"
 #: Who is who and how the register works: written by administrators only (the same list
@@ -232,7 +237,7 @@ def wanted(catalog: Catalog) -> set[Privilege]:
         rights.add(Privilege(viewer, "table", table, "SELECT"))
         if table == VERSION_TABLE:
             continue
-        if table == LOG_TABLE:
+        if table in APPEND_ONLY:
             rights.add(Privilege(editor, "table", table, "INSERT"))
             continue
         if table in ADMIN_TABLES:
@@ -259,7 +264,8 @@ def _managed(right: Privilege, catalog: Catalog, logins: Collection[str]) -> boo
     """Whether isms decides this right: any right of a group role or of a person's login on
     the register's tables and sequences, and anyone's write to the change log."""
     if right.kind in ("table", "sequence"):
-        if right.kind == "table" and right.target == LOG_TABLE and right.privilege in _LOG_WRITES:
+        if (right.kind == "table" and right.target in APPEND_ONLY
+                and right.privilege in _LOG_WRITES):
             return True
         managed = _TABLE_PRIVILEGES if right.kind == "table" else _SEQUENCE_PRIVILEGES
         if right.privilege not in managed:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..db import access_guard
 from ..db.access_guard import ROLE_LEVELS, Level
-from ..db.grants import Catalog, Plan, plan, quote, read_catalog
+from ..db.grants import APPEND_ONLY, Catalog, Plan, plan, quote, read_catalog
 from ..errors import ValidationError
 from ..model import Department, Person, PersonDepartment, PersonRole, RegisterSetting, Role
 
@@ -191,7 +191,7 @@ def _notes(session: Session, catalog: Catalog, logins: list[LoginLevel]) -> list
     others = sorted({f"{r.role} ({r.privilege} on {r.target})" for r in catalog.privileges
                      if r.kind == "table" and r.privilege in ("INSERT", "UPDATE", "DELETE")
                      and r.role not in catalog.groups.values() and r.role not in people_logins
-                     and r.target != "change_log"})
+                     and r.target not in APPEND_ONLY})
     if others:
         notes.append("Rights held outside the levels (revoke them if they should not be): "
                      + ", ".join(others[:10]) + (" ..." if len(others) > 10 else ""))

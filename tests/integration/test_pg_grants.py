@@ -411,3 +411,29 @@ def test_an_editor_login_imports_assets_and_undoes_the_import_through_isms(
         assert conn.execute("SELECT count(*) FROM asset").fetchone() == (1,)
     code, out, err = run(capsys, "audit", "verify", "--db", made.url(made.logins["viewer"]))
     assert code == 0, err + out
+
+
+def test_each_level_gets_the_rights_of_its_tables_and_the_append_only_ones_no_more() -> None:
+    """The levels' rights worked out for a catalogue with the seal table of migration 0012."""
+    from isms.db.grants import Catalog, wanted
+
+    catalog = Catalog(
+        database="reg", schema="public", owner="owner",
+        tables={"asset": ("id", "name"), "person_role": ("person_id", "role"),
+                "change_log": ("id", "actor"), "record_seal": ("id", "digest"),
+                "risk_acceptance": ("id", "approved_by_id", "approved_at", "rationale")},
+        sequences=["asset_id_seq"], privileges=set(), roles={}, members=set(), triggers=set(),
+        functions={}, approval_triggers=set())
+    rights = {(r.role.removeprefix("isms_reg_"), r.target, r.privilege, r.column)
+              for r in wanted(catalog) if r.kind == "table"}
+    for append_only in ("change_log", "record_seal"):
+        assert {(role, p) for role, t, p, _ in rights if t == append_only} == {
+            ("viewer", "SELECT"), ("editor", "INSERT")}
+    assert {(role, p) for role, t, p, _ in rights if t == "person_role"} == {
+        ("viewer", "SELECT"), ("administrator", "INSERT"), ("administrator", "UPDATE"),
+        ("administrator", "DELETE")}
+    assert {(role, p) for role, t, p, _ in rights if t == "asset"} == {
+        ("viewer", "SELECT"), ("editor", "INSERT"), ("editor", "UPDATE"), ("editor", "DELETE")}
+    updates = {(role, c) for role, t, p, c in rights if t == "risk_acceptance" and p == "UPDATE"}
+    assert updates == {("editor", "id"), ("editor", "rationale"),
+                       ("approver", "approved_by_id"), ("approver", "approved_at")}
