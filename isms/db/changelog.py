@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import weakref
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ from sqlalchemy.orm.state import InstanceState
 from ..model.audit import ChangeLogEntry
 from ..model.base import Base, utcnow
 from ..model.enums import ChangeAction
+from .locks import lock_connection
 
 #: Bookkeeping columns whose changes say nothing to an auditor.
 _IGNORED = frozenset({"version", "created_at", "updated_at"})
@@ -151,6 +153,34 @@ def _entries(session: Session) -> Iterable[dict[str, Any]]:
             yield entry(ChangeAction.DELETE, obj, _column_values(inspect(obj)))
 
 
+#: Where the lock that serialises appends is kept on a connection (see hold_append_lock).
+_APPEND_LOCK_HELD = "isms.change_log_append_lock"
+
+
+def hold_append_lock(connection: Connection) -> None:
+    """Make ``connection``'s transaction the only one appending to the change log until it ends.
+
+    Reading the head then inserting after it is a read-then-write: two transactions doing it at
+    once both chain to the same head and fork the log. PostgreSQL: a transaction-level advisory
+    lock (``locks.lock_connection``), released by the COMMIT or ROLLBACK, so a second writer
+    waits for the first to commit and then reads the head it left. One extra statement per
+    writing transaction (remembered per transaction), and writers queue from their first flush
+    to their commit. SQLite: the file's write lock, already held once the transaction has
+    written; a transaction that has not is begun as a writer (``BEGIN IMMEDIATE``, waiting in
+    the busy timeout), so its read of the head is never an old snapshot.
+    """
+    held = connection.info.get(_APPEND_LOCK_HELD)
+    transaction = connection.get_transaction()
+    if held is not None and transaction is not None and held() is transaction:
+        return
+    lock_connection(connection, "change log", 0)
+    transaction = connection.get_transaction()  # begun by the lock's statement if need be
+    if transaction is not None:
+        # A weak reference: the pooled connection outlives the transaction, whose end frees the
+        # lock; a later transaction on the same connection is another object and locks again.
+        connection.info[_APPEND_LOCK_HELD] = weakref.ref(transaction)
+
+
 def _last_hash(connection: Connection) -> str | None:
     return connection.execute(
         select(_TABLE.c.entry_hash).order_by(_TABLE.c.id.desc()).limit(1)
@@ -158,10 +188,11 @@ def _last_hash(connection: Connection) -> str | None:
 
 
 def write_entries(connection: Connection, entries: list[dict[str, Any]]) -> None:
-    """Chain and insert entries. Runs inside the writing transaction, which holds the write lock,
-    so the previous hash cannot move underneath us."""
+    """Chain and insert entries inside the writing transaction, which holds the append lock
+    (:func:`hold_append_lock`) to its end, so the previous hash cannot move underneath us."""
     if not entries:
         return
+    hold_append_lock(connection)
     prev = _last_hash(connection)
     for row in entries:
         row["prev_hash"] = prev

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 #: PostgreSQL's advisory lock keys are two int4s; larger keys and strings are hashed into one.
@@ -42,7 +42,11 @@ def lock(session: Session, scope: str, key: int | str) -> None:
     savepoint: on SQLite a SAVEPOINT opens a transaction that is not yet a writer, which this
     cannot tell from one that has written.
     """
-    connection = session.connection()
+    lock_connection(session.connection(), scope, key)
+
+
+def lock_connection(connection: Connection, scope: str, key: int | str) -> None:
+    """:func:`lock` for Core code that holds a connection in a transaction, not a session."""
     if connection.dialect.name == "postgresql":
         if isinstance(key, int) and key in _INT4:
             statement = "SELECT pg_advisory_xact_lock(hashtext(:scope), :key)"

@@ -56,6 +56,18 @@ class RegisterSession(Session):
         super().__init__(*args, **kwargs)
         self.info["actor"] = actor or default_actor(self.bind)
 
+    def __exit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        # A stale save that a service flushed itself, inside a plain ``with register.session()``
+        # block rather than ``transaction()`` or ``commit()``, is named as a ConflictError too:
+        # the reader learns which record moved, and a one-shot command can retry it.
+        if isinstance(value, StaleDataError):
+            try:
+                conflict = _conflict(self, self.info.pop("flushing", []), value)
+            finally:
+                super().__exit__(type_, value, traceback)
+            raise conflict from value
+        super().__exit__(type_, value, traceback)
+
 
 #: Kinds of record that are retired, never deleted, so history and links survive.
 _RETIRE_ONLY = (Asset, Risk)
@@ -73,6 +85,9 @@ def _before_flush(session: Session, _ctx: UOWTransaction, _instances: Any) -> No
             )
     review_guard.refuse_signed_off(session)
     access_guard.refuse_flush(session)
+    # Every flush writes change-log entries: take the append lock before the flush's own rows,
+    # so a writer waiting for it holds no row another one needs (no deadlock on PostgreSQL).
+    changelog.hold_append_lock(session.connection())
 
 
 @event.listens_for(RegisterSession, "do_orm_execute")
