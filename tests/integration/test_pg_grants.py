@@ -437,3 +437,53 @@ def test_each_level_gets_the_rights_of_its_tables_and_the_append_only_ones_no_mo
     updates = {(role, c) for role, t, p, c in rights if t == "risk_acceptance" and p == "UPDATE"}
     assert updates == {("editor", "id"), ("editor", "rationale"),
                        ("approver", "approved_by_id"), ("approver", "approved_at")}
+
+
+def test_an_owner_that_is_no_superuser_applies_the_grants_and_its_own_writes_still_work(
+        pg_server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    """The usual set-up: a login that may create roles owns the database and made the
+    register; another administrator's login may not create roles, and is told who can."""
+    tag = uuid.uuid4().hex[:8]
+    owner, editor, admin = f"g{tag}_owner", f"g{tag}_editor", f"g{tag}_admin"
+    database = f"isms_grants_{tag}"
+    pg_server.admin(f'CREATE ROLE "{owner}" LOGIN CREATEROLE')
+    for login in (editor, admin):
+        pg_server.admin(f'CREATE ROLE "{login}" LOGIN')
+    pg_server.admin(f'CREATE DATABASE "{database}" OWNER "{owner}"')
+    made = Setup(pg_server, database, {"editor": editor, "administrator": admin}, {}, "", "")
+    try:
+        code, _, err = run(capsys, "init", "--db", made.url(owner))
+        assert code == 0, err
+        for name, login, role in (("Ed", editor, "risk owner"), ("Ada", admin, "administrator")):
+            code, _, err = run(capsys, "people", "add", name, "--username", login, "--role",
+                               role, "--db", made.url(owner))
+            assert code == 0, err
+        apply_as_owner = ("access", "grants", "--apply", "--db", made.url(owner))
+        code, out, err = run(capsys, *apply_as_owner)
+        assert code == 0, err
+        assert f"Ed ({editor}): editor, granted isms_{database}_editor" in out
+        code, out, err = run(capsys, *apply_as_owner)
+        assert code == 0 and "nothing to change" in out
+        # The administrator's login gives a role out, then cannot pass it to the server.
+        code, _, err = run(capsys, "people", "update", "Ed", "--role", "approver",
+                           "--db", made.url(admin))
+        assert code == 0, err
+        code, out, err = run(capsys, "access", "grants", "--apply", "--db", made.url(admin))
+        assert code == 1
+        assert (f'The server refused `REVOKE "isms_{database}_editor" FROM "{editor}"`: '
+                "must have admin option") in err
+        assert "Run `isms access grants --apply` as the register's owner" in err
+        code, out, err = run(capsys, *apply_as_owner)
+        assert code == 0, err
+        assert f'REVOKE "isms_{database}_editor" FROM "{editor}";' in out
+        code, _, err = run(capsys, "people", "add", "Bo", "--db", made.url(owner))
+        assert code == 0, err
+        assert "The change log is append-only" in refused(made, owner, "DELETE FROM change_log")
+        assert "permission denied for table person" in refused(
+            made, editor, "UPDATE person SET name = 'Eve'")
+        code, out, err = run(capsys, "audit", "verify", "--db", made.url(editor))
+        assert code == 0, err + out
+    finally:
+        pg_server.drop(database)
+        for name in [editor, admin, owner, *made.groups]:
+            pg_server.admin(f'DROP ROLE IF EXISTS "{name}"')
