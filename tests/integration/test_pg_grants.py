@@ -241,6 +241,35 @@ def test_nobody_may_rewrite_or_remove_the_change_log(
     assert after == before
 
 
+def test_rights_given_to_logins_before_are_taken_back_or_named(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's set-up: logins given DML rights directly, the change log writable by all."""
+    viewer = made.logins["viewer"]
+    other = f"{viewer}_reports"
+    made.server.admin(f'CREATE ROLE "{other}" LOGIN')
+    try:
+        with made.connect(USER) as conn:
+            conn.execute("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public "
+                         f'TO "{viewer}"')
+            conn.execute(f'GRANT UPDATE ON asset TO "{other}"')
+            conn.execute("GRANT UPDATE, DELETE ON change_log TO PUBLIC")
+        out = apply(capsys, made)
+        assert f'REVOKE SELECT, INSERT, UPDATE ON TABLE "person_role" FROM "{viewer}";' in out
+        assert 'REVOKE UPDATE, DELETE ON TABLE "change_log" FROM PUBLIC;' in out
+        assert f"Rights held outside the levels (revoke them if they should not be): {other} " \
+               "(UPDATE on asset)" in out
+        assert "permission denied for table asset" in refused(
+            made, viewer, "UPDATE asset SET name = 'Hacked'")
+        assert "permission denied for table change_log" in refused(
+            made, other, "DELETE FROM change_log")
+        with made.connect(viewer) as conn:  # its level still lets it read
+            assert conn.execute("SELECT count(*) FROM asset").fetchone() == (1,)
+    finally:
+        with made.connect(USER) as conn:
+            conn.execute(f'REVOKE ALL ON asset FROM "{other}"')
+        made.server.admin(f'DROP ROLE IF EXISTS "{other}"')
+
+
 def test_a_login_cannot_add_a_change_log_entry_in_someone_elses_name(
         made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
     apply(capsys, made)
