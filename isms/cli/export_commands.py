@@ -13,6 +13,7 @@ from isms.services.documents.exports import KINDS, ExportRequest, export
 from isms.services.read import queries
 
 from ..errors import UsageError
+from ..io.files import check_folder
 from .common import command, opened
 from .output import Progress
 
@@ -69,6 +70,7 @@ def _warn_before_soa(register: Any, department_id: int | None, as_of: date) -> N
 
 
 def _export(args: argparse.Namespace) -> int:
+    check_folder(Path(args.out))  # said before the register is opened or any warning printed
     if args.what == "assets" and (args.for_import or Path(args.out).suffix.lower() == ".csv"):
         return _export_for_import(args)
     request = ExportRequest(kind=args.what, out=Path(args.out), format=args.format,

@@ -15,7 +15,11 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     temporary name and renamed, so a crash never leaves a half backup that looks complete."""
     if target.exists():
         raise StorageError(f"Backup target {target} already exists; choose another name.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():  # a mistyped --out is said, never created
+        raise StorageError(
+            f"Cannot back up to {target}: the folder {target.parent} does not exist (create it "
+            "first, or choose another folder)."
+        )
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:

@@ -91,7 +91,7 @@ def attach_file(
     name = _stored_name(sha256)
     target = stored_path(store, name)
     if not (target.is_file() and sha256_of(target) == sha256):
-        write_atomically(target, data)
+        write_atomically(target, data, make_folder=True)  # the store's own fan-out folders
     evidence.file_name = source.name
     evidence.stored_name = name
     evidence.sha256 = sha256

@@ -35,6 +35,7 @@ def test_department_soa_is_exported_as_xlsx_with_pre_flight_warnings_shown(
     assert Path(opened.path.text()).name.startswith(f"soa-{department.code}-")
     assert opened.checks.isVisible() and opened.checks.count() > 0
     target = tmp_path / "out" / "soa.xlsx"
+    target.parent.mkdir()  # an export never makes the folder it is told to write in
     opened.path.setText(str(target))
     opened.export_button.click()
     qtbot.waitUntil(lambda: opened.result_path is not None, timeout=30_000)

@@ -5,7 +5,12 @@ for the register, implausible review dates."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -243,3 +248,61 @@ def test_checking_an_empty_file_or_another_applications_database_never_changes_i
         assert _fingerprint(path) == before
         assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(path.name)) == [
             path.name]  # no -wal or -shm left beside it
+
+
+# --- 8: where exports write -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [
+    ("export", "assets"), ("export", "pack"), ("export", "assets", "--for-import"),
+    ("export", "soa", "--format", "pdf"),
+])
+def test_out_into_a_folder_that_does_not_exist_is_refused_and_never_created(
+    capsys: Capsys, register_db: str, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    missing = tmp_path / "no" / "such"
+    suffix = ".zip" if "pack" in args else ".xlsx"
+    code, out, err = run(capsys, *args, "--db", register_db, "--out", str(missing / f"x{suffix}"))
+    assert code == 1 and err == (
+        f"isms: error: Cannot write {missing / f'x{suffix}'}: the folder {missing} does not "
+        "exist (create it first, or choose another folder).\n")
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.sqlite_only(reason="backups are of register files")
+def test_a_backup_into_a_folder_that_does_not_exist_is_refused(
+    capsys: Capsys, register_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "no" / "backup.isms"
+    code, _, err = run(capsys, "db", "backup", "--db", str(register_path), "--out", str(target))
+    assert code == 1 and f"the folder {target.parent} does not exist" in err
+    assert not target.parent.exists()
+
+
+def test_a_pack_export_told_to_stop_leaves_no_folder_of_extracts_behind(
+    register_db: str, register: Register, tmp_path: Path
+) -> None:
+    with register.session() as s:  # enough records that the pack takes a moment to write
+        dept = b.department(s, code="HSG", name="Housing")
+        for n in range(1, 1501):
+            b.asset(s, dept, ref=f"HSG-{n:04d}", name=f"Asset {n}")
+        commit(s)
+    out = tmp_path / "out"
+    out.mkdir()
+    system_temp = tmp_path / "tmp"
+    system_temp.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "isms", "export", "pack", "--db", register_db,
+         "--out", str(out / "pack.zip")],
+        env={**os.environ, "TMPDIR": str(system_temp)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".isms-pack-*/*")) and child.poll() is None:
+        assert time.monotonic() < deadline, "the pack never started staging its documents"
+        time.sleep(0.005)
+    assert child.poll() is None, "the pack finished before it could be stopped"
+    child.send_signal(signal.SIGTERM)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 128 + signal.SIGTERM, err
+    assert list(out.iterdir()) == [] and list(system_temp.iterdir()) == []

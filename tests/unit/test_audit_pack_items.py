@@ -270,6 +270,7 @@ def test_evidence_changed_while_the_pack_is_written_fails_the_pack(
     assert first.stored_name
     (store / first.stored_name).write_bytes(b"swapped after the check")
     target = tmp_path / "out" / "env.zip"
+    target.parent.mkdir()  # an export never makes the folder it is told to write in
     with pytest.raises(StorageError, match="EV-01 changed while"):
         write_pack(target, [item], title="Audit pack", scope="ENV", generated=GENERATED,
                    meta={})

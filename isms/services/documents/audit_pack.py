@@ -8,7 +8,6 @@ the folder goes once the pack is written (or has failed, leaving no pack behind)
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from isms.db.audit_chain import log_head
 from isms.errors import StorageError
 from isms.io.exports.pack import PackFile, PackItem, PackSummary, safe_member_name, write_pack
 from isms.io.exports.report import Column, Report, producer
+from isms.io.files import scratch_folder_beside
 from isms.model import ReviewStatus
 from isms.services.documents import audit_pack_items as items
 from isms.services.documents.render import (
@@ -59,6 +59,7 @@ class _Documents:
             # PDFs only for registers that are not too long): the total is left unknown (0).
             self.progress(f"Writing {name}", self.done, 0)
         path = self.folder / name
+        path.parent.mkdir(exist_ok=True)  # "minutes/...": writers never make folders themselves
         render(path)
         self.done += 1
         return PackFile(name, path)
@@ -119,7 +120,9 @@ def write_audit_pack(
         store: Path | None = evidence_dir(register.location)
     except StorageError:
         store = None  # a server register: evidence links are listed, files have no store
-    with tempfile.TemporaryDirectory(prefix="isms-pack-") as temp, register.session() as session:
+    # The documents are staged beside the pack, and removed however the export ends (even
+    # when the process is told to stop): never a folder of register extracts left behind.
+    with scratch_folder_beside(out, ".isms-pack-") as temp, register.session() as session:
         docs = _Documents(Path(temp), progress)
 
         def report(kind: Kind) -> Callable[[], Report]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from isms.db import Register
 from isms.errors import UsageError
+from isms.io.files import check_folder
 from isms.services.documents.render import (
     Kind,
     Progress,
@@ -90,6 +91,7 @@ def export(register: Register, request: ExportRequest,
     fmt = request.resolved_format()
     as_of = request.as_of or date.today()
     out = request.out.expanduser()
+    check_folder(out)  # before any work: a mistyped folder is said at once, never created
     if request.kind == "pack":
         # The pack pulls in most of the services: loaded only when one is written, so the
         # command and the window start without it (not to hide a loop: it never imports this).

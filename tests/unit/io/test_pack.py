@@ -61,6 +61,7 @@ def unpack(pack: Path, into: Path) -> Path:
 
 
 def test_sha256sum_verifies_the_unpacked_pack(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()  # an export never makes the folder it is told to write in
     pack = write(tmp_path, tmp_path / "out" / "pack.zip")
     folder = unpack(pack, tmp_path / "unpacked")
     assert shutil.which("sha256sum"), "coreutils sha256sum is needed for this test"
