@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError
 
 from .. import __version__
+from ..db.retry import retrying
 from ..errors import IsmsError
 from . import (
     access_commands,
@@ -30,12 +31,13 @@ from . import (
     review_commands,
     risk_commands,
     selftest_commands,
+    signature_commands,
     soa_commands,
 )
 from .logging_setup import setup_logging
+from .output import printed_as_data
 
 log = logging.getLogger(__name__)
-from .output import printed_as_data
 
 #: Exit status for a bug (EX_SOFTWARE): distinct from user errors (1) and usage errors (2).
 EXIT_BUG = 70
@@ -71,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     marking_commands.add_commands(commands, method)
     soa_commands.add_commands(commands)
     review_commands.add_commands(commands)
+    signature_commands.add_commands(commands)
     onboarding_commands.add_commands(commands)
     audit_commands.add_commands(commands)
     change_commands.add_commands(commands)
@@ -80,16 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    log_path = setup_logging()
     with printed_as_data():  # register text is shown, never acted on by the terminal
         return _main(argv)
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    log_path = setup_logging()
     try:
-        result: int = args.handler(args)
+        # A command reads and writes within one call: when another writer got in between,
+        # running it again reads the new state (a person's stale copy is the window's case).
+        result: int = retrying(lambda: args.handler(args))
         return result
     except IsmsError as exc:
         sys.stderr.write(f"isms: error: {exc}\n")

@@ -13,7 +13,7 @@ from ..errors import NotFoundError, UsageError
 from ..io.files import write_atomically
 from ..method.criteria import Criteria
 from ..model import Risk, TreatmentOption
-from ..services import edits
+from ..services import edits, signatures
 from ..services import handling as handling_service
 from ..services import method as method_service
 from ..services import risks as risk_service
@@ -200,18 +200,32 @@ def _risks_score(args: argparse.Namespace) -> int:
 def _risks_accept(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         risk = queries.risk_by_ref(session, args.ref)
-        acceptance = risk_service.accept_risk(
+        signed = risk_service.sign_acceptance(
             session,
             risk,
-            by=queries.person(session, args.by),
             rationale=args.rationale,
             expires_on=args.expires,
-            approver=queries.person(session, args.approver) if args.approver else None,
+            approver=queries.person(session, args.for_approver) if args.for_approver else None,
         )
         commit(session)
-        expiry = acceptance.expires_on.isoformat() if acceptance.expires_on else "-"
-        approved = f", approved by {acceptance.approved_by.name}" if acceptance.approved_by else ""
-    print(f"{risk.ref} accepted by {acceptance.accepted_by.name}{approved} until {expiry}.")
+        ref = risk.ref
+        signed_words = [{"id": s.id, "state": s.state.value, "words": signatures.words(s)}
+                        for s in signed.signatures]
+        result = {"ref": ref, "accepted": signed.acceptance is not None,
+                  "signatures": signed_words}
+        acceptance = signed.acceptance
+        if acceptance is not None:
+            expiry = acceptance.expires_on.isoformat() if acceptance.expires_on else "-"
+            approved = (f", approved by {acceptance.approved_by.name}"
+                        if acceptance.approved_by else "")
+            text = f"{ref} accepted by {acceptance.accepted_by.name}{approved} until {expiry}."
+        else:
+            text = (f"{ref}: " + "; ".join(str(w["words"]) for w in signed_words)
+                    + ". It is not accepted until then (`isms awaiting`).")
+    if args.json:
+        print_json(result)
+    else:
+        print(text)
     return 0
 
 
@@ -268,9 +282,12 @@ def _assets_attest(args: argparse.Namespace) -> int:
 
     with opened(args) as register, register.session() as session:
         asset = queries.asset_by_ref(session, args.ref)
-        due = asset_service.attest(session, asset, queries.person(session, args.by))
+        # An attestation is the owner's own act: made by the acting user, never typed in.
+        by = signatures.signer(session, f"attest asset {asset.ref}")
+        due = asset_service.attest(session, asset, by)
+        name = by.name
         commit(session)
-    print(f"{args.ref} attested by {args.by}; next attestation due {due.isoformat()}.")
+    print(f"{args.ref} attested by {name}; next attestation due {due.isoformat()}.")
     return 0
 
 
@@ -385,13 +402,16 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> An
         risks_actions,
         "accept",
         _risks_accept,
-        "record the risk owner's acceptance of the residual risk",
+        "accept the residual risk as its owner, or record the owner's acceptance for them "
+        "(it awaits their confirmation)",
     )
     p.add_argument("ref", help="risk reference")
-    p.add_argument("--by", required=True, metavar="PERSON", help="the risk owner (name or e-mail)")
     p.add_argument("--rationale", required=True, help="why the residual risk is acceptable")
     p.add_argument(
-        "--approver", metavar="PERSON", help="an approver's sign-off (required above the appetite)"
+        "--for-approver",
+        metavar="PERSON",
+        help="above the appetite: the approver whose sign-off you record (it awaits their "
+        "confirmation; default: you, if you hold the approver role)",
     )
     p.add_argument(
         "--expires",
@@ -399,6 +419,7 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> An
         metavar="YYYY-MM-DD",
         help="when the acceptance lapses (default: the next review)",
     )
+    json_option(p)
 
     p = command(
         risks_actions,
@@ -432,10 +453,9 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> An
         assets_actions,
         "attest",
         _assets_attest,
-        "the information asset owner confirms the entry; sets the next attestation",
+        "as the information asset owner, confirm the entry; sets the next attestation",
     )
     p.add_argument("ref", help="asset reference")
-    p.add_argument("--by", required=True, metavar="PERSON", help="the asset's owner")
 
     group = subparsers.add_parser(
         "handling",

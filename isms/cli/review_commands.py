@@ -1,5 +1,6 @@
-"""`isms review plan | start | agenda | decide | input | complete | sign | minutes | due`: the
-SMG's review meetings from the command line, one step per command (one transaction each)."""
+"""`isms review plan | redate | start | agenda | decide | input | complete | sign | minutes |
+due`: the SMG's review meetings from the command line, one step per command (one transaction
+each)."""
 
 from __future__ import annotations
 
@@ -112,8 +113,8 @@ def _decide(args: argparse.Namespace) -> int:
             session, item.id, args.kind, note=args.note or "", actor=_actor(session),
             today=date.today(), likelihood=args.likelihood, impact=args.impact,
             owner_id=_person_id(session, args.owner), action_title=args.action,
-            due_date=args.due, accepted_by_id=_person_id(session, args.accepted_by),
-            approver_id=_person_id(session, args.approver), next_review=args.next_review)
+            due_date=args.due, approver_id=_person_id(session, args.for_approver),
+            next_review=args.next_review)
     print(f"Item {args.position}: {view.kind.value}" + (f" - {view.effect}" if view.effect else ""))
     return 0
 
@@ -135,11 +136,22 @@ def _complete(args: argparse.Namespace) -> int:
 
 def _sign(args: argparse.Namespace) -> int:
     with opened(args) as register, register.transaction() as session:
-        by = queries.person(session, args.by)
-        reviews.sign_off(session, meeting_by_ref(session, args.ref).id, by_id=by.id,
-                         now=datetime.now(UTC))
-        name = by.name
+        meeting = meeting_by_ref(session, args.ref)
+        reviews.sign_off(session, meeting.id, now=datetime.now(UTC))
+        name = meeting.signed_off_by.name if meeting.signed_off_by else "-"
     print(f"Review {args.ref.upper()} signed off by {name}; it can no longer change.")
+    return 0
+
+
+def _redate(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.transaction() as session:
+        meeting = reviews.redate(session, meeting_by_ref(session, args.ref).id, args.on,
+                                 today=date.today())
+        ref, on = meeting.ref, meeting.meeting_date.isoformat()
+    if args.json:
+        print_json({"ref": ref, "meeting_date": on})
+    else:
+        print(f"Review {ref} is now planned for {on}.")
     return 0
 
 
@@ -202,8 +214,9 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--action", metavar="TITLE", help="the action to add")
     p.add_argument("--due", type=iso_date, metavar="YYYY-MM-DD",
                    help="the action's due date (new due date when deferring an action)")
-    p.add_argument("--accepted-by", metavar="PERSON", help="default: the risk owner")
-    p.add_argument("--approver", metavar="PERSON", help="sign-off above the appetite")
+    p.add_argument("--for-approver", metavar="PERSON",
+                   help="above the appetite: the approver whose sign-off you record (it awaits "
+                        "their confirmation; default: you, if you hold the approver role)")
     p.add_argument("--next-review", type=review_date, metavar="YYYY-MM-DD",
                    help="off the cadence (say why in --note)")
     p = command(actions, "input", _input, "add a management review input to the agenda")
@@ -212,9 +225,14 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--detail")
     p = command(actions, "complete", _complete, "complete the meeting (every item decided)")
     p.add_argument("ref", metavar="REF")
-    p = command(actions, "sign", _sign, "the chair signs the completed meeting off")
+    p = command(actions, "sign", _sign,
+                "sign the completed meeting off, as yourself (its chair, approver role)")
     p.add_argument("ref", metavar="REF")
-    p.add_argument("--by", required=True, metavar="PERSON")
+    p = command(actions, "redate", _redate,
+                "move a planned meeting to the day it is held (it cannot start before its date)")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--on", required=True, type=iso_date, metavar="YYYY-MM-DD")
+    json_option(p)
     p = command(actions, "minutes", _minutes, "write the minutes (PDF)")
     p.add_argument("ref", metavar="REF")
     p.add_argument("--out", required=True, metavar="FILE.pdf")

@@ -48,9 +48,15 @@ def _check(args: argparse.Namespace) -> int:
 
 def _approve(args: argparse.Namespace) -> int:
     with opened(args) as register, register.transaction() as session:
-        approval = approve_soa(session, _scope(session, args),
-                               queries.person(session, args.approver), args.note or "", utcnow())
-        number, approver = approval.version.number, approval.version.approved_by.name
+        approval = approve_soa(session, _scope(session, args), args.note or "", utcnow())
+        version = approval.version
+        number, approver = version.number, version.approved_by.name
+        approved_at = version.approved_at.isoformat()
+    if args.json:
+        print_json({"number": number, "scope": _scope_name(args), "approved_by": approver,
+                    "approved_at": approved_at,
+                    "warnings": [w.message for w in approval.warnings]})
+        return 0
     print(f"Approved SoA version {number} ({_scope_name(args)}) by {approver}"
           + (f", with {len(approval.warnings)} warning(s): see `isms soa check`."
              if approval.warnings else "."))
@@ -119,11 +125,11 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--department", metavar="CODE", help="one department only")
     json_option(p)
     p = command(actions, "approve", _approve,
-                "freeze the current SoA as the next approved version")
+                "approve the current SoA as the next version, as yourself (the approver or "
+                "SIRO role)")
     _scope_options(p, required=True)
-    p.add_argument("--approver", required=True, metavar="PERSON",
-                   help="who approves (name or e-mail; approver or SIRO role)")
     p.add_argument("--note", help="what this version is for")
+    json_option(p)
     p = command(actions, "versions", _versions,
                 "list the approved versions (council-wide by default)")
     p.add_argument("--department", metavar="CODE", help="one department's versions")

@@ -22,8 +22,9 @@ from isms.services.read.queries import current_criteria, current_criteria_row, r
 
 from ..errors import ConflictError, ValidationError
 from ..method.criteria import Criteria, ScalePoint
-from ..model import RegisterSetting, Risk, RiskCriteria, RiskStatus
+from ..model import RegisterSetting, Risk, RiskCriteria, RiskStatus, SignatureKind
 from . import risks as risk_service
+from . import signatures
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,12 @@ def change_criteria(
     )
     session.add(row)
     session.flush()
+    # Approving the method is the acting user's act (the access guard lets only an
+    # administrator write the criteria once access control is on): their signature names them.
+    approver = signatures.acting_person(session)
+    if approver is not None:
+        signatures.record(session, SignatureKind.METHOD_APPROVAL, "risk_criteria", row.id,
+                          approver)
     setting = session.get(RegisterSetting, "criteria")
     assert setting is not None  # current_criteria_row() above found it
     setting.value = {"current_id": row.id}

@@ -6,6 +6,7 @@ it) and leaves the commit to the caller: one user action, one transaction.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,9 +29,13 @@ from ..model import (
     Department,
     InclusionReason,
     Person,
+    ReviewMeeting,
     Risk,
     RiskAcceptance,
     RiskStatus,
+    Signature,
+    SignatureKind,
+    SignatureState,
     SoaEntry,
     Threat,
     TreatmentAction,
@@ -38,7 +43,7 @@ from ..model import (
     Vulnerability,
 )
 from ..model.base import utcnow
-from . import local_controls
+from . import local_controls, signatures
 from .roles import can_approve
 
 Rating = tuple[int | None, int | None]
@@ -621,6 +626,135 @@ def accept_risk(
     risk.acceptances.append(acceptance)
     risk.status = RiskStatus.ACCEPTED
     return acceptance
+
+
+@dataclass(frozen=True)
+class AcceptanceSigned:
+    """What signing an acceptance did: the acceptance, once every signature it needs is
+    confirmed (None while one awaits its signer), and the signatures recorded."""
+
+    risk: Risk
+    acceptance: RiskAcceptance | None
+    signatures: list[Signature]
+
+    @property
+    def awaiting(self) -> list[Signature]:
+        return [s for s in self.signatures if s.state == SignatureState.AWAITING]
+
+
+def _residual(risk: Risk) -> list[int | None]:
+    return [risk.residual_likelihood, risk.residual_impact]
+
+
+def sign_acceptance(
+    session: Session,
+    risk: Risk,
+    *,
+    rationale: str,
+    expires_on: date | None = None,
+    approver: Person | None = None,
+    meeting: ReviewMeeting | None = None,
+    today: date | None = None,
+) -> AcceptanceSigned:
+    """The acting user accepts the residual risk of ``risk`` as its owner, or records the
+    owner's acceptance for them (then it awaits the owner's confirmation and does not count).
+
+    Above the appetite an approver signs too: the acting user when they hold the approver or
+    SIRO role and are not the owner, else ``approver`` (recorded for them, awaiting them).
+    The acceptance record is made once every signature is confirmed (:func:`complete_acceptance`).
+    """
+    me = signatures.signer(session, f"accept the residual risk of {risk.ref}")
+    today = today or date.today()
+    criteria = current_criteria(session)
+    level = criteria.level(risk.residual_likelihood, risk.residual_impact)
+    if level is None:
+        raise ValidationError(
+            f"Rate the residual risk of {risk.ref} before it can be accepted.",
+            field="residual_likelihood",
+        )
+    owner = risk.owner
+    if owner is None:
+        raise ValidationError(f"{risk.ref} has no risk owner to accept it.", field="owner")
+    if not rationale.strip():
+        raise ValidationError("Say why the residual risk is acceptable.", field="rationale")
+    expiry = expires_on or risk.next_review or criteria.next_review(level, today)
+    if expiry is not None and expiry <= today:
+        raise ValidationError("An acceptance must run beyond today.", field="expires_on")
+    approving = approver
+    if approving is None and criteria.above_appetite(level):
+        if me.id == owner.id or not can_approve(me):
+            raise ValidationError(
+                f"{risk.ref} is {level.name}, above the appetite ({criteria.appetite}): an "
+                "approver other than the owner must sign off its acceptance; name the approver "
+                "whose sign-off you record.", field="approver")
+        approving = me
+    if approving is not None:
+        if not can_approve(approving) or not approving.active:
+            raise ValidationError(
+                f"{approving.name} does not hold the approver role and cannot sign off "
+                f"{risk.ref}.", field="approver")
+        if approving.id == owner.id:
+            raise ValidationError(
+                "The risk owner cannot also be the approver of their own acceptance.",
+                field="approver")
+    terms = {"rationale": rationale.strip(), "residual": _residual(risk),
+             "expires_on": expiry.isoformat() if expiry else None, "group": uuid.uuid4().hex}
+    made = [signatures.record(session, SignatureKind.RISK_ACCEPTANCE, "risk", risk.id, owner,
+                              meeting=meeting, terms=terms)]
+    if approving is not None:
+        made.append(signatures.record(session, SignatureKind.ACCEPTANCE_APPROVAL, "risk",
+                                      risk.id, approving, meeting=meeting, terms=terms))
+    acceptance = None
+    if all(s.state == SignatureState.CONFIRMED for s in made):
+        acceptance = complete_acceptance(session, risk, made, today)
+    return AcceptanceSigned(risk, acceptance, made)
+
+
+def acceptance_group(session: Session, signature: Signature) -> list[Signature]:
+    """The signatures one acceptance needs (the owner's, and an approver's above appetite)."""
+    group = signature.terms.get("group")
+    return [s for s in signatures.of_subjects(session, "risk", [signature.subject_id]).get(
+        signature.subject_id, []) if s.terms.get("group") == group]
+
+
+def complete_acceptance(session: Session, risk: Risk, group: list[Signature],
+                        today: date | None = None) -> RiskAcceptance:
+    """Make the acceptance its confirmed signatures agreed, refusing when the risk is no
+    longer what they accepted (re-scored, a new owner, retired)."""
+    owner_sig = next(s for s in group if s.kind == SignatureKind.RISK_ACCEPTANCE)
+    approval = next((s for s in group if s.kind == SignatureKind.ACCEPTANCE_APPROVAL), None)
+    terms = owner_sig.terms
+    if risk.retired_at is not None or risk.status == RiskStatus.CLOSED:
+        raise ValidationError(f"{risk.ref} is {risk.status.value} since the acceptance was "
+                              "recorded; decline it instead.", field="risk")
+    if terms.get("residual") != _residual(risk):
+        raise ValidationError(f"{risk.ref} was re-scored since the acceptance was recorded; "
+                              "decline it and accept the new scores instead.", field="risk")
+    if risk.owner is None or risk.owner.id != owner_sig.signer.id:
+        raise ValidationError(f"{risk.ref} has a new owner since the acceptance was recorded; "
+                              "decline it instead.", field="owner")
+    expiry = date.fromisoformat(terms["expires_on"]) if terms.get("expires_on") else None
+    acceptance = accept_risk(session, risk, by=risk.owner, rationale=terms["rationale"],
+                             expires_on=expiry,
+                             approver=approval.signer if approval is not None else None,
+                             today=today)
+    acceptance.accepted_at = owner_sig.resolved_at or utcnow()
+    if approval is not None:
+        acceptance.approved_at = approval.resolved_at or utcnow()
+    session.flush()
+    for signature in group:
+        signature.outcome_id = acceptance.id
+    return acceptance
+
+
+def pending_acceptances(session: Session, risk_ids: Sequence[int]) -> dict[int, list[Signature]]:
+    """Acceptances recorded for someone and still awaiting them, per risk: not accepted yet."""
+    found: dict[int, list[Signature]] = {}
+    for risk_id, rows in signatures.of_subjects(session, "risk", risk_ids).items():
+        waiting = [s for s in rows if s.state == SignatureState.AWAITING]
+        if waiting:
+            found[risk_id] = waiting
+    return found
 
 
 def withdraw_acceptance(risk: Risk, reason: str) -> None:

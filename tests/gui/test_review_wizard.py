@@ -12,8 +12,17 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from isms.db import Register
-from isms.model import AgendaItem, DecisionKind, ReviewDecision, ReviewMeeting, ReviewStatus
+from isms.db.session import default_actor
+from isms.model import (
+    AgendaItem,
+    DecisionKind,
+    Person,
+    ReviewDecision,
+    ReviewMeeting,
+    ReviewStatus,
+)
 from isms.services.reviews import meetings as reviews
+from ui.dialogs.record_editor import qdate
 from ui.dialogs.review_pages.small_dialogs import AddInputDialog, SignOffDialog
 from ui.dialogs.review_plan import ReviewPlanDialog
 from ui.dialogs.review_wizard import ReviewWizard
@@ -30,8 +39,11 @@ CTRL, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
 def meeting(qtbot: Any, demo: Register) -> tuple[int, int]:
     """A whole-council meeting planned in the plan dialog, chaired by an approver: (id, chair)."""
     chair_id, _ = make_approver(demo)
+    with demo.transaction() as session:  # the window acts as the account running it: the chair
+        session.get_one(Person, chair_id).username = default_actor()
     dialog = ReviewPlanDialog(demo, ErrorReporter(dialogs=False))
     qtbot.addWidget(dialog)
+    dialog.date_edit.setDate(qdate(TODAY))  # held today: a meeting cannot start before its date
     dialog.chair_combo.setCurrentIndex(dialog.chair_combo.findData(chair_id))
     assert dialog.save() and dialog.meeting_id is not None
     return dialog.meeting_id, chair_id
@@ -227,7 +239,10 @@ def test_only_the_fields_of_the_chosen_decision_are_shown(qtbot: Any, demo: Regi
     form.choose(DecisionKind.ADD_ACTION)
     assert {"Action title", "Owner", "Due date"} <= visible() and "Likelihood" not in visible()
     form.choose(DecisionKind.ACCEPT)
-    assert {"Accepted by", "Approver"} <= visible() and "Owner" not in visible()
+    # The acceptance is signed by the acting user (shown, not an input); only the approver it
+    # is recorded for can be chosen.
+    assert "Recorded for approver" in visible() and "Owner" not in visible()
+    assert not form.accepted_by.isHidden() and "Recorded by you (" in form.accepted_by.text()
     # An override of the cadence needs a note too.
     form.override.setChecked(True)
     assert form.next_review.isEnabled() and "needs a note" in form.hint.text()
@@ -290,7 +305,8 @@ def test_complete_then_sign_off_by_the_chair(qtbot: Any, demo: Register,
     assert wizard.sign_button.isEnabled() and not wizard.undo_button.isEnabled()
 
     def sign(dialog: SignOffDialog) -> None:
-        assert dialog.signer_id() == chair_id  # the chair by default
+        with demo.session() as session:  # the acting user signs: shown, not chosen
+            assert dialog.signer.text() == f"{session.get_one(Person, chair_id).name} (you)"
         dialog.sign_button.click()
 
     on_modal(SignOffDialog, sign)

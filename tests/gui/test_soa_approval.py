@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from isms.db import Register
+from isms.db.session import default_actor
 from isms.model import Applicability, Person, Role, SoaEntry, SoaVersion
 from isms.services import records
 from isms.services.read import queries
@@ -29,25 +30,37 @@ def _department_without_blockers(register: Register) -> int:
     raise AssertionError("the demo should have a department ready for approval")
 
 
+def _act_as_an_approver(register: Register) -> str:
+    """The window acts as the account running it: make that account an approver's; the name."""
+    with register.transaction() as session:
+        person = next(p for p in queries.people(session)
+                      if Role.APPROVER in p.roles or Role.SIRO in p.roles)
+        person.username = default_actor()
+        return person.name
+
+
 def test_menu_approves_the_toolbar_department_as_version_one(
     qtbot: Any, demo: Register, on_modal: Any
 ) -> None:
     department = _department_without_blockers(demo)
+    approver = _act_as_an_approver(demo)
     window = shown(qtbot, MainWindow(demo, ErrorReporter(dialogs=False)))
     window.department_filter.select(department)
 
     def approve(dialog: SoaApprovalDialog) -> None:
         assert dialog.chosen_scope() == department
         assert "this will be version 1" in dialog.state.text()
+        # The signer is the acting user, shown, not chosen.
+        assert dialog.approver.text() == f"{approver} (you)"
         dialog.note.setText("Stage 1")
         dialog.approve_button.click()
 
     on_modal(SoaApprovalDialog, approve)
     window.approve_soa_action.trigger()
     with demo.session() as session:
-        versions = list(session.execute(
-            select(SoaVersion).where(SoaVersion.department_id == department)).scalars())
-    assert [(v.number, v.note) for v in versions] == [(1, "Stage 1")]
+        versions = [(v.number, v.note, v.approved_by.name) for v in session.execute(
+            select(SoaVersion).where(SoaVersion.department_id == department)).scalars()]
+    assert versions == [(1, "Stage 1", approver)]
     assert "version 1" in window.statusBar().currentMessage()
 
 
@@ -55,6 +68,7 @@ def test_an_unjustified_exclusion_refuses_approval_and_nothing_is_written(
     qtbot: Any, demo: Register
 ) -> None:
     department = _department_without_blockers(demo)
+    _act_as_an_approver(demo)
     with demo.transaction() as session:
         entry = session.execute(select(SoaEntry).where(
             SoaEntry.department_id == department).limit(1)).scalar_one()
@@ -68,9 +82,10 @@ def test_an_unjustified_exclusion_refuses_approval_and_nothing_is_written(
         assert session.execute(select(SoaVersion)).first() is None
 
 
-def test_without_anyone_holding_the_approver_role_the_button_is_disabled(
+def test_without_the_approver_role_the_button_is_disabled(
     qtbot: Any, demo: Register
 ) -> None:
+    me = _act_as_an_approver(demo)
     with demo.transaction() as session:
         for person in session.execute(select(Person)).scalars():
             if Role.APPROVER in person.roles or Role.SIRO in person.roles:
@@ -78,4 +93,4 @@ def test_without_anyone_holding_the_approver_role_the_button_is_disabled(
                     r for r in person.roles if r not in (Role.APPROVER, Role.SIRO)])
     dialog = shown(qtbot, SoaApprovalDialog(demo, None, ErrorReporter(dialogs=False)))
     assert not dialog.approve_button.isEnabled()
-    assert "Nobody holds the approver" in dialog.state.text()
+    assert f"You ({me}) do not hold the approver or SIRO role" in dialog.state.text()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from isms.cli import main
+from isms.db.session import default_actor
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +65,9 @@ def test_handling_check_json_returns_findings(
 
 def test_risks_score_and_accept(capsys: pytest.CaptureFixture[str], demo: str) -> None:
     with sqlite3.connect(demo) as db:
-        ref, owner = db.execute(
-            "SELECT risk.ref, person.name FROM risk JOIN person ON person.id = risk.owner_id "
-            "WHERE risk.status != 'retired' ORDER BY risk.ref LIMIT 1"
+        ref, owner, owner_id = db.execute(
+            "SELECT risk.ref, person.name, person.id FROM risk JOIN person ON person.id = "
+            "risk.owner_id WHERE risk.status != 'retired' ORDER BY risk.ref LIMIT 1"
         ).fetchone()
     code, out, _ = run(
         capsys,
@@ -95,12 +96,17 @@ def test_risks_score_and_accept(capsys: pytest.CaptureFixture[str], demo: str) -
         "risks",
         "accept",
         ref,
-        "--by",
-        owner,
         "--rationale",
         "Controls are working",
         "--db",
         demo,
+    )
+    # The account running the command is no person of the register: it cannot sign.
+    assert code == 1 and "is not a person in this register" in err
+    with sqlite3.connect(demo) as db:  # the command line acts as the OS account: the owner's
+        db.execute("UPDATE person SET username = ? WHERE id = ?", (default_actor(), owner_id))
+    code, out, err = run(
+        capsys, "risks", "accept", ref, "--rationale", "Controls are working", "--db", demo
     )
     assert code == 0, err
     assert f"{ref} accepted by {owner}" in out
@@ -178,10 +184,11 @@ def test_treat_review_date_and_attest(capsys: pytest.CaptureFixture[str], demo: 
             "control WHERE ref = '5.19' AND edition = '2022')",
             (dept_id,),
         )
-        asset_ref, owner = db.execute(
-            "SELECT asset.ref, person.name FROM asset JOIN person ON person.id = asset.owner_id "
-            "WHERE asset.status != 'retired' ORDER BY asset.ref LIMIT 1"
+        asset_ref, owner, owner_id = db.execute(
+            "SELECT asset.ref, person.name, person.id FROM asset JOIN person ON person.id = "
+            "asset.owner_id WHERE asset.status != 'retired' ORDER BY asset.ref LIMIT 1"
         ).fetchone()
+        db.execute("UPDATE person SET username = ? WHERE id = ?", (default_actor(), owner_id))
     code, out, err = run(
         capsys,
         "risks",
@@ -224,7 +231,7 @@ def test_treat_review_date_and_attest(capsys: pytest.CaptureFixture[str], demo: 
     )
     assert code == 0 and "2026-12-24 (Before the inspection)" in out
 
-    code, out, err = run(capsys, "assets", "attest", asset_ref, "--by", owner, "--db", demo)
+    code, out, err = run(capsys, "assets", "attest", asset_ref, "--db", demo)
     assert code == 0, err
     assert f"{asset_ref} attested by {owner}" in out
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from isms.cli import review_commands
 from isms.db import Register, open_register
+from isms.db.session import default_actor
 from isms.demo import build_demo
 from isms.demo.org import SIRO_TITLE
 from isms.errors import IsmsError
@@ -47,14 +48,24 @@ def test_plan_start_decide_complete_sign_and_minutes(
     demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = ("--db", str(demo_path))
-    with open_register(str(demo_path)) as reg, reg.session() as s:
-        siro = s.execute(select(Person).where(Person.job_title == SIRO_TITLE)).scalar_one().name
+    with open_register(str(demo_path)) as reg, reg.transaction() as s:
+        chair = s.execute(select(Person).where(Person.job_title == SIRO_TITLE)).scalar_one()
+        siro = chair.name
+        # The command line acts as the operating-system account running it: the SIRO's.
+        chair.username = default_actor()
     day = TODAY + timedelta(days=3)
     code, out, _ = run(capsys, "review", "plan", "--title", "SMG review", "--date",
                        day.isoformat(), "--chair", siro, "--department", "CHS", *db)
     assert code == 0, out
     ref = f"SMG-{day:%Y-%m-%d}"
     assert ref in out
+    # A meeting happens when it happens: it starts on its date, or once re-dated.
+    code, out, _ = run(capsys, "review", "start", ref, *db)
+    assert code == 1 and f"planned for {day}; it cannot start before then" in out
+    code, out, _ = run(capsys, "review", "redate", ref, "--on", "1900-01-01", *db)
+    assert code == 1 and "meeting date 1900-01-01 is out of range" in out
+    code, out, _ = run(capsys, "review", "redate", ref, "--on", TODAY.isoformat(), "--json", *db)
+    assert code == 0 and json.loads(out) == {"ref": ref, "meeting_date": TODAY.isoformat()}
     code, out, _ = run(capsys, "review", "start", ref, *db)
     assert code == 0, out
     code, out, _ = run(capsys, "review", "input", ref, "Pen test results", "--detail",
@@ -83,8 +94,10 @@ def test_plan_start_decide_complete_sign_and_minutes(
         assert code == 0, (item, out)
     code, out, _ = run(capsys, "review", "complete", ref, *db)
     assert code == 0, out
-    code, out, _ = run(capsys, "review", "sign", ref, "--by", siro, *db)
-    assert code == 0 and "signed off" in out
+    with pytest.raises(SystemExit):  # the signer is never typed in
+        run(capsys, "review", "sign", ref, "--by", siro, *db)
+    code, out, _ = run(capsys, "review", "sign", ref, *db)
+    assert code == 0 and f"signed off by {siro}" in out
     code, out, _ = run(capsys, "review", "input", ref, "Too late", *db)
     assert code == 1 and f"{ref} is signed off" in out
 

@@ -8,8 +8,19 @@ import pytest
 from sqlalchemy.orm import Session
 
 from isms.db import Register
-from isms.errors import ValidationError
-from isms.model import AgendaItem, AgendaKind, DecisionKind, Risk, RiskStatus, Role, TreatmentAction
+from isms.errors import AccessDenied, ValidationError
+from isms.model import (
+    AgendaItem,
+    AgendaKind,
+    DecisionKind,
+    Risk,
+    RiskStatus,
+    Role,
+    Signature,
+    SignatureState,
+    TreatmentAction,
+)
+from isms.services import awaiting
 from isms.services.reviews import meetings as reviews
 from isms.services.risks import score_risk
 from tests import builders
@@ -22,7 +33,7 @@ D = DecisionKind
 
 
 def _chair(session: Session) -> int:
-    chair = builders.person(session, name="Chair")
+    chair = builders.person(session, name="Chair", username="chair")
     chair.add_role(Role.APPROVER)
     return chair.id
 
@@ -68,7 +79,7 @@ def test_large_categories_are_grouped_per_department(register: Register) -> None
 def _one_risk(s: Session, *, above: bool) -> tuple[int, Risk, reviews.AgendaItemView]:
     chair = _chair(s)
     dept = builders.department(s)
-    owner = builders.person(s, name="Owner")
+    owner = builders.person(s, name="Owner", username="owner")
     risk = builders.risk(s, dept, owner=owner)
     score_risk(s, risk, inherent=(5, 5), residual=(5, 5) if above else (1, 1),
                today=TODAY - timedelta(days=400))
@@ -80,15 +91,26 @@ def test_accepting_above_appetite_needs_an_approver(register: Register) -> None:
     with register.transaction() as s:
         chair, risk, item = _one_risk(s, above=True)
         assert item.kind == AgendaKind.RISK_ABOVE_APPETITE
-        with pytest.raises(ValidationError, match="approver must sign off"):
+        s.info["actor"] = "owner"  # the risk owner, who holds no approver role, records it
+        with pytest.raises(ValidationError, match="approver other than the owner must sign"):
             reviews.decide(s, item.id, D.ACCEPT, note="Tolerable", actor="t", today=TODAY)
         view = reviews.decide(s, item.id, D.ACCEPT, note="Tolerable for a quarter", actor="t",
                               today=TODAY, approver_id=chair)
+        # The owner signed; the chair's sign-off was recorded for them and awaits them.
+        assert "awaiting Chair's confirmation" in view.effect
+        assert risk.status != RiskStatus.ACCEPTED and risk.current_acceptance is None
+        reviews.undo_decision(s, item.id)
+        s.flush()
+        assert s.query(Signature).count() == 0
+        reviews.decide(s, item.id, D.ACCEPT, note="Tolerable for a quarter", actor="t",
+                       today=TODAY, approver_id=chair)
+        waiting = s.query(Signature).filter_by(state=SignatureState.AWAITING).one()
+        s.info["actor"] = "chair"
+        awaiting.confirm(s, waiting.id, today=TODAY)
         assert risk.status == RiskStatus.ACCEPTED
         assert risk.current_acceptance is not None
+        assert risk.current_acceptance.approved_by_id == chair
         assert risk.current_acceptance.expires_on == view.next_review == risk.next_review
-        reviews.undo_decision(s, item.id)
-        assert risk.current_acceptance is None and risk.status != RiskStatus.ACCEPTED
 
 
 def test_defer_and_overrides_need_a_note(register: Register) -> None:
@@ -143,15 +165,16 @@ def _decided_next_review(s: Session, item_id: int) -> date | None:
 
 
 def test_only_the_chair_holding_the_approver_role_signs_off(register: Register) -> None:
-    with register.transaction() as s:
-        plain = builders.person(s, name="No role")
+    with register.transaction(actor="plain") as s:
+        plain = builders.person(s, name="No role", username="plain")
         meeting = reviews.plan_review(s, title="SMG", meeting_date=TODAY, chair_id=plain.id)
         reviews.start_review(s, meeting.id, today=TODAY)
         for item in reviews.agenda(s, meeting.id):
             reviews.decide(s, item.id, D.NOTED, actor="t", today=TODAY)
         reviews.complete_review(s, meeting.id)
-        with pytest.raises(ValidationError, match="approver role"):
-            reviews.sign_off(s, meeting.id, by_id=plain.id, now=datetime.now(UTC))
+        with pytest.raises(AccessDenied, match="No role may not sign off review .*: that needs "
+                           "the approver or siro role"):
+            reviews.sign_off(s, meeting.id, now=datetime.now(UTC))
 
 
 def test_due_items_look_ahead_to_the_date(register: Register) -> None:

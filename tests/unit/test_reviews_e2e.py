@@ -16,7 +16,7 @@ from sqlalchemy import select
 from isms.db import Register
 from isms.demo import build_demo
 from isms.demo.org import SIRO_TITLE
-from isms.errors import ValidationError
+from isms.errors import AccessDenied, ValidationError
 from isms.model import (
     AgendaItem,
     AgendaKind,
@@ -28,6 +28,7 @@ from isms.model import (
     Person,
     ReviewMeeting,
     Risk,
+    Role,
 )
 from isms.services.read.queries import current_criteria
 from isms.services.reviews import meetings as reviews
@@ -84,9 +85,12 @@ def test_a_meeting_end_to_end(demo: Register, tmp_path: Path) -> None:
             location="Committee Room 2")
         meeting_id, ref = meeting.id, meeting.ref
         assert ref == f"SMG-{MEETING:%Y-%m-%d}" and meeting.status.value == "planned"
-        items = reviews.start_review(s, meeting_id, today=TODAY)
-        with pytest.raises(ValidationError, match="planned"):
+        # A meeting happens when it happens: not before its date.
+        with pytest.raises(ValidationError, match=f"planned for {MEETING}; it cannot start"):
             reviews.start_review(s, meeting_id, today=TODAY)
+        items = reviews.start_review(s, meeting_id, today=MEETING)
+        with pytest.raises(ValidationError, match="planned"):
+            reviews.start_review(s, meeting_id, today=MEETING)
         extra = reviews.add_input(s, meeting_id, "Ransomware incident at a neighbour council",
                                   "Shared lessons from the LGA bulletin.")
         items.append(extra)
@@ -128,9 +132,19 @@ def test_a_meeting_end_to_end(demo: Register, tmp_path: Path) -> None:
         assert ("Reference", risk_item.subject_ref) in context.facts
     with demo.transaction("chair") as s:
         reviews.complete_review(s, meeting_id)
-        with pytest.raises(ValidationError, match="Only the chair"):
-            reviews.sign_off(s, meeting_id, by_id=owner_id + 1, now=datetime.now(UTC))
-        reviews.sign_off(s, meeting_id, by_id=owner_id, now=datetime(2026, 3, 9, 10, tzinfo=UTC))
+        _siro(s).username = "siro"
+        other = s.get_one(Person, owner_id + 1)
+        other.username = "other"
+        other.add_role(Role.APPROVER)
+    # The sign-off is the acting user's: only the chair, as themselves, and not before the day.
+    with pytest.raises(AccessDenied, match="may not sign off review .*: only its chair"), \
+            demo.transaction("other") as s:
+        reviews.sign_off(s, meeting_id, now=datetime(2026, 3, 9, 10, tzinfo=UTC))
+    with pytest.raises(ValidationError, match="cannot be signed off before then"), \
+            demo.transaction("siro") as s:
+        reviews.sign_off(s, meeting_id, now=datetime(2026, 3, 7, 10, tzinfo=UTC))
+    with demo.transaction("siro") as s:
+        reviews.sign_off(s, meeting_id, now=datetime(2026, 3, 9, 10, tzinfo=UTC))
 
     with demo.session() as s:
         criteria = current_criteria(s)
@@ -153,7 +167,8 @@ def test_a_meeting_end_to_end(demo: Register, tmp_path: Path) -> None:
         labels = {(e.action, e.label) for e in log}
         assert (ChangeAction.UPDATE, f"risk {risk.ref}") in labels
         assert (ChangeAction.UPDATE, f"asset {s.get_one(Asset, retired[0]).ref}") in labels
-        signed = [e for e in log if e.action == ChangeAction.EVENT]
+        signed = list(s.execute(select(ChangeLogEntry).where(
+            ChangeLogEntry.actor == "siro", ChangeLogEntry.action == ChangeAction.EVENT)).scalars())
         assert [e.label for e in signed] == [f"review {ref} signed off by {_siro(s).name}"]
 
         out = tmp_path / "minutes.pdf"

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from isms.cli import soa_commands
 from isms.db import Register, open_register
-from isms.errors import ValidationError
-from isms.model import Person, Role, SoaVersion
+from isms.db.session import default_actor
+from isms.errors import AccessDenied, ValidationError
+from isms.model import Person, Role, Signature, SignatureKind, SignatureState, SoaVersion
 from isms.services import records
 from isms.services.soa.document import soa_document
 from isms.services.soa.versions import (
@@ -50,7 +51,7 @@ def decided(register: Register) -> tuple[int, int]:
     with register.transaction() as session:
         dept = builders.department(session, code="ASC", name="Adult Social Care")
         decide_all(session, dept, owner=builders.person(session))
-        approver = _approver(session, email="approver@council.gov.uk")
+        approver = _approver(session, email="approver@council.gov.uk", username="approver")
     return dept.id, approver.id
 
 
@@ -58,13 +59,21 @@ def test_approve_freezes_version_one_then_edits_make_a_draft(
     register: Register, decided: tuple[int, int]
 ) -> None:
     dept, approver_id = decided
-    with register.transaction() as session:
-        approval = approve_soa(session, dept, _get_person(session, approver_id), " First ", NOW)
+    with register.transaction(actor="approver") as session:
+        approval = approve_soa(session, dept, " First ", NOW)
         assert approval.version.number == 1
         assert len(approval.warnings) == 93  # no evidence yet: shown, not blocking
     with register.session() as session:
         version = soa_versions(session, dept)[0]
         assert (version.number, version.note, version.approved_at) == (1, "First", NOW)
+        # The approval is the acting approver's act, recorded as theirs.
+        assert version.approved_by_id == approver_id
+        signature = session.query(Signature).one()
+        assert (signature.kind, signature.subject_table, signature.subject_id,
+                signature.signer_id, signature.recorded_by, signature.recorded_by_id,
+                signature.state) == (SignatureKind.SOA_APPROVAL, "soa_version", version.id,
+                                     approver_id, "approver", approver_id,
+                                     SignatureState.CONFIRMED)
         assert len(version.snapshot) == 93 and version.snapshot[0]["ref"] == "5.1"
         document = soa_document(session, dept, date(2026, 3, 2))
         assert (document.control.version, document.control.is_draft) == (1, False)
@@ -81,8 +90,8 @@ def test_approve_freezes_version_one_then_edits_make_a_draft(
         ("8.12", "implementation_status", "implemented", "partially implemented"),
         ("8.12", "implementation", "", "Email DLP only"),
     ]
-    with register.transaction() as session:
-        again = approve_soa(session, dept, _get_person(session, approver_id), "", NOW)
+    with register.transaction(actor="approver") as session:
+        again = approve_soa(session, dept, "", NOW)
         assert again.version.number == 2
     with register.session() as session:
         assert not is_draft(session, dept)
@@ -98,11 +107,10 @@ def test_approve_freezes_version_one_then_edits_make_a_draft(
 def test_council_wide_versions_are_numbered_apart(
     register: Register, decided: tuple[int, int]
 ) -> None:
-    dept, approver_id = decided
-    with register.transaction() as session:
-        approver = _get_person(session, approver_id)
-        approve_soa(session, dept, approver, "", NOW)
-        council = approve_soa(session, None, approver, "council", NOW)
+    dept, _ = decided
+    with register.transaction(actor="approver") as session:
+        approve_soa(session, dept, "", NOW)
+        council = approve_soa(session, None, "council", NOW)
         assert council.version.number == 1 and council.version.department_id is None
     with register.session() as session:
         assert [v.number for v in soa_versions(session, None)] == [1]
@@ -115,17 +123,24 @@ def test_only_an_approver_or_the_siro_may_approve(
 ) -> None:
     dept, _ = decided
     with register.transaction() as session:
-        owner = builders.person(session, name="Olive Owner")
+        owner = builders.person(session, name="Olive Owner", username="olive")
         owner.add_role(Role.CONTROL_OWNER)
-        siro = _approver(session, Role.SIRO)
-        gone = _approver(session, active=False)
-    with register.transaction() as session:
-        with pytest.raises(ValidationError, match="Olive Owner holds neither") as refused:
-            approve_soa(session, dept, session.merge(owner), "", NOW)
-        assert refused.value.field == "approver"
-        with pytest.raises(ValidationError, match="inactive"):
-            approve_soa(session, dept, session.merge(gone), "", NOW)
-        assert approve_soa(session, dept, session.merge(siro), "", NOW).version.number == 1
+        siro = _approver(session, Role.SIRO, username="siro")
+        _approver(session, active=False, name="Gone Away", username="gone")
+    for actor, refusal in (
+        ("olive", "Olive Owner may not approve the SoA of ASC: that needs the approver or siro "
+                  "role"),
+        ("gone", "Gone Away may not approve the SoA of ASC: Gone Away has left"),
+        ("stranger", "stranger may not approve the SoA of ASC: .* not a person in this "
+                     "register"),
+    ):
+        with pytest.raises(AccessDenied, match=refusal) as refused, \
+                register.transaction(actor=actor) as session:
+            approve_soa(session, dept, "", NOW)
+        assert refused.value.actor == actor
+    with register.transaction(actor="siro") as session:
+        version = approve_soa(session, dept, "", NOW).version
+        assert (version.number, version.approved_by_id) == (1, siro.id)
 
 
 def test_approval_refused_while_an_exclusion_is_unjustified_or_a_control_undecided(
@@ -133,11 +148,11 @@ def test_approval_refused_while_an_exclusion_is_unjustified_or_a_control_undecid
 ) -> None:
     with register.transaction() as session:
         dept = builders.department(session, code="HIG")
-        approver = _approver(session)
+        _approver(session, username="approver")
         exclude_without_justification(session, dept, "5.19")
-    with register.transaction() as session:
+    with register.transaction(actor="approver") as session:
         with pytest.raises(ValidationError) as refused:
-            approve_soa(session, dept.id, session.merge(approver), "", NOW)
+            approve_soa(session, dept.id, "", NOW)
     message = str(refused.value)
     assert "HIG: exclusion without justification for 5.19" in message
     assert "HIG: no decision for 5.1, 5.2" in message and "and 84 more" in message
@@ -163,11 +178,12 @@ def test_cli_approve_versions_changes_and_check(
     with open_register(db) as register, register.transaction() as session:
         dept = builders.department(session, code="ENV", name="Environment")
         decide_all(session, dept, owner=builders.person(session))
-        _approver(session, name="Ada Approver", email="ada@council.gov.uk")
+        # The command line acts as the operating-system account running it.
+        ada = _approver(session, name="Ada Approver", email="ada@council.gov.uk",
+                        username=default_actor())
         builders.person(session, name="Nora Nobody", email="nora@council.gov.uk")
-    out = _run(capsys, "soa", "approve", "--department", "env", "--approver",
-               "ada@council.gov.uk", "--note", "Stage 1", "--db", db)
-    assert "Approved SoA version 1 (ENV)" in out
+    out = _run(capsys, "soa", "approve", "--department", "env", "--note", "Stage 1", "--db", db)
+    assert "Approved SoA version 1 (ENV) by Ada Approver" in out
     versions = json.loads(_run(capsys, "soa", "versions", "--department", "ENV", "--json",
                                "--db", db))
     assert [(v["number"], v["approved_by"], v["note"]) for v in versions] == [
@@ -186,6 +202,16 @@ def test_cli_approve_versions_changes_and_check(
                              "--db", db))
     assert {(c["control"], c["check"]) for c in checks if c["check"] == "no owner"} == {
         ("5.7", "no owner")}
-    with pytest.raises(ValidationError, match="Nora Nobody holds neither"):
-        _run(capsys, "soa", "approve", "--council", "--approver", "nora@council.gov.uk",
+    # Naming someone else as the approver is no longer possible...
+    with pytest.raises(SystemExit):
+        _run(capsys, "soa", "approve", "--council", "--approver", "ada@council.gov.uk",
              "--db", db)
+    # ... and whoever runs the command signs as themselves: the account is now Nora's.
+    with open_register(db) as register, register.transaction() as session:
+        session.merge(ada).username = None
+        session.flush()
+        nora = session.query(Person).filter_by(name="Nora Nobody").one()
+        nora.username = default_actor()
+    with pytest.raises(AccessDenied, match="Nora Nobody may not approve the council-wide SoA: "
+                       "that needs the approver or siro role"):
+        _run(capsys, "soa", "approve", "--council", "--db", db)

@@ -58,7 +58,7 @@ from ..widgets.message_bar import MessageBar
 from .base import RememberedDialog
 from .review_pages.context_panel import ContextPanel
 from .review_pages.decision_form import DecisionForm, People, Scales
-from .review_pages.small_dialogs import AddInputDialog, SignOffDialog
+from .review_pages.small_dialogs import AddInputDialog, SignOffDialog, signer_and_chair
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -107,7 +107,8 @@ class ReviewWizard(RememberedDialog):
         self.agenda_list = QListWidget()
         self.agenda_list.setAccessibleName("Agenda")
         self.context_panel = ContextPanel()
-        self.form = DecisionForm(people, approvers, scales)
+        self.form = DecisionForm(people, approvers, scales,
+                                 signer=signer_and_chair(register, meeting_id)[0])
         self.form.today = self.today
         self.message = MessageBar()
 
@@ -477,17 +478,14 @@ class ReviewWizard(RememberedDialog):
     def sign_off(self) -> None:
         if self.status is not ReviewStatus.COMPLETED:
             return
-        dialog = SignOffDialog(self.approvers, self.chair_id, self)
+        dialog = SignOffDialog(*signer_and_chair(self.register, self.meeting_id), self)
         try:
             if dialog.exec() != dialog.DialogCode.Accepted:
                 return
-            signer = dialog.signer_id()
         finally:
             dialog.deleteLater()
-        if signer is None:
-            return
         done, _ = self._write("Sign off",
-                              lambda session: sign_off(session, self.meeting_id, by_id=signer,
+                              lambda session: sign_off(session, self.meeting_id,
                                                        now=datetime.now(UTC)))
         if done:
             self.reload()

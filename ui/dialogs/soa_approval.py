@@ -1,8 +1,9 @@
 """SoA → Approve the SoA…: freeze the SoA of one department (or the council) as its next numbered
 version, as ``isms soa approve`` does, with the versions so far and the pre-flight warnings shown.
 
-Only an approver or the SIRO may approve, and an unjustified exclusion or an undecided control
-refuses the approval: the service decides both, this dialog only shows its answer.
+Approving is the approver's own act: the version is approved by the acting user (shown, never
+chosen), who must hold the approver or SIRO role; an unjustified exclusion or an undecided
+control refuses the approval. The service decides both, this dialog only shows its answer.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from isms.db import Register
 from isms.errors import IsmsError
 from isms.model.base import utcnow
 from isms.services.read import queries
-from isms.services.read.people import person_by_id
 from isms.services.roles import can_approve
+from isms.services.signatures import acting_person
 from isms.services.soa.checks import soa_checks
 from isms.services.soa.versions import approve_soa, is_draft, soa_versions
 
@@ -34,7 +35,8 @@ from ..errors import ErrorReporter
 
 
 class SoaApprovalDialog(QDialog):
-    """Choose whose SoA, who approves and why; ``approved`` is the new version's number."""
+    """Choose whose SoA and why; the acting user approves. ``approved`` is the new version's
+    number."""
 
     def __init__(self, register: Register, department_id: int | None,
                  reporter: ErrorReporter, parent: QWidget | None = None) -> None:
@@ -46,16 +48,21 @@ class SoaApprovalDialog(QDialog):
         self.scope = QComboBox()
         self.scope.setAccessibleName("Whose SoA")
         self.scope.addItem("Whole council", None)
-        self.approver = QComboBox()
-        self.approver.setAccessibleName("Approver")
         with register.session() as session:
             for d in queries.departments(session):
                 self.scope.addItem(f"{d.name} ({d.code})", d.id)
                 if d.id == department_id:
                     self.scope.setCurrentIndex(self.scope.count() - 1)
-            for person in queries.people(session):
-                if can_approve(person):
-                    self.approver.addItem(person.name, person.id)
+            me = acting_person(session)
+            #: Why the acting user cannot approve ("" when they can).
+            self.cannot = (
+                f"You ({session.info.get('actor')}) are not a person of this register with that "
+                "username, so you cannot approve." if me is None
+                else f"You ({me.name}) have left, so you cannot approve." if not me.active
+                else f"You ({me.name}) do not hold the approver or SIRO role, so you cannot "
+                "approve." if not can_approve(me) else "")
+            self.approver = QLabel(f"{me.name} (you)" if me is not None else "-")
+        self.approver.setAccessibleName("Approved by")
         self.note = QLineEdit()
         self.note.setAccessibleName("Note")
         self.note.setPlaceholderText("What this version is for, e.g. Stage 1 audit")
@@ -78,7 +85,7 @@ class SoaApprovalDialog(QDialog):
         layout.addWidget(self.warnings, 1)
         layout.addWidget(buttons)
         self.resize(620, 420)
-        if not self.approver.count():
+        if self.cannot:
             self.approve_button.setEnabled(False)
         self.scope.currentIndexChanged.connect(self._show_state)
         self._show_state()
@@ -101,8 +108,8 @@ class SoaApprovalDialog(QDialog):
                     f"{latest.approved_at:%Y-%m-%d}; "
                     + ("changed since (a draft)." if draft else "unchanged since."))
         blocking = sum(w.blocking for w in warnings)
-        if not self.approver.count():
-            text += " Nobody holds the approver or SIRO role: give someone the role first."
+        if self.cannot:
+            text += f" {self.cannot}"
         text += (f" {len(warnings):,} pre-flight warning(s)"
                  + (f", {blocking:,} of which refuse the approval." if blocking else "."))
         self.state.setText(text)
@@ -113,14 +120,9 @@ class SoaApprovalDialog(QDialog):
                                   f"{warning.message}")
 
     def approve(self) -> None:
-        approver_id = self.approver.currentData()
-        if not isinstance(approver_id, int):
-            return
         try:
             with self.register.transaction() as session:
-                approver = person_by_id(session, approver_id)
-                approval = approve_soa(session, self.chosen_scope(), approver,
-                                       self.note.text(), utcnow())
+                approval = approve_soa(session, self.chosen_scope(), self.note.text(), utcnow())
                 number = approval.version.number
         except IsmsError as exc:
             self.reporter.expected(self, exc, "isms — the SoA cannot be approved")

@@ -2,10 +2,13 @@
 
 A decision changes the register through the services a manual edit uses (risks.score_risk,
 accept_risk, add_action, update_details; assets.update_asset and retire; records.update_action),
-so the change log records every effect under the actor. Then the subject's next review moves:
-a risk by the cadence of its (new) level from the meeting date, an asset by the owner
-attestation interval; ``next_review`` overrides either, with the note as its reason. A deferred,
-retired or closed subject keeps its dates (a deferred one comes back at the next meeting).
+so the change log records every effect under the actor. An acceptance is signed by the acting
+user when they are the risk owner; otherwise it is recorded for the owner and awaits the owner's
+confirmation (:mod:`isms.services.awaiting`), not counting until then. Then the subject's
+next review moves: a risk by the cadence of its (new) level from the meeting date, an asset by
+the owner attestation interval; ``next_review`` overrides either, with the note as its reason.
+A deferred, retired or closed subject keeps its dates (a deferred one comes back at the next
+meeting).
 
 The snapshot keeps the subject's facts as they stood, plus bookkeeping for undo under keys
 starting "_": the restorable columns before and after, the records the decision created (with
@@ -75,7 +78,8 @@ class Request:
     owner_id: int | None = None
     action_title: str | None = None
     due_date: date | None = None
-    accepted_by_id: int | None = None
+    #: Above the appetite: the approver whose sign-off is recorded (the acting user when they
+    #: hold the approver role); recorded for someone else, it awaits their confirmation.
     approver_id: int | None = None
     next_review: date | None = None
 
@@ -179,13 +183,33 @@ def _on_risk(session: Session, risk: Risk, effect: _Effect) -> None:
         effect.next_review = risk.next_review
         effect.words.append(f"next review {risk.next_review or '-'}")
     if req.kind == D.ACCEPT:
-        by = _person(session, req.accepted_by_id, "accepted_by_id") or risk.owner
-        if by is None:
-            raise ValidationError(f"{risk.ref} has no risk owner to accept it.", field="owner")
-        risks.accept_risk(session, risk, by=by, rationale=req.note, expires_on=risk.next_review,
-                          approver=_person(session, req.approver_id, "approver_id"),
-                          today=req.today)
-        effect.words.append(f"accepted by {by.name} until {risk.next_review}")
+        _accept(session, risk, effect)
+
+
+def _accept(session: Session, risk: Risk, effect: _Effect) -> None:
+    """The owner's acceptance, signed by the acting user when they are the owner, else
+    recorded for the owner and awaiting them (not accepted until they confirm)."""
+    req = effect.request
+    signed = risks.sign_acceptance(
+        session, risk, rationale=req.note, expires_on=risk.next_review,
+        approver=_person(session, req.approver_id, "approver_id"), meeting=effect.meeting,
+        today=req.today)
+    session.flush()
+    effect.created += signed.signatures
+    if signed.acceptance is not None:
+        effect.created.append(signed.acceptance)
+    owner = risk.owner.name if risk.owner is not None else "-"
+    absent = "" if _attended(effect.meeting, risk.owner_id) else f" ({owner} was not present)"
+    if signed.awaiting:
+        names = " and ".join(f"{s.signer.name}'s" for s in signed.awaiting)
+        effect.words.append(f"acceptance until {risk.next_review} recorded for {owner}"
+                            f"{absent}, awaiting {names} confirmation")
+    else:
+        effect.words.append(f"accepted by {owner} until {risk.next_review}")
+
+
+def _attended(meeting: ReviewMeeting, person_id: int | None) -> bool:
+    return any(a.person_id == person_id and a.present for a in meeting.attendees)
 
 
 def _on_asset(session: Session, asset: Asset, effect: _Effect) -> None:
@@ -314,6 +338,9 @@ def decide(session: Session, item_id: int, req: Request, actor: str) -> Decision
         "_created": [[type(r).__name__, r.id, r.version] for r in effect.created],
         "_withdrawn": sorted(live_before - _live_acceptances(record)),
         "_effect": "; ".join(effect.words),
+        # The decision carries the date of the meeting that took it; decided_at says when it
+        # was recorded.
+        "_meeting_date": meeting.meeting_date.isoformat(),
     })
     item.decision = ReviewDecision(kind=req.kind, note=req.note.strip(), snapshot=snapshot,
                                    decided_by=actor, decided_at=utcnow(),

@@ -11,14 +11,14 @@ transaction). The agenda rules are in :mod:`.agenda`, the decisions' effects in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from isms.db.changelog import record_event
 from isms.db.locks import lock
-from isms.errors import ValidationError
+from isms.errors import AccessDenied, ValidationError
 from isms.model import (
     AgendaItem,
     AgendaKind,
@@ -28,7 +28,9 @@ from isms.model import (
     ReviewAttendee,
     ReviewMeeting,
     ReviewStatus,
+    SignatureKind,
 )
+from isms.services import signatures
 from isms.services.reviews.agenda import build_agenda
 from isms.services.reviews.common import (
     AgendaItemView,
@@ -51,13 +53,13 @@ from isms.services.reviews.due import (
     next_planned_meeting,
 )
 from isms.services.reviews.undo import undo as _undo
-from isms.services.roles import can_approve
 
 __all__ = [
     "AgendaItemView", "DecisionView", "DueItem", "ItemContext", "add_input", "agenda",
     "complete_review", "decide", "default_horizon", "due_items", "due_summary", "DueSummary",
     "item_context",
-    "meeting_by_ref", "next_planned_meeting", "plan_review", "sign_off", "start_review",
+    "meeting_by_ref", "next_planned_meeting", "plan_review", "redate", "sign_off",
+    "start_review",
     "undo_decision",
 ]
 
@@ -92,6 +94,7 @@ def plan_review(session: Session, *, title: str, meeting_date: date, chair_id: i
     apologies are recorded as not present."""
     if not title.strip():
         raise ValidationError("Give the meeting a title.", field="title")
+    check_meeting_date(meeting_date, date.today())
     chair = _people(session, [chair_id], "chair_id")[0] if chair_id is not None else None
     if chair is not None and not chair.active:
         raise ValidationError(f"{chair.name} has left (inactive) and cannot chair.",
@@ -117,10 +120,42 @@ def plan_review(session: Session, *, title: str, meeting_date: date, chair_id: i
     return meeting
 
 
+#: Review dates outside these bounds are typing mistakes, refused naming the field.
+EARLIEST = date(2000, 1, 1)
+#: How far ahead a meeting may be planned.
+YEARS_AHEAD = 10
+
+
+def check_meeting_date(value: date, today: date, field: str = "meeting_date") -> date:
+    """Refuse a review date before 2000 or more than ten years ahead, naming the field."""
+    latest = today + timedelta(days=round(365.25 * YEARS_AHEAD))
+    if value < EARLIEST or value > latest:
+        raise ValidationError(
+            f"The {field.replace('_', ' ')} {value.isoformat()} is out of range: give a date "
+            f"from {EARLIEST.isoformat()} to {latest.isoformat()}.", field=field)
+    return value
+
+
+def redate(session: Session, meeting_id: int, on: date, *, today: date) -> ReviewMeeting:
+    """Move a planned meeting to the day it is (to be) held, e.g. to hold it earlier."""
+    meeting = meeting_by_id(session, meeting_id)
+    require_status(meeting, ReviewStatus.PLANNED, doing="re-dating it")
+    meeting.meeting_date = check_meeting_date(on, today)
+    session.flush()
+    return meeting
+
+
 def start_review(session: Session, meeting_id: int, *, today: date) -> list[AgendaItemView]:
-    """Build the agenda from the register (see :mod:`.agenda`); planned -> in progress."""
+    """Build the agenda from the register (see :mod:`.agenda`); planned -> in progress. A
+    meeting happens when it happens: not before its date (re-date it to hold it earlier)."""
     meeting = meeting_by_id(session, meeting_id)
     require_status(meeting, ReviewStatus.PLANNED, doing="starting it")
+    if today < meeting.meeting_date:
+        raise ValidationError(
+            f"Review {meeting.ref} is planned for {meeting.meeting_date.isoformat()}; it cannot "
+            f"start before then (today is {today.isoformat()}). Re-date it to the day it is "
+            f"held (`isms review redate {meeting.ref} --on {today.isoformat()}`).",
+            field="meeting_date")
     build_agenda(session, meeting, today)
     meeting.status = ReviewStatus.IN_PROGRESS
     session.flush()
@@ -150,11 +185,11 @@ def add_input(session: Session, meeting_id: int, title: str, detail: str = "") -
 def decide(session: Session, item_id: int, kind: DecisionKind, *, note: str = "", actor: str,
            today: date, likelihood: int | None = None, impact: int | None = None,
            owner_id: int | None = None, action_title: str | None = None,
-           due_date: date | None = None, accepted_by_id: int | None = None,
-           approver_id: int | None = None, next_review: date | None = None) -> DecisionView:
+           due_date: date | None = None, approver_id: int | None = None,
+           next_review: date | None = None) -> DecisionView:
     """Record the decision on an item and apply its effect (see :mod:`.decisions`)."""
     request = Request(kind, note, today, likelihood, impact, owner_id, action_title, due_date,
-                      accepted_by_id, approver_id, next_review)
+                      approver_id, next_review)
     return _decide(session, item_id, request, actor)
 
 
@@ -187,8 +222,9 @@ def complete_review(session: Session, meeting_id: int) -> None:
     meeting.status = ReviewStatus.COMPLETED
 
 
-def sign_off(session: Session, meeting_id: int, *, by_id: int, now: datetime) -> None:
-    """The chair, holding the approver role, signs the completed meeting off; it is frozen."""
+def sign_off(session: Session, meeting_id: int, *, now: datetime) -> None:
+    """The acting user, the meeting's chair holding the approver role, signs the completed
+    meeting off; it is frozen. A sign-off cannot predate the meeting."""
     meeting = _locked_meeting(session, meeting_id)
     if meeting.status == ReviewStatus.SIGNED_OFF:
         signer = meeting.signed_off_by.name if meeting.signed_off_by else "someone"
@@ -196,21 +232,23 @@ def sign_off(session: Session, meeting_id: int, *, by_id: int, now: datetime) ->
             f"Review {meeting.ref} was already signed off by {signer}; it can no longer change.",
             field="status")
     require_status(meeting, ReviewStatus.COMPLETED, doing="signing it off")
-    by = session.get(Person, by_id)
-    if by is None:
-        raise ValidationError(f"There is no person with id {by_id}.", field="by_id")
+    what = f"sign off review {meeting.ref}"
+    by = signatures.signer(session, what, approver=True)
     if meeting.chair_id != by.id:
         chair = meeting.chair.name if meeting.chair else "no one"
+        raise AccessDenied(
+            f"{by.name} may not {what}: only its chair ({chair}), holding the approver role, "
+            "can sign it off.", actor=signatures.actor(session), needed="chair")
+    if now.date() < meeting.meeting_date:
         raise ValidationError(
-            f"Only the chair of {meeting.ref} ({chair}) can sign it off; {by.name} is not.",
-            field="by_id")
-    if not can_approve(by):
-        raise ValidationError(
-            f"{by.name} does not hold the approver role and cannot sign off {meeting.ref}.",
-            field="by_id")
+            f"Review {meeting.ref} took place on {meeting.meeting_date.isoformat()}; it cannot "
+            f"be signed off before then ({now.date().isoformat()}).", field="signed_off_at")
     meeting.status = ReviewStatus.SIGNED_OFF
     meeting.signed_off_by = by
     meeting.signed_off_at = now
+    session.flush()
+    signatures.record(session, SignatureKind.REVIEW_SIGN_OFF, "review_meeting", meeting.id, by,
+                      meeting=meeting, now=now)
     session.flush()
     record_event(session.connection(), actor=str(session.info.get("actor", "unknown")),
                  table_name="review_meeting", record_id=str(meeting.id),

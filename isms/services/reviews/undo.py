@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 
 from isms.db.changelog import label_of
 from isms.errors import ValidationError
-from isms.model import ReviewAction, ReviewStatus, RiskAcceptance, TreatmentAction
+from isms.model import ReviewAction, ReviewStatus, RiskAcceptance, Signature, TreatmentAction
 from isms.services.reviews.common import item_by_id, require_status, subject
 from isms.services.reviews.decisions import restorable
 
 _CREATABLE: dict[str, type[Any]] = {
     "TreatmentAction": TreatmentAction, "ReviewAction": ReviewAction,
-    "RiskAcceptance": RiskAcceptance,
+    "RiskAcceptance": RiskAcceptance, "Signature": Signature,
 }
 
 

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from isms.catalogue import natural_key
 from isms.errors import NotFoundError, ValidationError
 from isms.io.exports.report import Column, Report
-from isms.model import Department, Person, SoaVersion
-from isms.services.roles import can_approve
+from isms.model import Department, SignatureKind, SoaVersion
+from isms.services.signatures import record, signer
 from isms.services.soa.checks import SoaWarning, soa_checks
 from isms.services.soa.document import (
     FIELD_LABELS,
@@ -38,7 +38,6 @@ from isms.services.soa.document import (
     version_scope,
 )
 
-#: Who may approve an SoA: the same roles that sign off a risk acceptance above the appetite.
 #: How many control references a refusal lists per problem before "and N more".
 _SHOWN = 8
 
@@ -64,21 +63,19 @@ def _refusal(blocking: list[SoaWarning]) -> str:
 def approve_soa(
     session: Session,
     department_id: int | None,
-    approver: Person,
     note: str,
     now: datetime,
 ) -> Approval:
-    """Freeze the current SoA of the department (None: council-wide) as the next version.
+    """The acting user approves the current SoA of the department (None: council-wide),
+    freezing it as the next version.
 
-    The approver must be active and hold the approver or SIRO role. The caller commits.
+    Approving is an act of the approver: the acting user must be an active person of the
+    register holding the approver or SIRO role (else AccessDenied naming who, what and the
+    role). The caller commits.
     """
-    if not approver.active:
-        raise ValidationError(f"{approver.name} has left (inactive) and cannot approve the SoA.",
-                              field="approver")
-    if not can_approve(approver):
-        raise ValidationError(
-            f"{approver.name} holds neither the approver nor the SIRO role and cannot approve "
-            "the SoA.", field="approver")
+    department = session.get(Department, department_id) if department_id is not None else None
+    scope = f"the SoA of {department.code}" if department else "the council-wide SoA"
+    approver = signer(session, f"approve {scope}", approver=True)
     warnings = soa_checks(session, department_id, now.date())
     blocking = [w for w in warnings if w.blocking]
     if blocking:
@@ -95,6 +92,8 @@ def approve_soa(
         snapshot=snapshot(soa_rows(session, department_id)),
     )
     session.add(version)
+    session.flush()
+    record(session, SignatureKind.SOA_APPROVAL, "soa_version", version.id, approver, now=now)
     session.flush()
     return Approval(version, [w for w in warnings if not w.blocking])
 

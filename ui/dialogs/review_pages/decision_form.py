@@ -3,6 +3,10 @@
 Only the rows the chosen kind uses are shown, so Tab never wanders through inputs that would be
 ignored. What the services will refuse for sure (a deferral or an override with no note saying
 why) is said under the note as the user goes, and again when they decide.
+
+An acceptance is signed by whoever is acting (shown, never chosen): the risk owner's own when
+they are the acting user, else recorded for the owner and awaiting their confirmation; above the
+appetite the approver is the acting user, or the approver it is recorded for.
 """
 
 from __future__ import annotations
@@ -87,7 +91,7 @@ class DecisionForm(QWidget):
     changed = Signal()
 
     def __init__(self, people: People, approvers: People, scales: Scales,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, signer: str | None = None) -> None:
         super().__init__(parent)
         self.today = date.today()
         self.item: AgendaItemView | None = None
@@ -97,9 +101,14 @@ class DecisionForm(QWidget):
         self.owner = _people_combo(people)
         self.action_title = QLineEdit()
         self.due_date = _date_edit()
-        # Left unchosen, the risk owner accepts (the services' default), with no approver.
-        self.accepted_by = _people_combo(people, "The risk owner")
-        self.approver = _people_combo(approvers, "— none —")
+        # The acceptance is the owner's act: recorded by the acting user for the owner unless
+        # they are the owner. Above the appetite an approver signs: the acting user, unless the
+        # approver it is recorded for is chosen.
+        you = f"you ({signer})" if signer else "you"
+        self.accepted_by = QLabel(f"The risk owner. Recorded by {you}: unless you are the owner "
+                                  "it awaits the owner's confirmation, and counts only then.")
+        self.accepted_by.setWordWrap(True)
+        self.approver = _people_combo(approvers, "— you, if you hold the approver role —")
         self.override = QCheckBox("Override next &review:")
         self.next_review = _date_edit()
         self.next_review.setEnabled(False)
@@ -114,7 +123,8 @@ class DecisionForm(QWidget):
         for widget, name in ((self.kind_combo, "Decision"), (self.likelihood, "Likelihood"),
                              (self.impact, "Impact"), (self.owner, "Owner"),
                              (self.action_title, "Action title"), (self.due_date, "Due date"),
-                             (self.accepted_by, "Accepted by"), (self.approver, "Approver"),
+                             (self.accepted_by, "Accepted by"),
+                             (self.approver, "Recorded for approver"),
                              (self.override, "Override next review"),
                              (self.next_review, "Next review"), (self.note, "Note")):
             widget.setAccessibleName(name)
@@ -129,8 +139,8 @@ class DecisionForm(QWidget):
         self._row("O&wner:", self.owner)
         self._row("Action &title:", self.action_title)
         self.due_label = self._row("Due dat&e:", self.due_date)
-        self._row("Accepted &by:", self.accepted_by)
-        self._row("Appro&ver:", self.approver)
+        self._row("Accepted by:", self.accepted_by)
+        self._row("Recorded for appro&ver:", self.approver)
         self.form.addRow(self.override, self.next_review)
         self._row("N&ote:", self.note)
         self.form.addRow("", self.hint)
@@ -184,7 +194,7 @@ class DecisionForm(QWidget):
     def _reset_fields(self, scores: tuple[int | None, int | None]) -> None:
         self.likelihood.setValue(scores[0] or 1)
         self.impact.setValue(scores[1] or 1)
-        for combo in (self.owner, self.accepted_by, self.approver):
+        for combo in (self.owner, self.approver):
             combo.setCurrentIndex(0)
         self.action_title.clear()
         self.due_date.setDate(qdate(self.today + DEFAULT_DUE))
@@ -194,7 +204,7 @@ class DecisionForm(QWidget):
     def inputs(self) -> list[QWidget]:
         """Every input of the form, in the order Tab visits them."""
         return [self.kind_combo, self.likelihood, self.impact, self.owner, self.action_title,
-                self.due_date, self.accepted_by, self.approver, self.override, self.next_review,
+                self.due_date, self.approver, self.override, self.next_review,
                 self.note]
 
     def kind(self) -> DecisionKind | None:
@@ -274,8 +284,7 @@ class DecisionForm(QWidget):
         if kind is DecisionKind.DEFER and self.form.isRowVisible(self.due_date):
             args["due_date"] = _picked(self.due_date)
         if kind is DecisionKind.ACCEPT:
-            args.update(accepted_by_id=self.accepted_by.currentData(),
-                        approver_id=self.approver.currentData())
+            args["approver_id"] = self.approver.currentData()
         if self.overriding():
             args["next_review"] = _picked(self.next_review)
         return args
@@ -285,5 +294,5 @@ class DecisionForm(QWidget):
         return {"kind": self.kind_combo, "note": self.note, "likelihood": self.likelihood,
                 "impact": self.impact, "owner_id": self.owner,
                 "action_title": self.action_title, "due_date": self.due_date,
-                "accepted_by_id": self.accepted_by, "approver_id": self.approver,
+                "approver_id": self.approver,
                 "next_review": self.next_review}.get(name)

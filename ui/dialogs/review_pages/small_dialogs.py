@@ -1,9 +1,9 @@
-"""The review wizard's two small questions: a management-review input to add, and who signs off."""
+"""The review wizard's two small questions: a management-review input to add, and signing off
+(as yourself)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -13,9 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from isms.db import Register
+from isms.services.reviews.common import meeting_by_id
+from isms.services.signatures import acting_person
+
 from ...widgets.message_bar import MessageBar
 from ..record_editor import text_box
-from .decision_form import People
 
 
 class AddInputDialog(QDialog):
@@ -59,25 +62,25 @@ class AddInputDialog(QDialog):
 
 
 class SignOffDialog(QDialog):
-    """Who signs the meeting off: the chair by default; the services check the approver role."""
+    """Signing the meeting off is the acting user's own act: shown, never chosen; the services
+    check that they chair it and hold the approver role."""
 
-    def __init__(self, people: People, chair_id: int | None,
+    def __init__(self, signer: str | None, chair: str | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign the meeting off")
-        self.signer = QComboBox()
+        self.signer = QLabel(f"{signer} (you)" if signer else
+                             "You are not a person of this register: you cannot sign.")
         self.signer.setAccessibleName("Signed off by")
-        for text, person_id in people:
-            self.signer.addItem(text, person_id)
-        chair = self.signer.findData(chair_id)
-        self.signer.setCurrentIndex(max(chair, 0))
-        note = QLabel("Once signed off the meeting's decisions cannot be changed. Only the chair, "
-                      "holding the approver role, can sign it off.")
+        note = QLabel("Once signed off the meeting's decisions cannot be changed. Only the chair"
+                      f" ({chair or 'none'}), holding the approver role, can sign it off, as "
+                      "themselves.")
         note.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("&Signed off by:", self.signer)
+        form.addRow("Signed off by:", self.signer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.sign_button = buttons.addButton("Si&gn off", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.sign_button.setEnabled(bool(signer))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -87,6 +90,11 @@ class SignOffDialog(QDialog):
         self.sign_button.setDefault(True)
         self.resize(440, 160)
 
-    def signer_id(self) -> int | None:
-        value = self.signer.currentData()
-        return value if isinstance(value, int) else None
+
+def signer_and_chair(register: Register, meeting_id: int) -> tuple[str | None, str | None]:
+    """The acting user's name (None: no person of the register) and the meeting chair's."""
+    with register.session() as session:
+        me = acting_person(session)
+        chair = meeting_by_id(session, meeting_id).chair
+        return (me.name if me is not None else None,
+                chair.name if chair is not None else None)

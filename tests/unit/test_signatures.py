@@ -1,0 +1,199 @@
+"""Signatures are acts of the signer (issue 16): a decision recorded by A for B awaits B, does not
+count until B confirms it acting as B, and never counts once declined; meetings happen when they
+happen. On a SQLite file and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from isms.cli import main
+from isms.db import Register
+from isms.db.session import default_actor
+from isms.errors import AccessDenied, ValidationError
+from isms.model import (
+    AgendaKind,
+    DecisionKind,
+    Risk,
+    RiskAcceptance,
+    RiskStatus,
+    Role,
+    Signature,
+    SignatureState,
+)
+from isms.services import awaiting, signatures
+from isms.services.reviews import meetings as reviews
+from isms.services.risks import pending_acceptances, score_risk, sign_acceptance
+from tests import builders
+
+pytestmark = pytest.mark.both_backends
+
+TODAY = date(2026, 3, 1)
+
+
+def _meeting_with_a_risk(register: Register, *, owner_present: bool) -> tuple[int, int, int]:
+    """(meeting id, agenda item id of the risk, risk id): a risk within the appetite owned by
+    Olive; the secretary Sam records; Olive is at the meeting or sent apologies."""
+    with register.transaction() as s:
+        chair = builders.person(s, name="Chair", username="chair")
+        chair.add_role(Role.APPROVER)
+        sam = builders.person(s, name="Sam Secretary", username="sam")
+        sam.add_role(Role.SMG_MEMBER)
+        olive = builders.person(s, name="Olive Owner", username="olive")
+        olive.add_role(Role.RISK_OWNER)
+        builders.person(s, name="Vic Viewer", username="vic")
+        risk = builders.risk(s, builders.department(s), owner=olive)
+        score_risk(s, risk, inherent=(3, 3), residual=(1, 2), today=TODAY - timedelta(days=400))
+        present, absent = ([olive.id], []) if owner_present else ([], [olive.id])
+        meeting = reviews.plan_review(s, title="SMG", meeting_date=TODAY, chair_id=chair.id,
+                                      attendee_ids=[sam.id, *present], apology_ids=absent)
+        items = reviews.start_review(s, meeting.id, today=TODAY)
+        item = next(i for i in items if i.subject_table == "risk")
+        assert item.kind == AgendaKind.RISK_DUE
+        return meeting.id, item.id, risk.id
+
+
+def _signature(s: Session) -> Signature:
+    return s.query(Signature).one()
+
+
+def test_an_acceptance_recorded_for_an_absent_owner_awaits_them_and_counts_once_confirmed(
+    register: Register,
+) -> None:
+    _, item_id, risk_id = _meeting_with_a_risk(register, owner_present=False)
+    with register.transaction(actor="sam") as s:
+        view = reviews.decide(s, item_id, DecisionKind.ACCEPT, note="Tolerable", actor="sam",
+                              today=TODAY)
+        assert "recorded for Olive Owner (Olive Owner was not present), awaiting Olive " \
+               "Owner's confirmation" in view.effect
+    with register.session(actor="sam") as s:
+        risk = s.get_one(Risk, risk_id)
+        # Not accepted: no acceptance record, the status unchanged, listed as pending.
+        assert risk.status != RiskStatus.ACCEPTED and risk.current_acceptance is None
+        assert s.query(RiskAcceptance).count() == 0
+        assert list(pending_acceptances(s, [risk_id])) == [risk_id]
+        signature = _signature(s)
+        assert (signature.state, signature.signer.name, signature.recorded_by,
+                signature.recorder.name if signature.recorder else None,
+                signature.meeting_date) == (SignatureState.AWAITING, "Olive Owner", "sam",
+                                            "Sam Secretary", TODAY)
+        assert signatures.words(signature).startswith(
+            f"accepted at the meeting of {TODAY}, awaiting Olive Owner's confirmation "
+            "(recorded by Sam Secretary on ")
+        assert awaiting.awaiting_me(s) == []  # nothing awaits the secretary
+        number = signature.id
+    # Nobody but Olive can confirm it, the secretary included.
+    for actor, needed in (("sam", "signer"), ("vic", "signer")):
+        with pytest.raises(AccessDenied, match="only Olive Owner can") as refused, \
+                register.transaction(actor=actor) as s:
+            awaiting.confirm(s, number, today=TODAY)
+        assert refused.value.needed == needed
+    with register.transaction(actor="olive") as s:
+        mine = awaiting.awaiting_me(s)
+        assert [(a.id, a.recorded_by, a.meeting_date) for a in mine] == [
+            (number, "Sam Secretary", TODAY)]
+        assert "accept the residual risk until" in mine[0].detail
+        awaiting.confirm(s, number, today=TODAY)
+    with register.session(actor="olive") as s:
+        risk = s.get_one(Risk, risk_id)
+        assert risk.status == RiskStatus.ACCEPTED
+        acceptance = risk.current_acceptance
+        assert acceptance is not None and acceptance.accepted_by.name == "Olive Owner"
+        signature = _signature(s)
+        assert signature.state == SignatureState.CONFIRMED
+        assert signature.outcome_id == acceptance.id
+        assert acceptance.accepted_at == signature.resolved_at
+        words = signatures.words(signature)
+        assert words.startswith(f"accepted by Olive Owner on {signature.resolved_at.date()} at "
+                                f"the meeting of {TODAY} (recorded by Sam Secretary on ")
+        assert awaiting.awaiting_me(s) == [] and pending_acceptances(s, [risk_id]) == {}
+    with pytest.raises(ValidationError, match="confirmed already"), \
+            register.transaction(actor="olive") as s:
+        awaiting.decline(s, number)
+
+
+def test_a_declined_acceptance_never_counts(register: Register) -> None:
+    _, item_id, risk_id = _meeting_with_a_risk(register, owner_present=True)
+    with register.transaction(actor="sam") as s:
+        reviews.decide(s, item_id, DecisionKind.ACCEPT, note="Tolerable", actor="sam",
+                       today=TODAY)
+        number = _signature(s).id
+    with register.transaction(actor="olive") as s:
+        awaiting.decline(s, number, "I said treat it, not accept it")
+    with register.session(actor="olive") as s:
+        risk = s.get_one(Risk, risk_id)
+        assert risk.status != RiskStatus.ACCEPTED and risk.current_acceptance is None
+        signature = _signature(s)
+        assert signature.state == SignatureState.DECLINED
+        assert "not confirmed: declined by Olive Owner on " in signatures.words(signature)
+        assert signature.reason.endswith(": I said treat it, not accept it")
+        assert awaiting.awaiting_me(s) == [] and pending_acceptances(s, [risk_id]) == {}
+    with pytest.raises(ValidationError, match="declined already"), \
+            register.transaction(actor="olive") as s:
+        awaiting.confirm(s, number, today=TODAY)
+
+
+def test_the_owner_accepting_as_themselves_is_accepted_at_once(register: Register) -> None:
+    with register.transaction() as s:
+        olive = builders.person(s, name="Olive Owner", username="olive")
+        risk = builders.risk(s, builders.department(s), owner=olive)
+        score_risk(s, risk, inherent=(3, 3), residual=(1, 2), today=TODAY)
+        risk_id = risk.id
+    with pytest.raises(AccessDenied, match="mallory may not accept the residual risk of .*"
+                       "not a person in this register"), \
+            register.transaction(actor="mallory") as s:
+        sign_acceptance(s, s.get_one(Risk, risk_id), rationale="fine", today=TODAY)
+    with register.transaction(actor="olive") as s:
+        signed = sign_acceptance(s, s.get_one(Risk, risk_id), rationale="fine", today=TODAY)
+        assert signed.acceptance is not None and signed.awaiting == []
+        assert signatures.words(signed.signatures[0]) == (
+            f"accepted by Olive Owner on {signed.signatures[0].resolved_at.date()}")
+    with register.session() as s:
+        assert s.get_one(Risk, risk_id).status == RiskStatus.ACCEPTED
+
+
+def test_a_meeting_cannot_start_before_its_date_unless_redated(register: Register) -> None:
+    later = TODAY + timedelta(days=7)
+    with register.transaction() as s:
+        chair = builders.person(s, name="Chair")
+        with pytest.raises(ValidationError, match="meeting date 1900-01-08 is out of range") as bad:
+            reviews.plan_review(s, title="SMG", meeting_date=date(1900, 1, 8), chair_id=chair.id)
+        assert bad.value.field == "meeting_date"
+        meeting = reviews.plan_review(s, title="SMG", meeting_date=later, chair_id=chair.id)
+        with pytest.raises(ValidationError, match=f"planned for {later}; it cannot start"):
+            reviews.start_review(s, meeting.id, today=TODAY)
+        with pytest.raises(ValidationError, match="out of range") as far:
+            reviews.redate(s, meeting.id, date(2099, 1, 1), today=TODAY)
+        assert far.value.field == "meeting_date"
+        reviews.redate(s, meeting.id, TODAY, today=TODAY)
+        assert reviews.start_review(s, meeting.id, today=TODAY)
+
+
+def test_awaiting_on_the_command_line(register: Register, register_db: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    _, item_id, risk_id = _meeting_with_a_risk(register, owner_present=False)
+    with register.transaction(actor="sam") as s:
+        reviews.decide(s, item_id, DecisionKind.ACCEPT, note="Tolerable", actor="sam",
+                       today=TODAY)
+        number = _signature(s).id
+        # The command line acts as the account running it (the OS account on a file, the
+        # login on a server): Olive's.
+        s.get_one(Risk, risk_id).owner.username = default_actor(  # type: ignore[union-attr]
+            register.engine)
+    register.close()
+    db = ["--db", register_db]
+    assert main(["awaiting", "--json", *db]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(a["id"], a["recorded_by"], a["meeting_date"]) for a in listed] == [
+        (number, "Sam Secretary", TODAY.isoformat())]
+    assert main(["awaiting", "confirm", str(number), "--json", *db]) == 0
+    confirmed = json.loads(capsys.readouterr().out)
+    assert confirmed["state"] == "confirmed"
+    assert confirmed["words"].startswith("accepted by Olive Owner on ")
+    assert main(["awaiting", "decline", str(number), *db]) == 1
+    assert "is confirmed already" in capsys.readouterr().err
+    assert main(["awaiting", *db]) == 0
+    assert "0 signature(s) await your confirmation." in capsys.readouterr().out
