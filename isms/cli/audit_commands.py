@@ -8,6 +8,7 @@ from typing import Any
 
 from ..db import open_register
 from ..db.audit_chain import AgainstReport, verify_against, verify_chain
+from ..db.audit_replay import replay
 from ..io.recorded_head import recorded_head
 from .common import command, json_option
 from .output import print_json
@@ -24,12 +25,13 @@ def _verify(args: argparse.Namespace) -> int:
             report = verify_chain(connection)
             if recorded is not None:
                 against = verify_against(connection, recorded, report)
+            records = replay(connection)
         where = register.location.display()
     finally:
         register.close()
-    ok = report.intact and (against is None or against.holds)
+    ok = report.intact and records.clean and (against is None or against.holds)
     if args.json:
-        print_json({"register": where, **report.as_dict(),
+        print_json({"register": where, **report.as_dict(), "records": records.as_dict(),
                     "against": None if against is None else
                     {"file": str(args.against), **against.as_dict()},
                     "ok": ok})
@@ -38,6 +40,16 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"Change log intact: {report.entries} entries, head {report.head_hash or 'none'}")
     else:
         print(f"Change log broken at entry {report.broken_at}: {report.reason}")
+    if records.clean:
+        print(f"Records match the change log: {records.checked} checked"
+              + (f", {records.unverifiable} saved before isms logged row digests"
+                 if records.unverifiable else "")
+              + (f", {records.untracked} older than the log's seals"
+                 if records.untracked else ""))
+    else:
+        print("Records do NOT match the change log:")
+        for problem in records.problems:
+            print(f"  - {problem}")
     if against is not None:
         if against.holds:
             print(f"{args.against}: the register still contains the change log it recorded "
@@ -61,7 +73,8 @@ def add_commands(subparsers: Any) -> None:
         actions,
         "verify",
         _verify,
-        "check the change log's hash chain: exit 0 intact, 1 with the first broken entry",
+        "check the change log's hash chain and replay it against the records: exit 0 when "
+        "both hold, 1 naming the first broken entry and every record changed outside isms",
     )
     p.add_argument(
         "--against", metavar="FILE",

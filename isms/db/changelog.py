@@ -20,12 +20,14 @@ from typing import Any
 from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import History
+from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.orm.state import InstanceState
 
 from ..model.audit import ChangeLogEntry
 from ..model.base import Base, utcnow
 from ..model.enums import ChangeAction
 from .locks import lock_connection
+from .row_form import add_row_digests
 
 #: Bookkeeping columns whose changes say nothing to an auditor.
 _IGNORED = frozenset({"version", "created_at", "updated_at"})
@@ -91,8 +93,9 @@ def _related_key(obj: Any) -> Any:
 
 def _column_values(state: InstanceState[Any]) -> dict[str, Any]:
     mapper = state.mapper
+    # A column the save left unset is NULL in the row (not SQLAlchemy's NO_VALUE marker).
     return {
-        attr.key: plain(state.attrs[attr.key].loaded_value)
+        attr.key: plain(None if (v := state.attrs[attr.key].loaded_value) is NO_VALUE else v)
         for attr in mapper.column_attrs
         if attr.key not in _IGNORED
     }
@@ -202,7 +205,10 @@ def write_entries(connection: Connection, entries: list[dict[str, Any]]) -> None
 
 def after_flush(session: Session, _flush_context: UOWTransaction) -> None:
     """Session hook: new/dirty/deleted and attribute history still show the pre-flush state here."""
-    write_entries(session.connection(), list(_entries(session)))
+    entries = list(_entries(session))
+    # Each saved row's digest as written, so `isms audit verify` can replay the log (row_form).
+    add_row_digests(session.connection(), entries)
+    write_entries(session.connection(), entries)
 
 
 def record_event(

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db import Register
-from ..db.changelog import record_event
+from ..db.audit_seal import Seals, sealable_tables, sealed_event
 from ..errors import StorageError, ValidationError
 from ..model import Asset, Department, RegisterSetting
 from .assets import DEFAULT_ASSETS, build_assets
@@ -102,7 +102,11 @@ def build_demo(
         counts = build.counts
         details = {"seed": seed, "today": build.today, "assets": counts.get("assets", 0),
                    **{k: v for k, v in sorted(counts.items()) if k != "assets"}}
-        record_event(session.connection(), actor=str(session.info["actor"]),
+        # Written in bulk: every row sealed, so `isms audit verify` can replay it (audit_seal).
+        session.flush()
+        seals = Seals()
+        seals.tables(session.connection(), sealable_tables())
+        sealed_event(session.connection(), seals, actor=str(session.info["actor"]),
                      table_name="register", label="demo register built", details=details)
     return DemoSummary(
         departments=counts.get("departments", 0),

@@ -31,3 +31,23 @@ class ChangeLogEntry(Base):
     changes: Mapped[dict[str, Any]]
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     entry_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class RecordSeal(Base):
+    """The digest of a row as a bulk path (setup, demo, import, import undo) wrote it, which the
+    change log holds no values for: ``isms audit verify`` compares the row with it.
+
+    Rows are only ever added (a later bulk write adds a newer seal): the seals of one bulk write
+    hash to the aggregate its change-log event records, so changing them shows in the chain.
+    ``digest`` None: the bulk write removed the row.
+    """
+
+    __tablename__ = "record_seal"
+    __table_args__ = (Index("ix_record_seal_record", "table_name", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The change-log event that records this seal's bulk write.
+    entry_id: Mapped[int] = mapped_column(index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(40))
+    digest: Mapped[str | None] = mapped_column(String(64))

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, insert, select
 
 from .. import __version__, catalogue
 from ..db import Register, open_register
-from ..db.changelog import record_event
+from ..db.audit_seal import Seals, sealable_tables, sealed_event
 from ..db.location import Location
 from ..db.session import default_actor
 from ..errors import StorageError
@@ -157,8 +157,13 @@ def seed_reference_data(connection: Connection, *, name: str, actor: str) -> Ini
         ],
     )
     summary = InitSummary("", len(rows_2022), len(rows_2013), len(pairs))
-    record_event(
+    # Written in bulk: sealed, so `isms audit verify` can tell the reference data was not
+    # changed behind the application's back (isms.db.audit_seal).
+    seals = Seals()
+    seals.tables(connection, sealable_tables())
+    sealed_event(
         connection,
+        seals,
         actor=actor,
         table_name="register",
         label=f"register '{name}' created",

@@ -16,8 +16,10 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from isms.db.audit_seal import Seals
 from isms.db.bulk import insert_rows, search_index_after
 from isms.db.locks import lock
+from isms.db.row_form import row_form
 from isms.errors import ConflictError, ValidationError
 from isms.io.importing import values
 from isms.io.importing.fields import ASSET_FIELDS, device_headings
@@ -327,7 +329,8 @@ def apply_plan(
     actor = actor or str(session.info.get("actor", "unknown"))
     now = utcnow()
     batch_id = open_batch(session, plan, actor, chosen.counts, now)
-    created_ids = _insert_new(session, chosen.new, batch_id, now, progress)
+    seals = Seals()
+    created_ids = _insert_new(session, chosen.new, batch_id, now, progress, seals)
     updated = _update_changed(session, chosen.changed, batch_id, now, progress)
     written = value_choices.written_undo(created_ids, chosen.new)
     written.update(value_choices.written_undo(
@@ -340,6 +343,7 @@ def apply_plan(
         chosen.counts,
         {"created": created_ids, "updated": updated, **made, "written": written,
          "values": plan.value_map.as_json()},
+        seals,
     )
     return chosen.result(batch_id)
 
@@ -375,7 +379,9 @@ def _insert_new(
     batch_id: int,
     now: Any,
     progress: Callable[[str, int, int], None] | None,
+    seals: Seals,
 ) -> list[int]:
+    """Write the new assets; each is sealed from the values written (no read back)."""
     next_ref = next_refs(session)
     start_id = (session.execute(select(func.max(Asset.id))).scalar() or 0) + 1
     found = [verdict.values for verdict in rows]
@@ -395,10 +401,14 @@ def _insert_new(
         for chunk_start in range(0, len(found), _INSERT_CHUNK):
             part = found[chunk_start : chunk_start + _INSERT_CHUNK]
             first = start_id + chunk_start
-            records = list(zip(range(first, first + len(part)),
-                               refs[chunk_start : chunk_start + len(part)],
-                               *(_new_column(part, f) for f in _ROW_FIELDS), strict=True))
+            columns = [range(first, first + len(part)),
+                       refs[chunk_start : chunk_start + len(part)],
+                       *(_new_column(part, f) for f in _ROW_FIELDS)]
+            records = list(zip(*columns, strict=True))
             insert_rows(connection, _ASSETS, _NEW_COLUMNS, records, constants)
+            given = dict(zip(_NEW_COLUMNS, columns, strict=True))
+            given.update({k: [v] * len(part) for k, v in constants.items()})
+            seals.digests(_ASSETS, columns[0], row_form(_ASSETS).digests(given, len(part)))
             if progress:
                 progress("importing new assets", min(chunk_start + _INSERT_CHUNK, len(found)),
                          len(found))

@@ -10,14 +10,17 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
-from isms.db.changelog import record_event
+from isms.db.audit_seal import Seals, sealed_event
 from isms.db.locks import lock
 from isms.errors import ValidationError
 from isms.io.importing.mapping import column_letter
 from isms.io.importing.plan import ImportPlan, RowVerdict
-from isms.model import ImportBatch
+from isms.model import Asset, HandlingPractice, ImportBatch, Person, Risk
 
 _BATCHES = cast(Table, ImportBatch.__table__)
+#: The table each kind of import writes its rows to (sealed with the batch's event).
+KIND_TABLES: dict[str, Table] = {kind: cast(Table, model.__table__) for kind, model in (
+    ("assets", Asset), ("people", Person), ("risks", Risk), ("handling", HandlingPractice))}
 
 
 class ImportRejected(ValidationError):
@@ -150,10 +153,21 @@ def close_batch(
     actor: str,
     counts: dict[str, int],
     undo: dict[str, Any],
+    seals: Seals | None = None,
 ) -> None:
+    """Store the batch's undo data and record its event, sealing every row it created or
+    updated as it now stands (rows ``seals`` already holds are not read back)."""
     session.execute(update(_BATCHES).where(_BATCHES.c.id == batch_id).values(undo=undo))
-    record_event(
+    session.flush()
+    seals = seals or Seals()
+    table = KIND_TABLES.get(plan.kind)
+    if table is not None:
+        ids = [*undo.get("created", []), *undo.get("updated", {})]
+        seals.rows(session.connection(), table,
+                   [int(i) for i in ids if (table.name, str(i)) not in seals.lines])
+    sealed_event(
         session.connection(),
+        seals,
         actor=actor,
         table_name="import_batch",
         record_id=str(batch_id),

@@ -8,11 +8,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from isms.db.changelog import record_event
+from isms.db.audit_seal import Seals, sealed_event
 from isms.errors import NotFoundError, ValidationError
 from isms.model import Department, ImportBatch
 from isms.model.base import utcnow
 from isms.services.imports.assets import undo_assets
+from isms.services.imports.batch_writer import KIND_TABLES
 from isms.services.imports.people import undo_people
 from isms.services.imports.records import undo_records
 
@@ -81,8 +82,17 @@ def undo_batch(session: Session, batch_id: int, *, actor: str | None = None) -> 
     else:
         removed, restored = undo_records(session, batch)
     batch.undone_at = utcnow()
-    record_event(
+    session.flush()
+    # The rows the undo removed or restored in bulk: sealed as they now stand (audit_seal).
+    seals = Seals()
+    table = KIND_TABLES.get(batch.kind)
+    if table is not None:
+        seals.removed(table, batch.undo.get("created", []))
+        seals.rows(session.connection(), table,
+                   [int(i) for i in batch.undo.get("updated", {})])
+    sealed_event(
         session.connection(),
+        seals,
         actor=actor or str(session.info.get("actor", "unknown")),
         table_name="import_batch",
         record_id=str(batch.id),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from isms.db.bulk import insert_rows, next_ids
 from isms.db.changelog import write_entries
+from isms.db.row_form import add_row_digests
 from isms.errors import ConflictError, ValidationError
 from isms.io.importing import values
 from isms.io.importing.fields import FIELDS_BY_KIND
@@ -466,6 +467,7 @@ def _new_people(session: Session, wanted: list[tuple[NewRecord, int | None]],
             "department_id": department, "username": None, "active": True, "verified": False}))
         entries.append(logged("person_role", f"{i}/{role}", f"role {role} of person {i}",
                               {"person_id": i, "role": role.value}))
+    add_row_digests(connection, entries)  # as the flush hook does: replay checks these rows
     write_entries(connection, entries)
     return ids
 

@@ -612,6 +612,8 @@ def change_ids(
 
 def change_summary(action: str, changes: dict[str, Any]) -> str:
     """'owner_id, status' for an update; what an insert set or an event did, briefly."""
+    # "_" keys are the log's own bookkeeping (row digests, seals: isms.db.row_form), not fields.
+    changes = {k: v for k, v in changes.items() if not k.startswith("_")}
     if action == ChangeAction.UPDATE:
         return ", ".join(changes)
     if action == ChangeAction.EVENT:

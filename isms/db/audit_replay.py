@@ -1,0 +1,291 @@
+"""Replaying the change log against the tables: is every record still what the log says?
+
+The hash chain (``audit_chain``) proves the log was not edited; it says nothing of a row
+changed behind the application's back (a direct ``UPDATE`` in SQL). Replay does:
+
+- every ORM save logs the row's digest as written (``changes["_row"]``, ``row_form``) and its
+  field values (an INSERT: all of them; an UPDATE: [before, after] per changed field);
+- every bulk write (setup, demo, import, import undo) seals its rows (``audit_seal``): the
+  digest of each row as written, tied to its change-log event by an aggregate digest.
+
+Replay takes, for every record, the last of these in log order and compares the row now in the
+table with it: a row whose digest differs is named with the fields whose values differ from the
+last values logged (for a sealed row only the record: a seal holds no values), a row the log
+says exists but is gone is named, and so is a row the log says was deleted. A log that is empty
+while the register holds records is refused: deleting the whole log cannot pass as "intact".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, func, select
+
+from ..model.audit import ChangeLogEntry
+from ..model.enums import ChangeAction
+from .audit_seal import SEAL_KEY, SEALS, aggregate, sealable_tables
+from .changelog import plain
+from .row_form import ROW_KEY, row_form
+
+_LOG = cast(Table, ChangeLogEntry.__table__)
+_CHUNK = 5000
+#: At most this many differing records are listed one by one (all are counted).
+LISTED = 200
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A record whose row is not what the log last recorded for it."""
+
+    table: str
+    record_id: str
+    #: "asset FIN-0001": how the log (or the row) names it.
+    label: str
+    #: What differs, in words: "confidentiality is 5, the log recorded 3; ..." or a whole-row
+    #: statement ("removed outside isms").
+    problem: str
+    fields: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        return f"{self.label} ({self.table} {self.record_id}): {self.problem}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "record_id": self.record_id, "label": self.label,
+                "fields": list(self.fields), "problem": self.problem}
+
+
+@dataclass
+class ReplayReport:
+    """What replaying the log against the tables found."""
+
+    #: Records whose rows were compared with a digest the log or a seal recorded.
+    checked: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+    #: Seals that do not match the events that recorded them (added, changed or removed).
+    seal_problems: list[str] = field(default_factory=list)
+    #: Records the log holds no digest for (saved before isms logged digests): not compared.
+    unverifiable: int = 0
+    #: Rows neither the log nor a seal knows: added outside isms on a register sealed since
+    #: its creation, else rows older than sealing (counted, not failures).
+    untracked: int = 0
+    untracked_fail: bool = False
+    #: Set when the log is empty although the register holds this many records.
+    empty_log_records: int | None = None
+
+    @property
+    def clean(self) -> bool:
+        return (not self.mismatches and not self.seal_problems
+                and self.empty_log_records is None
+                and not (self.untracked and self.untracked_fail))
+
+    @property
+    def problems(self) -> list[str]:
+        out: list[str] = []
+        if self.empty_log_records is not None:
+            out.append(f"the change log is empty but the register holds "
+                       f"{self.empty_log_records} records: the log was removed")
+        out += self.seal_problems
+        out += [m.text() for m in self.mismatches[:LISTED]]
+        if len(self.mismatches) > LISTED:
+            out.append(f"... and {len(self.mismatches) - LISTED} more records")
+        if self.untracked and self.untracked_fail:
+            out.append(f"{self.untracked} records are in no change-log entry and no seal "
+                       "(added outside isms)")
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"clean": self.clean, "checked": self.checked,
+                "mismatches": [m.as_dict() for m in self.mismatches],
+                "seal_problems": self.seal_problems, "unverifiable": self.unverifiable,
+                "untracked": self.untracked, "empty_log_records": self.empty_log_records,
+                "problems": self.problems}
+
+
+@dataclass
+class _State:
+    """What the log says a record is after the entries (and seals) replayed so far."""
+
+    at: int  # the entry (or sealing event) that set it
+    digest: str | None
+    fields: dict[str, Any]
+    deleted: bool
+    label: str
+    #: False: the last write left no digest (an entry from before digests were logged).
+    known: bool = True
+
+
+_ByRecord = dict[tuple[str, str], deque[tuple[int, str | None]]]
+_ByEntry = dict[int, list[tuple[str, str, str | None]]]
+
+
+def _load_seals(connection: Connection) -> tuple[_ByRecord, _ByEntry]:
+    by_record: _ByRecord = defaultdict(deque)
+    by_entry: _ByEntry = defaultdict(list)
+    query = select(SEALS.c.entry_id, SEALS.c.table_name, SEALS.c.record_id,
+                   SEALS.c.digest).order_by(SEALS.c.entry_id, SEALS.c.id)
+    for entry_id, table, record, digest in connection.execute(query):
+        by_record[(table, record)].append((entry_id, digest))
+        by_entry[entry_id].append((table, record, digest))
+    return by_record, by_entry
+
+
+def _key_of(table: str, record_id: str | None, changes: dict[str, Any]) -> str | None:
+    if record_id is not None:
+        return record_id
+    tables = _tables()
+    if table not in tables:
+        return None
+    keys = row_form(tables[table]).keys
+    if not all(k in changes for k in keys):
+        return None
+    return "/".join(str(changes[k]) for k in keys)
+
+
+_TABLES: dict[str, Table] = {}
+
+
+def _tables() -> dict[str, Table]:
+    if not _TABLES:
+        _TABLES.update({t.name: t for t in sealable_tables()})
+    return _TABLES
+
+
+def replay(connection: Connection) -> ReplayReport:
+    """Replay the whole log and the seals against the tables (see the module's docstring)."""
+    report = ReplayReport()
+    tables = _tables()
+    seals, sealed_by = _load_seals(connection)
+    states: dict[tuple[str, str], _State] = {}
+    events_sealed: set[int] = set()
+    first_sealed: bool | None = None
+
+    def seal_up_to(key: tuple[str, str], before: int | None) -> None:
+        pending = seals.get(key)
+        while pending and (before is None or pending[0][0] < before):
+            at, digest = pending.popleft()
+            states[key] = _State(at, digest, {}, digest is None, f"{key[0]} {key[1]}")
+
+    after = 0
+    while True:
+        rows = connection.execute(
+            select(_LOG.c.id, _LOG.c.action, _LOG.c.table_name, _LOG.c.record_id,
+                   _LOG.c.label, _LOG.c.changes)
+            .where(_LOG.c.id > after).order_by(_LOG.c.id).limit(_CHUNK)).all()
+        if not rows:
+            break
+        after = rows[-1].id
+        for entry_id, action, table, record_id, label, changes in rows:
+            changes = changes or {}
+            action = ChangeAction(action)
+            if action == ChangeAction.EVENT:
+                seal = changes.get(SEAL_KEY)
+                if first_sealed is None:
+                    first_sealed = isinstance(seal, dict)
+                if isinstance(seal, dict):
+                    events_sealed.add(entry_id)
+                    _check_seal(report, entry_id, label, seal, sealed_by.get(entry_id, []))
+                continue
+            if first_sealed is None:
+                first_sealed = False
+            if table not in tables:
+                continue
+            record = _key_of(table, record_id, changes)
+            if record is None:
+                continue
+            key = (table, record)
+            seal_up_to(key, entry_id)
+            digest = changes.get(ROW_KEY)
+            values = {k: v for k, v in changes.items() if not k.startswith("_")}
+            if action == ChangeAction.DELETE:
+                states[key] = _State(entry_id, None, {}, True, label)
+            elif action == ChangeAction.INSERT:
+                states[key] = _State(entry_id, digest, values, False, label, digest is not None)
+            else:
+                previous = states.get(key)
+                fields = dict(previous.fields) if previous else {}
+                fields.update({k: v[1] for k, v in values.items()
+                               if isinstance(v, list) and len(v) == 2})
+                states[key] = _State(entry_id, digest, fields, False, label, digest is not None)
+    for key in list(seals):
+        seal_up_to(key, None)
+    for entry_id in sealed_by.keys() - events_sealed:
+        report.seal_problems.append(
+            f"{len(sealed_by[entry_id])} seals name entry {entry_id}, which records no sealed "
+            "bulk write: they were added outside isms")
+    if after == 0:
+        held = sum(connection.execute(select(func.count()).select_from(t)).scalar_one()
+                   for t in tables.values())
+        if held:
+            report.empty_log_records = held
+        return report
+    _compare(connection, report, states, tables, untracked_fail=bool(first_sealed))
+    return report
+
+
+def _check_seal(report: ReplayReport, entry_id: int, label: str, recorded: dict[str, Any],
+                lines: list[tuple[str, str, str | None]]) -> None:
+    if recorded.get("records") != len(lines) or recorded.get("digest") != aggregate(lines):
+        report.seal_problems.append(
+            f"the seals of entry {entry_id} ({label}) do not match the digest the entry records "
+            f"({len(lines)} seals, the entry recorded {recorded.get('records')}): seals were "
+            "changed, added or removed outside isms")
+
+
+def _compare(connection: Connection, report: ReplayReport,
+             states: dict[tuple[str, str], _State], tables: dict[str, Table], *,
+             untracked_fail: bool) -> None:
+    seen: set[tuple[str, str]] = set()
+    for name, table in tables.items():
+        form = row_form(table)
+        for record_id, digest, row in form.scan(connection):
+            key = (name, record_id)
+            seen.add(key)
+            state = states.get(key)
+            if state is None:
+                report.untracked += 1
+                if untracked_fail:
+                    report.mismatches.append(Mismatch(
+                        name, record_id, _row_label(name, record_id, row),
+                        "in no change-log entry and no seal: added outside isms"))
+                continue
+            if state.deleted:
+                report.mismatches.append(Mismatch(
+                    name, record_id, state.label,
+                    f"present, but the log recorded its removal (entry {state.at}): put back "
+                    "outside isms"))
+                continue
+            if not state.known:
+                report.unverifiable += 1
+                continue
+            report.checked += 1
+            if digest == state.digest:
+                continue
+            differs = [(f, row[f], v) for f, v in sorted(state.fields.items())
+                       if f in row and plain(row[f]) != v]
+            if differs:
+                problem = "; ".join(f"{f} is {plain(now)!r}, the log recorded {was!r}"
+                                    for f, now, was in differs) + " (changed outside isms)"
+            else:
+                problem = ("its values differ from those recorded "
+                           + (f"by entry {state.at}" if state.fields else
+                              f"when it was written in bulk (seal of entry {state.at})")
+                           + " (changed outside isms)")
+            report.mismatches.append(Mismatch(
+                name, record_id, _row_label(name, record_id, row, state.label), problem,
+                tuple(f for f, _, _ in differs)))
+    for key, state in states.items():
+        if key not in seen and not state.deleted and state.known:
+            report.mismatches.append(Mismatch(
+                key[0], key[1], state.label,
+                f"missing: the log recorded it (entry {state.at}) and no removal: deleted "
+                "outside isms"))
+
+
+def _row_label(table: str, record_id: str, row: Any, logged: str | None = None) -> str:
+    """How to name the record: by its current reference (or code, or name) when it has one."""
+    ident = next((row[k] for k in ("ref", "code", "name") if k in row and row[k]), None)
+    if ident is not None:
+        return f"{table} {ident}"
+    return logged or f"{table} {record_id}"
