@@ -15,6 +15,7 @@ back here for the documents ("accepted by B on D (recorded by A on D')").
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -106,6 +107,17 @@ def of_subjects(session: Session, subject_table: str,
     return found
 
 
+#: How the documents name what awaits or was declined ("acceptance recorded for B").
+NOUNS: dict[SignatureKind, str] = {
+    SignatureKind.SOA_APPROVAL: "SoA approval",
+    SignatureKind.REVIEW_SIGN_OFF: "sign-off",
+    SignatureKind.RISK_ACCEPTANCE: "acceptance",
+    SignatureKind.ACCEPTANCE_APPROVAL: "approval above the appetite",
+    SignatureKind.METHOD_APPROVAL: "method approval",
+}
+_ACCEPTANCE_KINDS = (SignatureKind.RISK_ACCEPTANCE, SignatureKind.ACCEPTANCE_APPROVAL)
+
+
 def _day(value: datetime | date | None) -> str:
     if value is None:
         return "-"
@@ -117,16 +129,48 @@ def recorder_name(signature: Signature) -> str:
 
 
 def words(signature: Signature) -> str:
-    """"accepted by B on D (recorded by A on D')", "accepted, awaiting B's confirmation
-    (recorded by A on D')", "accepted, not confirmed: declined by B on D: why (...)"."""
+    """"accepted by B on D (recorded by A on D')", "acceptance recorded for B, awaiting B's
+    confirmation (recorded by A on D')", "acceptance not confirmed: declined by B on D: why
+    (recorded by A on D')"."""
     verb = VERBS[signature.kind]
     name = signature.signer.name
     recorded = f"recorded by {recorder_name(signature)} on {_day(signature.recorded_at)}"
     meeting = (f" at the meeting of {_day(signature.meeting_date)}"
                if signature.meeting_date is not None else "")
+    noun = NOUNS[signature.kind]
     if signature.state == SignatureState.AWAITING:
-        return f"{verb}{meeting}, awaiting {name}'s confirmation ({recorded})"
+        return (f"{noun} recorded for {name}{meeting}, awaiting {name}'s confirmation "
+                f"({recorded})")
     if signature.state == SignatureState.DECLINED:
-        return f"{verb}{meeting}, not confirmed: {signature.reason} ({recorded})"
+        return f"{noun}{meeting} not confirmed: {signature.reason} ({recorded})"
     text = f"{verb} by {name} on {_day(signature.resolved_at)}{meeting}"
     return f"{text} ({recorded})" if signature.recorded_for else text
+
+
+@dataclass(frozen=True)
+class AcceptanceNotes:
+    """What the risk register and the treatment plan add about acceptances' signatures."""
+
+    #: Acceptance id -> "recorded by A on D'" for an acceptance recorded for its signer(s).
+    recorded: dict[int, str]
+    #: Risk id -> the acceptance signatures awaiting their signer: not accepted yet.
+    pending: dict[int, list[str]]
+
+
+def acceptance_notes(session: Session) -> AcceptanceNotes:
+    """Every acceptance signature in words, in one query (there are few)."""
+    rows = session.execute(
+        select(Signature).where(Signature.kind.in_(_ACCEPTANCE_KINDS),
+                                Signature.state != SignatureState.DECLINED)
+        .order_by(Signature.id)).scalars()
+    recorded: dict[int, str] = {}
+    pending: dict[int, list[str]] = {}
+    for signature in rows:
+        if signature.state == SignatureState.AWAITING:
+            pending.setdefault(signature.subject_id, []).append(words(signature))
+        elif signature.outcome_id is not None and signature.recorded_for:
+            note = (f"{'' if signature.kind == SignatureKind.RISK_ACCEPTANCE else 'approval '}"
+                    f"recorded by {recorder_name(signature)} on {_day(signature.recorded_at)}")
+            previous = recorded.get(signature.outcome_id)
+            recorded[signature.outcome_id] = f"{previous}; {note}" if previous else note
+    return AcceptanceNotes(recorded, pending)

@@ -5,9 +5,13 @@ happen. On a SQLite file and on PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import openpyxl
 import pytest
+from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from isms.cli import main
@@ -25,7 +29,10 @@ from isms.model import (
     SignatureState,
 )
 from isms.services import awaiting, signatures
+from isms.services.documents.registers import risk_register, treatment_plan
+from isms.services.documents.render import write_report
 from isms.services.reviews import meetings as reviews
+from isms.services.reviews.minutes import write_minutes
 from isms.services.risks import pending_acceptances, score_risk, sign_acceptance
 from tests import builders
 
@@ -81,8 +88,8 @@ def test_an_acceptance_recorded_for_an_absent_owner_awaits_them_and_counts_once_
                 signature.meeting_date) == (SignatureState.AWAITING, "Olive Owner", "sam",
                                             "Sam Secretary", TODAY)
         assert signatures.words(signature).startswith(
-            f"accepted at the meeting of {TODAY}, awaiting Olive Owner's confirmation "
-            "(recorded by Sam Secretary on ")
+            f"acceptance recorded for Olive Owner at the meeting of {TODAY}, awaiting Olive "
+            "Owner's confirmation (recorded by Sam Secretary on ")
         assert awaiting.awaiting_me(s) == []  # nothing awaits the secretary
         number = signature.id
     # Nobody but Olive can confirm it, the secretary included.
@@ -197,3 +204,49 @@ def test_awaiting_on_the_command_line(register: Register, register_db: str,
     assert "is confirmed already" in capsys.readouterr().err
     assert main(["awaiting", *db]) == 0
     assert "0 signature(s) await your confirmation." in capsys.readouterr().out
+
+
+def _sheet_text(path: Path) -> str:
+    book = openpyxl.load_workbook(path)
+    return " ".join(str(cell) for sheet in book.worksheets
+                    for row in sheet.iter_rows(values_only=True) for cell in row if cell)
+
+
+def _pdf_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+def _documents(register: Register, meeting_id: int, folder: Path) -> tuple[str, str, str]:
+    """The minutes (PDF), the treatment plan and the risk register (xlsx), read back."""
+    folder.mkdir(exist_ok=True)
+    with register.session() as s:
+        write_minutes(s, meeting_id, folder / "minutes.pdf")
+        write_report(treatment_plan(s, None, TODAY), folder / "plan.xlsx", "xlsx", None)
+        write_report(risk_register(s, None, TODAY), folder / "register.xlsx", "xlsx", None)
+    return (_pdf_text(folder / "minutes.pdf"), _sheet_text(folder / "plan.xlsx"),
+            _sheet_text(folder / "register.xlsx"))
+
+
+def test_the_minutes_and_the_plan_show_both_names_and_dates(register: Register,
+                                                            tmp_path: Path) -> None:
+    meeting_id, item_id, _ = _meeting_with_a_risk(register, owner_present=False)
+    with register.transaction(actor="sam") as s:
+        reviews.decide(s, item_id, DecisionKind.ACCEPT, note="Tolerable", actor="sam",
+                       today=TODAY)
+        number = _signature(s).id
+    recorded_on = datetime.now(UTC).date()
+    minutes, plan, risks = _documents(register, meeting_id, tmp_path / "before")
+    waiting = (f"acceptance recorded for Olive Owner at the meeting of {TODAY}, awaiting Olive "
+               f"Owner's confirmation (recorded by Sam Secretary on {recorded_on})")
+    assert waiting in minutes and f"recorded by sam at {recorded_on}" in minutes
+    assert waiting in plan and "Accepted by" not in risks and waiting.capitalize() in risks
+    with register.transaction(actor="olive") as s:
+        awaiting.confirm(s, number, today=TODAY)
+    confirmed_on = datetime.now(UTC).date()
+    minutes, plan, risks = _documents(register, meeting_id, tmp_path / "after")
+    assert (f"accepted by Olive Owner on {confirmed_on} at the meeting of {TODAY} (recorded "
+            f"by Sam Secretary on {recorded_on})") in minutes
+    assert f"accepted (recorded by Sam Secretary on {recorded_on})" in plan
+    assert (f"Accepted by Olive Owner on {confirmed_on}" in risks
+            and f"(recorded by Sam Secretary on {recorded_on})" in risks)
+    assert "awaiting" not in plan and "awaiting" not in risks

@@ -26,6 +26,7 @@ from isms.model import (
     risk_asset,
     risk_control,
 )
+from isms.services import signatures
 from isms.services.documents.register_common import (
     CHUNK,
     OVERDUE_FILL,
@@ -143,22 +144,30 @@ def _risk_rows(session: Session, department_id: int | None, today: date,
 def _live_acceptances(session: Session, department_id: int | None) -> dict[int, str]:
     accepted_by, approved_by = aliased(Person), aliased(Person)
     query = in_scope(
-        select(RiskAcceptance.risk_id, accepted_by.name, RiskAcceptance.accepted_at,
+        select(RiskAcceptance.id, RiskAcceptance.risk_id, accepted_by.name,
+               RiskAcceptance.accepted_at,
                RiskAcceptance.expires_on, approved_by.name, RiskAcceptance.approved_at)
         .join(Risk, Risk.id == RiskAcceptance.risk_id)
         .join(accepted_by, accepted_by.id == RiskAcceptance.accepted_by_id)
         .outerjoin(approved_by, approved_by.id == RiskAcceptance.approved_by_id)
         .where(RiskAcceptance.withdrawn_at.is_(None))
         .order_by(RiskAcceptance.id), Risk.department_id, department_id)
+    notes = signatures.acceptance_notes(session)
     out: dict[int, str] = {}
-    for risk_id, who, when, until, approver, approved in session.execute(query):
+    for acceptance_id, risk_id, who, when, until, approver, approved in session.execute(query):
         text = f"Accepted by {who} on {when:%Y-%m-%d}"
         if until:
             text += f" until {until:%Y-%m-%d}"
         if approver:
             text += f"; approved by {approver}"
             text += f" on {approved:%Y-%m-%d}" if approved else ""
+        if acceptance_id in notes.recorded:  # recorded for the owner, who confirmed it later
+            text += f" ({notes.recorded[acceptance_id]})"
         out[risk_id] = text  # the latest live acceptance is the one that stands
+    # An acceptance recorded for someone and not yet confirmed does not count: said as such.
+    for risk_id, waiting in notes.pending.items():
+        pending = "; ".join(waiting).capitalize()
+        out[risk_id] = f"{out[risk_id]}. {pending}" if risk_id in out else pending
     return out
 
 
@@ -197,12 +206,16 @@ def treatment_plan(session: Session, department_id: int | None, today: date, *,
     accepted = session.execute(in_scope(
         select(func.count(RiskAcceptance.id)).join(Risk).where(_LIVE_RISK),
         Risk.department_id, department_id)).scalar_one()
+    notes = signatures.acceptance_notes(session)
+    pending = session.execute(in_scope(
+        select(func.count(Risk.id)).where(_LIVE_RISK, Risk.id.in_(list(notes.pending))),
+        Risk.department_id, department_id)).scalar_one() if notes.pending else 0
     return Report(
         title=f"Risk treatment plan - {where.name}",
         columns=PLAN_COLUMNS,
-        rows=_plan_rows(session, department_id, today, criteria),
+        rows=_plan_rows(session, department_id, today, criteria, notes),
         generated=generated_at(today, generated),
-        row_count=actions + accepted,
+        row_count=actions + accepted + pending,
         document_control=document_control(
             where, today, ("Treatment actions", str(actions)),
             ("Risk acceptances", str(accepted)),
@@ -214,7 +227,8 @@ def treatment_plan(session: Session, department_id: int | None, today: date, *,
 
 
 def _plan_rows(session: Session, department_id: int | None, today: date,
-               criteria: CriteriaCache) -> Iterator[list[Any]]:
+               criteria: CriteriaCache,
+               notes: signatures.AcceptanceNotes) -> Iterator[list[Any]]:
     owner, control = aliased(Person), aliased(Control)
     action_query = in_scope(
         select(Risk.id, TreatmentAction, owner.name, control.ref)
@@ -233,7 +247,7 @@ def _plan_rows(session: Session, department_id: int | None, today: date,
             due_cell(action.due_date, today, action.status not in _DONE), None,
             action.status, Marked("Overdue", OVERDUE_FILL) if overdue else "No", None, None,
         ])
-    acceptances = _acceptance_rows(session, department_id, today)
+    acceptances = _acceptance_rows(session, department_id, today, notes)
     risks = in_scope(
         select(Risk.id, Risk.ref, Risk.title, Department.code, Risk.criteria_id,
                Risk.residual_likelihood, Risk.residual_impact)
@@ -249,8 +263,8 @@ def _plan_rows(session: Session, department_id: int | None, today: date,
             yield [ref, title, dept, level, *item]
 
 
-def _acceptance_rows(session: Session, department_id: int | None,
-                     today: date) -> dict[int, list[list[Any]]]:
+def _acceptance_rows(session: Session, department_id: int | None, today: date,
+                     notes: signatures.AcceptanceNotes) -> dict[int, list[list[Any]]]:
     accepted_by, approved_by = aliased(Person), aliased(Person)
     query = in_scope(
         select(RiskAcceptance, accepted_by.name, approved_by.name)
@@ -269,9 +283,15 @@ def _acceptance_rows(session: Session, department_id: int | None,
             status = "expired"
         else:
             status = "accepted"
+        if acceptance.id in notes.recorded:  # recorded for the owner, confirmed by them later
+            status += f" ({notes.recorded[acceptance.id]})"
         out.setdefault(acceptance.risk_id, []).append([
             "Acceptance", acceptance.rationale, who, None, acceptance.accepted_at.date(),
             acceptance.expires_on, status, None, approver,
             acceptance.approved_at.date() if acceptance.approved_at else None,
         ])
+    # Recorded for someone and not confirmed yet: shown, and not counted as accepted.
+    for risk_id, waiting in notes.pending.items():
+        out.setdefault(risk_id, []).append([
+            "Acceptance", None, None, None, None, None, "; ".join(waiting), None, None, None])
     return out

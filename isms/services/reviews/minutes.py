@@ -18,7 +18,8 @@ from isms.io.exports.minutes import (
     MinutesItem,
     SubjectHistory,
 )
-from isms.model import AgendaItem, ReviewMeeting, TreatmentAction
+from isms.model import AgendaItem, ReviewMeeting, Signature, TreatmentAction
+from isms.services import signatures
 from isms.services.read.queries import register_name
 from isms.services.reviews.common import ASSET, RISK, meeting_by_id, subject_refs
 from isms.services.reviews.context import history
@@ -42,7 +43,7 @@ def minutes(session: Session, meeting_id: int) -> Minutes:
         status=meeting.status,
         signed_off_by=meeting.signed_off_by.name if meeting.signed_off_by else None,
         signed_off_at=meeting.signed_off_at,
-        items=[_item(i) for i in items],
+        items=[_item(session, i) for i in items],
         actions=_actions(session, meeting, items),
         histories=_histories(session, meeting, items),
         log_head=log_head(session).text(),
@@ -57,12 +58,20 @@ def write_minutes(session: Session, meeting_id: int, path: Path) -> None:
     write_minutes_pdf(minutes(session, meeting_id), path)
 
 
-def _item(item: AgendaItem) -> MinutesItem:
+def _item(session: Session, item: AgendaItem) -> MinutesItem:
     d = item.decision
     if d is None:
         return MinutesItem(item.position, item.title, item.kind, item.detail)
+    snapshot = d.snapshot or {}
+    # What the decision did, then its signatures as they stand now (an acceptance recorded for
+    # its owner says whether the owner has confirmed it since), then who recorded it when.
+    said = [str(snapshot.get("_effect", ""))]
+    said += [signatures.words(signature) for kind, record_id, _ in snapshot.get("_created", [])
+             if kind == "Signature"
+             and (signature := session.get(Signature, record_id)) is not None]
+    said.append(f"recorded by {d.decided_by} at {d.decided_at:%Y-%m-%d %H:%M} UTC")
     return MinutesItem(item.position, item.title, item.kind, item.detail, decision=d.kind,
-                       note=d.note, effect=str((d.snapshot or {}).get("_effect", "")),
+                       note=d.note, effect="; ".join(text for text in said if text),
                        next_review=d.next_review)
 
 
