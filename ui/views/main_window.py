@@ -31,6 +31,7 @@ from isms.db.location import data_dir, log_dir
 from isms.errors import Cancelled, IsmsError, StorageError
 from isms.services import access
 from isms.services.access import Access, Level
+from isms.services.awaiting import count_awaiting_me
 from isms.services.method import CriteriaChange
 from isms.services.read import queries
 
@@ -136,6 +137,10 @@ class MainWindow(Shell):
         self.statusBar().addPermanentWidget(self.counts_label)
         self.role_label = QLabel()
         self.statusBar().addPermanentWidget(self.role_label)
+        # How many decisions recorded for the acting user await their confirmation.
+        self.awaiting_label = QLabel()
+        self.awaiting_label.setAccessibleName("Awaiting my confirmation")
+        self.statusBar().addPermanentWidget(self.awaiting_label)
         self.access: Access | None = None
 
         self.change_watch = ChangeWatch(lambda: self.register, self)
@@ -208,6 +213,10 @@ class MainWindow(Shell):
                                                self.retire_selected_risk)
         self.new_treatment_action = self._action(
             "&Risk", "New &treatment action…", lambda: self.record_editing.new_action())
+        self.awaiting_action = self._action("&Risk", "Awaiting my c&onfirmation…",
+                                            self.show_awaiting)
+        self.awaiting_action.setToolTip("Decisions recorded for you by someone else: they "
+                                        "count only once you confirm them")
         self.approve_soa_action = self._action("S&oA", "&Approve the SoA…", self.approve_soa)
         self.new_local_control_action = self._action(
             "S&oA", "New local &control…", lambda: self.record_editing.new_local_control())
@@ -401,6 +410,7 @@ class MainWindow(Shell):
         for action in self._menus["&Settings"].actions():
             action.setEnabled(administrator)
         self.asset_actions.update_enabled()
+        self._show_awaiting_count()
         if self.access is not None and self.access.controlled:
             self.role_label.setText(f"{self.access.actor}: {self.access.level.label}")
             self.role_label.setToolTip("Your role in this register decides what you may change")
@@ -583,6 +593,26 @@ class MainWindow(Shell):
         if register is not None:
             self.switch_register(register)
         return register
+
+    def _show_awaiting_count(self) -> None:
+        try:
+            with self.register.session() as session:
+                count = count_awaiting_me(session)
+        except IsmsError as exc:
+            log.warning("could not count what awaits the acting user: %s", exc)
+            count = 0
+        self.awaiting_label.setText(f"{count} awaiting your confirmation" if count else "")
+
+    def show_awaiting(self) -> None:
+        """Risk → Awaiting my confirmation…: confirm or decline what was recorded for me."""
+        from ..dialogs.awaiting import AwaitingDialog
+
+        dialog = AwaitingDialog(self.register, self.reporter, self)
+        dialog.exec()
+        if dialog.changed:
+            self.refresh(dialog.changed)
+        else:
+            self._show_awaiting_count()
 
     def approve_soa(self) -> int | None:
         """SoA → Approve the SoA…: for the department on the toolbar by default."""
