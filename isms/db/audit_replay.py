@@ -17,7 +17,6 @@ while the register holds records is refused: deleting the whole log cannot pass 
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -103,32 +102,27 @@ class ReplayReport:
                 "problems": self.problems}
 
 
-@dataclass
+@dataclass(slots=True)
 class _State:
     """What the log says a record is after the entries (and seals) replayed so far."""
 
     at: int  # the entry (or sealing event) that set it
     digest: str | None
-    fields: dict[str, Any]
+    #: Field values the log recorded, each with the entry that recorded it (None: none).
+    fields: dict[str, tuple[Any, int]] | None
     deleted: bool
     label: str
     #: False: the last write left no digest (an entry from before digests were logged).
     known: bool = True
 
-
-_ByRecord = dict[tuple[str, str], deque[tuple[int, str | None]]]
-_ByEntry = dict[int, list[tuple[str, str, str | None]]]
-
-
-def _load_seals(connection: Connection) -> tuple[_ByRecord, _ByEntry]:
-    by_record: _ByRecord = defaultdict(deque)
-    by_entry: _ByEntry = defaultdict(list)
-    query = select(SEALS.c.entry_id, SEALS.c.table_name, SEALS.c.record_id,
-                   SEALS.c.digest).order_by(SEALS.c.entry_id, SEALS.c.id)
-    for entry_id, table, record, digest in connection.execute(query):
-        by_record[(table, record)].append((entry_id, digest))
-        by_entry[entry_id].append((table, record, digest))
-    return by_record, by_entry
+    def sealed(self, at: int, digest: str | None) -> None:
+        """A bulk write's seal at event ``at``: later than the log's last word on the record,
+        it replaces it; earlier, it only voids the field values logged before it."""
+        if at > self.at:
+            self.at, self.digest, self.fields, self.deleted = at, digest, None, digest is None
+            self.known = True
+        elif self.fields:
+            self.fields = {f: v for f, v in self.fields.items() if v[1] > at} or None
 
 
 def _key_of(table: str, record_id: str | None, changes: dict[str, Any]) -> str | None:
@@ -152,21 +146,22 @@ def _tables() -> dict[str, Table]:
     return _TABLES
 
 
-def replay(connection: Connection) -> ReplayReport:
-    """Replay the whole log and the seals against the tables (see the module's docstring)."""
-    report = ReplayReport()
+@dataclass
+class _Log:
+    """The log replayed: each record's state, and the sealed bulk writes' events."""
+
+    states: dict[tuple[str, str], _State] = field(default_factory=dict)
+    #: entry id -> (label, {"records": n, "digest": aggregate}) of each sealed event.
+    sealed_events: dict[int, tuple[str, Any]] = field(default_factory=dict)
+    entries: int = 0
+    #: Whether the log's first entry (the register's creation) sealed what it wrote.
+    born_sealed: bool = False
+
+
+def _replay_log(connection: Connection) -> _Log:
+    log = _Log()
     tables = _tables()
-    seals, sealed_by = _load_seals(connection)
-    states: dict[tuple[str, str], _State] = {}
-    events_sealed: set[int] = set()
-    first_sealed: bool | None = None
-
-    def seal_up_to(key: tuple[str, str], before: int | None) -> None:
-        pending = seals.get(key)
-        while pending and (before is None or pending[0][0] < before):
-            at, digest = pending.popleft()
-            states[key] = _State(at, digest, {}, digest is None, f"{key[0]} {key[1]}")
-
+    states = log.states
     after = 0
     while True:
         rows = connection.execute(
@@ -174,53 +169,91 @@ def replay(connection: Connection) -> ReplayReport:
                    _LOG.c.label, _LOG.c.changes)
             .where(_LOG.c.id > after).order_by(_LOG.c.id).limit(_CHUNK)).all()
         if not rows:
-            break
+            return log
         after = rows[-1].id
         for entry_id, action, table, record_id, label, changes in rows:
             changes = changes or {}
             action = ChangeAction(action)
+            log.entries += 1
             if action == ChangeAction.EVENT:
                 seal = changes.get(SEAL_KEY)
-                if first_sealed is None:
-                    first_sealed = isinstance(seal, dict)
+                if log.entries == 1:
+                    log.born_sealed = isinstance(seal, dict)
                 if isinstance(seal, dict):
-                    events_sealed.add(entry_id)
-                    _check_seal(report, entry_id, label, seal, sealed_by.get(entry_id, []))
+                    log.sealed_events[entry_id] = (label, seal)
                 continue
-            if first_sealed is None:
-                first_sealed = False
             if table not in tables:
                 continue
             record = _key_of(table, record_id, changes)
             if record is None:
                 continue
             key = (table, record)
-            seal_up_to(key, entry_id)
             digest = changes.get(ROW_KEY)
-            values = {k: v for k, v in changes.items() if not k.startswith("_")}
+            values = {k: (v, entry_id) for k, v in changes.items() if not k.startswith("_")}
             if action == ChangeAction.DELETE:
-                states[key] = _State(entry_id, None, {}, True, label)
+                states[key] = _State(entry_id, None, None, True, label)
             elif action == ChangeAction.INSERT:
                 states[key] = _State(entry_id, digest, values, False, label, digest is not None)
             else:
                 previous = states.get(key)
-                fields = dict(previous.fields) if previous else {}
-                fields.update({k: v[1] for k, v in values.items()
-                               if isinstance(v, list) and len(v) == 2})
+                fields = dict(previous.fields or {}) if previous else {}
+                fields.update({k: (v[0][1], v[1]) for k, v in values.items()
+                               if isinstance(v[0], list) and len(v[0]) == 2})
                 states[key] = _State(entry_id, digest, fields, False, label, digest is not None)
-    for key in list(seals):
-        seal_up_to(key, None)
-    for entry_id in sealed_by.keys() - events_sealed:
-        report.seal_problems.append(
-            f"{len(sealed_by[entry_id])} seals name entry {entry_id}, which records no sealed "
-            "bulk write: they were added outside isms")
-    if after == 0:
+
+
+def _merge_seals(connection: Connection, log: _Log, report: ReplayReport) -> None:
+    """Stream the seals in event order: check each event's aggregate, merge each seal into
+    its record's state. One event's seals are held at a time."""
+    states = log.states
+    checked: set[int] = set()
+
+    def close(entry_id: int, lines: list[tuple[str, str, str | None]]) -> None:
+        checked.add(entry_id)
+        event = log.sealed_events.get(entry_id)
+        if event is None:
+            report.seal_problems.append(
+                f"{len(lines)} seals name entry {entry_id}, which records no sealed bulk "
+                "write: they were added outside isms")
+        else:
+            _check_seal(report, entry_id, event[0], event[1], lines)
+
+    query = (select(SEALS.c.entry_id, SEALS.c.table_name, SEALS.c.record_id, SEALS.c.digest)
+             .order_by(SEALS.c.entry_id, SEALS.c.id).execution_options(yield_per=_CHUNK))
+    current: int | None = None
+    lines: list[tuple[str, str, str | None]] = []
+    for entry_id, table, record, digest in connection.execute(query):
+        if entry_id != current:
+            if current is not None:
+                close(current, lines)
+            current, lines = entry_id, []
+        lines.append((table, record, digest))
+        key = (table, record)
+        state = states.get(key)
+        if state is None:
+            states[key] = _State(entry_id, digest, None, digest is None, f"{table} {record}")
+        else:
+            state.sealed(entry_id, digest)
+    if current is not None:
+        close(current, lines)
+    for entry_id in log.sealed_events.keys() - checked:
+        _check_seal(report, entry_id, log.sealed_events[entry_id][0],
+                    log.sealed_events[entry_id][1], [])
+
+
+def replay(connection: Connection) -> ReplayReport:
+    """Replay the whole log and the seals against the tables (see the module's docstring)."""
+    report = ReplayReport()
+    log = _replay_log(connection)
+    _merge_seals(connection, log, report)
+    tables = _tables()
+    if log.entries == 0:
         held = sum(connection.execute(select(func.count()).select_from(t)).scalar_one()
                    for t in tables.values())
         if held:
             report.empty_log_records = held
         return report
-    _compare(connection, report, states, tables, untracked_fail=bool(first_sealed))
+    _compare(connection, report, log.states, tables, untracked_fail=log.born_sealed)
     return report
 
 
@@ -236,13 +269,10 @@ def _check_seal(report: ReplayReport, entry_id: int, label: str, recorded: dict[
 def _compare(connection: Connection, report: ReplayReport,
              states: dict[tuple[str, str], _State], tables: dict[str, Table], *,
              untracked_fail: bool) -> None:
-    seen: set[tuple[str, str]] = set()
     for name, table in tables.items():
         form = row_form(table)
         for record_id, digest, row in form.scan(connection):
-            key = (name, record_id)
-            seen.add(key)
-            state = states.get(key)
+            state = states.pop((name, record_id), None)
             if state is None:
                 report.untracked += 1
                 if untracked_fail:
@@ -262,7 +292,7 @@ def _compare(connection: Connection, report: ReplayReport,
             report.checked += 1
             if digest == state.digest:
                 continue
-            differs = [(f, row[f], v) for f, v in sorted(state.fields.items())
+            differs = [(f, row[f], v) for f, (v, _) in sorted((state.fields or {}).items())
                        if f in row and plain(row[f]) != v]
             if differs:
                 problem = "; ".join(f"{f} is {plain(now)!r}, the log recorded {was!r}"
@@ -275,8 +305,8 @@ def _compare(connection: Connection, report: ReplayReport,
             report.mismatches.append(Mismatch(
                 name, record_id, _row_label(name, record_id, row, state.label), problem,
                 tuple(f for f, _, _ in differs)))
-    for key, state in states.items():
-        if key not in seen and not state.deleted and state.known:
+    for key, state in states.items():  # what is left was not found in its table
+        if not state.deleted and state.known:
             report.mismatches.append(Mismatch(
                 key[0], key[1], state.label,
                 f"missing: the log recorded it (entry {state.at}) and no removal: deleted "

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
+from operator import methodcaller
 from typing import Any
 
 from sqlalchemy import (
@@ -90,21 +91,24 @@ def _converter(kind: TypeEngine[Any]) -> Callable[[Any], Any] | None:
 
 
 def _hash(row: tuple[Any, ...]) -> str:
-    # repr of a tuple of str / int / float / bool / None is exact and stable across runs.
-    return hashlib.sha256(repr(row).encode("utf-8", "surrogatepass")).hexdigest()
+    # repr of a tuple of str / int / float / bool / None is exact and stable across runs (and
+    # ASCII-escapes lone surrogates, so the text always encodes).
+    return _sha256(repr(row).encode()).hexdigest()
+
+
+_sha256 = hashlib.sha256
+_ENCODE = methodcaller("encode")
+_HEX = methodcaller("hexdigest")
 
 
 def _spelt_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
-    known: dict[Any, Any] = {None: None}
-    out: list[Any] = []
-    for value in values:
-        try:
-            out.append(known[value])
-        except KeyError:
-            out.append(known.setdefault(value, convert(value)))
-        except TypeError:  # unhashable (a JSON value): spelt each time
-            out.append(convert(value))
-    return out
+    """``values`` spelt by ``convert`` (None stays None), each distinct value spelt once."""
+    try:
+        distinct = set(values)
+    except TypeError:  # unhashable values (JSON): spelt one by one
+        return [None if v is None else convert(v) for v in values]
+    known = {v: None if v is None else convert(v) for v in distinct}
+    return list(map(known.__getitem__, values))
 
 
 class RowForm:
@@ -135,7 +139,8 @@ class RowForm:
         spelt: list[Sequence[Any]] = [columns.get(name, blank) for name in self.names]
         for i, convert in self._convert:
             spelt[i] = _spelt_column(spelt[i], convert)
-        return [_hash(row) for row in zip(*spelt, strict=True)]
+        # Once per imported row: a pipeline of C calls (repr of the row's tuple, as _hash).
+        return list(map(_HEX, map(_sha256, map(_ENCODE, map(repr, zip(*spelt, strict=True))))))
 
     def digest_of(self, row: Mapping[str, Any]) -> str:
         """SHA-256 of a row given as {column: value}; a column left out counts as NULL."""
