@@ -13,12 +13,22 @@ from .common import command, json_option, opened
 from .output import print_json
 
 
+def _identity_words(data: dict[str, Any]) -> str:
+    """Why the register names you so: the server's word for its login, else the account
+    running isms (never an environment variable such as LOGNAME or USER)."""
+    if data["identity_source"] == "database-login":
+        return "the database login the server reports, on a PostgreSQL register"
+    uid = f" (uid {data['uid']})" if "uid" in data else ""
+    return f"the operating-system account running isms{uid}, on a register file"
+
+
 def _whoami(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         data = access.describe(session)
     if args.json:
         print_json(data)
         return 0
+    print(f"You are {data['actor']}: {_identity_words(data)}.")
     person = f" ({data['person']})" if data["person"] else ""
     print(f"{data['actor']}{person}: {data['level']}")
     if not data["access_control"]:

@@ -33,9 +33,12 @@ The rules:
   the risk's or asset's department). Council-wide records (no department) are outside every
   limit. Administration is council-wide by nature and is not limited.
 
-The level is worked out once per transaction (what the database said when the transaction
-first wrote): a change to someone's roles applies from the next transaction, and the flushes of
-one long transaction (the demo build, an import) all see the same answer.
+The level is read from the database, never from the people a session has loaded, once per
+transaction: at its first write, just after the transaction has taken the change log's append
+lock (:func:`isms.db.changelog.hold_append_lock`, held to its end). Every other writer has then
+committed or waits, so the roles read include a role given or taken away in another session a
+moment before (no reopening needed), and no one can change them under the transaction; the
+flushes of one long transaction (the demo build, an import) do not ask again.
 """
 
 from __future__ import annotations
@@ -66,6 +69,8 @@ from ..model import (
     RiskAcceptance,
     RiskCriteria,
     Role,
+    Signature,
+    SignatureState,
     SoaVersion,
     TreatmentAction,
 )
@@ -164,13 +169,14 @@ def enforced(session: Session) -> bool:
     return bool(value and value.get("enforced"))
 
 
-def resolve(session: Session) -> Access:
-    """The acting user's access, read fresh from the database (no caching)."""
+def resolve(session: Session, *, assume_enforced: bool = False) -> Access:
+    """The acting user's access, read fresh from the database (no caching); with
+    ``assume_enforced``, the access they would have if access control were on."""
     actor = str(session.info.get("actor") or "")
     wanted = actor.strip().lower()
     # Column queries, not entities: the answer is what the database holds, never an in-memory
     # edit still pending in this session (an administrator changing their own roles).
-    controlled = enforced(session)
+    controlled = assume_enforced or enforced(session)
     row = (
         session.execute(
             select(Person.id, Person.name, Person.active).where(
@@ -205,7 +211,8 @@ def resolve(session: Session) -> Access:
 
 
 def current(session: Session) -> Access:
-    """The actor's access for this session's current transaction (resolved once per transaction)."""
+    """The actor's access for this session's current transaction (resolved once per
+    transaction, by the writer holding the append lock: see the module's note)."""
     transaction = session.get_transaction()
     cached = session.info.get("access")
     if transaction is not None and cached is not None and cached[0] is transaction:
@@ -283,6 +290,24 @@ def _refuse(access: Access, what: str, needed: Level) -> AccessDenied:
     )
 
 
+def _refuse_signing_for_another(access: Access, pending: Iterable[tuple[Any, str]]) -> None:
+    """A signature is confirmed only by its signer, acting as themselves, whatever path writes
+    it and whether or not access control is on (see isms.services.signatures): one recorded
+    for someone else stays awaiting them."""
+    for obj, verb in pending:
+        if not isinstance(obj, Signature) or verb == "delete":
+            continue
+        if obj.state != SignatureState.CONFIRMED or (
+                verb == "change" and not inspect(obj).attrs["state"].history.has_changes()):
+            continue
+        signer_id = obj.signer.id if obj.signer is not None else obj.signer_id
+        if signer_id != access.person_id:
+            who = access.person_name or access.actor or "An unknown user"
+            raise AccessDenied(
+                f"{who} may not confirm a {obj.kind.value} signature for someone else: only "
+                "its signer can, acting as themselves.", actor=access.actor, needed="signer")
+
+
 def _refuse_department(access: Access, what: str, department: str) -> AccessDenied:
     who = access.person_name or access.actor
     return AccessDenied(
@@ -323,7 +348,11 @@ def refuse_flush(session: Session) -> None:
                if str(inspect(obj).mapper.local_table.name) not in _BOOKKEEPING_TABLES]
     if not pending:
         return
+    # The write will take the append lock anyway; taking it before reading the roles means no
+    # writer can commit a role change between the check and this transaction's end.
+    changelog.hold_append_lock(session.connection())
     access = current(session)
+    _refuse_signing_for_another(access, pending)
     if not access.controlled:
         return
     for obj, verb in pending:
@@ -341,6 +370,7 @@ def refuse_statement(state: ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     if not isinstance(table, Table) or table.name in _BOOKKEEPING_TABLES:
         return
+    changelog.hold_append_lock(state.session.connection())  # as in refuse_flush
     access = current(state.session)
     if not access.controlled:
         return

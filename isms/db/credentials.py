@@ -13,7 +13,6 @@ None, and connecting still works with the password typed in.
 
 from __future__ import annotations
 
-import getpass
 import logging
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from sqlalchemy.exc import ArgumentError
 
 from ..errors import IsmsError, UsageError
 from .location import Location
+from .os_account import account_name
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ class ServerAddress:
             host=parsed.host or DEFAULT_HOST,
             port=parsed.port or DEFAULT_PORT,
             database=parsed.database,
-            user=parsed.username or getpass.getuser(),
+            user=parsed.username or account_name(),
         )
 
     @property

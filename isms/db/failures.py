@@ -10,7 +10,6 @@ the window's tables show it when a read fails. The driver's own text stays in th
 
 from __future__ import annotations
 
-import getpass
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from ..errors import IsmsError, StorageError
 from .credentials import DEFAULT_HOST, DEFAULT_PORT, ServerAddress
 from .location import Location
+from .os_account import account_name
 
 
 class ConnectionFailed(StorageError):
@@ -46,7 +46,7 @@ def _driver_text(error: BaseException) -> str | None:
 def _address(location: Location) -> ServerAddress:
     url = location.url
     return ServerAddress(url.host or DEFAULT_HOST, url.port or DEFAULT_PORT, url.database or "",
-                         url.username or getpass.getuser())
+                         url.username or account_name())
 
 
 def _timeout(location: Location) -> int | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from ..model.asset import Asset
 from ..model.base import Versioned
 from ..model.risk import Risk
 from . import access_guard, changelog, review_guard
+from .os_account import account_name
 
 #: The database login of each open server register, asked once per engine.
 _logins: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
@@ -39,14 +39,12 @@ def database_login(engine: Engine) -> str:
 
 
 def default_actor(bind: Any = None) -> str:
-    """Who is acting when nobody said: the database login on a server register, else the OS
-    user (whoever can open a register file)."""
+    """Who is acting when nobody said: the database login on a server register (who the server
+    checked), else the operating-system account running isms (whoever can open a register
+    file). Never an environment variable: ``LOGNAME=root`` must not make anyone root."""
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         return database_login(bind)
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (some containers)
-        return "unknown"
+    return account_name()
 
 
 class RegisterSession(Session):

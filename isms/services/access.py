@@ -15,9 +15,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from ..db.access_guard import ACCESS_SETTING, NEEDS, ROLE_LEVELS, Access, Level, enforced, resolve
+from ..db import os_account
+from ..db.access_guard import (
+    ACCESS_SETTING,
+    NEEDS,
+    ROLE_LEVELS,
+    Access,
+    Level,
+    check,
+    enforced,
+    resolve,
+)
 from ..errors import ValidationError
-from ..model import Department, Person, PersonDepartment, RegisterSetting, Role
+from ..model import Department, Person, PersonDepartment, RegisterSetting
 from ..model.base import utcnow
 
 __all__ = [
@@ -27,6 +37,7 @@ __all__ = [
     "Level",
     "can",
     "describe",
+    "identity",
     "enforced",
     "set_enforced",
     "set_department_limits",
@@ -53,8 +64,19 @@ def can(session: Session, level: Level, department_id: int | None = None) -> boo
     return department_id in access.departments
 
 
+def identity(session: Session) -> dict[str, Any]:
+    """Where the actor's name comes from: ``database-login`` on a server register (the login
+    the server reports, which it checked), else ``os-account`` (the operating-system account
+    running isms, with its ``uid`` on POSIX). Never an environment variable."""
+    if session.get_bind().dialect.name == "postgresql":
+        return {"identity_source": "database-login"}
+    uid = os_account.current_account().uid
+    return {"identity_source": "os-account", **({"uid": uid} if uid is not None else {})}
+
+
 def describe(session: Session) -> dict[str, Any]:
-    """``who`` for people and scripts: department codes rather than ids."""
+    """``who`` for people and scripts: department codes rather than ids, and where the name
+    comes from (:func:`identity`)."""
     access = who(session)
     codes: list[str] | None = None
     if access.departments is not None:
@@ -70,6 +92,7 @@ def describe(session: Session) -> dict[str, Any]:
         "departments": codes,
         "access_control": access.controlled,
         "creator": access.creator,
+        **identity(session),
     }
 
 
@@ -99,25 +122,27 @@ def set_username(session: Session, person: Person, username: str | None) -> None
 
 
 def _stays_administrator(session: Session) -> bool:
-    """Whether the actor is still an administrator once access control is on: the register's
-    creator, or an active person (saved or about to be) with their username and the role."""
-    who_now = who(session)
-    if who_now.creator:
-        return True
-    actor = who_now.actor.strip().lower()
-    people = [o for o in (*session.identity_map.values(), *session.new) if isinstance(o, Person)]
-    return any(
-        p.active and (p.username or "").lower() == actor and Role.ADMINISTRATOR in p.roles
-        for p in people
-    )
+    """Whether the actor is an administrator once access control is on: the register's creator,
+    or an active person with their username and the administrator role, as the database holds
+    it (with this transaction's changes, flushed by the caller)."""
+    return resolve(session, assume_enforced=True).level == Level.ADMINISTRATOR
 
 
 def set_enforced(session: Session, on: bool) -> None:
     """Turn access control on or off (off: anyone who can open the register may do anything).
 
-    Turning it on is refused if it would leave the actor unable to administer the register:
-    nobody could then give the roles out.
+    While access control is on, only an administrator (by role, or the register's creator)
+    switches it. Turning it on is refused if it would leave the actor unable to administer the
+    register: nobody could then give the roles out. Both are asked of the database, not of
+    the people this session happens to have loaded.
     """
+    # Sessions do not autoflush: a username or role given earlier in this transaction
+    # (``isms people add NAME --username me --role administrator``) must be in the database
+    # for the checks below to see it.
+    session.flush()
+    now = who(session)
+    if now.controlled:
+        check(session, now, f"turn access control {'on' if on else 'off'}", Level.ADMINISTRATOR)
     if on and not _stays_administrator(session):
         actor = who(session).actor
         raise ValidationError(
@@ -126,12 +151,8 @@ def set_enforced(session: Session, on: bool) -> None:
             f"(`isms people add|update NAME --username {actor} --role administrator`).",
             field="username",
         )
-    # Sessions do not autoflush: a setting added earlier in this transaction (by set_username)
-    # is pending, not yet visible to get().
-    setting = session.get(RegisterSetting, ACCESS_SETTING) or next(
-        (o for o in session.new if isinstance(o, RegisterSetting) and o.key == ACCESS_SETTING),
-        None)
-    value = {"enforced": on, "changed_by": who(session).actor, "changed_at": utcnow().isoformat()}
+    setting = session.get(RegisterSetting, ACCESS_SETTING)
+    value = {"enforced": on, "changed_by": now.actor, "changed_at": utcnow().isoformat()}
     if setting is None:
         session.add(RegisterSetting(key=ACCESS_SETTING, value=value))
     else:

@@ -5,7 +5,6 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import getpass
 import json
 from typing import Any
 
@@ -14,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from isms.cli import main
 from isms.db import Register
+from isms.db.os_account import account_name
 from isms.db.session import database_login
 from isms.model import Risk
 from isms.services.read import queries
@@ -49,7 +49,7 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def the_windows_actor(register: Register, backend: str) -> str:
     """Who the window saves as: the OS user on a file, the database login on a server."""
-    return getpass.getuser() if backend == "sqlite" else database_login(register.engine)
+    return account_name() if backend == "sqlite" else database_login(register.engine)
 
 
 def test_isms_revert_takes_back_a_risk_edit_made_in_the_window(

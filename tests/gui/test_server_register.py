@@ -258,11 +258,11 @@ def test_the_start_dialog_offers_a_server_register(
 
 
 def test_the_form_starts_from_defaults_then_from_the_last_server(qtbot: Any) -> None:
-    import getpass
+    from isms.db.os_account import account_name
 
     dialog = new_dialog(qtbot)
     assert (dialog.host.text(), dialog.port.value(), dialog.database.text(),
-            dialog.user.text()) == ("localhost", 5432, "", getpass.getuser())
+            dialog.user.text()) == ("localhost", 5432, "", account_name())
     settings().setValue(LAST_SERVER.key, f"postgresql+psycopg://{USER}@db.example:5433/isms")
     dialog = new_dialog(qtbot)
     assert (dialog.host.text(), dialog.port.value(), dialog.database.text(),

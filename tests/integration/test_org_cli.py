@@ -4,12 +4,11 @@ refusals a script sees (exit 1 for a rule, 2 for a bad option)."""
 
 from __future__ import annotations
 
-import getpass
 import json
 
 import pytest
 
-from isms.db import Register, commit
+from isms.db import Register, commit, os_account
 from isms.model import Department
 from isms.services import access, classification, records
 from isms.services.read import queries
@@ -221,14 +220,14 @@ def test_an_unknown_scheme_is_refused(capsys: Capsys, register_db: str,
 def test_only_an_administrator_chooses_the_scheme(
     capsys: Capsys, register_db: str, register: Register, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    me = getpass.getuser()
+    me = os_account.account_name()
     with register.transaction(actor=me) as session:
         admin = records.add_person(session, name="Ada Admin", roles={"administrator"})
         access.set_username(session, admin, me)
         editor = records.add_person(session, name="Ed Editor", roles={"smg member"})
         access.set_username(session, editor, "ed")
         commit(session)
-    monkeypatch.setattr("getpass.getuser", lambda: "ed")
+    monkeypatch.setattr(os_account, "current_account", lambda: os_account.OsAccount("ed", 1001))
     code, out, err = run(capsys, "method", "scheme", "Government Protective Marking Scheme (2008)",
                          "--db", register_db)
     assert (code, out) == (1, "")

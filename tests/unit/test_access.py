@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from isms.cli import access_commands, main
 from isms.db import Register
+from isms.db.os_account import account_name
 from isms.errors import AccessDenied
 from isms.method.criteria import Criteria
 from isms.model import Asset, ChangeLogEntry, Department, Person, Risk, Role
@@ -211,7 +212,7 @@ def test_usernames_are_unique_whatever_their_case(register: Register, council: C
 
 def test_a_server_register_acts_as_the_database_login(register: Register, backend: str) -> None:
     with register.session() as session:
-        expected = "isms" if backend == "postgresql" else getpass.getuser()
+        expected = "isms" if backend == "postgresql" else account_name()
         assert session.info["actor"] == expected
 
 
@@ -227,10 +228,12 @@ def _whoami(capsys: pytest.CaptureFixture[str], db: str, actor_json: bool = True
 def test_whoami_and_people_commands(
     capsys: pytest.CaptureFixture[str], register_db: str, backend: str
 ) -> None:
-    me = "isms" if backend == "postgresql" else getpass.getuser()
+    me = "isms" if backend == "postgresql" else account_name()
+    source = ({"identity_source": "database-login"} if backend == "postgresql"
+              else {"identity_source": "os-account", "uid": os.geteuid()})
     data = json.loads(_whoami(capsys, register_db))
     assert data == {"actor": me, "person": None, "level": "administrator", "departments": None,
-                    "access_control": False, "creator": False}
+                    "access_control": False, "creator": False, **source}
     assert main(["departments", "add", "ENV", "Environment", "--db", register_db]) == 0
     # Turning access control on must not leave the one doing it unable to give roles out.
     assert main(["people", "add", "Me Myself", "--username", me.upper(), "--role", "smg member",
@@ -240,7 +243,7 @@ def test_whoami_and_people_commands(
                  "administrator", "--db", register_db]) == 0
     data = json.loads(_whoami(capsys, register_db))
     assert data == {"actor": me, "person": "Me Myself", "level": "administrator",
-                    "departments": None, "access_control": True, "creator": False}
+                    "departments": None, "access_control": True, "creator": False, **source}
     assert main(["people", "update", "Me Myself", "--role", "smg member", "--departments", "ENV",
                  "--db", register_db]) == 0
     capsys.readouterr()
@@ -259,5 +262,6 @@ def test_whoami_and_people_commands(
     parser = argparse.ArgumentParser()
     access_commands.add_commands(parser.add_subparsers())
     args = parser.parse_args(["access", "off", "--db", register_db])
-    with pytest.raises(AccessDenied, match="may not change setting access"):
+    with pytest.raises(AccessDenied, match="Me Myself may not turn access control off: that "
+                       "needs the administrator role"):
         args.handler(args)

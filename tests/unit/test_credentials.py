@@ -10,6 +10,7 @@ import pytest
 from keyring.backends import fail
 from keyring.errors import PasswordSetError
 
+from isms.db import os_account
 from isms.db.credentials import (
     PasswordNotRemembered,
     ServerAddress,
@@ -97,7 +98,7 @@ def test_an_address_from_a_url_drops_the_password_and_fills_defaults(
 ) -> None:
     address = ServerAddress.from_url("postgresql+psycopg://rsharma:pw@db.council.local:5433/isms")
     assert address == ServerAddress(*ADDRESS)
-    monkeypatch.setattr("getpass.getuser", lambda: "osuser")
+    monkeypatch.setattr(os_account, "current_account", lambda: os_account.OsAccount("osuser", 1001))
     assert ServerAddress.from_url("postgresql+psycopg:///isms") == ServerAddress(
         "localhost", 5432, "isms", "osuser")
     with pytest.raises(UsageError, match="not a PostgreSQL register"):

@@ -10,7 +10,6 @@ its URL, without the password, in ``url_text``.
 
 from __future__ import annotations
 
-import getpass
 import logging
 
 from PySide6.QtCore import Qt
@@ -37,6 +36,7 @@ from isms.db.credentials import (
     keyring_available,
 )
 from isms.db.failures import plain_problem
+from isms.db.os_account import account_name
 from isms.db.server import CONNECT_TIMEOUT, ServerProbe, describe, probe
 from isms.errors import IsmsError, StorageError, ValidationError
 
@@ -67,7 +67,7 @@ class ServerRegisterDialog(QDialog):
         self.port.setValue(DEFAULT_PORT)
         self.database = QLineEdit()
         self.database.setPlaceholderText("e.g. isms")
-        self.user = QLineEdit(getpass.getuser())
+        self.user = QLineEdit(account_name())
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.remember = QCheckBox("Remember the password in the system keyring")
