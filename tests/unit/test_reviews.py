@@ -91,22 +91,27 @@ def test_accepting_above_appetite_needs_an_approver(register: Register) -> None:
     with register.transaction() as s:
         chair, risk, item = _one_risk(s, above=True)
         assert item.kind == AgendaKind.RISK_ABOVE_APPETITE
-        s.info["actor"] = "owner"  # the risk owner, who holds no approver role, records it
+        risk_id = risk.id
+    # The risk owner, who holds no approver role, records it.
+    with register.transaction(actor="owner") as s:
         with pytest.raises(ValidationError, match="approver other than the owner must sign"):
             reviews.decide(s, item.id, D.ACCEPT, note="Tolerable", actor="t", today=TODAY)
         view = reviews.decide(s, item.id, D.ACCEPT, note="Tolerable for a quarter", actor="t",
                               today=TODAY, approver_id=chair)
         # The owner signed; the chair's sign-off was recorded for them and awaits them.
         assert "awaiting Chair's confirmation" in view.effect
+        risk = s.get_one(Risk, risk_id)
         assert risk.status != RiskStatus.ACCEPTED and risk.current_acceptance is None
         reviews.undo_decision(s, item.id)
         s.flush()
         assert s.query(Signature).count() == 0
         reviews.decide(s, item.id, D.ACCEPT, note="Tolerable for a quarter", actor="t",
                        today=TODAY, approver_id=chair)
-        waiting = s.query(Signature).filter_by(state=SignatureState.AWAITING).one()
-        s.info["actor"] = "chair"
-        awaiting.confirm(s, waiting.id, today=TODAY)
+        waiting = s.query(Signature).filter_by(state=SignatureState.AWAITING).one().id
+    with register.transaction(actor="chair") as s:
+        awaiting.confirm(s, waiting, today=TODAY)
+    with register.session() as s:
+        risk = s.get_one(Risk, risk_id)
         assert risk.status == RiskStatus.ACCEPTED
         assert risk.current_acceptance is not None
         assert risk.current_acceptance.approved_by_id == chair

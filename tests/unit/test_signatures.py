@@ -122,6 +122,30 @@ def test_an_acceptance_recorded_for_an_absent_owner_awaits_them_and_counts_once_
         awaiting.decline(s, number)
 
 
+def test_no_path_confirms_a_signature_for_someone_else(register: Register) -> None:
+    """The session refuses it too, for a script writing the records directly."""
+    _, item_id, _ = _meeting_with_a_risk(register, owner_present=False)
+    with register.transaction(actor="sam") as s:
+        reviews.decide(s, item_id, DecisionKind.ACCEPT, note="Tolerable", actor="sam",
+                       today=TODAY)
+        number = _signature(s).id
+    with pytest.raises(AccessDenied, match="Sam Secretary may not confirm a risk acceptance "
+                       "signature for someone else") as refused, \
+            register.transaction(actor="sam") as s:
+        s.get_one(Signature, number).state = SignatureState.CONFIRMED
+        s.flush()
+    assert refused.value.needed == "signer"
+    with pytest.raises(AccessDenied, match="only its signer can"), \
+            register.transaction(actor="sam") as s:
+        forged = _signature(s)
+        s.add(Signature(kind=forged.kind, subject_table="risk", subject_id=forged.subject_id,
+                        signer=forged.signer, recorded_by="sam", recorded_at=forged.recorded_at,
+                        state=SignatureState.CONFIRMED))
+        s.flush()
+    with register.session() as s:
+        assert [x.state for x in s.query(Signature)] == [SignatureState.AWAITING]
+
+
 def test_a_declined_acceptance_never_counts(register: Register) -> None:
     _, item_id, risk_id = _meeting_with_a_risk(register, owner_present=True)
     with register.transaction(actor="sam") as s:
