@@ -173,7 +173,7 @@ def resolve(session: Session, *, assume_enforced: bool = False) -> Access:
     """The acting user's access, read fresh from the database (no caching); with
     ``assume_enforced``, the access they would have if access control were on."""
     actor = str(session.info.get("actor") or "")
-    wanted = actor.strip().lower()
+    wanted = actor.lower()  # the name as the system gave it: compared, never trimmed
     # Column queries, not entities: the answer is what the database holds, never an in-memory
     # edit still pending in this session (an administrator changing their own roles).
     controlled = assume_enforced or enforced(session)
@@ -186,7 +186,7 @@ def resolve(session: Session, *, assume_enforced: bool = False) -> Access:
         if wanted
         else None
     )
-    creator = bool(wanted) and _creator(session).strip().lower() == wanted
+    creator = bool(wanted) and _creator(session).lower() == wanted
     person_id, person_name = (row[0], row[1]) if row is not None else (None, None)
     if not controlled:
         return Access(actor, person_id, person_name, Level.ADMINISTRATOR, None, False, creator)

@@ -138,6 +138,19 @@ def test_an_account_name_is_stored_as_it_is_never_parsed(
     assert (code, json.loads(out)["actor"], json.loads(out)["uid"]) == (0, odd, 4242)
 
 
+@pytest.mark.sqlite_only(reason="acts as other OS accounts; a server register acts as its login")
+def test_an_account_whose_name_only_looks_like_a_username_is_not_that_person(
+    register: Register, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _people(register, ("Ada Admin", "ada", {Role.ADMINISTRATOR}))
+    for lookalike in ("ada ", " ada", "ada\t", "ada\n"):
+        monkeypatch.setattr(os_account, "current_account",
+                            lambda name=lookalike: os_account.OsAccount(name, 4242))
+        with register.session() as session:
+            who = access.who(session)
+            assert (who.actor, who.person_id, who.level) == (lookalike, None, access.Level.VIEWER)
+
+
 # --- point 7: any administrator turns access control on and off -----------------------------
 
 
