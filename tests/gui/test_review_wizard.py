@@ -3,12 +3,12 @@ item by item from the keyboard alone, paused and resumed, completed and signed o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy import select
 
 from isms.db import Register
@@ -360,3 +360,31 @@ def test_a_signed_off_meeting_only_shows(qtbot: Any, demo: Register) -> None:
     assert wizard.pause_button.text() == "Close"
     press(qtbot, Qt.Key.Key_PageDown)
     assert wizard.agenda_list.currentRow() == 1
+
+
+def test_a_meeting_planned_for_later_starts_today_only_if_moved_to_today(
+    qtbot: Any, demo: Register, on_modal: OnModal
+) -> None:
+    """A meeting cannot start before its date: the wizard asks whether it is held today."""
+    chair_id, _ = make_approver(demo)
+    dialog = ReviewPlanDialog(demo, ErrorReporter(dialogs=False))
+    qtbot.addWidget(dialog)
+    dialog.chair_combo.setCurrentIndex(dialog.chair_combo.findData(chair_id))
+    dialog.date_edit.setDate(qdate(TODAY + timedelta(days=7)))
+    assert dialog.save() and dialog.meeting_id is not None
+    meeting_id = dialog.meeting_id
+    wizard = open_wizard(qtbot, demo, meeting_id)
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> Any:
+        return lambda box: asked.append(box.text()) or box.button(button).click()
+
+    on_modal(QMessageBox, answer(QMessageBox.StandardButton.No))
+    wizard.start()
+    assert "cannot start before its date" in asked[0]
+    assert status(demo, meeting_id) is ReviewStatus.PLANNED
+    on_modal(QMessageBox, answer(QMessageBox.StandardButton.Yes))
+    wizard.start()
+    qtbot.waitUntil(lambda: wizard.status is ReviewStatus.IN_PROGRESS)
+    with demo.session() as session:
+        assert session.get_one(ReviewMeeting, meeting_id).meeting_date == TODAY

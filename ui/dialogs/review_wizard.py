@@ -58,7 +58,12 @@ from ..widgets.message_bar import MessageBar
 from .base import RememberedDialog
 from .review_pages.context_panel import ContextPanel
 from .review_pages.decision_form import DecisionForm, People, Scales
-from .review_pages.small_dialogs import AddInputDialog, SignOffDialog, signer_and_chair
+from .review_pages.small_dialogs import (
+    AddInputDialog,
+    SignOffDialog,
+    held_today,
+    signer_and_chair,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -443,6 +448,8 @@ class ReviewWizard(RememberedDialog):
     def start(self) -> None:
         """Build the agenda (off the UI thread: a council-sized register takes a moment)."""
         if self.status is not ReviewStatus.PLANNED:
+            return
+        if not held_today(self, self.register, self.meeting_id, self.today, self.reporter):
             return
         register, meeting_id, today = self.register, self.meeting_id, self.today
 

@@ -1,7 +1,9 @@
-"""The review wizard's two small questions: a management-review input to add, and signing off
-(as yourself)."""
+"""The review wizard's small questions: a management-review input to add, signing off (as
+yourself), and holding a meeting before its planned date (moving it to today)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -9,14 +11,18 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from isms.db import Register
+from isms.errors import IsmsError
 from isms.services.reviews.common import meeting_by_id
+from isms.services.reviews.meetings import redate
 from isms.services.signatures import acting_person
 
+from ...errors import ErrorReporter
 from ...widgets.message_bar import MessageBar
 from ..record_editor import text_box
 
@@ -98,3 +104,27 @@ def signer_and_chair(register: Register, meeting_id: int) -> tuple[str | None, s
         chair = meeting_by_id(session, meeting_id).chair
         return (me.name if me is not None else None,
                 chair.name if chair is not None else None)
+
+
+def held_today(parent: QWidget, register: Register, meeting_id: int, today: date,
+               reporter: ErrorReporter) -> bool:
+    """Whether the meeting can start today: it is planned for today or before, or the user,
+    asked, moves it to today (a meeting cannot start before its date)."""
+    with register.session() as session:
+        meeting = meeting_by_id(session, meeting_id)
+        ref, planned = meeting.ref, meeting.meeting_date
+    if planned <= today:
+        return True
+    answer = QMessageBox.question(
+        parent, "Start the meeting",
+        f"Review {ref} is planned for {planned:%A %d %B %Y}; a meeting cannot start before its "
+        f"date. Is it being held today instead? Yes moves it to today ({today:%d %B %Y}).")
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        with register.transaction() as session:
+            redate(session, meeting_id, today, today=today)
+    except IsmsError as exc:
+        reporter.expected(parent, exc, "Start the meeting")
+        return False
+    return True
