@@ -27,9 +27,14 @@ so the SQL it gives is only what is missing or too much, and running it twice ch
   others' behalf (copying a register keeps the original names) and could drop the trigger
   anyway.
 
-What grants cannot express stays in isms: department limits, who may confirm a signature
-awaiting someone, and that assets and risks are retired rather than deleted (an import undo
-deletes the rows it made).
+* **Department limits**: statement-level triggers on assets, risks, a risk's actions and
+  acceptances and an asset's handling practices (:data:`LIMITED_TABLES`) refuse a statement
+  that writes, moves or deletes a row of a department outside the login's limits (row-level
+  security would refuse COPY, the imports' bulk path, outright).
+
+What stays in isms alone: the department limits of other records (evidence, SoA entries and
+versions, import batches), who may confirm a signature awaiting someone, and that assets and
+risks are retired rather than deleted (an import undo deletes the rows it made).
 """
 
 from __future__ import annotations
@@ -135,8 +140,8 @@ class Catalog:
     #: The change log's triggers and the source of this schema's isms functions.
     triggers: set[str]
     functions: dict[str, str]
-    #: Tables holding the approvals trigger.
-    approval_triggers: set[str]
+    #: (table, trigger) for isms's triggers on the other tables (approvals, department limits).
+    table_triggers: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def groups(self) -> dict[Level, str]:
@@ -183,15 +188,16 @@ def read_catalog(connection: Connection) -> Catalog:
     ))}
     functions = {str(name): str(source) for name, source in connection.execute(text(
         "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-        "WHERE n.nspname = current_schema() AND p.proname LIKE 'isms\\_change\\_log\\_%'"
+        "WHERE n.nspname = current_schema() AND (p.proname LIKE 'isms\\_change\\_log\\_%' "
+        "OR p.proname IN ('isms_approvals', 'isms_department_limits'))"
     ))}
-    approval_triggers = {str(table) for (table,) in connection.execute(text(
-        "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "WHERE t.tgname = 'isms_approvals' AND c.relnamespace = "
+    table_triggers = {(str(table), str(name)) for table, name in connection.execute(text(
+        "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname LIKE 'isms\\_%' AND NOT t.tgisinternal AND c.relnamespace = "
         "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
     ))}
     return Catalog(database, schema, owner, {t: tuple(c) for t, c in tables.items()}, sequences,
-                   privileges, roles, members, triggers, functions, approval_triggers)
+                   privileges, roles, members, triggers, functions, table_triggers)
 
 
 #: Every right held by a role other than the object's owner: tables, sequences, columns, the
@@ -282,11 +288,13 @@ class Plan:
     revokes: list[str] = field(default_factory=list)
     grants: list[str] = field(default_factory=list)
     triggers: list[str] = field(default_factory=list)
+    limits: list[str] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
 
     @property
     def statements(self) -> list[str]:
-        return [*self.roles, *self.revokes, *self.grants, *self.triggers, *self.members]
+        return [*self.roles, *self.revokes, *self.grants, *self.triggers, *self.limits,
+                *self.members]
 
 
 def plan(catalog: Catalog, memberships: Mapping[str, Level | None]) -> Plan:
@@ -315,6 +323,7 @@ def plan(catalog: Catalog, memberships: Mapping[str, Level | None]) -> Plan:
     result.revokes = _statements("REVOKE", revoked)
     result.grants = _statements("GRANT", missing)
     result.triggers = _trigger_statements(catalog)
+    result.limits = _limit_statements(catalog)
     result.members = _membership_statements(catalog, memberships)
     return result
 
@@ -420,7 +429,7 @@ _APPROVAL_TABLES = ("risk_acceptance", "review_meeting")
 def _functions(catalog: Catalog) -> dict[str, str]:
     approver = "'" + catalog.groups[Level.APPROVER].replace("'", "''") + "'"
     return {**_FUNCTIONS,
-            "isms_change_log_approvals": _APPROVALS.replace("{approver}", approver)}
+            "isms_approvals": _APPROVALS.replace("{approver}", approver)}
 
 
 def _trigger_statements(catalog: Catalog) -> list[str]:
@@ -438,10 +447,103 @@ def _trigger_statements(catalog: Catalog) -> list[str]:
     ]
     lines += [
         f"CREATE TRIGGER isms_approvals BEFORE INSERT OR UPDATE ON {schema}.{quote(approved)} "
-        f"FOR EACH ROW EXECUTE FUNCTION {schema}.isms_change_log_approvals()"
+        f"FOR EACH ROW EXECUTE FUNCTION {schema}.isms_approvals()"
         for approved in _APPROVAL_TABLES
-        if approved in catalog.tables and approved not in catalog.approval_triggers
+        if approved in catalog.tables and (approved, "isms_approvals") not in catalog.table_triggers
     ]
+    return lines
+
+
+# --- department limits ------------------------------------------------------------------------
+
+#: Tables whose rows belong to a department, directly (None) or through a parent row (the
+#: parent table and the column naming it): a risk's actions and acceptances, an asset's
+#: handling practices. The client applies the same rule (isms.db.access_guard).
+LIMITED_TABLES: Mapping[str, tuple[str, str] | None] = {
+    "asset": None,
+    "risk": None,
+    "treatment_action": ("risk", "risk_id"),
+    "risk_acceptance": ("risk", "risk_id"),
+    "handling_practice": ("asset", "asset_id"),
+}
+#: Trigger name -> (event, the transition tables it sees).
+_LIMIT_TRIGGERS = {
+    "isms_limits_insert": ("INSERT", "NEW TABLE AS isms_new"),
+    "isms_limits_update": ("UPDATE", "OLD TABLE AS isms_old NEW TABLE AS isms_new"),
+    "isms_limits_delete": ("DELETE", "OLD TABLE AS isms_old"),
+}
+
+
+def _limits_body(schema: str) -> str:
+    """The department-limits trigger: after each statement, refuse it if a row it wrote (or
+    the row before an update, or a row it deleted) belongs to a department outside the
+    login's limits. Once per statement, over the statement's rows: COPY (the imports' bulk
+    path) is checked too, which row-level security would refuse outright."""
+    checks = []
+    for rows, when in (("isms_new", "TG_OP <> 'DELETE'"), ("isms_old", "TG_OP <> 'INSERT'")):
+        sources: dict[str, list[str]] = defaultdict(list)
+        for table, parent in LIMITED_TABLES.items():
+            if parent is None:
+                sources[f"{rows} AS x"].append(f"'{table}'")
+            else:
+                above, column = parent
+                sources[f"{rows} AS r JOIN {schema}.{quote(above)} AS x ON x.id = r.{column}"
+                        ].append(f"'{table}'")
+        checks += [f"""
+    IF NOT FOUND AND {when} AND TG_TABLE_NAME IN ({', '.join(tables)}) THEN
+        SELECT x.department_id INTO outside FROM {source}
+        WHERE NOT coalesce(x.department_id = ANY (limits), false) LIMIT 1;
+    END IF;""" for source, tables in sources.items()]
+    return f"""
+DECLARE
+    limits integer[];
+    outside integer;
+BEGIN
+    IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID),
+                   'MEMBER') THEN
+        RETURN NULL;
+    END IF;
+    SELECT array_agg(pd.department_id) INTO limits
+    FROM {schema}.person_department pd JOIN {schema}.person p ON p.id = pd.person_id
+    WHERE lower(p.username) = lower(current_user::text);
+    IF limits IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- FOUND stays false until a check finds a row outside the limits.
+    PERFORM 1 WHERE false;{''.join(checks)}
+    IF FOUND THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'insufficient_privilege',
+            MESSAGE = current_user || ' may change only the records of '
+                || (SELECT string_agg('department ' || code, ', ' ORDER BY code)
+                    FROM {schema}.department WHERE id = ANY (limits))
+                || ': ' || TG_OP || ' of ' || TG_TABLE_NAME || ' in '
+                || coalesce((SELECT 'department ' || code FROM {schema}.department
+                             WHERE id = outside), 'the whole council (no department)')
+                || ' refused.';
+    END IF;
+    RETURN NULL;
+END
+"""
+
+
+def _limit_statements(catalog: Catalog) -> list[str]:
+    """Triggers so a login limited to departments changes only their records."""
+    schema = quote(catalog.schema)
+    body = _limits_body(schema)
+    lines = []
+    if catalog.functions.get("isms_department_limits") != body:
+        lines.append(f"CREATE OR REPLACE FUNCTION {schema}.isms_department_limits() "
+                     f"RETURNS trigger LANGUAGE plpgsql AS $isms${body}$isms$")
+    for table in LIMITED_TABLES:
+        if table not in catalog.tables:
+            continue
+        lines += [
+            f"CREATE TRIGGER {name} AFTER {event} ON {schema}.{quote(table)} REFERENCING "
+            f"{seen} FOR EACH STATEMENT EXECUTE FUNCTION {schema}.isms_department_limits()"
+            for name, (event, seen) in _LIMIT_TRIGGERS.items()
+            if (table, name) not in catalog.table_triggers
+        ]
     return lines
 
 

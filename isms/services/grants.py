@@ -26,10 +26,11 @@ from ..model import Department, Person, PersonDepartment, PersonRole, RegisterSe
 
 #: What the server cannot enforce, said with every plan.
 CLIENT_SIDE = (
-    "Enforced by isms only, not by the server: department limits (a login may change records "
-    "of any department its level allows), who may confirm a signature awaiting someone, and "
-    "that assets and risks are retired rather than deleted (an editor's login may delete them, "
-    "as an import undo does)."
+    "Enforced by isms only, not by the server: the department limits of records other than "
+    "assets, risks, their actions, acceptances and handling practices (evidence, SoA entries "
+    "and versions, import batches), who may confirm a signature awaiting someone, and that "
+    "assets and risks are retired rather than deleted (an editor's login may delete them, as "
+    "an import undo does)."
 )
 
 
@@ -178,8 +179,8 @@ def _notes(session: Session, catalog: Catalog, logins: list[LoginLevel]) -> list
                      "isms lets anyone change everything, the server only what each level may.")
     limited = [f"{p.name} ({', '.join(p.limited)})" for p in _people(session) if p.limited]
     if limited:
-        notes.append("Department limits are enforced by isms only: the server lets "
-                     f"{'; '.join(limited)} change records of every department.")
+        notes.append(f"Department limits ({'; '.join(limited)}): the server enforces them "
+                     "for assets, risks, their actions, acceptances and handling practices.")
     for row in logins:
         if row.login and catalog.roles.get(row.login, (False, False))[1]:
             notes.append(f"{row.login} is a superuser: the server refuses it nothing but the "

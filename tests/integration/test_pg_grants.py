@@ -270,6 +270,54 @@ def test_rights_given_to_logins_before_are_taken_back_or_named(
         made.server.admin(f'DROP ROLE IF EXISTS "{other}"')
 
 
+def test_a_login_limited_to_departments_changes_only_their_records_on_the_server(
+        made: Setup, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    editor = made.logins["editor"]
+    owner_url = made.url()
+    register = open_register(owner_url)
+    with register.session() as session:
+        fin = builders.department(session, code="FIN")
+        other_asset = builders.asset(session, fin, name="Ledger")
+        other_risk = builders.risk(session, fin)
+        ids = other_asset.id, other_risk.id, fin.id
+        other_ref = other_asset.ref
+        commit(session)
+    register.close()
+    code, _, err = run(capsys, "people", "update", made.names["editor"], "--departments", "ENV",
+                       "--db", owner_url)
+    assert code == 0, err
+    out = apply(capsys, made)
+    assert "Department limits (Editor Person (ENV)): the server enforces them" in out
+    with made.connect(editor) as conn:
+        assert conn.execute("SELECT count(*) FROM asset").fetchone() == (2,)  # all readable
+        mine = conn.execute("UPDATE asset SET name = 'Payroll 3' WHERE ref = %s",
+                            (made.asset_ref,))
+        assert mine.rowcount == 1
+    limited = f"{editor} may change only the records of department ENV: "
+    assert limited + "UPDATE of asset in department FIN refused." in refused(
+        made, editor, f"UPDATE asset SET name = 'Hacked' WHERE id = {ids[0]}")
+    assert limited + "UPDATE of asset in department FIN refused." in refused(
+        made, editor, f"UPDATE asset SET department_id = {ids[2]} WHERE ref = '{made.asset_ref}'")
+    action = ("INSERT INTO treatment_action (risk_id, title, description, status, version, "
+              f"created_at, updated_at) VALUES ({ids[1]}, 'Sneak', '', 'open', 1, now(), now())")
+    assert limited + "INSERT of treatment_action in department FIN refused." in refused(
+        made, editor, action)
+    assert limited + "DELETE of risk in department FIN refused." in refused(
+        made, editor, f"DELETE FROM risk WHERE id = {ids[1]}")
+    # isms, as the same login: its own department's records as before.
+    code, _, err = run(capsys, "assets", "update", made.asset_ref, "--name", "Payroll 4",
+                       "--db", made.url(editor))
+    assert code == 0, err
+    with made.connect(USER) as conn:
+        names = dict(conn.execute("SELECT ref, name FROM asset").fetchall())
+    assert names == {made.asset_ref: "Payroll 4", other_ref: "Ledger"}
+    # An import into its department: written by COPY, checked by the server all the same.
+    code, _, err = run(capsys, "import", "assets", str(_two_assets(tmp_path / "a.xlsx")),
+                       "--department", "ENV", "--db", made.url(editor))
+    assert code == 0, err
+    assert "nothing to change" in apply(capsys, made)
+
+
 def test_a_login_cannot_add_a_change_log_entry_in_someone_elses_name(
         made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
     apply(capsys, made)
@@ -347,7 +395,7 @@ def test_the_plan_grants_each_level_names_missing_logins_and_what_stays_client_s
         assert f"{made.names[level]} ({made.logins[level]}): {level}, granted" in out
     assert f"CREATE ROLE \"{made.missing}\" LOGIN PASSWORD" in out
     assert "Department limits" not in out  # nobody is limited here
-    assert "Enforced by isms only, not by the server: department limits" in out
+    assert "Enforced by isms only, not by the server: the department limits of records" in out
     # Printing wrote nothing.
     with made.connect(USER) as conn:
         assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE %s",
@@ -414,19 +462,23 @@ def test_a_register_file_has_no_server_to_enforce_roles(
     assert code == 2 and "--apply and --json go with `isms access grants`" in err
 
 
-def test_an_editor_login_imports_assets_and_undoes_the_import_through_isms(
-        made: Setup, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def _two_assets(path: Path) -> Path:
     from openpyxl import Workbook
 
-    apply(capsys, made)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.append(["Asset name", "Asset type"])
     sheet.append(["Gritting routes", "information"])
     sheet.append(["Tree survey", "information"])
-    path = tmp_path / "assets.xlsx"
     book.save(path)
+    return path
+
+
+def test_an_editor_login_imports_assets_and_undoes_the_import_through_isms(
+        made: Setup, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    apply(capsys, made)
+    path = _two_assets(tmp_path / "assets.xlsx")
     editor = made.url(made.logins["editor"])
     code, out, err = run(capsys, "import", "assets", str(path), "--department", "ENV",
                          "--json", "--db", editor)
@@ -452,7 +504,7 @@ def test_each_level_gets_the_rights_of_its_tables_and_the_append_only_ones_no_mo
                 "change_log": ("id", "actor"), "record_seal": ("id", "digest"),
                 "risk_acceptance": ("id", "approved_by_id", "approved_at", "rationale")},
         sequences=["asset_id_seq"], privileges=set(), roles={}, members=set(), triggers=set(),
-        functions={}, approval_triggers=set())
+        functions={})
     rights = {(r.role.removeprefix("isms_reg_"), r.target, r.privilege, r.column)
               for r in wanted(catalog) if r.kind == "table"}
     for append_only in ("change_log", "record_seal"):
