@@ -42,7 +42,9 @@ def _configure_sqlite(engine: Engine, *, for_migration: bool) -> None:
     # Everyday sessions keep the driver's deferred BEGIN on purpose: reads then run outside a
     # transaction, so an editor left open for minutes holds no snapshot, and a save made from a
     # stale copy reaches the version check (a clear conflict) instead of SQLite's "database is
-    # locked" for a write on an old WAL snapshot.
+    # locked" for a write on an old WAL snapshot. A flush then begins the transaction as a writer
+    # (BEGIN IMMEDIATE, waiting in the busy timeout: changelog.hold_append_lock), so the change
+    # log's head it reads is the latest and two writers never chain to the same entry.
 
 
 def make_engine(
