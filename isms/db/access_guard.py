@@ -130,6 +130,8 @@ _ADMIN_MODELS: tuple[type[Any], ...] = (
     ClassificationMarking,
 )
 _ADMIN_TABLES = frozenset(str(model.__tablename__) for model in _ADMIN_MODELS)
+#: Signatures: written only through the flush, where the signer is checked.
+_SIGNATURE_TABLE = str(Signature.__tablename__)
 #: Written by the change-log hook itself, never a user's change.
 _BOOKKEEPING_TABLES = frozenset({str(ChangeLogEntry.__tablename__)})
 
@@ -372,10 +374,17 @@ def refuse_statement(state: ORMExecuteState) -> None:
         return
     changelog.hold_append_lock(state.session.connection())  # as in refuse_flush
     access = current(state.session)
+    verb = "add to" if state.is_insert else "change" if state.is_update else "delete from"
+    if table.name == _SIGNATURE_TABLE:
+        # Signatures are made one at a time by their signer (checked on the flush): no bulk
+        # statement may write one, whoever runs it and whether or not access control is on.
+        raise AccessDenied(
+            f"{access.person_name or access.actor or 'An unknown user'} may not {verb} the "
+            "signature records in bulk: a signature is made one at a time, by its signer.",
+            actor=access.actor, needed="signer")
     if not access.controlled:
         return
     needed = Level.ADMINISTRATOR if table.name in _ADMIN_TABLES else Level.EDITOR
-    verb = "add to" if state.is_insert else "change" if state.is_update else "delete from"
     departments: list[int | None] = []
     if "department_id" in table.c:
         params = state.parameters

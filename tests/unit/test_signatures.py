@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from isms.cli import main
@@ -142,6 +143,10 @@ def test_no_path_confirms_a_signature_for_someone_else(register: Register) -> No
                         signer=forged.signer, recorded_by="sam", recorded_at=forged.recorded_at,
                         state=SignatureState.CONFIRMED))
         s.flush()
+    # Nor a bulk statement, which would bypass the flush's check.
+    with pytest.raises(AccessDenied, match="may not change the signature records in bulk"), \
+            register.transaction(actor="sam") as s:
+        s.execute(update(Signature).values(state=SignatureState.CONFIRMED))
     with register.session() as s:
         assert [x.state for x in s.query(Signature)] == [SignatureState.AWAITING]
 
