@@ -25,6 +25,7 @@ from ..model import (
 )
 from ..model.asset import CIA_MAX, CIA_MIN
 from ..model.base import utcnow
+from .dates import check_review_date
 
 
 def attestation_due(session: Session, start: date) -> date:
@@ -243,6 +244,8 @@ def _clean(session: Session, asset: Asset, fields: dict[str, Any]) -> dict[str, 
     for key in ("personal_data", "special_category"):
         if key in clean:
             clean[key] = bool(clean[key])
+    if clean.get("next_review") is not None and clean["next_review"] != asset.next_review:
+        check_review_date(clean["next_review"], "the next review", "next_review")
     personal = clean.get("personal_data", asset.personal_data)
     if clean.get("special_category", asset.special_category) and not personal:
         raise ValidationError(

@@ -9,7 +9,7 @@ as overdue since before the council had a register. Meeting dates are checked wi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from ..errors import ValidationError
 
@@ -38,3 +38,16 @@ def check_review_date(day: date, what: str, field: str, today: date | None = Non
             f"{what[:1].upper()}{what[1:]} ({day}) is more than {YEARS_AHEAD} years ahead (after "
             f"{until}): give a nearer date.", field=field)
     return day
+
+
+def check_valid_days(start: date, days: int, field: str = "valid_days",
+                     today: date | None = None) -> int:
+    """``days`` if evidence dated ``start`` and valid that long expires on a plausible date
+    (see check_review_date); else a ValidationError naming ``field``."""
+    until = latest(today or date.today())
+    if days > (until - start).days:
+        raise ValidationError(
+            f"Valid for {days:,} days from {start} runs more than {YEARS_AHEAD} years ahead "
+            f"(after {until}): give a nearer expiry.", field=field)
+    check_review_date(start + timedelta(days=days), "the expiry", field, today)
+    return days

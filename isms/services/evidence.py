@@ -21,6 +21,7 @@ from ..errors import NotFoundError, StorageError, ValidationError
 from ..io.files import write_atomically
 from ..model import Control, Department, Evidence, EvidenceKind
 from . import local_controls
+from .dates import check_valid_days
 
 #: Read files in pieces this large while hashing them.
 _CHUNK = 1 << 20
@@ -171,6 +172,8 @@ def _new(
     if valid_days is not None and valid_days <= 0:
         raise ValidationError("Valid for must be a number of days above 0, or blank.",
                               field="valid_days")
+    if valid_days is not None:
+        check_valid_days(evidence_date, valid_days)
     if department_id is not None and session.get(Department, department_id) is None:
         raise ValidationError(f"There is no department with id {department_id}.",
                               field="department_id")

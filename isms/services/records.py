@@ -43,6 +43,7 @@ from ..model import (
 )
 from ..model.base import utcnow
 from . import local_controls
+from .dates import check_valid_days
 from .risks import set_action_status
 
 E = TypeVar(
@@ -319,6 +320,8 @@ def update_evidence(session: Session, evidence: Evidence, **fields: Any) -> None
             raise ValidationError(
                 "Valid for must be a number of days above 0, or blank.", field="valid_days"
             )
+        if days is not None and days != evidence.valid_days:
+            check_valid_days(evidence.evidence_date, days)
         evidence.valid_days = days
     if "controls" in fields:
         wanted = list(dict.fromkeys(fields["controls"]))

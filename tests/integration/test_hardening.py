@@ -306,3 +306,27 @@ def test_a_pack_export_told_to_stop_leaves_no_folder_of_extracts_behind(
     _, err = child.communicate(timeout=60)
     assert child.returncode == 128 + signal.SIGTERM, err
     assert list(out.iterdir()) == [] and list(system_temp.iterdir()) == []
+
+
+def test_the_services_refuse_implausible_review_dates_for_the_window_too(
+    capsys: Capsys, register_db: str, hostile: Register
+) -> None:
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from isms.errors import ValidationError
+    from isms.model import Asset
+    from isms.services.assets import update_asset
+
+    with hostile.session() as s:
+        asset = s.execute(select(Asset).where(Asset.ref == "HSG-0002")).scalar_one()
+        with pytest.raises(ValidationError) as refused:
+            update_asset(s, asset, next_review=date(1900, 1, 1))
+        assert refused.value.field == "next_review"
+        assert "The next review (1900-01-01) is before 2000" in str(refused.value)
+    # Evidence valid for longer than ten years (or than a date can hold) is refused, not stored.
+    code, _, err = run(capsys, "evidence", "add", "--db", register_db, "--link",
+                       "https://x.example", "--department", "HSG", "--valid-days", "99999999",
+                       "Policy")
+    assert code == 1 and "Valid for 99,999,999 days from" in err and "10 years ahead" in err

@@ -18,6 +18,7 @@ from .base import (
     CellValue,
     ColumnCutter,
     Limits,
+    RowCount,
     SheetInfo,
     SourceFile,
     fail,
@@ -182,6 +183,7 @@ class DelimitedSource(SourceFile):
         cutter = ColumnCutter(self.limits.max_columns)
         max_columns = self.limits.max_columns
         max_rows = self.limits.max_rows
+        count = RowCount(self.path, self.limits)
         number = 0
         try:
             with self.path.open(encoding=self.encoding, errors=self._errors, newline="") as fh:
@@ -202,6 +204,7 @@ class DelimitedSource(SourceFile):
                         values = cast(list[CellValue], record)
                     if len(values) > max_columns:
                         values = cutter.cut(number, values)
+                    count.take(values)
                     yield number, values
         except csv.Error as exc:
             fail(self.path, f"row {number + 1} cannot be read ({exc})")

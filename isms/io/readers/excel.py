@@ -19,6 +19,7 @@ from .base import (
     CellValue,
     ColumnCutter,
     Limits,
+    RowCount,
     SheetInfo,
     SourceFile,
     fail,
@@ -106,13 +107,16 @@ class CalamineSource(SourceFile):
         if start is not None:
             start_col = start[1]
             max_rows = self.limits.max_rows
+            count = RowCount(self.path, self.limits)
             for number, raw in enumerate(sheet.iter_rows(), 1):
                 if number > max_rows:
                     cutter.notes.append(
                         CellNote(number, 1, f"rows after row {max_rows} were not read")
                     )
                     break
-                yield number, convert_row(raw, start_col, cutter, number)  # type: ignore[arg-type]
+                values = convert_row(raw, start_col, cutter, number)  # type: ignore[arg-type]
+                count.take(values)
+                yield number, values
         self._cut_notes[name] = cutter.notes
         self._read_complete.add(name)
 

@@ -67,7 +67,14 @@ def open_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
 
 def check_zip_directory(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
     seen: set[str] = set()
-    total = 0
+    total = sum(info.file_size for info in zf.infolist())
+    if total > limits.max_uncompressed_bytes:
+        fail(
+            path,
+            f"it would unpack to more than the {limits.max_uncompressed_bytes / 1024**2:,.0f} MB "
+            f"this import reads (it expands to {total / 1024**2:,.0f} MB; possibly a zip bomb): "
+            "split it into smaller files and send them again",
+        )
     for info in zf.infolist():
         # calamine looks members up ignoring case: two names that differ only in case could make
         # it read a member other than the one checked here.
@@ -79,13 +86,6 @@ def check_zip_directory(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None
             fail(path, PASSWORD_MESSAGE)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             fail(path, f"the zip member {info.filename!r} uses a compression Office never writes")
-        total += info.file_size
-        if total > limits.max_uncompressed_bytes:
-            fail(
-                path,
-                f"it would unpack to more than {limits.max_uncompressed_bytes / 1024**3:.1f} GB: "
-                "too large to read safely (possibly a zip bomb)",
-            )
         if info.file_size > _RATIO_FLOOR:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_compression_ratio:

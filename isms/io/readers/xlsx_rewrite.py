@@ -18,7 +18,15 @@ from typing import cast
 
 import python_calamine
 
-from .base import CellNote, CellValue, ColumnCutter, Limits, column_letters, fail
+from .base import (
+    CellNote,
+    CellValue,
+    ColumnCutter,
+    Limits,
+    RowCount,
+    column_letters,
+    fail,
+)
 from .calamine_cells import calamine_errors, convert_row  # the fast path's, for identical values
 from .xlsx_scan import _R_ATTR, Cell, iter_canonical_cells, iter_cells
 
@@ -91,13 +99,16 @@ class WindowedSheet:
 
     def rows(self) -> Iterator[tuple[int, list[CellValue]]]:
         next_row = 1
+        count = RowCount(self.path, self.limits)
         for base, grid in self._windows():
             for offset, raw in enumerate(grid):
                 number = base + offset
                 while next_row < number:
                     yield next_row, []
                     next_row += 1
-                yield number, convert_row(raw, 0, self.cutter, number)
+                values = convert_row(raw, 0, self.cutter, number)
+                count.take(values)
+                yield number, values
                 next_row = number + 1
 
     def _windows(self) -> Iterator[tuple[int, list[list[object]]]]:
