@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -361,6 +362,34 @@ def test_isms_run_as_each_login_still_does_what_that_level_may(
     assert {editor, made.logins["administrator"]} <= actors
     code, out, err = run(capsys, "audit", "verify", "--db", made.url(viewer))
     assert code == 0, err + out
+
+
+def test_an_editor_login_runs_a_review_meeting_and_only_the_approver_login_signs_it_off(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    editor, approver = made.url(made.logins["editor"]), made.url(made.logins["approver"])
+    code, out, err = run(capsys, "review", "plan", "--title", "Q1", "--date",
+                         date.today().isoformat(), "--chair", made.names["approver"],
+                         "--attendee", made.names["editor"], "--db", editor)
+    assert code == 0, err
+    ref = out.split()[2]
+    code, out, err = run(capsys, "review", "start", ref, "--db", editor)
+    assert code == 0, err
+    items = int(out.split(" started with ")[1].split()[0])
+    for position in range(1, items + 1):
+        code, _, err = run(capsys, "review", "decide", ref, str(position), "noted", "--db",
+                           editor)
+        assert code == 0, err
+    code, _, err = run(capsys, "review", "complete", ref, "--db", editor)
+    assert code == 0, err
+    code, _, err = run(capsys, "review", "sign", ref, "--db", editor)
+    assert code == 1 and "approver" in err
+    code, _, err = run(capsys, "review", "sign", ref, "--db", approver)
+    assert code == 0, err
+    with made.connect(USER) as conn:
+        signed = conn.execute("SELECT m.status, p.username FROM review_meeting m "
+                              "JOIN person p ON p.id = m.signed_off_by_id").fetchall()
+    assert signed == [("signed off", made.logins["approver"])]
 
 
 # --- the command -------------------------------------------------------------------------------
