@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, event, inspect, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,6 +18,7 @@ from ..model.asset import Asset
 from ..model.base import Versioned
 from ..model.risk import Risk
 from . import access_guard, changelog, review_guard
+from .grants import server_refusal
 from .os_account import account_name
 
 #: The database login of each open server register, asked once per engine.
@@ -157,6 +158,12 @@ def conflicts_named(session: Session) -> Iterator[None]:
     except IntegrityError as exc:
         session.rollback()
         raise ValidationError(f"The register refused the change: {exc.orig}") from exc
+    except DBAPIError as exc:  # the server's grants or triggers (isms access grants)
+        refused = server_refusal(exc)
+        if refused is None:
+            raise
+        session.rollback()
+        raise refused from exc
 
 
 def commit(session: Session) -> None:

@@ -472,6 +472,29 @@ def test_a_refusal_by_the_server_is_said_in_words_with_what_to_do(
     assert code == 0, err
 
 
+def test_the_windows_transactions_get_the_servers_refusal_as_access_denied(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    """The window saves through ``register.transaction()``: the same words, no crash dialog."""
+    from sqlalchemy import select
+
+    from isms.errors import AccessDenied
+    from isms.model import Asset
+
+    apply(capsys, made)
+    code, _, err = run(capsys, "people", "update", made.names["viewer"], "--role", "risk owner",
+                       "--db", made.url(made.logins["administrator"]))
+    assert code == 0, err
+    register = open_register(made.url(made.logins["viewer"]))
+    try:
+        with pytest.raises(AccessDenied, match="permission denied for table asset"), \
+                register.transaction() as session:
+            session.execute(select(Asset)).scalar_one().name = "From the window"
+    finally:
+        register.close()
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT name FROM asset").fetchall() == [("Payroll",)]
+
+
 def test_only_an_administrator_applies_the_grants(
         made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
     apply(capsys, made)
