@@ -17,6 +17,7 @@ while the register holds records is refused: deleting the whole log cannot pass 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -24,7 +25,7 @@ from sqlalchemy import Connection, Table, func, select
 
 from ..model.audit import ChangeLogEntry
 from ..model.enums import ChangeAction
-from .audit_seal import SEAL_KEY, SEALS, aggregate, sealable_tables
+from .audit_seal import SEAL_KEY, SEALS, aggregate, seal_line, sealable_tables, stored_lines
 from .changelog import plain
 from .row_form import ROW_KEY, row_form
 
@@ -208,37 +209,48 @@ def _merge_seals(connection: Connection, log: _Log, report: ReplayReport) -> Non
     states = log.states
     checked: set[int] = set()
 
-    def close(entry_id: int, lines: list[tuple[str, str, str | None]]) -> None:
+    def close(entry_id: int, count: int, digest: str) -> None:
         checked.add(entry_id)
         event = log.sealed_events.get(entry_id)
         if event is None:
             report.seal_problems.append(
-                f"{len(lines)} seals name entry {entry_id}, which records no sealed bulk "
+                f"{count} seals name entry {entry_id}, which records no sealed bulk "
                 "write: they were added outside isms")
         else:
-            _check_seal(report, entry_id, event[0], event[1], lines)
+            _check_seal(report, entry_id, event[0], event[1], count, digest)
 
-    query = (select(SEALS.c.entry_id, SEALS.c.table_name, SEALS.c.record_id, SEALS.c.digest)
-             .order_by(SEALS.c.entry_id, SEALS.c.id).execution_options(yield_per=_CHUNK))
+    query = (select(SEALS.c.id, SEALS.c.entry_id, SEALS.c.table_name, SEALS.c.record_ids,
+                    SEALS.c.digests)
+             .order_by(SEALS.c.entry_id, SEALS.c.id).execution_options(yield_per=20))
     current: int | None = None
-    lines: list[tuple[str, str, str | None]] = []
-    for entry_id, table, record, digest in connection.execute(query):
+    count, hasher = 0, hashlib.sha256()
+    for seal_id, entry_id, stored_table, record_ids, digests in connection.execute(query):
         if entry_id != current:
             if current is not None:
-                close(current, lines)
-            current, lines = entry_id, []
-        lines.append((table, record, digest))
-        key = (table, record)
-        state = states.get(key)
-        if state is None:
-            states[key] = _State(entry_id, digest, None, digest is None, f"{table} {record}")
-        else:
-            state.sealed(entry_id, digest)
+                close(current, count, hasher.hexdigest())
+            current, count, hasher = entry_id, 0, hashlib.sha256()
+        try:
+            lines = list(stored_lines(stored_table, record_ids, digests))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            report.seal_problems.append(
+                f"seal row {seal_id} (entry {entry_id}) cannot be read: it was changed outside "
+                "isms")
+            continue
+        for table, record, digest in lines:
+            count += 1
+            hasher.update(seal_line(table, record, digest))
+            key = (table, record)
+            state = states.get(key)
+            if state is None:
+                states[key] = _State(entry_id, digest, None, digest is None,
+                                     f"{table} {record}")
+            else:
+                state.sealed(entry_id, digest)
     if current is not None:
-        close(current, lines)
+        close(current, count, hasher.hexdigest())
     for entry_id in log.sealed_events.keys() - checked:
         _check_seal(report, entry_id, log.sealed_events[entry_id][0],
-                    log.sealed_events[entry_id][1], [])
+                    log.sealed_events[entry_id][1], 0, aggregate([]))
 
 
 def replay(connection: Connection) -> ReplayReport:
@@ -258,11 +270,11 @@ def replay(connection: Connection) -> ReplayReport:
 
 
 def _check_seal(report: ReplayReport, entry_id: int, label: str, recorded: dict[str, Any],
-                lines: list[tuple[str, str, str | None]]) -> None:
-    if recorded.get("records") != len(lines) or recorded.get("digest") != aggregate(lines):
+                count: int, digest: str) -> None:
+    if recorded.get("records") != count or recorded.get("digest") != digest:
         report.seal_problems.append(
             f"the seals of entry {entry_id} ({label}) do not match the digest the entry records "
-            f"({len(lines)} seals, the entry recorded {recorded.get('records')}): seals were "
+            f"({count} seals, the entry recorded {recorded.get('records')}): seals were "
             "changed, added or removed outside isms")
 
 

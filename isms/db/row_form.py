@@ -13,10 +13,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import marshal
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
+from itertools import repeat
 from operator import methodcaller
 from typing import Any
 
@@ -90,14 +92,42 @@ def _converter(kind: TypeEngine[Any]) -> Callable[[Any], Any] | None:
     return None
 
 
+def _serialised(row: tuple[Any, ...]) -> bytes:
+    """The bytes a row's digest is taken over: ``marshal`` format version 2 of the tuple of its
+    spelt values. Version 2 writes every str as UTF-8 (lone surrogates passed through), with no
+    back-references and no interning marks, so equal values always give equal bytes; it runs in
+    C, about twice as fast as ``repr`` (the import digests 100,000 rows)."""
+    try:
+        return _dumps(row, _MARSHAL)
+    except ValueError:  # a subclass (an enum in a text column...): as its plain value
+        return _dumps(tuple(map(_exact, row)), _MARSHAL)
+
+
+def _exact(value: Any) -> Any:
+    if value is None or type(value) in (str, int, float, bool, bytes):
+        return value
+    if isinstance(value, enum.Enum):
+        return _exact(value.value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bytes):
+        return bytes(value)
+    return repr(value)
+
+
 def _hash(row: tuple[Any, ...]) -> str:
-    # repr of a tuple of str / int / float / bool / None is exact and stable across runs (and
-    # ASCII-escapes lone surrogates, so the text always encodes).
-    return _sha256(repr(row).encode()).hexdigest()
+    return _sha256(_serialised(row)).hexdigest()
 
 
+_dumps = marshal.dumps
+_MARSHAL = 2
 _sha256 = hashlib.sha256
-_ENCODE = methodcaller("encode")
 _HEX = methodcaller("hexdigest")
 
 
@@ -139,8 +169,12 @@ class RowForm:
         spelt: list[Sequence[Any]] = [columns.get(name, blank) for name in self.names]
         for i, convert in self._convert:
             spelt[i] = _spelt_column(spelt[i], convert)
-        # Once per imported row: a pipeline of C calls (repr of the row's tuple, as _hash).
-        return list(map(_HEX, map(_sha256, map(_ENCODE, map(repr, zip(*spelt, strict=True))))))
+        # Once per imported row: a pipeline of C calls giving what _hash gives row by row.
+        try:
+            return list(map(_HEX, map(_sha256, map(_dumps, zip(*spelt, strict=True),
+                                                   repeat(_MARSHAL)))))
+        except ValueError:  # a value of a subclass somewhere: the careful way, row by row
+            return list(map(_HEX, map(_sha256, map(_serialised, zip(*spelt, strict=True)))))
 
     def digest_of(self, row: Mapping[str, Any]) -> str:
         """SHA-256 of a row given as {column: value}; a column left out counts as NULL."""

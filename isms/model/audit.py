@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, str_enum
@@ -34,20 +34,24 @@ class ChangeLogEntry(Base):
 
 
 class RecordSeal(Base):
-    """The digest of a row as a bulk path (setup, demo, import, import undo) wrote it, which the
-    change log holds no values for: ``isms audit verify`` compares the row with it.
+    """Digests of rows as a bulk path (setup, demo, import, import undo) wrote them, which the
+    change log holds no values for: ``isms audit verify`` compares the rows with them.
 
-    Rows are only ever added (a later bulk write adds a newer seal): the seals of one bulk write
-    hash to the aggregate its change-log event records, so changing them shows in the chain.
-    ``digest`` None: the bulk write removed the row.
+    One row holds the seals of up to a few thousand records of one table (storing 100,000 of
+    them one row each would cost an import more than digesting them). Rows are only ever
+    added (a later bulk write adds newer seals); the seals of one bulk write hash to the
+    aggregate its change-log event records, so changing them shows in the chain.
     """
 
     __tablename__ = "record_seal"
-    __table_args__ = (Index("ix_record_seal_record", "table_name", "record_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: The change-log event that records this seal's bulk write.
+    #: The change-log event that records this bulk write.
     entry_id: Mapped[int] = mapped_column(index=True)
     table_name: Mapped[str] = mapped_column(String(40))
-    record_id: Mapped[str] = mapped_column(String(40))
-    digest: Mapped[str | None] = mapped_column(String(64))
+    #: The records: {"from": first id, "count": n} for a run of integer ids, else a list of
+    #: record ids (as the change log names them).
+    record_ids: Mapped[dict[str, Any] | list[Any]] = mapped_column(JSON)
+    #: Their digests, 64 hex characters each, in ``record_ids`` order; 64 "-" for a record the
+    #: bulk write removed.
+    digests: Mapped[str] = mapped_column(Text)

@@ -156,15 +156,16 @@ def close_batch(
     seals: Seals | None = None,
 ) -> None:
     """Store the batch's undo data and record its event, sealing every row it created or
-    updated as it now stands (rows ``seals`` already holds are not read back)."""
+    updated as it now stands. A caller that sealed the rows it created from the values it
+    wrote passes those ``seals``: only the updated rows are then read back."""
     session.execute(update(_BATCHES).where(_BATCHES.c.id == batch_id).values(undo=undo))
     session.flush()
-    seals = seals or Seals()
     table = KIND_TABLES.get(plan.kind)
+    read = [*undo.get("updated", {})] if seals is not None else [
+        *undo.get("created", []), *undo.get("updated", {})]
+    seals = seals or Seals()
     if table is not None:
-        ids = [*undo.get("created", []), *undo.get("updated", {})]
-        seals.rows(session.connection(), table,
-                   [int(i) for i in ids if (table.name, str(i)) not in seals.lines])
+        seals.rows(session.connection(), table, [int(i) for i in read])
     sealed_event(
         session.connection(),
         seals,

@@ -1,4 +1,4 @@
-"""Record seals: the digest of each row a bulk path (setup, demo, import, import undo) wrote,
+"""Record seals: the digests of the rows a bulk path (setup, demo, import, import undo) wrote,
 which the change log holds no values for, so ``isms audit verify`` can replay the log against
 the tables and find a row changed behind the application's back (issue 16, 5).
 
@@ -23,12 +23,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=False),
         sa.Column("table_name", sa.String(length=40), nullable=False),
-        sa.Column("record_id", sa.String(length=40), nullable=False),
-        sa.Column("digest", sa.String(length=64), nullable=True),
+        sa.Column("record_ids", sa.JSON(), nullable=False),
+        sa.Column("digests", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_seal")),
     )
     op.create_index("ix_record_seal_entry_id", "record_seal", ["entry_id"])
-    op.create_index("ix_record_seal_record", "record_seal", ["table_name", "record_id"])
     if op.get_bind().dialect.name == "postgresql":
         # Register copies write ids explicitly: keep the sequence ahead of them (see 0006).
         op.execute(
@@ -41,6 +40,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute('DROP TRIGGER IF EXISTS "record_seal_keep_id_sequence" ON "record_seal"')
-    op.drop_index("ix_record_seal_record", table_name="record_seal")
     op.drop_index("ix_record_seal_entry_id", table_name="record_seal")
     op.drop_table("record_seal")
