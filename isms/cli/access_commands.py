@@ -100,7 +100,13 @@ def _grants(args: argparse.Namespace) -> int:
     print(f"-- Levels of {report.database}: {roles}.")
     for login in report.logins:
         role = report.roles[login.level] if login.level is not None else None
-        print(f"-- {login.describe(role)}")
+        _comment(login.describe(role))
     for note in report.notes:
-        print(f"-- {note}")
+        _comment(note)
     return 0
+
+
+def _comment(text: str) -> None:
+    """One SQL comment line: a name holding a line break must not end the comment and put
+    the rest of the name into a script someone pipes to psql."""
+    print("-- " + text.replace("\r", "\\r").replace("\n", "\\n"))

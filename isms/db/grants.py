@@ -320,8 +320,10 @@ def plan(catalog: Catalog, memberships: Mapping[str, Level | None]) -> Plan:
     wiped = {(r.role, r.target, r.privilege) for r in revoked if r.kind == "table" and not r.column}
     missing = sorted(r for r in target if r not in held
                      or (r.column and (r.role, r.target, r.privilege) in wiped))
-    result.revokes = _statements("REVOKE", revoked)
-    result.grants = _statements("GRANT", missing)
+    # Lowest level first, so the script reads the way the levels build on each other.
+    rank = {name: order for order, name in enumerate(groups[level] for level in _LEVELS)}
+    result.revokes = _statements("REVOKE", revoked, rank)
+    result.grants = _statements("GRANT", missing, rank)
     result.triggers = _trigger_statements(catalog)
     result.limits = _limit_statements(catalog)
     result.members = _membership_statements(catalog, memberships)
@@ -333,14 +335,15 @@ def _object(right: Privilege) -> str:
     return f"{kind} {quote(right.target)}"
 
 
-def _statements(verb: str, rights: Iterable[Privilege]) -> list[str]:
+def _statements(verb: str, rights: Iterable[Privilege], rank: Mapping[str, int]) -> list[str]:
     """GRANT / REVOKE statements, one per role and object (and per privilege for columns)."""
     grouped: dict[tuple[str, str, str, str], list[Privilege]] = defaultdict(list)
     for right in rights:
         key = (right.role, right.kind, right.target, right.privilege if right.column else "")
         grouped[key].append(right)
     lines = []
-    for (role, _kind, _target, column_privilege), group in sorted(grouped.items()):
+    for (role, _kind, _target, column_privilege), group in sorted(
+            grouped.items(), key=lambda item: (rank.get(item[0][0], len(rank)), item[0])):
         if column_privilege:
             columns = ", ".join(quote(r.column) for r in sorted(group))
             what = f"{column_privilege} ({columns})"

@@ -416,9 +416,18 @@ def test_applying_twice_changes_nothing_and_says_so(
 
 def test_the_plan_grants_each_level_names_missing_logins_and_what_stays_client_side(
         made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    register = open_register(made.url())
+    with register.session() as session:  # a name that would end an SQL comment
+        builders.person(session, name="Eve\nDROP TABLE asset; --", username=f"{made.missing}2")
+        commit(session)
+    register.close()
     code, out, err = run(capsys, "access", "grants", "--db", made.url())
     assert code == 0, err
     assert "-- Not applied" in out
+    assert "-- Eve\\nDROP TABLE asset; -- (" in out
+    assert not [line for line in out.splitlines() if line.startswith("DROP")]
+    grants = [line for line in out.splitlines() if line.startswith("GRANT")]
+    assert grants[0].endswith(f'TO "isms_{made.database}_viewer";')  # lowest level first
     for level in LEVELS:
         assert f'CREATE ROLE "isms_{made.database}_{level}" NOLOGIN;' in out
         assert f"{made.names[level]} ({made.logins[level]}): {level}, granted" in out
