@@ -26,15 +26,17 @@ so the SQL it gives is only what is missing or too much, and running it twice ch
   names the login, ``isms.db.session.default_actor``); the owner is exempt, as it writes on
   others' behalf (copying a register keeps the original names) and could drop the trigger
   anyway.
-
+* **Signatures**: a trigger refuses a signature recorded in another login's name, and a
+  signature confirmed (inserted confirmed, moved to confirmed, or given another signer) by a
+  login that is not the signer's.
 * **Department limits**: statement-level triggers on assets, risks, a risk's actions and
   acceptances and an asset's handling practices (:data:`LIMITED_TABLES`) refuse a statement
   that writes, moves or deletes a row of a department outside the login's limits (row-level
   security would refuse COPY, the imports' bulk path, outright).
 
 What stays in isms alone: the department limits of other records (evidence, SoA entries and
-versions, import batches), who may confirm a signature awaiting someone, and that assets and
-risks are retired rather than deleted (an import undo deletes the rows it made).
+versions, import batches), and that assets and risks are retired rather than deleted (an
+import undo deletes the rows it made).
 """
 
 from __future__ import annotations
@@ -189,7 +191,7 @@ def read_catalog(connection: Connection) -> Catalog:
     functions = {str(name): str(source) for name, source in connection.execute(text(
         "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
         "WHERE n.nspname = current_schema() AND (p.proname LIKE 'isms\\_change\\_log\\_%' "
-        "OR p.proname IN ('isms_approvals', 'isms_department_limits'))"
+        "OR p.proname IN ('isms_approvals', 'isms_signatures', 'isms_department_limits'))"
     ))}
     table_triggers = {(str(table), str(name)) for table, name in connection.execute(text(
         "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
@@ -429,10 +431,43 @@ END
 _APPROVAL_TABLES = ("risk_acceptance", "review_meeting")
 
 
+#: A signature is the signer's act: a row is recorded in the name of the login writing it, and
+#: only the signer's own login confirms it (inserted confirmed, or moved to confirmed) or
+#: changes whose a confirmed signature is. Declining stays open to the recorder (declining one
+#: signature of a decision declines the others awaiting). The owner is exempt.
+_SIGNATURES = """
+BEGIN
+    IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID),
+                   'MEMBER') THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'INSERT' AND NEW.recorded_by IS DISTINCT FROM current_user::text THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'A signature recorded in the name of ' || coalesce(NEW.recorded_by, 'nobody')
+                || ' by ' || current_user || ' refused: signatures name the login that '
+                || 'records them.';
+    END IF;
+    IF NEW.state = 'confirmed' AND (TG_OP = 'INSERT' OR OLD.state IS DISTINCT FROM 'confirmed'
+                                    OR OLD.signer_id IS DISTINCT FROM NEW.signer_id)
+       AND NOT EXISTS (SELECT 1 FROM {schema}.person WHERE id = NEW.signer_id
+                       AND lower(username) = lower(current_user::text)) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'Only the signer confirms a signature: ' || NEW.kind || ' signature of '
+                || coalesce((SELECT name FROM {schema}.person WHERE id = NEW.signer_id), '?')
+                || ' confirmed by ' || current_user || ' refused.';
+    END IF;
+    RETURN NEW;
+END
+"""
+
+
 def _functions(catalog: Catalog) -> dict[str, str]:
     approver = "'" + catalog.groups[Level.APPROVER].replace("'", "''") + "'"
     return {**_FUNCTIONS,
-            "isms_approvals": _APPROVALS.replace("{approver}", approver)}
+            "isms_approvals": _APPROVALS.replace("{approver}", approver),
+            "isms_signatures": _SIGNATURES.replace("{schema}", quote(catalog.schema))}
 
 
 def _trigger_statements(catalog: Catalog) -> list[str]:
@@ -454,6 +489,11 @@ def _trigger_statements(catalog: Catalog) -> list[str]:
         for approved in _APPROVAL_TABLES
         if approved in catalog.tables and (approved, "isms_approvals") not in catalog.table_triggers
     ]
+    if "signature" in catalog.tables and ("signature", "isms_signatures") not in \
+            catalog.table_triggers:
+        lines.append(f"CREATE TRIGGER isms_signatures BEFORE INSERT OR UPDATE ON "
+                     f"{schema}.{quote('signature')} FOR EACH ROW EXECUTE FUNCTION "
+                     f"{schema}.isms_signatures()")
     return lines
 
 

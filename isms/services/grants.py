@@ -28,9 +28,8 @@ from ..model import Department, Person, PersonDepartment, PersonRole, RegisterSe
 CLIENT_SIDE = (
     "Enforced by isms only, not by the server: the department limits of records other than "
     "assets, risks, their actions, acceptances and handling practices (evidence, SoA entries "
-    "and versions, import batches), who may confirm a signature awaiting someone, and that "
-    "assets and risks are retired rather than deleted (an editor's login may delete them, as "
-    "an import undo does)."
+    "and versions, import batches), and that assets and risks are retired rather than "
+    "deleted (an editor's login may delete them, as an import undo does)."
 )
 
 

@@ -222,6 +222,33 @@ def test_only_an_approver_login_approves_an_acceptance_or_signs_a_meeting_off(
                             "WHERE approved_by_id IS NOT NULL").fetchone() == (2,)
 
 
+def test_only_the_signers_login_confirms_a_signature_and_none_is_recorded_in_anothers_name(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    apply(capsys, made)
+    editor, approver = made.logins["editor"], made.logins["approver"]
+    with made.connect(USER) as conn:
+        found = conn.execute("SELECT id FROM person WHERE username = %s", (approver,)).fetchone()
+    assert found is not None
+    signature = ("INSERT INTO signature (kind, subject_table, subject_id, signer_id, "
+                 "recorded_by, recorded_at, state, reason, terms, version) VALUES ('review "
+                 f"sign-off', 'review_meeting', 1, {found[0]}, '{{by}}', now(), '{{state}}', "
+                 "'', '{{}}', 1) RETURNING id")
+    assert "Only the signer confirms a signature: review sign-off signature of Approver " \
+           f"Person confirmed by {editor} refused" in refused(
+               made, editor, signature.format(by=editor, state="confirmed"))
+    assert f"A signature recorded in the name of {approver} by {editor} refused" in refused(
+        made, editor, signature.format(by=approver, state="awaiting"))
+    with made.connect(editor) as conn:  # recorded for the approver: awaiting them
+        row = conn.execute(signature.format(by=editor, state="awaiting")).fetchone()
+    assert row is not None
+    confirm = f"UPDATE signature SET state = 'confirmed', resolved_at = now() WHERE id = {row[0]}"
+    assert "Only the signer confirms a signature" in refused(made, editor, confirm)
+    with made.connect(approver) as conn:
+        conn.execute(confirm)
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT state FROM signature").fetchall() == [("confirmed",)]
+
+
 @pytest.mark.parametrize("statement", [
     "UPDATE change_log SET actor = 'someone else'",
     "DELETE FROM change_log",
