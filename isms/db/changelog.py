@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-import weakref
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -26,7 +25,7 @@ from sqlalchemy.orm.state import InstanceState
 from ..model.audit import ChangeLogEntry
 from ..model.base import Base, utcnow
 from ..model.enums import ChangeAction
-from .locks import lock_connection
+from .locks import lock_change_log
 from .row_form import add_row_digests
 
 #: Bookkeeping columns whose changes say nothing to an auditor.
@@ -156,32 +155,11 @@ def _entries(session: Session) -> Iterable[dict[str, Any]]:
             yield entry(ChangeAction.DELETE, obj, _column_values(inspect(obj)))
 
 
-#: Where the lock that serialises appends is kept on a connection (see hold_append_lock).
-_APPEND_LOCK_HELD = "isms.change_log_append_lock"
-
-
 def hold_append_lock(connection: Connection) -> None:
-    """Make ``connection``'s transaction the only one appending to the change log until it ends.
-
-    Reading the head then inserting after it is a read-then-write: two transactions doing it at
-    once both chain to the same head and fork the log. PostgreSQL: a transaction-level advisory
-    lock (``locks.lock_connection``), released by the COMMIT or ROLLBACK, so a second writer
-    waits for the first to commit and then reads the head it left. One extra statement per
-    writing transaction (remembered per transaction), and writers queue from their first flush
-    to their commit. SQLite: the file's write lock, already held once the transaction has
-    written; a transaction that has not is begun as a writer (``BEGIN IMMEDIATE``, waiting in
-    the busy timeout), so its read of the head is never an old snapshot.
-    """
-    held = connection.info.get(_APPEND_LOCK_HELD)
-    transaction = connection.get_transaction()
-    if held is not None and transaction is not None and held() is transaction:
-        return
-    lock_connection(connection, "change log", 0)
-    transaction = connection.get_transaction()  # begun by the lock's statement if need be
-    if transaction is not None:
-        # A weak reference: the pooled connection outlives the transaction, whose end frees the
-        # lock; a later transaction on the same connection is another object and locks again.
-        connection.info[_APPEND_LOCK_HELD] = weakref.ref(transaction)
+    """Make ``connection``'s transaction the only one appending to the change log until it ends:
+    an advisory lock on PostgreSQL, the write lock on SQLite (see
+    :func:`~isms.db.locks.lock_change_log`, which also puts it first among the locks)."""
+    lock_change_log(connection)
 
 
 def _last_hash(connection: Connection) -> str | None:
@@ -192,7 +170,8 @@ def _last_hash(connection: Connection) -> str | None:
 
 def write_entries(connection: Connection, entries: list[dict[str, Any]]) -> None:
     """Chain and insert entries inside the writing transaction, which holds the append lock
-    (:func:`hold_append_lock`) to its end, so the previous hash cannot move underneath us."""
+    (:func:`hold_append_lock`) to its end, so the previous hash cannot move underneath us:
+    concurrent writers leave one linear chain."""
     if not entries:
         return
     hold_append_lock(connection)

@@ -21,10 +21,18 @@ of SQLite's code generation, neither of which promises a lock. ``BEGIN IMMEDIATE
 documented way: it takes the write lock and a fresh snapshot together, waiting in the busy handler.
 The scope and key do not matter on SQLite: every locked step excludes every other writer, which a
 register file's workload (a few people) easily bears.
+
+One order for every lock, so two writers never wait for each other in a circle: the change log's
+append lock (:func:`lock_change_log`) first, then a step's own. Every writing transaction appends
+to the change log in the end, and its append must not wait for a step lock held by a transaction
+that waits for the append lock (an import that recorded the people it made, then waits for its
+department, against an import holding that department that wants to record its batch). So on
+PostgreSQL a locked step queues behind every writer that has started appending, as on SQLite.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, cast
 
 from sqlalchemy import Connection, text
@@ -32,6 +40,9 @@ from sqlalchemy.orm import Session
 
 #: PostgreSQL's advisory lock keys are two int4s; larger keys and strings are hashed into one.
 _INT4 = range(-(2**31), 2**31)
+#: The change log's append lock, and where a connection remembers its transaction holds it.
+_CHANGE_LOG = ("change log", 0)
+_CHANGE_LOG_HELD = "isms.change_log_append_lock"
 
 
 def lock(session: Session, scope: str, key: int | str) -> None:
@@ -47,6 +58,34 @@ def lock(session: Session, scope: str, key: int | str) -> None:
 
 def lock_connection(connection: Connection, scope: str, key: int | str) -> None:
     """:func:`lock` for Core code that holds a connection in a transaction, not a session."""
+    lock_change_log(connection)  # first: see "One order for every lock" above
+    _take(connection, scope, key)
+
+
+def lock_change_log(connection: Connection) -> None:
+    """Make ``connection``'s transaction the only one appending to the change log until it ends.
+
+    Reading the log's head then inserting after it is a read-then-write: two transactions doing
+    it at once both chain to the same head and fork the log. PostgreSQL: the advisory lock, so a
+    second writer waits for the first to commit and then reads the head it left; one statement
+    per writing transaction (remembered on the connection for the transaction), and writers
+    queue from their first flush to their commit. SQLite: the file's write lock, already held
+    once the transaction has written; a transaction that has not is begun as a writer, so its
+    read of the head is never an old snapshot.
+    """
+    held = connection.info.get(_CHANGE_LOG_HELD)
+    transaction = connection.get_transaction()
+    if held is not None and transaction is not None and held() is transaction:
+        return
+    _take(connection, *_CHANGE_LOG)
+    transaction = connection.get_transaction()  # begun by the lock's statement if need be
+    if transaction is not None:
+        # A weak reference: the pooled connection outlives the transaction, whose end frees the
+        # lock; a later transaction on the same connection is another object and locks again.
+        connection.info[_CHANGE_LOG_HELD] = weakref.ref(transaction)
+
+
+def _take(connection: Connection, scope: str, key: int | str) -> None:
     if connection.dialect.name == "postgresql":
         if isinstance(key, int) and key in _INT4:
             statement = "SELECT pg_advisory_xact_lock(hashtext(:scope), :key)"

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from isms.cli import main
 from isms.db import open_register
 from isms.db.changelog import write_entries
+from isms.db.locks import lock_connection
 from isms.errors import ConflictError
 from isms.model import ChangeAction, ChangeLogEntry, Risk
 from isms.model.base import utcnow
@@ -213,3 +214,52 @@ def test_a_stale_save_a_service_flushed_itself_is_named_as_a_conflict(register_d
             mine.flush()
     assert "Risk R-0077 was changed by someone else" in str(raised.value)
     assert (raised.value.yours, raised.value.theirs) == (1, 2)
+
+
+def test_a_step_lock_and_the_append_lock_never_wait_for_each_other_in_a_circle(
+    register_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One writer holds a step's lock (an import's department) and will append at its end; the
+    other appends first (the people its import made), then wants that department. Locks are
+    taken in one order (the change log's first), so the second waits instead of deadlocking."""
+    register = open_register(register_db)
+    holding = threading.Event()
+    errors: list[BaseException] = []
+
+    def department_first() -> None:
+        try:
+            with register.engine.connect() as connection, connection.begin():
+                lock_connection(connection, "import", 7)
+                holding.set()
+                time.sleep(1.0)  # the other writer appends meanwhile
+                write_entries(connection, [_entry("batch imported")])
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            errors.append(exc)
+            holding.set()
+
+    def append_first() -> None:
+        try:
+            holding.wait(timeout=30)
+            with register.engine.connect() as connection, connection.begin():
+                write_entries(connection, [_entry("people made")])
+                lock_connection(connection, "import", 7)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=department_first), threading.Thread(target=append_first)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not any(thread.is_alive() for thread in threads)
+    finally:
+        register.close()
+    assert not errors, errors  # PostgreSQL names a deadlock here when the order is not kept
+    with open_register(register_db) as reg, reg.session() as s:
+        labels = s.execute(
+            select(ChangeLogEntry.label).order_by(ChangeLogEntry.id.desc()).limit(2)
+        ).scalars().all()
+    assert labels == ["people made", "batch imported"]
+    _assert_one_linear_chain(_chain(register_db))
+    assert _verify(capsys, register_db)["intact"] is True
