@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from ..db import access_guard
 from ..db.access_guard import ROLE_LEVELS, Level
-from ..db.grants import APPEND_ONLY, Catalog, Plan, plan, quote, read_catalog
+from ..db.grant_catalog import Catalog, quote, read_catalog
+from ..db.grants import APPEND_ONLY, Plan, plan
 from ..errors import ValidationError
 from ..model import Department, Person, PersonDepartment, PersonRole, RegisterSetting, Role
 

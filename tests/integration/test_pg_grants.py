@@ -114,7 +114,7 @@ def refused(made: Setup, login: str, sql: str) -> str:
 
 def _rights(made: Setup) -> list[tuple[Any, ...]]:
     """Everything the server holds about the levels: rights, memberships, triggers."""
-    from isms.db.grants import _RIGHTS
+    from isms.db.grant_catalog import _RIGHTS
 
     with made.connect(USER) as conn:
         rights = sorted(conn.execute(_RIGHTS).fetchall())
@@ -584,7 +584,8 @@ def test_an_editor_login_imports_assets_and_undoes_the_import_through_isms(
 
 def test_each_level_gets_the_rights_of_its_tables_and_the_append_only_ones_no_more() -> None:
     """The levels' rights worked out for a catalogue with the seal table of migration 0012."""
-    from isms.db.grants import Catalog, wanted
+    from isms.db.grant_catalog import Catalog
+    from isms.db.grants import wanted
 
     catalog = Catalog(
         database="reg", schema="public", owner="owner",
