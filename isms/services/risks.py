@@ -44,6 +44,7 @@ from ..model import (
 )
 from ..model.base import utcnow
 from . import local_controls, signatures
+from .dates import check_review_date
 from .roles import can_approve
 
 Rating = tuple[int | None, int | None]
@@ -178,6 +179,8 @@ def override_review(
         raise ValidationError(
             f"Say why the review of {risk.ref} departs from the cadence.", field="reason"
         )
+    if when != risk.next_review:
+        check_review_date(when, f"the next review of {risk.ref}", "review_date", today)
     risk.next_review = when
     risk.review_override_reason = reason.strip()
 

@@ -330,3 +330,24 @@ def test_the_services_refuse_implausible_review_dates_for_the_window_too(
                        "https://x.example", "--department", "HSG", "--valid-days", "99999999",
                        "Policy")
     assert code == 1 and "Valid for 99,999,999 days from" in err and "10 years ahead" in err
+
+
+def test_a_risks_review_date_is_checked_by_the_service_the_window_calls(
+    register: Register
+) -> None:
+    from datetime import date
+
+    from isms.errors import ValidationError
+    from isms.services.risks import override_review
+
+    with register.session() as s:
+        dept = b.department(s, code="HSG", name="Housing")
+        risk = b.risk(s, dept)
+        commit(s)
+        with pytest.raises(ValidationError) as refused:
+            override_review(s, risk, date(1900, 1, 1), "typed in a hurry", today=date(2026, 12, 7))
+        assert refused.value.field == "review_date" and "before 2000" in str(refused.value)
+        with pytest.raises(ValidationError, match="more than 10 years ahead"):
+            override_review(s, risk, date(2037, 1, 1), "far off", today=date(2026, 12, 7))
+        override_review(s, risk, date(2036, 12, 7), "ten years on", today=date(2026, 12, 7))
+        assert risk.next_review == date(2036, 12, 7)
