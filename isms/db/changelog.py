@@ -126,7 +126,7 @@ def _updates(state: InstanceState[Any]) -> dict[str, Any]:
     return changes
 
 
-def _entries(session: Session) -> Iterable[dict[str, Any]]:
+def _entries(session: Session, flush: UOWTransaction) -> Iterable[dict[str, Any]]:
     now = utcnow()
     actor = str(session.info.get("actor", "unknown"))
 
@@ -153,6 +153,14 @@ def _entries(session: Session) -> Iterable[dict[str, Any]]:
     for obj in session.deleted:
         if isinstance(obj, Base) and not isinstance(obj, ChangeLogEntry):
             yield entry(ChangeAction.DELETE, obj, _column_values(inspect(obj)))
+    # Rows the flush deleted as orphans (a role taken off a person's list) are in no
+    # session.deleted: only the unit of work knows them.
+    deleted = set(map(id, session.deleted))
+    for state, (is_delete, list_only) in list(flush.states.items()):
+        obj = state.obj()
+        if (is_delete and not list_only and obj is not None and id(obj) not in deleted
+                and isinstance(obj, Base) and not isinstance(obj, ChangeLogEntry)):
+            yield entry(ChangeAction.DELETE, obj, _column_values(state))
 
 
 def hold_append_lock(connection: Connection) -> None:
@@ -182,9 +190,9 @@ def write_entries(connection: Connection, entries: list[dict[str, Any]]) -> None
     connection.execute(insert(ChangeLogEntry), entries)
 
 
-def after_flush(session: Session, _flush_context: UOWTransaction) -> None:
+def after_flush(session: Session, flush_context: UOWTransaction) -> None:
     """Session hook: new/dirty/deleted and attribute history still show the pre-flush state here."""
-    entries = list(_entries(session))
+    entries = list(_entries(session, flush_context))
     # Each saved row's digest as written, so `isms audit verify` can replay the log (row_form).
     add_row_digests(session.connection(), entries)
     write_entries(session.connection(), entries)

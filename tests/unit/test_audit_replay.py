@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from isms.db import Register
 from isms.db.row_form import row_form
 from isms.demo import build_demo
-from isms.model import Asset, AssetStatus, AssetType, Department
+from isms.model import Asset, AssetStatus, AssetType, Department, Person, PersonRole, Risk
 from isms.model.audit import ChangeLogEntry, RecordSeal
 from isms.services.read.lists import change_summary
 from tests.integration.test_cli import run
@@ -91,6 +91,35 @@ def test_a_register_written_only_through_isms_verifies_clean(
     code, result = verify(capsys, db)
     assert code == 0, result["records"]["problems"]
     assert result["records"]["untracked"] == 0 and result["records"]["unverifiable"] == 0
+
+
+def test_roles_risks_and_review_decisions_leave_no_false_alarm(
+    demo: Register, register_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = register_db
+    with demo.session() as session:
+        person = session.execute(select(Person).join(PersonRole).group_by(Person.id).having(
+            func.count() > 1).order_by(Person.id).limit(1)).scalar_one()
+        name, risk = person.name, session.execute(
+            select(Risk.ref).order_by(Risk.id).limit(1)).scalar_one()
+    # A role taken off a person's list is deleted by the flush as an orphan: logged too.
+    ok(capsys, "people", "update", "--db", db, name, "--role", "smg member")
+    ok(capsys, "risks", "score", "--db", db, risk, "--residual", "1", "2")
+    ok(capsys, "risks", "treat", "--db", db, risk, "--option", "modify", "--control", "8.7",
+       "--action", "Patch the servers", "--owner", name, "--due", "2027-03-01")
+    today = date.today().isoformat()
+    ok(capsys, "review", "plan", "--db", db, "--title", "SMG", "--date", today, "--chair", name,
+       "--attendee", name)
+    meeting = f"SMG-{today}"
+    ok(capsys, "review", "start", "--db", db, meeting)
+    agenda = json.loads(ok(capsys, "review", "agenda", "--db", db, meeting, "--json"))
+    noted = [item["position"] for item in agenda if "noted" in item["allowed"]][:3]
+    assert noted
+    for position in noted:
+        ok(capsys, "review", "decide", "--db", db, meeting, str(position), "noted", "--note",
+           "seen")
+    code, result = verify(capsys, db)
+    assert code == 0, result["records"]["problems"]
 
 
 def test_a_direct_update_of_an_asset_is_named_with_its_ref_and_field(
