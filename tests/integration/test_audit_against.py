@@ -71,6 +71,8 @@ def test_documents_record_the_head_in_their_control_block_and_metadata(
                 f"{entries[-1]['entry_hash']}")
     pdf = export(capsys, register_db, "risks", tmp_path / "risks.pdf")
     assert keywords(pdf) == expected
+    method = export(capsys, register_db, "method", tmp_path / "method.pdf")
+    assert keywords(method) == expected
     xlsx = export(capsys, register_db, "soa", tmp_path / "soa.xlsx")
     control = {row[0]: row[1] for row in load_workbook(xlsx)["Document control"].iter_rows(
         max_col=2, values_only=True) if row}
@@ -88,7 +90,7 @@ def test_documents_record_the_head_in_their_control_block_and_metadata(
     assert keywords(tmp_path / "soa-versions.pdf") == expected
     if minutes:
         assert keywords(tmp_path / minutes[0]) == expected
-    for document in (pdf, xlsx, pack, tmp_path / "soa-versions.pdf"):
+    for document in (pdf, method, xlsx, pack, tmp_path / "soa-versions.pdf"):
         code, result = verify(capsys, register_db, document)
         assert code == 0, result
         assert result["against"]["holds"] is True and result["against"]["problems"] == []

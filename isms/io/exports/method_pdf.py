@@ -33,14 +33,16 @@ from .pdf_report import (
     para,
     title_block,
 )
-from .report import text_colour_on
+from .report import LOG_HEAD_LABEL, text_colour_on
 
 MARKING = "OFFICIAL"
 _USABLE = PAGE[0] - 2 * MARGIN
 
 
-def write_method_pdf(document: MethodDocument, path: Path, generated: datetime) -> None:
-    """Write the risk method to ``path`` (atomically), dated ``generated``."""
+def write_method_pdf(document: MethodDocument, path: Path, generated: datetime,
+                     log_head: str = "") -> None:
+    """Write the risk method to ``path`` (atomically), dated ``generated``; ``log_head`` (the
+    change log's head) goes in the document control and the file's metadata."""
     criteria = document.criteria
     title = f"Risk assessment method - {document.register_name}"
     control = [
@@ -50,13 +52,14 @@ def write_method_pdf(document: MethodDocument, path: Path, generated: datetime) 
         ("Change note", document.note or "-"),
         ("Risk appetite", criteria.appetite),
         ("Owner attestation", f"every {criteria.attestation_days} days"),
+        *([(LOG_HEAD_LABEL, log_head)] if log_head else []),
     ]
     story: list[Flowable] = title_block(title, generated, MARKING, control)
     story += _scales(criteria)
     story += _matrix(criteria)
     story += _levels(criteria)
     story += _rules(document.rules)
-    build_pdf(path, story, title=title, marking=MARKING, generated=generated)
+    build_pdf(path, story, title=title, marking=MARKING, generated=generated, keywords=log_head)
 
 
 def _heading(text: str) -> list[Flowable]:

@@ -71,4 +71,4 @@ def write_method(session: Session, path: Path, generated: datetime) -> None:
     """The risk method in force as a PDF at ``path`` (atomically), dated ``generated``."""
     from isms.io.exports.method_pdf import write_method_pdf
 
-    write_method_pdf(method_document(session), path, generated)
+    write_method_pdf(method_document(session), path, generated, log_head(session).text())
