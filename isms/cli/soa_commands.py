@@ -94,14 +94,16 @@ def _changes(args: argparse.Namespace) -> int:
 def _write_changes(args: argparse.Namespace) -> int:
     """The change list as a document (.xlsx or .pdf), dated today, for the approver's file."""
     from isms.services.documents.exports import stamp, write_report
+    from isms.services.documents.render import with_log_head
 
     out = Path(args.out).expanduser()
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "pdf"):
         raise UsageError(f"Give the output a .xlsx or .pdf name, not '{out.name}'.")
     with opened(args) as register, register.session() as session:
-        report = soa_changes_report(session, _scope(session, args), args.from_number,
-                                    args.to_number, generated=stamp(date.today()))
+        report = with_log_head(session, soa_changes_report(
+            session, _scope(session, args), args.from_number, args.to_number,
+            generated=stamp(date.today())))
         count = write_report(report, out, fmt, None)
     print(f"Wrote {count} change(s) to {out.resolve()}")
     return 0
