@@ -168,3 +168,15 @@ def test_a_file_that_records_no_head_is_a_clear_error(
                          str(stray))
     assert code == 1 and not out
     assert err.startswith("isms: error: ") and "records no change log head" in err
+
+
+def test_a_log_that_grew_since_the_export_still_holds_its_head(
+    demo: Register, register_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = export(capsys, register_db, "treatment", tmp_path / "treatment.pdf")
+    code, _, err = run(capsys, "departments", "add", "--db", register_db, "NEW", "New team")
+    assert code == 0, err
+    code, result = verify(capsys, register_db, pdf)
+    assert code == 0, result
+    recorded, current = result["against"]["recorded"], result["against"]["current"]
+    assert current["entries"] > recorded["entries"] and current["last_id"] > recorded["last_id"]
