@@ -582,6 +582,43 @@ def test_an_editor_login_imports_assets_and_undoes_the_import_through_isms(
     assert code == 0, err + out
 
 
+def test_an_upgrade_by_the_owner_works_under_the_grants_and_the_next_apply_covers_new_tables(
+        pg_server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    """A register given its grants at revision 0011, then upgraded (0012 adds record_seal) by
+    opening it as the owner: the triggers do not get in the way, the new table is covered."""
+    from sqlalchemy import create_engine, inspect
+
+    from isms.db import migrate
+    from isms.db.session import RegisterSession
+    from isms.services.grants import apply_grants
+
+    database = pg_server.create_empty()
+    made = Setup(pg_server, database, {}, {}, "", "")
+    engine = create_engine(made.url())
+    try:
+        migrate.upgrade(engine, "0011")
+        with RegisterSession(bind=engine) as session:
+            applied = apply_grants(session)
+            session.commit()
+        assert not [s for s in applied.statements if "record_seal" in s]
+        engine.dispose()
+        code, out, err = run(capsys, "access", "grants", "--db", made.url())  # upgrades first
+        assert code == 0, err
+        assert "record_seal" in inspect(engine).get_table_names()
+        changes = [line for line in out.splitlines() if not line.startswith("--")]
+        assert sorted(changes) == sorted([
+            f'GRANT INSERT ON TABLE "record_seal" TO "isms_{database}_editor";',
+            f'GRANT USAGE, SELECT, UPDATE ON SEQUENCE "record_seal_id_seq" TO '
+            f'"isms_{database}_editor";',
+            f'GRANT SELECT ON TABLE "record_seal" TO "isms_{database}_viewer";',
+        ])
+    finally:
+        engine.dispose()
+        pg_server.drop(database)
+        for name in made.groups:
+            pg_server.admin(f'DROP ROLE IF EXISTS "{name}"')
+
+
 def test_each_level_gets_the_rights_of_its_tables_and_the_append_only_ones_no_more() -> None:
     """The levels' rights worked out for a catalogue with the seal table of migration 0012."""
     from isms.db.grant_catalog import Catalog
