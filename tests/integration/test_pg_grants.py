@@ -419,6 +419,40 @@ def test_an_editor_login_runs_a_review_meeting_and_only_the_approver_login_signs
     assert signed == [("signed off", made.logins["approver"])]
 
 
+def test_an_acceptance_recorded_by_an_editor_login_counts_once_the_owners_login_confirms_it(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import select
+
+    from isms.model import Person, Risk
+
+    register = open_register(made.url())
+    with register.session() as session:  # the approver owns the risk, rated within appetite
+        risk = session.get(Risk, made.risk_id)
+        assert risk is not None
+        risk.owner = session.execute(
+            select(Person).where(Person.name == made.names["approver"])).scalar_one()
+        risk.inherent_likelihood = risk.inherent_impact = 2
+        risk.residual_likelihood = risk.residual_impact = 1
+        ref = risk.ref
+        commit(session)
+    register.close()
+    apply(capsys, made)
+    editor, approver = made.url(made.logins["editor"]), made.url(made.logins["approver"])
+    code, out, err = run(capsys, "risks", "accept", ref, "--rationale", "Low", "--db", editor)
+    assert code == 0, err
+    assert "awaiting Approver Person's confirmation" in out
+    code, _, err = run(capsys, "awaiting", "confirm", "1", "--db", editor)
+    assert code == 1 and "only Approver Person can, acting as themselves" in err
+    code, out, err = run(capsys, "awaiting", "confirm", "1", "--db", approver)
+    assert code == 0, err
+    with made.connect(USER) as conn:
+        assert conn.execute("SELECT state, recorded_by FROM signature").fetchall() == [
+            ("confirmed", made.logins["editor"])]
+        accepted = conn.execute("SELECT p.username FROM risk_acceptance a "
+                                "JOIN person p ON p.id = a.accepted_by_id").fetchall()
+    assert accepted == [(made.logins["approver"],)]
+
+
 # --- the command -------------------------------------------------------------------------------
 
 
