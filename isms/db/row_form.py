@@ -207,8 +207,14 @@ class RowForm:
         result = connection.execute(
             select(*self.columns).order_by(*(self.table.c[k] for k in self.keys))
             .execution_options(yield_per=chunk))
-        for row in result.mappings():
-            yield self.record_id(row), self.digest([row[n] for n in self.names]), row
+        keys = [self.names.index(k) for k in self.keys]
+        for part in result.partitions():
+            # Column by column (digests), as an import seals: a third of the time row by row.
+            columns = dict(zip(self.names, zip(*part, strict=True), strict=True))
+            digests = self.digests(columns, len(part))
+            for row, digest in zip(part, digests, strict=True):
+                record_id = "/".join(str(_enum_value(row[k])) for k in keys)
+                yield record_id, digest, row._mapping
 
 
 @cache
