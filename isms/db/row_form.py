@@ -131,13 +131,15 @@ _sha256 = hashlib.sha256
 _HEX = methodcaller("hexdigest")
 
 
-def _spelt_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
+def _spelt_column(values: Sequence[Any], convert: Callable[[Any], Any]) -> Sequence[Any]:
     """``values`` spelt by ``convert`` (None stays None), each distinct value spelt once."""
     try:
         distinct = set(values)
     except TypeError:  # unhashable values (JSON): spelt one by one
         return [None if v is None else convert(v) for v in values]
     known = {v: None if v is None else convert(v) for v in distinct}
+    if len(known) == 1:  # one value down the whole column (an import's status...)
+        return [next(iter(known.values()))] * len(values)
     return list(map(known.__getitem__, values))
 
 

@@ -267,3 +267,8 @@ def test_a_value_of_a_subclass_digests_as_its_plain_value() -> None:
     odd = {**plain, "name": Text("Ledger"), "ref": Text("FIN-0007")}
     assert form.digests({k: [v] for k, v in odd.items()}, 1) == [form.digest_of(plain)]
     assert form.digest_of(odd) == form.digest_of(plain)
+    # A flag given as 1 digests as True (1 and True are one key to the column's spelling).
+    flags = {"id": [1, 2], "personal_data": [True, 1], "special_category": [0, False]}
+    assert form.digests(flags, 2) == [
+        form.digest_of({"id": i, "personal_data": True, "special_category": False})
+        for i in (1, 2)]
