@@ -148,15 +148,18 @@ def test_a_log_rewritten_and_rechained_verifies_alone_but_not_against_a_document
     demo: Register, register_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     xlsx = export(capsys, register_db, "assets", tmp_path / "assets.xlsx")
+    pdf = export(capsys, register_db, "soa", tmp_path / "soa.pdf")
+    pack = export(capsys, register_db, "pack", tmp_path / "pack.zip")
     entries = head_entries(demo)
     _rewrite_and_rechain(demo, entries[0]["id"])
-    code, result = verify(capsys, register_db, xlsx)
-    assert result["intact"] is True  # the chain alone is consistent again
-    assert code == 1
-    [problem] = result["against"]["problems"]
-    assert problem.startswith(f"entry {entries[-1]['id']} has another hash than the document "
-                              "recorded")
-    assert problem.endswith("the log was rewritten and its hash chain recomputed")
+    for document in (xlsx, pdf, pack):
+        code, result = verify(capsys, register_db, document)
+        assert result["intact"] is True  # the chain alone is consistent again
+        assert code == 1
+        [problem] = result["against"]["problems"]
+        assert problem.startswith(f"entry {entries[-1]['id']} has another hash than the "
+                                  "document recorded")
+        assert problem.endswith("the log was rewritten and its hash chain recomputed")
 
 
 def test_a_file_that_records_no_head_is_a_clear_error(
