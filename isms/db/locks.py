@@ -38,6 +38,8 @@ from typing import Any, cast
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from . import soundness
+
 #: PostgreSQL's advisory lock keys are two int4s; larger keys and strings are hashed into one.
 _INT4 = range(-(2**31), 2**31)
 #: The change log's append lock, and where a connection remembers its transaction holds it.
@@ -95,6 +97,8 @@ def _take(connection: Connection, scope: str, key: int | str) -> None:
         connection.execute(text(statement), {"scope": scope, "key": key})
         return
     if connection.dialect.name == "sqlite":
+        if scope == _CHANGE_LOG[0]:
+            soundness.before_first_write(connection)  # a damaged file is never written to
         raw = cast(Any, connection.connection.dbapi_connection)
         # The driver opened a transaction only if this session has already written, and a
         # write already holds SQLite's write lock (kept to the end of the transaction): nothing

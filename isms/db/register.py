@@ -7,18 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event, text
-from sqlalchemy.engine import ExceptionContext
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from ..errors import NotFoundError, StorageError
-from . import migrate
+from . import migrate, soundness
 from .backup import backup_sqlite, default_backup_path
 from .engine import make_engine
 from .failures import ConnectionFailed, plain_problem, read_errors
 from .location import Location, resolve
 from .session import RegisterSession
+from .soundness import damage_message
 
 log = logging.getLogger(__name__)
 
@@ -87,38 +87,14 @@ class Register:
         self.close()
 
 
-def damage_message(location: Location, finding: str) -> str:
-    """The one message a damaged register file gets (CLI, window, `isms db check`)."""
-    return (
-        f"{location.display()} is damaged (SQLite's quick check: {finding}). It is open "
-        "read-only: nothing can be saved to it. Restore it from a backup (`isms db backup` "
-        "makes them; upgrades leave a .before-upgrade- copy beside it), or copy out what still "
-        "reads with `isms db copy`."
-    )
-
-
 def quick_check(engine: Engine) -> str | None:
     """The first problem SQLite's quick check finds in a register file, or None if it is sound.
     (It reads every page: ~0.3 s for a 100,000-asset register.)"""
     try:
         with engine.connect() as connection:
-            first = connection.execute(text("PRAGMA quick_check(1)")).scalar()
-    except DatabaseError as exc:  # a header or schema too damaged to check at all
+            return soundness.quick_check(connection)
+    except DatabaseError as exc:  # too damaged to connect at all
         return str(exc.orig)
-    if first == "ok":
-        return None
-    lines = [line.strip() for line in str(first).splitlines()]
-    return "; ".join(line for line in lines if line and not line.startswith("***"))
-
-
-def _refuse_writes(engine: Engine, message: str) -> None:
-    """Every statement failing on the read-only engine of a damaged register (a write, or a
-    read of a damaged page) raises the one message instead of the driver's."""
-
-    @event.listens_for(engine, "handle_error")
-    def _damaged(context: ExceptionContext) -> None:
-        if isinstance(context.sqlalchemy_exception, DatabaseError):
-            raise StorageError(message) from context.original_exception
 
 
 def _probe(engine: Engine, location: Location) -> tuple[str | None, bool]:
@@ -176,6 +152,8 @@ def open_register(
             return looked
     engine = make_engine(location, read_only=read_only)
     register = Register(location, engine)
+    if location.path is not None and not read_only and not soundness.checked_on_opening(location):
+        soundness.check_before_first_write(engine, location)
     try:
         revision, has_tables = _probe(engine, location)
         head = migrate.head()
@@ -230,7 +208,9 @@ def _look_at_file(location: Location, *, create: bool, read_only: bool) -> Regis
                 f"{location.display()} is empty. Create a register there with `isms init` "
                 "(nothing in it was changed)."
             )
-        finding = quick_check(engine) if revision is not None else None
+        # A large file is checked before its first write instead (isms.db.soundness).
+        check_now = revision is not None and (read_only or soundness.checked_on_opening(location))
+        finding = quick_check(engine) if check_now else None
     except BaseException:
         engine.dispose()
         raise
@@ -240,7 +220,7 @@ def _look_at_file(location: Location, *, create: bool, read_only: bool) -> Regis
     register = Register(location, engine)
     if finding is not None:
         register.damaged = damage_message(location, finding)
-        _refuse_writes(engine, register.damaged)
+        soundness.refuse_writes(engine, register.damaged)
         log.warning("%s", register.damaged)
     return register
 

@@ -351,3 +351,30 @@ def test_a_risks_review_date_is_checked_by_the_service_the_window_calls(
             override_review(s, risk, date(2037, 1, 1), "far off", today=date(2026, 12, 7))
         override_review(s, risk, date(2036, 12, 7), "ten years on", today=date(2026, 12, 7))
         assert risk.next_review == date(2036, 12, 7)
+
+
+@pytest.mark.sqlite_only(reason="a damaged file is a file register's failure")
+def test_a_large_register_is_checked_before_its_first_write_not_on_opening(
+    capsys: Capsys, register_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking every page costs seconds on a large file whose pages are not cached, so a
+    register above the size checked on opening opens at once and is checked before it is first
+    written: a damaged one then refuses the write with the same one message, unchanged."""
+    from isms.db import soundness
+
+    monkeypatch.setattr(soundness, "CHECKED_ON_OPENING", 0)  # every file counts as large
+    _damage(register_path)
+    before = _fingerprint(register_path)
+    code, out, err = run(capsys, "departments", "list", "--db", str(register_path))
+    assert code == 0, err  # opened without the check: sound pages read as usual
+    code, out, err = run(capsys, "departments", "add", "FIN", "Finance", "--db", str(register_path))
+    assert code == 1 and err.startswith(f"isms: error: {register_path} is damaged")
+    assert "Restore it from a backup" in err and err.count("\n") == 1
+    code, out, err = run(capsys, "controls", "list", "--db", str(register_path))
+    assert code == 1 and "is damaged" in err and "internal error" not in err
+    assert _fingerprint(register_path) == before
+    # A sound large register is checked once and written as usual.
+    sound = register_path.with_name("sound.isms")
+    assert run(capsys, "init", "--db", str(sound))[0] == 0
+    code, out, err = run(capsys, "departments", "add", "FIN", "Finance", "--db", str(sound))
+    assert code == 0, err
