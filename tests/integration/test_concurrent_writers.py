@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from itertools import pairwise, product
 from typing import Any
 
@@ -174,15 +175,7 @@ def test_an_append_waits_for_the_open_one_and_chains_onto_it(
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    try:
-        threads = [threading.Thread(target=first), threading.Thread(target=second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert not any(thread.is_alive() for thread in threads)
-    finally:
-        register.close()
+    _run_together(register, first, second)
     assert not errors, errors
     assert times["second appended"] >= times["first committed"]
     with open_register(register_db) as reg, reg.session() as s:
@@ -246,15 +239,7 @@ def test_a_step_lock_and_the_append_lock_never_wait_for_each_other_in_a_circle(
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    try:
-        threads = [threading.Thread(target=department_first), threading.Thread(target=append_first)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert not any(thread.is_alive() for thread in threads)
-    finally:
-        register.close()
+    _run_together(register, department_first, append_first)
     assert not errors, errors  # PostgreSQL names a deadlock here when the order is not kept
     with open_register(register_db) as reg, reg.session() as s:
         labels = s.execute(
@@ -263,3 +248,16 @@ def test_a_step_lock_and_the_append_lock_never_wait_for_each_other_in_a_circle(
     assert labels == ["people made", "batch imported"]
     _assert_one_linear_chain(_chain(register_db))
     assert _verify(capsys, register_db)["intact"] is True
+
+
+def _run_together(register: Any, *targets: Callable[[], None]) -> None:
+    """Run each target in a thread of its own, all at once; then close the register."""
+    try:
+        threads = [threading.Thread(target=target) for target in targets]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not any(thread.is_alive() for thread in threads)
+    finally:
+        register.close()
