@@ -71,3 +71,19 @@ def test_the_owner_confirms_an_acceptance_recorded_for_them(
     assert seen[1] == "Nothing awaits your confirmation."
     assert _status(register, risk_id) == RiskStatus.ACCEPTED
     assert window.awaiting_label.text() == ""
+
+
+def test_the_risk_editor_says_the_acceptance_awaits_its_owner(
+    qtbot: Any, register: Register
+) -> None:
+    """Not shown as accepted: the editor's note names the pending acceptance and its recorder."""
+    from ui.dialogs.risk_editor import RiskEditor
+
+    risk_id = _recorded_for_the_owner(register)
+    editor = shown(qtbot, RiskEditor(register, risk_id, today=TODAY))
+    note = editor.acceptance_note.text()
+    assert editor.acceptance_note.isVisible()
+    assert note.startswith("Acceptance recorded for Olive Owner")
+    assert "awaiting Olive Owner's confirmation (recorded by Sam Secretary" in note
+    assert "accepted the residual risk" not in note
+    editor.reject()

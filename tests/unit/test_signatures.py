@@ -32,6 +32,7 @@ from isms.model import (
 from isms.services import awaiting, signatures
 from isms.services.documents.registers import risk_register, treatment_plan
 from isms.services.documents.render import write_report
+from isms.services.read.risk_record import risk_record
 from isms.services.reviews import meetings as reviews
 from isms.services.reviews.minutes import write_minutes
 from isms.services.risks import pending_acceptances, score_risk, sign_acceptance
@@ -92,6 +93,11 @@ def test_an_acceptance_recorded_for_an_absent_owner_awaits_them_and_counts_once_
             f"acceptance recorded for Olive Owner at the meeting of {TODAY}, awaiting Olive "
             "Owner's confirmation (recorded by Sam Secretary on ")
         assert awaiting.awaiting_me(s) == []  # nothing awaits the secretary
+        # The risk's record (the editor, `isms risks show`) says so; it is not an acceptance.
+        record = risk_record(s, risk_id)
+        assert record.acceptance is None
+        assert record.awaiting == (signatures.words(signature),)
+        assert record.as_json()["awaiting"] == [signatures.words(signature)]
         number = signature.id
     # Nobody but Olive can confirm it, the secretary included.
     for actor, needed in (("sam", "signer"), ("vic", "signer")):
@@ -118,6 +124,8 @@ def test_an_acceptance_recorded_for_an_absent_owner_awaits_them_and_counts_once_
         assert words.startswith(f"accepted by Olive Owner on {signature.resolved_at.date()} at "
                                 f"the meeting of {TODAY} (recorded by Sam Secretary on ")
         assert awaiting.awaiting_me(s) == [] and pending_acceptances(s, [risk_id]) == {}
+        record = risk_record(s, risk_id)
+        assert record.awaiting == () and record.acceptance is not None
     with pytest.raises(ValidationError, match="confirmed already"), \
             register.transaction(actor="olive") as s:
         awaiting.decline(s, number)

@@ -610,7 +610,10 @@ class RiskEditor(RecordEditor):
                 if withdrawing else f"{self.snapshot.acceptance}."
             )
             self.acceptance_note.setStyleSheet(f"color: {WARNING_TEXT};" if withdrawing else "")
-        self.acceptance_note.setVisible(bool(self.snapshot.acceptance))
+        elif self.snapshot.awaiting:  # recorded for the owner, not accepted until they confirm
+            self.acceptance_note.setText("; ".join(
+                text[:1].upper() + text[1:] for text in self.snapshot.awaiting) + ".")
+        self.acceptance_note.setVisible(bool(self.snapshot.acceptance or self.snapshot.awaiting))
 
     def planned_review(self, levels: Levels) -> tuple[date | None, str]:
         """The next review a save would give, and why (``services.risks.planned_review``)."""

@@ -26,7 +26,8 @@ from isms.model import (
     Vulnerability,
 )
 from isms.services.read import queries
-from isms.services.risks import STAGES, Rating, rating
+from isms.services.risks import STAGES, Rating, pending_acceptances, rating
+from isms.services.signatures import words
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ class RiskRecord:
     status: str
     next_review: date | None
     override_reason: str  # why the review date was set by hand ("" when it follows the cadence)
+    #: Acceptances recorded for someone and awaiting their confirmation, in words (they do not
+    #: count yet: isms.services.signatures).
+    awaiting: tuple[str, ...] = ()
 
     @property
     def department(self) -> str:
@@ -165,6 +169,7 @@ class RiskRecord:
             "actions": [a.as_json() for a in self.actions],
             "residual": self.scores["residual"].as_json(),
             "acceptance": self.accepted.as_json() if self.accepted else None,
+            "awaiting": list(self.awaiting),
             "status": self.status,
             "next_review": self.next_review.isoformat() if self.next_review else None,
             "version": self.version,
@@ -215,6 +220,8 @@ def _record(session: Session, risk: Risk) -> RiskRecord:
         status=str(risk.status),
         next_review=risk.next_review,
         override_reason=risk.review_override_reason,
+        awaiting=tuple(words(signature) for signature in
+                       pending_acceptances(session, [risk.id]).get(risk.id, [])),
     )
 
 
