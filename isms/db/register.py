@@ -146,13 +146,16 @@ def open_register(
             location.path.parent.mkdir(parents=True, exist_ok=True)
         elif location.path.is_dir():
             raise StorageError(f"{location.path} is a folder, not a register file.")
+    # A large file is checked before its first write rather than now (isms.db.soundness).
+    check_later = not read_only and not soundness.checked_on_opening(location)
     if location.path is not None and location.path.exists():
-        looked = _look_at_file(location, create=create, read_only=read_only)
+        looked = _look_at_file(location, create=create, read_only=read_only,
+                               check=not check_later)
         if looked is not None:
             return looked
     engine = make_engine(location, read_only=read_only)
     register = Register(location, engine)
-    if location.path is not None and not read_only and not soundness.checked_on_opening(location):
+    if check_later:
         soundness.check_before_first_write(engine, location)
     try:
         revision, has_tables = _probe(engine, location)
@@ -192,9 +195,11 @@ def open_register(
         raise
 
 
-def _look_at_file(location: Location, *, create: bool, read_only: bool) -> Register | None:
+def _look_at_file(location: Location, *, create: bool, read_only: bool,
+                  check: bool) -> Register | None:
     """Look at an existing register file without changing it: refuse what is not a register,
-    open a damaged one (or any, for ``read_only``) read-only; None: open it as usual."""
+    open a damaged one (or any, for ``read_only``) read-only; None: open it as usual.
+    ``check``: run SQLite's quick check now."""
     engine = make_engine(location, read_only=True)
     try:
         revision, has_tables = _probe(engine, location)
@@ -208,9 +213,7 @@ def _look_at_file(location: Location, *, create: bool, read_only: bool) -> Regis
                 f"{location.display()} is empty. Create a register there with `isms init` "
                 "(nothing in it was changed)."
             )
-        # A large file is checked before its first write instead (isms.db.soundness).
-        check_now = revision is not None and (read_only or soundness.checked_on_opening(location))
-        finding = quick_check(engine) if check_now else None
+        finding = quick_check(engine) if check and revision is not None else None
     except BaseException:
         engine.dispose()
         raise

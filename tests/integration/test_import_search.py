@@ -38,14 +38,20 @@ def _found(path: Path, term: str) -> list[int]:
         register.close()
 
 
-def test_imported_assets_are_found_by_name_and_owner_and_the_index_is_exact(
-        capsys: pytest.CaptureFixture[str], register_path: Path, tmp_path: Path) -> None:
+def _imported(capsys: pytest.CaptureFixture[str], register_path: Path, tmp_path: Path) -> str:
+    """A public 30-asset register imported into ICT, proposals accepted; the register's --db."""
     db = str(register_path)
     assert main(["departments", "add", "ICT", "ICT Services", "--db", db]) == 0
     path = public_register(tmp_path / "iar.xlsx", count=30)
     assert main(["import", "assets", str(path), "--db", db, "--department", "ICT",
                  "--accept-proposals"]) == 0
     capsys.readouterr()
+    return db
+
+
+def test_imported_assets_are_found_by_name_and_owner_and_the_index_is_exact(
+        capsys: pytest.CaptureFixture[str], register_path: Path, tmp_path: Path) -> None:
+    db = _imported(capsys, register_path, tmp_path)
     assert len(_found(register_path, "Asset 17")) == 1
     # Owners are new people the import made: their names are indexed with the assets.
     assert len(_found(register_path, OWNERS[1])) == 10
@@ -82,12 +88,7 @@ def test_the_import_loads_the_index_unmerged_and_puts_fts5s_merge_settings_back(
     """The bulk fill turns FTS5's segment merging off while it loads (about half the time for
     100,000 rows); afterwards the index's settings are FTS5's defaults again (automerge 4,
     crisismerge 16: sqlite.org/fts5.html), so later writes merge as usual."""
-    db = str(register_path)
-    assert main(["departments", "add", "ICT", "ICT Services", "--db", db]) == 0
-    path = public_register(tmp_path / "iar.xlsx", count=30)
-    assert main(["import", "assets", str(path), "--db", db, "--department", "ICT",
-                 "--accept-proposals"]) == 0
-    capsys.readouterr()
+    _imported(capsys, register_path, tmp_path)
     assert _merge_settings(register_path) == {"automerge": 4, "crisismerge": 16}
     _index_matches_assets(register_path)
     assert len(_found(register_path, "Asset 29")) == 1
