@@ -45,6 +45,8 @@ class AwaitingDialog(QDialog):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.items = QListWidget()
+        self.items.setWordWrap(True)  # a decision reads whole, not cut at the dialog's edge
+        self.items.setAlternatingRowColors(True)
         self.items.setAccessibleName("Awaiting my confirmation")
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason for declining")
@@ -84,8 +86,10 @@ class AwaitingDialog(QDialog):
             item.setData(_NUMBER, row.id)
             self.items.addItem(item)
         self.heading.setText(
-            f"{len(rows)} decision(s) recorded for you await your confirmation: each counts "
-            "only once you confirm it." if rows else "Nothing awaits your confirmation.")
+            (f"{len(rows)} decisions recorded for you await your confirmation: each counts "
+             "only once you confirm it." if len(rows) > 1 else
+             "A decision recorded for you awaits your confirmation: it counts only once you "
+             "confirm it.") if rows else "Nothing awaits your confirmation.")
         if rows:
             self.items.setCurrentRow(0)
         self._update_buttons()
