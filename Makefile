@@ -24,7 +24,9 @@ QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 
 # script stays valid without a Windows machine (tests/integration/test_desktop_integration.py).
 # xvfb: the virtual display `make run` opens the window on where there is no display
 # (tests/integration/test_run_app.py).
-TEST_DEBS := qpdf postgresql desktop-file-utils nsis xvfb
+# pdftotext (poppler-utils) reads every exported PDF back page by page, so the tests can see a
+# word, reference or marking split across lines.
+TEST_DEBS := qpdf poppler-utils postgresql desktop-file-utils nsis xvfb
 
 .PHONY: run test bench lint setup system-deps display-deps test-deps demo clean package
 
