@@ -24,10 +24,10 @@ from isms.services import evidence
 from isms.services.documents.audit_pack_items import (
     change_log_item,
     evidence_item,
-    review_minutes_report,
     scope_item,
     scope_label,
 )
+from isms.services.reviews.decisions_report import review_minutes_report
 from tests import builders
 
 AS_OF = date(2026, 3, 2)

@@ -35,6 +35,7 @@ from isms.services.documents.render import (
 )
 from isms.services.evidence import evidence_dir
 from isms.services.read.queries import register_name
+from isms.services.reviews import decisions_report
 from isms.services.reviews.minutes import write_minutes
 from isms.services.soa import document as soa
 from isms.services.soa import versions as soa_versions
@@ -133,10 +134,10 @@ def write_audit_pack(
         inventory, inventory_notes = docs.register("asset-inventory", report("assets")())
         soa_files, _ = docs.register("soa", report("soa")())
         minutes = [docs.report("review-decisions.pdf", lambda: with_log_head(
-            session, items.review_minutes_report(session, department_id=department_id,
-                                                 generated=generated)))]
+            session, decisions_report.review_minutes_report(
+                session, department_id=department_id, generated=generated)))]
         taken: set[str] = set()
-        for meeting in items.meetings_in_scope(session, department_id):
+        for meeting in decisions_report.meetings_in_scope(session, department_id):
             if meeting.status in (ReviewStatus.COMPLETED, ReviewStatus.SIGNED_OFF):
                 name = safe_member_name(f"{meeting.ref}.pdf", taken)  # refs are user text
                 minutes.append(docs.write(f"minutes/{name}",
