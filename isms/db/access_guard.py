@@ -53,6 +53,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..errors import AccessDenied
 from ..model import (
+    ActionDeferral,
     Asset,
     ClassificationMarking,
     ClassificationScheme,
@@ -230,6 +231,10 @@ def current(session: Session) -> Access:
 
 def _department_of(session: Session, obj: Any) -> tuple[bool, set[int | None]]:
     """(belongs to a department, the department ids before and after the change)."""
+    if isinstance(obj, ActionDeferral) and (obj.treatment_action is not None
+                                            or obj.treatment_action_id is not None):
+        # A deferral of a risk's action belongs to the risk's department.
+        obj = obj.treatment_action or session.get(TreatmentAction, obj.treatment_action_id)
     if isinstance(obj, TreatmentAction | RiskAcceptance):
         risk = obj.risk if obj.risk_id is None else session.get(Risk, obj.risk_id)
         return True, {risk.department_id if risk is not None else None}

@@ -32,12 +32,20 @@ from .imports import ImportBatch, MappingProfile
 from .method import RegisterSetting, RiskCriteria
 from .org import Department, Person, PersonDepartment, PersonRole
 from .review import AgendaItem, ReviewAction, ReviewAttendee, ReviewDecision, ReviewMeeting
-from .risk import Risk, RiskAcceptance, TreatmentAction, risk_asset, risk_control
+from .risk import (
+    ActionDeferral,
+    Risk,
+    RiskAcceptance,
+    TreatmentAction,
+    risk_asset,
+    risk_control,
+)
 from .signature import Signature, SignatureKind, SignatureState
 from .threat import Threat, Vulnerability
 
 __all__ = [
     "AccreditationStatus",
+    "ActionDeferral",
     "ActionStatus",
     "AgendaItem",
     "AgendaKind",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, Timestamped, Versioned, str_enum
 from .enums import ActionStatus, AgendaKind, DecisionKind, ReviewStatus
 from .org import Department, Person
+from .risk import ActionDeferral
 
 review_scope = Table(
     "review_scope",
@@ -135,11 +136,25 @@ class ReviewAction(Versioned, Timestamped, Base):
         str_enum(ActionStatus, "action_status"), default=ActionStatus.OPEN
     )
     closed_in_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("review_meeting.id"))
+    #: The record the action is about (as AgendaItem.subject_*): an asset, risk, control,
+    #: SoA entry, treatment or review action; None for the meeting itself.
+    subject_table: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[int | None]
+    #: An escalation to the SIRO: it has a due date and waits for the SIRO's answer.
+    escalation: Mapped[bool] = mapped_column(default=False)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[str | None] = mapped_column(String(100))
+    answered_at: Mapped[datetime | None]
+    #: Why it was closed while its subject still showed the condition that raised it.
+    close_reason: Mapped[str] = mapped_column(Text, default="")
 
     meeting: Mapped[ReviewMeeting] = relationship(
         back_populates="actions", foreign_keys=[meeting_id]
     )
     owner: Mapped[Person | None] = relationship()
+    deferrals: Mapped[list[ActionDeferral]] = relationship(
+        order_by="ActionDeferral.id", cascade="all, delete-orphan"
+    )
 
     def audit_label(self) -> str:
         return f"review action {self.id}"

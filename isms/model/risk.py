@@ -119,13 +119,53 @@ class TreatmentAction(Versioned, Timestamped, Base):
     )
     completed_on: Mapped[date | None]
     control_id: Mapped[int | None] = mapped_column(ForeignKey("control.id"))
+    #: "high", "medium" or "low" ("" = not set yet): the order the plan is worked in.
+    priority: Mapped[str] = mapped_column(String(10), default="")
+    #: What the action needs (people, money, tools), in words (6.1.3 e, 7.1).
+    resources: Mapped[str] = mapped_column(Text, default="")
+    #: The due date first planned; deferrals move ``due_date`` and are kept in ``deferrals``.
+    original_due_date: Mapped[date | None]
 
     risk: Mapped[Risk] = relationship(back_populates="actions")
     owner: Mapped[Person | None] = relationship()
     control: Mapped[Control | None] = relationship()
+    deferrals: Mapped[list[ActionDeferral]] = relationship(
+        back_populates="treatment_action", order_by="ActionDeferral.id",
+        cascade="all, delete-orphan",
+    )
 
     def audit_label(self) -> str:
         return f"treatment action {self.id} of risk {self.risk_id}"
+
+
+class ActionDeferral(Base):
+    """One slip of an action's due date: from when, to when, why, who and when it was
+    recorded. Rows are only added: the history of a plan's slippage stays visible."""
+
+    __tablename__ = "action_deferral"
+    __table_args__ = (
+        CheckConstraint("(treatment_action_id IS NULL) <> (review_action_id IS NULL)",
+                        name="one_action"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    treatment_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("treatment_action.id", ondelete="CASCADE"), index=True)
+    review_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_action.id", ondelete="CASCADE"), index=True)
+    from_date: Mapped[date | None]
+    to_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    deferred_by: Mapped[str] = mapped_column(String(100))
+    deferred_at: Mapped[datetime]
+
+    treatment_action: Mapped[TreatmentAction | None] = relationship(back_populates="deferrals")
+
+    def audit_label(self) -> str:
+        action = (f"treatment action {self.treatment_action_id}"
+                  if self.treatment_action_id is not None
+                  else f"review action {self.review_action_id}")
+        return f"deferral {self.id} of {action}"
 
 
 class RiskAcceptance(Versioned, Timestamped, Base):

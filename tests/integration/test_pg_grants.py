@@ -618,8 +618,9 @@ def test_an_editor_login_imports_assets_and_undoes_the_import_through_isms(
 
 def test_an_upgrade_by_the_owner_works_under_the_grants_and_the_next_apply_covers_new_tables(
         pg_server: Server, capsys: pytest.CaptureFixture[str]) -> None:
-    """A register given its grants at revision 0011, then upgraded (0012 adds record_seal) by
-    opening it as the owner: the triggers do not get in the way, the new table is covered."""
+    """A register given its grants at revision 0011, then upgraded (0012 adds record_seal, 0013
+    action_deferral) by opening it as the owner: the triggers do not get in the way, the new
+    tables are covered."""
     from sqlalchemy import create_engine, inspect
 
     from isms.db import migrate
@@ -645,6 +646,12 @@ def test_an_upgrade_by_the_owner_works_under_the_grants_and_the_next_apply_cover
             f'GRANT USAGE, SELECT, UPDATE ON SEQUENCE "record_seal_id_seq" TO '
             f'"isms_{database}_editor";',
             f'GRANT SELECT ON TABLE "record_seal" TO "isms_{database}_viewer";',
+            # 0013's deferral history: a risk's own rows, as its actions.
+            f'GRANT INSERT, UPDATE, DELETE ON TABLE "action_deferral" TO '
+            f'"isms_{database}_editor";',
+            f'GRANT USAGE, SELECT, UPDATE ON SEQUENCE "action_deferral_id_seq" TO '
+            f'"isms_{database}_editor";',
+            f'GRANT SELECT ON TABLE "action_deferral" TO "isms_{database}_viewer";',
         ])
     finally:
         engine.dispose()
