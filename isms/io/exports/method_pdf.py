@@ -40,9 +40,12 @@ _USABLE = PAGE[0] - 2 * MARGIN
 
 
 def write_method_pdf(document: MethodDocument, path: Path, generated: datetime,
-                     log_head: str = "") -> None:
+                     log_head: str = "", *, marking: str = MARKING,
+                     marking_control: Sequence[tuple[str, str]] = ()) -> None:
     """Write the risk method to ``path`` (atomically), dated ``generated``; ``log_head`` (the
-    change log's head) goes in the document control and the file's metadata."""
+    change log's head) goes in the document control and the file's metadata. ``marking`` is
+    printed on every page; ``marking_control`` says in the document control how it was chosen
+    (``isms.services.documents.marking``)."""
     criteria = document.criteria
     title = f"Risk assessment method - {document.register_name}"
     control = [
@@ -53,13 +56,14 @@ def write_method_pdf(document: MethodDocument, path: Path, generated: datetime,
         ("Risk appetite", criteria.appetite),
         ("Owner attestation", f"every {criteria.attestation_days} days"),
         *([(LOG_HEAD_LABEL, log_head)] if log_head else []),
+        *marking_control,
     ]
-    story: list[Flowable] = title_block(title, generated, MARKING, control)
+    story: list[Flowable] = title_block(title, generated, marking, control)
     story += _scales(criteria)
     story += _matrix(criteria)
     story += _levels(criteria)
     story += _rules(document.rules)
-    build_pdf(path, story, title=title, marking=MARKING, generated=generated, keywords=log_head)
+    build_pdf(path, story, title=title, marking=marking, generated=generated, keywords=log_head)
 
 
 def _heading(text: str) -> list[Flowable]:
