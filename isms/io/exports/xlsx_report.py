@@ -64,6 +64,10 @@ def write_xlsx(report: Report, path: Path, progress: Progress | None = None) -> 
     book.properties.lastModifiedBy = producer()
     book.properties.created = stamp
     book.properties.modified = stamp
+    # The marking in the file's properties too (File > Info, and what mail and document
+    # systems read), not only on the printed page.
+    book.properties.subject = book.properties.category = report.marking or None
+    book.properties.keywords = report.marking or None
     buffer = io.BytesIO()
     archive = _FixedTimeZip(buffer, stamp)
     ExcelWriter(book, archive).save()
@@ -175,6 +179,12 @@ def _print_setup(sheet: Sheet, report: Report) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _running_header(sheet, report)
+
+
+def _running_header(sheet: Sheet, report: Report) -> None:
+    """Title and marking at the top of every printed page, the marking again at the bottom:
+    on every sheet, the document control included."""
     title, marking = _header_text(report.title), _header_text(report.marking)
     sheet.oddHeader.left.text = title
     sheet.oddHeader.right.text = marking
@@ -203,6 +213,7 @@ def _document_control(sheet: Sheet, report: Report) -> None:
     sheet.column_dimensions["B"].width = 90
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = _A4
+    _running_header(sheet, report)
     title_style: XCell = WriteOnlyCell(sheet)
     title_style.font = Font(bold=True, size=14)
     label_style: XCell = WriteOnlyCell(sheet)
