@@ -21,9 +21,11 @@ def test_every_sheet_prints_the_marking_and_the_file_properties_hold_it(tmp_path
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[0] == "Document control" and len(book.sheetnames) == 2
     for sheet in book.worksheets:
-        assert sheet.oddHeader.right.text == "OFFICIAL-SENSITIVE", sheet.title
-        assert sheet.oddFooter.left.text == "OFFICIAL-SENSITIVE", sheet.title
-        assert sheet.oddHeader.left.text == "Risk register - Finance && Audit"
+        header, footer = sheet.oddHeader, sheet.oddFooter
+        assert header is not None and footer is not None, sheet.title
+        assert header.right.text == "OFFICIAL-SENSITIVE", sheet.title
+        assert footer.left.text == "OFFICIAL-SENSITIVE", sheet.title
+        assert header.left.text == "Risk register - Finance && Audit"
     assert book.properties.category == "OFFICIAL-SENSITIVE"
     assert book.properties.keywords == "OFFICIAL-SENSITIVE"
     assert book.properties.subject == "OFFICIAL-SENSITIVE"
