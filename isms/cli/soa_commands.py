@@ -38,11 +38,19 @@ def _check(args: argparse.Namespace) -> int:
         print_json([{"department": w.department, "control": w.control, "check": w.check.value,
                      "blocks_approval": w.blocking, "message": w.message} for w in warnings])
         return 0
+    # The message is the fix: printed whole (the terminal wraps it), never cut.
     print_table(["Department", "Control", "Check", "What to do"],
                 [(w.department, w.control, w.check.value, w.message) for w in warnings],
-                max_width=90)
+                max_width=1000)
     blocking = sum(w.blocking for w in warnings)
     print(f"\n{len(warnings)} warning(s); {blocking} block approval.")
+    others = len(warnings) - blocking
+    if others:
+        first = (f"Once the {blocking} blocking one(s) are fixed, approving with the "
+                 f"{others} others" if blocking else "Approving with them")
+        print(f"{first} needs --acknowledge-warnings {others} on `isms soa approve`"
+              f" ({'--council' if _scope_name(args) == 'council-wide' else '--department'}"
+              "): the approval records that the approver read them.")
     return 0
 
 

@@ -99,10 +99,14 @@ def test_applicable_control_without_owner(register: Register, clean: Department)
 
 
 def test_applicable_control_without_evidence(register: Register, clean: Department) -> None:
+    """A control not yet in place (planned, with its date) and without evidence; one recorded
+    as implemented is the sharper check of tests/unit/test_soa_truth.py."""
     with register.transaction() as session:
         item = session.execute(select(Evidence)).scalar_one()
         records.update_evidence(session, item, controls=[
             c.id for c in queries.controls(session) if c.ref != "7.2"])
+        records.save_soa_entry(session, clean.id, control_id(session, "7.2"),
+                               implementation_status="planned", target_date=date(2026, 9, 1))
     warning = _only(_found(register, clean.id), SoaCheck.NO_EVIDENCE)
     assert warning.control == "7.2" and "link evidence" in warning.message
 

@@ -1,13 +1,17 @@
 """Pre-flight checks of a Statement of Applicability: what an auditor would find, each named
 by department and control and saying what to do.
 
-Two kinds block approval (:func:`.soa_versions.approve_soa` refuses while any is left): an
+Two kinds block approval (:func:`.versions.approve_soa` refuses while any is left): an
 exclusion without a justification (ISO/IEC 27001 6.1.3 d; the classic Stage 1 failure) and a
 control with no decision at all (the SoA must state, for every Annex A control, whether it is
-included). The others are shown for the approver to weigh: an exclusion that risks or open
-treatment actions rely on, an applicable control without an owner, without evidence, or with
-evidence past its validity (``evidence_date + valid_days`` before today; ``period_end`` is the
-span the evidence covers, not how long it stays current, so it does not make evidence stale).
+included). The others are for the approver to weigh, and an approval with any of them left
+records that the approver acknowledged them: an exclusion that risks or open treatment actions
+rely on; an applicable control without an owner; one not (fully) implemented with no target
+date (6.1.3 e, 6.2: when will it be in place?); one recorded as implemented, or partially, with
+no evidence that it operates (a claim an auditor tests first), or one not yet in place without
+evidence; evidence past its validity (``evidence_date + valid_days`` before today;
+``period_end`` is the span the evidence covers, not how long it stays current, so it does not
+make evidence stale); and a decision whose review (``next_review``) is past.
 
 "Applicable" here includes "provided by a third party": the council still needs someone who
 owns the control and evidence (supplier assurance) that it operates.
@@ -23,7 +27,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from isms.catalogue import natural_key
-from isms.model import ActionStatus, Applicability, Control, Department, Risk, TreatmentAction
+from isms.model import (
+    ActionStatus,
+    Applicability,
+    Control,
+    Department,
+    ImplementationStatus,
+    Risk,
+    SoaEntry,
+    TreatmentAction,
+)
 from isms.services.read.dashboard import live_risk
 from isms.services.soa.document import SoaFacts, load_facts
 
@@ -33,13 +46,28 @@ class SoaCheck(StrEnum):
     EXCLUSION_UNJUSTIFIED = "exclusion without justification"
     EXCLUDED_BUT_RELIED_ON = "excluded but relied on"
     NO_OWNER = "no owner"
+    NO_TARGET_DATE = "not implemented, no target date"
+    IMPLEMENTED_NO_EVIDENCE = "implemented without evidence"
     NO_EVIDENCE = "no evidence"
     STALE_EVIDENCE = "stale evidence"
+    REVIEW_OVERDUE = "review overdue"
+
+    @property
+    def evidence_gap(self) -> bool:
+        """No evidence, or none current, whatever the status claims: what the review agenda
+        and an action's subject count as a gap in evidence."""
+        return self in _EVIDENCE_GAPS
+
+
+_EVIDENCE_GAPS = frozenset({SoaCheck.IMPLEMENTED_NO_EVIDENCE, SoaCheck.NO_EVIDENCE,
+                            SoaCheck.STALE_EVIDENCE})
 
 
 #: What stops an approval: the SoA would not say what it must say about every control.
 BLOCKING = frozenset({SoaCheck.UNDECIDED, SoaCheck.EXCLUSION_UNJUSTIFIED})
 _OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+#: Statuses that claim the control operates, at least in part: evidence should show it.
+_CLAIMS = (ImplementationStatus.IMPLEMENTED, ImplementationStatus.PARTIAL)
 
 
 @dataclass(frozen=True)
@@ -88,15 +116,27 @@ class _Checker:
                                f"{code} has not decided on control {ref} ({control.title}): "
                                "record whether it applies, or exclude it with a justification.")]
         if entry.applicability == Applicability.EXCLUDED:
-            return self._exclusion(department, control, entry.exclusion_justification)
+            return [*self._exclusion(department, control, entry.exclusion_justification),
+                    *self._review(code, ref, entry)]
         found: list[SoaWarning] = []
+        status = entry.implementation_status
         if entry.owner_id is None:
             found.append(SoaWarning(SoaCheck.NO_OWNER, code, ref,
                                     f"Control {ref} applies in {code} but has no owner: name a "
                                     "control owner."))
+        if status != ImplementationStatus.IMPLEMENTED and entry.target_date is None:
+            found.append(SoaWarning(SoaCheck.NO_TARGET_DATE, code, ref,
+                                    f"Control {ref} applies in {code} but is {status.value} and "
+                                    "has no target date: set the date by which it will be in "
+                                    "place, or record its real status."))
         evidence = self.facts.evidence_for(control.id, {department.id})
         stale = tuple(e.ref for e in evidence if e.stale(self.today))
-        if not evidence:
+        if not evidence and status in _CLAIMS:
+            found.append(SoaWarning(SoaCheck.IMPLEMENTED_NO_EVIDENCE, code, ref,
+                                    f"Control {ref} is recorded as {status.value} in {code} but "
+                                    "has no evidence that it operates: link evidence, or record "
+                                    "its real status."))
+        elif not evidence:
             found.append(SoaWarning(SoaCheck.NO_EVIDENCE, code, ref,
                                     f"Control {ref} applies in {code} but has no evidence: link "
                                     "evidence that it operates."))
@@ -105,7 +145,21 @@ class _Checker:
             found.append(SoaWarning(SoaCheck.STALE_EVIDENCE, code, ref,
                                     f"Evidence {_refs(stale)} for control {ref} in {code} is "
                                     f"out of date{left}: add current evidence."))
-        return found
+        return [*found, *self._review(code, ref, entry)]
+
+    def _review(self, code: str, ref: str, entry: SoaEntry) -> list[SoaWarning]:
+        """The decision's review is past due (due today is not yet overdue)."""
+        due = entry.next_review
+        if due is None or due >= self.today:
+            return []
+        days = (self.today - due).days
+        excluded = entry.applicability == Applicability.EXCLUDED
+        what, act = (("the exclusion of control", "the decision") if excluded
+                     else ("control", "the control"))
+        return [SoaWarning(SoaCheck.REVIEW_OVERDUE, code, ref,
+                           f"The review of {what} {ref} in {code} was due on {due.isoformat()} "
+                           f"({days} day{'s' if days != 1 else ''} ago): review {act} and set "
+                           "the next review date.")]
 
     def _exclusion(self, department: Department, control: Control,
                    justification: str) -> list[SoaWarning]:

@@ -30,6 +30,7 @@ from isms.model import Applicability, Department, Person, PersonRole, Role, SoaV
 from isms.services.classification import current_scheme
 from isms.services.read.queries import register_name
 from isms.services.soa.rows import (
+    NO_JUSTIFICATION,
     STATUS_ORDER,
     CouncilCells,
     DepartmentDecision,
@@ -237,6 +238,9 @@ _COLUMNS = (
     Column("Next review", 11, "date"),
 )
 _BREAKDOWN = Column("Departments", 34, wrap=True)
+#: Council-wide, the Applicable cell also names the departments that exclude the control and
+#: whether each justified it ("Yes; excluded by CHS (justified) and HRD (unjustified)").
+_COUNCIL_APPLICABLE = Column("Applicable", 18, wrap=True)
 _APPLICABLE_TEXT = {
     Applicability.APPLICABLE: "Yes",
     Applicability.THIRD_PARTY: "Yes - provided by a third party",
@@ -254,7 +258,10 @@ _COUNCIL_NOTE = (
     "the weakest of those departments' (a department with no decision counts as not "
     "implemented). The Departments column groups the departments by their own decision. Where "
     "departments wrote different texts, the three most common are shown, each with the "
-    "departments that wrote it; the rest are in the departments' own SoAs."
+    "departments that wrote it; the rest are in the departments' own SoAs. A control some "
+    "departments exclude says which in the Applicable column, and whether each justified it, "
+    f"with each one's justification (or {NO_JUSTIFICATION}) in the justification column, also "
+    "where the council applies the control."
 )
 
 
@@ -265,12 +272,27 @@ def _evidence_cell(row: SoaRow, today: date) -> Any:
     return Marked(text, STALE_FILL) if any(e.stale(today) for e in row.evidence) else text
 
 
+def _applicable_cell(row: SoaRow) -> Any:
+    """"Yes", "No" or "Undecided"; council-wide, a control some departments exclude while the
+    council applies it (or has not decided) says which, and whether each said why."""
+    text = _APPLICABLE_TEXT[row.applicability] if row.applicability else "Undecided"
+    excluding = () if row.excluded else row.excluded_by
+    justified = [d.code for d in excluding if d.justification]
+    unjustified = [d.code for d in excluding if not d.justification]
+    parts = [f"{', '.join(codes)} ({label})" for codes, label in
+             ((justified, "justified"), (unjustified, "unjustified")) if codes]
+    if parts:
+        text = f"{text}; excluded by {' and '.join(parts)}"
+    return Marked(text, GAP_FILL) if unjustified or row.applicability is None else text
+
+
 def _cells(row: SoaRow, today: date, council: bool) -> list[Any]:
-    applicable: Any = (_APPLICABLE_TEXT[row.applicability] if row.applicability
-                       else Marked("Undecided", GAP_FILL))
+    applicable = _applicable_cell(row)
     justification: Any = row.cells.exclusion_justification
     if row.excluded and not justification.strip():
         justification = Marked("No justification", GAP_FILL)
+    elif row.unjustified_exclusion:
+        justification = Marked(justification, GAP_FILL)
     decided = ", ".join(x for x in (row.decided_by, _iso(row.decided_on)) if x)
     texts = row.cells
     cells = [
@@ -287,7 +309,8 @@ def soa_report(document: SoaDocument, *, generated: datetime | None = None) -> R
     council = document.council_wide
     return Report(
         title=document.title,
-        columns=[*_COLUMNS, _BREAKDOWN] if council else list(_COLUMNS),
+        columns=([_COUNCIL_APPLICABLE if c.header == "Applicable" else c for c in _COLUMNS]
+                 + [_BREAKDOWN]) if council else list(_COLUMNS),
         rows=[_cells(row, document.today, council) for row in document.rows],
         generated=generated or datetime.combine(document.today, time(), UTC),
         row_count=len(document.rows),

@@ -11,7 +11,10 @@ Council-wide, over the in-scope departments (``Department.in_scope``):
 - reasons, risks, evidence, owners: all of theirs; texts are kept once per distinct text,
   prefixed with the departments that wrote it; the target date is the latest of the planned
   ones (when it is planned to be in place everywhere); last and next review are the earliest.
-- ``departments`` carries each department's own applicability and status.
+- exclusion justification: every excluding department's, also where the council applies the
+  control (named, "CHS: ..."); a department that gave none is listed as "NO JUSTIFICATION",
+  first, so a mixed decision never reads as a plain "applicable" with a blank justification.
+- ``departments`` carries each department's own applicability, status and justification.
 
 The row's fields hold everything (a version's snapshot freezes them, so they must not lose
 detail); ``SoaRow.cells`` is what a council-wide document prints: with ~15 departments the
@@ -75,6 +78,12 @@ class DepartmentDecision:
     code: str
     applicability: Applicability | None
     status: ImplementationStatus | None
+    #: The department's justification when it excludes the control ("" when it gave none).
+    justification: str = ""
+
+    @property
+    def excluded(self) -> bool:
+        return self.applicability == Applicability.EXCLUDED
 
     def label(self) -> str:
         """The decision without the department: the group it is listed under."""
@@ -147,6 +156,17 @@ class SoaRow:
     @property
     def excluded(self) -> bool:
         return self.applicability == Applicability.EXCLUDED
+
+    @property
+    def excluded_by(self) -> tuple[DepartmentDecision, ...]:
+        """Council-wide: the departments that exclude the control, whatever the row says."""
+        return tuple(d for d in self.departments if d.excluded)
+
+    @property
+    def unjustified_exclusion(self) -> bool:
+        """A department excludes the control without saying why (6.1.3 d)."""
+        return any(not d.justification.strip() for d in self.excluded_by) or (
+            self.excluded and not self.exclusion_justification.strip())
 
     @property
     def cells(self) -> SoaRow | CouncilCells:
@@ -263,19 +283,35 @@ def council_applicability(decisions: Sequence[Applicability | None]) -> Applicab
     return Applicability.EXCLUDED
 
 
+#: What a council-wide justification says for a department that excluded without one.
+NO_JUSTIFICATION = "NO JUSTIFICATION"
+
+
 class _Texts:
     """One field's texts across departments: each distinct text once, with the departments
-    that wrote it (in department order)."""
+    that wrote it (in department order).
 
-    def __init__(self, texts: Iterable[tuple[str, str]]) -> None:
+    With ``blank`` set, the departments that wrote nothing are listed under it, first, and
+    the departments are always named: a missing justification must show, not vanish. With
+    ``named``, the departments are named even when they all wrote the same.
+    """
+
+    def __init__(self, texts: Iterable[tuple[str, str]], *, blank: str | None = None,
+                 named: bool = False) -> None:
         self.codes: dict[str, list[str]] = {}
+        self.blank = blank
+        self.named = named
+        if blank is not None:
+            self.codes[blank] = []
         for code, text in texts:
-            if text.strip():
-                self.codes.setdefault(text.strip(), []).append(code)
+            if text.strip() or blank is not None:
+                self.codes.setdefault(text.strip() or blank or "", []).append(code)
+        if blank is not None and not self.codes[blank]:
+            del self.codes[blank]
 
     def _lines(self, groups: Iterable[tuple[str, list[str]]]) -> list[str]:
         # No prefix when every department that wrote one wrote the same.
-        if len(self.codes) == 1:
+        if len(self.codes) == 1 and self.blank not in self.codes and not self.named:
             return list(self.codes)
         return [f"{', '.join(who)}: {text}" for text, who in groups]
 
@@ -286,7 +322,9 @@ class _Texts:
     def compact(self) -> str:
         """The SHOWN_TEXTS texts most departments share, then how many departments are left
         out: the reader finds those in the departments' own SoAs."""
-        common = sorted(self.codes.items(), key=lambda item: -len(item[1]))[:SHOWN_TEXTS]
+        # The blank group (first in ``codes``) is a gap: it is always shown.
+        common = sorted(self.codes.items(),
+                        key=lambda item: (item[0] != self.blank, -len(item[1])))[:SHOWN_TEXTS]
         lines = self._lines(common)
         left = sum(len(who) for who in self.codes.values()) - sum(len(who) for _, who in common)
         if left:
@@ -304,7 +342,9 @@ def _council_row(facts: SoaFacts, control: Control) -> SoaRow:
     decided = [(d, facts.entries.get((d.id, control.id))) for d in facts.departments]
     decisions = tuple(
         DepartmentDecision(d.code, e.applicability if e else None,
-                           e.implementation_status if e else None)
+                           e.implementation_status if e else None,
+                           e.exclusion_justification.strip()
+                           if e and e.applicability == Applicability.EXCLUDED else "")
         for d, e in decided
     )
     applicability = council_applicability([x.applicability for x in decisions])
@@ -322,7 +362,10 @@ def _council_row(facts: SoaFacts, control: Control) -> SoaRow:
     owners = sorted({e.owner.name for e in entries if e.owner})
     ids = [d.id for d in facts.departments]
     notes = _Texts((d.code, e.inclusion_note) for d, e in speaking if not excluded)
-    justifications = _Texts((d.code, e.exclusion_justification) for d, e in speaking if excluded)
+    # Every department that excludes the control, also where the council applies it: an
+    # exclusion is shown with its justification, or with NO JUSTIFICATION, never dropped.
+    justifications = _Texts(((x.code, x.justification) for x in decisions if x.excluded),
+                            blank=NO_JUSTIFICATION, named=not excluded)
     how = _Texts((d.code, e.implementation) for d, e in speaking if not excluded)
     return SoaRow(
         control.id, control.ref, control.title, control.theme, applicability,
