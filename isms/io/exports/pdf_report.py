@@ -1,7 +1,14 @@
 """A :class:`~isms.io.exports.report.Report` as a PDF an auditor can file, and the page frame
 every isms PDF shares (``build_pdf``): A4 landscape (A3 landscape for a table too wide to read
-on A4, see :func:`page_size`), the title and protective marking in a
-running header, the marking, "Page X of Y" and the generated date in the footer.
+on A4, see :func:`page_size`), the title and protective marking in a running header, the
+marking, "Page X of Y" and the document's date ("As at DAY", see ``page_rules.dated``) in the
+footer.
+
+Pages that can be handed over: no word, reference or marking is ever cut inside. Each column is
+at least as wide as the longest word it holds (A3, then smaller type, before a word is cut),
+text wraps only between words, and a table goes on across pages in one layout under its
+repeated header; a row is cut only when taller than a page, and its second part names its
+reference again.
 
 Long tables are cut into tables of ``CHUNK_ROWS`` rows (PERFORMANCE.md: reportlab re-measures
 the rest of a table at every page break, so one 10,000-row table costs ~4 x as much as 200-row
@@ -41,6 +48,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from ..files import write_atomically
+from .page_rules import dated, is_wide
 from .report import LOG_HEAD_LABEL, Column, Marked, Report, producer, text_colour_on
 
 Progress = Callable[[str, int, int], None]
@@ -51,10 +59,6 @@ PageSize = tuple[float, float]
 PAGE: PageSize = landscape(A4)
 WIDE_PAGE: PageSize = landscape(A3)
 MARGIN = 12 * mm
-#: Columns wider than this in all (Column.width, in characters) go on A3: A4 landscape gives
-#: them under ~3 points a character, where the cell text (7.5 pt, ~3.7 points a character)
-#: wraps every few words. The registers (at most ~240) stay A4; the SoA (~300) does not.
-WIDE_TABLE_CHARS = 260
 #: Rows per table piece (PERFORMANCE.md: "split long tables into chunks of ~200 rows").
 CHUNK_ROWS = 200
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
@@ -108,18 +112,68 @@ def para(text: str, style: str = "body") -> Paragraph:
     return Paragraph(markup(text), STYLES[style])
 
 
+def widest_word(texts: Iterable[str], font: str = FONT, size: float = CELL_SIZE) -> float:
+    """The width of the longest unbreakable word (no space inside) of ``texts``: the least a
+    column holding them may be, short of cutting a word."""
+    words = {word for text in texts for word in text.split()}
+    return max((stringWidth(word, font, size) for word in words), default=0.0)
+
+
+def fit_widths(shares: Sequence[float], least: Sequence[float], usable: float,
+               givers: Sequence[bool] | None = None) -> list[float]:
+    """Widths for columns that take ``shares`` of ``usable``, none narrower than its ``least``:
+    what the narrow ones need is taken from the room the ``givers`` (the wrap columns) have
+    above their own least, then from every column's. When the least widths cannot all be
+    honoured, the shares are kept."""
+    total = sum(shares) or 1
+    widths = [usable * s / total for s in shares]
+    if sum(least) >= usable:
+        return widths
+    needed = sum(max(0.0, lo - w) for w, lo in zip(widths, least, strict=True))
+    widths = [max(w, lo) for w, lo in zip(widths, least, strict=True)]
+    for donors in (list(givers or [True] * len(shares)), [True] * len(shares)):
+        room = [max(0.0, w - lo) if give else 0.0
+                for w, lo, give in zip(widths, least, donors, strict=True)]
+        spare = sum(room)
+        if needed <= 0 or spare <= 0:
+            continue
+        taken = min(needed, spare)
+        widths = [w - taken * r / spare for w, r in zip(widths, room, strict=True)]
+        needed -= taken
+    return widths
+
+
+#: A grid table no taller than this moves whole to the next page rather than break: a third of
+#: a scale table left at a page's foot reads as the end of it.
+KEEP_TOGETHER = 250.0
+#: A longer grid table breaks with at least this many rows on either side of the break.
+LEAST_ROWS = 3
+
+
 def grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], *,
          styles: tuple[str, str] = ("label", "body"),
          extra: Sequence[tuple[Any, ...]] = ()) -> Table:
     """A small ruled table across an A4 landscape page, for documents other than the register
     tables: the first row is a header, each value a wrapped Paragraph (a Flowable is kept as it
-    is), ``widths`` are shares of the width and ``styles`` the header's and the cells' styles."""
+    is), ``widths`` are shares of the width and ``styles`` the header's and the cells' styles.
+
+    No column is narrower than its longest word (a word is never cut: the shares give way), a
+    short table is kept on one page and a long one breaks leaving rows on both sides."""
     header, body = styles
-    cells = [[c if isinstance(c, Flowable) else para(display(c), header if r == 0 else body)
-              for c in row] for r, row in enumerate(rows)]
-    usable, total = PAGE[0] - 2 * MARGIN, sum(widths)
-    table = Table(cells, colWidths=[usable * w / total for w in widths], repeatRows=1,
-                  hAlign="LEFT")
+    texts = [[None if isinstance(c, Flowable) else display(c) for c in row] for row in rows]
+    least = [max(widest_word([t for row in texts[:1] for t in row[i:i + 1] if t is not None],
+                             STYLES[header].fontName, STYLES[header].fontSize),
+                 widest_word([t for row in texts[1:] for t in row[i:i + 1] if t is not None],
+                             STYLES[body].fontName, STYLES[body].fontSize))
+             + 2 * _GRID_PADDING + 1 for i in range(len(widths))]
+    usable = PAGE[0] - 2 * MARGIN
+    sized = fit_widths(widths, least, usable)
+    whole = [w >= lo for w, lo in zip(sized, least, strict=True)]
+    cells = [[c if t is None else
+              Paragraph(markup(t), _unsplit(STYLES[header if r == 0 else body], whole[i]))
+              for i, (c, t) in enumerate(zip(row, text_row, strict=False))]
+             for r, (row, text_row) in enumerate(zip(rows, texts, strict=True))]
+    table = _Grid(cells, colWidths=sized, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
@@ -129,21 +183,74 @@ def grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], *,
     return table
 
 
+#: reportlab's default cell padding, which ``grid`` tables keep.
+_GRID_PADDING = 6
+
+
+def _unsplit(style: ParagraphStyle, whole: bool) -> ParagraphStyle:
+    """``style``, never cutting a word when the column is wide enough for its longest one (where
+    it is not, reportlab's cutting keeps the text inside its cell)."""
+    if not whole:
+        return style
+    key = style.name + "-whole"
+    if key not in _WHOLE:
+        _WHOLE[key] = ParagraphStyle(key, parent=style, splitLongWords=0)
+    return _WHOLE[key]
+
+
+_WHOLE: dict[str, ParagraphStyle] = {}
+
+
+def _at_top(flowable: Flowable) -> bool:
+    """Whether ``flowable`` is being laid out at the top of a page (reportlab's own "at top"
+    flag of the frame, which it uses to drop space before the first flowable of a frame)."""
+    frame = getattr(flowable, "_frame", None) or getattr(
+        getattr(getattr(flowable, "canv", None), "_doctemplate", None), "frame", None)
+    return bool(getattr(frame, "_atTop", True))
+
+
+class _Grid(Table):  # type: ignore[misc]
+    """A ``grid`` table that never leaves a few rows at the foot of a page."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._calc(availWidth, availHeight)
+        if _at_top(self):  # nowhere better to go: break where it must
+            parts: list[Flowable] = super().split(availWidth, availHeight)
+            return parts
+        if self._height <= KEEP_TOGETHER:
+            return []  # whole, on the next page
+        parts = super().split(availWidth, availHeight)
+        body = len(self._cellvalues) - 1
+        if len(parts) == 2 and not LEAST_ROWS <= len(parts[0]._cellvalues) - 1 <= (
+                body - LEAST_ROWS):
+            return []
+        return parts
+
+
 def page_size(columns: Sequence[Column]) -> PageSize:
-    """The page a table of ``columns`` is printed on."""
-    return WIDE_PAGE if sum(c.width for c in columns) > WIDE_TABLE_CHARS else PAGE
+    """The page a table of ``columns`` is printed on by its columns alone (the spreadsheet
+    prints on the same); a table whose words cannot fit A4 goes on A3 even so (``_Layout``)."""
+    return WIDE_PAGE if is_wide(columns) else PAGE
 
 
 def title_block(title: str, generated: datetime, marking: str,
                 document_control: Sequence[tuple[str, str]],
                 page: PageSize = PAGE) -> list[Flowable]:
-    """The title and document-control table that open page 1."""
-    pairs: list[tuple[str, str]] = [("Generated", display(generated))]
+    """The title and document-control table that open page 1. The document's date comes first
+    ("As at DAY" for a document dated by a day, "Generated DAY TIME" for one of a moment),
+    unless the document control already states it."""
+    label, value = dated(generated)
+    given = {str(k) for k, _ in document_control}
+    pairs: list[tuple[str, str]] = [] if label in given else [(label, value)]
     if marking:
         pairs.append(("Protective marking", marking))
     pairs.extend((str(k), display(v)) for k, v in document_control)
-    rows = [[para(k, "label"), para(v)] for k, v in pairs]
-    control = Table(rows, colWidths=[55 * mm, page[0] - 2 * MARGIN - 55 * mm], hAlign="LEFT")
+    values = page[0] - 2 * MARGIN - 55 * mm
+    # A value's words are cut only if one is wider than the whole column (a pasted URL).
+    whole = widest_word((v for _, v in pairs), FONT, STYLES["body"].fontSize) < values - 13
+    rows = [[Paragraph(markup(k), STYLES["label"]),
+             Paragraph(markup(v), _unsplit(STYLES["body"], whole))] for k, v in pairs]
+    control = Table(rows, colWidths=[55 * mm, values], hAlign="LEFT")
     control.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
@@ -163,7 +270,11 @@ def build_pdf(path: Path, story: list[Flowable], *, title: str, marking: str,
         title=title, author=producer(), creator=producer(), subject=marking, invariant=1,
         keywords=keywords,
     )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    # No padding inside the frame: its width is the page less the margins, which every table
+    # is sized to. (reportlab's default 6 pt padding left tables 12 pt too wide, and it centres
+    # a flowable wider than the frame, so pieces of one table stood 6 pt apart.)
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     decorate = _page_decorator(title, marking, generated, page)
 
@@ -181,18 +292,27 @@ def build_pdf(path: Path, story: list[Flowable], *, title: str, marking: str,
 
 
 def write_pdf(report: Report, path: Path, progress: Progress | None = None) -> int:
-    """Write ``report`` to ``path`` as a PDF; returns the number of table rows written."""
-    page = page_size(report.columns)
-    story = title_block(report.title, report.generated, report.marking,
-                        report.document_control, page)
-    count = 0
+    """Write ``report`` to ``path`` as a PDF; returns the number of table rows written.
+
+    The rows are read once into their texts first: the columns are sized from what they hold
+    (every column at least as wide as its longest word), which is known only at the end."""
     total = report.row_count or 0
-    layout = _Layout(report.columns, page[0] - 2 * MARGIN)
-    for first, chunk in _chunks(report.rows):
-        story.append(_Chunk(layout, [layout.row(r) for r in chunk], headed=first))
-        count += len(chunk)
+    texts: list[_Texts] = []
+    for values in report.rows:
+        texts.append(_texts(values, len(report.columns)))
+        if progress and len(texts) % CHUNK_ROWS == 0:
+            progress("reading rows", len(texts), total)
+    layout = _Layout(report.columns, [widest_word(row[0][i] for row in texts)
+                                      for i in range(len(report.columns))])
+    story = title_block(report.title, report.generated, report.marking,
+                        report.document_control, layout.page)
+    count = len(texts)
+    for start in range(0, count, CHUNK_ROWS):
+        rows = [layout.row(*row) for row in texts[start:start + CHUNK_ROWS]]
+        story.append(_Chunk(layout, rows, headed=start == 0))
         if progress:
-            progress("laying out PDF", count, total)
+            progress("laying out PDF", min(start + CHUNK_ROWS, count), total)
+    del texts
     if count == 0:
         story.append(_Chunk(layout, [], headed=True))
         story.append(para("No entries."))
@@ -200,95 +320,95 @@ def write_pdf(report: Report, path: Path, progress: Progress | None = None) -> i
         story.append(para(note))
     head = next((str(v) for k, v in report.document_control if k == LOG_HEAD_LABEL), "")
     build_pdf(path, story, title=report.title, marking=report.marking,
-              generated=report.generated, page=page, keywords=head)
+              generated=report.generated, page=layout.page, keywords=head)
     return count
 
 
-def _chunks(rows: Iterable[Sequence[Any]]) -> Iterable[tuple[bool, list[Sequence[Any]]]]:
-    chunk: list[Sequence[Any]] = []
-    first = True
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == CHUNK_ROWS:
-            yield first, chunk
-            first, chunk = False, []
-    if chunk:
-        yield first, chunk
+#: One row as text: each cell's text, and its marked cells as (column, fill).
+_Texts = tuple[list[str], list[tuple[int, str]]]
+
+
+def _texts(values: Sequence[Any], width: int) -> _Texts:
+    texts = [display(v) for v in values[:width]]
+    texts += [""] * (width - len(texts))
+    marks = [(i, v.fill) for i, v in enumerate(values[:width]) if isinstance(v, Marked)]
+    return texts, marks
 
 
 #: A table cell: plain text (cheap) or a Paragraph (wraps).
 Cell = Any
+#: A row as laid out: its cells, and its marked cells as (column, fill).
+_Row = tuple[list[Cell], list[tuple[int, str]]]
+
+#: The least a cell's text is shrunk to, on A3, before a word would have to be cut.
+MIN_CELL_SIZE = 5.5
+#: A cell's line height, for its text size.
+_LEADING = 9.2 / CELL_SIZE
 
 
 class _Layout:
-    """Column widths (shares of the page width) and how each value becomes a table cell."""
+    """The page, the cell text size and the column widths of one table, chosen from what the
+    columns hold: each column at least as wide as its longest word (header included), on A4,
+    else A3, else in smaller type, before any word is cut; then how each value becomes a cell.
+    Every piece of the table uses the one layout, so it reads as one table on every page."""
 
-    def __init__(self, columns: Sequence[Column], usable: float) -> None:
+    def __init__(self, columns: Sequence[Column], widest: Sequence[float]) -> None:
         self.columns = columns
-        self.widths = column_widths(columns, usable)
-        self.header = [Paragraph(markup(c.header), STYLES["head"]) for c in columns]
+        needs = [max(w, widest_word([c.header], BOLD),
+                     stringWidth("0000-00-00", FONT, CELL_SIZE) if c.kind == "date" else 0.0)
+                 for c, w in zip(columns, widest, strict=True)]
+        # +1: reportlab wraps a word that fills the cell to the last hundredth of a point.
+        spare = 2 * _PADDING + 1
+        self.page, self.size = page_size(columns), CELL_SIZE
+        pages = [self.page] if self.page == WIDE_PAGE else [PAGE, WIDE_PAGE]
+        for self.page in pages:
+            if sum(needs) + spare * len(needs) <= self.page[0] - 2 * MARGIN:
+                break
+        else:
+            room = self.page[0] - 2 * MARGIN - spare * len(needs)
+            self.size = max(MIN_CELL_SIZE, CELL_SIZE * room / (sum(needs) or 1))
+        least = [n * self.size / CELL_SIZE + spare for n in needs]
+        self.widths = fit_widths([c.width for c in columns], least,
+                                 self.page[0] - 2 * MARGIN, [c.wrap for c in columns])
+        whole = [w >= lo for w, lo in zip(self.widths, least, strict=True)]
+        leading = self.size * _LEADING
+        self._styles = {
+            (name, ok): ParagraphStyle(f"{name}-{ok}", fontName=BOLD if name == "head" else FONT,
+                                       fontSize=self.size, leading=leading,
+                                       textColor=colors.white if name == "white" else colors.black,
+                                       splitLongWords=0 if ok else 1)
+            for name in ("cell", "white", "head") for ok in (True, False)
+        }
+        self.whole = whole
+        self.header = [Paragraph(markup(c.header), self._styles["head", ok])
+                       for c, ok in zip(columns, whole, strict=True)]
+        self.table_style = [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), self.size),
+            ("LEADING", (0, 0), (-1, -1), leading),
+            *_BASE_STYLE,
+        ]
 
-    def row(self, values: Sequence[Any]) -> tuple[list[Cell], list[tuple[int, str]]]:
+    def row(self, texts: list[str], marks: list[tuple[int, str]]) -> _Row:
         """The row's cells and its marked cells as (column, fill)."""
+        white = {c for c, fill in marks if text_colour_on(fill) != "#000000"}
         cells: list[Cell] = []
-        marks: list[tuple[int, str]] = []
-        for index, (value, column, width) in enumerate(
-            zip(values, self.columns, self.widths, strict=False)
+        for index, (text, column, width) in enumerate(
+            zip(texts, self.columns, self.widths, strict=True)
         ):
-            text = display(value)
-            style = "cell"
-            if isinstance(value, Marked):
-                marks.append((index, value.fill))
-                if text_colour_on(value.fill) != "#000000":
-                    style = "cell-white"
             # A plain string is far cheaper to lay out than a Paragraph; only text that needs
             # wrapping (or markup escaping for a wrap column) pays for one.
             if column.wrap or "\n" in text or (
-                stringWidth(text, FONT, CELL_SIZE) > width - 2 * _PADDING
+                stringWidth(text, FONT, self.size) > width - 2 * _PADDING
             ):
-                cells.append(Paragraph(markup(text), STYLES[style]))
+                style = self._styles["white" if index in white else "cell", self.whole[index]]
+                cells.append(Paragraph(markup(text), style))
             else:
                 cells.append(text)
         return cells, marks
 
 
-def _least_width(column: Column) -> float:
-    """The narrowest a column may be: its header's longest word on one line (a header cut
-    "Co/ntr/ol" is unreadable), and a whole date in a date column."""
-    words = [stringWidth(word, BOLD, CELL_SIZE) for word in column.header.split()]
-    if column.kind == "date":
-        words.append(stringWidth("0000-00-00", FONT, CELL_SIZE))
-    # +1: reportlab wraps a word that fills the cell to the last hundredth of a point.
-    return max(words, default=0) + 2 * _PADDING + 1
-
-
-def column_widths(columns: Sequence[Column], usable: float) -> list[float]:
-    """Each column's share of ``usable`` by its Column.width, but none narrower than
-    :func:`_least_width`: what the narrow ones need is taken from the wrap columns' room above
-    their own least width (from every column's, when the wrap columns have too little)."""
-    share = sum(c.width for c in columns) or 1
-    widths = [usable * c.width / share for c in columns]
-    least = [_least_width(c) for c in columns]
-    if sum(least) >= usable:  # cannot honour them all: keep the proportions
-        return widths
-    needed = sum(max(0.0, lo - w) for w, lo in zip(widths, least, strict=True))
-    widths = [max(w, lo) for w, lo in zip(widths, least, strict=True)]
-    for donors in ([c.wrap for c in columns], [True] * len(columns)):
-        room = [max(0.0, w - lo) if give else 0.0
-                for w, lo, give in zip(widths, least, donors, strict=True)]
-        total = sum(room)
-        if needed <= 0 or total <= 0:
-            continue
-        taken = min(needed, total)
-        widths = [w - taken * r / total for w, r in zip(widths, room, strict=True)]
-        needed -= taken
-    return widths
-
-
 _BASE_STYLE = [
-    ("FONTNAME", (0, 0), (-1, -1), FONT),
-    ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-    ("LEADING", (0, 0), (-1, -1), 9.2),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
     ("LEFTPADDING", (0, 0), (-1, -1), _PADDING),
@@ -301,20 +421,24 @@ _BASE_STYLE = [
 class _Chunk(Flowable):  # type: ignore[misc]
     """Up to CHUNK_ROWS rows of the table. It shows the column header when it is the table's
     start or stands at the top of a page; following on mid-page from the piece before, it
-    goes without, so the pieces read as one table."""
+    goes without, so the pieces read as one table.
 
-    def __init__(self, layout: _Layout, rows: list[tuple[list[Cell], list[tuple[int, str]]]],
-                 *, headed: bool) -> None:
+    It breaks between whole rows, and what is left goes on as a chunk of its own on the next
+    page, under the header. A row is cut only when it is taller than a whole page; its second
+    part then starts with the row's reference (its first cell) again."""
+
+    def __init__(self, layout: _Layout, rows: list[_Row], *, headed: bool) -> None:
         super().__init__()
         self._layout = layout
         self._rows = rows
         self._always_headed = headed
+        self._headed = headed
         self._table: Table | None = None
 
-    def _make(self, headed: bool) -> Table:
+    def _make(self, headed: bool, *, cut_rows: bool = False) -> Table:
         offset = 1 if headed else 0
         data: list[list[Any]] = [list(self._layout.header)] if headed else []
-        style = list(_BASE_STYLE)
+        style = list(self._layout.table_style)
         if headed:
             style.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL))
         for r, (cells, marks) in enumerate(self._rows):
@@ -323,19 +447,12 @@ class _Chunk(Flowable):  # type: ignore[misc]
                 where = (c, r + offset)
                 style.append(("BACKGROUND", where, where, colors.HexColor(fill)))
                 style.append(("TEXTCOLOR", where, where, colors.HexColor(text_colour_on(fill))))
-        # A row taller than a page (a control chosen by hundreds of risks) must be split
-        # across pages rather than fail the export. Only a headed piece splits inside a row:
-        # an unheaded one hands whole rows to the next page's headed piece (see split()).
         return Table(data, colWidths=self._layout.widths, repeatRows=offset, style=style,
-                     hAlign="LEFT", splitInRow=offset)
+                     hAlign="LEFT", splitInRow=1 if cut_rows else 0)
 
     def _choose(self) -> Table:
-        # The frame knows whether anything stands above on this page (reportlab's own
-        # "at top" flag, which it uses to drop space before the first flowable of a frame).
-        frame = getattr(getattr(self.canv, "_doctemplate", None), "frame", None)
-        headed = self._always_headed or bool(getattr(frame, "_atTop", True))
-        self._headed = headed
-        self._table = self._make(headed)
+        self._headed = self._always_headed or _at_top(self)
+        self._table = self._make(self._headed)
         return self._table
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -346,20 +463,40 @@ class _Chunk(Flowable):  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         table = self._table or self._choose()
-        if self._headed:
-            # Table's own split repeats the header on the continuation.
-            parts: list[Flowable] = table.split(availWidth, availHeight)
+        offset = 1 if self._headed else 0
+        parts: list[Flowable] = table.split(availWidth, availHeight)
+        if len(parts) == 2:
+            placed = len(parts[0]._cellvalues) - offset
+            return [parts[0], _Chunk(self._layout, self._rows[placed:], headed=True)]
+        if parts or not _at_top(self):
+            return parts  # whole, or (nothing fits here) whole on the next page
+        return self._cut_row(availWidth, availHeight)
+
+    def _cut_row(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """At the top of a page, the first row is taller than the page: cut it (reportlab cuts
+        each cell's text between lines) and go on with its second part, under the header and
+        its reference, on the next page."""
+        parts: list[Flowable] = self._make(True, cut_rows=True).split(availWidth, availHeight)
+        if len(parts) != 2:
             return parts
-        parts = table.split(availWidth, availHeight)
-        if not parts:
-            return []
-        placed = len(parts[0]._cellvalues)
-        # The rest starts a new page: a chunk again, so it gets its header there.
-        return [parts[0], _Chunk(self._layout, self._rows[placed:], headed=True)]
+        first, rest = parts
+        cut = len(first._cellvalues) - 2  # the header, then the rows; the last one is cut
+        cells, marks = self._rows[cut]
+        second = list(rest._cellvalues[1])
+        if not _filled(second[0]):
+            second[0] = cells[0]
+        return [first, _Chunk(self._layout, [(second, marks), *self._rows[cut + 1:]],
+                              headed=True)]
 
     def draw(self) -> None:
         assert self._table is not None
         self._table.drawOn(self.canv, 0, 0)
+
+
+def _filled(cell: Any) -> bool:
+    if isinstance(cell, (list, tuple)):
+        return any(_filled(c) for c in cell)
+    return cell not in (None, "")
 
 
 # --- running header and footer --------------------------------------------------------------
@@ -370,6 +507,7 @@ def _page_decorator(title: str, marking: str, generated: datetime,
     width, height = page
     top = height - MARGIN
     bottom = MARGIN
+    stated = " ".join(dated(generated))
 
     def decorate(canvas: Canvas, page: int, pages: int) -> None:
         canvas.saveState()
@@ -380,7 +518,7 @@ def _page_decorator(title: str, marking: str, generated: datetime,
         canvas.drawString(MARGIN, bottom, marking)
         canvas.setFont(FONT, 8)
         canvas.drawCentredString(width / 2, bottom, f"Page {page} of {pages}")
-        canvas.drawRightString(width - MARGIN, bottom, f"Generated {generated:%Y-%m-%d %H:%M}")
+        canvas.drawRightString(width - MARGIN, bottom, stated)
         canvas.setStrokeColor(colors.grey)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, top - 3, width - MARGIN, top - 3)

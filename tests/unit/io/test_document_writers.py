@@ -138,7 +138,8 @@ def test_draft_minutes_say_so_and_are_dated_by_the_meeting(tmp_path: Path) -> No
                               location="", chair=None), path)
     text = _text(path)
     assert "Not signed off: these minutes are a draft" in text
-    assert "2026-03-09 00:00" in text and "Whole council" in text
+    # Dated by the meeting's day, never by a midnight that was never a real time.
+    assert "As at 2026-03-09" in text and "00:00" not in text and "Whole council" in text
     assert "The meeting set no actions." in text
     assert "No risks or assets were on the agenda." in text
 
