@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from isms.services.read import queries
 
 from ..db import commit
-from ..errors import NotFoundError, UsageError
+from ..errors import NotFoundError, UsageError, ValidationError
 from ..io.files import write_atomically
-from ..method.criteria import Criteria
+from ..method.criteria import AUTHORITY_WORDS, Criteria
 from ..model import Risk, TreatmentOption
 from ..services import edits, signatures
 from ..services import handling as handling_service
@@ -64,7 +64,7 @@ def _method_show(args: argparse.Namespace) -> int:
     print_table(headers, rows)
     print("\nLevels")
     print_table(
-        ["Level", "Scores", "Colour", "Review every", "Appetite"],
+        ["Level", "Scores", "Colour", "Review every", "Appetite", "Who may accept"],
         [
             (
                 lv.name,
@@ -74,11 +74,14 @@ def _method_show(args: argparse.Namespace) -> int:
                 "appetite"
                 if lv.name == criteria.appetite
                 else ("above" if criteria.above_appetite(lv) else ""),
+                AUTHORITY_WORDS[criteria.authority(lv)],
             )
             for lv in criteria.levels
         ],
     )
     print(f"\nAsset owners attest every {criteria.attestation_days} days.")
+    print(f"Method owner: {criteria.method_owner or 'not named'}; the method is reviewed every "
+          f"{criteria.method_review_days} days.")
     return 0
 
 
@@ -200,25 +203,35 @@ def _risks_score(args: argparse.Namespace) -> int:
 def _risks_accept(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         risk = queries.risk_by_ref(session, args.ref)
-        signed = risk_service.sign_acceptance(
-            session,
-            risk,
-            rationale=args.rationale,
-            expires_on=args.expires,
-            approver=queries.person(session, args.for_approver) if args.for_approver else None,
-        )
+        try:
+            signed = risk_service.sign_acceptance(
+                session,
+                risk,
+                rationale=args.rationale,
+                expires_on=args.expires,
+                approver=(queries.person(session, args.for_approver)
+                          if args.for_approver else None),
+                at_current=args.at_current,
+            )
+        except ValidationError as exc:
+            if exc.field != "at_current":
+                raise
+            raise ValidationError(f"{exc} (--at-current)", field=exc.field) from None
+        level = str(signed.signatures[0].terms["level"])
         commit(session)
         ref = risk.ref
         signed_words = [{"id": s.id, "state": s.state.value, "words": signatures.words(s)}
                         for s in signed.signatures]
-        result = {"ref": ref, "accepted": signed.acceptance is not None,
-                  "signatures": signed_words}
+        result = {"ref": ref, "accepted": signed.acceptance is not None, "level": level,
+                  "at_current": args.at_current, "signatures": signed_words}
         acceptance = signed.acceptance
         if acceptance is not None:
             expiry = acceptance.expires_on.isoformat() if acceptance.expires_on else "-"
             approved = (f", approved by {acceptance.approved_by.name}"
                         if acceptance.approved_by else "")
-            text = f"{ref} accepted by {acceptance.accepted_by.name}{approved} until {expiry}."
+            at = "current level" if args.at_current else "residual level"
+            text = (f"{ref} accepted by {acceptance.accepted_by.name}{approved} until {expiry} "
+                    f"(at {at} {level}).")
         else:
             text = (f"{ref}: " + "; ".join(str(w["words"]) for w in signed_words)
                     + ". It is not accepted until then (`isms awaiting`).")
@@ -418,6 +431,13 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> An
         type=review_date,
         metavar="YYYY-MM-DD",
         help="when the acceptance lapses (default: the next review)",
+    )
+    p.add_argument(
+        "--at-current",
+        action="store_true",
+        help="accept today's exposure (the current level) rather than the residual target: "
+        "needed while the target is not reached (treatment actions open, or none planned); "
+        "the acceptance says 'accepted at current level ...'",
     )
     json_option(p)
 

@@ -15,7 +15,17 @@ The definition::
      "appetite": "Medium",            # the highest level acceptable without escalation
      "cadence_days": {"Low": 365, ...},   # review interval per level
      "attestation_days": 365,         # asset owners' attestation interval
-     "impact_areas": ["service delivery", ...]}
+     "impact_areas": ["service delivery", ...],
+     "acceptance_authority": {"Low": "owner", ..., "High": "approver", "Very high": "siro"},
+     "method_owner": "Head of Information Governance",  # who owns this method
+     "method_review_days": 365}       # how often the method itself is reviewed
+
+``acceptance_authority`` says who may accept a risk at each level (ISO/IEC 27001 6.1.3 f asks
+the risk owners' approval; the council's method adds who signs off above them): ``owner`` (the
+risk owner alone), ``approver`` (the owner, and an approver or the SIRO signs it off) or ``siro``
+(the owner, and the SIRO signs it off). A register made before it existed gets the default
+:func:`default_authority`: the owner within the appetite, an approver above it, the SIRO at the
+top level.
 """
 
 from __future__ import annotations
@@ -30,6 +40,16 @@ from typing import Any, Literal
 from ..errors import ValidationError
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+#: Who may accept a risk, least demanding first (see the module's docstring).
+Authority = Literal["owner", "approver", "siro"]
+AUTHORITIES: tuple[Authority, ...] = ("owner", "approver", "siro")
+#: How the documents and messages name each authority.
+AUTHORITY_WORDS: dict[str, str] = {
+    "owner": "the risk owner",
+    "approver": "the risk owner with an approver's (or the SIRO's) sign-off",
+    "siro": "the risk owner with the SIRO's sign-off",
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,18 @@ class Criteria:
     #: For a lookup matrix: level name per cell, ``cells[likelihood - 1][impact - 1]``.
     cells: tuple[tuple[str, ...], ...] = ()
     impact_areas: tuple[str, ...] = field(default_factory=tuple)
+    #: Level name -> who may accept a risk at that level; empty: :func:`default_authority`.
+    acceptance_authority: dict[str, Authority] = field(default_factory=dict)
+    #: Who owns the method (a post or a name), for the method document; "" when not named.
+    method_owner: str = ""
+    #: How often the method itself is reviewed, in days from its approval.
+    method_review_days: int = 365
+
+    def __post_init__(self) -> None:
+        if not self.acceptance_authority and self.levels:
+            # Frozen: set once, so every reader sees the same authorities as to_definition.
+            object.__setattr__(self, "acceptance_authority", default_authority(
+                [lv.name for lv in self.levels], self.appetite))
 
     # --- reading and writing ----------------------------------------------------------------
 
@@ -89,6 +121,9 @@ class Criteria:
                 matrix_kind=matrix.get("kind", "product"),
                 cells=tuple(tuple(str(c) for c in row) for row in matrix.get("cells", ())),
                 impact_areas=tuple(str(a) for a in data.get("impact_areas", ())),
+                acceptance_authority=_authorities(data.get("acceptance_authority") or {}),
+                method_owner=str(data.get("method_owner") or "").strip(),
+                method_review_days=int(data.get("method_review_days", 365)),
             )
         except KeyError as exc:
             raise ValidationError(
@@ -115,6 +150,9 @@ class Criteria:
             "appetite": self.appetite,
             "cadence_days": dict(self.cadence_days),
             "attestation_days": self.attestation_days,
+            "acceptance_authority": dict(self.acceptance_authority),
+            "method_owner": self.method_owner,
+            "method_review_days": self.method_review_days,
         }
 
     # --- validation -------------------------------------------------------------------------
@@ -182,6 +220,38 @@ class Criteria:
             raise ValidationError(
                 "The owner attestation interval must be at least 1 day.", field="attestation_days"
             )
+        if self.method_review_days < 1:
+            raise ValidationError("The method's review interval must be at least 1 day.",
+                                  field="method_review_days")
+        self._validate_authority(names)
+
+    def _validate_authority(self, names: list[str]) -> None:
+        """Every level has an authority; above the appetite more than the owner alone; and a
+        more severe level never needs less than a milder one."""
+        given = self.acceptance_authority
+        unknown = set(given) - set(names)
+        if unknown:
+            raise ValidationError(
+                f"Acceptance authority given for unknown level(s): {', '.join(sorted(unknown))}.",
+                field="acceptance_authority")
+        previous: tuple[str, int] | None = None
+        for level in self.levels:
+            authority = given.get(level.name)
+            if authority not in AUTHORITIES:
+                raise ValidationError(
+                    f"Say who may accept a {level.name} risk: one of {', '.join(AUTHORITIES)}"
+                    f" (got {authority!r}).", field="acceptance_authority")
+            if authority == "owner" and self.above_appetite(level):
+                raise ValidationError(
+                    f"{level.name} is above the appetite ({self.appetite}): accepting it needs "
+                    "an approver or the SIRO, not the owner alone.", field="acceptance_authority")
+            rank = AUTHORITIES.index(authority)
+            if previous is not None and rank < previous[1]:
+                raise ValidationError(
+                    f"A {level.name} risk would need less to accept ({authority}) than a "
+                    f"{previous[0]} one ({AUTHORITIES[previous[1]]}): a more severe level "
+                    "needs the same or more.", field="acceptance_authority")
+            previous = (level.name, rank)
 
     def _validate_thresholds(self) -> None:
         """Levels (least severe first) must cover every possible product exactly once, rising."""
@@ -275,6 +345,10 @@ class Criteria:
     def above_appetite(self, level: Level | None) -> bool:
         return level is not None and self.rank(level) > self.rank(self.level_named(self.appetite))
 
+    def authority(self, level: Level) -> Authority:
+        """Who may accept a risk at ``level`` (``owner``, ``approver`` or ``siro``)."""
+        return self.acceptance_authority[level.name]
+
     def next_review(self, level: Level | None, start: date) -> date | None:
         if level is None:
             return None
@@ -296,6 +370,34 @@ def _point(point: ScalePoint) -> dict[str, Any]:
     if point.areas:
         data["areas"] = dict(point.areas)
     return data
+
+
+def default_authority(levels: list[str], appetite: str) -> dict[str, Authority]:
+    """Who may accept what when the criteria do not say: the owner alone up to the appetite,
+    an approver above it, the SIRO at the top level (when it is above the appetite)."""
+    if appetite not in levels:
+        return {}  # validate() names the appetite that is not a level
+    above = levels.index(appetite)
+    result: dict[str, Authority] = {}
+    for rank, name in enumerate(levels):
+        result[name] = ("owner" if rank <= above else
+                        "siro" if rank == len(levels) - 1 else "approver")
+    return result
+
+
+def _authorities(data: Any) -> dict[str, Authority]:
+    if not isinstance(data, dict):
+        raise ValidationError("Risk criteria 'acceptance_authority' must map each level to "
+                              "owner, approver or siro.", field="acceptance_authority")
+    found: dict[str, Authority] = {}
+    for level, who in data.items():
+        text = str(who).strip().lower()
+        if text not in AUTHORITIES:
+            raise ValidationError(
+                f"Acceptance authority for '{level}' is {who!r}; use one of "
+                f"{', '.join(AUTHORITIES)}.", field="acceptance_authority")
+        found[str(level)] = text  # checked just above
+    return found
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:

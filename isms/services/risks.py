@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from isms.services.read.queries import current_criteria, current_criteria_id, next_risk_ref
 
 from ..errors import ValidationError
-from ..method.criteria import Criteria, Level
+from ..method.criteria import AUTHORITIES, AUTHORITY_WORDS, Authority, Criteria, Level
 from ..model import (
     ActionStatus,
     Applicability,
@@ -29,6 +29,7 @@ from ..model import (
     Department,
     InclusionReason,
     Person,
+    PersonRole,
     ReviewMeeting,
     Risk,
     RiskAcceptance,
@@ -45,7 +46,7 @@ from ..model import (
 from ..model.base import utcnow
 from . import local_controls, signatures
 from .dates import check_review_date
-from .roles import can_approve
+from .roles import AUTHORITY_ROLES, can_approve, may_sign_off
 
 Rating = tuple[int | None, int | None]
 STAGES = ("inherent", "current", "residual")
@@ -53,15 +54,47 @@ STAGES = ("inherent", "current", "residual")
 
 @dataclass(frozen=True)
 class Levels:
+    """A risk's three levels: inherent (before any control), current (today's exposure, with
+    the controls in place) and residual (the target the treatment plan is to reach)."""
+
     inherent: Level | None
     current: Level | None
     residual: Level | None
 
     @property
     def governing(self) -> Level | None:
-        """The level that sets the review cadence and is compared with the appetite: the
-        residual once treatment is assessed, else the current, else the inherent."""
-        return self.residual or self.current or self.inherent
+        """The one level that says how exposed the council is today, so the one compared with
+        the appetite (the dashboard's above-appetite list, the review agenda) and the one that
+        sets the review cadence: the current level, else the inherent while the risk was never
+        assessed with its controls. Never the residual: that is a plan until it is reached."""
+        return self.current or self.inherent
+
+    @property
+    def governing_stage(self) -> str | None:
+        """"current" or "inherent": which stage :attr:`governing` is (None: not rated)."""
+        return "current" if self.current else "inherent" if self.inherent else None
+
+    def target_without_plan(self, criteria: Criteria, open_actions: int) -> bool:
+        """A residual (target) level within the appetite while today's exposure is above it,
+        with no open treatment action to get there: a level on paper only."""
+        return (open_actions == 0 and self.residual is not None
+                and criteria.above_appetite(self.governing)
+                and not criteria.above_appetite(self.residual))
+
+
+#: Action statuses that still have work to do.
+OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+#: How a risk flagged by :meth:`Levels.target_without_plan` is described wherever it shows.
+TARGET_WITHOUT_PLAN = "target without a plan"
+
+
+def open_actions(risk: Risk) -> list[TreatmentAction]:
+    return [action for action in risk.actions if action.status in OPEN_ACTION]
+
+
+def target_without_plan(criteria: Criteria, risk: Risk) -> bool:
+    """Whether ``risk`` is flagged "target without a plan" (:meth:`Levels.target_without_plan`)."""
+    return levels(criteria, risk).target_without_plan(criteria, len(open_actions(risk)))
 
 
 def rating(risk: Risk, stage: str) -> Rating:
@@ -97,7 +130,7 @@ def planned_review(
     governing = planned.governing
     if governing is None:
         return None, "Rate the risk to plan its review."
-    governs = next(s for s in reversed(STAGES) if getattr(planned, s) is governing)
+    governs = planned.governing_stage
     days = criteria.cadence_days[governing.name]
     why = f"{governing.name} ({governs}) risks are reviewed every {days} days"
     if not rescored:
@@ -561,6 +594,106 @@ def unlink_control(risk: Risk, control: Control) -> None:
 # --- acceptance -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Accepting:
+    """What an acceptance would accept: the level, who may accept it, and the words the
+    acceptance's record starts with when it names the current level rather than the target."""
+
+    level: Level
+    authority: Authority
+    #: "Accepted at current level Very high (target High not reached)" or "".
+    at_current: str
+
+
+def accepting(criteria: Criteria, risk: Risk, *, at_current: bool = False) -> Accepting:
+    """The level an acceptance of ``risk`` is of, or a ValidationError saying why it cannot be.
+
+    An acceptance is of the residual (target) level, unless ``at_current``: then of today's
+    exposure (:attr:`Levels.governing`). Accepting a target below today's exposure, while that
+    exposure is above the appetite (or needs more to accept), needs the plan to reach it
+    complete: treatment actions planned and none still open; otherwise the owner accepts the
+    current level, and the acceptance says so.
+    """
+    found = levels(criteria, risk)
+    exposure, target = found.governing, found.residual
+    if at_current:
+        if exposure is None:
+            raise ValidationError(f"Rate the current risk of {risk.ref} before it can be "
+                                  "accepted at its current level.", field="current_likelihood")
+        words = f"Accepted at current level {exposure.name}"
+        if target is not None and criteria.rank(target) < criteria.rank(exposure):
+            words += f" (target {target.name} not reached)"
+        return Accepting(exposure, criteria.authority(exposure), words)
+    if target is None:
+        raise ValidationError(
+            f"Rate the residual risk of {risk.ref} before it can be accepted.",
+            field="residual_likelihood",
+        )
+    if exposure is not None and _gap_matters(criteria, exposure, target):
+        still_open = open_actions(risk)
+        instead = f"or accept it at its current level ({exposure.name}) instead"
+        if still_open:
+            titles = "; ".join(f"#{a.id} {a.title}" if a.id else a.title for a in still_open)
+            raise ValidationError(
+                f"{risk.ref} is {exposure.name} today and its target ({target.name}) is not "
+                f"reached: {len(still_open)} treatment action(s) still open ({titles}). Accept "
+                f"the target once they are done, {instead}.", field="at_current")
+        if not risk.actions:
+            raise ValidationError(
+                f"{risk.ref} is {exposure.name} today and no treatment action plans to bring "
+                f"it to its target ({target.name}): a {TARGET_WITHOUT_PLAN}. Plan the "
+                f"actions, {instead}.", field="at_current")
+    return Accepting(target, criteria.authority(target), "")
+
+
+def _gap_matters(criteria: Criteria, exposure: Level, target: Level) -> bool:
+    """Whether accepting ``target`` rather than ``exposure`` would accept less than today:
+    the exposure is higher and above the appetite, or needs more to accept."""
+    if criteria.rank(exposure) <= criteria.rank(target):
+        return False
+    return criteria.above_appetite(exposure) or (
+        AUTHORITIES.index(criteria.authority(exposure))
+        > AUTHORITIES.index(criteria.authority(target)))
+
+
+def _who_may(session: Session, authority: Authority) -> str:
+    """"Sam Siro" or "Ann A, Bob B (approver)": the active people who may sign off."""
+    roles = AUTHORITY_ROLES[authority]
+    found = session.execute(
+        select(Person.name).join(PersonRole).where(PersonRole.role.in_(roles),
+                                                   Person.active.is_(True))
+        .distinct().order_by(Person.name)).scalars().all()
+    names = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+    return names or "nobody in this register yet"
+
+
+def _needs_sign_off(criteria: Criteria, risk: Risk, what: Accepting) -> str:
+    """"R-0003 is Very high, above the appetite (Medium): accepting it needs the risk owner
+    with the SIRO's sign-off" (the risk criteria's acceptance authority)."""
+    above = (f", above the appetite ({criteria.appetite})"
+             if criteria.above_appetite(what.level) else "")
+    return (f"{risk.ref} is {what.level.name}{above}: accepting it needs "
+            f"{AUTHORITY_WORDS[what.authority]} (the risk criteria's acceptance authority)")
+
+
+def _check_sign_off(session: Session, criteria: Criteria, risk: Risk, what: Accepting,
+                    approver: Person, owner: Person) -> None:
+    """``approver`` may sign off accepting ``risk`` at ``what``: active, holding a role the
+    level's acceptance authority names, and not the risk owner."""
+    if not approver.active or not can_approve(approver):
+        raise ValidationError(
+            f"{approver.name} does not hold the approver role and cannot sign off {risk.ref}.",
+            field="approver")
+    if not may_sign_off(approver, what.authority):
+        raise ValidationError(
+            f"{_needs_sign_off(criteria, risk, what)}; {approver.name} is not the SIRO. Who "
+            f"may sign it off: {_who_may(session, what.authority)}.", field="approver")
+    if approver.id == owner.id:
+        raise ValidationError(
+            "The risk owner cannot also be the approver of their own acceptance.",
+            field="approver")
+
+
 def accept_risk(
     session: Session,
     risk: Risk,
@@ -570,18 +703,16 @@ def accept_risk(
     expires_on: date | None = None,
     approver: Person | None = None,
     today: date | None = None,
+    at_current: bool = False,
 ) -> RiskAcceptance:
-    """The risk owner accepts the residual risk (6.1.3 f). Above the appetite an approver (not
-    the owner) must sign it off too. The acceptance lapses at ``expires_on`` (default: the next
-    review)."""
+    """The risk owner accepts the residual risk (6.1.3 f), or with ``at_current`` today's
+    exposure (:func:`accepting`). Who else signs off follows the criteria's acceptance
+    authority for the level: an approver above the appetite, the SIRO at the top level by
+    default. The acceptance lapses at ``expires_on`` (default: the next review)."""
     criteria = current_criteria(session)
     today = today or date.today()
-    level = criteria.level(risk.residual_likelihood, risk.residual_impact)
-    if level is None:
-        raise ValidationError(
-            f"Rate the residual risk of {risk.ref} before it can be accepted.",
-            field="residual_likelihood",
-        )
+    what = accepting(criteria, risk, at_current=at_current)
+    level = what.level
     if risk.owner is None:
         raise ValidationError(f"{risk.ref} has no risk owner to accept it.", field="owner")
     if by is not risk.owner:
@@ -595,25 +726,12 @@ def accept_risk(
     if expiry is not None and expiry <= today:
         raise ValidationError("An acceptance must run beyond today.", field="expires_on")
     approved_at: datetime | None = None
-    if criteria.above_appetite(level):
-        if approver is None:
-            raise ValidationError(
-                f"{risk.ref} is {level.name}, above the appetite ({criteria.appetite}): an "
-                "approver must sign off its acceptance.",
-                field="approver",
-            )
-        if not can_approve(approver):
-            raise ValidationError(
-                f"{approver.name} does not hold the approver role and cannot sign off {risk.ref}.",
-                field="approver",
-            )
-        if approver.id == by.id:
-            raise ValidationError(
-                "The risk owner cannot also be the approver of their own acceptance.",
-                field="approver",
-            )
-        approved_at = utcnow()
-    elif approver is not None:
+    if what.authority != "owner" and approver is None:
+        raise ValidationError(
+            f"{_needs_sign_off(criteria, risk, what)}: an approver must sign off its "
+            f"acceptance. Who may: {_who_may(session, what.authority)}.", field="approver")
+    if approver is not None:
+        _check_sign_off(session, criteria, risk, what, approver, by)
         approved_at = utcnow()
     previous = risk.current_acceptance
     if previous is not None:
@@ -621,7 +739,7 @@ def accept_risk(
     acceptance = RiskAcceptance(
         accepted_by=by,
         accepted_at=utcnow(),
-        rationale=rationale.strip(),
+        rationale=(f"{what.at_current}. " if what.at_current else "") + rationale.strip(),
         expires_on=expiry,
         approved_by=approver if approved_at else None,
         approved_at=approved_at,
@@ -649,6 +767,10 @@ def _residual(risk: Risk) -> list[int | None]:
     return [risk.residual_likelihood, risk.residual_impact]
 
 
+def _current(risk: Risk) -> list[int | None]:
+    return [risk.current_likelihood, risk.current_impact]
+
+
 def sign_acceptance(
     session: Session,
     risk: Risk,
@@ -658,23 +780,23 @@ def sign_acceptance(
     approver: Person | None = None,
     meeting: ReviewMeeting | None = None,
     today: date | None = None,
+    at_current: bool = False,
 ) -> AcceptanceSigned:
-    """The acting user accepts the residual risk of ``risk`` as its owner, or records the
-    owner's acceptance for them (then it awaits the owner's confirmation and does not count).
+    """The acting user accepts the residual risk of ``risk`` (with ``at_current``: its current
+    level, :func:`accepting`) as its owner, or records the owner's acceptance for them (then it
+    awaits the owner's confirmation and does not count).
 
-    Above the appetite an approver signs too: the acting user when they hold the approver or
-    SIRO role and are not the owner, else ``approver`` (recorded for them, awaiting them).
-    The acceptance record is made once every signature is confirmed (:func:`complete_acceptance`).
+    Where the level's acceptance authority needs a sign-off (above the appetite; the SIRO's at
+    the top level by default) an approver signs too: the acting user when they hold the role
+    the authority names and are not the owner, else ``approver`` (recorded for them, awaiting
+    them). The acceptance record is made once every signature is confirmed
+    (:func:`complete_acceptance`).
     """
     me = signatures.signer(session, f"accept the residual risk of {risk.ref}")
     today = today or date.today()
     criteria = current_criteria(session)
-    level = criteria.level(risk.residual_likelihood, risk.residual_impact)
-    if level is None:
-        raise ValidationError(
-            f"Rate the residual risk of {risk.ref} before it can be accepted.",
-            field="residual_likelihood",
-        )
+    what = accepting(criteria, risk, at_current=at_current)
+    level = what.level
     owner = risk.owner
     if owner is None:
         raise ValidationError(f"{risk.ref} has no risk owner to accept it.", field="owner")
@@ -684,24 +806,24 @@ def sign_acceptance(
     if expiry is not None and expiry <= today:
         raise ValidationError("An acceptance must run beyond today.", field="expires_on")
     approving = approver
-    if approving is None and criteria.above_appetite(level):
-        if me.id == owner.id or not can_approve(me):
+    if approving is None and what.authority != "owner":
+        if me.id == owner.id or not may_sign_off(me, what.authority):
+            siro = what.authority == "siro"
+            who = "the SIRO, not the owner," if siro else "an approver other than the owner"
             raise ValidationError(
-                f"{risk.ref} is {level.name}, above the appetite ({criteria.appetite}): an "
-                "approver other than the owner must sign off its acceptance; name the approver "
-                "whose sign-off you record.", field="approver")
+                f"{_needs_sign_off(criteria, risk, what)}: {who} must sign off its acceptance, "
+                f"and {me.name} cannot; name the {'SIRO' if siro else 'approver'} whose "
+                f"sign-off you record. Who may: {_who_may(session, what.authority)}.",
+                field="approver")
         approving = me
     if approving is not None:
-        if not can_approve(approving) or not approving.active:
-            raise ValidationError(
-                f"{approving.name} does not hold the approver role and cannot sign off "
-                f"{risk.ref}.", field="approver")
-        if approving.id == owner.id:
-            raise ValidationError(
-                "The risk owner cannot also be the approver of their own acceptance.",
-                field="approver")
+        _check_sign_off(session, criteria, risk, what, approving, owner)
     terms = {"rationale": rationale.strip(), "residual": _residual(risk),
-             "expires_on": expiry.isoformat() if expiry else None, "group": uuid.uuid4().hex}
+             "expires_on": expiry.isoformat() if expiry else None, "group": uuid.uuid4().hex,
+             "level": level.name}
+    if at_current:
+        terms["at_current"] = _current(risk) if risk.current_likelihood is not None else (
+            [risk.inherent_likelihood, risk.inherent_impact])
     made = [signatures.record(session, SignatureKind.RISK_ACCEPTANCE, "risk", risk.id, owner,
                               meeting=meeting, terms=terms)]
     if approving is not None:
@@ -730,7 +852,10 @@ def complete_acceptance(session: Session, risk: Risk, group: list[Signature],
     if risk.retired_at is not None or risk.status == RiskStatus.CLOSED:
         raise ValidationError(f"{risk.ref} is {risk.status.value} since the acceptance was "
                               "recorded; decline it instead.", field="risk")
-    if terms.get("residual") != _residual(risk):
+    at_current = terms.get("at_current")
+    exposure = _current(risk) if risk.current_likelihood is not None else [
+        risk.inherent_likelihood, risk.inherent_impact]
+    if terms.get("residual") != _residual(risk) or (at_current and at_current != exposure):
         raise ValidationError(f"{risk.ref} was re-scored since the acceptance was recorded; "
                               "decline it and accept the new scores instead.", field="risk")
     if risk.owner is None or risk.owner.id != owner_sig.signer.id:
@@ -740,7 +865,7 @@ def complete_acceptance(session: Session, risk: Risk, group: list[Signature],
     acceptance = accept_risk(session, risk, by=risk.owner, rationale=terms["rationale"],
                              expires_on=expiry,
                              approver=approval.signer if approval is not None else None,
-                             today=today)
+                             today=today, at_current=bool(at_current))
     acceptance.accepted_at = owner_sig.resolved_at or utcnow()
     if approval is not None:
         acceptance.approved_at = approval.resolved_at or utcnow()

@@ -51,7 +51,8 @@ def test_refs_are_unique_per_date_and_the_inputs_are_seeded(register: Register) 
         second = reviews.plan_review(s, title="B", meeting_date=TODAY, chair_id=chair)
         assert (first.ref, second.ref) == ("SMG-2026-03-01", "SMG-2026-03-01-2")
         items = reviews.start_review(s, first.id, today=TODAY)
-        assert [i.kind for i in items] == [AgendaKind.MANAGEMENT_INPUT] * 5
+        # The seven inputs of 9.3.2, a to g (tests/unit/test_review_inputs.py: what they say).
+        assert [i.kind for i in items] == [AgendaKind.MANAGEMENT_INPUT] * 7
         assert reviews.next_planned_meeting(s) is second
 
 
@@ -81,7 +82,8 @@ def _one_risk(s: Session, *, above: bool) -> tuple[int, Risk, reviews.AgendaItem
     dept = builders.department(s)
     owner = builders.person(s, name="Owner", username="owner")
     risk = builders.risk(s, dept, owner=owner)
-    score_risk(s, risk, inherent=(5, 5), residual=(5, 5) if above else (1, 1),
+    rated = (4, 4) if above else (1, 1)  # High (an approver signs off) or Low today
+    score_risk(s, risk, inherent=(5, 5), current=rated, residual=rated,
                today=TODAY - timedelta(days=400))
     item = next(i for i in _start(s, chair) if i.subject_table == "risk")
     return chair, risk, item

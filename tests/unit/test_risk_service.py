@@ -67,14 +67,18 @@ def test_scoring_sets_levels_version_and_review_by_cadence(
         commit(s)
         assert change.levels.inherent is not None and change.levels.inherent.name == "High"
         assert change.levels.residual is not None and change.levels.residual.name == "Medium"
-        # The residual (Medium) governs: 180 days.
-        assert change.next_review == date(2027, 5, 24)
+        # Today's exposure governs, never the target: the inherent (High) while the risk was
+        # never assessed with its controls: 90 days.
+        assert change.next_review == date(2027, 2, 23)
         assert risk.criteria_id == current_criteria_id(s)
         assert risk.status == RiskStatus.ASSESSED
 
-        change = service.score_risk(s, risk, residual=(3, 4), today=TODAY)  # High: 90 days
+        change = service.score_risk(s, risk, current=(2, 3), today=TODAY)  # Medium: 180 days
         commit(s)
-        assert change.next_review == date(2027, 2, 23)
+        assert change.next_review == date(2027, 5, 24)
+        change = service.score_risk(s, risk, residual=(1, 1), today=TODAY)  # the target: no
+        commit(s)
+        assert change.next_review == date(2027, 5, 24)
 
 
 def test_a_stage_needs_both_likelihood_and_impact(register: Register, ids: dict[str, int]) -> None:
@@ -115,7 +119,8 @@ def test_acceptance_within_appetite_by_the_owner(register: Register, ids: dict[s
         assert owner is not None and bystander is not None
         with pytest.raises(ValidationError, match="Rate the residual risk"):
             service.accept_risk(s, risk, by=owner, rationale="fine", today=TODAY)
-        service.score_risk(s, risk, inherent=(4, 4), residual=(2, 2), today=TODAY)
+        service.score_risk(s, risk, inherent=(4, 4), current=(2, 2), residual=(2, 2),
+                           today=TODAY)
         with pytest.raises(ValidationError, match=r"Only the risk owner \(Olive Owner\)"):
             service.accept_risk(s, risk, by=bystander, rationale="fine", today=TODAY)
         with pytest.raises(ValidationError, match="Say why"):
@@ -138,7 +143,8 @@ def test_acceptance_above_appetite_needs_an_approvers_sign_off(
             s.get(Person, ids[k]) for k in ("owner", "approver", "bystander")
         )
         assert owner and approver and bystander
-        service.score_risk(s, risk, inherent=(5, 5), residual=(4, 4), today=TODAY)  # High
+        service.score_risk(s, risk, inherent=(5, 5), current=(4, 4), residual=(4, 4),
+                           today=TODAY)  # High today and after treatment
         with pytest.raises(ValidationError, match="above the appetite"):
             service.accept_risk(s, risk, by=owner, rationale="No budget", today=TODAY)
         with pytest.raises(ValidationError, match="does not hold the approver role"):
@@ -278,7 +284,12 @@ def test_the_planned_review_follows_the_rule_a_save_applies(
         scored = service.levels(criteria, risk)
         when, why = service.planned_review(criteria, scored, TODAY)
         assert (when, why) == (risk.next_review,
-                               "Medium (residual) risks are reviewed every 180 days, from today")
+                               "High (inherent) risks are reviewed every 90 days, from today")
+        service.score_risk(s, risk, current=(2, 3), today=TODAY)
+        scored = service.levels(criteria, risk)
+        when, why = service.planned_review(criteria, scored, TODAY)
+        assert (when, why) == (risk.next_review,
+                               "Medium (current) risks are reviewed every 180 days, from today")
         kept, why = service.planned_review(criteria, scored, date(2027, 1, 1), rescored=False,
                                            scheduled=date(2026, 12, 24))
         assert kept == date(2026, 12, 24) and why.endswith("new scores start the cadence again")

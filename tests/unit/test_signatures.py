@@ -55,7 +55,8 @@ def _meeting_with_a_risk(register: Register, *, owner_present: bool) -> tuple[in
         olive.add_role(Role.RISK_OWNER)
         builders.person(s, name="Vic Viewer", username="vic")
         risk = builders.risk(s, builders.department(s), owner=olive)
-        score_risk(s, risk, inherent=(3, 3), residual=(1, 2), today=TODAY - timedelta(days=400))
+        score_risk(s, risk, inherent=(3, 3), current=(1, 2), residual=(1, 2),
+                   today=TODAY - timedelta(days=400))
         present, absent = ([olive.id], []) if owner_present else ([], [olive.id])
         meeting = reviews.plan_review(s, title="SMG", meeting_date=TODAY, chair_id=chair.id,
                                       attendee_ids=[sam.id, *present], apology_ids=absent)

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from isms.errors import ValidationError
 from isms.method.criteria import Criteria
 from isms.model import (
-    ActionStatus,
     Asset,
     AssetStatus,
     Department,
@@ -27,11 +26,11 @@ from isms.model import (
     TreatmentAction,
 )
 from isms.services.read.queries import current_criteria
-from isms.services.risks import STAGES
+from isms.services.risks import OPEN_ACTION, STAGES
 
 Cell = tuple[int, int]
 _DEAD_RISK = (RiskStatus.RETIRED, RiskStatus.CLOSED)
-_OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+_OPEN_ACTION = OPEN_ACTION
 
 
 def live_risk(department: int | None = None) -> list[ColumnElement[bool]]:
@@ -184,12 +183,12 @@ def rated(stage: str) -> ColumnElement[bool]:
 
 
 def governing_rating() -> tuple[Any, Any]:
-    """SQL for the rating that governs a risk: residual once rated, else current, else
-    inherent (as services.risks.Levels.governing)."""
+    """SQL for the rating of today's exposure, the one compared with the appetite: the current
+    once rated, else the inherent (as services.risks.Levels.governing; never the residual,
+    which is the treatment's target)."""
 
     def pick(part: str) -> Any:
         return case(
-            (rated("residual"), getattr(Risk, f"residual_{part}")),
             (rated("current"), getattr(Risk, f"current_{part}")),
             else_=getattr(Risk, f"inherent_{part}"),
         )
@@ -197,20 +196,51 @@ def governing_rating() -> tuple[Any, Any]:
     return pick("likelihood"), pick("impact")
 
 
-def above_appetite(session: Session, *, department: int | None = None) -> list[int]:
-    """Live risks whose governing level is above the criteria's appetite, by reference."""
-    criteria = current_criteria(session)
-    cells = [
+def _cells(criteria: Criteria, above: bool) -> list[Cell]:
+    """The matrix cells whose level is above the appetite (``above``) or within it."""
+    return [
         (lk, im)
         for lk in range(1, len(criteria.likelihood) + 1)
         for im in range(1, len(criteria.impact) + 1)
-        if criteria.above_appetite(criteria.level(lk, im))
+        if criteria.above_appetite(criteria.level(lk, im)) == above
     ]
+
+
+def above_appetite(session: Session, *, department: int | None = None) -> list[int]:
+    """Live risks whose exposure today (current level, else inherent) is above the criteria's
+    appetite, by reference: the SIRO's view, whatever level their treatment aims at."""
+    cells = _cells(current_criteria(session), above=True)
     if not cells:
         return []
     query = (
         select(Risk.id)
         .where(*live_risk(department), tuple_(*governing_rating()).in_(cells))
+        .order_by(Risk.ref)
+    )
+    return list(session.execute(query).scalars())
+
+
+def targets_without_plan(session: Session, *, department: int | None = None) -> list[int]:
+    """Live risks flagged "target without a plan", by reference: above the appetite today,
+    with a residual (target) level within it and no open treatment action to get there
+    (as services.risks.Levels.target_without_plan)."""
+    criteria = current_criteria(session)
+    above, within = _cells(criteria, above=True), _cells(criteria, above=False)
+    if not above or not within:
+        return []
+    planned = (
+        select(TreatmentAction.id)
+        .where(TreatmentAction.risk_id == Risk.id, TreatmentAction.status.in_(_OPEN_ACTION))
+        .exists()
+    )
+    query = (
+        select(Risk.id)
+        .where(
+            *live_risk(department),
+            tuple_(*governing_rating()).in_(above),
+            tuple_(Risk.residual_likelihood, Risk.residual_impact).in_(within),
+            ~planned,
+        )
         .order_by(Risk.ref)
     )
     return list(session.execute(query).scalars())

@@ -26,7 +26,15 @@ from isms.model import (
     Vulnerability,
 )
 from isms.services.read import queries
-from isms.services.risks import STAGES, Rating, pending_acceptances, rating
+from isms.services.risks import (
+    STAGES,
+    TARGET_WITHOUT_PLAN,
+    Rating,
+    levels,
+    open_actions,
+    pending_acceptances,
+    rating,
+)
 from isms.services.signatures import words
 
 
@@ -120,6 +128,10 @@ class RiskRecord:
     #: Acceptances recorded for someone and awaiting their confirmation, in words (they do not
     #: count yet: isms.services.signatures).
     awaiting: tuple[str, ...] = ()
+    #: Whether today's exposure (the current level, else the inherent) is above the appetite.
+    above_appetite: bool = False
+    #: What is wrong with the risk's levels, in words ("target without a plan").
+    flags: tuple[str, ...] = ()
 
     @property
     def department(self) -> str:
@@ -168,6 +180,8 @@ class RiskRecord:
             "controls": list(self.controls),
             "actions": [a.as_json() for a in self.actions],
             "residual": self.scores["residual"].as_json(),
+            "above_appetite": self.above_appetite,
+            "flags": list(self.flags),
             "acceptance": self.accepted.as_json() if self.accepted else None,
             "awaiting": list(self.awaiting),
             "status": self.status,
@@ -185,6 +199,7 @@ def _score(criteria: Criteria, risk: Risk, stage: str) -> Score:
 def _record(session: Session, risk: Risk) -> RiskRecord:
     criteria = queries.current_criteria(session)
     accepted = risk.current_acceptance
+    found = levels(criteria, risk)
     return RiskRecord(
         id=risk.id,
         version=risk.version,
@@ -222,6 +237,9 @@ def _record(session: Session, risk: Risk) -> RiskRecord:
         override_reason=risk.review_override_reason,
         awaiting=tuple(words(signature) for signature in
                        pending_acceptances(session, [risk.id]).get(risk.id, [])),
+        above_appetite=criteria.above_appetite(found.governing),
+        flags=(TARGET_WITHOUT_PLAN,) if found.target_without_plan(
+            criteria, len(open_actions(risk))) else (),
     )
 
 

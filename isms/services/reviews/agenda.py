@@ -54,7 +54,7 @@ from isms.model import (
     TreatmentAction,
 )
 from isms.services.handling import check_handling, finding_key, risks_for_findings
-from isms.services.read.dashboard import governing_rating, live_risk
+from isms.services.read.dashboard import governing_rating, live_risk, targets_without_plan
 from isms.services.read.queries import current_criteria
 from isms.services.reviews.common import ACTION, ASSET, GROUP, PRACTICE, REVIEW_ACTION, RISK, SOA
 from isms.services.soa.checks import SoaCheck, soa_checks
@@ -112,6 +112,7 @@ class _Builder:
         self.criteria = current_criteria(session)
         self.codes = {i: c for i, c in session.execute(select(Department.id, Department.code))}
         self.seen_risks: set[int] = set()
+        self.unplanned = set(targets_without_plan(session))
 
     def _departments(self) -> list[int | None]:
         """The departments to check one by one; [None] is the whole council at once."""
@@ -138,6 +139,9 @@ class _Builder:
         rated = f"{level.name} ({lk}x{im})" if level else "not yet rated"
         due = f"; review due {next_review}" if next_review else ""
         detail = f"{why}. Level {rated}{due}; owner {owner or 'none'}."
+        if rid in self.unplanned:
+            detail += (" Target without a plan: its residual level is within the appetite "
+                       "but no open treatment action is to reach it.")
         return Candidate(kind, RISK, rid, dept, str(ref), f"{ref} {title}", detail)  # type: ignore[arg-type]
 
     def risks(self) -> list[Candidate]:
