@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-ColumnKind = Literal["text", "number", "date"]
+#: "clause": a clause or control number ("5.10"), text that a spreadsheet also gives a numeric
+#: key beside it, so it sorts in clause order (``page_rules.clause_key``).
+ColumnKind = Literal["text", "number", "date", "clause"]
 
 #: The document-control label under which a document records the change log's head (entries and
 #: head hash, ``isms.db.audit_chain.LogHead.text``); the PDF writer copies that value into the

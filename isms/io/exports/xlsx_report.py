@@ -1,9 +1,14 @@
 """A :class:`~isms.io.exports.report.Report` as an .xlsx workbook an auditor can file.
 
-Layout: a first sheet "Document control" (title, generated, marking, the document-control pairs
-and the notes), then the table on a sheet of its own whose header is row 1. Keeping the table
+Layout: a first sheet "Document control" (title, date, marking, the document-control pairs and
+the notes), then the table on a sheet of its own whose header is row 1. Keeping the table
 alone on its sheet lets the header be frozen, filtered and repeated on every printed page
 without a tall block of document control frozen above it on screen.
+
+A clause column ("5.10") is followed by its numeric key ("Control order", 5.01), so the sheet
+sorts in clause order: text sorts 5.10 before 5.2, and no number format can show 5.10 and sort
+it after 5.9, so the key is a column of its own. A table printed on A3 in PDF prints on A3
+here too, fitted to the width, its wrap columns narrowed so the text prints at 7.5 pt or more.
 
 Speed (PERFORMANCE.md: <= 1.2 x openpyxl write-only of the same cells): plain values are
 appended as they are, so openpyxl reuses its one internal cell for them; only cells that need a
@@ -36,7 +41,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..cells import NEEDS_ESCAPE, xlsx_cell
 from ..files import write_atomically
-from .report import Marked, Report, producer, text_colour_on
+from .page_rules import clause_key, dated, is_wide
+from .report import Column, Marked, Report, producer, text_colour_on
 
 Progress = Callable[[str, int, int], None]
 #: A write-only sheet or cell. openpyxl's stubs give neither the attributes they borrow from
@@ -46,7 +52,13 @@ XCell = Any
 
 #: Rows between progress calls.
 _EVERY = 5000
-_A4 = "9"  # the paper-size code for A4
+_A4, _A3 = "9", "8"  # paper-size codes
+#: Left and right print margins (inches): narrow, as a wide register needs its paper.
+_SIDE_MARGIN = 0.4
+#: The least size a table's 11 pt text prints at when fitted to the paper's width.
+PRINTED_SIZE = 7.5
+#: The narrowest a wrap column is made to get there (characters).
+_NARROWEST = 8
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -55,9 +67,10 @@ def write_xlsx(report: Report, path: Path, progress: Progress | None = None) -> 
 
     The file appears complete or not at all (written aside, then renamed)."""
     book = Workbook(write_only=True)
-    _document_control(book.create_sheet("Document control"), report)
+    paper = _A3 if is_wide(report.columns) else _A4
+    _document_control(book.create_sheet("Document control"), report, paper)
     sheet = book.create_sheet(_sheet_name(report.title))
-    count = _table(sheet, report, progress)
+    count = _table(sheet, report, paper, progress)
     stamp = _utc(report.generated)
     book.properties.title = report.title
     book.properties.creator = producer()
@@ -87,6 +100,7 @@ class _Styles:
         self.header = self._make(font=Font(bold=True), fill=_solid("#D9D9D9"),
                                  alignment=Alignment(wrap_text=True, vertical="top"))
         self.wrap = self._make(alignment=Alignment(wrap_text=True, vertical="top"))
+        self.key = self._make(number_format="0.000")
         self._marked: dict[tuple[str, bool], StyleArray] = {}
 
     def _make(self, **attributes: Any) -> StyleArray:
@@ -112,23 +126,28 @@ def _solid(colour: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
 
 
-def _table(sheet: Sheet, report: Report, progress: Progress | None) -> int:
-    columns = report.columns
+def _table(sheet: Sheet, report: Report, paper: str, progress: Progress | None) -> int:
+    columns = _sheet_columns(report.columns)
     width = len(columns)
     last = get_column_letter(max(width, 1))
     # Everything written before the first row (views, columns) must be set now: write-only
     # sheets stream their XML from the first append.
     sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    _print_setup(sheet, report)
+    for index, size in enumerate(_printed_widths(columns, paper), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = size
+    _print_setup(sheet, report, paper)
     styles = _Styles(sheet)
     sheet.append([_styled(sheet, c.header, styles.header) for c in columns])
     wraps = tuple(c.wrap for c in columns)
+    keyed = [i for i, c in enumerate(report.columns) if c.kind == "clause"]
     total = report.row_count or 0
     count = 0
     for count, row in enumerate(report.rows, start=1):
-        sheet.append([_value(sheet, v, wrap, styles) for v, wrap in zip(row, wraps, strict=False)])
+        cells = [_value(sheet, v, wrap, styles) for v, wrap in zip(row, wraps, strict=False)]
+        for index in reversed(keyed):  # each clause's key right after it
+            cells.insert(index + 1, _key(sheet, row[index] if index < len(row) else None,
+                                         styles))
+        sheet.append(cells)
         if progress and count % _EVERY == 0:
             progress("writing spreadsheet", count, total)
     # The filter and the print titles are written after the rows, so they can cover them.
@@ -137,6 +156,41 @@ def _table(sheet: Sheet, report: Report, progress: Progress | None) -> int:
     if progress:
         progress("writing spreadsheet", count, total)
     return count
+
+
+def _sheet_columns(columns: Sequence[Column]) -> list[Column]:
+    """The sheet's columns: the report's, each clause column followed by its key."""
+    shown: list[Column] = []
+    for column in columns:
+        shown.append(column)
+        if column.kind == "clause":
+            shown.append(Column(f"{column.header} order", 8, "number"))
+    return shown
+
+
+def _key(sheet: Sheet, value: Any, styles: _Styles) -> Any:
+    """The clause key of a clause cell ("5.10" -> 5.010), shown with its three decimals."""
+    text = value.value if isinstance(value, Marked) else value
+    key = clause_key(str(text)) if text is not None else None
+    return None if key is None else _styled(sheet, key, styles.key)
+
+
+def _printed_widths(columns: Sequence[Column], paper: str) -> list[float]:
+    """Column widths (characters) such that the table, fitted to the paper's width, prints at
+    PRINTED_SIZE or more: the wrap columns give up width (down to _NARROWEST, or their
+    header's longest word) in proportion to what they have above it; the others keep theirs."""
+    widths = [float(c.width) for c in columns]
+    paper_points = (420 if paper == _A3 else 297) / 25.4 * 72 - 2 * 72 * _SIDE_MARGIN
+    # Excel's width unit is a character of 7 pixels, plus 5 pixels of padding; 0.75 pt a pixel.
+    most = paper_points * 11 / PRINTED_SIZE
+    excess = sum((7 * w + 5) * 0.75 for w in widths) - most
+    floors = [max(_NARROWEST, max((len(x) for x in c.header.split()), default=0) + 1)
+              if c.wrap else w for c, w in zip(columns, widths, strict=True)]
+    room = [max(0.0, w - f) for w, f in zip(widths, floors, strict=True)]
+    if excess <= 0 or not sum(room):
+        return widths
+    share = min(1.0, excess / 5.25 / sum(room))
+    return [round(w - r * share, 1) for w, r in zip(widths, room, strict=True)]
 
 
 def _value(sheet: Sheet, value: Any, wrap: bool, styles: _Styles) -> Any:
@@ -173,9 +227,14 @@ def _styled(sheet: Sheet, value: Any, style: StyleArray) -> XCell:
     return cell
 
 
-def _print_setup(sheet: Sheet, report: Report) -> None:
+def _paper(sheet: Sheet, paper: str) -> None:
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = _A4
+    sheet.page_setup.paperSize = paper
+    sheet.page_margins.left = sheet.page_margins.right = _SIDE_MARGIN
+
+
+def _print_setup(sheet: Sheet, report: Report, paper: str) -> None:
+    _paper(sheet, paper)
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -190,7 +249,7 @@ def _running_header(sheet: Sheet, report: Report) -> None:
     sheet.oddHeader.right.text = marking
     sheet.oddFooter.left.text = marking
     sheet.oddFooter.center.text = "Page &P of &N"
-    sheet.oddFooter.right.text = f"Generated {report.generated:%Y-%m-%d %H:%M}"
+    sheet.oddFooter.right.text = " ".join(dated(report.generated))
 
 
 def _header_text(text: str) -> str:
@@ -208,11 +267,10 @@ def _sheet_name(title: str) -> str:
 # --- the document-control sheet -------------------------------------------------------------
 
 
-def _document_control(sheet: Sheet, report: Report) -> None:
+def _document_control(sheet: Sheet, report: Report, paper: str) -> None:
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 90
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = _A4
+    _paper(sheet, paper)
     _running_header(sheet, report)
     title_style: XCell = WriteOnlyCell(sheet)
     title_style.font = Font(bold=True, size=14)
@@ -224,7 +282,11 @@ def _document_control(sheet: Sheet, report: Report) -> None:
 
     sheet.append([_styled(sheet, report.title, title_style._style)])
     sheet.append([])
-    pairs: list[tuple[str, Any]] = [("Generated", report.generated)]
+    # "As at" a day (a date) or "Generated" at a moment (with its time), as in the PDF.
+    label = dated(report.generated)[0]
+    moment = report.generated.date() if label == "As at" else report.generated
+    given = {str(k) for k, _ in report.document_control}
+    pairs: list[tuple[str, Any]] = [] if label in given else [(label, moment)]
     if report.marking:
         pairs.append(("Protective marking", report.marking))
     pairs.extend(report.document_control)

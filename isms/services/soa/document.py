@@ -228,7 +228,7 @@ FIELD_LABELS = {
     "departments": "Departments",
 }
 _COLUMNS = (
-    Column("Control", 8), Column("Title", 33, wrap=True), Column("Theme", 17),
+    Column("Control", 8, "clause"), Column("Title", 33, wrap=True), Column("Theme", 17),
     Column("Applicable", 14, wrap=True), Column("Reasons for inclusion", 20, wrap=True),
     Column("Linked risks", 16, wrap=True), Column("Why included", 30, wrap=True),
     Column("Justification for exclusion", 30, wrap=True), Column("Decided", 20, wrap=True),
