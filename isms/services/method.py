@@ -22,7 +22,17 @@ from isms.services.read.queries import current_criteria, current_criteria_row, r
 
 from ..errors import ConflictError, ValidationError
 from ..method.criteria import Criteria, ScalePoint
-from ..model import RegisterSetting, Risk, RiskCriteria, RiskStatus, SignatureKind
+from ..model import (
+    Person,
+    PersonRole,
+    RegisterSetting,
+    Risk,
+    RiskCriteria,
+    RiskStatus,
+    Role,
+    SignatureKind,
+    SignatureState,
+)
 from . import risks as risk_service
 from . import signatures
 
@@ -238,12 +248,31 @@ def _names(levels: risk_service.Levels) -> tuple[str | None, ...]:
 
 def method_document(session: Session) -> MethodDocument:
     """The method in force, as the risk method document states it: the current criteria
-    version with its scales, matrix, levels and appetite, and the active handling rules."""
+    version with its scales, matrix, levels, appetite and acceptance authority, who owns and
+    who approved it (the approver's confirmed signature) and when, and the active handling
+    rules."""
     row = current_criteria_row(session)
+    criteria = Criteria.from_definition(row.definition)
+    approval = next((s for s in reversed(signatures.of_subjects(
+        session, "risk_criteria", [row.id]).get(row.id, []))
+        if s.kind == SignatureKind.METHOD_APPROVAL and s.state == SignatureState.CONFIRMED),
+        None)
     return MethodDocument(
         register_name=register_name(session), version_number=row.version_number,
         created_at=row.created_at, created_by=row.created_by, note=row.note,
-        criteria=Criteria.from_definition(row.definition), rules=load_rules(session))
+        criteria=criteria, rules=load_rules(session),
+        owner=criteria.method_owner or _siros(session),
+        approved_by=approval.signer.name if approval is not None else "",
+        approved_at=approval.resolved_at if approval is not None else None)
+
+
+def _siros(session: Session) -> str:
+    """"Sue Siro (SIRO)": who owns the method when the criteria name nobody."""
+    names = session.execute(
+        select(Person.name).join(PersonRole).where(PersonRole.role == Role.SIRO,
+                                                   Person.active.is_(True))
+        .order_by(Person.name)).scalars().all()
+    return ", ".join(names) + " (SIRO)" if names else ""
 
 
 def export_json(session: Session) -> str:

@@ -1,7 +1,9 @@
 """The register's risk method as a PDF (ISO/IEC 27001 6.1.2 a-b; the audit pack's "risk
-method" item): scales with their descriptions per impact area, the matrix in the level colours,
-the levels with their review cadence, the appetite, the owner attestation interval and the
-handling rules. The service assembles them from the register (``MethodDocument``, see
+method" item): its owner, approver, version, approval date and next review; what the inherent,
+current and residual levels mean; scales with their descriptions per impact area, the matrix in
+the level colours, the levels with their review cadence, the appetite, who may accept each
+level, the treatment options, the owner attestation interval and the handling rules. The
+service assembles them from the register (``MethodDocument``, see
 ``isms.services.method.method_document``), so the document always matches the criteria the risks
 were scored with; this module only lays them out."""
 
@@ -22,8 +24,8 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from ...method import handling
-from ...method.criteria import Criteria
-from .method_document import MethodDocument
+from ...method.criteria import AUTHORITY_WORDS, Criteria
+from .method_document import ACCEPTING_TARGETS, LEVEL_TERMS, TREATMENT_TERMS, MethodDocument
 from .pdf_report import (
     HEADER_FILL,
     MARGIN,
@@ -52,6 +54,11 @@ def write_method_pdf(document: MethodDocument, path: Path, generated: datetime,
         ("Risk criteria version", f"{document.version_number} (of {document.created_at:%Y-%m-%d}"
                                   + (f", by {document.created_by}" if document.created_by else "")
                                   + ")"),
+        ("Method owner", document.owner or "not named"),
+        ("Approved by", document.approved_by or "no approval recorded for this version"),
+        ("Approval date", f"{document.approved_at:%Y-%m-%d}" if document.approved_at else "-"),
+        ("Next review", f"{document.next_review:%Y-%m-%d} (the method is reviewed every "
+                        f"{criteria.method_review_days} days)"),
         ("Change note", document.note or "-"),
         ("Risk appetite", criteria.appetite),
         ("Owner attestation", f"every {criteria.attestation_days} days"),
@@ -62,6 +69,9 @@ def write_method_pdf(document: MethodDocument, path: Path, generated: datetime,
     story += _scales(criteria)
     story += _matrix(criteria)
     story += _levels(criteria)
+    story += _terms()
+    story += _authority(criteria)
+    story += _treatment()
     story += _rules(document.rules)
     build_pdf(path, story, title=title, marking=marking, generated=generated, keywords=log_head)
 
@@ -133,7 +143,7 @@ def _levels(criteria: Criteria) -> list[Flowable]:
         rank = criteria.rank(level)
         stance = ("the appetite" if rank == appetite_rank else
                   "within appetite" if rank < appetite_rank else
-                  "above appetite: treat, or accept with an approver's sign-off")
+                  "above appetite: treat, or accept as the acceptance authority says")
         scores = (f"{level.min_score}-{level.max_score}" if criteria.matrix_kind == "product"
                   else "see matrix")
         # The name sits on its colour, in the text colour that reads on it.
@@ -145,6 +155,34 @@ def _levels(criteria: Criteria) -> list[Flowable]:
             grid(rows, (3, 2, 2, 8), extra=extra),
             para(f"Risk appetite: {criteria.appetite}. Assets are attested by their owners "
                  f"every {criteria.attestation_days} days.")]
+
+
+def _terms() -> list[Flowable]:
+    """What inherent, current and residual mean, and which one the appetite is tested on."""
+    rows: list[tuple[Any, ...]] = [("Level", "What it means")]
+    rows += [(name, meaning) for name, meaning in LEVEL_TERMS]
+    return [*_heading("Current and residual levels"), grid(rows, (3, 14))]
+
+
+def _authority(criteria: Criteria) -> list[Flowable]:
+    """Who may accept a risk at each level (the criteria's acceptance authority)."""
+    rows: list[tuple[Any, ...]] = [("Level", "Who may accept it")]
+    rows += [(level.name, _sentence(AUTHORITY_WORDS[criteria.authority(level)]))
+             for level in criteria.levels]
+    return [*_heading("Who may accept what"), grid(rows, (3, 14)), para(ACCEPTING_TARGETS)]
+
+
+def _treatment() -> list[Flowable]:
+    rows: list[tuple[Any, ...]] = [("Option", "What it means")]
+    for meaning in TREATMENT_TERMS.values():
+        name, _, words = meaning.partition(": ")
+        rows.append((name, _sentence(words)))
+    return [*_heading("Treatment options"), grid(rows, (3, 14))]
+
+
+def _sentence(text: str) -> str:
+    """The text with its first letter a capital, the rest as written ("SIRO" stays)."""
+    return text[:1].upper() + text[1:]
 
 
 def _rules(rules: Sequence[handling.Rule]) -> list[Flowable]:
