@@ -105,6 +105,10 @@ class Risk(Versioned, Timestamped, Base):
         return f"risk {self.ref}"
 
 
+#: A treatment action's priorities, most urgent first ('' = not set yet).
+ACTION_PRIORITIES = ("high", "medium", "low")
+
+
 class TreatmentAction(Versioned, Timestamped, Base):
     __tablename__ = "treatment_action"
 

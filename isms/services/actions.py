@@ -1,21 +1,43 @@
-"""Treatment actions of a risk: adding one by hand and closing it as done or cancelled.
+"""Actions: a risk's treatment actions (adding one by hand, closing it as done or cancelled,
+deferring it) and the actions a review meeting set (closing one, recording the SIRO's answer to
+an escalation, deferring it).
 
-Editing an action's fields is ``records.update_action`` (the action editor's save); these are
-the two steps around it. Each checks its values first and names the field to fix (a
+Editing a treatment action's fields is ``records.update_action`` (the action editor's save);
+these are the steps around it. Each checks its values first and names the field to fix (a
 ValidationError), and leaves the commit to the caller.
+
+A deferral never overwrites the plan: the first due date stays as the original one and each
+slip is kept (``action_deferral``: from, to, why, who, when), so the treatment plan shows it.
+A review action remembers its subject; closing it while the subject still shows the condition
+that raised it needs a reason, and the next meeting's agenda lists it (issue 17, 3-4).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import ValidationError
-from ..model import ActionStatus, Control, ControlEdition, Risk, RiskStatus, TreatmentAction
+from ..errors import NotFoundError, ValidationError
+from ..model import (
+    ActionDeferral,
+    ActionStatus,
+    Control,
+    ControlEdition,
+    ReviewAction,
+    ReviewMeeting,
+    Risk,
+    RiskStatus,
+    TreatmentAction,
+)
+from ..model.base import utcnow
 from . import local_controls
+from .changed import Changed
 from .records import update_action
+from .reviews.action_subjects import still_showing
 
 #: The statuses an action is closed with.
 CLOSED = (ActionStatus.DONE, ActionStatus.CANCELLED)
@@ -26,7 +48,8 @@ def new_action(
     today: date | None = None, **fields: Any,
 ) -> TreatmentAction:
     """A new action of the risk: ``fields`` as ``records.update_action`` takes them (title
-    required, description, owner_id, due_date, status), and the control it puts in place.
+    required, description, owner_id, due_date, status, priority, resources), and the control
+    it puts in place. Its first due date is its original one.
 
     A retired risk takes no new actions. Everything is checked before the action joins the
     risk, so a refused one leaves nothing behind in the session.
@@ -58,14 +81,7 @@ def close_action(
 ) -> None:
     """Close an open action as done (recording today as its completion) or cancelled; the
     ``note`` (required for a cancellation: why) is added to its description, dated."""
-    try:
-        status = ActionStatus(str(outcome))
-    except ValueError:
-        status = None
-    if status not in CLOSED:
-        raise ValidationError(f"{outcome!r} does not close an action (done, cancelled).",
-                              field="status")
-    assert status is not None
+    status = _status(outcome)
     if action.status in CLOSED:
         raise ValidationError(f"The action \u201c{action.title}\u201d is {action.status} already.",
                               field="status")
@@ -78,3 +94,141 @@ def close_action(
         said = f"{status.value.capitalize()} on {closed}: {note}"
         fields["description"] = f"{action.description}\n\n{said}" if action.description else said
     update_action(session, action, today=today, **fields)
+
+
+def _status(outcome: ActionStatus | str) -> ActionStatus:
+    try:
+        status = ActionStatus(str(outcome))
+    except ValueError:
+        status = None
+    if status not in CLOSED:
+        raise ValidationError(f"{outcome!r} does not close an action (done, cancelled).",
+                              field="status")
+    assert status is not None
+    return status
+
+
+# --- deferring ------------------------------------------------------------------------------
+
+
+def defer(
+    session: Session, action: TreatmentAction | ReviewAction, to: date | None, reason: str,
+    *, actor: str, today: date | None = None,
+) -> ActionDeferral:
+    """Move an open action's due date later, keeping the original one and recording the slip
+    (from, to, ``reason``, who, when). A deferral needs a reason and a later date; an action
+    with no due date yet is given one by editing it, not deferred."""
+    label = _name(action)
+    if action.status in CLOSED:
+        raise ValidationError(f"{label} is {action.status} already: it cannot be deferred.",
+                              field="status")
+    if to is None:
+        raise ValidationError("Give the new due date of the deferred action.", field="due_date")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(f"Say why {label} is deferred.", field="reason")
+    if action.due_date is not None and to <= action.due_date:
+        raise ValidationError(
+            f"{label} is due {action.due_date}; a deferral moves it later (bring it forward by "
+            "editing its due date).", field="due_date")
+    if today is not None and to < today:
+        raise ValidationError(f"The new due date {to} has passed already.", field="due_date")
+    deferral = ActionDeferral(from_date=action.due_date, to_date=to, reason=reason,
+                              deferred_by=actor or "unknown", deferred_at=utcnow())
+    if isinstance(action, TreatmentAction) and action.original_due_date is None:
+        action.original_due_date = action.due_date
+    action.deferrals.append(deferral)
+    action.due_date = to
+    return deferral
+
+
+def defer_action(
+    session: Session, action_id: int, to: date | None, reason: str, *, actor: str,
+    today: date | None = None,
+) -> Changed:
+    """Defer treatment action ``action_id`` (see :func:`defer`): what the CLI's
+    ``isms actions defer`` and the action editor's Defer make."""
+    action = session.get(TreatmentAction, action_id)
+    if action is None:
+        raise NotFoundError(f"There is no treatment action {action_id}.")
+    defer(session, action, to, reason, actor=actor, today=today)
+    session.flush()
+    return Changed.of(TreatmentAction, [action.id]) | Changed.of(Risk, [action.risk_id])
+
+
+def _name(action: TreatmentAction | ReviewAction) -> str:
+    if isinstance(action, TreatmentAction):
+        return f"Action {action.id} \u201c{action.title}\u201d"
+    return f"Review action {review_action_ref(action)} \u201c{action.title}\u201d"
+
+
+# --- the actions review meetings set ---------------------------------------------------------
+
+_REVIEW_REF = re.compile(r"^\s*(?:(?P<meeting>.+?)/)?A?(?P<id>\d+)\s*$", re.IGNORECASE)
+
+
+def review_action_ref(action: ReviewAction) -> str:
+    """How a review action is named: its meeting's reference and its number ("SMG-2026-11/A5"),
+    as the agenda names it."""
+    return f"{action.meeting.ref}/A{action.id}"
+
+
+def review_action(session: Session, name: str) -> ReviewAction:
+    """The review action ``name`` gives: "SMG-2026-11/A5" (or "A5", "5")."""
+    found = _REVIEW_REF.match(name or "")
+    action = session.get(ReviewAction, int(found.group("id"))) if found else None
+    meeting = found.group("meeting") if found else None
+    if action is None or (meeting and action.meeting.ref.lower() != meeting.strip().lower()):
+        raise NotFoundError(f"There is no review action {name!r} (named as MEETING/A<number>; "
+                            "see `isms actions list --review`).")
+    return action
+
+
+def review_actions(session: Session, *, open_only: bool = False) -> list[ReviewAction]:
+    """Every action review meetings set, soonest due first (undated last)."""
+    query = select(ReviewAction).join(ReviewMeeting, ReviewAction.meeting_id == ReviewMeeting.id)
+    if open_only:
+        query = query.where(ReviewAction.status.not_in(CLOSED))
+    actions = list(session.execute(query).scalars())
+    return sorted(actions, key=lambda a: (a.due_date is None, a.due_date or date.max, a.id))
+
+
+def close_review_action(
+    session: Session, action: ReviewAction, outcome: ActionStatus | str, reason: str = "",
+    *, today: date, meeting: ReviewMeeting | None = None,
+) -> str | None:
+    """Close a review action as done or cancelled (in ``meeting`` when a meeting closes it).
+
+    When its subject still shows the condition that raised it (the asset still has no owner),
+    it is closed only with a ``reason``, kept as its close reason; the next meeting's agenda
+    lists it. Returns that condition (None when the subject no longer shows it)."""
+    status = _status(outcome)
+    if action.status in CLOSED:
+        raise ValidationError(f"{_name(action)} is {action.status} already.", field="status")
+    reason = (reason or "").strip()
+    if status == ActionStatus.CANCELLED and not reason:
+        raise ValidationError("Say why the action is cancelled.", field="reason")
+    condition = still_showing(session, action, today)
+    if condition is not None and not reason:
+        raise ValidationError(
+            f"{condition}: say why {_name(action)} is closed anyway (a reason; the next review "
+            "sees it).", field="reason")
+    action.status = status
+    action.close_reason = reason if condition is not None else ""
+    action.closed_in_meeting_id = meeting.id if meeting is not None else None
+    return condition
+
+
+def answer_escalation(session: Session, action: ReviewAction, answer: str, *,
+                      actor: str) -> None:
+    """Record the SIRO's answer to an escalation (who recorded it, when). An answer given
+    already is replaced only by a new one, never cleared."""
+    if not action.escalation:
+        raise ValidationError(f"{_name(action)} is not an escalation to the SIRO: it takes no "
+                              "answer.", field="answer")
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError("Give the SIRO's answer.", field="answer")
+    action.answer = answer
+    action.answered_by = actor or "unknown"
+    action.answered_at = utcnow()

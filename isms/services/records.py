@@ -42,6 +42,7 @@ from ..model import (
     TreatmentAction,
 )
 from ..model.base import utcnow
+from ..model.risk import ACTION_PRIORITIES
 from . import local_controls
 from .dates import check_valid_days
 from .risks import set_action_status
@@ -57,7 +58,8 @@ E = TypeVar(
     Role,
 )
 
-ACTION_FIELDS = frozenset({"title", "description", "owner_id", "due_date", "status"})
+ACTION_FIELDS = frozenset({"title", "description", "owner_id", "due_date", "status", "priority",
+                           "resources"})
 SOA_FIELDS = frozenset(
     {
         "applicability",
@@ -160,12 +162,23 @@ def _enum(kind: type[E], value: object, field: str, what: str) -> E:
 # --- treatment actions ----------------------------------------------------------------------
 
 
+def action_priority(value: Any) -> str:
+    """A treatment action's priority as stored: high, medium, low, or '' (not set)."""
+    text = str(value or "").strip().lower()
+    if text and text not in ACTION_PRIORITIES:
+        raise ValidationError(f"{value!r} is not a priority ({', '.join(ACTION_PRIORITIES)}).",
+                              field="priority")
+    return text
+
+
 def update_action(
     session: Session, action: TreatmentAction, *, today: date | None = None, **fields: Any
 ) -> None:
-    """Change an action's title, description, owner_id, due_date or status.
+    """Change an action's title, description, owner_id, due_date, status, priority (high,
+    medium, low or '') or resources.
 
-    Marking it done records ``completed_on`` (today); any other status clears it.
+    Marking it done records ``completed_on`` (today); any other status clears it. The first
+    due date given is kept as the original one (``actions.defer_action`` records a slip).
     """
     _known(fields, ACTION_FIELDS, "A treatment action")
     _words(action, fields, "A treatment action needs a title.")
@@ -173,6 +186,12 @@ def update_action(
         action.owner = _person(session, fields["owner_id"], "owner_id", "an action owner")
     if "due_date" in fields:
         action.due_date = fields["due_date"]
+        if action.original_due_date is None:
+            action.original_due_date = action.due_date
+    if "priority" in fields:
+        action.priority = action_priority(fields["priority"])
+    if "resources" in fields:
+        action.resources = _text(fields, "resources")
     if "status" in fields:
         status = _enum(ActionStatus, fields["status"], "status", "treatment action status")
         if status != action.status:

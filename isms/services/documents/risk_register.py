@@ -1,5 +1,5 @@
-"""The risk register and the treatment plan (with the risk owners' acceptances) as Reports,
-for one department or the whole council (ISO/IEC 27001 6.1.2, 6.1.3 e-f, 8.2, 8.3)."""
+"""The risk register as a Report, for one department or the whole council (ISO/IEC 27001
+6.1.2, 6.1.3 f, 8.2); the treatment plan is :mod:`.treatment_plan`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from isms.io.exports.report import Column, Marked, Report
+from isms.io.exports.report import Column, Report
 from isms.model import (
-    ActionStatus,
     Asset,
     Control,
     Department,
@@ -21,7 +20,6 @@ from isms.model import (
     RiskAcceptance,
     RiskStatus,
     Threat,
-    TreatmentAction,
     Vulnerability,
     risk_asset,
     risk_control,
@@ -29,7 +27,6 @@ from isms.model import (
 from isms.services import signatures
 from isms.services.documents.register_common import (
     CHUNK,
-    OVERDUE_FILL,
     CriteriaCache,
     document_control,
     due_cell,
@@ -168,130 +165,4 @@ def _live_acceptances(session: Session, department_id: int | None) -> dict[int, 
     for risk_id, waiting in notes.pending.items():
         pending = "; ".join(waiting).capitalize()
         out[risk_id] = f"{out[risk_id]}. {pending}" if risk_id in out else pending
-    return out
-
-
-# --- the treatment plan ---------------------------------------------------------------------
-
-PLAN_COLUMNS = (
-    Column("Risk", 9),
-    Column("Risk title", 24, wrap=True),
-    Column("Department", 10),
-    Column("Residual level", 10),
-    Column("Item", 10),
-    Column("Action / rationale", 34, wrap=True),
-    Column("Owner / accepted by", 16),
-    Column("Control", 8),
-    Column("Due / accepted on", 11, "date"),
-    Column("Accepted until", 11, "date"),
-    Column("Status", 12, wrap=True),
-    Column("Overdue", 8),
-    Column("Approver", 16),
-    Column("Approved on", 11, "date"),
-)
-_DONE = (ActionStatus.DONE, ActionStatus.CANCELLED)
-
-
-def treatment_plan(session: Session, department_id: int | None, today: date, *,
-                   generated: datetime | None = None,
-                   marking: str = "OFFICIAL-SENSITIVE") -> Report:
-    """Each live risk's treatment actions (owner, due date, status, overdue) and then its risk
-    owners' acceptances (who, when, until when, approver; withdrawn ones kept, so the auditor
-    sees the history), by risk reference."""
-    where = scope(session, department_id)
-    criteria = CriteriaCache(session)
-    actions = session.execute(in_scope(
-        select(func.count(TreatmentAction.id)).join(Risk).where(_LIVE_RISK),
-        Risk.department_id, department_id)).scalar_one()
-    accepted = session.execute(in_scope(
-        select(func.count(RiskAcceptance.id)).join(Risk).where(_LIVE_RISK),
-        Risk.department_id, department_id)).scalar_one()
-    notes = signatures.acceptance_notes(session)
-    pending = session.execute(in_scope(
-        select(func.count(Risk.id)).where(_LIVE_RISK, Risk.id.in_(list(notes.pending))),
-        Risk.department_id, department_id)).scalar_one() if notes.pending else 0
-    return Report(
-        title=f"Risk treatment plan - {where.name}",
-        columns=PLAN_COLUMNS,
-        rows=_plan_rows(session, department_id, today, criteria, notes),
-        generated=generated_at(today, generated),
-        row_count=actions + accepted + pending,
-        document_control=document_control(
-            where, today, ("Treatment actions", str(actions)),
-            ("Risk acceptances", str(accepted)),
-        ),
-        marking=marking,
-        notes=("Overdue: an open action whose due date has passed. An acceptance above the "
-               "risk appetite needs an approver other than the risk owner.",),
-    )
-
-
-def _plan_rows(session: Session, department_id: int | None, today: date,
-               criteria: CriteriaCache,
-               notes: signatures.AcceptanceNotes) -> Iterator[list[Any]]:
-    owner, control = aliased(Person), aliased(Control)
-    action_query = in_scope(
-        select(Risk.id, TreatmentAction, owner.name, control.ref)
-        .join(Risk, Risk.id == TreatmentAction.risk_id)
-        .outerjoin(owner, owner.id == TreatmentAction.owner_id)
-        .outerjoin(control, control.id == TreatmentAction.control_id)
-        .where(_LIVE_RISK)
-        .order_by(Risk.id, TreatmentAction.due_date, TreatmentAction.id),
-        Risk.department_id, department_id)
-    actions: dict[int, list[list[Any]]] = {}
-    for risk_id, action, owner_name, control_ref in session.execute(action_query):
-        overdue = (action.status not in _DONE and action.due_date is not None
-                   and action.due_date < today)
-        actions.setdefault(risk_id, []).append([
-            "Action", action.title, owner_name, control_ref,
-            due_cell(action.due_date, today, action.status not in _DONE), None,
-            action.status, Marked("Overdue", OVERDUE_FILL) if overdue else "No", None, None,
-        ])
-    acceptances = _acceptance_rows(session, department_id, today, notes)
-    risks = in_scope(
-        select(Risk.id, Risk.ref, Risk.title, Department.code, Risk.criteria_id,
-               Risk.residual_likelihood, Risk.residual_impact)
-        .join(Department, Risk.department_id == Department.id)
-        .where(_LIVE_RISK)
-        .order_by(Risk.ref), Risk.department_id, department_id)
-    for risk_id, ref, title, dept, criteria_id, likelihood, impact in session.execute(risks):
-        items = actions.get(risk_id, []) + acceptances.get(risk_id, [])
-        if not items:
-            continue
-        level = level_cell(criteria.get(criteria_id).level(likelihood, impact))
-        for item in items:
-            yield [ref, title, dept, level, *item]
-
-
-def _acceptance_rows(session: Session, department_id: int | None, today: date,
-                     notes: signatures.AcceptanceNotes) -> dict[int, list[list[Any]]]:
-    accepted_by, approved_by = aliased(Person), aliased(Person)
-    query = in_scope(
-        select(RiskAcceptance, accepted_by.name, approved_by.name)
-        .join(Risk, Risk.id == RiskAcceptance.risk_id)
-        .join(accepted_by, accepted_by.id == RiskAcceptance.accepted_by_id)
-        .outerjoin(approved_by, approved_by.id == RiskAcceptance.approved_by_id)
-        .where(_LIVE_RISK)
-        .order_by(RiskAcceptance.id), Risk.department_id, department_id)
-    out: dict[int, list[list[Any]]] = {}
-    for acceptance, who, approver in session.execute(query):
-        if acceptance.withdrawn_at is not None:
-            status = f"withdrawn {acceptance.withdrawn_at:%Y-%m-%d}"
-            if acceptance.withdrawn_reason:
-                status += f": {acceptance.withdrawn_reason}"
-        elif acceptance.expires_on is not None and acceptance.expires_on < today:
-            status = "expired"
-        else:
-            status = "accepted"
-        if acceptance.id in notes.recorded:  # recorded for the owner, confirmed by them later
-            status += f" ({notes.recorded[acceptance.id]})"
-        out.setdefault(acceptance.risk_id, []).append([
-            "Acceptance", acceptance.rationale, who, None, acceptance.accepted_at.date(),
-            acceptance.expires_on, status, None, approver,
-            acceptance.approved_at.date() if acceptance.approved_at else None,
-        ])
-    # Recorded for someone and not confirmed yet: shown, and not counted as accepted.
-    for risk_id, waiting in notes.pending.items():
-        out.setdefault(risk_id, []).append([
-            "Acceptance", None, None, None, None, None, "; ".join(waiting), None, None, None])
     return out

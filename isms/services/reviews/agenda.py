@@ -56,6 +56,7 @@ from isms.model import (
 from isms.services.handling import check_handling, finding_key, risks_for_findings
 from isms.services.read.dashboard import governing_rating, live_risk, targets_without_plan
 from isms.services.read.queries import current_criteria
+from isms.services.reviews.action_subjects import closed_with_condition
 from isms.services.reviews.common import ACTION, ASSET, GROUP, PRACTICE, REVIEW_ACTION, RISK, SOA
 from isms.services.soa.checks import SoaCheck, soa_checks
 
@@ -282,9 +283,16 @@ class _Builder:
             .where(ReviewAction.status.in_(_OPEN), ReviewAction.meeting_id != self.meeting.id)
             .order_by(ReviewAction.due_date, ReviewAction.id)
         )
-        return [Candidate(K.PREVIOUS_ACTION, REVIEW_ACTION, aid, None, f"{ref}/A{aid}",
-                          f"{ref}: {title}", f"Owner {owner or 'none'}; due {due or 'no date'}.")
-                for aid, ref, title, due, owner in self.session.execute(query)]
+        listed = [Candidate(K.PREVIOUS_ACTION, REVIEW_ACTION, aid, None, f"{ref}/A{aid}",
+                            f"{ref}: {title}", f"Owner {owner or 'none'}; due {due or 'no date'}.")
+                  for aid, ref, title, due, owner in self.session.execute(query)]
+        # Closed while their subject still showed the condition: the SMG sees them once more.
+        return listed + [Candidate(
+            K.PREVIOUS_ACTION, REVIEW_ACTION, c.action_id, None, f"{c.meeting_ref}/A{c.action_id}",
+            f"{c.meeting_ref}: {c.title} (closed {c.status} while the condition remained)",
+            f"Closed on {c.closed:%Y-%m-%d} with the reason: {c.reason.rstrip('.')}. "
+            f"Owner {c.owner or 'none'}.")
+            for c in closed_with_condition(self.session, self.meeting)]
 
     def candidates(self) -> list[Candidate]:
         inputs = [Candidate(K.MANAGEMENT_INPUT, None, None, None, "", title, detail)

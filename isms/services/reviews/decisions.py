@@ -19,7 +19,7 @@ was changed since by anything else, naming it: it then has to be put right by ha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -44,7 +44,8 @@ from isms.model import (
     TreatmentAction,
 )
 from isms.model.base import utcnow
-from isms.services import assets, records, risks
+from isms.services import actions, assets, records, risks
+from isms.services.reviews.action_subjects import item_subject, subject_label, titled
 from isms.services.reviews.common import (
     DecisionView,
     allowed,
@@ -61,9 +62,11 @@ _RESTORABLE: dict[type[Any], tuple[str, ...]] = {
     Risk: ("residual_likelihood", "residual_impact", "criteria_id", "status", "owner_id",
            "next_review", "review_override_reason", "retired_at"),
     Asset: ("owner_id", "status", "retired_at", "next_review"),
-    TreatmentAction: ("owner_id", "due_date", "status", "completed_on"),
-    ReviewAction: ("owner_id", "due_date", "status", "closed_in_meeting_id"),
+    TreatmentAction: ("owner_id", "due_date", "status", "completed_on", "original_due_date"),
+    ReviewAction: ("owner_id", "due_date", "status", "closed_in_meeting_id", "close_reason"),
 }
+#: An escalation is answered within this many days of the meeting unless it says otherwise.
+ESCALATION_DAYS = 30
 #: Decisions after which the subject is not reviewed again on the cadence.
 _KEEPS_DATES = (D.DEFER, D.RETIRE, D.CLOSE)
 
@@ -89,6 +92,7 @@ class _Effect:
     meeting: ReviewMeeting
     item: AgendaItem
     request: Request
+    actor: str
     words: list[str] = field(default_factory=list)
     created: list[Any] = field(default_factory=list)
     next_review: date | None = None
@@ -116,12 +120,22 @@ def _siro(session: Session) -> Person | None:
     ).scalar()
 
 
-def _review_action(session: Session, effect: _Effect, title: str, owner: Person | None) -> None:
+def _review_action(session: Session, effect: _Effect, title: str, owner: Person | None, *,
+                   escalation: bool = False) -> None:
+    """An action of the meeting about the item's subject (the meeting itself for an input),
+    its title naming that subject; an escalation is due :data:`ESCALATION_DAYS` after the
+    meeting unless a date is given, and awaits the SIRO's answer."""
     if owner is not None and not owner.active:
         raise ValidationError(f"{owner.name} has left (inactive) and cannot own an action.",
                               field="owner_id")
-    action = ReviewAction(agenda_item_id=effect.item.id, title=title.strip()[:300], owner=owner,
-                          due_date=effect.request.due_date)
+    table, record_id = item_subject(effect.item)
+    label = subject_label(session, table, record_id)
+    due_date = effect.request.due_date
+    if escalation and due_date is None:
+        due_date = effect.meeting.meeting_date + timedelta(days=ESCALATION_DAYS)
+    action = ReviewAction(agenda_item_id=effect.item.id, title=titled(title, label), owner=owner,
+                          due_date=due_date, subject_table=table, subject_id=record_id,
+                          escalation=escalation)
     effect.meeting.actions.append(action)
     effect.created.append(action)
     due = f", due {action.due_date}" if action.due_date else ""
@@ -135,7 +149,7 @@ def _common(session: Session, effect: _Effect) -> bool:
     if req.kind == D.ESCALATE:
         owner = _person(session, req.owner_id, "owner_id") or _siro(session)
         _review_action(session, effect, req.action_title or f"Escalated to the SIRO: "
-                       f"{effect.item.title}", owner)
+                       f"{effect.item.title}", owner, escalation=True)
         return True
     if req.kind in (D.NOTED, D.DEFER):
         effect.words.append("carried forward to the next meeting" if req.kind == D.DEFER
@@ -242,12 +256,24 @@ def _name(session: Session, person_id: int | None) -> str:
 def _on_action(session: Session, action: TreatmentAction | ReviewAction, effect: _Effect) -> None:
     req = effect.request
     fields: dict[str, Any] = {}
+    if req.kind in (D.DEFER, D.CLOSE_ACTION) and action.status in actions.CLOSED:
+        raise ValidationError(f"The action \u201c{action.title}\u201d is {action.status} "
+                              "already; note it or escalate it.", field="kind")
     if req.kind == D.DEFER:
-        fields["due_date"] = _needs(req.due_date, "Give the new due date of the deferred action.",
-                                    "due_date")
+        # The slip is kept (from, to, why, who): the plan never loses its original date.
+        was = action.due_date
+        effect.created.append(actions.defer(
+            session, action, _needs(req.due_date, "Give the new due date of the deferred action.",
+                                    "due_date"), req.note, actor=effect.actor))
         effect.next_review = req.due_date
-        effect.words.append(f"due date moved to {req.due_date}")
-    elif req.kind == D.CLOSE_ACTION:
+        effect.words.append(f"due date moved from {was or 'none'} to {req.due_date}")
+        return
+    if req.kind == D.CLOSE_ACTION and isinstance(action, ReviewAction):
+        condition = actions.close_review_action(session, action, ActionStatus.DONE, req.note,
+                                                today=req.today, meeting=effect.meeting)
+        effect.words.append("action closed" + (f" while {condition}" if condition else ""))
+        return
+    if req.kind == D.CLOSE_ACTION:
         fields["status"] = ActionStatus.DONE
         effect.words.append("action closed")
     elif req.kind == D.CHANGE_OWNER:
@@ -265,11 +291,6 @@ def _on_action(session: Session, action: TreatmentAction | ReviewAction, effect:
             raise ValidationError(f"{owner.name} has left (inactive) and cannot own an action.",
                                   field="owner_id")
         action.owner = owner
-    if "due_date" in fields:
-        action.due_date = fields["due_date"]
-    if "status" in fields:
-        action.status = fields["status"]
-        action.closed_in_meeting_id = effect.meeting.id
 
 
 def _on_other(session: Session, effect: _Effect) -> None:
@@ -321,7 +342,7 @@ def decide(session: Session, item_id: int, req: Request, actor: str) -> Decision
     record = subject(session, item)
     snapshot: dict[str, Any] = dict(facts(session, item))
     before, live_before = restorable(record), _live_acceptances(record)
-    effect = _Effect(meeting, item, req)
+    effect = _Effect(meeting, item, req, actor)
     if isinstance(record, Risk):
         _on_risk(session, record, effect)
     elif isinstance(record, Asset):
@@ -335,7 +356,9 @@ def decide(session: Session, item_id: int, req: Request, actor: str) -> Decision
     session.flush()  # the created records' ids and versions, for the snapshot and undo
     snapshot.update({
         "_before": before, "_after": restorable(record),
-        "_created": [[type(r).__name__, r.id, r.version] for r in effect.created],
+        # A deferral has no version: it is only ever added, and taken back with its decision.
+        "_created": [[type(r).__name__, r.id, getattr(r, "version", None)]
+                     for r in effect.created],
         "_withdrawn": sorted(live_before - _live_acceptances(record)),
         "_effect": "; ".join(effect.words),
         # The decision carries the date of the meeting that took it; decided_at says when it

@@ -18,13 +18,20 @@ from sqlalchemy.orm import Session
 
 from isms.db.changelog import label_of
 from isms.errors import ValidationError
-from isms.model import ReviewAction, ReviewStatus, RiskAcceptance, Signature, TreatmentAction
+from isms.model import (
+    ActionDeferral,
+    ReviewAction,
+    ReviewStatus,
+    RiskAcceptance,
+    Signature,
+    TreatmentAction,
+)
 from isms.services.reviews.common import item_by_id, require_status, subject
 from isms.services.reviews.decisions import restorable
 
 _CREATABLE: dict[str, type[Any]] = {
     "TreatmentAction": TreatmentAction, "ReviewAction": ReviewAction,
-    "RiskAcceptance": RiskAcceptance, "Signature": Signature,
+    "RiskAcceptance": RiskAcceptance, "Signature": Signature, "ActionDeferral": ActionDeferral,
 }
 
 
@@ -70,7 +77,7 @@ def undo(session: Session, item_id: int) -> None:
     created = []
     for kind, record_id, version in snap.get("_created", []):
         made = session.get(_CREATABLE[kind], record_id)
-        if made is not None and made.version != version:
+        if made is not None and getattr(made, "version", None) != version:
             raise ValidationError(
                 f"{label_of(made).capitalize()}, made by the decision, was changed since; the "
                 "decision cannot be taken back - change it by hand.")
@@ -85,6 +92,11 @@ def undo(session: Session, item_id: int) -> None:
                 made.risk.acceptances.remove(made)
             if isinstance(made, ReviewAction) and made in item.meeting.actions:
                 item.meeting.actions.remove(made)
+            if isinstance(made, ActionDeferral):
+                action = made.treatment_action or session.get(ReviewAction,
+                                                              made.review_action_id)
+                if action is not None and made in action.deferrals:
+                    action.deferrals.remove(made)
     for acceptance_id in snap.get("_withdrawn", []):
         acceptance = session.get(RiskAcceptance, acceptance_id)
         if acceptance is not None:
