@@ -1,4 +1,5 @@
-"""Settings → Risk criteria: the register's scales, matrix, levels, appetite and cadence.
+"""Settings → Risk criteria: the register's scales, matrix, levels, appetite and cadence, who
+may accept a risk at each level, and who owns the method and how often it is reviewed.
 
 Two steps. First the user edits the criteria while a heat map previews the matrix and
 ``Criteria.validate()`` (the register's own rules) says, inline, what is wrong and where; Save is
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from isms.db import Register
 from isms.errors import IsmsError, ValidationError
-from isms.method.criteria import Criteria
+from isms.method.criteria import AUTHORITIES, AUTHORITY_WORDS, Authority, Criteria
 from isms.services import method
 from isms.services.method import CriteriaChange
 from isms.services.read import queries
@@ -58,6 +59,8 @@ FIELDS = {
     "appetite": ("Risk appetite", 1),
     "cadence_days": ("Review cadence", 1),
     "attestation_days": ("Owner attestation", 1),
+    "acceptance_authority": ("Who may accept", 1),
+    "method_review_days": ("Method review", 1),
 }
 MATRIX_KINDS = {
     "product": "Product — likelihood × impact, banded by the levels' scores",
@@ -92,6 +95,8 @@ class CriteriaDialog(RememberedDialog):
         #: For a lookup matrix: level position per cell, [likelihood - 1][impact - 1].
         self._cells: list[list[int]] = []
         self._impact_areas: tuple[str, ...] = ()
+        #: Level name -> who may accept it, as chosen (kept while levels are renamed or added).
+        self._authority: dict[str, Authority] = {}
         self._loading = False
 
         self.message = MessageBar()
@@ -174,6 +179,7 @@ class CriteriaDialog(RememberedDialog):
         form.addRow("Risk &appetite:", self.appetite)
         form.addRow("Owner a&ttestation every:", self.attestation)
         levels_layout.addWidget(method_box)
+        levels_layout.addWidget(self._acceptance_box())
         levels_layout.addStretch(1)
 
         self.tabs = QTabWidget()
@@ -201,6 +207,8 @@ class CriteriaDialog(RememberedDialog):
         self.matrix_kind.currentIndexChanged.connect(self._kind_changed)
         self.appetite.currentIndexChanged.connect(self._form_changed)
         self.attestation.valueChanged.connect(self._form_changed)
+        self.method_owner.textChanged.connect(self._form_changed)
+        self.method_review.valueChanged.connect(self._form_changed)
 
         page = QWidget()
         row = QHBoxLayout(page)
@@ -208,6 +216,72 @@ class CriteriaDialog(RememberedDialog):
         row.addWidget(self.tabs, 3)
         row.addWidget(preview, 2)
         return page
+
+    def _acceptance_box(self) -> QGroupBox:
+        """Who may accept a risk at each level (one choice a level, rebuilt as levels change),
+        and the method's owner and review interval (shown in the method document)."""
+        box = QGroupBox("Who may accept, and the method")
+        layout = QVBoxLayout(box)
+        self.authority_form = QFormLayout()
+        self.authority_boxes: dict[str, QComboBox] = {}
+        layout.addLayout(self.authority_form)
+        self.method_owner = QLineEdit()
+        self.method_owner.setPlaceholderText("e.g. Head of Information Governance")
+        self.method_owner.setToolTip("Who owns the risk method (a post or a name); the method "
+                                     "document names them")
+        self.method_review = QSpinBox()
+        self.method_review.setRange(0, 3650)
+        self.method_review.setSuffix(" days")
+        self.method_review.setToolTip("How often the method itself is reviewed after approval")
+        self.method_review.setMaximumWidth(self.attestation.maximumWidth())
+        form = QFormLayout()
+        form.addRow("Method o&wner:", self.method_owner)
+        form.addRow("Method re&viewed every:", self.method_review)
+        layout.addLayout(form)
+        return box
+
+    def _fill_authority(self) -> None:
+        """One choice per level, in the levels' order, keeping what was chosen for a name; a
+        level above the appetite needs at least an approver (the owner alone is not offered
+        as its choice: it moves up)."""
+        names = self.levels.names()
+        probe = replace(self.form_criteria(), acceptance_authority={})  # the default choices
+        default = probe.acceptance_authority
+        appetite = self.appetite.currentText()
+        above = names.index(appetite) if appetite in names else len(names)
+        wanted = {name: self._authority.get(name) or default.get(name, "owner")
+                  for name in names}
+        for rank, name in enumerate(names):
+            if rank > above and wanted[name] == "owner":
+                wanted[name] = "approver"
+        if list(self.authority_boxes) != names:
+            while self.authority_form.rowCount():
+                self.authority_form.removeRow(0)
+            self.authority_boxes = {}
+            for name in names:
+                choice = QComboBox()
+                for authority in AUTHORITIES:
+                    words = AUTHORITY_WORDS[authority]
+                    choice.addItem(words[:1].upper() + words[1:], authority)
+                choice.setAccessibleName(f"Who may accept a {name} risk")
+                choice.currentIndexChanged.connect(self._authority_chosen)
+                self.authority_boxes[name] = choice
+                self.authority_form.addRow(f"{name or '(unnamed)'}:", choice)
+        for name, choice in self.authority_boxes.items():
+            choice.blockSignals(True)
+            choice.setCurrentIndex(choice.findData(wanted[name]))
+            choice.blockSignals(False)
+        self._authority = dict(wanted)
+
+    def _authority_chosen(self) -> None:
+        self._authority = {name: choice.currentData()
+                           for name, choice in self.authority_boxes.items()}
+        self._form_changed()
+
+    def set_authority(self, level: str, authority: Authority) -> None:
+        """Choose who may accept a risk at ``level`` (as picking it in the form does)."""
+        choice = self.authority_boxes[level]
+        choice.setCurrentIndex(choice.findData(authority))
 
     # --- the form ------------------------------------------------------------------------
 
@@ -225,6 +299,10 @@ class CriteriaDialog(RememberedDialog):
             self._cells = [[names.index(c) if c in names else 0 for c in row]
                            for row in criteria.cells]
             self._impact_areas = criteria.impact_areas
+            self._authority = dict(criteria.acceptance_authority)
+            self.authority_boxes = {}  # rebuilt for these levels
+            self.method_owner.setText(criteria.method_owner)
+            self.method_review.setValue(criteria.method_review_days)
         finally:
             self._loading = False
         self._form_changed()
@@ -244,6 +322,10 @@ class CriteriaDialog(RememberedDialog):
             cells=tuple(tuple(names[min(n, len(names) - 1)] for n in row)
                         for row in self._cells) if lookup else (),
             impact_areas=self._impact_areas,
+            acceptance_authority={name: self._authority[name] for name in names
+                                  if name in self._authority},
+            method_owner=self.method_owner.text().strip(),
+            method_review_days=self.method_review.value(),
         )
 
     def _fill_appetite(self, wanted: str | None = None) -> None:
@@ -265,6 +347,7 @@ class CriteriaDialog(RememberedDialog):
             self.appetite.itemText(n) != name for n, name in enumerate(self.levels.names())
         ):
             self._fill_appetite()
+        self._fill_authority()
         lookup = self.matrix_kind.currentData() == "lookup"
         self.levels.set_scores_editable(not lookup)
         if lookup:
