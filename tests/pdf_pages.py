@@ -8,6 +8,7 @@ was too narrow, so the line ends with "R-000" and the next one goes on with "7")
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,26 +40,41 @@ def _prefixes(tokens: Iterable[str]) -> dict[str, set[str]]:
     return found
 
 
-def split_words(pages: list[str], tokens: Iterable[str]) -> list[str]:
+#: A run of text on a line: pdftotext -layout puts two spaces or more between table columns.
+_SEGMENT = re.compile(r"\S+(?: \S+)*")
+
+
+def _segments(line: str) -> list[tuple[int, list[str]]]:
+    """The runs of text of a line as (column where it starts, its words)."""
+    return [(m.start(), m.group().split()) for m in _SEGMENT.finditer(line)]
+
+
+def split_words(pages: list[str], tokens: Iterable[str], whole: Iterable[str] = ()) -> list[str]:
     """Where one of ``tokens`` is cut across lines: "page P: 'R-000' + '7' (R-0007)" for each
-    word on a line that is only the start of a token (and no token itself), whose rest starts a
-    word on one of the next two lines."""
+    run of text (a cell's line) that ends with only the start of a token, when a run starting
+    in the same column on one of the next two lines begins with the rest of it (or, cut again,
+    with more of it). A word of ``whole`` (or a token itself) never counts as a start. Nothing
+    is asked of tokens that do not appear: this is the check for a vocabulary larger than the
+    document."""
     wanted = {_word(t) for t in tokens} - {""}
+    known = wanted | {_word(w) for w in whole}
     starts = _prefixes(wanted)
     problems: list[str] = []
     for number, page in enumerate(pages, start=1):
-        lines = page.splitlines()
-        for index, line in enumerate(lines):
-            for raw in line.split():
+        lines = [_segments(line) for line in page.splitlines()]
+        for index, runs in enumerate(lines):
+            for column, words in runs:
+                raw = words[-1]
                 head = _word(raw) if not raw.endswith("-") else raw.lstrip(_PUNCTUATION)
-                if head in wanted or head not in starts:
+                if head in known or head not in starts:
                     continue
-                following = [_word(w) for later in lines[index + 1:index + 3]
-                             for w in later.split()]
+                following = [_word(later[0]) for below in lines[index + 1:index + 3]
+                             for at, later in below if abs(at - column) <= 3]
                 for token in sorted(starts[head]):
                     rest = token[len(head):]
+                    # The next line goes on with the rest, or (cut again) with more of it.
                     tail = next((w for w in following
-                                 if w and (rest.startswith(w) or w.startswith(rest))), None)
+                                 if w == rest or (len(w) > 1 and rest.startswith(w))), None)
                     if tail is not None:
                         problems.append(f"page {number}: {head!r} + {tail!r} ({token})")
     return problems
