@@ -93,7 +93,8 @@ def test_risk_register(register: Register, ids: dict[str, int]) -> None:
     assert get["Ref"] == "R-0001" and get["Owner"] == "Olive Owner"
     assert get["Department"] == "FIN" and get["Assets"] == "FIN-0001"
     assert get["Controls"] == "5.14, 8.12"  # clause order
-    assert get["Inherent (L x I)"] == "4 x 5 = 20"
+    # Numbers, so a spreadsheet sorts and filters them (issue 17, 10).
+    assert (get["Inherent likelihood"], get["Inherent impact"], get["Inherent score"]) == (4, 5, 20)
     assert get["Inherent level"] == Marked("Very high", "#c62828")
     assert get["Current level"] == Marked("High", "#e07020")
     assert get["Residual level"] == Marked("Low", "#3a9a48")

@@ -82,13 +82,6 @@ def level_cell(level: Level | None) -> Marked | None:
     return Marked(level.name, level.colour) if level else None
 
 
-def score_text(likelihood: int | None, impact: int | None) -> str | None:
-    """"4 x 5 = 20": the rating and its score, as the matrix reads."""
-    if likelihood is None or impact is None:
-        return None
-    return f"{likelihood} x {impact} = {likelihood * impact}"
-
-
 def due_cell(due: date | None, today: date, open_: bool = True) -> Any:
     """A due or review date, marked when it has passed and the item is still open."""
     if due is not None and open_ and due < today:

@@ -36,7 +36,6 @@ from isms.services.documents.register_common import (
     level_cell,
     levels_note,
     scope,
-    score_text,
 )
 
 RISK_COLUMNS = (
@@ -46,12 +45,11 @@ RISK_COLUMNS = (
     Column("Owner", 16),
     Column("Assets", 16, wrap=True),
     Column("Threat / vulnerability", 26, wrap=True),
-    Column("Inherent (L x I)", 10),
-    Column("Inherent level", 10),
-    Column("Current (L x I)", 10),
-    Column("Current level", 10),
-    Column("Residual (L x I)", 10),
-    Column("Residual level", 10),
+    # Likelihood, impact and score as numbers of their own, so a spreadsheet sorts and
+    # filters them (with 23 columns the register prints on A3, as the SoA does).
+    *(column for stage in ("Inherent", "Current", "Residual") for column in (
+        Column(f"{stage} likelihood", 9, "number"), Column(f"{stage} impact", 8, "number"),
+        Column(f"{stage} score", 8, "number"), Column(f"{stage} level", 10))),
     Column("Treatment", 10),
     Column("Controls", 14, wrap=True),
     Column("Status", 10),
@@ -121,7 +119,7 @@ def _risk_rows(session: Session, department_id: int | None, today: date,
                   for s in ("inherent", "current", "residual")]
         scored: list[Any] = []
         for likelihood, impact in stages:
-            scored += [score_text(likelihood, impact),
+            scored += [likelihood, impact, _score(likelihood, impact),
                        level_cell(method.level(likelihood, impact))]
         yield [
             risk.ref, risk.title, dept, owner_name,
@@ -136,6 +134,10 @@ def _risk_rows(session: Session, department_id: int | None, today: date,
         ]
         # The ORM objects are not needed again; keep the identity map from growing.
         session.expunge(risk)
+
+
+def _score(likelihood: int | None, impact: int | None) -> int | None:
+    return None if likelihood is None or impact is None else likelihood * impact
 
 
 def _live_acceptances(session: Session, department_id: int | None) -> dict[int, str]:
