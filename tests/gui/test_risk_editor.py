@@ -101,9 +101,15 @@ def test_editing_scores_changes_level_colour_and_next_review(
     # What is on screen, not only what the widget was told: the chip is painted in that colour.
     assert painted(chip, QPoint(chip.height() // 2, 3)) == colours["High"]
     assert editor.appetite_labels["residual"].text() == "Above appetite"
+    # The target does not set the review: today's level does (issue 17).
+    assert editor.review_value.text() == (TODAY + timedelta(days=365)).isoformat()
+    assert "Low (inherent) risks are reviewed every 365 days" in editor.review_why.text()
+    choose(editor.likelihood["current"], 4)
+    choose(editor.impact["current"], 4)
+    assert editor.appetite_labels["current"].text() == "Above appetite"
     high_review = TODAY + timedelta(days=90)
     assert editor.review_value.text() == high_review.isoformat()
-    assert "High (residual) risks are reviewed every 90 days" in editor.review_why.text()
+    assert "High (current) risks are reviewed every 90 days" in editor.review_why.text()
 
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
 
@@ -230,10 +236,11 @@ def test_review_date_override_needs_a_reason(
     again = open_editor(qtbot, register, "R-006")
     assert again.override.isChecked() and again.override_reason.text().startswith("Retention")
     again.override.setChecked(False)
-    assert again.review_value.text() == (TODAY + timedelta(days=365)).isoformat()  # Low
+    # Medium: its inherent level, as it was never assessed with its controls (issue 17).
+    assert again.review_value.text() == (TODAY + timedelta(days=180)).isoformat()
     assert again.save() is True
     assert stored(register, "R-006").review_override_reason == ""
-    assert stored(register, "R-006").next_review == TODAY + timedelta(days=365)
+    assert stored(register, "R-006").next_review == TODAY + timedelta(days=180)
 
 
 def test_suggest_impact_uses_the_assets_highest_rating(

@@ -48,7 +48,7 @@ from isms.services.read.risk_record import RiskChoices, risk_choices
 from isms.services.read.risk_record import RiskRecord as RiskSnapshot
 from isms.services.read.risk_record import risk_owners as load_people
 from isms.services.read.risk_record import risk_record as load_snapshot
-from isms.services.risks import STAGES, Levels, Rating
+from isms.services.risks import OPEN_ACTION, STAGES, Levels, Rating
 
 from ..widgets.heat_map import STAGE_LETTERS, HeatMap
 from ..widgets.level_chip import LevelChip
@@ -239,6 +239,9 @@ class RiskEditor(RecordEditor):
             self.choices: RiskChoices = risk_choices(session, self.snapshot.department_id)
         snap = self.snapshot
         self.version = snap.version
+        #: Treatment actions still to do: none while the target is below today's level flags
+        #: the residual "target without a plan".
+        self._open_actions = _open_actions(snap)
         self.saved_values = {
             "title": snap.title, "description": snap.description, "owner_id": snap.owner_id,
             **{f"{stage}_{part}": value for stage in STAGES
@@ -584,6 +587,13 @@ class RiskEditor(RecordEditor):
             self.chips[stage].set_level(level, "Incomplete" if half else "Not rated")
             above = self.criteria.above_appetite(level)
             self.appetite_labels[stage].setText("Above appetite" if above else "")
+            self.appetite_labels[stage].setToolTip("")
+        if levels.target_without_plan(self.criteria, self._open_actions):
+            label = self.appetite_labels["residual"]
+            label.setText("Target without a plan")
+            label.setToolTip("Today's level is above the appetite and no open treatment action "
+                             "is to bring it to this target: add actions, or accept the risk "
+                             "at its current level.")
         self.heat_map.set_marks({
             stage: (li, im) if li is not None and im is not None else None
             for stage, (li, im) in ratings.items()
@@ -746,7 +756,10 @@ class RiskEditor(RecordEditor):
         """The actions as saved now; the rest of the form keeps the user's edits (an action's
         save does not change the risk's version)."""
         with self._register.session() as session:
-            self._show_actions(load_snapshot(session, self._risk_id))
+            snap = load_snapshot(session, self._risk_id)
+        self._show_actions(snap)
+        self._open_actions = _open_actions(snap)
+        self.update_hints()
 
     @classmethod
     def ask(cls, register: Register, risk_id: int, parent: QWidget | None = None) -> bool:
@@ -754,3 +767,7 @@ class RiskEditor(RecordEditor):
         return cls(register, risk_id, parent).run()
 
 
+def _open_actions(snap: RiskSnapshot) -> int:
+    """How many of the risk's treatment actions are still to do (open or in progress)."""
+    still = {str(status) for status in OPEN_ACTION}
+    return sum(action.status in still for action in snap.actions)

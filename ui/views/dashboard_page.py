@@ -89,7 +89,12 @@ class DashboardPage(QWidget):
             ("actions_overdue", "Open treatment actions past their due date: list the risks "
                                 "they belong to"),
             ("attestations_overdue", "Assets whose owner attestation is overdue: list them"),
-            ("above_appetite", "Risks whose residual level is above the risk appetite"),
+            ("above_appetite", "Risks whose level today (the current level, else the "
+                               "inherent while not assessed) is above the risk appetite, "
+                               "whatever level their treatment aims at"),
+            ("targets_without_plan", "Risks above the appetite today whose target (residual) "
+                                     "level is within it, with no open treatment action to "
+                                     "reach it"),
         ):
             button = QPushButton()
             button.setToolTip(tip)
@@ -197,6 +202,7 @@ class DashboardPage(QWidget):
                 departments = dashboard.risks_by_department(session)
                 overdue = dashboard.overdue(session, today=today, department=department)
                 above = dashboard.above_appetite(session, department=department)
+                unplanned = dashboard.targets_without_plan(session, department=department)
                 coverage = dashboard.coverage(session, today=today)
                 due = reviews_due.due_summary(session, today=today, department_id=department)
                 steps = onboarding.onboarding(session, department=department)
@@ -233,6 +239,8 @@ class DashboardPage(QWidget):
                                              "asset attestations overdue")),
             "above_appetite": (list(above), _plural(len(above), "risk above appetite",
                                                     "risks above appetite")),
+            "targets_without_plan": (list(unplanned), _plural(
+                len(unplanned), "target without a plan", "targets without a plan")),
         }
         for key, (ids, text) in self._lists.items():
             button = self.attention[key]
