@@ -72,19 +72,25 @@ def _warn_before_soa(register: Any, department_id: int | None, as_of: date) -> N
 def _export(args: argparse.Namespace) -> int:
     check_folder(Path(args.out))  # said before the register is opened or any warning printed
     if args.what == "assets" and (args.for_import or Path(args.out).suffix.lower() == ".csv"):
+        if args.marking:
+            raise UsageError("--marking marks the documents; the table for import is read "
+                             "back by the importer and carries the assets' own markings.")
         return _export_for_import(args)
     request = ExportRequest(kind=args.what, out=Path(args.out), format=args.format,
-                            as_of=_as_of(args.as_of))
+                            as_of=_as_of(args.as_of), marking=args.marking)
     request.resolved_format()  # a wrong format is refused before the register is opened
     with opened(args) as register:
         request = replace(request, department_id=_department(args, register))
         if request.kind in ("soa", "pack"):
             _warn_before_soa(register, request.department_id, request.as_of or date.today())
         result = export(register, request, Progress())
+    for warning in result.warnings:
+        sys.stderr.write(f"Warning: {warning}\n")
     what = KINDS[args.what].title
     unit = "files" if args.what == "pack" else "rows"
     count = "" if args.what == "method" else f" ({result.count:,} {unit})"
-    print(f"Wrote the {what.lower()}{count} to {result.path.resolve()}")
+    marked = f", marked {result.marking}" if result.marking else ""
+    print(f"Wrote the {what.lower()}{count}{marked} to {result.path.resolve()}")
     return 0
 
 
@@ -101,6 +107,12 @@ def add_commands(subparsers: Any) -> None:
                        help="default: from the --out name's suffix")
         p.add_argument("--department", metavar="CODE|NAME",
                        help="only this department (default: the whole council)")
+        p.add_argument("--marking", metavar="LABEL",
+                       help="the protective marking printed on every page and in the file "
+                            "(a marking of the current scheme, e.g. OFFICIAL-SENSITIVE); "
+                            "default: the highest marking of what the document contains. "
+                            "One below that is written as asked, warned about and recorded "
+                            "in the document")
         p.add_argument("--as-of", metavar="YYYY-MM-DD",
                        help="the day the document is dated and judged at (default: today); "
                             "the same register and options give the same file")

@@ -95,7 +95,8 @@ def pack(register: Register, store: Path, target: Path, department: int | None) 
         items: list[PackItem] = [
             scope_item(session, number="1", department_id=department, generated=GENERATED),
             evidence_item(session, store, number="8", department_id=department, as_of=AS_OF),
-            change_log_item(session, number="10"),
+            change_log_item(session, number="10", department_id=department,
+                            marking="OFFICIAL-SENSITIVE"),
         ]
         write_pack(target, items, title="Audit pack", scope=scope_label(session, department),
                    generated=GENERATED, meta={"app_version": "test"})
@@ -165,24 +166,29 @@ def test_the_index_escapes_register_text_and_shows_links_as_text(
     assert '<tr class="flag"><td>EV-06</td>' in index
 
 
-def test_the_change_log_csv_is_whole_inert_and_matches_its_head_hash(
+def test_the_change_log_csv_is_marked_inert_and_matches_its_head_hash(
     register: Register, store: Path, council: Council, tmp_path: Path
 ) -> None:
     files = members(pack(register, store, tmp_path / "env.zip", council.env_id))
     rows = list(csv.reader(io.StringIO(files["change-log.csv"].decode())))
-    header, body = rows[0], rows[1:]
+    marking, header, body = rows[0], rows[1], rows[2:]
+    assert marking == ["# OFFICIAL-SENSITIVE"]
     assert header == ["id", "at", "actor", "action", "table", "record", "label", "changes",
                       "prev_hash", "entry_hash"]
     with register.session() as session:
         log = list(session.execute(select(ChangeLogEntry).order_by(ChangeLogEntry.id)).scalars())
-    assert [int(r[0]) for r in body] == [e.id for e in log]  # the whole log, not ENV's part
+    # ENV's extract: everything but the other departments and CHS's evidence (issue 17, 9).
+    others = {"department CHS", "department OUT", "evidence EV-08"}
+    assert others <= {e.label for e in log}
+    kept = [e for e in log if e.label not in others]
+    assert [int(r[0]) for r in body] == [e.id for e in kept]
     assert any(r[7].find(FORMULA.replace('"', '\\"')) >= 0 for r in body)
     assert all(not cell.startswith(TRIGGERS) for r in body for cell in r)
     assert {r[2] for r in body} >= {"'=cmd|' /C calc'!A0"}
-    assert [r[9] for r in body] == [e.entry_hash for e in log]
+    assert [r[9] for r in body] == [e.entry_hash for e in kept]
     index = files["index.html"].decode()
     assert log[-1].entry_hash is not None and log[-1].entry_hash in index
-    assert "<dd>intact</dd>" in index
+    assert "<dd>intact (verified over the whole log)</dd>" in index
 
 
 def test_a_tampered_change_log_is_reported_broken(

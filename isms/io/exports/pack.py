@@ -192,12 +192,17 @@ def write_pack(
     scope: str,
     generated: datetime,
     meta: dict[str, Any],
+    about: Sequence[tuple[str, str]] = (),
+    marking: str = "",
     progress: Progress | None = None,
 ) -> PackSummary:
     """Write the audit pack zip at ``path`` (replacing any file there) and say what it holds.
 
-    ``meta`` (app version, register name, department...) goes into the manifest and the index;
-    its values must be JSON-ready or have a stable ``str``. A :class:`~isms.errors.Cancelled`
+    ``meta`` (app version, register name, department...) goes into the manifest for tools; its
+    values must be JSON-ready or have a stable ``str``. The index shows people ``about``:
+    labelled (label, value) pairs under the title ("Register", "As at"...), after the scope.
+    ``marking`` (the pack's protective marking) is a banner at the top and the bottom of the
+    index and in the manifest. A :class:`~isms.errors.Cancelled`
     raised from ``progress``, or any error, leaves ``path`` as it was and no temporary file.
     A ValueError names an unsafe or clashing member path or a bad item number. Callable sources
     are streamed without a known size, so each must stay under 2 GiB (bytes and files may not).
@@ -218,11 +223,11 @@ def write_pack(
                     _add(archive, written, member.path, member.source, stamp)
                 _report(progress, INDEX, len(members), total)
                 index = _render_index(items, written, title=title, scope=scope,
-                                     generated=generated, meta=meta)
+                                      about=about, marking=marking)
                 _add(archive, written, INDEX, index, stamp)
                 _report(progress, MANIFEST, len(members) + 1, total)
                 manifest = _manifest(items, written, title=title, scope=scope,
-                                     generated=generated, meta=meta)
+                                     generated=generated, meta=meta, marking=marking)
                 _add(archive, written, MANIFEST, manifest, stamp)
                 _report(progress, SUMS, len(members) + 2, total)
                 _add(archive, _Written(), SUMS, _sums(written), stamp)
@@ -299,10 +304,11 @@ def _sums(written: _Written) -> bytes:
 
 
 def _manifest(items: Sequence[PackItem], written: _Written, *, title: str, scope: str,
-              generated: datetime, meta: dict[str, Any]) -> bytes:
+              generated: datetime, meta: dict[str, Any], marking: str) -> bytes:
     document = {
         "format": "isms audit pack",
         "format_version": 1,
+        "marking": marking,
         "title": title,
         "scope": scope,
         "generated": generated.isoformat(),
@@ -343,6 +349,8 @@ font-size:.9em}th{background:#eef1f5}code{font-size:.85em;word-break:break-all}
 .note{background:#fff3cd;border-left:4px solid #c99700;padding:.3em .6em;margin:.3em 0}
 tr.flag td{background:#fde2e1}dl{display:grid;grid-template-columns:max-content 1fr;
 gap:.2em 1em}dt{font-weight:600}dd{margin:0;word-break:break-all}
+.marking{text-align:center;font-weight:700;letter-spacing:.05em;border:2px solid #1b1b1b;
+padding:.2em;margin:.5em 0}
 """
 # No script may run even if some text escaped escaping; links to the pack's files still work.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -409,39 +417,44 @@ def _section(item: PackItem, written: _Written) -> str:
     return "<section>" + "".join(parts) + "</section>"
 
 
-def _page(title: str, body: str) -> bytes:
+def _page(title: str, body: str, marking: str) -> bytes:
+    """The page, with the protective marking as a banner at its top and bottom (the marking is
+    also in the title, which is what a browser prints in its own header)."""
+    banner = f'<p class="marking">{_e(marking)}</p>' if marking else ""
+    heading = f"{marking} - {title}" if marking else title
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="referrer" content="no-referrer">'
-        f"<title>{_e(title)}</title><style>{_STYLE}</style></head>\n"
-        f"<body>{body}</body></html>\n"
+        f"<title>{_e(heading)}</title><style>{_STYLE}</style></head>\n"
+        f"<body>{banner}{body}{banner}</body></html>\n"
     ).encode()
 
 
-def render_page(title: str, items: Sequence[PackItem], *, generated: datetime) -> bytes:
+def render_page(title: str, items: Sequence[PackItem], *, generated: datetime,
+                marking: str = "") -> bytes:
     """A self-contained HTML page of items without files (the scope statement is one), in the
-    index's own style."""
-    body = (f"<h1>{_e(title)}</h1><p>Generated {_e(generated.isoformat())}</p>"
+    index's own style, dated as at ``generated``'s day and marked like the index."""
+    body = (f"<h1>{_e(title)}</h1>{_facts([('As at', generated.date().isoformat())])}"
             + "".join(_section(i, _Written()) for i in items))
-    return _page(title, body)
+    return _page(title, body, marking)
 
 
 def _render_index(items: Sequence[PackItem], written: _Written, *, title: str, scope: str,
-                 generated: datetime, meta: dict[str, Any]) -> bytes:
+                  about: Sequence[tuple[str, str]], marking: str) -> bytes:
     contents = "".join(
         f'<li><a href="#item-{_e(i.number)}">{_e(i.number)}. {_e(i.title)}</a></li>'
         for i in items
     )
-    about = [("Scope", scope), ("Generated", generated.isoformat())]
-    about += [(str(k), v if isinstance(v, str) else json.dumps(v, sort_keys=True, default=str))
-              for k, v in sorted(meta.items())]
+    shown = [("Scope", scope), *about]
+    if marking:
+        shown.append(("Protective marking", marking))
     body = (
-        f"<h1>{_e(title)}</h1>{_facts(about)}<h2>Contents</h2><ol>{contents}</ol>"
+        f"<h1>{_e(title)}</h1>{_facts(shown)}<h2>Contents</h2><ol>{contents}</ol>"
         + "".join(_section(i, written) for i in items)
         + "<h2>Checking this pack</h2><p>"
         + _e(f"{SUMS} lists the SHA-256 of every file in the pack, this page and "
              f"{MANIFEST} included. In the unpacked folder, run: sha256sum -c {SUMS}")
         + "</p>"
     )
-    return _page(title, body)
+    return _page(title, body, marking)

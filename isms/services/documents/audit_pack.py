@@ -9,7 +9,7 @@ the folder goes once the pack is written (or has failed, leaving no pack behind)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -24,10 +24,20 @@ from isms.io.exports.report import Column, Report, producer
 from isms.io.files import scratch_folder_beside
 from isms.model import ReviewStatus
 from isms.services.documents import audit_pack_items as items
+from isms.services.documents.marking import (
+    ContentKind,
+    MarkingChoice,
+    choose,
+    content_marking,
+    highest,
+    meetings_marking,
+)
 from isms.services.documents.render import (
     Kind,
     Progress,
     document_report,
+    marked,
+    marking_of,
     stamp,
     with_log_head,
     write_method,
@@ -102,9 +112,25 @@ def _soa_history(session: Session, department_id: int | None, generated: datetim
         columns=[Column("Version", 9), Column("Approved by", 24), Column("Approved at", 18,
                  "date"), Column("Note", 50, wrap=True), Column("Changes from the previous", 14)],
         rows=rows, generated=generated, row_count=len(rows),
-        marking=soa.document_marking(session),
         notes=["No SoA has been approved yet."] if not versions else (),
     )
+
+
+@dataclass(frozen=True)
+class PackWritten:
+    summary: PackSummary
+    #: The pack's marking: its index, scope page and change log carry it (chosen, or the
+    #: highest of its documents').
+    choice: MarkingChoice
+
+
+def pack_marking(session: Session, department_id: int | None) -> str:
+    """The highest marking of the documents a pack of ``department_id`` holds: its registers,
+    SoA, method and the minutes of the meetings it covers."""
+    kinds: tuple[ContentKind, ...] = ("risks", "treatment", "assets", "soa", "method")
+    meetings = [m.id for m in decisions_report.meetings_in_scope(session, department_id)]
+    return highest(session, [*(content_marking(session, k, department_id) for k in kinds),
+                             meetings_marking(session, meetings)])
 
 
 def write_audit_pack(
@@ -113,9 +139,14 @@ def write_audit_pack(
     *,
     department_id: int | None,
     as_of: date,
+    marking: str | None = None,
     progress: Progress | None = None,
-) -> PackSummary:
-    """Write the pack for one department (or the council, None) as of ``as_of``."""
+) -> PackWritten:
+    """Write the pack for one department (or the council, None) as of ``as_of``.
+
+    Each document carries the highest marking of its own content, the pack's own pages (index,
+    scope, change log) the highest of all; ``marking`` given, every file carries it (a choice
+    below a document's content is recorded in that document)."""
     generated = stamp(as_of)
     try:
         store: Path | None = evidence_dir(register.location)
@@ -125,31 +156,40 @@ def write_audit_pack(
     # when the process is told to stop): never a folder of register extracts left behind.
     with scratch_folder_beside(out, ".isms-pack-") as temp, register.session() as session:
         docs = _Documents(Path(temp), progress)
+        pack_choice = choose(session, marking, pack_marking(session, department_id))
 
-        def report(kind: Kind) -> Callable[[], Report]:
-            return lambda: document_report(session, kind, department_id, as_of)
+        def choice(content: str) -> MarkingChoice:
+            return choose(session, marking, content)
 
-        risks, risk_notes = docs.register("risk-register", report("risks")())
-        treatment, treatment_notes = docs.register("treatment-plan", report("treatment")())
-        inventory, inventory_notes = docs.register("asset-inventory", report("assets")())
-        soa_files, _ = docs.register("soa", report("soa")())
-        minutes = [docs.report("review-decisions.pdf", lambda: with_log_head(
+        def report(kind: Kind) -> Report:
+            return document_report(session, kind, department_id, as_of,
+                                   marking_of(session, kind, department_id, marking))
+
+        risks, risk_notes = docs.register("risk-register", report("risks"))
+        treatment, treatment_notes = docs.register("treatment-plan", report("treatment"))
+        inventory, inventory_notes = docs.register("asset-inventory", report("assets"))
+        soa_files, _ = docs.register("soa", report("soa"))
+        in_scope = decisions_report.meetings_in_scope(session, department_id)
+        decisions_marking = choice(meetings_marking(session, [m.id for m in in_scope]))
+        minutes = [docs.report("review-decisions.pdf", lambda: marked(with_log_head(
             session, decisions_report.review_minutes_report(
-                session, department_id=department_id, generated=generated)))]
+                session, department_id=department_id, generated=generated)),
+            decisions_marking))]
         taken: set[str] = set()
-        for meeting in decisions_report.meetings_in_scope(session, department_id):
+        for meeting in in_scope:
             if meeting.status in (ReviewStatus.COMPLETED, ReviewStatus.SIGNED_OFF):
                 name = safe_member_name(f"{meeting.ref}.pdf", taken)  # refs are user text
                 minutes.append(docs.write(f"minutes/{name}",
                                           partial(write_minutes, session, meeting.id)))
         pack_items = [
             items.scope_item(session, number="1", department_id=department_id,
-                             generated=generated),
+                             generated=generated, marking=pack_choice.label),
             PackItem("2", "Risk method", "How risks are assessed and treated here: the "
                      "likelihood and impact scales, the matrix, the risk appetite, the review "
                      "cadence and the data-handling rules, generated from the register's own "
                      "settings.", files=[docs.write("risk-method.pdf", partial(
-                         write_method, session, generated=generated))]),
+                         write_method, session, generated=generated,
+                         choice=marking_of(session, "method", None, marking)))]),
             PackItem("3", "Risk register", "Every live risk with its inherent, current and "
                      "residual scores, treatment, controls, next review and acceptance.",
                      files=risks, notes=risk_notes),
@@ -159,8 +199,10 @@ def write_audit_pack(
             PackItem("5", "Statement of Applicability", "The SoA as it stands (its document "
                      "control block gives the approved version, or says it is a draft), and "
                      "the history of approved versions.",
-                     files=[*soa_files, docs.report("soa-versions.pdf", lambda: with_log_head(
-                         session, _soa_history(session, department_id, generated)))]),
+                     files=[*soa_files, docs.report("soa-versions.pdf", lambda: marked(
+                         with_log_head(session, _soa_history(session, department_id,
+                                                             generated)),
+                         marking_of(session, "soa", department_id, marking)))]),
             PackItem("6", "Asset inventory and handling", "Assets with their owners, "
                      "classification, C/I/A ratings, personal data and handling-rule findings. "
                      "The handling rules themselves are in the risk method (item 2).",
@@ -171,19 +213,23 @@ def write_audit_pack(
                      "review meeting in scope (attendees, 9.3 inputs, decisions, actions, items "
                      "carried forward, review history), and all meetings' decisions in one "
                      "table.", files=minutes),
-            items.change_log_item(session, number="9"),
+            items.change_log_item(session, number="9", department_id=department_id,
+                                  marking=pack_choice.label),
         ]
         scope = items.scope_label(session, department_id)
         name = register_name(session)
+        head = log_head(session)
         # The change log's head as the pack was made: `isms audit verify --against PACK` checks
         # the register still holds it (not shortened, not rewritten and re-chained).
         meta = {"app": producer(), "register": name, "scope": scope,
-                "as_of": as_of.isoformat(), "change_log_head": log_head(session).as_dict()}
+                "as_of": as_of.isoformat(), "change_log_head": head.as_dict(),
+                "marking": pack_choice.label}
+        about = [("Register", name), ("As at", as_of.isoformat()),
+                 ("Change log head", head.text()), *pack_choice.control(),
+                 ("Produced by", producer())]
         summary = write_pack(
             out, pack_items, title=f"{name} - ISO/IEC 27001 audit pack", scope=scope,
-            generated=generated, meta=meta, progress=progress,
+            generated=generated, meta=meta, about=about, marking=pack_choice.label,
+            progress=progress,
         )
-    return summary
-
-
-
+    return PackWritten(summary, pack_choice)

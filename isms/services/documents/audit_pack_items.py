@@ -31,6 +31,7 @@ from isms.io.cells import csv_text
 from isms.io.exports.pack import PackFile, PackItem, PackTable, render_page, safe_member_name
 from isms.model import Department, Evidence, EvidenceKind
 from isms.model.audit import ChangeLogEntry
+from isms.services.documents.log_extract import DepartmentFilter, log_columns
 from isms.services.evidence import sha256_of, stored_path
 
 _CHUNK = 1 << 20
@@ -56,10 +57,12 @@ def scope_label(session: Session, department_id: int | None) -> str:
 
 
 def scope_item(
-    session: Session, *, number: str, department_id: int | None, generated: datetime
+    session: Session, *, number: str, department_id: int | None, generated: datetime,
+    marking: str = "",
 ) -> PackItem:
     """The ISMS scope: every department (in scope or excluded) council-wide, or the one
-    department, with its accreditation status and description; also as ``scope.html``."""
+    department, with its accreditation status and description; also as ``scope.html``, marked
+    ``marking`` (the pack's) at its top and bottom."""
     query = select(Department).options(selectinload(Department.parent)).order_by(
         Department.code, Department.id)
     if department_id is not None:
@@ -86,7 +89,7 @@ def scope_item(
     table = PackTable(["Code", "Department", "Part of", "In scope", "Accreditation",
                        "Description"], rows, flag_column=None)
     page_item = PackItem("", "ISMS scope", description, notes=notes, facts=facts, table=table)
-    page = render_page("ISMS scope", [page_item], generated=generated)
+    page = render_page("ISMS scope", [page_item], generated=generated, marking=marking)
     return PackItem(number, "ISMS scope", description, files=[PackFile("scope.html", page)],
                     notes=notes, facts=facts, table=table)
 
@@ -234,12 +237,19 @@ def _log_rows(session: Session, last_id: int) -> Iterable[Any]:
                            .order_by(ChangeLogEntry.id).execution_options(yield_per=_CSV_ROWS))
 
 
-def _csv_chunks(session: Session, last_id: int) -> Iterator[bytes]:
+def _csv_chunks(session: Session, last_id: int, marking: str,
+                keep: set[int] | None) -> Iterator[bytes]:
+    """The log up to ``last_id`` as CSV (only the entries in ``keep`` when given), its first
+    line the protective marking as a comment ("# OFFICIAL-SENSITIVE"), then the header."""
     text = io.StringIO()
+    if marking:
+        text.write(f"# {marking}\r\n")
     writer = csv.writer(text)
     writer.writerow(_LOG_HEADER)
     count = 0
     for row in _log_rows(session, last_id):
+        if keep is not None and row.id not in keep:
+            continue
         changes = json.dumps(row.changes, sort_keys=True, ensure_ascii=False,
                              separators=(",", ":"))
         writer.writerow([row.id] + [csv_text(v) for v in (
@@ -258,13 +268,27 @@ def _chain_break(session: Session, last_id: int) -> int | None:
     return verify_chain(session, last_id=last_id).broken_at
 
 
-def change_log_item(session: Session, *, number: str) -> PackItem:
-    """The whole change log as ``change-log.csv``, hash-chain columns included.
+def department_entries(session: Session, department_id: int, last_id: int) -> set[int]:
+    """The ids of the entries up to ``last_id`` about ``department_id``'s records and people
+    and the council-wide settings (``log_extract``), for its pack's extract of the log."""
+    query = (select(ChangeLogEntry.id, *log_columns()).where(ChangeLogEntry.id <= last_id)
+             .order_by(ChangeLogEntry.id).execution_options(yield_per=_CSV_ROWS))
+    choose = DepartmentFilter(session, department_id)
+    choose.learn((row.table_name, row.record_id, row.changes) for row in session.execute(query))
+    return {row.id for row in session.execute(query)
+            if choose.keeps(row.table_name, row.record_id, row.changes)}
 
-    Whole even in a department's pack: each entry's hash covers the one before it, so only the
-    whole log can be checked, and a department's records are a filter an auditor can apply.
-    The log is cut at the entry that is last now, so the CSV matches the head hash stated here
-    even if someone saves while the pack is written.
+
+def change_log_item(session: Session, *, number: str, department_id: int | None = None,
+                    marking: str = "") -> PackItem:
+    """The change log as ``change-log.csv``, hash-chain columns included, its first line the
+    marking: the whole log for the council's pack; for a department's, the extract of the
+    entries about its records and people and the council-wide settings (data minimisation),
+    with the whole log's head so the register can still be checked against it.
+
+    The chain is verified whole here (only the whole log can show it unbroken), and the log is
+    cut at the entry that is last now, so the CSV matches the head hash stated here even if
+    someone saves while the pack is written.
     """
     last_id, head = session.execute(
         select(ChangeLogEntry.id, ChangeLogEntry.entry_hash)
@@ -274,20 +298,36 @@ def change_log_item(session: Session, *, number: str) -> PackItem:
         select(func.count()).select_from(ChangeLogEntry).where(ChangeLogEntry.id <= last_id)
     ).scalar_one()
     broken = _chain_break(session, last_id)
-    facts = [("Entries", str(entries)), ("Last entry", str(last_id) if last_id else "none"),
+    keep = None if department_id is None else department_entries(session, department_id,
+                                                                 last_id)
+    facts = [("Entries", str(entries) if keep is None
+              else f"{len(keep)} of the log's {entries} (an extract: this department's)"),
+             ("Last entry", str(last_id) if last_id else "none"),
              ("Head hash (entry_hash of the last entry)", head or "none"),
-             ("Hash chain", "intact" if broken is None else f"broken at entry {broken}")]
+             ("Hash chain", ("intact" if broken is None else f"broken at entry {broken}")
+              + ("" if keep is None else " (verified over the whole log)"))]
     notes = ([] if broken is None else
              [f"The hash chain does not verify from entry {broken}: that entry, or one before "
               "it, was changed outside the application."])
-    description = (
-        "Every change made to the register: who, when, which record, each field before and "
-        "after. The whole log is included, for a department's pack too, because its hash chain "
-        "can only be verified whole. entry_hash is the SHA-256 of the canonical JSON of "
-        "{prev, at, actor, action, table, record, label, changes} with prev the entry_hash of "
-        "the entry before. Text that a spreadsheet would run as a formula starts with a single "
-        "quote (drop it to recompute a hash)."
+    hashing = (
+        "entry_hash is the SHA-256 of the canonical JSON of {prev, at, actor, action, table, "
+        "record, label, changes} with prev the entry_hash of the entry before. Text that a "
+        "spreadsheet would run as a formula starts with a single quote (drop it to recompute a "
+        "hash). The first line of the file is its protective marking."
     )
-    csv_file = PackFile("change-log.csv", lambda: _csv_chunks(session, last_id))
-    return PackItem(number, "Change log", description, files=[csv_file], notes=notes,
-                    facts=facts)
+    if keep is None:
+        description = ("Every change made to the register: who, when, which record, each field "
+                       "before and after. " + hashing)
+    else:
+        description = (
+            "An extract of the change log: the changes to this department's records and "
+            "people, to the council-wide settings it works under (risk method, markings, "
+            "controls) and the register's events; other departments' records and staff are "
+            "left out (data minimisation). Each entry keeps its prev_hash and entry_hash, so "
+            "its hash can be recomputed from its own fields; the chain as a whole was verified "
+            "over the whole log when the pack was made, and its head (below, and in "
+            "manifest.json) is what `isms audit verify --against` this pack checks the "
+            "register still holds. " + hashing)
+    csv_file = PackFile("change-log.csv", lambda: _csv_chunks(session, last_id, marking, keep))
+    return PackItem(number, "Change log" if keep is None else "Change log (extract)",
+                    description, files=[csv_file], notes=notes, facts=facts)

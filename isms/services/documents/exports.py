@@ -4,6 +4,10 @@ dialog both call, so the two cannot drift apart.
 A document is dated by its *as-of* day (default today): it is stamped with midnight of that day,
 and overdue reviews and stale evidence are judged against it. So the same register exported
 with the same options gives the same bytes, which is what lets an auditor compare two packs.
+
+Every document carries a protective marking: the highest marking of what it contains unless the
+request names one (``--marking``); one below the content's is written as asked, said in the
+result's warnings and recorded in the document (``services.documents.marking``).
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from pathlib import Path
 from isms.db import Register
 from isms.errors import UsageError
 from isms.io.files import check_folder
+from isms.services.documents.marking import MarkingChoice, scale
 from isms.services.documents.render import (
     Kind,
     Progress,
     document_report,
+    marking_of,
     stamp,
     write_method,
     write_report,
@@ -27,7 +33,7 @@ from isms.services.documents.render import (
 # Kind, Progress, stamp and write_report live in ``render`` (shared with the audit pack); they
 # are named here too for the callers that export one document.
 __all__ = ["KINDS", "DocumentKind", "ExportRequest", "ExportResult", "Kind", "Progress",
-           "export", "stamp", "suggested_name", "write_report"]
+           "default_marking", "export", "markings", "stamp", "suggested_name", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,9 @@ class ExportRequest:
     #: "xlsx", "pdf" or "zip"; None takes it from ``out``'s suffix, else the kind's first format.
     format: str | None = None
     as_of: date | None = None
+    #: The protective marking to print (a marking of the current scheme, any case); None: the
+    #: highest marking of what the document contains.
+    marking: str | None = None
 
     def resolved_format(self) -> str:
         kind = KINDS[self.kind]
@@ -83,6 +92,10 @@ class ExportResult:
     path: Path
     #: Table rows written (for a pack: files in it).
     count: int
+    #: The protective marking the document carries (for a pack: its index and change log).
+    marking: str = ""
+    #: What the person exporting should know: a marking chosen below the content's.
+    warnings: tuple[str, ...] = ()
 
 
 def export(register: Register, request: ExportRequest,
@@ -97,16 +110,41 @@ def export(register: Register, request: ExportRequest,
         # command and the window start without it (not to hide a loop: it never imports this).
         from isms.services.documents.audit_pack import write_audit_pack
 
-        summary = write_audit_pack(register, out, department_id=request.department_id,
-                                   as_of=as_of, progress=progress)
-        return ExportResult(summary.path, len(summary.files))
+        packed = write_audit_pack(register, out, department_id=request.department_id,
+                                  as_of=as_of, marking=request.marking, progress=progress)
+        return ExportResult(packed.summary.path, len(packed.summary.files),
+                            packed.choice.label, _warnings(packed.choice, "audit pack"))
     with register.session() as session:
+        choice = marking_of(session, request.kind, request.department_id, request.marking)
+        warnings = _warnings(choice, KINDS[request.kind].title.lower())
         if request.kind == "method":
-            write_method(session, out, stamp(as_of))
-            return ExportResult(out, 1)
-        report = document_report(session, request.kind, request.department_id, as_of)
+            write_method(session, out, stamp(as_of), choice)
+            return ExportResult(out, 1, choice.label, warnings)
+        report = document_report(session, request.kind, request.department_id, as_of, choice)
         count = write_report(report, out, fmt, progress)
-    return ExportResult(out, count)
+    return ExportResult(out, count, choice.label, warnings)
+
+
+def _warnings(choice: MarkingChoice, what: str) -> tuple[str, ...]:
+    warning = choice.warning(what)
+    return (warning,) if warning else ()
+
+
+def default_marking(register: Register, kind: Kind, department_id: int | None) -> str:
+    """The marking the document would carry if none is chosen: the highest of its content
+    (for the pack, of all its documents)."""
+    with register.session() as session:
+        if kind == "pack":
+            from isms.services.documents.audit_pack import pack_marking
+
+            return pack_marking(session, department_id)
+        return marking_of(session, kind, department_id).label
+
+
+def markings(register: Register) -> list[str]:
+    """The markings a document can be given: the current scheme's, least to most sensitive."""
+    with register.session() as session:
+        return list(scale(session).labels)
 
 
 def suggested_name(kind: Kind, department_code: str | None, fmt: str, as_of: date) -> str:
