@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from isms.services.imports.value_choices import written_labels
-from isms.services.read import queries
+from isms.services.read import dashboard, queries
 from isms.services.read.asset_record import asset_record_by_ref
 from isms.services.read.risk_record import risk_record_by_ref
+from isms.services.risks import TARGET_WITHOUT_PLAN
 
 from ..errors import UsageError
 from ..model import Control, ControlCorrespondence, ControlEdition, SoaEntry
@@ -100,8 +101,11 @@ def _assets_show(args: argparse.Namespace) -> int:
 def _risks_list(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         rows = queries.risk_rows(session, queries.risk_ids(session, **_filters(session, args)))
+        # A target within the appetite that nothing is planned to reach (issue 17).
+        unplanned = set(dashboard.targets_without_plan(session))
+    flags = {r.id: [TARGET_WITHOUT_PLAN] if r.id in unplanned else [] for r in rows}
     if args.json:
-        print_json([row.as_json() for row in rows])
+        print_json([{**row.as_json(), "flags": flags[row.id]} for row in rows])
     else:
         print_table(
             [
@@ -114,6 +118,7 @@ def _risks_list(args: argparse.Namespace) -> int:
                 "Treatment",
                 "Status",
                 "Review",
+                "Flag",
             ],
             [
                 (
@@ -126,6 +131,7 @@ def _risks_list(args: argparse.Namespace) -> int:
                     r.treatment,
                     r.status,
                     r.next_review,
+                    ", ".join(flags[r.id]),
                 )
                 for r in rows
             ],

@@ -90,3 +90,15 @@ def test_method_show_says_who_may_accept_each_level(
     code, out, _ = run(capsys, "method", "show", "--db", register_db, "--json")
     assert json.loads(out)["criteria"]["acceptance_authority"] == {
         "Low": "owner", "Medium": "owner", "High": "approver", "Very high": "siro"}
+
+
+def test_the_risk_list_flags_a_target_without_a_plan(
+    capsys: pytest.CaptureFixture[str], register_db: str, refs: dict[str, str]
+) -> None:
+    code, out, _ = run(capsys, "risks", "list", "--db", register_db, "--json")
+    assert code == 0
+    assert {r["ref"]: r["flags"] for r in json.loads(out)} == {
+        refs["open"]: [], refs["none"]: ["target without a plan"]}
+    code, out, _ = run(capsys, "risks", "list", "--db", register_db)
+    line = next(line for line in out.splitlines() if line.startswith(refs["none"]))
+    assert line.rstrip().endswith("target without a plan")
