@@ -1,6 +1,6 @@
-"""`isms review plan | redate | start | agenda | decide | input | complete | sign | minutes |
-due`: the SMG's review meetings from the command line, one step per command (one transaction
-each)."""
+"""`isms review plan | redate | start | agenda | decide | input | conclude | complete | sign |
+minutes | due`: the SMG's review meetings from the command line, one step per command (one
+transaction each)."""
 
 from __future__ import annotations
 
@@ -127,6 +127,28 @@ def _input(args: argparse.Namespace) -> int:
     return 0
 
 
+def _conclude(args: argparse.Namespace) -> int:
+    """Record the conclusions given; with none given, show them."""
+    given = {key: text for key, _label in reviews.CONCLUSIONS
+             if (text := getattr(args, key)) is not None}
+    with opened(args) as register, register.transaction() as session:
+        meeting = meeting_by_ref(session, args.ref)
+        if given:
+            reviews.conclude(session, meeting.id, **given)
+        ref, stated = meeting.ref, reviews.conclusions(meeting)
+    if args.json:
+        print_json({"ref": ref, "conclusions": dict(stated)})
+        return 0
+    labels = dict(reviews.CONCLUSIONS)
+    print_table(["Conclusion", "Text"], [(labels[key], text or "-") for key, text in stated],
+                max_width=90)
+    if given:
+        missing = [key for key, text in stated if not text]
+        print(f"\nRecorded {len(given)} conclusion(s) of review {ref}"
+              + (f"; still to record: {', '.join(missing)}." if missing else "."))
+    return 0
+
+
 def _complete(args: argparse.Namespace) -> int:
     with opened(args) as register, register.transaction() as session:
         reviews.complete_review(session, meeting_by_ref(session, args.ref).id)
@@ -223,6 +245,13 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("ref", metavar="REF")
     p.add_argument("title", metavar="TITLE")
     p.add_argument("--detail")
+    p = command(actions, "conclude", _conclude,
+                "record the meeting's conclusions (ISO/IEC 27001 9.3.3), needed to sign off; "
+                "with no option, show them")
+    p.add_argument("ref", metavar="REF")
+    for key, label in reviews.CONCLUSIONS:
+        p.add_argument(f"--{key}", metavar="TEXT", help=label.lower().replace("isms", "ISMS"))
+    json_option(p)
     p = command(actions, "complete", _complete, "complete the meeting (every item decided)")
     p.add_argument("ref", metavar="REF")
     p = command(actions, "sign", _sign,

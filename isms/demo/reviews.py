@@ -44,6 +44,17 @@ _BREACH_ACTIONS = {
     Breach.SPECIAL_BY_EMAIL: "Move the transfer onto secure e-mail",
 }
 
+#: Last quarter's conclusions (9.3.3): a signed-off meeting records all five.
+_CONCLUSIONS = {
+    "conclusion_suitability": "The ISMS remains suitable for the council's services and scope.",
+    "conclusion_adequacy": "Adequate, except for asset ownership gaps in two departments.",
+    "conclusion_effectiveness": "Effective for the risks reviewed; evidence of control "
+                                "operation is stale for several controls.",
+    "conclusion_changes": "Name owners for the unowned assets; refresh control evidence before "
+                          "the Stage 2 audit.",
+    "conclusion_resources": "No new resources; the security managers' time is enough.",
+}
+
 
 @dataclass(frozen=True)
 class _Item:
@@ -235,6 +246,7 @@ def build_reviews(build: Build, org: Org, found: Findings) -> int:
         status=ReviewStatus.SIGNED_OFF, chair_id=chair, signed_off_by_id=chair,
         signed_off_at=signed, notes="Quarterly ISMS review and management review (9.3).",
         attendees=_attendees(org, chair, siro, apologies=True), created_at=held, updated_at=signed,
+        **_CONCLUSIONS,
     )
     items = agenda.items()
     for position, item in enumerate(items, start=1):

@@ -38,6 +38,14 @@ class ReviewMeeting(Versioned, Timestamped, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     signed_off_at: Mapped[datetime | None]
+    #: The meeting's conclusions (ISO/IEC 27001 9.3.3): on the continuing suitability,
+    #: adequacy and effectiveness of the ISMS, the changes it needs and the resources. A
+    #: signed-off meeting has all five ("" until recorded).
+    conclusion_suitability: Mapped[str] = mapped_column(Text, default="")
+    conclusion_adequacy: Mapped[str] = mapped_column(Text, default="")
+    conclusion_effectiveness: Mapped[str] = mapped_column(Text, default="")
+    conclusion_changes: Mapped[str] = mapped_column(Text, default="")
+    conclusion_resources: Mapped[str] = mapped_column(Text, default="")
 
     chair: Mapped[Person | None] = relationship(foreign_keys=[chair_id])
     signed_off_by: Mapped[Person | None] = relationship(foreign_keys=[signed_off_by_id])

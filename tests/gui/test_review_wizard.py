@@ -23,6 +23,7 @@ from isms.model import (
 )
 from isms.services.reviews import meetings as reviews
 from ui.dialogs.record_editor import qdate
+from ui.dialogs.review_pages.conclusions_dialog import ConclusionsDialog
 from ui.dialogs.review_pages.small_dialogs import AddInputDialog, SignOffDialog
 from ui.dialogs.review_plan import ReviewPlanDialog
 from ui.dialogs.review_wizard import ReviewWizard
@@ -304,11 +305,21 @@ def test_complete_then_sign_off_by_the_chair(qtbot: Any, demo: Register,
     assert status(demo, meeting_id) is ReviewStatus.COMPLETED
     assert wizard.sign_button.isEnabled() and not wizard.undo_button.isEnabled()
 
+    # No conclusions yet (9.3.3): signing off asks for them first, all five.
+    def conclude(dialog: ConclusionsDialog) -> None:
+        for key, box in dialog.boxes.items():
+            box.setPlainText("" if key == "resources" else f"Our {key} conclusion")
+        dialog.save_button.click()
+        assert dialog.isVisible() and "conclusion on resources" in dialog.message.text()
+        dialog.boxes["resources"].setPlainText("No more staff needed")
+        dialog.save_button.click()
+
     def sign(dialog: SignOffDialog) -> None:
         with demo.session() as session:  # the acting user signs: shown, not chosen
             assert dialog.signer.text() == f"{session.get_one(Person, chair_id).name} (you)"
         dialog.sign_button.click()
 
+    on_modal(ConclusionsDialog, conclude)
     on_modal(SignOffDialog, sign)
     mnemonic(qtbot, Qt.Key.Key_F)  # Sign o&ff…
 
@@ -316,10 +327,12 @@ def test_complete_then_sign_off_by_the_chair(qtbot: Any, demo: Register,
         signed = session.get_one(ReviewMeeting, meeting_id)
         assert signed.status is ReviewStatus.SIGNED_OFF
         assert signed.signed_off_by_id == chair_id and signed.signed_off_at is not None
+        assert (signed.conclusion_suitability, signed.conclusion_resources) == (
+            "Our suitability conclusion", "No more staff needed")
     # Read only from now on.
     assert "signed off by" in wizard.heading.text()
     for button in (wizard.decide_button, wizard.undo_button, wizard.input_button,
-                   wizard.complete_button, wizard.sign_button):
+                   wizard.complete_button, wizard.conclusions_button, wizard.sign_button):
         assert not button.isEnabled()
     assert not wizard.form.kind_combo.isEnabled()
     assert wizard.next_button.isEnabled() or wizard.previous_button.isEnabled()

@@ -237,6 +237,8 @@ def _completed_review(register_db: str, *, complete: bool = True) -> tuple[str, 
             reviews.decide(s, item.id, DecisionKind.NOTED, actor="t", today=date(2026, 3, 1))
         if complete:
             reviews.complete_review(s, meeting.id)
+            reviews.conclude(s, meeting.id, **dict.fromkeys(
+                (key for key, _label in reviews.CONCLUSIONS), "Agreed"))
         return meeting.ref, chair.id
 
 

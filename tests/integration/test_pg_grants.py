@@ -409,6 +409,10 @@ def test_an_editor_login_runs_a_review_meeting_and_only_the_approver_login_signs
         assert code == 0, err
     code, _, err = run(capsys, "review", "complete", ref, "--db", editor)
     assert code == 0, err
+    conclusions = [f"--{key}" if n % 2 == 0 else "Agreed" for key in (
+        "suitability", "adequacy", "effectiveness", "changes", "resources") for n in range(2)]
+    code, _, err = run(capsys, "review", "conclude", ref, *conclusions, "--db", editor)
+    assert code == 0, err
     code, _, err = run(capsys, "review", "sign", ref, "--db", editor)
     assert code == 1 and "approver" in err
     code, _, err = run(capsys, "review", "sign", ref, "--db", approver)
@@ -652,6 +656,10 @@ def test_an_upgrade_by_the_owner_works_under_the_grants_and_the_next_apply_cover
             f'GRANT USAGE, SELECT, UPDATE ON SEQUENCE "action_deferral_id_seq" TO '
             f'"isms_{database}_editor";',
             f'GRANT SELECT ON TABLE "action_deferral" TO "isms_{database}_viewer";',
+            # 0014's conclusions: a meeting's columns an editor writes (not the signer's).
+            f'GRANT UPDATE ("conclusion_adequacy", "conclusion_changes", '
+            f'"conclusion_effectiveness", "conclusion_resources", "conclusion_suitability") '
+            f'ON TABLE "review_meeting" TO "isms_{database}_editor";',
         ])
     finally:
         engine.dispose()

@@ -94,6 +94,20 @@ def test_plan_start_decide_complete_sign_and_minutes(
         assert code == 0, (item, out)
     code, out, _ = run(capsys, "review", "complete", ref, *db)
     assert code == 0, out
+    code, out, _ = run(capsys, "review", "sign", ref, *db)
+    assert code == 1 and "no conclusion on suitability, adequacy, effectiveness, changes, " \
+        f"resources (ISO/IEC 27001 9.3.3): record them before signing off (`isms review " \
+        f"conclude {ref} --suitability TEXT ...`)" in out
+    code, out, _ = run(capsys, "review", "conclude", ref, "--suitability", "Still suits us",
+                       "--adequacy", "Adequate", "--effectiveness", "Effective", *db)
+    assert code == 0 and "still to record: changes, resources." in out
+    code, out, _ = run(capsys, "review", "conclude", ref, "--changes", "None needed",
+                       "--resources", "Enough", *db)
+    assert code == 0 and f"Recorded 2 conclusion(s) of review {ref}." in out
+    code, out, _ = run(capsys, "review", "conclude", ref, "--json", *db)
+    assert code == 0 and json.loads(out) == {"ref": ref, "conclusions": {
+        "suitability": "Still suits us", "adequacy": "Adequate", "effectiveness": "Effective",
+        "changes": "None needed", "resources": "Enough"}}
     with pytest.raises(SystemExit):  # the signer is never typed in
         run(capsys, "review", "sign", ref, "--by", siro, *db)
     code, out, _ = run(capsys, "review", "sign", ref, *db)
@@ -105,7 +119,7 @@ def test_plan_start_decide_complete_sign_and_minutes(
     code, out, _ = run(capsys, "review", "minutes", ref, "--out", str(pdf), *db)
     assert code == 0, out
     text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
-    assert ref in text and "Pen test results" in text
+    assert ref in text and "Pen test results" in text and "Still suits us" in text
     checked = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout
 

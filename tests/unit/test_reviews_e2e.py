@@ -132,6 +132,8 @@ def test_a_meeting_end_to_end(demo: Register, tmp_path: Path) -> None:
         assert ("Reference", risk_item.subject_ref) in context.facts
     with demo.transaction("chair") as s:
         reviews.complete_review(s, meeting_id)
+        reviews.conclude(s, meeting_id, suitability="Suitable", adequacy="Adequate",
+                         effectiveness="Effective", changes="None", resources="Enough")
         _siro(s).username = "siro"
         other = s.get_one(Person, owner_id + 1)
         other.username = "other"

@@ -3,8 +3,9 @@
 A planned meeting is started here (the agenda is built from the register on the day). Each
 decision is saved as it is made, in its own transaction, so closing the wizard ("Pause") loses
 nothing and reopening it resumes at the first item still undecided. Once every item is decided
-the meeting is completed (which sets the next review dates) and the chair signs it off; from
-then on the wizard only shows it.
+the meeting is completed (which sets the next review dates), its conclusions are recorded
+(ISO/IEC 27001 9.3.3: asked for at sign-off when missing) and the chair signs it off; from then
+on the wizard only shows it.
 
 Everything is reachable from the keyboard: Ctrl+Return decides and moves on, Alt+Left / PgUp and
 Alt+Right / PgDown step through the agenda, and every input has a mnemonic.
@@ -44,6 +45,8 @@ from isms.services.reviews.meetings import (
     add_input,
     agenda,
     complete_review,
+    conclude,
+    conclusions,
     decide,
     item_context,
     sign_off,
@@ -56,6 +59,7 @@ from ..errors import ErrorReporter
 from ..operations import Progress, run_with_progress
 from ..widgets.message_bar import MessageBar
 from .base import RememberedDialog
+from .review_pages.conclusions_dialog import ConclusionsDialog
 from .review_pages.context_panel import ContextPanel
 from .review_pages.decision_form import DecisionForm, People, Scales
 from .review_pages.small_dialogs import (
@@ -124,6 +128,7 @@ class ReviewWizard(RememberedDialog):
         self.decide_button = QPushButton("Decide and ne&xt")
         self.start_button = QPushButton("&Start the meeting")
         self.complete_button = QPushButton("&Complete")
+        self.conclusions_button = QPushButton("Conclusions (9.3.&3)…")
         self.sign_button = QPushButton("Sign o&ff…")
         self.pause_button = QPushButton("P&ause")
         tips = {
@@ -137,6 +142,9 @@ class ReviewWizard(RememberedDialog):
             self.start_button: "Build the agenda from the register as it is today",
             self.complete_button: "Close the meeting and set the next review dates; "
                                   "every item must be decided",
+            self.conclusions_button: "What the meeting concludes on the suitability, adequacy "
+            "and effectiveness of the ISMS, the changes and resources it needs (needed to sign "
+            "off)",
             self.sign_button: "The chair signs the minutes off; the meeting is then frozen",
             self.pause_button: "Close the wizard; every decision made is already saved",
         }
@@ -202,7 +210,8 @@ class ReviewWizard(RememberedDialog):
         splitter.setSizes([440, 660])  # the agenda's titles are long: give them room
 
         bottom = QHBoxLayout()
-        for button in (self.start_button, self.complete_button, self.sign_button):
+        for button in (self.start_button, self.complete_button, self.conclusions_button,
+                       self.sign_button):
             bottom.addWidget(button)
         bottom.addStretch(1)
         bottom.addWidget(self.pause_button)
@@ -218,8 +227,8 @@ class ReviewWizard(RememberedDialog):
         chain: list[QWidget] = [self.agenda_list, self.context_panel.history,
                                 *self.form.inputs(), self.previous_button, self.next_button,
                                 self.undo_button, self.input_button, self.decide_button,
-                                self.start_button, self.complete_button, self.sign_button,
-                                self.pause_button]
+                                self.start_button, self.complete_button,
+                                self.conclusions_button, self.sign_button, self.pause_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -233,6 +242,7 @@ class ReviewWizard(RememberedDialog):
         self.decide_button.clicked.connect(self.decide_and_next)
         self.start_button.clicked.connect(self.start)
         self.complete_button.clicked.connect(self.complete)
+        self.conclusions_button.clicked.connect(self.record_conclusions)
         self.sign_button.clicked.connect(self.sign_off)
         self.pause_button.clicked.connect(self.accept)
         shortcuts: tuple[tuple[str, Callable[[], object]], ...] = (
@@ -340,6 +350,9 @@ class ReviewWizard(RememberedDialog):
         self.complete_button.setVisible(self.status in (ReviewStatus.PLANNED,
                                                         ReviewStatus.IN_PROGRESS))
         self.complete_button.setEnabled(in_progress and all_decided)
+        self.conclusions_button.setVisible(self._started())
+        self.conclusions_button.setEnabled(self.status in (ReviewStatus.IN_PROGRESS,
+                                                           ReviewStatus.COMPLETED))
         self.sign_button.setEnabled(self.status is ReviewStatus.COMPLETED)
         self.pause_button.setText("P&ause" if in_progress else "Close")
 
@@ -482,8 +495,35 @@ class ReviewWizard(RememberedDialog):
                               "The chair can now sign it off.")
             self.sign_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def record_conclusions(self, *, need_all: bool = False) -> bool:
+        """Ask for the meeting's conclusions and save them; whether they were saved."""
+        if self.status not in (ReviewStatus.IN_PROGRESS, ReviewStatus.COMPLETED):
+            return False
+        with self.register.session() as session:
+            recorded = conclusions(meeting_by_id(session, self.meeting_id))
+        dialog = ConclusionsDialog(recorded, need_all=need_all, parent=self)
+        try:
+            if dialog.exec() != dialog.DialogCode.Accepted:
+                return False
+            given = dialog.given()
+        finally:
+            dialog.deleteLater()
+        done, _ = self._write("Conclusions",
+                              lambda session: conclude(session, self.meeting_id, **given))
+        if done:
+            self.message.info("The meeting's conclusions are recorded.")
+        return done
+
+    def _concluded(self) -> bool:
+        with self.register.session() as session:
+            return all(text for _key, text in conclusions(meeting_by_id(session,
+                                                                        self.meeting_id)))
+
     def sign_off(self) -> None:
         if self.status is not ReviewStatus.COMPLETED:
+            return
+        # A signed meeting has its conclusions: ask for those missing first.
+        if not self._concluded() and not self.record_conclusions(need_all=True):
             return
         dialog = SignOffDialog(*signer_and_chair(self.register, self.meeting_id), self)
         try:

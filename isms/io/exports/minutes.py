@@ -36,6 +36,21 @@ class MinutesItem:
 
 
 @dataclass(frozen=True)
+class MinutesInput:
+    """A management-review input (ISO/IEC 27001 9.3.2) and what the meeting made of it."""
+
+    #: "a".."g"; "" for an input the SMG added.
+    letter: str
+    title: str
+    #: What the register held when the meeting started, one line per part.
+    detail: str
+    #: Its agenda item; None: not on this meeting's agenda (a meeting from before the seven).
+    position: int | None
+    #: The decision and note ("noted: Findings accepted"); "" undecided.
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
 class MinutesAction:
     """An action the meeting set: one of its own, or a treatment action a decision created."""
 
@@ -75,6 +90,14 @@ class Minutes:
     histories: Sequence[SubjectHistory]
     #: The change log's head when the minutes were made (``LogHead.text``); "" leaves it out.
     log_head: str = ""
+    #: The 9.3.2 inputs a-g in order, then any the SMG added.
+    inputs: Sequence[MinutesInput] = ()
+    #: The 9.3.3 conclusions as (what, text); text "" while not recorded.
+    conclusions: Sequence[tuple[str, str]] = ()
+    #: The protective marking on every page.
+    marking: str = "OFFICIAL"
+    #: Document-control lines about the marking (chosen by the person exporting).
+    marking_control: Sequence[tuple[str, str]] = ()
 
     @property
     def dated(self) -> datetime:

@@ -1,8 +1,10 @@
 """The minutes of a review meeting as a PDF: the ISO/IEC 27001 9.3 management review evidence.
 
-Meeting, date, chair, scope, attendance (present and apologies), status and sign-off, the inputs,
-every decision (item, decision, note, effect, next review), the actions set with owners and due
-dates, the items carried forward, and the review history of each risk and asset discussed.
+Meeting, date, chair, scope, attendance (present and apologies, listed once), status and
+sign-off, the seven inputs of 9.3.2 (a-g) with what the register held, every decision (item,
+decision, note, effect, next review), the actions set with owners and due dates, the items
+carried forward, the conclusions of 9.3.3, and the review history of each risk and asset
+discussed.
 
 The writer lays out what it is given (``Minutes``, assembled from the register by
 ``isms.services.reviews.minutes``); it reads nothing itself. Same meeting, same bytes: the
@@ -22,12 +24,10 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
 )
 
-from ...model import AgendaKind, DecisionKind, ReviewStatus
-from .minutes import Attendee, Minutes, MinutesAction, MinutesItem, SubjectHistory
+from ...model import DecisionKind, ReviewStatus
+from .minutes import Attendee, Minutes, MinutesAction, MinutesInput, MinutesItem, SubjectHistory
 from .pdf_report import build_pdf, grid, para, title_block
 from .report import LOG_HEAD_LABEL
-
-MARKING = "OFFICIAL"
 
 
 def _section(title: str, rows: Sequence[Sequence[Any]], widths: Sequence[float],
@@ -51,7 +51,7 @@ def _control(minutes: Minutes) -> list[tuple[str, str]]:
             ("Chair", minutes.chair or "-"),
             ("Scope", ", ".join(minutes.scope) or "Whole council"), ("Present", names(present)),
             ("Apologies", names(apologies)), ("Status", minutes.status.value),
-            ("Sign-off", signed),
+            ("Sign-off", signed), *minutes.marking_control,
             *([(LOG_HEAD_LABEL, minutes.log_head)] if minutes.log_head else [])]
 
 
@@ -63,12 +63,18 @@ def _decisions(items: Sequence[MinutesItem]) -> list[Flowable]:
     return _section("Decisions", rows, (7, 3, 2.5, 5, 6, 2), "No agenda items.")
 
 
-def _inputs(items: Sequence[MinutesItem]) -> list[Flowable]:
-    rows: list[Sequence[Any]] = [("Input", "Detail", "Outcome")]
-    rows += [(f"{i.position}. {i.title}", i.detail,
-              f"{i.decision.value}: {i.note}".rstrip(": ") if i.decision else "")
-             for i in items if i.kind == AgendaKind.MANAGEMENT_INPUT]
-    return _section("Management review inputs (9.3.2)", rows, (6, 8, 8), "No inputs recorded.")
+def _inputs(inputs: Sequence[MinutesInput]) -> list[Flowable]:
+    rows: list[Sequence[Any]] = [("Input", "What the register held", "Outcome")]
+    rows += [(f"{i.letter or 'Other'}) {i.title}"
+              + (f" (item {i.position})" if i.position is not None else ""), i.detail, i.outcome)
+             for i in inputs]
+    return _section("Management review inputs (9.3.2)", rows, (5, 13, 5), "No inputs recorded.")
+
+
+def _conclusions(conclusions: Sequence[tuple[str, str]]) -> list[Flowable]:
+    rows: list[Sequence[Any]] = [("Conclusion", "What the meeting concluded")]
+    rows += [(what, text or "Not recorded yet") for what, text in conclusions]
+    return _section("Conclusions (9.3.3)", rows, (5, 18), "No conclusions recorded.")
 
 
 def _actions(actions: Sequence[MinutesAction]) -> list[Flowable]:
@@ -95,11 +101,12 @@ def _history(histories: Sequence[SubjectHistory]) -> list[Flowable]:
 def write_minutes_pdf(minutes: Minutes, path: Path) -> None:
     """Write ``minutes`` to ``path`` (atomically)."""
     title = f"Minutes: {minutes.title} ({minutes.ref}) - {minutes.register_name}"
-    story: list[Flowable] = title_block(title, minutes.dated, MARKING, _control(minutes))
-    story += _inputs(minutes.items)
+    story: list[Flowable] = title_block(title, minutes.dated, minutes.marking, _control(minutes))
+    story += _inputs(minutes.inputs)
     story += _decisions(minutes.items)
     story += _actions(minutes.actions)
     story += _carried(minutes.items)
+    story += _conclusions(minutes.conclusions)
     story += _history(minutes.histories)
-    build_pdf(path, story, title=title, marking=MARKING, generated=minutes.dated,
+    build_pdf(path, story, title=title, marking=minutes.marking, generated=minutes.dated,
               keywords=minutes.log_head)

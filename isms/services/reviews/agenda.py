@@ -3,8 +3,8 @@
 The agenda, in the order the SMG takes it:
 
 1. actions left open by previous meetings ("matters arising");
-2. five management-review input headings (9.3.2 b-e, g), seeded empty so no input is forgotten
-   (more can be added with ``add_input``; an empty heading is simply noted);
+2. the seven management-review inputs (9.3.2 a-g), each filled from what the register holds
+   (:mod:`.inputs`; more can be added with ``add_input``);
 3. risks above the appetite, then risks whose review is due by the meeting, then acceptances
    expiring before the next planned meeting (else within :data:`ACCEPTANCE_WINDOW_DAYS` of this
    one), then treatment actions past their due date - each risk once, at its first reason;
@@ -58,7 +58,8 @@ from isms.services.read.dashboard import governing_rating, live_risk, targets_wi
 from isms.services.read.queries import current_criteria
 from isms.services.reviews.action_subjects import closed_with_condition
 from isms.services.reviews.common import ACTION, ASSET, GROUP, PRACTICE, REVIEW_ACTION, RISK, SOA
-from isms.services.soa.checks import SoaCheck, soa_checks
+from isms.services.reviews.inputs import review_inputs
+from isms.services.soa.checks import SoaCheck, SoaWarning, soa_checks
 
 K = AgendaKind
 #: Acceptances expiring this many days after the meeting come up when no later meeting is planned
@@ -81,15 +82,6 @@ _NOUNS = {
     "SoA exclusions without justification", K.EVIDENCE_GAP:
     "applicable controls with missing or stale evidence",
 }
-#: The 9.3.2 inputs the register does not hold, as headings the SMG speaks to.
-INPUT_HEADINGS = (
-    ("Changes in external and internal issues (9.3.2 b)", ""),
-    ("Changes in the needs and expectations of interested parties (9.3.2 c)", ""),
-    ("Nonconformities, corrective actions, monitoring and measurement results (9.3.2 d)", ""),
-    ("Audit results and fulfilment of information security objectives (9.3.2 d)", ""),
-    ("Feedback from interested parties; opportunities for continual improvement (9.3.2 e, g)",
-     ""),
-)
 _OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 _REFS_IN_DETAIL = 40
 
@@ -114,6 +106,7 @@ class _Builder:
         self.codes = {i: c for i, c in session.execute(select(Department.id, Department.code))}
         self.seen_risks: set[int] = set()
         self.unplanned = set(targets_without_plan(session))
+        self.soa_warnings: list[SoaWarning] = []  # read again by the 9.3.2 d input
 
     def _departments(self) -> list[int | None]:
         """The departments to check one by one; [None] is the whole council at once."""
@@ -254,7 +247,9 @@ class _Builder:
         ids = self._soa_ids()
         exclusions, evidence = [], []
         for dept in self._departments():
-            for warning in soa_checks(self.session, dept, self.as_of):
+            warnings = soa_checks(self.session, dept, self.as_of)
+            self.soa_warnings += warnings
+            for warning in warnings:
                 found = ids.get((warning.department, warning.control))
                 if found is None:
                     continue
@@ -295,11 +290,13 @@ class _Builder:
             for c in closed_with_condition(self.session, self.meeting)]
 
     def candidates(self) -> list[Candidate]:
-        inputs = [Candidate(K.MANAGEMENT_INPUT, None, None, None, "", title, detail)
-                  for title, detail in INPUT_HEADINGS]
+        found = [self.risks(), self.actions(), self.assets(), self.findings(), self.soa()]
+        inputs = [Candidate(K.MANAGEMENT_INPUT, None, None, None, "", i.title, i.detail)
+                  for i in review_inputs(self.session, self.meeting, self.as_of,
+                                         self.soa_warnings)]
         listed: list[Candidate] = [*self.previous_actions(), *inputs]
-        for found in (self.risks(), self.actions(), self.assets(), self.findings(), self.soa()):
-            listed.extend(self._capped(found))
+        for each in found:
+            listed.extend(self._capped(each))
         return listed
 
     def _capped(self, found: Sequence[Candidate]) -> Iterable[Candidate]:

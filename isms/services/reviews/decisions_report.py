@@ -14,21 +14,22 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from isms.io.exports.report import Column, Report
+from isms.io.exports.report import Column, Marked, Report
 from isms.model import Department
 from isms.model.review import AgendaItem, ReviewAction, ReviewAttendee, ReviewMeeting
 from isms.services.documents.audit_pack_items import scope_label
+from isms.services.documents.marking import meetings_marking
 
+#: The meeting's reference on every row (a row split over two pages keeps it); who attended,
+#: the chair and the status once, on the meeting's own shaded row.
 MINUTES_COLUMNS = (
-    Column("Meeting", 22, wrap=True),
-    Column("Date", 11, "date"),
-    Column("Status", 16, wrap=True),
-    Column("Chair", 16, wrap=True),
-    Column("Attendees", 30, wrap=True),
-    Column("Agenda item", 34, wrap=True),
-    Column("Decision", 34, wrap=True),
-    Column("Actions", 34, wrap=True),
+    Column("Meeting", 16, wrap=True),
+    Column("Agenda item", 44, wrap=True),
+    Column("Decision", 44, wrap=True),
+    Column("Actions", 40, wrap=True),
 )
+#: The shade of a meeting's own row.
+MEETING_FILL = "#E4EAF2"
 
 
 def _status(meeting: ReviewMeeting) -> str:
@@ -40,12 +41,25 @@ def _status(meeting: ReviewMeeting) -> str:
 
 def _attendees(attendees: Sequence[ReviewAttendee]) -> str:
     people = sorted(attendees, key=lambda a: (a.person.name, a.person_id))
-    return "; ".join(
-        f"{a.person.name}"
-        + (f" ({a.capacity})" if a.capacity else "")
-        + ("" if a.present else " - apologies")
-        for a in people
-    )
+    present = [f"{a.person.name}" + (f" ({a.capacity})" if a.capacity else "")
+               for a in people if a.present]
+    apologies = [a.person.name for a in people if not a.present]
+    return (f"Present: {'; '.join(present) or 'no one recorded'}"
+            + (f". Apologies: {'; '.join(apologies)}" if apologies else ""))
+
+
+def _meeting_row(meeting: ReviewMeeting) -> list[Any]:
+    """The meeting once: what, when, where, who chaired and attended, and where it stands."""
+    where = f" ({meeting.location})" if meeting.location else ""
+    scope = ", ".join(sorted(d.code for d in meeting.scope)) or "whole council"
+    held = (f"{meeting.title}, {meeting.meeting_date.isoformat()}{where}. Scope: {scope}. "
+            f"Chair: {meeting.chair.name if meeting.chair else 'none'}.")
+    items = len(meeting.agenda)
+    status = _status(meeting)
+    summary = f"{status[:1].upper()}{status[1:]}. {items} agenda item{'s' * (items != 1)}, " \
+        f"{len(meeting.actions)} action{'s' * (len(meeting.actions) != 1)}."
+    return [Marked(meeting.ref, MEETING_FILL), Marked(held, MEETING_FILL),
+            Marked(_attendees(meeting.attendees), MEETING_FILL), Marked(summary, MEETING_FILL)]
 
 
 def _action(action: ReviewAction) -> str:
@@ -69,21 +83,18 @@ def _decision(item: AgendaItem) -> str:
 
 def _minutes_rows(meetings: Sequence[ReviewMeeting]) -> Iterator[list[Any]]:
     for meeting in meetings:
-        head = [f"{meeting.ref}: {meeting.title}"
-                + (f" ({meeting.location})" if meeting.location else ""),
-                meeting.meeting_date, _status(meeting),
-                meeting.chair.name if meeting.chair else "", _attendees(meeting.attendees)]
+        yield _meeting_row(meeting)
         actions = sorted(meeting.actions, key=lambda a: a.id)
         by_item: dict[int | None, list[str]] = {}
         for action in actions:
             by_item.setdefault(action.agenda_item_id, []).append(_action(action))
-        if not meeting.agenda and not actions:
-            yield head + [meeting.notes, "", ""]
+        if not meeting.agenda and not actions and meeting.notes:
+            yield [meeting.ref, meeting.notes, "", ""]
         for item in meeting.agenda:
             title = f"{item.position}. {item.title}"
-            yield head + [title, _decision(item), "\n".join(by_item.get(item.id, []))]
+            yield [meeting.ref, title, _decision(item), "\n".join(by_item.get(item.id, []))]
         if by_item.get(None):
-            yield head + ["Other actions", "", "\n".join(by_item[None])]
+            yield [meeting.ref, "Other actions", "", "\n".join(by_item[None])]
 
 
 def meetings_in_scope(session: Session, department_id: int | None) -> list[ReviewMeeting]:
@@ -92,6 +103,7 @@ def meetings_in_scope(session: Session, department_id: int | None) -> list[Revie
     query = (
         select(ReviewMeeting)
         .options(selectinload(ReviewMeeting.chair), selectinload(ReviewMeeting.signed_off_by),
+                 selectinload(ReviewMeeting.scope),
                  selectinload(ReviewMeeting.attendees).selectinload(ReviewAttendee.person),
                  selectinload(ReviewMeeting.agenda).selectinload(AgendaItem.decision),
                  selectinload(ReviewMeeting.actions).selectinload(ReviewAction.owner))
@@ -107,17 +119,21 @@ def meetings_in_scope(session: Session, department_id: int | None) -> list[Revie
 def review_minutes_report(
     session: Session, *, department_id: int | None, generated: datetime
 ) -> Report:
-    """The minutes of the review meetings in scope (council-wide meetings, and those whose scope
-    names the department), by date: one row per agenda item with its decision and actions."""
+    """The decisions of the review meetings in scope (council-wide meetings, and those whose
+    scope names the department), by date: each meeting's own row (attendance, chair, status),
+    then one row per agenda item with its decision and actions."""
     meetings = meetings_in_scope(session, department_id)
     rows = list(_minutes_rows(meetings))
     return Report(
-        title=f"Review minutes - {scope_label(session, department_id)}",
+        title=f"Review decisions - {scope_label(session, department_id)}",
         columns=MINUTES_COLUMNS,
         rows=rows,
         generated=generated,
         row_count=len(rows),
         document_control=(("Scope", scope_label(session, department_id)),
                           ("Meetings", str(len(meetings)))),
-        notes=("Meetings with no departments named cover the whole council.",),
+        marking=meetings_marking(session, [m.id for m in meetings]),
+        notes=("Meetings with no departments named cover the whole council. Each meeting's "
+               "shaded row names who attended; its minutes (minutes/REF.pdf) have the inputs "
+               "and conclusions.",),
     )

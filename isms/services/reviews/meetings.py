@@ -55,9 +55,9 @@ from isms.services.reviews.due import (
 from isms.services.reviews.undo import undo as _undo
 
 __all__ = [
-    "AgendaItemView", "DecisionView", "DueItem", "ItemContext", "add_input", "agenda",
-    "complete_review", "decide", "default_horizon", "due_items", "due_summary", "DueSummary",
-    "item_context",
+    "AgendaItemView", "CONCLUSIONS", "DecisionView", "DueItem", "ItemContext", "add_input",
+    "agenda", "complete_review", "conclude", "conclusions", "decide", "default_horizon",
+    "due_items", "due_summary", "DueSummary", "item_context",
     "meeting_by_ref", "next_planned_meeting", "plan_review", "redate", "sign_off",
     "start_review",
     "undo_decision",
@@ -65,6 +65,17 @@ __all__ = [
 
 #: Undecided items named in the refusal to complete.
 _NAMED = 5
+#: The meeting's conclusions (ISO/IEC 27001 9.3.3), each stored as ``conclusion_<key>``: key,
+#: what the minutes call it.
+CONCLUSIONS: tuple[tuple[str, str], ...] = (
+    ("suitability", "Continuing suitability of the ISMS"),
+    ("adequacy", "Adequacy of the ISMS"),
+    ("effectiveness", "Effectiveness of the ISMS"),
+    ("changes", "Changes needed to the ISMS"),
+    ("resources", "Resources needed"),
+)
+#: Longest conclusion kept (a page of text).
+CONCLUSION_LIMIT = 4000
 
 
 def _people(session: Session, ids: Sequence[int], what: str) -> list[Person]:
@@ -209,6 +220,33 @@ def _locked_meeting(session: Session, meeting_id: int) -> ReviewMeeting:
     return meeting_by_id(session, meeting_id)
 
 
+def conclusions(meeting: ReviewMeeting) -> list[tuple[str, str]]:
+    """The meeting's 9.3.3 conclusions as (key, text) in :data:`CONCLUSIONS` order."""
+    return [(key, str(getattr(meeting, f"conclusion_{key}"))) for key, _label in CONCLUSIONS]
+
+
+def conclude(session: Session, meeting_id: int, **given: str) -> ReviewMeeting:
+    """Record the meeting's conclusions (9.3.3), those given (keys of :data:`CONCLUSIONS`; the
+    others stay as they are), once the meeting has started and until it is signed off."""
+    meeting = meeting_by_id(session, meeting_id)
+    require_status(meeting, ReviewStatus.IN_PROGRESS, ReviewStatus.COMPLETED,
+                   doing="recording its conclusions")
+    known = dict(CONCLUSIONS)
+    for key, text in given.items():
+        if key not in known:
+            raise ValidationError(
+                f"'{key}' is not a conclusion of a management review; give one of "
+                f"{', '.join(known)}.", field="conclusions")
+        if len(text.strip()) > CONCLUSION_LIMIT:
+            raise ValidationError(
+                f"The conclusion on {key} is {len(text.strip()):,} characters long; keep it to "
+                f"{CONCLUSION_LIMIT:,}.", field=f"conclusion_{key}")
+    for key, text in given.items():
+        setattr(meeting, f"conclusion_{key}", text.strip())
+    session.flush()
+    return meeting
+
+
 def complete_review(session: Session, meeting_id: int) -> None:
     meeting = _locked_meeting(session, meeting_id)
     require_status(meeting, ReviewStatus.IN_PROGRESS, doing="completing it")
@@ -239,6 +277,12 @@ def sign_off(session: Session, meeting_id: int, *, now: datetime) -> None:
         raise AccessDenied(
             f"{by.name} may not {what}: only its chair ({chair}), holding the approver role, "
             "can sign it off.", actor=signatures.actor(session), needed="chair")
+    missing = [key for key, text in conclusions(meeting) if not text.strip()]
+    if missing:
+        raise ValidationError(
+            f"Review {meeting.ref} has no conclusion on {', '.join(missing)} (ISO/IEC 27001 "
+            "9.3.3): record them before signing off (`isms review conclude "
+            f"{meeting.ref} --{missing[0]} TEXT ...`).", field="conclusions")
     if now.date() < meeting.meeting_date:
         raise ValidationError(
             f"Review {meeting.ref} took place on {meeting.meeting_date.isoformat()}; it cannot "

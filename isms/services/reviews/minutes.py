@@ -15,22 +15,35 @@ from isms.io.exports.minutes import (
     Attendee,
     Minutes,
     MinutesAction,
+    MinutesInput,
     MinutesItem,
     SubjectHistory,
 )
-from isms.model import AgendaItem, ReviewMeeting, Signature, TreatmentAction
+from isms.model import AgendaItem, AgendaKind, ReviewMeeting, Signature, TreatmentAction
 from isms.services import signatures
+from isms.services.documents.marking import MarkingChoice, choose, meetings_marking
 from isms.services.read.queries import register_name
 from isms.services.reviews.common import ASSET, RISK, meeting_by_id, subject_refs
 from isms.services.reviews.context import history
+from isms.services.reviews.inputs import INPUTS, input_letter
+from isms.services.reviews.meetings import CONCLUSIONS, conclusions
+
+#: The marking when the register has no classification scheme to take one from.
+DEFAULT_MARKING = "OFFICIAL"
 
 
-def minutes(session: Session, meeting_id: int) -> Minutes:
-    """The minutes of the meeting as they stand (a draft until it is signed off)."""
+def minutes(session: Session, meeting_id: int, marking: str | None = None) -> Minutes:
+    """The minutes of the meeting as they stand (a draft until it is signed off), marked with
+    the highest marking of what the agenda is about, or ``marking`` if given."""
+    return _minutes(session, meeting_id, minutes_marking(session, meeting_id, marking))
+
+
+def _minutes(session: Session, meeting_id: int, marked: MarkingChoice) -> Minutes:
     meeting = meeting_by_id(session, meeting_id)
     items = list(session.execute(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position)).scalars())
+    labels = dict(CONCLUSIONS)
     return Minutes(
         register_name=register_name(session),
         ref=meeting.ref,
@@ -47,15 +60,51 @@ def minutes(session: Session, meeting_id: int) -> Minutes:
         actions=_actions(session, meeting, items),
         histories=_histories(session, meeting, items),
         log_head=log_head(session).text(),
+        inputs=_inputs(items),
+        conclusions=[(labels[key], text) for key, text in conclusions(meeting)],
+        marking=marked.label or DEFAULT_MARKING,
+        marking_control=marked.control(),
     )
 
 
-def write_minutes(session: Session, meeting_id: int, path: Path) -> None:
-    """Write the meeting's minutes to ``path`` as a PDF (atomically)."""
+def minutes_marking(session: Session, meeting_id: int, requested: str | None) -> MarkingChoice:
+    """The minutes' marking: ``requested`` checked against the scheme, else what the agenda
+    items are about calls for."""
+    return choose(session, requested, meetings_marking(session, [meeting_id]))
+
+
+def write_minutes(session: Session, meeting_id: int, path: Path,
+                  marking: str | None = None) -> MarkingChoice:
+    """Write the meeting's minutes to ``path`` as a PDF (atomically); returns the marking
+    they carry against their content's."""
     # reportlab is slow to import: load the writer only when minutes are written.
     from isms.io.exports.minutes_pdf import write_minutes_pdf
 
-    write_minutes_pdf(minutes(session, meeting_id), path)
+    marked = minutes_marking(session, meeting_id, marking)
+    write_minutes_pdf(_minutes(session, meeting_id, marked), path)
+    return marked
+
+
+def _outcome(item: AgendaItem) -> str:
+    if item.decision is None:
+        return ""
+    return f"{item.decision.kind.value}: {item.decision.note}".rstrip(": ")
+
+
+def _inputs(items: Sequence[AgendaItem]) -> list[MinutesInput]:
+    """The seven 9.3.2 inputs in order, each from the agenda item that carries it (a meeting
+    started before isms filled them has it as not on the agenda), then those the SMG added."""
+    inputs = [i for i in items if i.kind == AgendaKind.MANAGEMENT_INPUT]
+    by_letter = {letter: i for i in reversed(inputs) if (letter := input_letter(i.title))}
+    found = []
+    for letter, words in INPUTS:
+        item = by_letter.get(letter)
+        found.append(MinutesInput(letter, words, item.detail, item.position, _outcome(item))
+                     if item is not None else
+                     MinutesInput(letter, words, "Not on this meeting's agenda.", None))
+    found += [MinutesInput("", i.title, i.detail, i.position, _outcome(i))
+              for i in inputs if input_letter(i.title) is None]
+    return found
 
 
 def _item(session: Session, item: AgendaItem) -> MinutesItem:

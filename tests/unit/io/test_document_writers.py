@@ -14,6 +14,7 @@ from isms.io.exports.minutes import (
     Attendee,
     Minutes,
     MinutesAction,
+    MinutesInput,
     MinutesItem,
     SubjectHistory,
 )
@@ -108,6 +109,12 @@ def _minutes() -> Minutes:
                  MinutesAction("R-0042: Second data link", None, None, "planned", None)],
         histories=[SubjectHistory("R-0042", [(date(2026, 3, 9), "SMG-2026-03: defer"),
                                              (date(2025, 9, 1), "SMG-2025-09: noted")])],
+        inputs=[MinutesInput("a", "Status of actions from previous management reviews",
+                             "Actions set by earlier reviews: none recorded.", None),
+                MinutesInput("", "Internal audit results", "Two minor findings", 1,
+                             "noted: Accepted as read")],
+        conclusions=[("Continuing suitability of the ISMS", "Suitable"),
+                     ("Resources needed", "")],
     )
 
 
@@ -124,6 +131,10 @@ def test_minutes_pdf_lays_out_the_minutes_it_is_given(tmp_path: Path) -> None:
         assert value in text, value
     assert "1. Internal audit results" in text and "Two minor findings" in text
     assert "noted: Accepted as read" in text  # the input's outcome
+    assert "a) Status of actions from previous management reviews" in text
+    assert "Other) Internal audit results (item 1)" in text
+    assert "Conclusions (9.3.3)" in text and "Continuing suitability of the ISMS" in text
+    assert "Not recorded yet" in text  # a draft's missing conclusion says so
     assert "2. R-0042 Payroll outage" in text and "Awaiting supplier report" in text
     assert "2026-06-01" in text and "undecided" in text  # item 3 was not decided
     assert "Chase the supplier" in text and "2026-04-30" in text

@@ -1,0 +1,80 @@
+"""The review-decisions PDF of the audit pack after a full council review of the demo (issue 17:
+"the review-decisions PDF repeats 13 attendee names on every row (21 pages for one meeting)"):
+attendance is listed once per meeting, every row names its meeting, and a meeting of some 180
+items fits in a sensible number of pages. Read back page by page with pdftotext and qpdf."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from isms.db import Register
+from isms.demo import build_demo
+from isms.demo.org import CHAIR_TITLE
+from isms.io.exports.pdf_report import write_pdf
+from isms.model import DecisionKind, Person, ReviewMeeting, ReviewStatus
+from isms.services.reviews import meetings as reviews
+from isms.services.reviews.decisions_report import review_minutes_report
+
+TODAY = date(2026, 12, 7)
+#: Measured on the demo's full review before the change: 31 pages.
+MOST_PAGES = 12
+
+
+@pytest.fixture
+def reviewed(register: Register) -> tuple[Register, str, int]:
+    """The demo with a whole-council review held today: every item noted, completed."""
+    build_demo(register, today=TODAY)
+    with register.transaction("chair") as s:
+        chair = s.execute(select(Person).where(Person.job_title == CHAIR_TITLE)).scalar_one()
+        planned = s.execute(select(ReviewMeeting).where(
+            ReviewMeeting.status == ReviewStatus.PLANNED)).scalar_one()
+        meeting = reviews.plan_review(
+            s, title="Full council review", meeting_date=TODAY, chair_id=chair.id,
+            attendee_ids=[a.person_id for a in planned.attendees])
+        items = reviews.start_review(s, meeting.id, today=TODAY)
+        for item in items:
+            reviews.decide(s, item.id, DecisionKind.NOTED, note=f"Noted item {item.position}",
+                           actor="chair", today=TODAY)
+        reviews.complete_review(s, meeting.id)
+        return register, meeting.ref, len(items)
+
+
+def _pages(path: Path) -> list[str]:
+    checked = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def test_attendance_is_listed_once_per_meeting_and_the_review_fits(
+        reviewed: tuple[Register, str, int], tmp_path: Path) -> None:
+    register, ref, items = reviewed
+    assert items > 150  # a council-sized agenda, as the finding's 183 items
+    with register.session() as s:
+        report = review_minutes_report(s, department_id=None,
+                                       generated=datetime(2026, 12, 7, tzinfo=UTC))
+        meetings = list(s.execute(select(ReviewMeeting)).scalars())
+        # The chair is named by each decision they recorded too: the others only as attendees.
+        attendees = {m.ref: [a.person.name for a in m.attendees if a.person_id != m.chair_id]
+                     for m in meetings}
+    out = tmp_path / "review-decisions.pdf"
+    write_pdf(report, out)
+    pages = _pages(out)
+    assert len(pages) <= MOST_PAGES, f"{len(pages)} pages for one review of {items} items"
+    text = " ".join(" ".join(pages).split())
+    assert text.count("Present:") == len(meetings)
+    # Each attendee is named with the meetings they attended (and the past meeting's few
+    # actions they own), never once per agenda item (188 times before).
+    assert attendees[ref]
+    for name in attendees[ref]:
+        assert text.count(name) < 10, f"{name} named {text.count(name)} times"
+    # Every page after the first goes on naming the meeting its rows belong to.
+    for number, page in enumerate(pages[1:], start=2):
+        assert ref in page or "SMG-" in page, f"page {number} names no meeting"
+    assert f"Noted item {items}" in text and f"{items}. " in text
