@@ -108,7 +108,12 @@ def test_the_method_and_every_pdf_of_the_pack_have_no_word_cut(
         demo: tuple[Path, Register]) -> None:
     folder, register = demo
     vocabulary = _vocabulary(register) | {"OFFICIAL", "OFFICIAL-SENSITIVE"}
-    _check(_export(folder, register, "method", "method.pdf"), {"OFFICIAL"}, vocabulary)
+    method = _check(_export(folder, register, "method", "method.pdf"), {"OFFICIAL"}, vocabulary)
+    # The matrix and each scale are whole on the page of their heading.
+    for heading, rows in (("Risk matrix", ("5 Almost certain", "3 Possible", "1 Rare")),
+                          ("Impact scale", ("Negligible", "Moderate", "Severe"))):
+        [page] = [page for page in method if heading in page]
+        assert all(row in page for row in rows), heading
     pack = _export(folder, register, "pack", "pack.zip", "--department", DEPARTMENT)
     unpacked = folder / "pack"
     with zipfile.ZipFile(pack) as archive:

@@ -19,6 +19,7 @@ from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     CondPageBreak,
     Flowable,
+    KeepTogether,
     Table,
     TableStyle,
 )
@@ -132,7 +133,9 @@ def _matrix(criteria: Criteria) -> list[Flowable]:
     ]))
     how = ("Each cell's level is read from the matrix." if criteria.matrix_kind == "lookup"
            else "Score = likelihood x impact; the level is the band the score falls in.")
-    return [*_heading("Risk matrix"), para(how), table]
+    # The matrix is read as a whole: never cut across pages, nor away from its heading.
+    return [CondPageBreak(40 * mm), KeepTogether([para("Risk matrix", "heading"), para(how),
+                                                  table])]
 
 
 def _levels(criteria: Criteria) -> list[Flowable]:

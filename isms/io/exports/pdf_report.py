@@ -67,8 +67,9 @@ _PADDING = 3
 
 STYLES = {
     "title": ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20, spaceAfter=6),
+    # keepWithNext: a heading goes to the next page with what it heads, never left alone.
     "heading": ParagraphStyle("heading", fontName=BOLD, fontSize=11, leading=14, spaceBefore=8,
-                              spaceAfter=4),
+                              spaceAfter=4, keepWithNext=1),
     "body": ParagraphStyle("body", fontName=FONT, fontSize=9, leading=11.5, spaceAfter=4),
     "label": ParagraphStyle("label", fontName=BOLD, fontSize=9, leading=11.5),
     "cell": ParagraphStyle("cell", fontName=FONT, fontSize=CELL_SIZE, leading=9.2),

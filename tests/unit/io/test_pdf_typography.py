@@ -144,3 +144,15 @@ def test_documents_dated_by_a_day_say_as_at_never_midnight(tmp_path: Path) -> No
                      datetime(2026, 12, 7, 14, 5), 1, marking="OFFICIAL"), moment)
     [page] = pdf_pages(moment)
     assert "Generated 2026-12-07 14:05" in page and "As at" not in page
+
+
+def test_a_heading_goes_to_the_next_page_with_its_table(tmp_path: Path) -> None:
+    rows = [("Value", "Likelihood", "Description")]
+    rows += [(k, f"Rating {k}", "Might occur once in a few years") for k in range(1, 6)]
+    story = title_block("Method", AS_OF, "OFFICIAL", [("Owner", "Sam Siro")])
+    story += [Spacer(1, 330), para("Likelihood scale", "heading"), grid(rows, (1, 3, 14))]
+    path = tmp_path / "heading.pdf"
+    build_pdf(path, story, title="Method", marking="OFFICIAL", generated=AS_OF)
+    pages = pdf_pages(path)
+    [page] = [n for n, page in enumerate(pages) if "Likelihood scale" in page]
+    assert all(f"Rating {k}" in pages[page] for k in range(1, 6))
