@@ -5,6 +5,7 @@ transaction each)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from isms.services.read import queries
 from isms.services.reviews import meetings as reviews
 from isms.services.reviews.common import AgendaItemView, meeting_by_ref
-from isms.services.reviews.minutes import write_minutes
+from isms.services.reviews.minutes import DEFAULT_MARKING, write_minutes
 
 from ..errors import UsageError
 from ..model import DecisionKind
@@ -182,8 +183,12 @@ def _minutes(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"Give the minutes a .pdf name, not '{out.name}'.")
     with opened(args) as register, register.session() as session:
-        write_minutes(session, meeting_by_ref(session, args.ref).id, out)
-    print(f"Wrote the minutes to {out.resolve()}")
+        marked = write_minutes(session, meeting_by_ref(session, args.ref).id, out,
+                               args.marking)
+    warning = marked.warning("minutes")
+    if warning:
+        sys.stderr.write(f"Warning: {warning}\n")
+    print(f"Wrote the minutes, marked {marked.label or DEFAULT_MARKING}, to {out.resolve()}")
     return 0
 
 
@@ -265,6 +270,9 @@ def add_commands(subparsers: Any) -> None:
     p = command(actions, "minutes", _minutes, "write the minutes (PDF)")
     p.add_argument("ref", metavar="REF")
     p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--marking", metavar="LABEL",
+                   help="the protective marking on every page (a marking of the current "
+                        "scheme); default: the highest marking of what the agenda is about")
     p = command(actions, "due", _due, "what falls due before the next planned meeting")
     p.add_argument("--before", type=iso_date, metavar="YYYY-MM-DD",
                    help="default: the next planned meeting's date, else 30 days ahead")

@@ -19,7 +19,7 @@ from isms.db.session import default_actor
 from isms.demo import build_demo
 from isms.demo.org import SIRO_TITLE
 from isms.errors import IsmsError
-from isms.model import Person
+from isms.model import Person, ReviewMeeting, ReviewStatus
 
 TODAY = date.today()
 
@@ -122,6 +122,32 @@ def test_plan_start_decide_complete_sign_and_minutes(
     assert ref in text and "Pen test results" in text and "Still suits us" in text
     checked = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout
+
+
+def test_minutes_carry_the_agendas_marking_or_the_one_chosen(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Last quarter's minutes are about risks and SoA gaps: OFFICIAL-SENSITIVE, not a fixed
+    OFFICIAL; a lower marking chosen is printed, warned about and recorded."""
+    db = ("--db", str(demo_path))
+    with open_register(str(demo_path)) as reg, reg.session() as s:
+        ref = s.execute(select(ReviewMeeting.ref).where(
+            ReviewMeeting.status == ReviewStatus.SIGNED_OFF)).scalar_one()
+    pdf = tmp_path / "minutes.pdf"
+    code, out, err = run(capsys, "review", "minutes", ref, "--out", str(pdf), *db)
+    assert code == 0 and "marked OFFICIAL-SENSITIVE" in out and not err
+    first = PdfReader(pdf).pages[0].extract_text()
+    assert first.count("OFFICIAL-SENSITIVE") >= 2  # header and protective marking line
+    code, out, err = run(capsys, "review", "minutes", ref, "--out", str(pdf), "--marking",
+                         "official", *db)
+    assert code == 0 and "marked OFFICIAL," in out
+    assert "below the OFFICIAL-SENSITIVE of what it contains" in err
+    first = PdfReader(pdf).pages[0].extract_text()
+    assert "OFFICIAL by the person exporting, below the OFFICIAL-SENSITIVE" in " ".join(
+        first.split())
+    code, out, _ = run(capsys, "review", "minutes", ref, "--out", str(pdf), "--marking",
+                       "SECRET-ISH", *db)
+    assert code == 1 and "'SECRET-ISH' is not a marking of the current scheme" in out
 
 
 def test_due_defaults_to_the_next_planned_meeting(
