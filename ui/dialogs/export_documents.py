@@ -1,6 +1,9 @@
 """File → Export documents…: the SoA, the registers, the risk method or the audit pack, with the
 same choices as ``isms export`` (the two call ``isms.services.documents.exports``).
 
+The protective marking is chosen here too: the default (shown) is the highest marking of what the
+document holds; a lower choice is said before the export and recorded in the document.
+
 The SoA's pre-flight checks are shown before it is exported, so a gap an auditor would find
 (an exclusion without justification, a control without evidence) is seen first. The export
 runs off the UI thread behind a progress dialog with Cancel; the file appears complete or not
@@ -38,7 +41,9 @@ from isms.services.documents.exports import (
     ExportRequest,
     ExportResult,
     Kind,
+    default_marking,
     export,
+    markings,
     suggested_name,
 )
 from isms.services.read import queries
@@ -62,6 +67,8 @@ class ExportDocumentsDialog(QDialog):
         self.register = register
         self.reporter = reporter
         self.result_path: Path | None = None
+        #: What the export said (a marking chosen below the content's).
+        self.result_warnings: tuple[str, ...] = ()
 
         self.kind = QComboBox()
         self.kind.setAccessibleName("Document")
@@ -88,6 +95,18 @@ class ExportDocumentsDialog(QDialog):
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.as_of.setToolTip("The day the document is dated and judged at (overdue reviews, "
                               "stale evidence); the same day gives the same file")
+        self.marking = QComboBox()
+        self.marking.setAccessibleName("Protective marking")
+        self.marking.setToolTip("Printed on every page and in the file; by default the highest "
+                                "marking of what the document holds")
+        self.marking.addItem("", None)  # the default, named once the document is chosen
+        #: The scheme's markings, least to most sensitive.
+        self._labels = markings(register)
+        for label in self._labels:
+            self.marking.addItem(label, label)
+        self._default_marking = ""
+        self.marking_note = QLabel()
+        self.marking_note.setWordWrap(True)
         self.path = QLineEdit()
         self.path.setAccessibleName("Save to")
         browse = QPushButton("&Browse…")
@@ -110,6 +129,8 @@ class ExportDocumentsDialog(QDialog):
         form.addRow("D&epartment:", self.department)
         form.addRow("&Format:", self.format)
         form.addRow("&As of:", self.as_of)
+        form.addRow("&Marking:", self.marking)
+        form.addRow("", self.marking_note)
         form.addRow("&Save to:", where_box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = buttons.addButton("E&xport", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -129,6 +150,7 @@ class ExportDocumentsDialog(QDialog):
         self.department.currentIndexChanged.connect(self._scope_changed)
         self.format.currentIndexChanged.connect(self._suggest_path)
         self.as_of.dateChanged.connect(self._scope_changed)
+        self.marking.currentIndexChanged.connect(self._show_marking_note)
         self._kind_changed()
 
     # --- choices -----------------------------------------------------------------------------
@@ -155,9 +177,36 @@ class ExportDocumentsDialog(QDialog):
         self.format.setEnabled(len(kind.formats) > 1)
         self._scope_changed()
 
+    def chosen_marking(self) -> str | None:
+        """The marking chosen, or None for the default (the highest of the content)."""
+        value = self.marking.currentData()
+        return value if isinstance(value, str) else None
+
     def _scope_changed(self) -> None:
         self._suggest_path()
+        self._show_default_marking()
         self._show_checks()
+
+    def _show_default_marking(self) -> None:
+        """Name the default marking of the chosen document and scope in the first choice."""
+        try:
+            self._default_marking = default_marking(self.register, self.chosen_kind(),
+                                                    self.chosen_department())
+        except IsmsError:
+            self._default_marking = ""
+        shown = self._default_marking or "none (no classification scheme)"
+        self.marking.setItemText(0, f"Default: {shown}, the highest of what it holds")
+        self._show_marking_note()
+
+    def _show_marking_note(self) -> None:
+        chosen = self.chosen_marking()
+        below = (chosen is not None and self._default_marking in self._labels
+                 and self._labels.index(chosen) < self._labels.index(self._default_marking))
+        self.marking_note.setText(
+            f"{chosen} is below the {self._default_marking} of what the document holds: it "
+            "will be written as chosen and the document will record the choice."
+            if below else "")
+        self.marking_note.setVisible(below)
 
     def _folder(self) -> Path:
         saved = EXPORT_FOLDER.get()
@@ -213,6 +262,7 @@ class ExportDocumentsDialog(QDialog):
             department_id=self.chosen_department(),
             format=str(self.format.currentData()),
             as_of=self.chosen_as_of(),
+            marking=self.chosen_marking(),
         )
 
     def run(self) -> None:
@@ -236,6 +286,7 @@ class ExportDocumentsDialog(QDialog):
             EXPORT_OPEN_RESULT.set(self.open_result.isChecked(), store)
             EXPORT_KIND.set(request.kind, store)
         self.result_path = result.path
+        self.result_warnings = result.warnings
         if self.open_result.isChecked():
             open_file(self, result.path)
         self.accept()
