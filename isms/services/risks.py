@@ -629,7 +629,7 @@ def accepting(criteria: Criteria, risk: Risk, *, at_current: bool = False) -> Ac
             f"Rate the residual risk of {risk.ref} before it can be accepted.",
             field="residual_likelihood",
         )
-    if exposure is not None and _gap_matters(criteria, exposure, target):
+    if exposure is not None and target_not_reached(criteria, risk):
         still_open = open_actions(risk)
         instead = f"or accept it at its current level ({exposure.name}) instead"
         if still_open:
@@ -638,12 +638,23 @@ def accepting(criteria: Criteria, risk: Risk, *, at_current: bool = False) -> Ac
                 f"{risk.ref} is {exposure.name} today and its target ({target.name}) is not "
                 f"reached: {len(still_open)} treatment action(s) still open ({titles}). Accept "
                 f"the target once they are done, {instead}.", field="at_current")
-        if not risk.actions:
-            raise ValidationError(
-                f"{risk.ref} is {exposure.name} today and no treatment action plans to bring "
-                f"it to its target ({target.name}): a {TARGET_WITHOUT_PLAN}. Plan the "
-                f"actions, {instead}.", field="at_current")
+        raise ValidationError(
+            f"{risk.ref} is {exposure.name} today and no treatment action plans to bring "
+            f"it to its target ({target.name}): a {TARGET_WITHOUT_PLAN}. Plan the "
+            f"actions, {instead}.", field="at_current")
     return Accepting(target, criteria.authority(target), "")
+
+
+def target_not_reached(criteria: Criteria, risk: Risk) -> bool:
+    """Whether the residual (target) of ``risk`` cannot be accepted as reached: today's
+    exposure is higher (above the appetite, or needing more to accept) and the plan to reach
+    the target is not complete (no treatment action, or one still open). Only the current
+    level can be accepted then (:func:`accepting` with ``at_current``)."""
+    found = levels(criteria, risk)
+    if found.governing is None or found.residual is None:
+        return False
+    return _gap_matters(criteria, found.governing, found.residual) and (
+        not risk.actions or bool(open_actions(risk)))
 
 
 def _gap_matters(criteria: Criteria, exposure: Level, target: Level) -> bool:

@@ -269,3 +269,33 @@ def _awaiting_ids(s: Session) -> list[int]:
     from isms.model import Signature, SignatureState
 
     return [sig.id for sig in s.query(Signature).filter_by(state=SignatureState.AWAITING)]
+
+
+def test_a_review_accepting_a_target_not_reached_accepts_the_current_level(
+    register: Register,
+) -> None:
+    """The finding: a review accepted a risk at its High target while its current level was
+    Very high with the action open. The meeting accepts what the risk is today, and says so."""
+    with register.transaction() as s:
+        people = _people(s)
+        risk = _risk(s, people["olive"], current=(5, 4), residual=(4, 4),
+                     option=TreatmentOption.MODIFY)  # Very high today, High target
+        risks.add_action(risk, "Replace the firewall", owner=people["olive"])
+        meeting = reviews.plan_review(s, title="SMG", meeting_date=TODAY,
+                                      chair_id=people["sue"].id,
+                                      attendee_ids=[people["olive"].id, people["sue"].id])
+        items = reviews.start_review(s, meeting.id, today=TODAY)
+        item_id = next(i.id for i in items if i.subject_id == risk.id)
+        risk_id, sue_id = risk.id, people["sue"].id
+    with register.transaction(actor="olive") as s:
+        view = reviews.decide(s, item_id, DecisionKind.ACCEPT, note="Budget next year",
+                              actor="olive", today=TODAY, approver_id=sue_id)
+        assert "at current level Very high" in view.effect
+    with register.transaction(actor="sue") as s:
+        from isms.services import awaiting
+
+        awaiting.confirm(s, _awaiting_ids(s)[0], today=TODAY)
+        accepted = s.get_one(Risk, risk_id).current_acceptance
+        assert accepted is not None and accepted.approved_by_id == sue_id
+        assert accepted.rationale.startswith("Accepted at current level Very high (target "
+                                             "High not reached).")

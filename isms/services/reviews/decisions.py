@@ -45,6 +45,7 @@ from isms.model import (
 )
 from isms.model.base import utcnow
 from isms.services import actions, assets, records, risks
+from isms.services.read.queries import current_criteria
 from isms.services.reviews.action_subjects import item_subject, subject_label, titled
 from isms.services.reviews.common import (
     DecisionView,
@@ -202,12 +203,15 @@ def _on_risk(session: Session, risk: Risk, effect: _Effect) -> None:
 
 def _accept(session: Session, risk: Risk, effect: _Effect) -> None:
     """The owner's acceptance, signed by the acting user when they are the owner, else
-    recorded for the owner and awaiting them (not accepted until they confirm)."""
+    recorded for the owner and awaiting them (not accepted until they confirm). While the
+    risk's target is not reached (risks.target_not_reached) the meeting accepts what the
+    risk is today: its current level, and the acceptance says so."""
     req = effect.request
+    at_current = risks.target_not_reached(current_criteria(session), risk)
     signed = risks.sign_acceptance(
         session, risk, rationale=req.note, expires_on=risk.next_review,
         approver=_person(session, req.approver_id, "approver_id"), meeting=effect.meeting,
-        today=req.today)
+        today=req.today, at_current=at_current)
     session.flush()
     effect.created += signed.signatures
     if signed.acceptance is not None:
@@ -220,6 +224,8 @@ def _accept(session: Session, risk: Risk, effect: _Effect) -> None:
                             f"{absent}, awaiting {names} confirmation")
     else:
         effect.words.append(f"accepted by {owner} until {risk.next_review}")
+    if at_current:
+        effect.words[-1] += f", at current level {signed.signatures[0].terms['level']}"
 
 
 def _attended(meeting: ReviewMeeting, person_id: int | None) -> bool:
