@@ -1,9 +1,13 @@
-"""`isms actions list | show | add | update | close`: the treatment actions of risks, through
-the calls the window makes (``edits.add_action``, the action editor's recorded save,
-``edits.close_action``), so an update or a closing can be taken back with `isms revert`.
+"""`isms actions list | show | add | update | close | defer | answer`: the treatment actions of
+risks, through the calls the window makes (``edits.add_action``, the action editor's recorded
+save, ``edits.close_action``, ``actions.defer_action``), so an update or a closing can be taken
+back with `isms revert`; and the actions review meetings set (`--review`), each about its
+subject: closing one while the subject still shows the condition that raised it needs
+`--reason`; an escalation takes the SIRO's answer (`isms actions answer`).
 
-An action has no reference of its own: it is named by its number, which `isms actions list`
-and `isms risks show` print.
+A treatment action has no reference of its own: it is named by its number, which `isms actions
+list` and `isms risks show` print. A review action is named by its meeting and number, as the
+agenda names it ("SMG-2026-11/A5").
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..db import commit
 from ..errors import UsageError
-from ..model import ActionStatus, TreatmentAction
-from ..services import edits
+from ..model import ActionDeferral, ActionStatus, ReviewAction, TreatmentAction
+from ..model.risk import ACTION_PRIORITIES
+from ..services import actions, edits
 from ..services.read import lists, queries
+from ..services.reviews.action_subjects import subject_labels
 from .common import (
     command,
     department_filter,
@@ -40,18 +46,77 @@ def _action(session: Session, number: int) -> TreatmentAction:
     return numbered(session, TreatmentAction, number, "treatment action", "isms actions list")
 
 
+def _action_name(text: str) -> int | str:
+    """An argparse type: a treatment action's number (a whole number the register can hold),
+    else a review action's name ("SMG-2026-11/A5"), looked up when the register is open."""
+    return whole_number(text) if text.strip().isdigit() else text
+
+
+def _either(session: Session, name: int | str) -> TreatmentAction | ReviewAction:
+    """A treatment action by its number (12), or a review action by its meeting and number
+    ("SMG-2026-11/A5")."""
+    if isinstance(name, int):
+        return _action(session, name)
+    return actions.review_action(session, name)
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _deferrals(deferrals: list[ActionDeferral]) -> list[dict[str, Any]]:
+    return [{"from": _day(d.from_date), "to": _day(d.to_date), "reason": d.reason,
+             "by": d.deferred_by, "at": d.deferred_at.isoformat()} for d in deferrals]
+
+
 def _as_json(action: TreatmentAction) -> dict[str, Any]:
     return {
         "id": action.id,
         "risk": action.risk.ref,
+        "subject": f"{action.risk.ref} {action.risk.title}",
         "title": action.title,
         "description": action.description,
         "owner": action.owner.name if action.owner else None,
-        "due": action.due_date.isoformat() if action.due_date else None,
+        "priority": action.priority or None,
+        "resources": action.resources or None,
+        "original_due": _day(action.original_due_date or action.due_date),
+        "due": _day(action.due_date),
         "status": action.status.value,
-        "completed_on": action.completed_on.isoformat() if action.completed_on else None,
+        "completed_on": _day(action.completed_on),
         "control": action.control.ref if action.control else None,
+        "deferrals": _deferrals(action.deferrals),
     }
+
+
+def _review_json(session: Session, action: ReviewAction) -> dict[str, Any]:
+    key = (action.subject_table or "", action.subject_id or 0)
+    return {
+        "ref": actions.review_action_ref(action),
+        "meeting": action.meeting.ref,
+        "subject": subject_labels(session, [key]).get(key),
+        "subject_table": action.subject_table,
+        "subject_id": action.subject_id,
+        "title": action.title,
+        "owner": action.owner.name if action.owner else None,
+        "due": _day(action.due_date),
+        "status": action.status.value,
+        "escalation": action.escalation,
+        "answer": action.answer or None,
+        "answered_by": action.answered_by,
+        "answered_at": action.answered_at.isoformat() if action.answered_at else None,
+        "close_reason": action.close_reason or None,
+        "deferrals": _deferrals(action.deferrals),
+    }
+
+
+def _history(deferrals: list[dict[str, Any]]) -> str:
+    """Each slip on one line: "2026-10-01 -> 2026-12-01: why (who, when)"."""
+    return "; ".join(f"{d['from'] or 'no date'} -> {d['to']}: {d['reason']} ({d['by']}, "
+                     f"{d['at'][:10]})" for d in deferrals) or "-"
+
+
+def _actor(session: Session) -> str:
+    return str(session.info.get("actor") or "unknown")
 
 
 def _owner_id(session: Session, text: str) -> int | None:
@@ -64,7 +129,7 @@ def _owner_id(session: Session, text: str) -> int | None:
 def _values(session: Session, args: argparse.Namespace) -> dict[str, Any]:
     """The fields the options give (those left out are not in it)."""
     values: dict[str, Any] = {}
-    for option in ("title", "description", "status"):
+    for option in ("title", "description", "status", "priority", "resources"):
         if getattr(args, option, None) is not None:
             values[option] = getattr(args, option)
     if args.owner is not None:
@@ -85,7 +150,23 @@ def _print_action(args: argparse.Namespace, action: TreatmentAction, said: str,
               + revert_hint(saved))
 
 
+def _review_list(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        found = [_review_json(session, a) for a in
+                 actions.review_actions(session, open_only=args.open)]
+    if args.json:
+        print_json(found)
+    else:
+        print_table(["Action", "Subject", "Title", "Owner", "Due", "Status", "Escalation"],
+                    [(a["ref"], a["subject"], a["title"], a["owner"], a["due"], a["status"],
+                      ("answered" if a["answer"] else "awaiting the SIRO's answer")
+                      if a["escalation"] else "") for a in found])
+    return 0
+
+
 def _actions_list(args: argparse.Namespace) -> int:
+    if args.review:
+        return _review_list(args)
     with opened(args) as register, register.session() as session:
         department = department_filter(session, args)
         ids = lists.action_ids(session, department=department, search=args.search,
@@ -106,11 +187,15 @@ def _actions_list(args: argparse.Namespace) -> int:
 
 def _actions_show(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        data = _as_json(_action(session, args.number))
+        found = _either(session, args.action_name)
+        data = (_as_json(found) if isinstance(found, TreatmentAction)
+                else _review_json(session, found))
     if args.json:
         print_json(data)
     else:
-        print_record([(key.replace("_", " "), value) for key, value in data.items()])
+        print_record([(key.replace("_", " "),
+                       _history(value) if key == "deferrals" else value)
+                      for key, value in data.items()])
     return 0
 
 
@@ -144,10 +229,59 @@ def _actions_update(args: argparse.Namespace) -> int:
 def _actions_close(args: argparse.Namespace) -> int:
     outcome = ActionStatus.DONE if args.done else ActionStatus.CANCELLED
     with opened(args) as register, register.session() as session:
-        action = _action(session, args.number)
-        saved = edits.close_action(session, action.id, action.version, outcome, args.note or "")
+        action = _either(session, args.action_name)
+        if isinstance(action, ReviewAction):
+            condition = actions.close_review_action(
+                session, action, outcome, args.reason or args.note or "", today=date.today())
+            commit(session)
+            _print_review(session, args, action, "Closed" + (
+                f" while {condition}" if condition else ""))
+            return 0
+        saved = edits.close_action(session, action.id, action.version, outcome,
+                                   args.note or args.reason or "")
         commit(session)
         _print_action(args, action, "Closed", saved)
+    return 0
+
+
+def _print_review(session: Session, args: argparse.Namespace, action: ReviewAction,
+                  said: str) -> None:
+    data = _review_json(session, action)
+    if args.json:
+        print_json(data)
+    else:
+        print(f"{said}: review action {data['ref']} {data['title']} ({data['status']}; owner "
+              f"{data['owner'] or '-'}, due {data['due'] or '-'})")
+
+
+def _actions_defer(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        action = _either(session, args.action_name)
+        today = date.today()
+        if isinstance(action, TreatmentAction):
+            actions.defer_action(session, action.id, args.to, args.reason or "",
+                                 actor=_actor(session), today=today)
+        else:
+            actions.defer(session, action, args.to, args.reason or "", actor=_actor(session),
+                          today=today)
+        commit(session)
+        data = (_as_json(action) if isinstance(action, TreatmentAction)
+                else _review_json(session, action))
+    if args.json:
+        print_json(data)
+    else:
+        name = data.get("ref") or f"action {data['id']} of {data['risk']}"
+        print(f"Deferred {name}: {data['title']} now due {data['due']} (deferrals: "
+              f"{_history(data['deferrals'])})")
+    return 0
+
+
+def _actions_answer(args: argparse.Namespace) -> int:
+    with opened(args) as register, register.session() as session:
+        action = actions.review_action(session, args.action_name)
+        actions.answer_escalation(session, action, args.answer, actor=_actor(session))
+        commit(session)
+        _print_review(session, args, action, "Recorded the SIRO's answer to")
     return 0
 
 
@@ -166,46 +300,76 @@ def _field_options(p: argparse.ArgumentParser, *, update: bool) -> None:
     p.add_argument("--due", type=_due, metavar="YYYY-MM-DD", help="when it is due" + clear)
     p.add_argument("--status", choices=[s.value for s in ActionStatus],
                    help="where it stands" + ("" if update else " (default: open)"))
+    p.add_argument("--priority", choices=[*ACTION_PRIORITIES, *([""] if update else [])],
+                   help="how urgent it is" + clear)
+    p.add_argument("--resources", metavar="TEXT",
+                   help="what it needs: people, money, tools" + clear)
     json_option(p)
+
+
+_NAMED = "a treatment action's number, or a review action as MEETING/A<number>"
 
 
 def add_commands(subparsers: Any) -> None:
     """The `isms actions` group."""
-    group = subparsers.add_parser("actions", help="the treatment actions of risks",
-                                  description="the treatment actions of risks")
-    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    group = subparsers.add_parser(
+        "actions", help="the treatment actions of risks and the actions review meetings set",
+        description="the treatment actions of risks and the actions review meetings set")
+    verbs = group.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    p = command(actions, "list", _actions_list, "list treatment actions, soonest due first")
+    p = command(verbs, "list", _actions_list, "list treatment actions, soonest due first")
     p.add_argument("--department", metavar="CODE|NAME", help="only this department's risks")
     p.add_argument("--search", metavar="TEXT", help="risk reference, title or owner")
     p.add_argument("--sort", choices=list(lists.ACTION_SORT), default="due_date")
     p.add_argument("--desc", action="store_true", help="sort descending")
     p.add_argument("--open", action="store_true", help="only actions still open or in progress")
+    p.add_argument("--review", action="store_true",
+                   help="the actions review meetings set (with their subject) instead")
     json_option(p)
 
-    p = command(actions, "show", _actions_show, "show one treatment action in full")
-    p.add_argument("number", type=whole_number, metavar="N", help="the action's number")
+    p = command(verbs, "show", _actions_show,
+                "show one treatment action or review action in full, with its deferrals")
+    p.add_argument("action_name", type=_action_name, metavar="N", help=_NAMED)
     json_option(p)
 
-    p = command(actions, "add", _actions_add, "add a treatment action to a risk")
+    p = command(verbs, "add", _actions_add, "add a treatment action to a risk")
     p.add_argument("risk", metavar="RISK", help="the risk's reference")
     p.add_argument("title", help="what is to be done, in a line")
     p.add_argument("--control", metavar="REF",
                    help="the Annex A or local control it puts in place")
     _field_options(p, update=False)
 
-    p = command(actions, "update", _actions_update,
+    p = command(verbs, "update", _actions_update,
                 "change a treatment action (recorded: `isms revert` takes it back)")
     p.add_argument("number", type=whole_number, metavar="N", help="the action's number")
     p.add_argument("--title", metavar="TEXT", help="a new title")
     _field_options(p, update=True)
 
-    p = command(actions, "close", _actions_close,
-                "close a treatment action as done or cancelled (`isms revert` reopens it)")
-    p.add_argument("number", type=whole_number, metavar="N", help="the action's number")
+    p = command(verbs, "close", _actions_close,
+                "close a treatment action (`isms revert` reopens it) or a review action as done "
+                "or cancelled")
+    p.add_argument("action_name", type=_action_name, metavar="N", help=_NAMED)
     outcome = p.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--done", action="store_true", help="it was done")
     outcome.add_argument("--cancelled", action="store_true", help="it will not be done")
     p.add_argument("--note", metavar="TEXT",
                    help="what was done, or why it was cancelled (required to cancel)")
+    p.add_argument("--reason", metavar="TEXT",
+                   help="why a review action is closed while its subject still shows the "
+                        "condition that raised it (required then; the next review sees it)")
+    json_option(p)
+
+    p = command(verbs, "defer", _actions_defer,
+                "move an open action's due date later, keeping the original date and the "
+                "history of deferrals")
+    p.add_argument("action_name", type=_action_name, metavar="N", help=_NAMED)
+    p.add_argument("--to", type=iso_date, required=True, metavar="YYYY-MM-DD",
+                   help="the new due date (later than the current one)")
+    p.add_argument("--reason", metavar="TEXT", required=True, help="why it slips")
+    json_option(p)
+
+    p = command(verbs, "answer", _actions_answer,
+                "record the SIRO's answer to an escalation a review meeting set")
+    p.add_argument("action_name", metavar="MEETING/AN", help="the escalation, e.g. SMG-2026-11/A5")
+    p.add_argument("answer", help="the SIRO's answer, in words")
     json_option(p)

@@ -25,6 +25,7 @@ from ..model import (
     RiskStatus,
     Role,
 )
+from ..services.reviews.action_subjects import item_subject, subject_labels, titled
 from .assets import AssetInfo
 from .context import Build, at
 from .evidence import EvidenceInfo
@@ -54,6 +55,10 @@ _CONCLUSIONS = {
                           "the Stage 2 audit.",
     "conclusion_resources": "No new resources; the security managers' time is enough.",
 }
+
+#: What the SIRO answered to last quarter's escalation.
+_SIRO_ANSWER = ("Added to the corporate risk register; the Corporate Management Team funds the "
+                "fix this year.")
 
 
 @dataclass(frozen=True)
@@ -262,14 +267,24 @@ def build_reviews(build: Build, org: Org, found: Findings) -> int:
     build.session.add(past)
     build.session.flush()  # agenda items need their ids before actions can point at them
 
+    # Each action about its item's subject, named in its title; the escalation answered.
+    labels = subject_labels(build.session, [item_subject(a) for a in past.agenda])
     for agenda_item, item in zip(past.agenda, items, strict=True):
         if item.action is None:
             continue
         title, owner, due_in, status = item.action
+        subject = item_subject(agenda_item)
+        escalated = item.decision == DecisionKind.ESCALATE
+        answered = escalated and status == ActionStatus.DONE
         build.session.add(ReviewAction(
-            meeting_id=past.id, agenda_item_id=agenda_item.id, title=title, owner_id=owner,
+            meeting_id=past.id, agenda_item_id=agenda_item.id,
+            title=titled(title, subject, labels.get(subject)), owner_id=owner,
             due_date=past_day + timedelta(days=due_in),
             status=status, created_at=held, updated_at=held,
+            subject_table=subject[0], subject_id=subject[1], escalation=escalated,
+            answer=_SIRO_ANSWER if answered else "",
+            answered_by=org.name_of(siro) if answered else None,
+            answered_at=held + timedelta(days=21) if answered else None,
         ))
 
     next_day = _tuesday_on_or_before(build.days_ahead(20))

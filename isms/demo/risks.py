@@ -11,6 +11,7 @@ from typing import Any
 from ..catalogue import annex_a_2022, threats, vulnerabilities
 from ..method.criteria import Level
 from ..model import (
+    ActionDeferral,
     ActionStatus,
     AssetStatus,
     AssetType,
@@ -137,7 +138,9 @@ class _RiskWriter:
         self.control_links: list[dict[str, Any]] = []
         self.action_rows: list[dict[str, Any]] = []
         self.acceptance_rows: list[dict[str, Any]] = []
+        self.deferral_rows: list[dict[str, Any]] = []
         self.next_action_id = build.next_id(TreatmentAction)
+        self.org = org
 
     def _primary(self) -> AssetInfo:
         pool = self.information if self.information and (
@@ -274,10 +277,31 @@ class _RiskWriter:
                 stamp, id=self.next_action_id, risk_id=risk.id, title=title, description="",
                 owner_id=who, due_date=due, status=state, completed_on=done_on,
                 control_id=build.reference.control_by_ref[control],
+                # Set from the risk, not drawn: the demo's random sequence stays as it was.
+                priority="high" if risk.above_appetite else "medium" if risk.level in (
+                    "Medium", "High") else "low",
+                resources=f"Control owner's time; {self.control_titles[control].lower()}",
+                original_due_date=self._deferred(risk, due, state, stamp),
             ))
             self.register.actions.append(
                 ActionInfo(self.next_action_id, risk.ref, title, who, due, state))
             self.next_action_id += 1
+
+    def _deferred(self, risk: RiskInfo, due: date, state: ActionStatus, stamp: Any) -> date:
+        """The action's original due date: its due date, except for the first open action due
+        more than a month ahead, which slipped six weeks once (its deferral is recorded), so
+        the treatment plan shows a history."""
+        if self.deferral_rows or state is _ACT.DONE or due <= self.build.days_ahead(30):
+            return due
+        original = due - timedelta(days=42)
+        self.deferral_rows.append({
+            "treatment_action_id": self.next_action_id, "review_action_id": None,
+            "from_date": original, "to_date": due,
+            "reason": "The supplier could not deliver before the original date.",
+            "deferred_by": self.org.name_of(risk.owner_id or self.siro),
+            "deferred_at": stamp + timedelta(days=7),
+        })
+        return original
 
     def _acceptance(self, risk: RiskInfo) -> None:
         """The owner accepts the residual risk for a year; above appetite the SIRO approves too."""
@@ -309,4 +333,6 @@ def build_risks(build: Build, org: Org, assets: list[AssetInfo], count: int) -> 
                  total=len(writer.action_rows))
     build.insert(RiskAcceptance, writer.acceptance_rows, stage="acceptances",
                  total=len(writer.acceptance_rows))
+    build.insert(ActionDeferral, writer.deferral_rows, stage="action deferrals",
+                 total=len(writer.deferral_rows))
     return writer.register

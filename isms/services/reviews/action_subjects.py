@@ -129,14 +129,14 @@ def subject_label(session: Session, table: str | None, record_id: int | None) ->
     return subject_labels(session, [(table, record_id)]).get((table, record_id))
 
 
-def titled(title: str, label: str | None, ref: str | None = None) -> str:
-    """An action's title that names its subject: as given when it names the subject's
-    reference already, else followed by the subject ("Name an owner and marking for the
-    asset: CHS-0042 Case files")."""
+def titled(title: str, subject: tuple[str, int], label: str | None) -> str:
+    """An action's title that names its subject (``label``): as given when it names the
+    subject's reference already or is about the meeting itself, else followed by the subject
+    ("Name an owner and marking for the asset: CHS-0042 Case files")."""
     title = title.strip()
-    if not label:
+    if not label or subject[0] == MEETING:
         return title[:300]
-    key = ref or label.split(" ", 1)[0]
+    key = label.split(" ", 1)[0]
     if key and key in title:
         return title[:300]
     return f"{title.rstrip('.:')}: {label}"[:300]

@@ -134,7 +134,8 @@ def _review_action(session: Session, effect: _Effect, title: str, owner: Person 
     due_date = effect.request.due_date
     if escalation and due_date is None:
         due_date = effect.meeting.meeting_date + timedelta(days=ESCALATION_DAYS)
-    action = ReviewAction(agenda_item_id=effect.item.id, title=titled(title, label), owner=owner,
+    action = ReviewAction(agenda_item_id=effect.item.id,
+                          title=titled(title, (table, record_id), label), owner=owner,
                           due_date=due_date, subject_table=table, subject_id=record_id,
                           escalation=escalation)
     effect.meeting.actions.append(action)
