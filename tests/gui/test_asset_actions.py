@@ -148,6 +148,7 @@ def test_export_view_writes_the_rows_shown(
     target = window.export_page(page, tmp_path / "view.csv")
     assert target is not None
     with target.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+        marking, *rows = list(csv.reader(handle))
+    assert marking == ["# OFFICIAL"]  # no asset is marked: the scheme's baseline (issue 17, 8)
     assert len(rows) == len(expected)
     assert "'" + PAYLOAD in [value for row in rows for value in row]

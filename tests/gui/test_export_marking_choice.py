@@ -43,3 +43,31 @@ def test_the_dialog_names_the_default_marking_and_exports_the_chosen_one(
         max_col=2, values_only=True) if len(row) == 2}
     assert control["Protective marking"] == "OFFICIAL"
     assert "below the OFFICIAL-SENSITIVE" in control["Marking chosen"]
+
+
+def test_a_page_exported_as_shown_carries_the_marking_of_what_it_holds(
+    qtbot: Any, demo: Register, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from isms.model import Asset
+    from isms.services import classification
+    from ui.views.main_window import MainWindow
+
+    with demo.transaction(actor="test") as session:
+        asset = session.execute(select(Asset).order_by(Asset.id).limit(1)).scalar_one()
+        classification.mark_asset(session, asset, "SECRET")
+    window = shown(qtbot, MainWindow(demo, ErrorReporter(dialogs=False)))
+    window.show_page_key("assets")
+    page = window.pages["assets"]
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    csv_file = window.export_page(page, tmp_path / "assets.csv")
+    assert csv_file is not None
+    assert csv_file.read_text(encoding="utf-8-sig").splitlines()[0] == "# SECRET"
+    book_file = window.export_page(page, tmp_path / "assets.xlsx")
+    assert book_file is not None
+    book = openpyxl.load_workbook(book_file)
+    sheet = book.active
+    assert sheet is not None and sheet.oddHeader is not None and sheet.oddFooter is not None
+    assert sheet.oddHeader.right.text == "SECRET" and sheet.oddFooter.left.text == "SECRET"
+    assert book.properties.category == "SECRET"

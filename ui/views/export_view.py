@@ -1,7 +1,9 @@
 """File → Export view…: the rows and columns a register page shows, to .xlsx or .csv.
 
 Exactly what is on screen: the current department, search, ids filter and sort (the model's ids,
-in order) and the visible columns in the order the user arranged them. Rows are read in pages on
+in order) and the visible columns in the order the user arranged them. The file carries the
+protective marking of what the page holds (``view_marking``): a CSV on its first line, a
+workbook in its printed header and footer and its properties. Rows are read in pages on
 a worker thread with their own sessions; every text cell goes through ``isms.io.cells`` so no
 spreadsheet runs a formula hidden in register text.
 """
@@ -23,6 +25,14 @@ if TYPE_CHECKING:
 CHUNK = 1000
 
 
+def view_marking(register: Register, page_key: str, department_id: int | None) -> str:
+    """The marking a page's export carries: the highest of what that page holds."""
+    from isms.services.documents.marking import view_marking as marking_of_page
+
+    with register.session() as session:
+        return marking_of_page(session, page_key, department_id)
+
+
 def visible_columns(page: RegisterPage) -> list[int]:
     """Model columns in the order shown, hidden ones left out."""
     header = page.table.horizontalHeader()
@@ -32,9 +42,12 @@ def visible_columns(page: RegisterPage) -> list[int]:
 
 def export_rows(
     register: Register, model: RegisterTableModel, ids: list[int], columns: list[int],
-    target: Path, title: str, progress: Progress,
+    target: Path, title: str, progress: Progress, marking: str = "",
 ) -> int:
     """Write ``ids`` (in order) with ``columns`` of ``model`` to ``target``; the rows written.
+    ``marking`` is the protective marking: a CSV's first line ("# OFFICIAL-SENSITIVE", which
+    the importer's header search steps over), a workbook's printed header, footer and
+    properties.
 
     Runs on a worker thread: it only reads the model's column definitions and rows query, never
     its cache, and opens its own sessions.
@@ -62,6 +75,8 @@ def export_rows(
         # UTF-8 with BOM so Excel on Windows reads the accents; the quote prefix of csv_text
         # stops formulas.
         with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+            if marking:
+                handle.write(f"# {marking}\r\n")
             writer = csv.writer(handle)
             writer.writerow(headers)
             for row in rows:
@@ -74,6 +89,14 @@ def export_rows(
         book = Workbook(write_only=True)
         book.properties.creator = producer()
         sheet = book.create_sheet(title[:31])
+        if marking:
+            book.properties.subject = book.properties.category = marking
+            book.properties.keywords = marking
+            shown = marking.replace("&", "&&")  # "&" starts a code in a printed header
+            sheet.oddHeader.left.text = title.replace("&", "&&")
+            sheet.oddHeader.right.text = shown
+            sheet.oddFooter.left.text = shown
+            sheet.oddFooter.center.text = "Page &P of &N"
         sheet.append([xlsx_cell(sheet, h) for h in headers])
         for row in rows:
             sheet.append([xlsx_cell(sheet, v) for v in row])

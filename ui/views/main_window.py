@@ -49,7 +49,7 @@ from ..widgets.department_filter import DepartmentFilter
 from .asset_actions import AssetActions
 from .change_watch import ChangeWatch
 from .dashboard_page import DashboardPage
-from .export_view import export_rows, visible_columns
+from .export_view import export_rows, view_marking, visible_columns
 from .file_menu import FileMenu, remember_register
 from .findings_page import FindingsPage
 from .import_menu import add_import_menu
@@ -657,11 +657,12 @@ class MainWindow(Shell):
             target = target.with_name(target.name + ".xlsx")
         EXPORT_FOLDER.set(target.parent)
         model, ids, columns = page.model, page.model.ids, visible_columns(page)
+        marking = view_marking(self.register, page.key, self.department_filter.department())
         try:
             written = run_with_progress(
                 self, "Exporting", f"Exporting {len(ids):,} {page.key}…",
                 lambda progress: export_rows(self.register, model, ids, columns, target,
-                                             page.key.capitalize(), progress),
+                                             page.key.capitalize(), progress, marking),
                 cancellable=True)
         except Cancelled:
             self.statusBar().showMessage("Export stopped: no file was written.", 10000)

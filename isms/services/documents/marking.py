@@ -174,6 +174,21 @@ def meetings_marking(session: Session, meeting_ids: Iterable[int]) -> str:
     return marks.highest(found)
 
 
+#: What each register page of the window shows, as the document it is closest to (the export
+#: of a page: File > Export view); a page not named here is marked as everything it could show.
+_PAGES: dict[str, tuple[ContentKind, ...]] = {
+    "assets": ("assets",), "risks": ("risks",), "actions": ("treatment",),
+    "controls": ("soa",), "handling": ("assets", "soa"),
+}
+
+
+def view_marking(session: Session, page: str, department_id: int | None) -> str:
+    """The marking of a register page's rows exported as they are shown: the highest of the
+    documents holding the same records (``department_id`` None: the whole council)."""
+    kinds = _PAGES.get(page, ("risks", "treatment", "assets", "soa"))
+    return highest(session, [content_marking(session, k, department_id) for k in kinds])
+
+
 def highest(session: Session, labels: Iterable[str]) -> str:
     """The most sensitive of ``labels`` on the current scheme (the pack's marking: the highest
     of its documents')."""
@@ -230,4 +245,4 @@ def choose(session: Session, requested: str | None, content: str) -> MarkingChoi
 
 
 __all__ = ["SENSITIVE", "ContentKind", "MarkingChoice", "Scale", "choose", "content_marking",
-           "highest", "meetings_marking", "scale"]
+           "highest", "meetings_marking", "scale", "view_marking"]
