@@ -15,7 +15,8 @@ that raised it needs a reason, and the next meeting's agenda lists it (issue 17,
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -34,7 +35,7 @@ from ..model import (
     TreatmentAction,
 )
 from ..model.base import utcnow
-from . import local_controls
+from . import local_controls, signatures
 from .changed import Changed
 from .records import update_action
 from .reviews.action_subjects import still_showing
@@ -111,9 +112,36 @@ def _status(outcome: ActionStatus | str) -> ActionStatus:
 # --- deferring ------------------------------------------------------------------------------
 
 
+def _acting(session: Session, actor: str | None) -> str:
+    return actor or signatures.actor(session) or "unknown"
+
+
+def deferral_line(was: date | None, to: date, reason: str, by: str, at: datetime) -> str:
+    """One slip in words: "2026-10-01 -> 2026-12-01: why (who, when)"."""
+    return f"{was or 'no date'} -> {to}: {reason.rstrip('.')} ({by}, {at:%Y-%m-%d})"
+
+
+@dataclass(frozen=True)
+class ActionHistory:
+    """What the action editor shows beside a treatment action's due date."""
+
+    original_due: date | None
+    #: Each deferral as :func:`deferral_line` says it, oldest first.
+    deferrals: tuple[str, ...]
+
+
+def action_history(session: Session, action_id: int) -> ActionHistory:
+    action = session.get(TreatmentAction, action_id)
+    if action is None:
+        raise NotFoundError(f"There is no treatment action {action_id}.")
+    return ActionHistory(action.original_due_date or action.due_date, tuple(
+        deferral_line(d.from_date, d.to_date, d.reason, d.deferred_by, d.deferred_at)
+        for d in action.deferrals))
+
+
 def defer(
     session: Session, action: TreatmentAction | ReviewAction, to: date | None, reason: str,
-    *, actor: str, today: date | None = None,
+    *, actor: str | None = None, today: date | None = None,
 ) -> ActionDeferral:
     """Move an open action's due date later, keeping the original one and recording the slip
     (from, to, ``reason``, who, when). A deferral needs a reason and a later date; an action
@@ -134,7 +162,7 @@ def defer(
     if today is not None and to < today:
         raise ValidationError(f"The new due date {to} has passed already.", field="due_date")
     deferral = ActionDeferral(from_date=action.due_date, to_date=to, reason=reason,
-                              deferred_by=actor or "unknown", deferred_at=utcnow())
+                              deferred_by=_acting(session, actor), deferred_at=utcnow())
     if isinstance(action, TreatmentAction) and action.original_due_date is None:
         action.original_due_date = action.due_date
     action.deferrals.append(deferral)
@@ -143,8 +171,8 @@ def defer(
 
 
 def defer_action(
-    session: Session, action_id: int, to: date | None, reason: str, *, actor: str,
-    today: date | None = None,
+    session: Session, action_id: int, to: date | None, reason: str, *,
+    actor: str | None = None, today: date | None = None,
 ) -> Changed:
     """Defer treatment action ``action_id`` (see :func:`defer`): what the CLI's
     ``isms actions defer`` and the action editor's Defer make."""
@@ -220,7 +248,7 @@ def close_review_action(
 
 
 def answer_escalation(session: Session, action: ReviewAction, answer: str, *,
-                      actor: str) -> None:
+                      actor: str | None = None) -> None:
     """Record the SIRO's answer to an escalation (who recorded it, when). An answer given
     already is replaced only by a new one, never cleared."""
     if not action.escalation:
@@ -230,5 +258,5 @@ def answer_escalation(session: Session, action: ReviewAction, answer: str, *,
     if not answer:
         raise ValidationError("Give the SIRO's answer.", field="answer")
     action.answer = answer
-    action.answered_by = actor or "unknown"
+    action.answered_by = _acting(session, actor)
     action.answered_at = utcnow()

@@ -35,6 +35,7 @@ from isms.model import (
     TreatmentOption,
 )
 from isms.services import signatures
+from isms.services.actions import deferral_line
 from isms.services.documents.register_common import (
     OVERDUE_FILL,
     CriteriaCache,
@@ -236,8 +237,7 @@ def _deferrals(session: Session, department_id: int | None) -> dict[int, list[st
         .order_by(ActionDeferral.id), Risk.department_id, department_id)
     out: dict[int, list[str]] = {}
     for action_id, was, to, reason, who, when in session.execute(query):
-        out.setdefault(action_id, []).append(
-            f"{was or 'no date'} -> {to}: {reason.rstrip('.')} ({who}, {when:%Y-%m-%d})")
+        out.setdefault(action_id, []).append(deferral_line(was, to, reason, who, when))
     return out
 
 
