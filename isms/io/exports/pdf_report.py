@@ -303,8 +303,7 @@ def write_pdf(report: Report, path: Path, progress: Progress | None = None) -> i
         texts.append(_texts(values, len(report.columns)))
         if progress and len(texts) % CHUNK_ROWS == 0:
             progress("reading rows", len(texts), total)
-    layout = _Layout(report.columns, [widest_word(row[0][i] for row in texts)
-                                      for i in range(len(report.columns))])
+    layout = _Layout(report.columns, *_measure(texts, len(report.columns)))
     story = title_block(report.title, report.generated, report.marking,
                         report.document_control, layout.page)
     count = len(texts)
@@ -336,6 +335,43 @@ def _texts(values: Sequence[Any], width: int) -> _Texts:
     return texts, marks
 
 
+def _measure(texts: list[_Texts], width: int) -> tuple[list[float], list[float]]:
+    """Per column, the width of its longest word and of its longest text on one line (the
+    text with the most characters stands for it: measuring every cell would cost more than
+    the difference is worth)."""
+    widest, longest = [], []
+    for i in range(width):
+        column = [row[0][i] for row in texts]
+        widest.append(widest_word(column))
+        text = max(column, key=len, default="")
+        longest.append(max((stringWidth(line, FONT, CELL_SIZE) for line in text.split("\n")),
+                           default=0.0))
+    return widest, longest
+
+
+def content_widths(widths: Sequence[float], least: Sequence[float],
+                   natural: Sequence[float], shares: Sequence[float]) -> list[float]:
+    """``widths`` given to what the columns hold: a column wider than its longest text on one
+    line (``natural``, never under its ``least``) gives the rest to the columns whose text
+    still wraps, by their shares, as far as each needs; room left over when all have what
+    they need goes back by the shares, so the table keeps its full width."""
+    cap = [max(lo, n) for lo, n in zip(least, natural, strict=True)]
+    widths = list(widths)
+    for _ in range(len(widths)):
+        freed = sum(max(0.0, w - c) for w, c in zip(widths, cap, strict=True))
+        widths = [min(w, c) for w, c in zip(widths, cap, strict=True)]
+        wanting = [i for i, (w, c) in enumerate(zip(widths, cap, strict=True)) if w < c]
+        if freed < 0.01:
+            break
+        if not wanting:
+            total = sum(shares) or 1
+            return [w + freed * s / total for w, s in zip(widths, shares, strict=True)]
+        total = sum(shares[i] for i in wanting) or 1
+        for i in wanting:
+            widths[i] += freed * shares[i] / total
+    return widths
+
+
 #: A table cell: plain text (cheap) or a Paragraph (wraps).
 Cell = Any
 #: A row as laid out: its cells, and its marked cells as (column, fill).
@@ -353,7 +389,8 @@ class _Layout:
     else A3, else in smaller type, before any word is cut; then how each value becomes a cell.
     Every piece of the table uses the one layout, so it reads as one table on every page."""
 
-    def __init__(self, columns: Sequence[Column], widest: Sequence[float]) -> None:
+    def __init__(self, columns: Sequence[Column], widest: Sequence[float],
+                 longest: Sequence[float] | None = None) -> None:
         self.columns = columns
         needs = [max(w, widest_word([c.header], BOLD),
                      stringWidth("0000-00-00", FONT, CELL_SIZE) if c.kind == "date" else 0.0)
@@ -368,9 +405,20 @@ class _Layout:
         else:
             room = self.page[0] - 2 * MARGIN - spare * len(needs)
             self.size = max(MIN_CELL_SIZE, CELL_SIZE * room / (sum(needs) or 1))
-        least = [n * self.size / CELL_SIZE + spare for n in needs]
-        self.widths = fit_widths([c.width for c in columns], least,
-                                 self.page[0] - 2 * MARGIN, [c.wrap for c in columns])
+        scale = self.size / CELL_SIZE
+        usable = self.page[0] - 2 * MARGIN
+        least = [n * scale + spare for n in needs]
+        shares = [c.width for c in columns]
+        natural = least if longest is None else [
+            max(lo, n * scale + spare) for lo, n in zip(least, longest, strict=True)]
+        # A column that does not wrap by design (a status, a name, "Yes, special category")
+        # keeps its text on one line where the page allows: the wrap columns give way.
+        single = [max(lo, min(n, usable / 6)) if not c.wrap else lo
+                  for c, lo, n in zip(columns, least, natural, strict=True)]
+        floor = single if sum(single) <= usable else least
+        self.widths = content_widths(
+            fit_widths(shares, floor, usable, [c.wrap for c in columns]),
+            least, natural, shares)
         whole = [w >= lo for w, lo in zip(self.widths, least, strict=True)]
         leading = self.size * _LEADING
         self._styles = {
@@ -388,6 +436,9 @@ class _Layout:
             ("FONTSIZE", (0, 0), (-1, -1), self.size),
             ("LEADING", (0, 0), (-1, -1), leading),
             *_BASE_STYLE,
+            # Numbers line up on the right, as figures are read.
+            *(("ALIGN", (i, 0), (i, -1), "RIGHT") for i, c in enumerate(columns)
+              if c.kind == "number"),
         ]
 
     def row(self, texts: list[str], marks: list[tuple[int, str]]) -> _Row:

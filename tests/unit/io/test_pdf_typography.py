@@ -74,7 +74,7 @@ def _tall_rows(n: int) -> list[list[Any]]:
     """Rows of one to three dozen lines: several to a page, one taller than a page."""
     rows: list[list[Any]] = []
     for k in range(1, n + 1):
-        lines = 400 if k == 9 else 30 + (k * 7) % 40
+        lines = 900 if k == 9 else 30 + (k * 7) % 40
         text = " ".join(f"line{j} of control {k}." for j in range(lines))
         rows.append([f"5.{k}", "Policies for information security", text, "implemented"])
     return rows
