@@ -5,6 +5,7 @@ names the current level (--at-current), and who may accept each level."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,38 @@ def test_the_risk_list_flags_a_target_without_a_plan(
     code, out, _ = run(capsys, "risks", "list", "--db", register_db)
     line = next(line for line in out.splitlines() if line.startswith(refs["none"]))
     assert line.rstrip().endswith("target without a plan")
+
+
+def test_the_authority_is_edited_as_the_criteria_are_and_enforced(
+    capsys: pytest.CaptureFixture[str], register_db: str, refs: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    """`isms method export`, edit the JSON, `isms method import`: a new criteria version whose
+    authority the services enforce at once (High by the SIRO now)."""
+    db = ["--db", register_db]
+    exported = tmp_path / "criteria.json"
+    assert run(capsys, "method", "export", "--out", str(exported), *db)[0] == 0
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    document["criteria"]["acceptance_authority"]["High"] = "siro"
+    document["criteria"]["method_owner"] = "Head of Information Governance"
+    exported.write_text(json.dumps(document), encoding="utf-8")
+    code, out, err = run(capsys, "method", "import", str(exported), "--note", "High by the SIRO",
+                         *db)
+    assert code == 0, err
+    assert "Saved risk criteria version 2" in out
+    code, out, _ = run(capsys, "method", "show", "--json", *db)
+    shown = json.loads(out)
+    assert shown["version"] == 2
+    assert shown["criteria"]["acceptance_authority"]["High"] == "siro"
+    # R-0002 is High today: accepted at that level, only the SIRO may sign it off now.
+    code, _, err = run(capsys, "risks", "accept", refs["none"], "--rationale", "Tolerable",
+                       "--at-current", "--for-approver", "Alan Approver", *db)
+    assert code == 1 and "R-0002 is High, above the appetite (Medium): accepting it needs " \
+                         "the risk owner with the SIRO's sign-off" in err
+
+    document["criteria"]["acceptance_authority"]["High"] = "owner"
+    exported.write_text(json.dumps(document), encoding="utf-8")
+    code, _, err = run(capsys, "method", "import", str(exported), *db)
+    assert code == 1
+    assert "High is above the appetite (Medium): accepting it needs an approver or the SIRO" \
+        in err
