@@ -1,10 +1,10 @@
 """The minutes of a review meeting as a PDF: the ISO/IEC 27001 9.3 management review evidence.
 
 Meeting, date, chair, scope, attendance (present and apologies, listed once), status and
-sign-off, the seven inputs of 9.3.2 (a-g) with what the register held, every decision (item,
-decision, note, effect, next review), the actions set with owners and due dates, the items
-carried forward, the conclusions of 9.3.3, and the review history of each risk and asset
-discussed.
+sign-off, the conclusions of 9.3.3, the seven inputs of 9.3.2 (a-g) with what the register
+held, every decision (item, decision, note, effect, next review), the actions set with owners
+and due dates, the items carried forward, and the review history of each risk and asset
+discussed that had been reviewed before.
 
 The writer lays out what it is given (``Minutes``, assembled from the register by
 ``isms.services.reviews.minutes``); it reads nothing itself. Same meeting, same bytes: the
@@ -68,7 +68,7 @@ def _inputs(inputs: Sequence[MinutesInput]) -> list[Flowable]:
     rows += [(f"{i.letter or 'Other'}) {i.title}"
               + (f" (item {i.position})" if i.position is not None else ""), i.detail, i.outcome)
              for i in inputs]
-    return _section("Management review inputs (9.3.2)", rows, (5, 13, 5), "No inputs recorded.")
+    return _section("Management review inputs (9.3.2)", rows, (4, 16, 4), "No inputs recorded.")
 
 
 def _conclusions(conclusions: Sequence[tuple[str, str]]) -> list[Flowable]:
@@ -95,18 +95,19 @@ def _history(histories: Sequence[SubjectHistory]) -> list[Flowable]:
     rows += [(h.subject, "\n".join(f"{day} {text}" for day, text in h.reviews) or "-")
              for h in histories]
     return _section("Review history of the risks and assets discussed", rows, (3, 14),
-                    "No risks or assets were on the agenda.")
+                    "No risk or asset on the agenda had been reviewed before.")
 
 
 def write_minutes_pdf(minutes: Minutes, path: Path) -> None:
     """Write ``minutes`` to ``path`` (atomically)."""
     title = f"Minutes: {minutes.title} ({minutes.ref}) - {minutes.register_name}"
     story: list[Flowable] = title_block(title, minutes.dated, minutes.marking, _control(minutes))
+    # What the meeting concluded first (an auditor's first question), then what it reviewed.
+    story += _conclusions(minutes.conclusions)
     story += _inputs(minutes.inputs)
     story += _decisions(minutes.items)
     story += _actions(minutes.actions)
     story += _carried(minutes.items)
-    story += _conclusions(minutes.conclusions)
     story += _history(minutes.histories)
     build_pdf(path, story, title=title, marking=minutes.marking, generated=minutes.dated,
               keywords=minutes.log_head)

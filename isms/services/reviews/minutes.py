@@ -147,14 +147,18 @@ def _actions(session: Session, meeting: ReviewMeeting,
 
 def _histories(session: Session, meeting: ReviewMeeting,
                items: Sequence[AgendaItem]) -> list[SubjectHistory]:
-    """Each risk and asset on the agenda with its reviews: this meeting's decision first, then
-    the earlier ones."""
+    """Each risk and asset on the agenda that was reviewed before, with its reviews: this
+    meeting's decision first, then the earlier ones. One reviewed for the first time has only
+    this meeting's decision, which the decisions table already gives (a council-wide agenda
+    would otherwise repeat its hundred-odd decisions here)."""
     refs = subject_refs(session, items)
     out: list[SubjectHistory] = []
     for item in items:
         if item.subject_table not in (RISK, ASSET) or item.subject_id is None:
             continue
         reviews = history(session, item)
+        if not reviews:
+            continue
         if item.decision:
             reviews.insert(0, (meeting.meeting_date, f"{meeting.ref}: {item.decision.kind.value}"
                                + (f" - {item.decision.note}" if item.decision.note else "")))

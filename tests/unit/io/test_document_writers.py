@@ -152,7 +152,7 @@ def test_draft_minutes_say_so_and_are_dated_by_the_meeting(tmp_path: Path) -> No
     # Dated by the meeting's day, never by a midnight that was never a real time.
     assert "As at 2026-03-09" in text and "00:00" not in text and "Whole council" in text
     assert "The meeting set no actions." in text
-    assert "No risks or assets were on the agenda." in text
+    assert "No risk or asset on the agenda had been reviewed before." in text
 
 
 def test_minutes_pdf_same_minutes_same_bytes(tmp_path: Path) -> None:
