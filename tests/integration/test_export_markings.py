@@ -150,7 +150,8 @@ def test_marking_chooses_the_marking_of_every_kind_and_a_lower_one_is_warned_and
     assert not refused.exists()
     folder = unpack(_pack(capsys, demo, tmp_path, None, "--marking", "SECRET"),
                     tmp_path / "secret")
-    for pdf in folder.glob("*.pdf"):  # the minutes (minutes/) take the marking from REVIEW
+    assert any(folder.glob("minutes/*.pdf"))
+    for pdf in folder.rglob("*.pdf"):
         assert_pages_marked(pdf, "SECRET")
     for book_path in folder.glob("*.xlsx"):
         assert_book_marked(book_path, "SECRET")

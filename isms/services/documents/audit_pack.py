@@ -179,8 +179,8 @@ def write_audit_pack(
         for meeting in in_scope:
             if meeting.status in (ReviewStatus.COMPLETED, ReviewStatus.SIGNED_OFF):
                 name = safe_member_name(f"{meeting.ref}.pdf", taken)  # refs are user text
-                minutes.append(docs.write(f"minutes/{name}",
-                                          partial(write_minutes, session, meeting.id)))
+                minutes.append(docs.write(f"minutes/{name}", partial(
+                    write_minutes, session, meeting.id, marking=marking)))
         pack_items = [
             items.scope_item(session, number="1", department_id=department_id,
                              generated=generated, marking=pack_choice.label),
