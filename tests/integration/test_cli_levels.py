@@ -16,6 +16,8 @@ from isms.model import Role, TreatmentOption
 from isms.services import risks
 from tests import builders as b
 
+pytestmark = pytest.mark.both_backends
+
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
