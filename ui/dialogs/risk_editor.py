@@ -592,8 +592,9 @@ class RiskEditor(RecordEditor):
             label = self.appetite_labels["residual"]
             label.setText("Target without a plan")
             label.setToolTip("Today's level is above the appetite and no open treatment action "
-                             "is to bring it to this target: add actions, or accept the risk "
-                             "at its current level.")
+                             "is to bring it to this target: add actions, re-score the current "
+                             "level once the actions done have worked, or accept the risk at "
+                             "its current level.")
         self.heat_map.set_marks({
             stage: (li, im) if li is not None and im is not None else None
             for stage, (li, im) in ratings.items()
