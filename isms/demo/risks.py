@@ -280,7 +280,7 @@ class _RiskWriter:
                 # Set from the risk, not drawn: the demo's random sequence stays as it was.
                 priority="high" if risk.above_appetite else "medium" if risk.level in (
                     "Medium", "High") else "low",
-                resources=f"Control owner's time; {self.control_titles[control].lower()}",
+                resources=f"{self.next_action_id % 5 + 1} days of the control owner's time",
                 original_due_date=self._deferred(risk, due, state, stamp),
             ))
             self.register.actions.append(

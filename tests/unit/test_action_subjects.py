@@ -129,6 +129,12 @@ def test_an_escalation_is_due_and_takes_the_siros_answer(register: Register) -> 
         assert (escalation.answer, escalation.answered_by) == (
             "Head of service owns it from May", "siro")
         assert escalation.answered_at is not None
+        # The next meeting sees the escalation with its answer.
+        later = TODAY + timedelta(days=91)
+        chair = s.query(ReviewMeeting).one().chair_id
+        assert chair is not None
+        back = next(i for i in _start(s, chair, later) if i.kind == AgendaKind.PREVIOUS_ACTION)
+        assert back.detail.endswith("The SIRO answered: Head of service owns it from May.")
 
 
 def test_deferring_a_review_action_at_a_meeting_keeps_the_slip_and_undo_takes_it_back(

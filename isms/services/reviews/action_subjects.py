@@ -142,6 +142,15 @@ def titled(title: str, subject: tuple[str, int], label: str | None) -> str:
     return f"{title.rstrip('.:')}: {label}"[:300]
 
 
+def escalation_note(escalation: bool, answer: str) -> str:
+    """What an agenda says of an escalation still open: the SIRO's answer, or that it is
+    awaited ("" for any other action)."""
+    if not escalation:
+        return ""
+    return f" The SIRO answered: {answer.rstrip('.')}." if answer else " The SIRO's answer " \
+        "is awaited."
+
+
 # --- the condition that raised an action -----------------------------------------------------
 
 

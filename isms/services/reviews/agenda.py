@@ -56,7 +56,7 @@ from isms.model import (
 from isms.services.handling import check_handling, finding_key, risks_for_findings
 from isms.services.read.dashboard import governing_rating, live_risk, targets_without_plan
 from isms.services.read.queries import current_criteria
-from isms.services.reviews.action_subjects import closed_with_condition
+from isms.services.reviews.action_subjects import closed_with_condition, escalation_note
 from isms.services.reviews.common import ACTION, ASSET, GROUP, PRACTICE, REVIEW_ACTION, RISK, SOA
 from isms.services.reviews.inputs import review_inputs
 from isms.services.soa.checks import SoaCheck, SoaWarning, soa_checks
@@ -260,7 +260,7 @@ class _Builder:
                         K.EXCLUSION_UNJUSTIFIED, SOA, sid, dept_id, name,
                         f"{warning.department}: control {warning.control} {title} excluded "
                         "without justification", warning.message))
-                elif warning.check in (SoaCheck.NO_EVIDENCE, SoaCheck.STALE_EVIDENCE):
+                elif warning.check.evidence_gap:
                     evidence.append(Candidate(
                         K.EVIDENCE_GAP, SOA, sid, dept_id, name,
                         f"{warning.department}: control {warning.control} {title} - "
@@ -272,15 +272,16 @@ class _Builder:
     def previous_actions(self) -> list[Candidate]:
         query = (
             select(ReviewAction.id, ReviewMeeting.ref, ReviewAction.title, ReviewAction.due_date,
-                   Person.name)
+                   Person.name, ReviewAction.escalation, ReviewAction.answer)
             .join(ReviewMeeting, ReviewAction.meeting_id == ReviewMeeting.id)
             .outerjoin(Person, ReviewAction.owner_id == Person.id)
             .where(ReviewAction.status.in_(_OPEN), ReviewAction.meeting_id != self.meeting.id)
             .order_by(ReviewAction.due_date, ReviewAction.id)
         )
         listed = [Candidate(K.PREVIOUS_ACTION, REVIEW_ACTION, aid, None, f"{ref}/A{aid}",
-                            f"{ref}: {title}", f"Owner {owner or 'none'}; due {due or 'no date'}.")
-                  for aid, ref, title, due, owner in self.session.execute(query)]
+                            f"{ref}: {title}", f"Owner {owner or 'none'}; due {due or 'no date'}."
+                            + escalation_note(escalated, answer))
+                  for aid, ref, title, due, owner, escalated, answer in self.session.execute(query)]
         # Closed while their subject still showed the condition: the SMG sees them once more.
         return listed + [Candidate(
             K.PREVIOUS_ACTION, REVIEW_ACTION, c.action_id, None, f"{c.meeting_ref}/A{c.action_id}",
