@@ -26,6 +26,8 @@ from ..model import (
     Role,
 )
 from ..services.reviews.action_subjects import item_subject, subject_labels, titled
+from ..services.reviews.inputs import review_inputs
+from ..services.soa.checks import soa_checks
 from .assets import AssetInfo
 from .context import Build, at
 from .evidence import EvidenceInfo
@@ -253,7 +255,10 @@ def build_reviews(build: Build, org: Org, found: Findings) -> int:
         attendees=_attendees(org, chair, siro, apologies=True), created_at=held, updated_at=signed,
         **_CONCLUSIONS,
     )
-    items = agenda.items()
+    # The seven inputs of 9.3.2 as the register read on the day, then what the agenda held.
+    read = review_inputs(build.session, past, past_day, soa_checks(build.session, None, past_day))
+    items = [_Item(AgendaKind.MANAGEMENT_INPUT, None, i.title, i.detail, DecisionKind.NOTED,
+                   "Noted.", {"input": i.title}) for i in read] + agenda.items()
     for position, item in enumerate(items, start=1):
         past.agenda.append(AgendaItem(
             position=position, kind=item.kind,

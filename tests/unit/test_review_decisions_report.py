@@ -98,3 +98,22 @@ def test_the_minutes_of_the_full_review_name_the_attendance_once_and_fit(
     assert text.count("Present ") == 1 and all(text.count(name) < 5 for name in names)
     assert "Conclusions (9.3.3)" in pages[0]  # what was concluded, on the first page
     assert f"{items}. " in text
+
+
+def test_the_demos_signed_off_meeting_has_its_inputs_and_conclusions(
+        register: Register, tmp_path: Path) -> None:
+    """The demo's last quarter, as an auditor opens its minutes in the pack: the seven inputs
+    read from the register that day and the five conclusions, none missing."""
+    build_demo(register, assets=200, today=TODAY)
+    out = tmp_path / "minutes.pdf"
+    with register.session() as s:
+        past = s.execute(select(ReviewMeeting).where(
+            ReviewMeeting.status == ReviewStatus.SIGNED_OFF)).scalar_one()
+        assert all(text for _key, text in reviews.conclusions(past))
+        write_minutes(s, past.id, out)
+    text = " ".join(" ".join(_pages(out)).split())
+    assert "Not on this meeting's agenda" not in text and "Not recorded yet" not in text
+    for letter in "abcdefg":
+        assert f" {letter}) " in text
+    assert "live risks; by current level:" in text
+    assert "Other) Internal audit of access controls in Children's Services" in text
