@@ -223,24 +223,25 @@ def review_actions(session: Session, *, open_only: bool = False) -> list[ReviewA
 
 def close_review_action(
     session: Session, action: ReviewAction, outcome: ActionStatus | str, reason: str = "",
-    *, today: date, meeting: ReviewMeeting | None = None,
+    *, today: date, meeting: ReviewMeeting | None = None, reason_field: str = "reason",
 ) -> str | None:
     """Close a review action as done or cancelled (in ``meeting`` when a meeting closes it).
 
     When its subject still shows the condition that raised it (the asset still has no owner),
     it is closed only with a ``reason``, kept as its close reason; the next meeting's agenda
-    lists it. Returns that condition (None when the subject no longer shows it)."""
+    lists it. Returns that condition (None when the subject no longer shows it).
+    ``reason_field`` is what a refusal names for the reason (a meeting's decision: its note)."""
     status = _status(outcome)
     if action.status in CLOSED:
         raise ValidationError(f"{_name(action)} is {action.status} already.", field="status")
     reason = (reason or "").strip()
     if status == ActionStatus.CANCELLED and not reason:
-        raise ValidationError("Say why the action is cancelled.", field="reason")
+        raise ValidationError("Say why the action is cancelled.", field=reason_field)
     condition = still_showing(session, action, today)
     if condition is not None and not reason:
         raise ValidationError(
             f"{condition}: say why {_name(action)} is closed anyway (a reason; the next review "
-            "sees it).", field="reason")
+            "sees it).", field=reason_field)
     action.status = status
     action.close_reason = reason if condition is not None else ""
     action.closed_in_meeting_id = meeting.id if meeting is not None else None

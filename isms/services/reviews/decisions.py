@@ -277,7 +277,8 @@ def _on_action(session: Session, action: TreatmentAction | ReviewAction, effect:
         return
     if req.kind == D.CLOSE_ACTION and isinstance(action, ReviewAction):
         condition = actions.close_review_action(session, action, ActionStatus.DONE, req.note,
-                                                today=req.today, meeting=effect.meeting)
+                                                today=req.today, meeting=effect.meeting,
+                                                reason_field="note")
         effect.words.append("action closed" + (f" while {condition}" if condition else ""))
         return
     if req.kind == D.CLOSE_ACTION:
