@@ -46,40 +46,48 @@ def _check(args: argparse.Namespace) -> int:
     print(f"\n{len(warnings)} warning(s); {blocking} block approval.")
     others = len(warnings) - blocking
     if others:
-        first = (f"Once the {blocking} blocking one(s) are fixed, approving with the "
-                 f"{others} others" if blocking else "Approving with them")
-        print(f"{first} needs --acknowledge-warnings {others} on `isms soa approve`"
-              f" ({'--council' if _scope_name(args) == 'council-wide' else '--department'}"
-              "): the approval records that the approver read them.")
+        first = (f"Once the {blocking} blocking {'ones are' if blocking > 1 else 'one is'} "
+                 f"fixed, approving with the {others} others" if blocking
+                 else "Approving with them")
+        scope = (f"--department {_scope_name(args)}" if getattr(args, "department", None)
+                 else "--council")
+        print(f"{first} needs `isms soa approve {scope} --acknowledge-warnings {others}`: the "
+              "version records that the approver read them.")
     return 0
 
 
 def _approve(args: argparse.Namespace) -> int:
     with opened(args) as register, register.transaction() as session:
-        approval = approve_soa(session, _scope(session, args), args.note or "", utcnow())
+        approval = approve_soa(session, _scope(session, args), args.note or "", utcnow(),
+                               acknowledged=args.acknowledge_warnings)
         version = approval.version
         number, approver = version.number, version.approved_by.name
         approved_at = version.approved_at.isoformat()
     if args.json:
         print_json({"number": number, "scope": _scope_name(args), "approved_by": approver,
                     "approved_at": approved_at,
+                    "warnings_acknowledged": len(approval.warnings),
                     "warnings": [w.message for w in approval.warnings]})
         return 0
+    count = len(approval.warnings)
     print(f"Approved SoA version {number} ({_scope_name(args)}) by {approver}"
-          + (f", with {len(approval.warnings)} warning(s): see `isms soa check`."
-             if approval.warnings else "."))
+          + (f", with {count} warning{'s' if count != 1 else ''} acknowledged (isms soa check "
+             "lists them)." if count else "."))
     return 0
 
 
 def _versions(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        rows = [(v.number, v.approved_at.date().isoformat(), v.approved_by.name, v.note)
+        rows = [(v.number, v.approved_at.date().isoformat(), v.approved_by.name,
+                 len(v.acknowledged_warnings), v.note)
                 for v in soa_versions(session, _scope(session, args))]
     if args.json:
-        print_json([{"number": n, "approved_on": on, "approved_by": by, "note": note}
-                    for n, on, by, note in rows])
+        print_json([{"number": n, "approved_on": on, "approved_by": by,
+                     "warnings_acknowledged": warnings, "note": note}
+                    for n, on, by, warnings, note in rows])
     else:
-        print_table(["Version", "Approved on", "Approved by", "Note"], rows, max_width=80)
+        print_table(["Version", "Approved on", "Approved by", "Warnings acknowledged", "Note"],
+                    rows, max_width=80)
     return 0
 
 
@@ -139,6 +147,10 @@ def add_commands(subparsers: Any) -> None:
                 "SIRO role)")
     _scope_options(p, required=True)
     p.add_argument("--note", help="what this version is for")
+    p.add_argument("--acknowledge-warnings", type=whole_number, metavar="N",
+                   help="approve with the N warnings `isms soa check` lists for this SoA, "
+                        "recording that you read them (refused unless N is the number "
+                        "standing)")
     json_option(p)
     p = command(actions, "versions", _versions,
                 "list the approved versions (council-wide by default)")

@@ -91,7 +91,13 @@ class SoaEntry(Versioned, Timestamped, Base):
 
 
 class SoaVersion(Base):
-    """An approved, frozen SoA (``department_id`` None = council-wide); ``snapshot`` is its rows."""
+    """An approved, frozen SoA (``department_id`` None = council-wide); ``snapshot`` is its rows.
+
+    ``acknowledged_warnings`` are the pre-flight warnings (:mod:`isms.services.soa.checks`)
+    that stood when it was approved, which the approver acknowledged having read: each a dict
+    of department, control, check and message ([] when the SoA had none; versions approved
+    before migration 0015 did not record them).
+    """
 
     __tablename__ = "soa_version"
     __table_args__ = (UniqueConstraint("department_id", "number"),)
@@ -103,6 +109,8 @@ class SoaVersion(Base):
     approved_at: Mapped[datetime]
     note: Mapped[str] = mapped_column(Text, default="")
     snapshot: Mapped[list[Any]]
+    acknowledged_warnings: Mapped[list[Any]] = mapped_column(default=list,
+                                                              server_default="[]")
 
     approved_by: Mapped[Person] = relationship()
 

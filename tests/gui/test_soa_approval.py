@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from isms.db import Register
@@ -11,6 +13,7 @@ from isms.db.session import default_actor
 from isms.model import Applicability, Person, Role, SoaEntry, SoaVersion
 from isms.services import records
 from isms.services.read import queries
+from isms.services.soa.checks import soa_checks
 from ui.dialogs.soa_approval import SoaApprovalDialog
 from ui.errors import ErrorReporter
 from ui.views.main_window import MainWindow
@@ -19,10 +22,6 @@ from .conftest import shown
 
 
 def _department_without_blockers(register: Register) -> int:
-    from datetime import date
-
-    from isms.services.soa.checks import soa_checks
-
     with register.session() as session:
         for department in queries.departments(session):
             if not any(w.blocking for w in soa_checks(session, department.id, date.today())):
@@ -53,6 +52,9 @@ def test_menu_approves_the_toolbar_department_as_version_one(
         # The signer is the acting user, shown, not chosen.
         assert dialog.approver.text() == f"{approver} (you)"
         dialog.note.setText("Stage 1")
+        # The demo's SoAs have warnings: approving with them needs the tick.
+        assert not dialog.approve_button.isEnabled()
+        dialog.acknowledge.click()
         dialog.approve_button.click()
 
     on_modal(SoaApprovalDialog, approve)
@@ -62,6 +64,35 @@ def test_menu_approves_the_toolbar_department_as_version_one(
             select(SoaVersion).where(SoaVersion.department_id == department)).scalars()]
     assert versions == [(1, "Stage 1", approver)]
     assert "version 1" in window.statusBar().currentMessage()
+
+
+def test_approving_with_warnings_needs_the_tick_and_records_them(
+    qtbot: Any, demo: Register
+) -> None:
+    """Finding (issue 17): "a department SoA can be approved with 95 warnings" unacknowledged."""
+    department = _department_without_blockers(demo)
+    _act_as_an_approver(demo)
+    with demo.session() as session:
+        standing = len(soa_checks(session, department, date.today()))
+    assert standing > 0
+    dialog = shown(qtbot, SoaApprovalDialog(demo, department, ErrorReporter(dialogs=False)))
+    assert dialog.warnings.count() == standing
+    assert dialog.acknowledge.isVisible()
+    assert dialog.acknowledge.text().replace("&", "").startswith(
+        f"I have read the {standing:,} warnings")
+    assert not dialog.approve_button.isEnabled()
+    dialog.acknowledge.click()
+    assert dialog.approve_button.isEnabled()
+    # Another scope's warnings are read afresh: the tick does not carry over.
+    dialog.scope.setCurrentIndex(0)
+    assert not dialog.acknowledge.isChecked() and not dialog.approve_button.isEnabled()
+    dialog.scope.setCurrentIndex(dialog.scope.findData(department))
+    qtbot.keyClick(dialog.acknowledge, Qt.Key.Key_Space)
+    dialog.approve_button.click()
+    assert dialog.approved == 1
+    with demo.session() as session:
+        version = session.execute(select(SoaVersion)).scalar_one()
+        assert len(version.acknowledged_warnings) == standing
 
 
 def test_an_unjustified_exclusion_refuses_approval_and_nothing_is_written(

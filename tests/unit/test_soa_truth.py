@@ -7,22 +7,35 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from isms.cli import main
-from isms.db import Register, open_register
+from isms.db import Register, migrate, open_register
+from isms.db.engine import make_engine
+from isms.db.location import resolve
+from isms.db.register import peek_revision
+from isms.db.session import default_actor
+from isms.errors import ValidationError
 from isms.io.exports.report import Marked
-from isms.model import Department, Evidence, ImplementationStatus
+from isms.model import (
+    Department,
+    Evidence,
+    ImplementationStatus,
+    Role,
+    Signature,
+    SoaVersion,
+)
 from isms.services import evidence, records
 from isms.services.read import queries
 from isms.services.soa.checks import SoaCheck, SoaWarning, soa_checks
 from isms.services.soa.document import GAP_FILL, row_record, soa_document, soa_report
+from isms.services.soa.versions import approve_soa
 from tests import builders
 from tests.unit.test_soa import control_id, decide_all, exclude_without_justification
 
@@ -266,4 +279,140 @@ def test_cli_check_names_department_control_and_fix(
     assert main(["soa", "check", "--department", "asc", "--db", str(register_path)]) == 0
     out = capsys.readouterr().out
     assert "3 warning(s); 0 block approval." in out
-    assert "Approving with them needs --acknowledge-warnings 3" in out
+    assert ("Approving with them needs `isms soa approve --department ASC "
+            "--acknowledge-warnings 3`: the version records that the approver read them.") in out
+
+
+# --- approving with warnings needs them acknowledged -----------------------------------------
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def warned(register: Register) -> int:
+    """ASC: every control implemented and owned, none evidenced (93 warnings); an approver."""
+    with register.transaction() as session:
+        dept = builders.department(session, code="ASC", name="Adult Social Care")
+        decide_all(session, dept, owner=builders.person(session))
+        builders.person(session, name="Ada Approver", username="ada").add_role(Role.APPROVER)
+    return dept.id
+
+
+def test_approval_with_warnings_needs_the_approver_to_acknowledge_them(
+    register: Register, warned: int
+) -> None:
+    """Finding: "a department SoA can be approved with 95 warnings"."""
+    for acknowledged, refusal in (
+        (None, "The SoA of ASC has 93 warnings standing (isms soa check lists them): approving "
+               "with them needs the approver to acknowledge them (isms soa approve "
+               "--acknowledge-warnings 93; in the window, tick 'I have read the 93 warnings'), "
+               "or fix them first."),
+        (92, "The SoA of ASC has 93 warnings standing (isms soa check lists them), not the 92 "
+             "acknowledged: read them again and acknowledge 93."),
+    ):
+        with pytest.raises(ValidationError) as refused, \
+                register.transaction(actor="ada") as session:
+            approve_soa(session, warned, "", NOW, acknowledged=acknowledged)
+        assert str(refused.value) == refusal
+    with register.session() as session:
+        assert session.query(SoaVersion).count() == 0 and session.query(Signature).count() == 0
+    with register.transaction(actor="ada") as session:
+        approval = approve_soa(session, warned, "Stage 1", NOW, acknowledged=93)
+        assert len(approval.warnings) == 93
+    with register.session() as session:
+        version = session.execute(select(SoaVersion)).scalar_one()
+        kept = version.acknowledged_warnings
+        document = soa_document(session, warned, DAY)
+    assert len(kept) == 93
+    assert kept[0] == {
+        "department": "ASC", "control": "5.1", "check": "implemented without evidence",
+        "message": "Control 5.1 is recorded as implemented in ASC but has no evidence that it "
+                   "operates: link evidence, or record its real status."}
+    assert ("Version", "1 (approved with 93 warnings acknowledged)") in (
+        soa_report(document).document_control)
+    # Changed since: both said.
+    with register.transaction() as session:
+        records.save_soa_entry(session, warned, control_id(session, "8.12"),
+                               implementation="Email DLP")
+    with register.session() as session:
+        pairs = soa_document(session, warned, DAY).control.pairs()
+    assert ("Version", "1 (approved with 93 warnings acknowledged; draft: changed since "
+                       "approval)") in pairs
+
+
+def test_a_soa_without_warnings_approves_without_acknowledging(
+    register: Register, clean: Department
+) -> None:
+    with register.transaction() as session:
+        builders.person(session, name="Ada Approver", username="ada").add_role(Role.APPROVER)
+    with register.transaction(actor="ada") as session:
+        assert approve_soa(session, clean.id, "", NOW).warnings == []
+    with register.session() as session:
+        version = session.execute(select(SoaVersion)).scalar_one()
+        assert version.acknowledged_warnings == []
+        assert ("Version", "1") in soa_document(session, clean.id, DAY).control.pairs()
+    with pytest.raises(ValidationError, match="has 0 warnings standing .*, not the 3 "), \
+            register.transaction(actor="ada") as session:
+        approve_soa(session, clean.id, "", NOW, acknowledged=3)
+
+
+@pytest.mark.sqlite_only("runs the command line on a register file")
+def test_cli_approve_tells_the_count_and_records_the_acknowledgement(
+    register_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(register_path)
+    with open_register(db) as register, register.transaction() as session:
+        dept = builders.department(session, code="ENV", name="Environment")
+        decide_all(session, dept, owner=builders.person(session))
+        builders.person(session, name="Ada Approver",
+                        username=default_actor()).add_role(Role.APPROVER)
+    assert main(["soa", "approve", "--department", "ENV", "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("isms: error: The SoA of ENV has 93 warnings standing")
+    assert "--acknowledge-warnings 93" in err and len(err.strip().splitlines()) == 1
+    assert main(["soa", "approve", "--department", "ENV", "--acknowledge-warnings", "93",
+                 "--db", db]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "Approved SoA version 1 (ENV) by Ada Approver, with 93 warnings acknowledged (isms soa "
+        "check lists them).")
+    assert main(["soa", "versions", "--department", "ENV", "--json", "--db", db]) == 0
+    versions = json.loads(capsys.readouterr().out)
+    assert [(v["number"], v["warnings_acknowledged"]) for v in versions] == [(1, 93)]
+    pdf = tmp_path / "soa.pdf"
+    assert main(["export", "soa", "--out", str(pdf), "--department", "ENV", "--db", db,
+                 "--as-of", date.today().isoformat()]) == 0
+    capsys.readouterr()
+    first = " ".join(_pdf_pages(pdf)[0].split())
+    assert "Version 1 (approved with 93 warnings acknowledged)" in first
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_versions_approved_before_0015_upgrade_with_none_recorded(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = (str(tmp_path / "old.isms") if database == "sqlite"
+           else str(request.getfixturevalue("pg_empty_url")))
+    engine = make_engine(resolve(url), for_migration=True)
+    migrate.upgrade(engine, "0014")
+    at = {"at": datetime(2026, 12, 1, 9, tzinfo=UTC)}
+    with engine.begin() as db:
+        db.execute(text(
+            "INSERT INTO person (id, name, email, job_title, active, verified, version, "
+            "created_at, updated_at) VALUES (1, 'Ada Approver', 'ada@x', '', :yes, :yes, 1, :at, "
+            ":at)"),
+            {**at, "yes": True})
+        db.execute(text(
+            "INSERT INTO soa_version (id, department_id, number, approved_by_id, approved_at, "
+            "note, snapshot) VALUES (4, NULL, 2, 1, :at, 'Stage 1', '[]')"), at)
+    engine.dispose()
+    register = open_register(url)
+    try:
+        assert peek_revision(register.location) == migrate.head() == "0015"
+        with register.session() as session:
+            version = session.execute(select(SoaVersion)).scalar_one()
+            assert (version.id, version.number, version.note, version.snapshot,
+                    version.acknowledged_warnings) == (4, 2, "Stage 1", [], [])
+        with register.engine.connect() as connection:
+            assert migrate.check(connection) == []
+    finally:
+        register.close()

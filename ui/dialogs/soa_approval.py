@@ -3,7 +3,10 @@ version, as ``isms soa approve`` does, with the versions so far and the pre-flig
 
 Approving is the approver's own act: the version is approved by the acting user (shown, never
 chosen), who must hold the approver or SIRO role; an unjustified exclusion or an undecided
-control refuses the approval. The service decides both, this dialog only shows its answer.
+control refuses the approval. The other warnings are listed, and approving with them needs the
+tick "I have read the N warnings": the version records them as acknowledged. The service
+decides all of it (it refuses a count that is no longer the number standing); this dialog
+only shows its answer.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -70,6 +74,11 @@ class SoaApprovalDialog(QDialog):
         self.state.setWordWrap(True)
         self.warnings = QListWidget()
         self.warnings.setAccessibleName("Pre-flight warnings")
+        #: How many non-blocking warnings stand for the chosen scope: what the tick confirms.
+        self.standing = 0
+        self.acknowledge = QCheckBox()
+        self.acknowledge.setAccessibleName("Acknowledge the warnings")
+        self.acknowledge.toggled.connect(self._enable)
         form = QFormLayout()
         form.addRow("&SoA of:", self.scope)
         form.addRow("&Approved by:", self.approver)
@@ -83,10 +92,9 @@ class SoaApprovalDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.state)
         layout.addWidget(self.warnings, 1)
+        layout.addWidget(self.acknowledge)
         layout.addWidget(buttons)
         self.resize(620, 420)
-        if self.cannot:
-            self.approve_button.setEnabled(False)
         self.scope.currentIndexChanged.connect(self._show_state)
         self._show_state()
 
@@ -118,11 +126,26 @@ class SoaApprovalDialog(QDialog):
             mark = "Refuses approval - " if warning.blocking else ""
             self.warnings.addItem(f"{mark}{warning.department} {warning.control}: "
                                   f"{warning.message}")
+        # Read again for every scope: a tick given for another SoA's warnings does not count.
+        self.standing = len(warnings) - blocking
+        self.acknowledge.setChecked(False)
+        self.acknowledge.setText(
+            f"&I have read the {self.standing:,} warning{'s' if self.standing != 1 else ''} "
+            "and approve with them (the version records them as acknowledged)")
+        self.acknowledge.setVisible(self.standing > 0)
+        self._enable()
+
+    def _enable(self) -> None:
+        """Approve needs the role, and the tick while warnings stand."""
+        self.approve_button.setEnabled(
+            not self.cannot and (self.standing == 0 or self.acknowledge.isChecked()))
 
     def approve(self) -> None:
         try:
             with self.register.transaction() as session:
-                approval = approve_soa(session, self.chosen_scope(), self.note.text(), utcnow())
+                approval = approve_soa(
+                    session, self.chosen_scope(), self.note.text(), utcnow(),
+                    acknowledged=self.standing if self.acknowledge.isChecked() else None)
                 number = approval.version.number
         except IsmsError as exc:
             self.reporter.expected(self, exc, "isms — the SoA cannot be approved")

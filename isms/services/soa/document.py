@@ -73,13 +73,19 @@ class DocumentControl:
     marking: str
     scope: str
     edition: str = EDITION
+    #: How many pre-flight warnings the approver acknowledged when approving the latest
+    #: version (0: none stood, or the version predates their recording).
+    acknowledged: int = 0
 
     def pairs(self) -> list[tuple[str, str]]:
         if self.version is None:
             version = "Draft (never approved)"
         else:
-            version = f"{self.version}" + (" (draft: changed since approval)" if self.is_draft
-                                           else "")
+            notes = [text for text, shown in (
+                (f"approved with {self.acknowledged:,} warning"
+                 f"{'s' if self.acknowledged != 1 else ''} acknowledged", self.acknowledged),
+                ("draft: changed since approval", self.is_draft)) if shown]
+            version = f"{self.version}" + (f" ({'; '.join(notes)})" if notes else "")
         return [
             ("Version", version),
             ("Owner", self.owner or "(not set)"),
@@ -198,6 +204,7 @@ def soa_document(session: Session, department_id: int | None, today: date) -> So
         approved_at=version.approved_at if version else None,
         marking=document_marking(session),
         scope=_scope(session, department, departments),
+        acknowledged=len(version.acknowledged_warnings) if version else 0,
     )
     title = department.name if department else f"{register_name(session)} (council-wide)"
     return SoaDocument(department_id, f"Statement of Applicability - {title}", today, rows,

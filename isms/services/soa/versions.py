@@ -6,9 +6,12 @@ numbers run 1, 2, 3 ... per scope: each department, and council-wide (``departme
 None). The document is a draft while its current rows differ from the latest snapshot.
 
 Approval is refused while a blocking check is left (an exclusion without a justification, a
-control with no decision: see :mod:`.checks`); the other warnings come back with the
-version for the approver to see. Approving an unchanged SoA again is allowed: it records the
-periodic re-approval of the same content.
+control with no decision: see :mod:`.checks`). The other warnings may stand, but only when the
+approver acknowledges them: the approval names how many they read (``acknowledged``), is
+refused unless that is the number standing now (so nothing new slipped in since they read
+them), and the version keeps the warnings' text (``SoaVersion.acknowledged_warnings``); the
+document then reads "approved with N warnings acknowledged". Approving an unchanged SoA again
+is allowed: it records the periodic re-approval of the same content.
 """
 
 from __future__ import annotations
@@ -45,8 +48,25 @@ _SHOWN = 8
 @dataclass(frozen=True)
 class Approval:
     version: SoaVersion
-    #: The non-blocking warnings the SoA was approved with.
+    #: The non-blocking warnings the SoA was approved with (the approver acknowledged them).
     warnings: list[SoaWarning]
+
+
+def warning_record(warning: SoaWarning) -> dict[str, str]:
+    """A warning as the version keeps it."""
+    return {"department": warning.department, "control": warning.control,
+            "check": warning.check.value, "message": warning.message}
+
+
+def _unacknowledged(scope: str, standing: int, acknowledged: int | None) -> str:
+    told = (f"{scope} has {standing:,} warning{'s' if standing != 1 else ''} standing "
+            "(isms soa check lists them)")
+    if acknowledged is None:
+        return (f"{told}: approving with them needs the approver to acknowledge them (isms soa "
+                f"approve --acknowledge-warnings {standing}; in the window, tick 'I have read "
+                f"the {standing:,} warnings'), or fix them first.")
+    return (f"{told}, not the {acknowledged:,} acknowledged: read them again and acknowledge "
+            f"{standing:,}.")
 
 
 def _refusal(blocking: list[SoaWarning]) -> str:
@@ -65,13 +85,17 @@ def approve_soa(
     department_id: int | None,
     note: str,
     now: datetime,
+    *,
+    acknowledged: int | None = None,
 ) -> Approval:
     """The acting user approves the current SoA of the department (None: council-wide),
     freezing it as the next version.
 
     Approving is an act of the approver: the acting user must be an active person of the
     register holding the approver or SIRO role (else AccessDenied naming who, what and the
-    role). The caller commits.
+    role). Blocking warnings refuse it; the others must be acknowledged: ``acknowledged`` is
+    how many the approver read, and must be the number standing (ValidationError otherwise,
+    saying how many stand). The caller commits.
     """
     department = session.get(Department, department_id) if department_id is not None else None
     scope = f"the SoA of {department.code}" if department else "the council-wide SoA"
@@ -80,6 +104,11 @@ def approve_soa(
     blocking = [w for w in warnings if w.blocking]
     if blocking:
         raise ValidationError(_refusal(blocking), field="soa")
+    standing = [w for w in warnings if not w.blocking]
+    if (standing or acknowledged) and acknowledged != len(standing):
+        scope_text = scope[0].upper() + scope[1:]
+        raise ValidationError(_unacknowledged(scope_text, len(standing), acknowledged),
+                              field="acknowledged_warnings")
     previous = session.execute(
         select(func.max(SoaVersion.number)).where(version_scope(department_id))
     ).scalar()
@@ -90,12 +119,13 @@ def approve_soa(
         approved_at=now,
         note=note.strip(),
         snapshot=snapshot(soa_rows(session, department_id)),
+        acknowledged_warnings=[warning_record(w) for w in standing],
     )
     session.add(version)
     session.flush()
     record(session, SignatureKind.SOA_APPROVAL, "soa_version", version.id, approver, now=now)
     session.flush()
-    return Approval(version, [w for w in warnings if not w.blocking])
+    return Approval(version, standing)
 
 
 def soa_versions(session: Session, department_id: int | None) -> list[SoaVersion]:
