@@ -15,9 +15,10 @@ from isms.db import Register
 from isms.demo import build_demo
 from isms.io.exports.pdf_report import write_pdf
 from isms.io.exports.report import Marked
-from isms.model import Asset, ReviewAction, Risk, RiskStatus
+from isms.model import Asset, ReviewAction, ReviewMeeting, ReviewStatus, Risk, RiskStatus
 from isms.services.documents.registers import treatment_plan
 from isms.services.documents.treatment_plan import NO_ACTION, NOT_ASSESSED, plan_rows
+from isms.services.reviews.minutes import minutes, write_minutes
 from tests.pdf_pages import assert_not_split, assert_pdf_sound, pdf_pages
 
 TODAY = date(2026, 3, 2)
@@ -68,3 +69,23 @@ def test_the_demo_review_actions_name_their_subject_and_the_escalation_is_answer
         assert owner.title == f"Name an owner and marking for the asset: {asset.ref} {asset.name}"
         escalation = next(a for a in found if a.escalation)
         assert escalation.due_date is not None and escalation.answer and escalation.answered_by
+
+
+def test_the_demo_minutes_name_each_actions_subject_and_the_siros_answer(
+        register: Register, tmp_path: Path) -> None:
+    build_demo(register, today=TODAY)
+    with register.session() as s:
+        held = s.execute(select(ReviewMeeting).where(
+            ReviewMeeting.status == ReviewStatus.SIGNED_OFF)).scalar_one()
+        said = minutes(s, held.id)
+        write_minutes(s, held.id, tmp_path / "minutes.pdf")
+        asset = s.get_one(Asset, next(a.subject_id for a in held.actions
+                                      if a.subject_table == "asset"))
+    titles = {a.title: a.status for a in said.actions}
+    assert f"Name an owner and marking for the asset: {asset.ref} {asset.name}" in titles
+    escalated = next(status for title, status in titles.items()
+                     if title.startswith("Report the risk to Corporate Management Team: R-"))
+    assert escalated == ("done; the SIRO answered: Added to the corporate risk register; the "
+                         "Corporate Management Team funds the fix this year.")
+    assert_pdf_sound(tmp_path / "minutes.pdf")
+    assert_not_split(pdf_pages(tmp_path / "minutes.pdf"), [asset.ref, "SIRO"])

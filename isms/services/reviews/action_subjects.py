@@ -151,6 +151,18 @@ def escalation_note(escalation: bool, answer: str) -> str:
         "is awaited."
 
 
+def status_text(action: ReviewAction) -> str:
+    """An action's status as documents print it: with an escalation's answer (or that it is
+    awaited) and the reason it was closed over a remaining condition."""
+    text = action.status.value
+    if action.escalation:
+        text += f"; the SIRO answered: {action.answer}" if action.answer \
+            else "; the SIRO's answer is awaited"
+    if action.close_reason:
+        text += f"; closed while the condition remained: {action.close_reason}"
+    return text
+
+
 # --- the condition that raised an action -----------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from isms.model import AgendaItem, AgendaKind, ReviewMeeting, Signature, Treatme
 from isms.services import signatures
 from isms.services.documents.marking import MarkingChoice, choose, meetings_marking
 from isms.services.read.queries import register_name
+from isms.services.reviews.action_subjects import status_text
 from isms.services.reviews.common import ASSET, RISK, meeting_by_id, subject_refs
 from isms.services.reviews.context import history
 from isms.services.reviews.inputs import INPUTS, input_letter
@@ -130,7 +131,7 @@ def _actions(session: Session, meeting: ReviewMeeting,
     created."""
     positions = {i.id: i.position for i in items}
     actions = [
-        MinutesAction(a.title, a.owner.name if a.owner else None, a.due_date, a.status.value,
+        MinutesAction(a.title, a.owner.name if a.owner else None, a.due_date, status_text(a),
                       positions.get(a.agenda_item_id or 0))
         for a in sorted(meeting.actions,
                         key=lambda a: (positions.get(a.agenda_item_id or 0, 0), a.id))]
