@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QVBoxLayout,
     QWidget,
@@ -74,6 +76,10 @@ class SoaApprovalDialog(QDialog):
         self.state.setWordWrap(True)
         self.warnings = QListWidget()
         self.warnings.setAccessibleName("Pre-flight warnings")
+        # Each warning ends with what to fix: wrapped, never cut at the dialog's edge.
+        self.warnings.setWordWrap(True)
+        self.warnings.setResizeMode(QListView.ResizeMode.Adjust)
+        self.warnings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         #: How many non-blocking warnings stand for the chosen scope: what the tick confirms.
         self.standing = 0
         self.acknowledge = QCheckBox()
@@ -94,7 +100,7 @@ class SoaApprovalDialog(QDialog):
         layout.addWidget(self.warnings, 1)
         layout.addWidget(self.acknowledge)
         layout.addWidget(buttons)
-        self.resize(620, 420)
+        self.resize(720, 480)
         self.scope.currentIndexChanged.connect(self._show_state)
         self._show_state()
 
@@ -119,7 +125,9 @@ class SoaApprovalDialog(QDialog):
         if self.cannot:
             text += f" {self.cannot}"
         text += (f" {len(warnings):,} pre-flight warning(s)"
-                 + (f", {blocking:,} of which refuse the approval." if blocking else "."))
+                 + (f", {blocking:,} of which refuse the approval." if blocking else ".")
+                 + (" Approving with the others needs your tick below: the version records "
+                    "them as acknowledged." if len(warnings) > blocking else ""))
         self.state.setText(text)
         self.warnings.clear()
         for warning in sorted(warnings, key=lambda w: not w.blocking):
