@@ -280,7 +280,7 @@ class _RiskWriter:
                 # Set from the risk, not drawn: the demo's random sequence stays as it was.
                 priority="high" if risk.above_appetite else "medium" if risk.level in (
                     "Medium", "High") else "low",
-                resources=f"{self.next_action_id % 5 + 1} days of the control owner's time",
+                resources=f"{self.next_action_id % 5 + 2} days of the control owner's time",
                 original_due_date=self._deferred(risk, due, state, stamp),
             ))
             self.register.actions.append(
