@@ -192,7 +192,7 @@ def test_a_0013_register_upgrades_with_its_meetings_and_empty_conclusions(
     assert peek_revision(url) == "0013"
     register = open_register(register_db)
     try:
-        assert peek_revision(register.location) == migrate.head() == "0014"
+        assert peek_revision(register.location) == migrate.head()
         with register.session() as s:
             meeting = s.execute(select(ReviewMeeting)).scalar_one()
             assert (meeting.id, meeting.ref, meeting.notes, meeting.version) == (
