@@ -156,3 +156,23 @@ def test_a_heading_goes_to_the_next_page_with_its_table(tmp_path: Path) -> None:
     pages = pdf_pages(path)
     [page] = [n for n, page in enumerate(pages) if "Likelihood scale" in page]
     assert all(f"Rating {k}" in pages[page] for k in range(1, 6))
+
+
+def test_a_table_too_wide_for_a3_gets_smaller_type_rather_than_cut_words(
+        tmp_path: Path) -> None:
+    columns = [Column(f"Department {k}", 5) for k in range(16)]
+    rows = [["OFFICIAL-SENSITIVE"] * 16 for _ in range(3)]
+    path = tmp_path / "wide.pdf"
+    write_pdf(Report("Markings by department", columns, rows, AS_OF, 3,
+                     marking="OFFICIAL-SENSITIVE"), path)
+    pages = pdf_pages(path)
+    assert_not_split(pages, ["OFFICIAL-SENSITIVE", "Department"])
+    xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    assert 'width="1190.' in xml  # A3 landscape
+    heights = [float(y1) - float(y0) for y0, y1 in re.findall(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">OFFICIAL-SENSITIVE<',
+        xml)]
+    # The cells' text is smaller than the 7.5 pt of a table that fits (the running header's
+    # marking is 9 pt).
+    assert min(heights) < 7.5 * 1.1, heights
