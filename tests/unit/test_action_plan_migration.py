@@ -51,7 +51,7 @@ def test_a_0012_register_keeps_its_actions_and_their_due_date_becomes_the_origin
 
     register = open_register(url)
     try:
-        assert peek_revision(register.location) == migrate.head() == "0013"
+        assert peek_revision(register.location) == migrate.head()
         with register.session() as s:
             action = s.execute(select(TreatmentAction)).scalar_one()
             assert (action.id, action.title, action.due_date, action.original_due_date,
