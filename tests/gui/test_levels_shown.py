@@ -55,3 +55,17 @@ def test_the_risk_editor_flags_the_target_until_an_action_is_planned(
         risks.add_action(risk, "Encrypt the laptops")
     editor._reread_actions()  # as after the action editor saves
     assert editor.appetite_labels["residual"].text() == ""
+
+
+def test_the_risk_list_flags_a_target_without_a_plan(qtbot: Any, register: Register) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.models.registers import risk_model
+
+    risk_id = _unplanned(register)
+    model = risk_model(register)
+    model.refresh()
+    flag = [c.header for c in model.columns].index("Flag")
+    row = model.ids.index(risk_id)
+    assert model.data(model.index(row, flag), Qt.ItemDataRole.DisplayRole) == \
+        "Target without a plan"

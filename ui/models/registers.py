@@ -9,8 +9,9 @@ from PySide6.QtCore import QObject
 
 from isms.db import Register
 from isms.method.criteria import Criteria
-from isms.services.read import queries
+from isms.services.read import dashboard, queries
 from isms.services.read.queries import RiskRow
+from isms.services.risks import TARGET_WITHOUT_PLAN
 
 from .register_table import Column, RegisterTableModel
 
@@ -59,6 +60,8 @@ class RiskLevels:
     def __init__(self) -> None:
         self.criteria: Criteria | None = None
         self._colours: dict[str, str] = {}
+        #: Risks flagged "target without a plan" (issue 17), read with the ids.
+        self.unplanned: set[int] = set()
 
     def ids(
         self, session: Session, *, department: int | None, search: str | None, order_by: str,
@@ -66,11 +69,16 @@ class RiskLevels:
     ) -> list[int]:
         self.criteria = queries.current_criteria(session)
         self._colours = {level.name: level.colour for level in self.criteria.levels}
+        self.unplanned = set(dashboard.targets_without_plan(session, department=department))
         return queries.risk_ids(session, department=department, search=search,
                                 order_by=order_by, descending=descending)
 
     def rows(self, session: Session, ids: Sequence[int]) -> list[RiskRow]:
         return queries.risk_rows(session, ids, self.criteria)
+
+    def flag(self, risk_id: int) -> str:
+        """"Target without a plan" for a risk so flagged, else nothing."""
+        return _sentence(TARGET_WITHOUT_PLAN) if risk_id in self.unplanned else ""
 
     def colour(self, level: str | None) -> str | None:
         return self._colours.get(level) if level else None
@@ -110,6 +118,9 @@ def _risk_columns(levels: RiskLevels) -> tuple[Column, ...]:
                tooltip="Treatment option: modify, retain, avoid or share"),
         Column("status", "Status", sample="In treatment", text=_sentence),
         Column("next_review", "Next review", tooltip="Date of the next risk review"),
+        Column("id", "Flag", sortable=False, sample="Target without a plan", text=levels.flag,
+               tooltip="Target without a plan: above the appetite today, with a residual "
+                       "level within it and no open treatment action to reach it"),
     )
 
 
