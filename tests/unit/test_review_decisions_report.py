@@ -20,6 +20,7 @@ from isms.model import DecisionKind, Person, ReviewMeeting, ReviewStatus
 from isms.services.reviews import meetings as reviews
 from isms.services.reviews.decisions_report import review_minutes_report
 from isms.services.reviews.minutes import write_minutes
+from tests.pdf_pages import assert_not_split, pdf_pages, words_of
 
 TODAY = date(2026, 12, 7)
 #: Measured on the demo's full review before the change: 31 pages (9 after).
@@ -47,6 +48,17 @@ def reviewed(register: Register) -> tuple[Register, str, int]:
         return register, meeting.ref, len(items)
 
 
+def _handed_over(path: Path, refs: list[str]) -> None:
+    """Page by page as printed: the marking at the head and foot of every page, no reference,
+    name or marking cut across lines."""
+    laid_out = pdf_pages(path)
+    marking = "OFFICIAL-SENSITIVE"  # risks and SoA gaps on the agenda
+    for number, page in enumerate(laid_out, start=1):
+        lines = [line for line in page.splitlines() if line.strip()]
+        assert marking in lines[0] and marking in lines[-1], f"page {number} unmarked"
+    assert_not_split(laid_out, words_of([*refs, marking]))
+
+
 def _pages(path: Path) -> list[str]:
     checked = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout
@@ -63,6 +75,8 @@ def test_attendance_is_listed_once_per_meeting_and_the_review_fits(
         report = review_minutes_report(s, department_id=None,
                                        generated=datetime(2026, 12, 7, tzinfo=UTC))
         meetings = list(s.execute(select(ReviewMeeting)).scalars())
+        refs = [m.ref for m in meetings] + [i.title.split()[0] for m in meetings
+                                            for i in m.agenda if i.subject_id is not None]
         # The chair is named by each decision they recorded too: the others only as attendees.
         attendees = {m.ref: [a.person.name for a in m.attendees if a.person_id != m.chair_id]
                      for m in meetings}
@@ -70,6 +84,7 @@ def test_attendance_is_listed_once_per_meeting_and_the_review_fits(
     write_pdf(report, out)
     pages = _pages(out)
     assert len(pages) <= MOST_PAGES, f"{len(pages)} pages for one review of {items} items"
+    _handed_over(out, refs)
     text = " ".join(" ".join(pages).split())
     assert text.count("Present:") == len(meetings)
     # Each attendee is named with the meetings they attended (and the past meeting's few
@@ -91,7 +106,10 @@ def test_the_minutes_of_the_full_review_name_the_attendance_once_and_fit(
         meeting = reviews.meeting_by_ref(s, ref)
         write_minutes(s, meeting.id, out)
         names = [a.person.name for a in meeting.attendees if a.person_id != meeting.chair_id]
+        refs = [meeting.ref] + [i.title.split()[0] for i in meeting.agenda
+                                if i.subject_id is not None]
     pages = _pages(out)
+    _handed_over(out, refs + names)
     assert len(pages) <= MOST_MINUTES_PAGES, f"{len(pages)} pages of minutes"
     text = " ".join(" ".join(pages).split())
     # Attendance once; a name comes back only where it owns something (input a's actions).
