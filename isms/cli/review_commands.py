@@ -140,9 +140,9 @@ def _conclude(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"ref": ref, "conclusions": dict(stated)})
         return 0
-    labels = dict(reviews.CONCLUSIONS)
-    print_table(["Conclusion", "Text"], [(labels[key], text or "-") for key, text in stated],
-                max_width=90)
+    # Whole, one to a line: a conclusion cut at a column's width would say something else.
+    for (_key, label), (_same, text) in zip(reviews.CONCLUSIONS, stated, strict=True):
+        print(f"{label}: {text or 'not recorded yet'}")
     if given:
         missing = [key for key, text in stated if not text]
         print(f"\nRecorded {len(given)} conclusion(s) of review {ref}"

@@ -101,6 +101,8 @@ def test_plan_start_decide_complete_sign_and_minutes(
     code, out, _ = run(capsys, "review", "conclude", ref, "--suitability", "Still suits us",
                        "--adequacy", "Adequate", "--effectiveness", "Effective", *db)
     assert code == 0 and "still to record: changes, resources." in out
+    assert "Continuing suitability of the ISMS: Still suits us\n" in out
+    assert "Resources needed: not recorded yet\n" in out
     code, out, _ = run(capsys, "review", "conclude", ref, "--changes", "None needed",
                        "--resources", "Enough", *db)
     assert code == 0 and f"Recorded 2 conclusion(s) of review {ref}." in out
