@@ -19,11 +19,15 @@ from ..model import (
     RiskAcceptance,
     RiskStatus,
     Role,
+    Signature,
+    SignatureKind,
+    SignatureState,
     TreatmentAction,
     TreatmentOption,
     risk_asset,
     risk_control,
 )
+from ..model.base import utcnow
 from .assets import AssetInfo
 from .context import Build, at, initial_lower, versioned
 from .org import SIRO_TITLE, Org
@@ -303,6 +307,17 @@ class _RiskWriter:
         })
         return original
 
+    def method_approval(self) -> dict[str, Any]:
+        """The SIRO's signature approving the risk method the risks are scored with, so its
+        document names who approved it and when (issue 17); made now, after the version."""
+        approved = utcnow()
+        return {"version": 1, "kind": SignatureKind.METHOD_APPROVAL,
+                "subject_table": "risk_criteria", "subject_id": self.build.reference.criteria_id,
+                "signer_id": self.siro, "recorded_by": self.org.name_of(self.siro),
+                "recorded_by_id": self.siro, "recorded_at": approved, "meeting_id": None,
+                "meeting_date": None, "state": SignatureState.CONFIRMED,
+                "resolved_at": approved, "reason": "", "terms": {}, "outcome_id": None}
+
     def _acceptance(self, risk: RiskInfo) -> None:
         """The owner accepts the residual risk for a year; above appetite the SIRO approves too."""
         rng, above = self.rng, risk.above_appetite
@@ -335,4 +350,5 @@ def build_risks(build: Build, org: Org, assets: list[AssetInfo], count: int) -> 
                  total=len(writer.acceptance_rows))
     build.insert(ActionDeferral, writer.deferral_rows, stage="action deferrals",
                  total=len(writer.deferral_rows))
+    build.insert(Signature, [writer.method_approval()], stage="method approval", total=1)
     return writer.register

@@ -108,3 +108,19 @@ def test_a_register_with_no_approval_and_no_owner_says_so(register: Register,
     assert "Sue Siro (SIRO)" in first
     assert "no approval recorded for this version" in first
     assert f"{created + timedelta(days=365):%Y-%m-%d}" in first
+
+
+def test_the_demo_method_is_approved_by_its_siro(register: Register) -> None:
+    from sqlalchemy import select
+
+    from isms.demo import build_demo
+    from isms.model import Person, PersonRole
+
+    build_demo(register, assets=50, today=GENERATED.date())
+    with register.session() as s:
+        document = method_document(s)
+        siro = s.execute(select(Person.name).join(PersonRole)
+                         .where(PersonRole.role == Role.SIRO)).scalars().all()
+    assert document.approved_by in siro
+    assert document.approved_at is not None
+    assert document.owner == "Senior Information Risk Owner (SIRO)"
