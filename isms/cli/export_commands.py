@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from isms.services.documents.exports import KINDS, ExportRequest, export
+from isms.services.documents.render import marking_of
 from isms.services.read import queries
 
 from ..errors import UsageError
@@ -46,9 +47,15 @@ def _export_for_import(args: argparse.Namespace) -> int:
     with opened(args) as register:
         department = _department(args, register)
         with register.session() as session:
+            # Marked like the asset inventory: the highest marking of the assets it lists.
+            choice = marking_of(session, "assets", department, args.marking)
             count = write_assets(session, path, department=department,
-                                 include_retired=args.include_retired, progress=Progress())
-    print(f"Wrote {count:,} assets to {path.resolve()}")
+                                 include_retired=args.include_retired, progress=Progress(),
+                                 marking=choice.label)
+    if warning := choice.warning("asset table"):
+        sys.stderr.write(f"Warning: {warning}\n")
+    marked = f", marked {choice.label}" if choice.label else ""
+    print(f"Wrote {count:,} assets{marked} to {path.resolve()}")
     return 0
 
 
@@ -72,9 +79,6 @@ def _warn_before_soa(register: Any, department_id: int | None, as_of: date) -> N
 def _export(args: argparse.Namespace) -> int:
     check_folder(Path(args.out))  # said before the register is opened or any warning printed
     if args.what == "assets" and (args.for_import or Path(args.out).suffix.lower() == ".csv"):
-        if args.marking:
-            raise UsageError("--marking marks the documents; the table for import is read "
-                             "back by the importer and carries the assets' own markings.")
         return _export_for_import(args)
     request = ExportRequest(kind=args.what, out=Path(args.out), format=args.format,
                             as_of=_as_of(args.as_of), marking=args.marking)

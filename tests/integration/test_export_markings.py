@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from isms.cli import main
 from isms.db import open_register
@@ -164,9 +164,9 @@ def test_a_department_pack_carries_only_its_own_log_entries_and_people(
 ) -> None:
     pack = _pack(capsys, demo, tmp_path, "ASC")
     with zipfile.ZipFile(pack) as archive:
-        text = archive.read("change-log.csv").decode("utf-8")
+        log_text = archive.read("change-log.csv").decode("utf-8")
         index = archive.read("index.html").decode("utf-8")
-    rows = list(csv.reader(io.StringIO(text)))[1:]
+    rows = list(csv.reader(io.StringIO(log_text)))[1:]
     header, body = rows[0], rows[1:]
     register = open_register(str(demo))
     try:
@@ -185,9 +185,9 @@ def test_a_department_pack_carries_only_its_own_log_entries_and_people(
     assert own and len(strangers) > 60
     # None of the other departments' staff: no e-mail, no username.
     for person in strangers:
-        assert person.email not in text and f'""{person.username}""' not in text
+        assert person.email not in log_text and f'""{person.username}""' not in log_text
     for person in own:
-        assert person.email in text
+        assert person.email in log_text
     # Every row is an entry of the register's log, unchanged, and none is about another
     # department's people or the department record of another department below the council.
     assert header[0] == "id" and len(body) < len(log) / 2
@@ -222,3 +222,36 @@ def test_the_council_pack_still_carries_the_whole_log(
         register.close()
     assert rows[0] == [f"# {SENSITIVE}"]
     assert [int(r[0]) for r in rows[2:]] == ids
+
+
+def test_the_asset_table_for_import_is_marked_and_still_reads_back_unchanged(
+    capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path
+) -> None:
+    register = open_register(str(demo))
+    try:
+        with register.session() as session:
+            # The highest marking among ASC's live assets, read from the register itself.
+            labels = set(session.execute(text(
+                "SELECT m.label FROM asset a JOIN department d ON d.id = a.department_id "
+                "JOIN classification_marking m ON m.id = a.marking_id "
+                "WHERE d.code = 'ASC' AND a.status != 'retired'")).scalars())
+    finally:
+        register.close()
+    order = ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"]
+    expected = max(labels, key=order.index)
+    table = tmp_path / "asc.csv"
+    export(capsys, demo, "assets", table, "--department", "ASC")
+    assert table.read_text(encoding="utf-8-sig").splitlines()[0] == f"# {expected}"
+    book = tmp_path / "asc.xlsx"
+    err = export(capsys, demo, "assets", book, "--department", "ASC", "--for-import",
+                 "--marking", "SECRET")
+    assert "Warning" not in err
+    opened = openpyxl.load_workbook(book)
+    assert opened.properties.category == "SECRET"
+    header = opened["Assets"].oddHeader
+    assert header is not None and header.right.text == "SECRET"
+    for path in (table, book):
+        code, out, err = run(capsys, "import", "assets", str(path), "--department", "ASC",
+                             "--dry-run", "--db", str(demo))
+        assert code == 0, err
+        assert re.search(r"\b0 new\b", out) and " 0 with errors" in out, out

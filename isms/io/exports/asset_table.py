@@ -113,15 +113,20 @@ def write_assets(
     department: int | None = None,
     include_retired: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    marking: str = "",
 ) -> int:
     """Write the assets to ``path`` (.xlsx or .csv by its suffix); returns the row count.
 
-    The file appears complete or not at all (written aside, then renamed).
+    The file appears complete or not at all (written aside, then renamed). ``marking`` is the
+    protective marking: a CSV's first line ("# OFFICIAL-SENSITIVE", which the importer's header
+    search steps over), the workbook's printed header and footer and its properties.
     """
     headers = [f.label for f in COLUMNS]
     count = 0
     if path.suffix.lower() == ".csv":
         text = io.StringIO(newline="")
+        if marking:
+            text.write(f"# {marking}\r\n")
         writer = csv.writer(text)
         writer.writerow(headers)
         for count, (_, _, row) in enumerate(
@@ -140,6 +145,10 @@ def write_assets(
     book = Workbook(write_only=True)
     book.properties.creator = producer()
     sheet = book.create_sheet("Assets")
+    if marking:
+        book.properties.subject = book.properties.category = marking
+        book.properties.keywords = marking
+        sheet.oddHeader.right.text = sheet.oddFooter.left.text = marking.replace("&", "&&")
     sheet.freeze_panes = "A2"
     unlocked = _protect(sheet)
     bold = Font(bold=True)
