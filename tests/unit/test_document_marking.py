@@ -5,6 +5,7 @@ their items are about, and a chosen marking below the content's is said and reco
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,21 @@ def test_no_scheme_no_marking(register: Register) -> None:
         assert marking.content_marking(session, "risks", None) == ""
         assert marking.choose(session, None, "").label == ""
 
+
+
+def test_the_round_trip_workbook_carries_its_assets_marking(
+    register: Register, council: dict[str, int], tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from isms.services.imports.comparison import write_round_trip
+
+    with register.session() as session:
+        write_round_trip(session, tmp_path / "env.xlsx", council["env"])
+        write_round_trip(session, tmp_path / "chs.xlsx", council["chs"])
+    for name, expected in (("env.xlsx", "SECRET"), ("chs.xlsx", "OFFICIAL")):
+        book = openpyxl.load_workbook(tmp_path / name)
+        header, footer = book["Assets"].oddHeader, book["Assets"].oddFooter
+        assert header is not None and footer is not None
+        assert header.right.text == footer.left.text == expected
+        assert book.properties.category == expected

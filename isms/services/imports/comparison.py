@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from isms.errors import ValidationError
 from isms.io.exports.asset_table import write_assets
 from isms.io.importing.stamp import has_stamp
+from isms.services.documents.marking import content_marking
 from isms.services.imports import files
 from isms.services.imports.round_trip import Comparison, compare, stamp_of
 
@@ -43,9 +44,10 @@ def open_comparison(
 
 def write_round_trip(session: Session, path: Path, department_id: int | None) -> int:
     """Write the department's assets (every department's with None) to the round-trip workbook
-    ``path`` (.xlsx): references locked, stamped for the comparison when it comes back.
-    Returns the number of assets written."""
+    ``path`` (.xlsx): references locked, stamped for the comparison when it comes back, marked
+    with the highest marking of the assets it lists. Returns the number of assets written."""
     if path.suffix.lower() != ".xlsx":
         raise ValidationError(f"Give the round-trip workbook an .xlsx name, not '{path.name}'.",
                               field="path")
-    return write_assets(session, path, department=department_id)
+    return write_assets(session, path, department=department_id,
+                        marking=content_marking(session, "assets", department_id))
