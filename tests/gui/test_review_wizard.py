@@ -331,8 +331,22 @@ def test_complete_then_sign_off_by_the_chair(qtbot: Any, demo: Register,
             "Our suitability conclusion", "No more staff needed")
     # Read only from now on.
     assert "signed off by" in wizard.heading.text()
+
+    # The conclusions are shown, no longer edited.
+    def read(dialog: ConclusionsDialog) -> None:
+        box = dialog.boxes["resources"]
+        assert box.isReadOnly() and box.toPlainText() == "No more staff needed"
+        assert not dialog.save_button.isVisible()
+        dialog.reject()
+
+    on_modal(ConclusionsDialog, read)
+    assert wizard.conclusions_button.isEnabled()
+    wizard.conclusions_button.click()
+    with demo.session() as session:
+        assert session.get_one(ReviewMeeting, meeting_id).conclusion_resources == (
+            "No more staff needed")
     for button in (wizard.decide_button, wizard.undo_button, wizard.input_button,
-                   wizard.complete_button, wizard.conclusions_button, wizard.sign_button):
+                   wizard.complete_button, wizard.sign_button):
         assert not button.isEnabled()
     assert not wizard.form.kind_combo.isEnabled()
     assert wizard.next_button.isEnabled() or wizard.previous_button.isEnabled()

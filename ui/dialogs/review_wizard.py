@@ -351,8 +351,7 @@ class ReviewWizard(RememberedDialog):
                                                         ReviewStatus.IN_PROGRESS))
         self.complete_button.setEnabled(in_progress and all_decided)
         self.conclusions_button.setVisible(self._started())
-        self.conclusions_button.setEnabled(self.status in (ReviewStatus.IN_PROGRESS,
-                                                           ReviewStatus.COMPLETED))
+        self.conclusions_button.setEnabled(self._started())  # signed off: shown only
         self.sign_button.setEnabled(self.status is ReviewStatus.COMPLETED)
         self.pause_button.setText("P&ause" if in_progress else "Close")
 
@@ -496,12 +495,14 @@ class ReviewWizard(RememberedDialog):
             self.sign_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def record_conclusions(self, *, need_all: bool = False) -> bool:
-        """Ask for the meeting's conclusions and save them; whether they were saved."""
-        if self.status not in (ReviewStatus.IN_PROGRESS, ReviewStatus.COMPLETED):
+        """Ask for the meeting's conclusions and save them (a signed-off meeting's are only
+        shown); whether they were saved."""
+        if not self._started():
             return False
         with self.register.session() as session:
             recorded = conclusions(meeting_by_id(session, self.meeting_id))
-        dialog = ConclusionsDialog(recorded, need_all=need_all, parent=self)
+        dialog = ConclusionsDialog(recorded, need_all=need_all,
+                                   read_only=self.status is ReviewStatus.SIGNED_OFF, parent=self)
         try:
             if dialog.exec() != dialog.DialogCode.Accepted:
                 return False

@@ -29,10 +29,11 @@ _LABELS = {"suitability": "&Suitability:", "adequacy": "A&dequacy:",
 
 
 class ConclusionsDialog(QDialog):
-    """Five boxes, filled with what is recorded; :meth:`given` is what to save."""
+    """Five boxes, filled with what is recorded; :meth:`given` is what to save. A signed-off
+    meeting's conclusions are only shown (``read_only``)."""
 
     def __init__(self, recorded: Sequence[tuple[str, str]], *, need_all: bool,
-                 parent: QWidget | None = None) -> None:
+                 read_only: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Conclusions of the management review")
         self.need_all = need_all
@@ -45,6 +46,7 @@ class ConclusionsDialog(QDialog):
         for key, text in recorded:
             box = text_box(3, self)
             box.setPlainText(text)
+            box.setReadOnly(read_only)
             box.setAccessibleName(labels[key])
             box.setToolTip(labels[key])
             self.boxes[key] = box
@@ -61,6 +63,9 @@ class ConclusionsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.save_button.setDefault(True)
+        if read_only:  # signed off: nothing to save
+            self.save_button.hide()
+            buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
         self.resize(560, 480)
 
     def given(self) -> dict[str, str]:
