@@ -620,7 +620,7 @@ def accepting(criteria: Criteria, risk: Risk, *, at_current: bool = False) -> Ac
         if exposure is None:
             raise ValidationError(f"Rate the current risk of {risk.ref} before it can be "
                                   "accepted at its current level.", field="current_likelihood")
-        words = f"Accepted at current level {exposure.name}"
+        words = f"{AT_CURRENT}{exposure.name}"
         if target is not None and criteria.rank(target) < criteria.rank(exposure):
             words += f" (target {target.name} not reached)"
         return Accepting(exposure, criteria.authority(exposure), words)
@@ -655,6 +655,19 @@ def target_not_reached(criteria: Criteria, risk: Risk) -> bool:
         return False
     return _gap_matters(criteria, found.governing, found.residual) and (
         not risk.actions or bool(open_actions(risk)))
+
+
+#: How an acceptance of today's exposure starts its rationale (no column records the level
+#: accepted: the words do, and the documents read them back with :func:`at_current_level`).
+AT_CURRENT = "Accepted at current level "
+
+
+def at_current_level(rationale: str) -> str | None:
+    """The level an acceptance named as current ("Very high"), or None for one of the target."""
+    if not rationale.startswith(AT_CURRENT):
+        return None
+    rest = rationale[len(AT_CURRENT):]
+    return rest.split(" (", 1)[0].split(". ", 1)[0]
 
 
 def _gap_matters(criteria: Criteria, exposure: Level, target: Level) -> bool:

@@ -299,3 +299,27 @@ def test_a_review_accepting_a_target_not_reached_accepts_the_current_level(
         assert accepted is not None and accepted.approved_by_id == sue_id
         assert accepted.rationale.startswith("Accepted at current level Very high (target "
                                              "High not reached).")
+
+
+def test_the_risk_register_says_an_acceptance_is_of_the_current_level(
+    register: Register,
+) -> None:
+    """The document says "accepted at current level Very high", not a bare "accepted"."""
+    from isms.services.documents.risk_register import risk_register
+    from isms.services.documents.treatment_plan import treatment_plan
+
+    with register.transaction() as s:
+        people = _people(s)
+        risk = _risk(s, people["olive"], current=(5, 4), residual=(4, 4),
+                     option=TreatmentOption.MODIFY)  # Very high today, High target
+        risks.add_action(risk, "Replace the firewall", owner=people["olive"])
+        risks.accept_risk(s, risk, by=people["olive"], rationale="Budget next year",
+                          approver=people["sue"], today=TODAY, at_current=True)
+    with register.session() as s:
+        registered = [" | ".join(str(v) for v in row) for row in
+                      risk_register(s, None, TODAY).rows]
+        planned = [" | ".join(str(v) for v in row) for row in
+                   treatment_plan(s, None, TODAY).rows]
+    assert any("Accepted at current level Very high by Olive Owner" in row for row in registered)
+    assert any("Accepted at current level Very high (target High not reached). Budget next "
+               "year" in row for row in planned)

@@ -37,6 +37,7 @@ from isms.services.documents.register_common import (
     levels_note,
     scope,
 )
+from isms.services.risks import at_current_level
 
 RISK_COLUMNS = (
     Column("Ref", 9),
@@ -145,7 +146,8 @@ def _live_acceptances(session: Session, department_id: int | None) -> dict[int, 
     query = in_scope(
         select(RiskAcceptance.id, RiskAcceptance.risk_id, accepted_by.name,
                RiskAcceptance.accepted_at,
-               RiskAcceptance.expires_on, approved_by.name, RiskAcceptance.approved_at)
+               RiskAcceptance.expires_on, approved_by.name, RiskAcceptance.approved_at,
+               RiskAcceptance.rationale)
         .join(Risk, Risk.id == RiskAcceptance.risk_id)
         .join(accepted_by, accepted_by.id == RiskAcceptance.accepted_by_id)
         .outerjoin(approved_by, approved_by.id == RiskAcceptance.approved_by_id)
@@ -153,8 +155,11 @@ def _live_acceptances(session: Session, department_id: int | None) -> dict[int, 
         .order_by(RiskAcceptance.id), Risk.department_id, department_id)
     notes = signatures.acceptance_notes(session)
     out: dict[int, str] = {}
-    for acceptance_id, risk_id, who, when, until, approver, approved in session.execute(query):
-        text = f"Accepted by {who} on {when:%Y-%m-%d}"
+    for acceptance_id, risk_id, who, when, until, approver, approved, rationale in (
+            session.execute(query)):
+        current = at_current_level(rationale)  # today's exposure accepted, not the target
+        text = (f"Accepted at current level {current}" if current else "Accepted") + (
+            f" by {who} on {when:%Y-%m-%d}")
         if until:
             text += f" until {until:%Y-%m-%d}"
         if approver:
