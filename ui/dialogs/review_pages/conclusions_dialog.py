@@ -76,7 +76,8 @@ class ConclusionsDialog(QDialog):
             missing = [key for key, text in self.given().items() if not text]
             if missing:
                 self.message.error(
-                    f"Record the conclusion on {', '.join(missing)} before signing off.",
+                    f"Record the conclusion{'s' * (len(missing) > 1)} on {', '.join(missing)} "
+                    "before signing off.",
                     focus=self.boxes[missing[0]])
                 return
         super().accept()
