@@ -105,8 +105,11 @@ class DepartmentFilter:
         return None
 
     def _columns(self, table: str) -> list[str]:
-        return [c for c, _ in self._links[table] if c != _SUBJECT[0]] + (
-            list(_SUBJECT) if any(c == _SUBJECT[0] for c, _ in self._links[table]) else [])
+        """The columns a record's department is read from (a subject is two: table and id)."""
+        columns = [column for column, _ in self._links[table]]
+        if _SUBJECT[0] in columns:
+            columns.append(_SUBJECT[1])
+        return columns
 
     def _current(self, table: str) -> dict[Key, dict[str, Any]]:
         if table not in self._rows:
