@@ -22,7 +22,7 @@ from isms.cli import main
 from isms.db import open_register
 from isms.model import Department, Person
 from isms.model.audit import ChangeLogEntry
-from tests.pdf_pages import assert_pdf_sound, pdf_pages
+from tests.pdf_pages import assert_not_split, assert_pdf_sound, pdf_pages
 
 AS_OF = "2026-12-07"
 SENSITIVE = "OFFICIAL-SENSITIVE"
@@ -60,6 +60,7 @@ def assert_pages_marked(pdf: Path, marking: str) -> None:
     assert_pdf_sound(pdf)
     pages = pdf_pages(pdf)
     assert pages, pdf
+    assert_not_split(pages, [marking])
     for number, page in enumerate(pages, start=1):
         lines = [line for line in page.splitlines() if line.strip()]
         assert lines[0].split()[-1] == marking, f"{pdf.name} page {number} header: {lines[0]}"
