@@ -351,6 +351,8 @@ tr.flag td{background:#fde2e1}dl{display:grid;grid-template-columns:max-content 
 gap:.2em 1em}dt{font-weight:600}dd{margin:0;word-break:break-all}
 .marking{text-align:center;font-weight:700;letter-spacing:.05em;border:2px solid #1b1b1b;
 padding:.2em;margin:.5em 0}
+@media print{body{margin:3em 0}.marking{position:fixed;left:0;right:0;margin:0;
+background:#fff}.marking.top{top:0}.marking.bottom{bottom:0}}
 """
 # No script may run even if some text escaped escaping; links to the pack's files still work.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -418,16 +420,17 @@ def _section(item: PackItem, written: _Written) -> str:
 
 
 def _page(title: str, body: str, marking: str) -> bytes:
-    """The page, with the protective marking as a banner at its top and bottom (the marking is
-    also in the title, which is what a browser prints in its own header)."""
-    banner = f'<p class="marking">{_e(marking)}</p>' if marking else ""
+    """The page, with the protective marking as a banner at its top and bottom (printed, on
+    every page: fixed banners repeat), and first in the title a browser prints in its header."""
+    top = f'<p class="marking top">{_e(marking)}</p>' if marking else ""
+    bottom = f'<p class="marking bottom">{_e(marking)}</p>' if marking else ""
     heading = f"{marking} - {title}" if marking else title
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{_e(heading)}</title><style>{_STYLE}</style></head>\n"
-        f"<body>{banner}{body}{banner}</body></html>\n"
+        f"<body>{top}{body}{bottom}</body></html>\n"
     ).encode()
 
 
