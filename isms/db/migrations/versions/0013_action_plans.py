@@ -10,6 +10,8 @@ Revises: 0012
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,12 +22,12 @@ depends_on = None
 
 #: Plain ADD COLUMNs on both SQLite and PostgreSQL (NOT NULL ones with a default, which SQLite
 #: allows): rebuilding the tables would break the search views (see 0009, 0010).
-_TREATMENT = (
+_TREATMENT: tuple[sa.Column[Any], ...] = (
     sa.Column("priority", sa.String(length=10), server_default="", nullable=False),
     sa.Column("resources", sa.Text(), server_default="", nullable=False),
     sa.Column("original_due_date", sa.Date(), nullable=True),
 )
-_REVIEW = (
+_REVIEW: tuple[sa.Column[Any], ...] = (
     sa.Column("subject_table", sa.String(length=40), nullable=True),
     sa.Column("subject_id", sa.Integer(), nullable=True),
     sa.Column("escalation", sa.Boolean(), server_default=sa.false(), nullable=False),
