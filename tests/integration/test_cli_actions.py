@@ -128,3 +128,20 @@ def test_an_escalation_has_a_due_date_and_takes_the_siros_answer(
     assert data["answered_by"] and data["answered_at"] is not None
     code, out, _ = run(capsys, "actions", "list", "--review", "--db", register_db)
     assert "answered" in out
+
+
+def test_a_review_action_is_deferred_with_its_history(
+        capsys: Capsys, register_db: str, social_care: Register) -> None:
+    owner_action, _escalation = _meeting_with_actions(social_care)
+    code, out, err = run(capsys, "actions", "defer", owner_action, "--to", "2099-01-31",
+                         "--reason", "Restructure first", "--json", "--db", register_db)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["due"] == "2099-01-31"
+    assert [(d["from"], d["to"], d["reason"]) for d in data["deferrals"]] == [
+        (None, "2099-01-31", "Restructure first")]
+    code, out, err = run(capsys, "actions", "defer", owner_action, "--to", "2098-01-31",
+                         "--reason", "Sooner", "--db", register_db)
+    assert code == 1 and "a deferral moves it later" in err
+    code, out, _ = run(capsys, "actions", "show", owner_action, "--db", register_db)
+    assert "no date -> 2099-01-31: Restructure first" in out
