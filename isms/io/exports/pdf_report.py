@@ -40,6 +40,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -144,8 +145,8 @@ def fit_widths(shares: Sequence[float], least: Sequence[float], usable: float,
     return widths
 
 
-#: A grid table no taller than this moves whole to the next page rather than break: a third of
-#: a scale table left at a page's foot reads as the end of it.
+#: A grid table no taller than this moves whole to the next page rather than break when less than
+#: half of it fits: a third of a scale table left at a page's foot reads as the end of it.
 KEEP_TOGETHER = 250.0
 #: A longer grid table breaks with at least this many rows on either side of the break.
 LEAST_ROWS = 3
@@ -218,14 +219,60 @@ class _Grid(Table):  # type: ignore[misc]
         if _at_top(self):  # nowhere better to go: break where it must
             parts: list[Flowable] = super().split(availWidth, availHeight)
             return parts
-        if self._height <= KEEP_TOGETHER:
-            return []  # whole, on the next page
-        parts = super().split(availWidth, availHeight)
-        body = len(self._cellvalues) - 1
-        if len(parts) == 2 and not LEAST_ROWS <= len(parts[0]._cellvalues) - 1 <= (
-                body - LEAST_ROWS):
+        if self._height <= KEEP_TOGETHER and availHeight < self._height / 2:
+            # Short, and most of it would go over anyway: whole, on the next page. When half
+            # of it fits, it breaks (rows on both sides) rather than leave half a page blank.
             return []
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        body = len(self._cellvalues) - 1
+        here = len(parts[0]._cellvalues) - 1
+        if here < LEAST_ROWS:
+            return []
+        if here > body - LEAST_ROWS:  # too few would go over: fewer here, never one alone
+            keep = body - LEAST_ROWS
+            if keep < LEAST_ROWS:
+                return []
+            self._calc(availWidth, availHeight)
+            parts = super().split(availWidth, sum(self._rowHeights[:keep + 1]) + 0.5)
         return parts
+
+    def break_room(self) -> float | None:
+        """The least height left on a page at which this (laid out) table starts there and
+        breaks; None for a table too short to break (it always moves whole)."""
+        if len(self._cellvalues) - 1 < 2 * LEAST_ROWS:
+            return None
+        least = float(sum(self._rowHeights[:LEAST_ROWS + 1]))
+        return max(least, self._height / 2 if self._height <= KEEP_TOGETHER else 0.0)
+
+
+class _HeadedGrid(KeepTogether):  # type: ignore[misc]
+    """A heading kept with the grid table under it. reportlab keeps the two whole, so a table
+    that could break moved to the next page with its heading and left half a page blank; here
+    the heading stays wherever the table's own rules let it start and break."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        grid = self._content[-1]
+        room = grid.break_room()
+        if self._H > aH and room is not None and aH - (self._H - grid._height) >= room:
+            return list(self._content)
+        parts: list[Flowable] = super().split(aW, aH)
+        return parts
+
+
+class _Document(BaseDocTemplate):  # type: ignore[misc]
+    """reportlab's page layout, with a heading over a grid table kept as ``_HeadedGrid``."""
+
+    def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
+        first: Any = flowables[0] if flowables else None
+        super().handle_keepWithNext(flowables)
+        kept: Any = flowables[0] if flowables else None
+        if (kept is not first and type(kept) is KeepTogether
+                and isinstance(kept._content[-1], _Grid)):
+            flowables[0] = _HeadedGrid(kept._content)
 
 
 def page_size(columns: Sequence[Column]) -> PageSize:
@@ -265,7 +312,7 @@ def build_pdf(path: Path, story: list[Flowable], *, title: str, marking: str,
     """Lay ``story`` out on the shared page frame and write it to ``path`` atomically.
     ``keywords`` (the change log's head) go into the file's metadata."""
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = _Document(
         buffer, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=MARGIN + 6 * mm, bottomMargin=MARGIN + 6 * mm,
         title=title, author=producer(), creator=producer(), subject=marking, invariant=1,

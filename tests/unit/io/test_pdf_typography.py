@@ -176,3 +176,38 @@ def test_a_table_too_wide_for_a3_gets_smaller_type_rather_than_cut_words(
     # The cells' text is smaller than the 7.5 pt of a table that fits (the running header's
     # marking is 9 pt).
     assert min(heights) < 7.5 * 1.1, heights
+
+
+def test_a_headed_table_half_of_which_fits_starts_under_its_heading(tmp_path: Path) -> None:
+    """A heading over a table that could break took the whole table to the next page (as
+    reportlab keeps a heading and what follows together), leaving half a page blank."""
+    rows = [("Input", "What the register held")]
+    rows += [(f"Input {k}", "Risk assessment: live risks by current level, actions open and "
+              "done, acceptances in force and expiring") for k in range(1, 13)]
+    story = title_block("Minutes", AS_OF, "OFFICIAL", [("Chair", "Sam Siro")])
+    story += [Spacer(1, 200), para("Management review inputs", "heading"),
+              grid(rows, (4, 16))]
+    path = tmp_path / "headed.pdf"
+    build_pdf(path, story, title="Minutes", marking="OFFICIAL", generated=AS_OF)
+    pages = pdf_pages(path)
+    assert len(pages) == 2, len(pages)
+    first = re.findall(r"\bInput (\d+)\b", pages[0])
+    later = re.findall(r"\bInput (\d+)\b", pages[1])
+    assert "Management review inputs" in pages[0]
+    assert len(first) >= 3 and len(later) >= 3, (first, later)  # rows on both sides
+    assert sorted(map(int, first + later)) == list(range(1, 13))
+    assert "What the register held" in pages[1]  # the header repeated
+
+
+def test_a_grid_table_never_leaves_fewer_than_three_rows_for_the_next_page(
+        tmp_path: Path) -> None:
+    """When all but one or two rows fit, fewer stay on the page (the whole table used to go
+    over, leaving the page blank under the title)."""
+    rows = [("Value", "Description")] + [(f"Row {k}", "A line of text") for k in range(1, 21)]
+    story = title_block("Method", AS_OF, "OFFICIAL", [("Owner", "Sam Siro")])
+    story += [Spacer(1, 60), grid(rows, (1, 8))]
+    path = tmp_path / "tail.pdf"
+    build_pdf(path, story, title="Method", marking="OFFICIAL", generated=AS_OF)
+    pages = pdf_pages(path)
+    counts = [len(re.findall(r"\bRow \d+\b", page)) for page in pages]
+    assert counts == [17, 3], counts
