@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from isms.services import classification
+from isms.services.documents.marking import scale
 from isms.services.imports import files as import_files
 from isms.services.imports import mapping_profiles, value_choices
 from isms.services.imports.batches import list_batches, undo_batch
@@ -397,13 +398,17 @@ def _template(args: argparse.Namespace) -> int:
         department = None
         if args.department:
             department = session.get(Department, queries.department_id(session, args.department))
+        # Blank, it holds nothing of the register's: the scheme's lowest marking.
+        marking = scale(session).baseline
     path = write_template(
         Path(args.out),
         markings=markings,
         departments=departments,
         department=department.name if department else None,
+        marking=marking,
     )
-    print(f"Wrote the asset template to {path}")
+    marked = f", marked {marking}," if marking else ""
+    print(f"Wrote the asset template{marked} to {path}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,11 +93,15 @@ def _level_name(criteria: Criteria, likelihood: int, impact: int) -> str:
 
 def _method_export(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        text = method_service.export_json(session)
+        choice = method_service.export_marking(session, args.marking)
+        text = method_service.export_json(session, choice)
+    if warning := choice.warning("risk criteria file"):
+        sys.stderr.write(f"Warning: {warning}\n")
     if args.out:
         path = Path(args.out).expanduser()
         write_atomically(path, text.encode("utf-8"))
-        print(f"Wrote the risk criteria to {path}")
+        marked = f", marked {choice.label}," if choice.label else ""
+        print(f"Wrote the risk criteria{marked} to {path}")
     else:
         print(text, end="")
     return 0
@@ -377,6 +382,9 @@ def add_commands(subparsers: Any, risks_actions: Any, assets_actions: Any) -> An
     json_option(command(actions, "show", _method_show, "print the current risk criteria"))
     p = command(actions, "export", _method_export, "write the criteria as JSON")
     p.add_argument("--out", metavar="FILE", help="file to write (default: standard output)")
+    p.add_argument("--marking", metavar="LABEL",
+                   help="the file's protective marking (default: the method's, the scheme's "
+                        "lowest)")
     p = command(
         actions,
         "import",

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from isms.io.exports.method_document import MethodDocument
+from isms.services.documents.marking import MarkingChoice, choose, content_marking
 from isms.services.handling import load_rules
 from isms.services.read.queries import current_criteria, current_criteria_row, register_name
 
@@ -275,9 +276,19 @@ def _siros(session: Session) -> str:
     return ", ".join(names) + " (SIRO)" if names else ""
 
 
-def export_json(session: Session) -> str:
+def export_marking(session: Session, requested: str | None = None) -> MarkingChoice:
+    """The marking of the exported criteria: ``requested`` (checked against the scheme), else
+    the method's own (the scheme's lowest, as its document)."""
+    return choose(session, requested, content_marking(session, "method", None))
+
+
+def export_json(session: Session, choice: MarkingChoice | None = None) -> str:
+    """The current criteria as JSON, its protective marking first (default: the method's)."""
     row = current_criteria_row(session)
+    choice = choice or export_marking(session)
     document: dict[str, Any] = {
+        # A JSON file has no page to print a marking on: it is the first key a reader sees.
+        "marking": choice.label,
         "isms_risk_criteria": 1,
         "version": row.version_number,
         "note": row.note,
@@ -295,6 +306,12 @@ def parse_json(text: str, source: str = "the file") -> Criteria:
             f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
         ) from exc
     if isinstance(data, dict) and "criteria" in data:
+        # The export's marking says how to handle the file; the criteria do not depend on it,
+        # but one that is not a marking's name is a sign of a hand-edited file gone wrong.
+        marking = data.get("marking", "")
+        if not isinstance(marking, str):
+            raise ValidationError(f"{source}: its 'marking' must be a marking's name, not "
+                                  f"{json.dumps(marking)}.", field="marking")
         data = data["criteria"]
     return Criteria.from_definition(data)
 

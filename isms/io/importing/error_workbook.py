@@ -14,6 +14,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ..cells import xlsx_cell
 from ..files import write_atomically
+from ..workbook_marking import mark_workbook
 from .headers import Row
 from .plan import ImportPlan
 
@@ -41,7 +42,8 @@ def _cells(
 
 def write_error_workbook(plan: ImportPlan, rows: Iterable[Row], path: Path) -> Path:
     """``rows``: the sheet's rows as read (row number, cells), header included. Each data row
-    the import looked at gets its status and message in two columns on the left, coloured."""
+    the import looked at gets its status and message in two columns on the left, coloured.
+    The workbook carries the plan's marking (the highest of the rows it holds)."""
     verdicts = {v.row: v for v in plan.rows}
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=(plan.sheet or "Assets")[:31])
@@ -60,6 +62,7 @@ def write_error_workbook(plan: ImportPlan, rows: Iterable[Row], path: Path) -> P
             row = _cells(sheet, [verdict.status, verdict.message, *cells], fill)
             row[1].alignment = _WRAP
             sheet.append(row)
+    mark_workbook(book, plan.marking)
     buffer = io.BytesIO()
     book.save(buffer)
     return write_atomically(path, buffer.getvalue())

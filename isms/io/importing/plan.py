@@ -99,6 +99,9 @@ class ImportPlan:
     value_map: ValueMap = field(default_factory=ValueMap)
     #: Each distinct value of a fixed-vocabulary column not recognised as written, once.
     unrecognised: list[UnrecognisedValue] = field(default_factory=list)
+    #: The protective marking of the rows read (set by the import service): the error
+    #: workbook that sends them back carries it.
+    marking: str = ""
 
     @property
     def counts(self) -> dict[str, int]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..files import write_atomically
+from ..workbook_marking import mark_workbook
 from .fields import ASSET_FIELDS, help_text
 
 #: Rows the drop-downs cover (a department list is rarely longer).
@@ -35,9 +36,12 @@ def write_template(
     markings: Sequence[str],
     departments: Sequence[str],
     department: str | None = None,
+    marking: str = "",
 ) -> Path:
     """Columns are the asset fields except the one-cell C/I/A form; lists for every choice
-    (the register's own markings and departments) live on a hidden sheet so they can be long."""
+    (the register's own markings and departments) live on a hidden sheet so they can be long.
+    ``marking``: the protective marking printed on every sheet and kept in the properties
+    (a blank template holds nothing of the register's: the scheme's lowest)."""
     # openpyxl loads here, not with the module: the CLI's import verbs all import this one.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -85,6 +89,7 @@ def write_template(
             sheet.add_data_validation(validation)
     sheet.row_dimensions[2].height = 45
     sheet.freeze_panes = "A3"
+    mark_workbook(book, marking)
     buffer = io.BytesIO()
     book.save(buffer)
     return write_atomically(path, buffer.getvalue())

@@ -23,6 +23,7 @@ from isms.services.imports.batch_writer import ImportResult
 from isms.services.imports.people import apply_people, plan_people
 from isms.services.imports.records import apply_records, plan_records
 from isms.services.imports.round_trip import flag_conflicts
+from isms.services.imports.row_marking import plan_marking
 
 Progress = Callable[[str, int, int], None]
 
@@ -157,12 +158,14 @@ def plan(
         found = plan_assets(session, prepared.sheet, prepared.mapping, department_id, value_map,
                             new_type)
         flag_conflicts(session, prepared.source, found)  # a round-trip file read plainly
-        return found
-    if prepared.kind == "people":
-        return plan_people(session, prepared.sheet, prepared.mapping, department_id, value_map)
-    return plan_records(
-        session, prepared.sheet, prepared.mapping, prepared.kind, department_id, value_map
-    )
+    elif prepared.kind == "people":
+        found = plan_people(session, prepared.sheet, prepared.mapping, department_id, value_map)
+    else:
+        found = plan_records(
+            session, prepared.sheet, prepared.mapping, prepared.kind, department_id, value_map
+        )
+    found.marking = plan_marking(session, found)  # the error workbook sending them back
+    return found
 
 
 def apply(
