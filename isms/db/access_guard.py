@@ -57,7 +57,9 @@ from ..model import (
     Asset,
     ClassificationMarking,
     ClassificationScheme,
+    ControlledDocument,
     Department,
+    DocumentStatus,
     HandlingPractice,
     HandlingRule,
     Person,
@@ -257,6 +259,13 @@ def _needs(session: Session, obj: Any, verb: str) -> Level:
     if isinstance(obj, RiskAcceptance) and obj.approved_by_id is not None:
         if verb == "add" or inspect(obj).attrs["approved_by_id"].history.has_changes():
             return Level.APPROVER
+    if isinstance(obj, ControlledDocument) and (
+            verb == "add" and obj.status == DocumentStatus.APPROVED
+            or any(inspect(obj).attrs[name].history.has_changes()
+                   for name in ("approved_by_id", "approved_on"))
+            or obj.status == DocumentStatus.APPROVED
+            and inspect(obj).attrs["status"].history.has_changes()):
+        return Level.APPROVER  # approving a document is an approver's act
     if isinstance(obj, ReviewMeeting) and obj.status == ReviewStatus.SIGNED_OFF:
         if inspect(obj).attrs["status"].history.has_changes():
             return Level.APPROVER

@@ -68,13 +68,14 @@ EDITOR_DELETES = frozenset({
     "risk_asset", "risk_control", "evidence_control", "evidence_risk", "asset_dependency",
     "review_scope", "review_attendee", "agenda_item", "review_decision", "review_action",
     "treatment_action", "risk_acceptance", "asset", "risk", "handling_practice", "threat",
-    "vulnerability", "action_deferral",
+    "vulnerability", "action_deferral", "document_control",
 })
 #: Columns only an approver sets: who approved an acceptance above appetite, and when; who
 #: signed a meeting off. Editors update every other column of these tables.
 APPROVAL_COLUMNS: Mapping[str, frozenset[str]] = {
     "risk_acceptance": frozenset({"approved_by_id", "approved_at"}),
     "review_meeting": frozenset({"signed_off_by_id"}),
+    "controlled_document": frozenset({"approved_by_id", "approved_on"}),
 }
 #: Tables only an approver adds rows to (an SoA version is an approval).
 APPROVER_INSERTS = frozenset({"soa_version"})

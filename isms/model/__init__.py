@@ -6,6 +6,7 @@ from .base import Base
 from .change import ChangeState, RecordedChange
 from .classification import ClassificationMarking, ClassificationScheme
 from .control import Control, ControlCorrespondence, SoaEntry, SoaVersion
+from .document import ControlledDocument, DocumentKind, DocumentStatus, document_control
 from .enums import (
     AccreditationStatus,
     ActionStatus,
@@ -62,8 +63,11 @@ __all__ = [
     "Control",
     "ControlCorrespondence",
     "ControlEdition",
+    "ControlledDocument",
     "DecisionKind",
     "Department",
+    "DocumentKind",
+    "DocumentStatus",
     "Evidence",
     "EvidenceKind",
     "HandlingChannel",
@@ -99,6 +103,7 @@ __all__ = [
     "TreatmentOption",
     "Vulnerability",
     "asset_dependency",
+    "document_control",
     "evidence_control",
     "evidence_risk",
     "risk_asset",

@@ -623,8 +623,8 @@ def test_an_editor_login_imports_assets_and_undoes_the_import_through_isms(
 def test_an_upgrade_by_the_owner_works_under_the_grants_and_the_next_apply_covers_new_tables(
         pg_server: Server, capsys: pytest.CaptureFixture[str]) -> None:
     """A register given its grants at revision 0011, then upgraded (0012 adds record_seal, 0013
-    action_deferral) by opening it as the owner: the triggers do not get in the way, the new
-    tables are covered."""
+    action_deferral, 0016 the document register) by opening it as the owner: the triggers do
+    not get in the way, the new tables are covered."""
     from sqlalchemy import create_engine, inspect
 
     from isms.db import migrate
@@ -660,6 +660,22 @@ def test_an_upgrade_by_the_owner_works_under_the_grants_and_the_next_apply_cover
             f'GRANT UPDATE ("conclusion_adequacy", "conclusion_changes", '
             f'"conclusion_effectiveness", "conclusion_resources", "conclusion_suitability") '
             f'ON TABLE "review_meeting" TO "isms_{database}_editor";',
+            # 0016's document register: an editor writes a document but its approval, which
+            # only an approver sets; documents are withdrawn, not deleted; controls linked freely.
+            f'GRANT INSERT ON TABLE "controlled_document" TO "isms_{database}_editor";',
+            f'GRANT UPDATE ("created_at", "department_id", "file_name", "id", "kind", '
+            f'"next_review", "owner_id", "ref", "review_months", "sha256", "size_bytes", '
+            f'"status", "stored_name", "summary", "title", "updated_at", "url", "version", '
+            f'"version_label") ON TABLE "controlled_document" TO "isms_{database}_editor";',
+            f'GRANT UPDATE ("approved_by_id", "approved_on") ON TABLE "controlled_document" '
+            f'TO "isms_{database}_approver";',
+            f'GRANT DELETE ON TABLE "controlled_document" TO "isms_{database}_administrator";',
+            f'GRANT SELECT ON TABLE "controlled_document" TO "isms_{database}_viewer";',
+            f'GRANT USAGE, SELECT, UPDATE ON SEQUENCE "controlled_document_id_seq" TO '
+            f'"isms_{database}_editor";',
+            f'GRANT INSERT, UPDATE, DELETE ON TABLE "document_control" TO '
+            f'"isms_{database}_editor";',
+            f'GRANT SELECT ON TABLE "document_control" TO "isms_{database}_viewer";',
         ])
     finally:
         engine.dispose()
