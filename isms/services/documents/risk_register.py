@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from isms.io.exports.report import Column, Report
+from isms.io.exports.report import Column, Marked, Report
+from isms.method.criteria import Criteria
 from isms.model import (
     Asset,
     Control,
@@ -20,6 +21,7 @@ from isms.model import (
     RiskAcceptance,
     RiskStatus,
     Threat,
+    TreatmentAction,
     Vulnerability,
     risk_asset,
     risk_control,
@@ -27,6 +29,7 @@ from isms.model import (
 from isms.services import signatures
 from isms.services.documents.register_common import (
     CHUNK,
+    OVERDUE_FILL,
     CriteriaCache,
     document_control,
     due_cell,
@@ -37,7 +40,7 @@ from isms.services.documents.register_common import (
     levels_note,
     scope,
 )
-from isms.services.risks import at_current_level
+from isms.services.risks import OPEN_ACTION, TARGET_WITHOUT_PLAN, Levels, at_current_level
 
 RISK_COLUMNS = (
     Column("Ref", 9),
@@ -51,6 +54,9 @@ RISK_COLUMNS = (
     *(column for stage in ("Inherent", "Current", "Residual") for column in (
         Column(f"{stage} likelihood", 9, "number"), Column(f"{stage} impact", 8, "number"),
         Column(f"{stage} score", 8, "number"), Column(f"{stage} level", 10))),
+    # What the Risks page flags: today's level above the appetite, the target within it and
+    # no open action to get there (risks.Levels.target_without_plan).
+    Column("Flag", 12, wrap=True),
     Column("Treatment", 10),
     Column("Controls", 14, wrap=True),
     Column("Status", 10),
@@ -59,6 +65,12 @@ RISK_COLUMNS = (
 )
 
 _LIVE_RISK = Risk.status != RiskStatus.RETIRED
+#: What the Flag column means, for the documents' notes.
+TARGET_FLAG_NOTE = (
+    f"{TARGET_WITHOUT_PLAN.capitalize()}: today's level is above the risk appetite, the "
+    "residual (target) level is within it, and no treatment action is open to reach it.")
+#: The shade of a flag: the one of an overdue date, a thing to act on.
+FLAG_FILL = OVERDUE_FILL
 
 
 def risk_register(session: Session, department_id: int | None, today: date, *,
@@ -85,7 +97,7 @@ def risk_register(session: Session, department_id: int | None, today: date, *,
             where, today, ("Risk criteria", f"version {version}"), ("Risks", str(count))
         ),
         marking=marking,
-        notes=(levels_note(criteria.current, version),),
+        notes=(levels_note(criteria.current, version), f"Flag: {TARGET_FLAG_NOTE}"),
     )
 
 
@@ -103,6 +115,7 @@ def _risk_rows(session: Session, department_id: int | None, today: date,
         .order_by(risk_control.c.risk_id, Control.sort_key), Risk.department_id,
         department_id))
     acceptances = _live_acceptances(session, department_id)
+    open_actions = open_action_counts(session, department_id)
     owner = aliased(Person)
     query = in_scope(
         select(Risk, Department.code, owner.name, Threat.name, Vulnerability.name)
@@ -118,15 +131,17 @@ def _risk_rows(session: Session, department_id: int | None, today: date,
         method = criteria.get(risk.criteria_id)
         stages = [(getattr(risk, f"{s}_likelihood"), getattr(risk, f"{s}_impact"))
                   for s in ("inherent", "current", "residual")]
+        levels = Levels(*(method.level(likelihood, impact) for likelihood, impact in stages))
         scored: list[Any] = []
-        for likelihood, impact in stages:
-            scored += [likelihood, impact, _score(likelihood, impact),
-                       level_cell(method.level(likelihood, impact))]
+        for (likelihood, impact), level in zip(
+                stages, (levels.inherent, levels.current, levels.residual), strict=True):
+            scored += [likelihood, impact, _score(likelihood, impact), level_cell(level)]
         yield [
             risk.ref, risk.title, dept, owner_name,
             ", ".join(assets.get(risk.id, ())) or None,
             " / ".join(t for t in (threat, vulnerability) if t) or None,
             *scored,
+            target_flag(levels, method, open_actions.get(risk.id, 0)),
             risk.treatment_option,
             ", ".join(controls.get(risk.id, ())) or None,
             risk.status,
@@ -135,6 +150,23 @@ def _risk_rows(session: Session, department_id: int | None, today: date,
         ]
         # The ORM objects are not needed again; keep the identity map from growing.
         session.expunge(risk)
+
+
+def open_action_counts(session: Session, department_id: int | None) -> dict[int, int]:
+    """risk id -> how many of its treatment actions are open or in progress."""
+    query = in_scope(
+        select(TreatmentAction.risk_id, func.count(TreatmentAction.id))
+        .join(Risk, Risk.id == TreatmentAction.risk_id)
+        .where(TreatmentAction.status.in_(OPEN_ACTION))
+        .group_by(TreatmentAction.risk_id), Risk.department_id, department_id)
+    return {risk_id: count for risk_id, count in session.execute(query)}
+
+
+def target_flag(levels: Levels, criteria: Criteria, open_actions: int) -> Marked | None:
+    """The Flag cell of a risk's row: "Target without a plan", shaded, or nothing."""
+    if not levels.target_without_plan(criteria, open_actions):
+        return None
+    return Marked(TARGET_WITHOUT_PLAN.capitalize(), FLAG_FILL)
 
 
 def _score(likelihood: int | None, impact: int | None) -> int | None:

@@ -46,6 +46,7 @@ from isms.services.documents.register_common import (
     level_cell,
     scope,
 )
+from isms.services.documents.risk_register import TARGET_FLAG_NOTE, target_flag
 from isms.services.risks import Levels
 
 PLAN_COLUMNS = (
@@ -55,12 +56,14 @@ PLAN_COLUMNS = (
     Column("Option", 8),
     Column("Current level", 9),
     Column("Residual level", 9),
+    Column("Flag", 12, wrap=True),
     Column("Item", 11, wrap=True),
     Column("Action / rationale", 30, wrap=True),
     Column("Owner / accepted by", 14, wrap=True),
     Column("Priority", 8),
     Column("Resources", 16, wrap=True),
-    Column("Control", 8),
+    # Control numbers in clause order (5.2 before 5.10), as the SoA sorts them.
+    Column("Control", 8, "clause"),
     Column("Original due", 10, "date"),
     Column("Due / accepted on", 10, "date"),
     Column("Deferrals", 26, wrap=True),
@@ -123,7 +126,8 @@ def treatment_plan(session: Session, department_id: int | None, today: date, *,
             "level: the target the treatment is to reach.",
             f"{NOT_ASSESSED}: the risk was never rated. {UNDECIDED}: no treatment option is "
             f"chosen. {NO_ACTION}: the option needs action (modify), or the target is below "
-            "today's level, and no action is open to reach it.",
+            "today's level, and no action is open to reach it. Flag: "
+            f"{TARGET_FLAG_NOTE}",
             "Original due: the date first planned; Deferrals: each later date, why, who "
             "recorded it and when. Overdue: an open action whose due date has passed. An "
             "acceptance above the risk appetite needs an approver other than the risk owner.",
@@ -148,14 +152,15 @@ def _plan(session: Session, department_id: int | None, today: date) -> _Counts:
                                        getattr(risk, f"{stage}_impact"))
                           for stage in ("inherent", "current", "residual")))
         planned = actions.get(risk.id, [])
+        open_actions = sum(1 for _, is_open in planned if is_open)
         items = [row for row, _ in planned] + acceptances.get(risk.id, [])
-        gap = _gap(risk, levels, method, sum(1 for _, is_open in planned if is_open))
+        gap = _gap(risk, levels, method, open_actions)
         if gap is not None and (gap[0] != OPTION_ONLY or not items):
             items.insert(0, gap)
             counts.gaps += gap[0] != OPTION_ONLY
         option = risk.treatment_option.value if risk.treatment_option else None
         head = [risk.ref, risk.title, dept, option, level_cell(levels.governing),
-                level_cell(levels.residual)]
+                level_cell(levels.residual), target_flag(levels, method, open_actions)]
         counts.risks += 1
         counts.actions += len(planned)
         counts.deferred += sum(1 for row, _ in planned if row[8])
