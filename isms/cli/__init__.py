@@ -26,6 +26,7 @@ from . import (
     method_commands,
     onboarding_commands,
     org_commands,
+    policy_commands,
     read_commands,
     register_commands,
     review_commands,
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     asset_commands.add_commands(nouns["assets"])
     action_commands.add_commands(commands)
     evidence_commands.add_commands(commands)
+    policy_commands.add_commands(commands)
     control_commands.add_commands(nouns["controls"])
     import_commands.add_commands(commands)
     export_commands.add_commands(commands)

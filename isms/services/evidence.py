@@ -57,6 +57,21 @@ def _stored_name(sha256: str) -> str:
     return f"{sha256[:2]}/{sha256}"
 
 
+def keep_file(store: Path, source: Path) -> tuple[str, str, int]:
+    """Copy ``source`` into ``store`` once per content: its stored name, SHA-256 and size. The
+    document register keeps its files here too (services/policies.py)."""
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise StorageError(f"Cannot read {source}: {exc.strerror}") from exc
+    sha256 = hashlib.sha256(data).hexdigest()
+    name = _stored_name(sha256)
+    target = stored_path(store, name)
+    if not (target.is_file() and sha256_of(target) == sha256):
+        write_atomically(target, data, make_folder=True)  # the store's own fan-out folders
+    return name, sha256, len(data)
+
+
 def attach_file(
     session: Session,
     store: Path,
@@ -84,19 +99,8 @@ def attach_file(
                     evidence_date=evidence_date, period_start=period_start,
                     period_end=period_end, valid_days=valid_days, department_id=department_id,
                     controls=controls)
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise StorageError(f"Cannot read {source}: {exc.strerror}") from exc
-    sha256 = hashlib.sha256(data).hexdigest()
-    name = _stored_name(sha256)
-    target = stored_path(store, name)
-    if not (target.is_file() and sha256_of(target) == sha256):
-        write_atomically(target, data, make_folder=True)  # the store's own fan-out folders
     evidence.file_name = source.name
-    evidence.stored_name = name
-    evidence.sha256 = sha256
-    evidence.size_bytes = len(data)
+    evidence.stored_name, evidence.sha256, evidence.size_bytes = keep_file(store, source)
     session.add(evidence)
     session.flush()
     return evidence
