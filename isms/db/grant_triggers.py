@@ -161,15 +161,20 @@ def _trigger_statements(catalog: Catalog) -> list[str]:
 
 # --- department limits ------------------------------------------------------------------------
 
-#: Tables whose rows belong to a department, directly (None) or through a parent row (the
-#: parent table and the column naming it): a risk's actions and acceptances, an asset's
-#: handling practices. The client applies the same rule (isms.db.access_guard).
-LIMITED_TABLES: Mapping[str, tuple[str, str] | None] = {
-    "asset": None,
-    "risk": None,
-    "treatment_action": ("risk", "risk_id"),
-    "risk_acceptance": ("risk", "risk_id"),
-    "handling_practice": ("asset", "asset_id"),
+#: A step from a row up to the row it belongs to: (the parent table, the column naming it).
+Step = tuple[str, str]
+#: Tables whose rows belong to a department, directly (no steps) or through parent rows,
+#: followed up to the one with the department: a risk's actions and acceptances, an asset's
+#: handling practices, a deferral of a risk's action (action -> risk; a review action's
+#: deferral has no treatment action and belongs to no department). The client applies the
+#: same rule (isms.db.access_guard).
+LIMITED_TABLES: Mapping[str, tuple[Step, ...]] = {
+    "asset": (),
+    "risk": (),
+    "treatment_action": (("risk", "risk_id"),),
+    "risk_acceptance": (("risk", "risk_id"),),
+    "handling_practice": (("asset", "asset_id"),),
+    "action_deferral": (("treatment_action", "treatment_action_id"), ("risk", "risk_id")),
 }
 #: Trigger name -> (event, the transition tables it sees).
 _LIMIT_TRIGGERS = {
@@ -177,6 +182,18 @@ _LIMIT_TRIGGERS = {
     "isms_limits_update": ("UPDATE", "OLD TABLE AS isms_old NEW TABLE AS isms_new"),
     "isms_limits_delete": ("DELETE", "OLD TABLE AS isms_old"),
 }
+
+
+def _source(rows: str, schema: str, steps: tuple[Step, ...]) -> str:
+    """The statement's ``rows`` joined up ``steps`` to the rows holding the department,
+    named x: "isms_new AS x", "isms_new AS r JOIN risk AS x ON x.id = r.risk_id", ..."""
+    if not steps:
+        return f"{rows} AS x"
+    names = ["r", *(f"r{depth}" for depth in range(1, len(steps))), "x"]
+    joins = [f"JOIN {schema}.{quote(above)} AS {names[depth + 1]} "
+             f"ON {names[depth + 1]}.id = {names[depth]}.{column}"
+             for depth, (above, column) in enumerate(steps)]
+    return " ".join([f"{rows} AS r", *joins])
 
 
 def _limits_body(schema: str) -> str:
@@ -187,13 +204,8 @@ def _limits_body(schema: str) -> str:
     checks = []
     for rows, when in (("isms_new", "TG_OP <> 'DELETE'"), ("isms_old", "TG_OP <> 'INSERT'")):
         sources: dict[str, list[str]] = defaultdict(list)
-        for table, parent in LIMITED_TABLES.items():
-            if parent is None:
-                sources[f"{rows} AS x"].append(f"'{table}'")
-            else:
-                above, column = parent
-                sources[f"{rows} AS r JOIN {schema}.{quote(above)} AS x ON x.id = r.{column}"
-                        ].append(f"'{table}'")
+        for table, steps in LIMITED_TABLES.items():
+            sources[_source(rows, schema, steps)].append(f"'{table}'")
         checks += [f"""
     IF NOT FOUND AND {when} AND TG_TABLE_NAME IN ({', '.join(tables)}) THEN
         SELECT x.department_id INTO outside FROM {source}

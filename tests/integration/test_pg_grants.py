@@ -12,7 +12,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -346,6 +346,58 @@ def test_a_login_limited_to_departments_changes_only_their_records_on_the_server
     assert "nothing to change" in apply(capsys, made)
 
 
+def test_a_login_limited_to_departments_defers_only_its_departments_actions_on_the_server(
+        made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    """A deferral belongs to its action's risk's department (two steps away): the server
+    refuses a limited login's deferral of another department's action, moving one there, or
+    removing one of it, as isms itself does (issue 17, 3)."""
+    from isms.model import ActionDeferral, TreatmentAction
+
+    editor = made.logins["editor"]
+    register = open_register(made.url())
+    with register.session() as session:
+        fin = builders.department(session, code="FIN")
+        mine = TreatmentAction(risk_id=made.risk_id, title="Patch the depot PCs")
+        theirs = TreatmentAction(risk=builders.risk(session, fin), title="Review ledger access")
+        session.add_all([mine, theirs])
+        session.flush()
+        kept = ActionDeferral(treatment_action_id=theirs.id, to_date=date(2027, 3, 1),
+                              reason="Supplier late", deferred_by=USER,
+                              deferred_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+        session.add(kept)
+        session.flush()
+        ids = mine.id, theirs.id, kept.id
+        commit(session)
+    register.close()
+    code, _, err = run(capsys, "people", "update", made.names["editor"], "--departments", "ENV",
+                       "--db", made.url())
+    assert code == 0, err
+    apply(capsys, made)
+
+    def defer(action: int) -> str:
+        return ("INSERT INTO action_deferral (treatment_action_id, to_date, reason, "
+                f"deferred_by, deferred_at) VALUES ({action}, '2027-02-01', 'Staff away', "
+                f"'{editor}', now())")
+
+    with made.connect(editor) as conn:  # its own department's action: as before
+        own = conn.execute(defer(ids[0]) + " RETURNING id").fetchone()
+    assert own is not None
+    limited = f"{editor} may change only the records of department ENV: "
+    assert limited + "INSERT of action_deferral in department FIN refused." in refused(
+        made, editor, defer(ids[1]))
+    assert limited + "UPDATE of action_deferral in department FIN refused." in refused(
+        made, editor, f"UPDATE action_deferral SET treatment_action_id = {ids[1]} "
+                      f"WHERE id = {own[0]}")
+    assert limited + "UPDATE of action_deferral in department FIN refused." in refused(
+        made, editor, f"UPDATE action_deferral SET reason = 'Never mind' WHERE id = {ids[2]}")
+    assert limited + "DELETE of action_deferral in department FIN refused." in refused(
+        made, editor, f"DELETE FROM action_deferral WHERE id = {ids[2]}")
+    with made.connect(USER) as conn:
+        rows = conn.execute("SELECT treatment_action_id, reason FROM action_deferral "
+                            "ORDER BY id").fetchall()
+    assert rows == [(ids[1], "Supplier late"), (ids[0], "Staff away")]
+
+
 def test_a_login_cannot_add_a_change_log_entry_in_someone_elses_name(
         made: Setup, capsys: pytest.CaptureFixture[str]) -> None:
     apply(capsys, made)
@@ -656,6 +708,13 @@ def test_an_upgrade_by_the_owner_works_under_the_grants_and_the_next_apply_cover
             f'GRANT USAGE, SELECT, UPDATE ON SEQUENCE "action_deferral_id_seq" TO '
             f'"isms_{database}_editor";',
             f'GRANT SELECT ON TABLE "action_deferral" TO "isms_{database}_viewer";',
+            # ... limited to a login's departments through its action's risk, on the server.
+            *[f'CREATE TRIGGER isms_limits_{event.lower()} AFTER {event} ON "public".'
+              f'"action_deferral" REFERENCING {seen} FOR EACH STATEMENT EXECUTE FUNCTION '
+              f'"public".isms_department_limits();'
+              for event, seen in (("INSERT", "NEW TABLE AS isms_new"),
+                                  ("UPDATE", "OLD TABLE AS isms_old NEW TABLE AS isms_new"),
+                                  ("DELETE", "OLD TABLE AS isms_old"))],
             # 0014's conclusions: a meeting's columns an editor writes (not the signer's).
             f'GRANT UPDATE ("conclusion_adequacy", "conclusion_changes", '
             f'"conclusion_effectiveness", "conclusion_resources", "conclusion_suitability") '
