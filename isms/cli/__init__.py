@@ -18,6 +18,7 @@ from . import (
     asset_commands,
     audit_commands,
     change_commands,
+    context_commands,
     control_commands,
     evidence_commands,
     export_commands,
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     onboarding_commands.add_commands(commands)
     audit_commands.add_commands(commands)
     change_commands.add_commands(commands)
+    context_commands.add_commands(commands)
     access_commands.add_commands(commands)
     selftest_commands.add_commands(commands, main)  # it runs the command it belongs to
     return parser

@@ -5,6 +5,7 @@ from .audit import ChangeLogEntry
 from .base import Base
 from .change import ChangeState, RecordedChange
 from .classification import ClassificationMarking, ClassificationScheme
+from .context import ContextIssue, InterestedParty, PartyRequirement, requirement_control
 from .control import Control, ControlCorrespondence, SoaEntry, SoaVersion
 from .document import ControlledDocument, DocumentKind, DocumentStatus, document_control
 from .enums import (
@@ -60,6 +61,7 @@ __all__ = [
     "ChangeState",
     "ClassificationMarking",
     "ClassificationScheme",
+    "ContextIssue",
     "Control",
     "ControlCorrespondence",
     "ControlEdition",
@@ -77,7 +79,9 @@ __all__ = [
     "ImplementationStatus",
     "ImportBatch",
     "InclusionReason",
+    "InterestedParty",
     "MappingProfile",
+    "PartyRequirement",
     "Person",
     "PersonDepartment",
     "PersonRole",
@@ -106,6 +110,7 @@ __all__ = [
     "document_control",
     "evidence_control",
     "evidence_risk",
+    "requirement_control",
     "risk_asset",
     "risk_control",
 ]

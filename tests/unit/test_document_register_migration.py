@@ -36,7 +36,7 @@ def test_a_0015_register_upgrades_and_keeps_a_policy_with_its_control(
 
     register = open_register(url)
     try:
-        assert peek_revision(register.location) == migrate.head() == "0016"
+        assert peek_revision(register.location) == migrate.head()
         assert {"controlled_document", "document_control"} <= set(
             inspect(register.engine).get_table_names())
         with register.engine.connect() as connection:

@@ -407,7 +407,7 @@ def test_versions_approved_before_0015_upgrade_with_none_recorded(
     engine.dispose()
     register = open_register(url)
     try:
-        assert peek_revision(register.location) == migrate.head() == "0015"
+        assert peek_revision(register.location) == migrate.head()
         with register.session() as session:
             version = session.execute(select(SoaVersion)).scalar_one()
             assert (version.id, version.number, version.note, version.snapshot,

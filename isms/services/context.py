@@ -1,0 +1,435 @@
+"""The context register (ISO/IEC 27001 4.1, 4.2 with Amendment 1:2024): internal and external
+issues, the climate-change decision, interested parties and their requirements.
+
+Every write is one call and one transaction (it commits), checks its values first (a
+ValidationError names the field) and returns :class:`Changed` naming the records it touched.
+Values come as a mapping of field -> value, as the window's editor and the CLI give them; a
+person is named by name or e-mail, a department by code or name, a date as a ``date`` or
+YYYY-MM-DD text. Records are retired, never deleted: what a review quoted stays readable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..db import commit
+from ..errors import NotFoundError, ValidationError
+from ..model import Control, ControlEdition
+from ..model.base import utcnow
+from ..model.context import (
+    ClimateDecision,
+    ContextIssue,
+    ContextStatus,
+    InterestedParty,
+    IssueKind,
+    PartyRequirement,
+)
+from .changed import Changed
+from .dates import check_review_date
+from .read import queries
+
+#: Categories offered for an issue: PESTLE for the world outside, and the council's own.
+EXTERNAL_CATEGORIES = ("political", "economic", "social", "technological", "legal",
+                       "environmental")
+INTERNAL_CATEGORIES = ("organisational", "people", "processes", "technology", "culture",
+                       "resources")
+CATEGORIES = EXTERNAL_CATEGORIES + INTERNAL_CATEGORIES
+#: Kinds of interested party offered; any other short text is taken as well.
+PARTY_KINDS = ("regulator", "resident", "partner", "supplier", "staff", "elected members",
+               "government", "auditor", "customer")
+#: The words the climate decision's row carries as its issue.
+CLIMATE_ISSUE = "Climate change"
+
+ISSUE_FIELDS = frozenset({"kind", "category", "issue", "effect", "owner", "department",
+                          "review_date"})
+PARTY_FIELDS = frozenset({"name", "kind", "notes", "owner", "department", "review_date"})
+REQUIREMENT_FIELDS = frozenset({"text", "source", "controls"})
+
+_LONGEST = {"category": 40, "issue": 300, "name": 200, "kind": 40, "source": 300}
+
+T = TypeVar("T")
+
+
+# --- checking values ----------------------------------------------------------------------------
+
+
+def _text(values: Mapping[str, Any], field: str, what: str, *, required: bool) -> str:
+    text = str(values.get(field) or "").strip()
+    if required and not text:
+        raise ValidationError(f"{what} needs {field.replace('_', ' ')}.", field=field)
+    longest = _LONGEST.get(field)
+    if longest is not None and len(text) > longest:
+        raise ValidationError(f"The {field} is longer than {longest} characters.", field=field)
+    return text
+
+
+def _date(value: Any, field: str, what: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(f"'{value}' is not a date (YYYY-MM-DD).", field=field) from None
+    if not isinstance(value, date):
+        raise ValidationError(f"{value!r} is not a date.", field=field)
+    return check_review_date(value, what, field)
+
+
+def _person_id(session: Session, value: Any, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return queries.person(session, str(value)).id
+    except (NotFoundError, ValidationError) as exc:
+        raise ValidationError(str(exc), field=field) from None
+
+
+def _department_id(session: Session, value: Any) -> int | None:
+    if value in (None, ""):
+        return None  # council-wide
+    try:
+        return queries.department_id(session, str(value))
+    except NotFoundError as exc:
+        raise ValidationError(str(exc), field="department") from None
+
+
+def _unknown(values: Mapping[str, Any], fields: frozenset[str], what: str) -> None:
+    extra = sorted(set(values) - fields)
+    if extra:
+        raise ValidationError(f"{what} has no field {', '.join(extra)}.", field=extra[0])
+
+
+def _next_ref(session: Session, column: Any, prefix: str) -> str:
+    """The next free reference ("CI-004" after CI-003), never one a retired record holds."""
+    numbers = [int(m.group(1)) for ref in session.execute(select(column)).scalars()
+               if (m := re.fullmatch(rf"{prefix}-(\d+)", ref))]
+    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+def _by_ref(session: Session, model: type[T], ref: str, what: str, listing: str) -> T:
+    found = session.execute(
+        select(model).where(func.upper(model.ref) == ref.strip().upper())  # type: ignore[attr-defined]
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFoundError(f"No {what} '{ref}' in this register (see `{listing}`).")
+    return found
+
+
+def _stamp_review(record: Any, values: Mapping[str, Any], what: str) -> None:
+    if "review_date" in values:
+        record.review_date = _date(values["review_date"], "review_date", f"the {what}'s review")
+
+
+# --- issues -------------------------------------------------------------------------------------
+
+
+def issue_by_ref(session: Session, ref: str) -> ContextIssue:
+    return _by_ref(session, ContextIssue, ref, "context issue", "isms context issues list")
+
+
+def _set_issue(session: Session, issue: ContextIssue, values: Mapping[str, Any]) -> None:
+    _unknown(values, ISSUE_FIELDS, "A context issue")
+    if "kind" in values:
+        kind = str(values["kind"] or "").strip().lower()
+        if kind not in (IssueKind.INTERNAL, IssueKind.EXTERNAL):
+            raise ValidationError(
+                f"An issue is internal or external, not '{values['kind']}' (the climate "
+                "decision is made with `isms context climate`).", field="kind")
+        issue.kind = IssueKind(kind)
+    if "category" in values:
+        category = _text(values, "category", "An issue", required=True).lower()
+        if category not in CATEGORIES:
+            raise ValidationError(
+                f"'{values['category']}' is not a category: give one of {', '.join(CATEGORIES)}.",
+                field="category")
+        issue.category = category
+    if "issue" in values:
+        issue.issue = _text(values, "issue", "An issue", required=True)
+    if "effect" in values:
+        issue.effect = _text(values, "effect", "An issue", required=False)
+    if "owner" in values:
+        issue.owner_id = _person_id(session, values["owner"], "owner")
+    if "department" in values:
+        issue.department_id = _department_id(session, values["department"])
+    _stamp_review(issue, values, "issue")
+
+
+def add_issue(session: Session, values: Mapping[str, Any]) -> Changed:
+    """A new internal or external issue: kind, category and the issue required."""
+    for field in ("kind", "category", "issue"):
+        if not str(values.get(field) or "").strip():
+            raise ValidationError(f"A context issue needs its {field}.", field=field)
+    issue = ContextIssue(ref=_next_ref(session, ContextIssue.ref, "CI"), effect="",
+                         justification="", category="", status=ContextStatus.CURRENT)
+    _set_issue(session, issue, values)
+    session.add(issue)
+    commit(session)
+    return Changed.of(ContextIssue, [issue.id])
+
+
+def _current(record: ContextIssue | InterestedParty, what: str) -> None:
+    if record.status == ContextStatus.RETIRED:
+        raise ValidationError(f"{what} {record.ref} is retired and can no longer be changed.",
+                              field="ref")
+
+
+def update_issue(session: Session, issue: ContextIssue, values: Mapping[str, Any]) -> Changed:
+    """Change an issue's fields (those given); the climate decision is changed with
+    :func:`decide_climate`."""
+    _current(issue, "Context issue")
+    if issue.kind == IssueKind.CLIMATE:
+        raise ValidationError(
+            f"{issue.ref} is the climate-change decision: change it with `isms context climate`.",
+            field="kind")
+    _set_issue(session, issue, values)
+    commit(session)
+    return Changed.of(ContextIssue, [issue.id])
+
+
+def retire_issue(session: Session, issue: ContextIssue) -> Changed:
+    """An issue that no longer bears on the ISMS: kept, off the lists (the climate decision is
+    never retired: 4.1 asks for one; change it instead)."""
+    _current(issue, "Context issue")
+    if issue.kind == IssueKind.CLIMATE:
+        raise ValidationError(
+            f"{issue.ref} is the climate-change decision, which 4.1 requires: record a new "
+            "decision with `isms context climate` instead.", field="kind")
+    issue.status = ContextStatus.RETIRED
+    commit(session)
+    return Changed.of(ContextIssue, [issue.id])
+
+
+def issues(session: Session, *, department: int | None = None, kind: str | None = None,
+           include_retired: bool = False) -> list[ContextIssue]:
+    """Issues by reference; ``department`` gives that department's and the council-wide ones."""
+    query = select(ContextIssue).order_by(ContextIssue.ref)
+    if department is not None:
+        query = query.where((ContextIssue.department_id == department)
+                            | ContextIssue.department_id.is_(None))
+    if kind:
+        query = query.where(ContextIssue.kind == kind)
+    if not include_retired:
+        query = query.where(ContextIssue.status == ContextStatus.CURRENT)
+    return list(session.execute(query).scalars())
+
+
+# --- the climate decision -----------------------------------------------------------------------
+
+
+def climate_decision(session: Session) -> ContextIssue | None:
+    """The register's climate-change decision (4.1, Amd 1:2024), or None while none is made."""
+    return session.execute(
+        select(ContextIssue).where(ContextIssue.kind == IssueKind.CLIMATE)
+        .order_by(ContextIssue.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def decide_climate(session: Session, *, relevant: bool, justification: str,
+                   decided_by: str | None = None, decided_on: date | None = None,
+                   review_date: date | str | None = None, effect: str = "",
+                   owner: str | None = None) -> Changed:
+    """Record whether climate change is a relevant issue, and why. A register holds one
+    decision: a later one replaces it (the change log keeps the earlier)."""
+    why = str(justification or "").strip()
+    if not why:
+        raise ValidationError("Say why climate change is or is not a relevant issue.",
+                              field="justification")
+    issue = climate_decision(session)
+    if issue is None:
+        issue = ContextIssue(ref=_next_ref(session, ContextIssue.ref, "CI"),
+                             kind=IssueKind.CLIMATE, category="environmental",
+                             issue=CLIMATE_ISSUE, status=ContextStatus.CURRENT)
+        session.add(issue)
+    issue.decision = ClimateDecision.RELEVANT if relevant else ClimateDecision.NOT_RELEVANT
+    issue.justification = why
+    issue.effect = str(effect or "").strip()
+    issue.decided_by_id = _person_id(session, decided_by, "decided_by")
+    issue.decided_on = decided_on or date.today()
+    issue.owner_id = _person_id(session, owner, "owner") if owner else issue.decided_by_id
+    issue.review_date = _date(review_date, "review_date", "the climate decision's review")
+    commit(session)
+    return Changed.of(ContextIssue, [issue.id])
+
+
+# --- interested parties and their requirements --------------------------------------------------
+
+
+def party_by_ref(session: Session, ref: str) -> InterestedParty:
+    return _by_ref(session, InterestedParty, ref, "interested party",
+                   "isms context parties list")
+
+
+def _set_party(session: Session, party: InterestedParty, values: Mapping[str, Any]) -> None:
+    _unknown(values, PARTY_FIELDS, "An interested party")
+    if "name" in values:
+        party.name = _text(values, "name", "An interested party", required=True)
+    if "kind" in values:
+        party.kind = _text(values, "kind", "An interested party", required=True).lower()
+    if "notes" in values:
+        party.notes = _text(values, "notes", "An interested party", required=False)
+    if "owner" in values:
+        party.owner_id = _person_id(session, values["owner"], "owner")
+    if "department" in values:
+        party.department_id = _department_id(session, values["department"])
+    _stamp_review(party, values, "party")
+
+
+def add_party(session: Session, values: Mapping[str, Any]) -> Changed:
+    """A new interested party: its name and kind (regulator, resident, partner...) required."""
+    for field in ("name", "kind"):
+        if not str(values.get(field) or "").strip():
+            raise ValidationError(f"An interested party needs its {field}.", field=field)
+    party = InterestedParty(ref=_next_ref(session, InterestedParty.ref, "IP"), notes="",
+                            status=ContextStatus.CURRENT)
+    _set_party(session, party, values)
+    session.add(party)
+    commit(session)
+    return Changed.of(InterestedParty, [party.id])
+
+
+def update_party(session: Session, party: InterestedParty, values: Mapping[str, Any]) -> Changed:
+    _current(party, "Interested party")
+    _set_party(session, party, values)
+    commit(session)
+    return Changed.of(InterestedParty, [party.id])
+
+
+def retire_party(session: Session, party: InterestedParty) -> Changed:
+    """A party the ISMS no longer answers to: kept with its requirements, off the lists."""
+    _current(party, "Interested party")
+    party.status = ContextStatus.RETIRED
+    commit(session)
+    return Changed.of(InterestedParty, [party.id])
+
+
+def parties(session: Session, *, department: int | None = None,
+            include_retired: bool = False) -> list[InterestedParty]:
+    query = select(InterestedParty).order_by(InterestedParty.ref)
+    if department is not None:
+        query = query.where((InterestedParty.department_id == department)
+                            | InterestedParty.department_id.is_(None))
+    if not include_retired:
+        query = query.where(InterestedParty.status == ContextStatus.CURRENT)
+    return list(session.execute(query).scalars())
+
+
+def _controls(session: Session, refs: Iterable[str]) -> list[Control]:
+    found: list[Control] = []
+    for ref in refs:
+        try:
+            control = queries.control_by_ref(session, ref)
+        except NotFoundError as exc:
+            raise ValidationError(str(exc), field="controls") from None
+        if control.edition == ControlEdition.ISO27001_2013 or control.retired_at is not None:
+            raise ValidationError(f"Control {control.ref} is not in use: link a 2022 or a "
+                                  "local control in use.", field="controls")
+        if control not in found:
+            found.append(control)
+    return found
+
+
+def _set_requirement(session: Session, requirement: PartyRequirement,
+                     values: Mapping[str, Any]) -> None:
+    _unknown(values, REQUIREMENT_FIELDS, "A requirement")
+    if "text" in values:
+        requirement.text = _text(values, "text", "A requirement", required=True)
+    if "source" in values:
+        requirement.source = _text(values, "source", "A requirement", required=False)
+    if "controls" in values:
+        requirement.controls = _controls(session, values["controls"] or ())
+
+
+def requirement(session: Session, requirement_id: int) -> PartyRequirement:
+    found = session.get(PartyRequirement, requirement_id)
+    if found is None:
+        raise NotFoundError(f"No requirement {requirement_id} in this register "
+                            "(see `isms context parties show REF`).")
+    return found
+
+
+def add_requirement(session: Session, party: InterestedParty,
+                    values: Mapping[str, Any]) -> Changed:
+    """A party's requirement: its text required; its source and the controls that answer it
+    (references: "5.34", "PSN-3")."""
+    _current(party, "Interested party")
+    if not str(values.get("text") or "").strip():
+        raise ValidationError("A requirement needs its text.", field="text")
+    row = PartyRequirement(party=party, text="", source="")
+    _set_requirement(session, row, values)
+    session.add(row)
+    commit(session)
+    return Changed.of(PartyRequirement, [row.id]) | Changed.of(InterestedParty, [party.id])
+
+
+def update_requirement(session: Session, row: PartyRequirement,
+                       values: Mapping[str, Any]) -> Changed:
+    if row.retired_at is not None:
+        raise ValidationError(f"Requirement {row.id} is retired and can no longer be changed.",
+                              field="requirement")
+    _set_requirement(session, row, values)
+    commit(session)
+    return Changed.of(PartyRequirement, [row.id]) | Changed.of(InterestedParty, [row.party_id])
+
+
+def retire_requirement(session: Session, row: PartyRequirement) -> Changed:
+    if row.retired_at is not None:
+        raise ValidationError(f"Requirement {row.id} is retired already.", field="requirement")
+    row.retired_at = utcnow()
+    commit(session)
+    return Changed.of(PartyRequirement, [row.id]) | Changed.of(InterestedParty, [row.party_id])
+
+
+def current_requirements(party: InterestedParty) -> list[PartyRequirement]:
+    return [row for row in party.requirements if row.retired_at is None]
+
+
+# --- what needs attention -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the context register lacks: ``ref`` names the record ("" for the register)."""
+
+    ref: str
+    text: str
+
+
+def check(session: Session, today: date | None = None) -> list[Finding]:
+    """What an auditor would ask about first: no climate decision, reviews overdue, a party
+    with no requirement, a requirement that nothing answers."""
+    today = today or date.today()
+    found: list[Finding] = []
+    climate = climate_decision(session)
+    if climate is None:
+        found.append(Finding("", "No decision on whether climate change is a relevant issue "
+                                 "(ISO/IEC 27001 4.1, Amd 1:2024): record it with `isms context "
+                                 "climate --relevant|--not-relevant --justification ...`."))
+    for issue in issues(session):
+        if issue.review_date is not None and issue.review_date < today:
+            found.append(Finding(issue.ref, f"Review of '{issue.issue}' was due on "
+                                            f"{issue.review_date.isoformat()}."))
+    for party in parties(session):
+        if party.review_date is not None and party.review_date < today:
+            found.append(Finding(party.ref, f"Review of {party.name} was due on "
+                                            f"{party.review_date.isoformat()}."))
+        rows = current_requirements(party)
+        if not rows:
+            found.append(Finding(party.ref, f"{party.name} has no requirement recorded."))
+        for row in rows:
+            if not row.controls:
+                found.append(Finding(party.ref, f"Requirement {row.id} of {party.name} "
+                                                f"('{row.text}') is answered by no control."))
+    return found
+
+
+def record_id(changed: Changed, model: type[Any]) -> int:
+    """The one id of ``model`` a write above touched (what the CLI shows next)."""
+    return min(changed.ids[str(model.__tablename__)])
