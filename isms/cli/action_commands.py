@@ -22,7 +22,7 @@ from ..model import ActionDeferral, ActionStatus, ReviewAction, TreatmentAction
 from ..model.risk import ACTION_PRIORITIES
 from ..services import actions, edits
 from ..services.read import lists, queries
-from ..services.reviews.action_subjects import subject_labels
+from ..services.reviews.action_subjects import closed_over_condition, subject_labels
 from .common import (
     command,
     department_filter,
@@ -85,6 +85,7 @@ def _as_json(action: TreatmentAction) -> dict[str, Any]:
         "completed_on": _day(action.completed_on),
         "control": action.control.ref if action.control else None,
         "deferrals": _deferrals(action.deferrals),
+        "close_reason": closed_over_condition(action.description),
     }
 
 
@@ -237,8 +238,9 @@ def _actions_close(args: argparse.Namespace) -> int:
             _print_review(session, args, action, "Closed" + (
                 f" while {condition}" if condition else ""))
             return 0
+        # The last open action of a risk still above its target needs --reason.
         saved = edits.close_action(session, action.id, action.version, outcome,
-                                   args.note or args.reason or "")
+                                   args.note or "", reason=args.reason or "")
         commit(session)
         _print_action(args, action, "Closed", saved)
     return 0
@@ -355,8 +357,9 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--note", metavar="TEXT",
                    help="what was done, or why it was cancelled (required to cancel)")
     p.add_argument("--reason", metavar="TEXT",
-                   help="why a review action is closed while its subject still shows the "
-                        "condition that raised it (required then; the next review sees it)")
+                   help="why it is closed while its subject still shows the condition: a "
+                        "review action's, or a risk still above its target when this is its "
+                        "last open action (required then; the next review sees it)")
     json_option(p)
 
     p = command(verbs, "defer", _actions_defer,

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError, ValidationError
+from ..method.criteria import Criteria
 from ..model import (
     ActionDeferral,
     ActionStatus,
@@ -37,8 +38,14 @@ from ..model import (
 from ..model.base import utcnow
 from . import local_controls, signatures
 from .changed import Changed
+from .read.queries import current_criteria
 from .records import update_action
-from .reviews.action_subjects import still_showing
+from .reviews.action_subjects import (
+    close_line,
+    close_lines,
+    still_showing,
+)
+from .risks import OPEN_ACTION, levels
 
 #: The statuses an action is closed with.
 CLOSED = (ActionStatus.DONE, ActionStatus.CANCELLED)
@@ -78,10 +85,16 @@ def new_action(
 
 def close_action(
     session: Session, action: TreatmentAction, outcome: ActionStatus | str, note: str = "",
-    today: date | None = None,
+    today: date | None = None, *, reason: str = "", reason_field: str = "reason",
 ) -> None:
     """Close an open action as done (recording today as its completion) or cancelled; the
-    ``note`` (required for a cancellation: why) is added to its description, dated."""
+    ``note`` (required for a cancellation: why) is added to its description, dated.
+
+    Closing the last open action of a risk whose current level is still above its target
+    (:func:`closing_condition`) needs a ``reason``: it is added to the description too, as
+    :func:`close_line` says it, so the change log keeps it, the plan shows it and the next
+    review lists the action (:func:`closed_over_condition`). ``reason_field`` is what a
+    refusal names for the reason (a meeting's decision: its note)."""
     status = _status(outcome)
     if action.status in CLOSED:
         raise ValidationError(f"The action \u201c{action.title}\u201d is {action.status} already.",
@@ -89,12 +102,95 @@ def close_action(
     note = note.strip()
     if status == ActionStatus.CANCELLED and not note:
         raise ValidationError("Say why the action is cancelled.", field="note")
-    fields: dict[str, Any] = {"status": status}
+    closed = today or date.today()
+    lines = [action.description] if action.description else []
     if note:
-        closed = (today or date.today()).isoformat()
-        said = f"{status.value.capitalize()} on {closed}: {note}"
-        fields["description"] = f"{action.description}\n\n{said}" if action.description else said
+        lines.append(f"{status.value.capitalize()} on {closed.isoformat()}: {note}")
+    condition = closing_condition(session, action)
+    if condition is not None:
+        lines.append(close_line(status, closed, condition,
+                                _reason(action, condition, reason, reason_field)))
+    fields: dict[str, Any] = {"status": status}
+    if len(lines) > (1 if action.description else 0):
+        fields["description"] = "\n\n".join(lines)
     update_action(session, action, today=today, **fields)
+
+
+def update_checked(session: Session, action: TreatmentAction, **fields: Any) -> None:
+    """``records.update_action`` as the action editor's save (and ``isms actions update``,
+    undo and redo) makes it: a status that closes the last open action over the condition
+    (:func:`closing_condition`) is refused unless the saved description gains the reason's
+    line (:func:`close_line`; the editor asks for the reason and adds it)."""
+    closing = "status" in fields and action.status not in CLOSED and str(
+        fields["status"]) in {status.value for status in CLOSED}
+    condition = closing_condition(session, action) if closing else None
+    if condition is not None:
+        if close_lines(str(fields.get("description", action.description))) \
+                <= close_lines(action.description):
+            raise ValidationError(
+                f"{condition}: closing action {action.id} \u201c{action.title}\u201d needs a "
+                f"reason (`isms actions close {action.id} --reason TEXT`; the action editor "
+                "asks for it).", field="status")
+    update_action(session, action, **fields)
+
+
+def condition_of(session: Session, action_id: int) -> str | None:
+    """:func:`closing_condition` of treatment action ``action_id``: what the action editor
+    asks a reason for before it saves the action closed."""
+    action = session.get(TreatmentAction, action_id)
+    if action is None:
+        raise NotFoundError(f"There is no treatment action {action_id}.")
+    return closing_condition(session, action)
+
+
+def with_reason(session: Session, action_id: int, values: dict[str, Any], reason: str,
+                today: date | None = None) -> dict[str, Any]:
+    """The editor's ``values`` with the reason's line (:func:`close_line`) added to the
+    description when they close action ``action_id`` over the condition (unchanged
+    otherwise), so its one save (``edits.save``) records the reason with the closing."""
+    action = session.get(TreatmentAction, action_id)
+    if action is None:
+        raise NotFoundError(f"There is no treatment action {action_id}.")
+    status = values.get("status")
+    if action.status in CLOSED or str(status) not in {s.value for s in CLOSED}:
+        return values
+    condition = closing_condition(session, action)
+    if condition is None:
+        return values
+    said = close_line(ActionStatus(str(status)), today or date.today(), condition,
+                      _reason(action, condition, reason, "status"))
+    description = str(values.get("description", action.description)).strip()
+    return {**values, "description": f"{description}\n\n{said}" if description else said}
+
+
+def _reason(action: TreatmentAction, condition: str, reason: str,
+            field: str = "reason") -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(
+            f"{condition}: say why action {action.id} \u201c{action.title}\u201d is closed "
+            "anyway (a reason; the next review sees it).", field=field)
+    return reason
+
+
+def closing_condition(session: Session, action: TreatmentAction) -> str | None:
+    """What closing ``action`` would leave showing, in words ("R-0201 Lost laptops is still
+    Very high, above its target Low"), or None: it is the last open action of a live risk
+    whose current level is still above its residual (target) level."""
+    risk = action.risk
+    if risk is None or risk.status in (RiskStatus.RETIRED, RiskStatus.CLOSED):
+        return None
+    if any(other is not action and other.status in OPEN_ACTION for other in risk.actions):
+        return None
+    criteria = (Criteria.from_definition(risk.criteria.definition) if risk.criteria
+                else current_criteria(session))
+    found = levels(criteria, risk)
+    today_level, target = found.governing, found.residual
+    if today_level is None or target is None or \
+            criteria.rank(today_level) <= criteria.rank(target):
+        return None
+    return (f"{risk.ref} {risk.title} is still {today_level.name}, above its target "
+            f"{target.name}")
 
 
 def _status(outcome: ActionStatus | str) -> ActionStatus:

@@ -3,7 +3,9 @@ status of one action, or of a new one of a risk (``ActionEditor.new``); beside t
 the original one and each deferral, and Defer to move the date later with a reason.
 
 Saved with one call, ``isms.services.edits.save`` (``records.update_action``), or for a new
-action ``edits.add_action``; marking it done records the completion date. Defer is one call
+action ``edits.add_action``; marking it done records the completion date. Closing the last open
+action of a risk still above its target asks why first (``actions.with_reason`` adds the
+reason to the description the save records). Defer is one call
 too, ``actions.defer_action``: it keeps the original date and records the slip (who, when,
 why). Opened by double-click or Enter on the Treatment actions page or in the risk editor.
 """
@@ -61,6 +63,8 @@ class ActionEditor(RecordEditor):
         self.action_id = action_id
         #: The risk a new action is added to.
         self.risk_id = risk_id
+        #: Why the action is closed over the condition, asked by :meth:`save`.
+        self.close_reason = ""
         self._read()
         self.risk_label = QLabel()
         self.title_edit = QLineEdit()
@@ -197,7 +201,29 @@ class ActionEditor(RecordEditor):
         if self.action_id is None:
             assert self.risk_id is not None
             return edits.add_action(session, self.risk_id, self.values())
+        if self.close_reason:  # closing over the condition: the reason goes with the save
+            edited = actions.with_reason(session, self.action_id, edited, self.close_reason)
         return edits.save(session, "treatment action", self.action_id, self.version, edited)
+
+    def save(self) -> bool:
+        """Save; closing the risk's last open action while it is still above its target
+        first asks why (the reason is kept with the closing and the next review sees it)."""
+        self.close_reason = ""
+        status = self.edited().get("status")
+        if self.action_id is not None and status in (ActionStatus.DONE, ActionStatus.CANCELLED) \
+                and not self.problems():
+            try:
+                with self._register.session() as session:
+                    condition = actions.condition_of(session, self.action_id)
+            except IsmsError as exc:
+                self.message.error(str(exc))
+                return False
+            if condition is not None:
+                asked = CloseReasonDialog(condition, self)
+                if not asked.run():
+                    return False
+                self.close_reason = asked.reason()
+        return super().save()
 
     def defer(self) -> bool:
         """Ask for the new date and the reason, then defer the action (one service call) and
@@ -226,6 +252,44 @@ class ActionEditor(RecordEditor):
     def ask(cls, register: Register, action_id: int, parent: QWidget | None = None) -> bool:
         """Edit the action modally; True when a save was made."""
         return cls(register, action_id, parent).run()
+
+
+class CloseReasonDialog(QDialog):
+    """Why an action is closed while its risk is still above its target."""
+
+    def __init__(self, condition: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Close the action — isms")
+        self.condition_label = QLabel(
+            f"{condition}, and this is its last open action. Say why it is closed anyway: the "
+            "reason is kept with the action and the next review lists it.")
+        self.condition_label.setWordWrap(True)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setAccessibleName("Reason")
+        self.reason_edit.setPlaceholderText("Why it is closed before the target is reached")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Close the action")
+        self.ok_button.setEnabled(False)
+        self.reason_edit.textChanged.connect(
+            lambda text: self.ok_button.setEnabled(bool(text.strip())))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(self.condition_label)
+        form.addRow("&Reason:", self.reason_edit)
+        form.addRow(buttons)
+        self.reason_edit.setFocus()
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
+
+    def run(self) -> bool:
+        try:
+            return self.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self.deleteLater()
 
 
 class DeferDialog(QDialog):

@@ -47,6 +47,7 @@ from isms.services.documents.register_common import (
     scope,
 )
 from isms.services.documents.risk_register import TARGET_FLAG_NOTE, target_flag
+from isms.services.reviews.action_subjects import closed_over_condition
 from isms.services.risks import Levels
 
 PLAN_COLUMNS = (
@@ -225,10 +226,18 @@ def _action_rows(session: Session, department_id: int | None,
             action.resources or None, control_ref, original,
             due_cell(action.due_date, today, is_open),
             "; ".join(deferrals.get(action.id, ())) or None, None,
-            action.status, Marked("Overdue", OVERDUE_FILL) if overdue else "No", None, None,
+            _status(action), Marked("Overdue", OVERDUE_FILL) if overdue else "No", None, None,
         ], is_open))
         session.expunge(action)
     return out
+
+
+def _status(action: TreatmentAction) -> str:
+    """An action's status, with the reason it was closed while its risk stayed above its
+    target (``actions.close_action``)."""
+    reason = closed_over_condition(action.description)
+    return f"{action.status.value}; closed while the condition remained: {reason}" \
+        if reason else action.status.value
 
 
 def _deferrals(session: Session, department_id: int | None) -> dict[int, list[str]]:

@@ -24,7 +24,7 @@ from isms.model import (
     TreatmentAction,
 )
 
-from .. import assets, local_controls, records, risks
+from .. import actions, assets, local_controls, records, risks
 from .values import Values
 
 #: The fields an asset editor save may change (undo restores the ones that did change).
@@ -169,7 +169,8 @@ def _write_risk(session: Session, risk: Risk, values: Values) -> None:
 
 RISK = RecordKind("risk", Risk, _read_risk, _write_risk, lambda r: r.ref)
 ACTION = RecordKind("treatment action", TreatmentAction, _columns(*sorted(records.ACTION_FIELDS)),
-                    lambda s, action, values: records.update_action(s, action, **values),
+                    # Checked: closing over the condition needs the reason's line.
+                    lambda s, action, values: actions.update_checked(s, action, **values),
                     lambda a: f"{a.risk.ref} \u201c{_short(a.title)}\u201d")
 SOA_ENTRY = RecordKind("SoA entry", SoaEntry, _columns(*sorted(records.SOA_FIELDS)), _write_soa,
                        lambda e: f"{e.control.ref} of {e.department.code}")

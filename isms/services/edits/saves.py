@@ -115,13 +115,15 @@ def retire_risk(
 
 def close_action(
     session: Session, action_id: int, expected_version: int, outcome: str, note: str = "",
-    *, name: str | None = None, today: date | None = None,
+    *, name: str | None = None, today: date | None = None, reason: str = "",
 ) -> Saved:
-    """Close a treatment action as done or cancelled with its note (``actions.close_action``),
-    recorded for undo and ``isms revert`` ("Close action R-012 “Encrypt laptops”")."""
+    """Close a treatment action as done or cancelled with its note (``actions.close_action``:
+    the last open one of a risk still above its target needs a ``reason``), recorded for undo
+    and ``isms revert`` ("Close action R-012 “Encrypt laptops”")."""
     found = _found(session, ACTION, action_id, name)
     return _save(session, ACTION, found, expected_version,
-                 lambda: actions.close_action(session, found, outcome, note, today),
+                 lambda: actions.close_action(session, found, outcome, note, today,
+                                              reason=reason),
                  text=f"Close action {ACTION.name(found)}")
 
 

@@ -11,6 +11,7 @@ Closing an action while it still shows needs a reason, and the next meeting sees
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -304,7 +305,9 @@ _CHECKS: dict[AgendaKind, Callable[[Session, str, int, date], str | None]] = {
 
 @dataclass(frozen=True)
 class ClosedWithCondition:
-    """An action closed while its subject still showed the condition, for the agenda."""
+    """An action closed while its subject still showed the condition, for the agenda: a
+    review action (``table`` REVIEW_ACTION, named "SMG-2026-11/A5") or a treatment action
+    closed as the last open one of a risk still above its target (ACTION, "R-0201/A12")."""
 
     action_id: int
     meeting_ref: str
@@ -313,12 +316,20 @@ class ClosedWithCondition:
     reason: str
     owner: str | None
     closed: datetime
+    table: str = REVIEW_ACTION
+    #: The risk's department, for a treatment action (None: a review action, council-wide).
+    department_id: int | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.meeting_ref}/A{self.action_id}"
 
 
 def closed_with_condition(session: Session, meeting: ReviewMeeting) -> list[ClosedWithCondition]:
     """Actions closed with a reason while their subject still showed the condition, not yet
     seen by a signed-off meeting since (other than the one that closed them): ``meeting``
-    lists them so the SMG sees what was closed over an open condition."""
+    lists them so the SMG sees what was closed over an open condition. Review actions first,
+    then treatment actions (:func:`closed_treatment_actions`)."""
     seen, item = aliased(ReviewMeeting), aliased(AgendaItem)
     already = exists().where(
         item.meeting_id == seen.id, item.subject_table == REVIEW_ACTION,
@@ -339,4 +350,66 @@ def closed_with_condition(session: Session, meeting: ReviewMeeting) -> list[Clos
         .order_by(ReviewAction.updated_at, ReviewAction.id)
     )
     return [ClosedWithCondition(aid, ref, title, status.value, reason, owner, closed)
-            for aid, ref, title, status, reason, owner, closed in session.execute(query)]
+            for aid, ref, title, status, reason, owner, closed in session.execute(query)] + \
+        closed_treatment_actions(session, meeting)
+
+
+def closed_treatment_actions(session: Session,
+                             meeting: ReviewMeeting) -> list[ClosedWithCondition]:
+    """Treatment actions closed as the last open one of a risk still above its target, with
+    the reason their description records (``actions.close_line``: no column keeps it), that
+    no signed-off meeting has listed as such since (as an action from a previous meeting: the
+    meeting that closed it saw it as overdue, not as closed over the condition)."""
+    from_close_line = _CLOSE_LINE_SQL
+    seen, item = aliased(ReviewMeeting), aliased(AgendaItem)
+    already = exists().where(
+        item.meeting_id == seen.id, item.subject_table == ACTION,
+        item.subject_id == TreatmentAction.id, item.kind == AgendaKind.PREVIOUS_ACTION,
+        seen.status == ReviewStatus.SIGNED_OFF, seen.id != meeting.id,
+        seen.signed_off_at > TreatmentAction.updated_at)
+    query = (
+        select(TreatmentAction.id, Risk.ref, TreatmentAction.title, TreatmentAction.status,
+               TreatmentAction.description, Person.name, TreatmentAction.updated_at,
+               Risk.department_id)
+        .join(Risk, TreatmentAction.risk_id == Risk.id)
+        .outerjoin(Person, TreatmentAction.owner_id == Person.id)
+        .where(TreatmentAction.status.in_(_CLOSED), Risk.status != RiskStatus.RETIRED,
+               TreatmentAction.description.contains(from_close_line), ~already)
+        .order_by(TreatmentAction.updated_at, TreatmentAction.id)
+    )
+    found = []
+    for aid, ref, title, status, description, owner, closed, dept in session.execute(query):
+        reason = closed_over_condition(description)
+        if reason is not None:
+            found.append(ClosedWithCondition(aid, ref, title, status.value, reason, owner,
+                                             closed, ACTION, dept))
+    return found
+
+
+# --- the reason a treatment action was closed over the condition ------------------------------
+# Kept in the action's description (no column for it: no migration this round), written and
+# read here so the service, the plan and the agenda agree on the words.
+
+#: What every such line holds, for the database to find the actions that have one.
+_CLOSE_LINE_SQL = " while the condition remained ("
+_CLOSE_LINE = re.compile(
+    r"^(?:Done|Cancelled) on \d{4}-\d{2}-\d{2} while the condition remained "
+    r"\((?P<condition>.*)\): (?P<reason>.+)$", re.MULTILINE)
+
+
+def close_line(status: ActionStatus, on: date, condition: str, reason: str) -> str:
+    """The description's line recording a closing over the condition: "Done on 2026-11-25
+    while the condition remained (R-0201 ... is still Very high, above its target Low): why"."""
+    return f"{status.value.capitalize()} on {on.isoformat()}{_CLOSE_LINE_SQL}{condition}): " \
+        f"{reason}"
+
+
+def close_lines(description: str) -> int:
+    """How many such lines ``description`` holds."""
+    return len(_CLOSE_LINE.findall(description or ""))
+
+
+def closed_over_condition(description: str) -> str | None:
+    """The reason the latest :func:`close_line` of ``description`` gives (None: no such line)."""
+    found = _CLOSE_LINE.findall(description or "")
+    return str(found[-1][1]) if found else None

@@ -283,12 +283,14 @@ class _Builder:
                             + escalation_note(escalated, answer))
                   for aid, ref, title, due, owner, escalated, answer in self.session.execute(query)]
         # Closed while their subject still showed the condition: the SMG sees them once more.
+        # A treatment action so closed (its risk still above its target) is its department's.
         return listed + [Candidate(
-            K.PREVIOUS_ACTION, REVIEW_ACTION, c.action_id, None, f"{c.meeting_ref}/A{c.action_id}",
+            K.PREVIOUS_ACTION, c.table, c.action_id, c.department_id, c.ref,
             f"{c.meeting_ref}: {c.title} (closed {c.status} while the condition remained)",
             f"Closed on {c.closed:%Y-%m-%d} with the reason: {c.reason.rstrip('.')}. "
             f"Owner {c.owner or 'none'}.")
-            for c in closed_with_condition(self.session, self.meeting)]
+            for c in closed_with_condition(self.session, self.meeting)
+            if not self.scope or c.department_id is None or c.department_id in self.scope]
 
     def candidates(self) -> list[Candidate]:
         found = [self.risks(), self.actions(), self.assets(), self.findings(), self.soa()]

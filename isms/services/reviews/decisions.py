@@ -63,7 +63,8 @@ _RESTORABLE: dict[type[Any], tuple[str, ...]] = {
     Risk: ("residual_likelihood", "residual_impact", "criteria_id", "status", "owner_id",
            "next_review", "review_override_reason", "retired_at"),
     Asset: ("owner_id", "status", "retired_at", "next_review"),
-    TreatmentAction: ("owner_id", "due_date", "status", "completed_on", "original_due_date"),
+    TreatmentAction: ("owner_id", "due_date", "status", "completed_on", "original_due_date",
+                      "description"),
     ReviewAction: ("owner_id", "due_date", "status", "closed_in_meeting_id", "close_reason"),
 }
 #: An escalation is answered within this many days of the meeting unless it says otherwise.
@@ -281,10 +282,14 @@ def _on_action(session: Session, action: TreatmentAction | ReviewAction, effect:
                                                 reason_field="note")
         effect.words.append("action closed" + (f" while {condition}" if condition else ""))
         return
-    if req.kind == D.CLOSE_ACTION:
-        fields["status"] = ActionStatus.DONE
-        effect.words.append("action closed")
-    elif req.kind == D.CHANGE_OWNER:
+    if req.kind == D.CLOSE_ACTION and isinstance(action, TreatmentAction):
+        # The last open action of a risk still above its target: the note says why.
+        condition = actions.closing_condition(session, action)
+        actions.close_action(session, action, ActionStatus.DONE, today=req.today,
+                             reason=req.note, reason_field="note")
+        effect.words.append("action closed" + (f" while {condition}" if condition else ""))
+        return
+    if req.kind == D.CHANGE_OWNER:
         fields["owner_id"] = _needs(req.owner_id, "Choose the new owner.", "owner_id")
         effect.words.append(f"owner now {_name(session, req.owner_id)}")
     elif not _common(session, effect):
