@@ -111,7 +111,8 @@ def _list(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
         department = department_filter(session, args)
         today = date.today()
-        documents = (policies.due_for_review(session, today, department=department)
+        scope = [department] if department is not None else []
+        documents = (policies.due_for_review(session, today, scope)
                      if args.due else policies.documents(session, department=department))
         if args.status:
             documents = [d for d in documents if d.status.value == args.status]

@@ -15,9 +15,9 @@ A document is withdrawn, never deleted: it stays in the register, out of the rev
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -209,20 +209,45 @@ def documents(session: Session, *, department: int | None = None) -> list[Contro
     return list(session.execute(query).scalars())
 
 
-def due_for_review(session: Session, on: date, *, department: int | None = None,
-                   council_wide: bool = True) -> list[ControlledDocument]:
+def due_for_review(session: Session, on: date,
+                   scope: Sequence[int | None] = ()) -> list[ControlledDocument]:
     """Documents in force or in draft whose next review is on or before ``on``, soonest first:
-    of one department (and the council-wide ones, unless ``council_wide`` is False) or all."""
+    of the ``scope``'s departments and the council-wide ones, or every one (empty scope)."""
     query = select(ControlledDocument).where(
         ControlledDocument.status != DocumentStatus.WITHDRAWN,
         ControlledDocument.next_review.is_not(None), ControlledDocument.next_review <= on)
-    if department is not None:
-        query = query.where(ControlledDocument.department_id == department
-                            if not council_wide else
-                            (ControlledDocument.department_id == department)
+    departments = [d for d in scope if d is not None]
+    if departments:
+        query = query.where(ControlledDocument.department_id.in_(departments)
                             | ControlledDocument.department_id.is_(None))
     return list(session.execute(
         query.order_by(ControlledDocument.next_review, ControlledDocument.ref)).scalars())
+
+
+def due_lines(documents: Iterable[ControlledDocument]) -> str:
+    """One line per document due: "POL-002 Acceptable use policy (version 1.0, approved):
+    review due 2026-10-01; owner Priya Shah." - the agenda item's detail."""
+    return "\n".join(
+        f"{d.ref} {d.title} ({'version ' + d.version_label + ', ' if d.version_label else ''}"
+        f"{d.status.value}): review due {d.next_review}; owner "
+        f"{d.owner.name if d.owner else 'none'}." for d in documents)
+
+
+def monitoring_line(session: Session, as_of: date, scope: Sequence[int] = ()) -> str:
+    """The document register's part of the 9.3.2 d2 monitoring input: "documents (policies
+    and procedures): 14 in force, 2 in draft, 3 past their next review (POL-002, ...)"; ""
+    while the register holds none."""
+    query = select(ControlledDocument.status, func.count()).group_by(ControlledDocument.status)
+    if scope:
+        query = query.where(ControlledDocument.department_id.in_(scope)
+                            | ControlledDocument.department_id.is_(None))
+    counts = {status: n for status, n in session.execute(query)}
+    if not counts.get(DocumentStatus.APPROVED) and not counts.get(DocumentStatus.DRAFT):
+        return ""
+    late = [d.ref for d in due_for_review(session, as_of - timedelta(days=1), scope)]
+    return (f"documents (policies and procedures): {counts.get(DocumentStatus.APPROVED, 0)} in "
+            f"force, {counts.get(DocumentStatus.DRAFT, 0)} in draft, {len(late)} past their "
+            "next review" + (f" ({', '.join(late)})" if late else ""))
 
 
 # --- checks ------------------------------------------------------------------------------------

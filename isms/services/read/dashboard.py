@@ -8,8 +8,8 @@ the matrix in Python, never to risks one by one, so the figures stay fast on a c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select, tuple_
@@ -25,6 +25,7 @@ from isms.model import (
     RiskStatus,
     TreatmentAction,
 )
+from isms.services.policies import due_for_review
 from isms.services.read.queries import current_criteria
 from isms.services.risks import OPEN_ACTION, STAGES
 
@@ -134,6 +135,8 @@ class Overdue:
     #: The risks the overdue actions belong to (each once, in the actions' order), so a list
     #: of risks can show them until there is a page of treatment actions.
     action_risk_ids: list[int]
+    #: Policies and procedures (the document register) past their next review.
+    document_ids: list[int] = field(default_factory=list)
 
     @property
     def risks(self) -> int:
@@ -148,13 +151,18 @@ class Overdue:
         return len(self.asset_ids)
 
     @property
+    def documents(self) -> int:
+        return len(self.document_ids)
+
+    @property
     def total(self) -> int:
-        return self.risks + self.actions + self.assets
+        return self.risks + self.actions + self.assets + self.documents
 
 
 def overdue(session: Session, *, today: date, department: int | None = None) -> Overdue:
     """Live risks whose review date has passed; open or in-progress treatment actions past
-    their due date; live assets whose owner attestation (next_review) has passed."""
+    their due date; live assets whose owner attestation (next_review) has passed; documents in
+    force or in draft past their next review (a department's and the council-wide ones)."""
     risks = select(Risk.id).where(*live_risk(department), Risk.next_review < today)
     actions = (
         select(TreatmentAction.id, TreatmentAction.risk_id)
@@ -173,6 +181,8 @@ def overdue(session: Session, *, today: date, department: int | None = None) -> 
         [action_id for action_id, _ in late_actions],
         list(session.execute(assets.order_by(Asset.next_review, Asset.id)).scalars()),
         list(dict.fromkeys(risk_id for _, risk_id in late_actions)),
+        [document.id for document in due_for_review(
+            session, today - timedelta(days=1), [department] if department is not None else [])],
     )
 
 

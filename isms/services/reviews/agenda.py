@@ -4,7 +4,8 @@ The agenda, in the order the SMG takes it:
 
 1. actions left open by previous meetings ("matters arising");
 2. the seven management-review inputs (9.3.2 a-g), each filled from what the register holds
-   (:mod:`.inputs`; more can be added with ``add_input``);
+   (:mod:`.inputs`; more can be added with ``add_input``), then the policies and procedures
+   due for review by the meeting (the document register), as one input item;
 3. risks above the appetite, then risks whose review is due by the meeting, then acceptances
    expiring before the next planned meeting (else within :data:`ACCEPTANCE_WINDOW_DAYS` of this
    one), then treatment actions past their due date - each risk once, at its first reason;
@@ -54,6 +55,7 @@ from isms.model import (
     TreatmentAction,
 )
 from isms.services.handling import check_handling, finding_key, risks_for_findings
+from isms.services.policies import due_for_review, due_lines
 from isms.services.read.dashboard import governing_rating, live_risk, targets_without_plan
 from isms.services.read.queries import current_criteria
 from isms.services.reviews.action_subjects import closed_with_condition, escalation_note
@@ -297,6 +299,10 @@ class _Builder:
         inputs = [Candidate(K.MANAGEMENT_INPUT, None, None, None, "", i.title, i.detail)
                   for i in review_inputs(self.session, self.meeting, self.as_of,
                                          self.soa_warnings)]
+        due = due_for_review(self.session, self.as_of, self.scope)  # the document register
+        if due:
+            inputs.append(Candidate(K.MANAGEMENT_INPUT, None, None, None, "",
+                                    f"Documents due for review (7.5): {len(due)}", due_lines(due)))
         listed: list[Candidate] = [*self.previous_actions(), *inputs]
         for each in found:
             listed.extend(self._capped(each))

@@ -43,6 +43,8 @@ from isms.model import (
     SoaEntry,
     TreatmentAction,
 )
+from isms.services.context import issues_reading, parties_reading
+from isms.services.policies import monitoring_line
 from isms.services.read.dashboard import governing_rating, live_risk, targets_without_plan
 from isms.services.read.queries import current_criteria
 from isms.services.soa.checks import SoaCheck, SoaWarning
@@ -255,7 +257,8 @@ def _monitoring(reading: Reading) -> str:
             Evidence.evidence_date >= reading.last.meeting_date,
             *reading.in_scope(Evidence.department_id))).scalar_one()  # type: ignore[arg-type]
         parts.append(f"{filed} evidence items dated {reading.since_words()}")
-    return "; ".join(parts)
+    documents = monitoring_line(reading.session, reading.as_of, reading.scope)
+    return "; ".join([*parts, documents] if documents else parts)
 
 
 # --- f: risk assessment and treatment -------------------------------------------------------------
@@ -330,9 +333,11 @@ def _treatment(reading: Reading) -> str:
 SOURCES: dict[str, tuple[tuple[str, Source], ...]] = {
     "a": (("Actions set by earlier reviews", _earlier_actions),
           ("Decisions deferred at the last review", _deferred)),
-    "b": (("External and internal issues (4.1)", _not_held),
+    "b": (("External and internal issues (4.1)",
+           lambda r: issues_reading(r.session, r.since, r.scope, r.as_of)),
           ("Changes to the register", _register_changes)),
-    "c": (("Interested parties and their requirements (4.2)", _not_held),),
+    "c": (("Interested parties and their requirements (4.2)",
+           lambda r: parties_reading(r.session, r.since, r.scope, r.as_of)),),
     "d": (("1. Nonconformities and corrective actions (10.2)", _not_held),
           ("2. Monitoring and measurement results (9.1)", _monitoring),
           ("3. Audit results (9.2)", _not_held),
