@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import openpyxl
 import pytest
 from sqlalchemy.orm import Session
 
-from isms.cli import soa_commands
+from isms.cli import main, soa_commands
 from isms.db import Register, open_register
 from isms.db.session import default_actor
 from isms.errors import AccessDenied, ValidationError
@@ -28,6 +29,7 @@ from isms.services.soa.versions import (
     soa_versions,
 )
 from tests import builders
+from tests.pdf_pages import assert_not_split, assert_pdf_sound, pdf_pages
 from tests.unit.test_soa import control_id, decide_all, exclude_without_justification
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -218,3 +220,49 @@ def test_cli_approve_versions_changes_and_check(
     with pytest.raises(AccessDenied, match="Nora Nobody may not approve the council-wide SoA: "
                        "that needs the approver or siro role"):
         _run(capsys, "soa", "approve", "--council", "--db", db)
+
+
+def test_the_versions_document_and_the_change_list_say_what_each_approval_acknowledged(
+    register: Register, decided: tuple[int, int], register_db: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pack's list of approved versions (item 5) and the change list between two versions
+    say "approved with N warnings acknowledged" of each version (issue 17, 7)."""
+    from isms.services.soa.versions import soa_versions_report
+
+    dept, _ = decided
+    with register.transaction(actor="approver") as session:
+        approve_soa(session, dept, "First", NOW, acknowledged=93)
+    with register.transaction() as session:
+        # Partly in place with no target date: one warning more.
+        records.save_soa_entry(session, dept, control_id(session, "8.12"),
+                               implementation_status="partially implemented",
+                               implementation="Email DLP only")
+    with register.transaction(actor="approver") as session:
+        approve_soa(session, dept, "Second", NOW, acknowledged=94)
+    with register.session() as session:
+        versions = soa_versions_report(session, dept, NOW)
+        changes = soa_changes_report(session, dept, 1, 2, generated=NOW)
+    header = [c.header for c in versions.columns]
+    rows = [dict(zip(header, row, strict=True)) for row in versions.rows]
+    assert [(r["Version"], r["Approval"], r["Note"]) for r in rows] == [
+        (1, "approved with 93 warnings acknowledged", "First"),
+        (2, "approved with 94 warnings acknowledged", "Second"),
+    ]
+    assert dict(changes.document_control)["From"].endswith(
+        "2026-03-02; approved with 93 warnings acknowledged)")
+    assert dict(changes.document_control)["To"].endswith(
+        "2026-03-02; approved with 94 warnings acknowledged)")
+    # As the audit pack prints it, page by page.
+    pack = tmp_path / "pack.zip"
+    assert main(["export", "pack", "--db", register_db, "--department", "ASC", "--out",
+                 str(pack), "--as-of", "2026-03-02"]) == 0, capsys.readouterr().err
+    with zipfile.ZipFile(pack) as archive:
+        archive.extract("soa-versions.pdf", tmp_path)
+    assert_pdf_sound(tmp_path / "soa-versions.pdf")
+    pages = pdf_pages(tmp_path / "soa-versions.pdf")
+    assert_not_split(pages, ["OFFICIAL-SENSITIVE"])
+    lines = [line.split() for page in pages for line in page.splitlines()]
+    for number, count in (("1", 93), ("2", 94)):
+        row = next(words for words in lines if words[:1] == [number])
+        assert f"approved with {count} warnings acknowledged" in " ".join(row)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from isms.db import Register
 from isms.db.audit_chain import log_head
 from isms.errors import StorageError
 from isms.io.exports.pack import PackFile, PackItem, PackSummary, safe_member_name, write_pack
-from isms.io.exports.report import Column, Report, producer
+from isms.io.exports.report import Report, producer
 from isms.io.files import scratch_folder_beside
 from isms.model import ReviewStatus
 from isms.services.documents import audit_pack_items as items
@@ -47,7 +47,6 @@ from isms.services.evidence import evidence_dir
 from isms.services.read.queries import register_name
 from isms.services.reviews import decisions_report
 from isms.services.reviews.minutes import write_minutes
-from isms.services.soa import document as soa
 from isms.services.soa import versions as soa_versions
 
 #: Above this many rows a register goes in as xlsx only: thousands of PDF pages help no
@@ -90,30 +89,6 @@ class _Documents:
         once = replace(report, rows=rows)
         return [self.report(f"{stem}.xlsx", lambda: once),
                 self.report(f"{stem}.pdf", lambda: once)], []
-
-
-def _soa_history(session: Session, department_id: int | None, generated: datetime) -> Report:
-    """Every approved version with who approved it, when, and how many entries changed since
-    the one before; the last row says whether the current SoA is a draft."""
-    versions = soa_versions.soa_versions(session, department_id)
-    rows: list[list[object]] = []
-    previous: list[dict[str, object]] = []
-    for version in sorted(versions, key=lambda v: v.number):
-        changed = len(soa_versions.compare(previous, version.snapshot)) if previous else None
-        rows.append([version.number, version.approved_by.name, version.approved_at,
-                     version.note, "first version" if changed is None else changed])
-        previous = version.snapshot
-    if versions and soa_versions.is_draft(session, department_id):
-        current = soa.snapshot(soa.soa_rows(session, department_id))
-        rows.append(["draft", "", None, "not approved yet",
-                     len(soa_versions.compare(previous, current))])
-    return Report(
-        title="Statement of Applicability - approved versions",
-        columns=[Column("Version", 9), Column("Approved by", 24), Column("Approved at", 18,
-                 "date"), Column("Note", 50, wrap=True), Column("Changes from the previous", 14)],
-        rows=rows, generated=generated, row_count=len(rows),
-        notes=["No SoA has been approved yet."] if not versions else (),
-    )
 
 
 @dataclass(frozen=True)
@@ -198,10 +173,11 @@ def write_audit_pack(
                      files=treatment, notes=treatment_notes),
             PackItem("5", "Statement of Applicability", "The SoA as it stands (its document "
                      "control block gives the approved version, or says it is a draft), and "
-                     "the history of approved versions.",
+                     "the history of approved versions with the warnings each approver "
+                     "acknowledged.",
                      files=[*soa_files, docs.report("soa-versions.pdf", lambda: marked(
-                         with_log_head(session, _soa_history(session, department_id,
-                                                             generated)),
+                         with_log_head(session, soa_versions.soa_versions_report(
+                             session, department_id, generated)),
                          marking_of(session, "soa", department_id, marking)))]),
             PackItem("6", "Asset inventory and handling", "Assets with their owners, "
                      "classification, C/I/A ratings, personal data and handling-rule findings. "

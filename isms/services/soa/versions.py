@@ -128,6 +128,15 @@ def approve_soa(
     return Approval(version, standing)
 
 
+def approval_words(version: SoaVersion) -> str:
+    """"approved with 93 warnings acknowledged": what the approver acknowledged, as the SoA's
+    own document control says it ("no warnings" also for versions approved before the
+    warnings were recorded, when none was acknowledged)."""
+    count = len(version.acknowledged_warnings)
+    return (f"approved with {count:,} warning{'s' if count != 1 else ''} acknowledged"
+            if count else "approved with no warnings acknowledged")
+
+
 def soa_versions(session: Session, department_id: int | None) -> list[SoaVersion]:
     """The approved versions of one scope, oldest first."""
     return list(session.execute(
@@ -219,7 +228,8 @@ def soa_changes_report(
 
     def approved(number: int) -> str:
         version = soa_version(session, department_id, number)
-        return f"{version.approved_by.name}, {version.approved_at.date().isoformat()}"
+        return (f"{version.approved_by.name}, {version.approved_at.date().isoformat()}; "
+                f"{approval_words(version)}")
 
     control = [("From", f"version {from_number} (approved by {approved(from_number)})"),
                ("To", target if to_number is None
@@ -234,3 +244,31 @@ def soa_changes_report(
         marking=document_marking(session),
     )
 
+
+
+def soa_versions_report(session: Session, department_id: int | None,
+                        generated: datetime) -> Report:
+    """Every approved version with who approved it, when, what warnings they acknowledged and
+    how many entries changed since the one before; the last row says whether the current SoA
+    is a draft (the audit pack's item 5). Marked by the caller, like the SoA."""
+    versions = soa_versions(session, department_id)
+    rows: list[list[object]] = []
+    previous: list[dict[str, Any]] = []
+    for version in versions:  # oldest first
+        changed = len(compare(previous, version.snapshot)) if previous else None
+        rows.append([version.number, version.approved_by.name, version.approved_at,
+                     approval_words(version), version.note,
+                     "first version" if changed is None else changed])
+        previous = version.snapshot
+    if versions and is_draft(session, department_id):
+        current = snapshot(soa_rows(session, department_id))
+        rows.append(["draft", "", None, "not approved yet", "",
+                     len(compare(previous, current))])
+    return Report(
+        title="Statement of Applicability - approved versions",
+        columns=[Column("Version", 9), Column("Approved by", 24),
+                 Column("Approved at", 18, "date"), Column("Approval", 26, wrap=True),
+                 Column("Note", 40, wrap=True), Column("Changes from the previous", 14)],
+        rows=rows, generated=generated, row_count=len(rows),
+        notes=["No SoA has been approved yet."] if not versions else (),
+    )
