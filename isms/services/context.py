@@ -11,9 +11,10 @@ YYYY-MM-DD text. Records are retired, never deleted: what a review quoted stays 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -433,3 +434,86 @@ def check(session: Session, today: date | None = None) -> list[Finding]:
 def record_id(changed: Changed, model: type[Any]) -> int:
     """The one id of ``model`` a write above touched (what the CLI shows next)."""
     return min(changed.ids[str(model.__tablename__)])
+
+
+# --- what the management review reads (9.3.2 b and c) -------------------------------------------
+
+
+def _scoped(query: Any, column: Any, scope: list[int]) -> Any:
+    """A scope's records and the council-wide ones (no department); every one for no scope."""
+    return query.where(column.in_(scope) | column.is_(None)) if scope else query
+
+
+def _moved(records: Iterable[ContextIssue | InterestedParty], since: datetime | None,
+           name: Any) -> str:
+    """ "added CI-004 (Cyber attacks on councils); changed CI-001 (...)" since ``since``."""
+    if since is None:
+        return ""
+    added = [r for r in records if r.created_at >= since]
+    changed = [r for r in records if r.created_at < since <= r.updated_at]
+    parts = [f"{verb} " + ", ".join(f"{r.ref} ({name(r)}"
+                                    + (", retired" if r.status == ContextStatus.RETIRED else "")
+                                    + ")" for r in rows)
+             for verb, rows in (("added", added), ("changed", changed)) if rows]
+    return "; ".join(parts)
+
+
+def issues_reading(session: Session, since: datetime | None, scope: list[int],
+                   as_of: date) -> str:
+    """Input b's issues part: what stands, the climate decision (or that none is recorded:
+    4.1 asks for one), what changed ``since`` the last review (None: there was none)."""
+    every = list(session.execute(_scoped(
+        select(ContextIssue).order_by(ContextIssue.ref), ContextIssue.department_id, scope)
+    ).scalars())
+    current = [i for i in every if i.status == ContextStatus.CURRENT
+               and i.kind != IssueKind.CLIMATE]
+    climate = climate_decision(session)
+    kinds = Counter(str(i.kind) for i in current)
+    parts = [f"{len(current)} current issues ("
+             + ", ".join(f"{kinds[k]} {k}" for k in ("external", "internal") if kinds[k])
+             + ")" if current else "no current issue"]
+    if climate is None:
+        parts.append("climate change: no decision recorded (4.1 asks whether it is relevant)")
+    else:
+        decided = climate.decided_on.isoformat() if climate.decided_on else "no date"
+        by = f" by {climate.decided_by.name}" if climate.decided_by is not None else ""
+        due = (f", next review {climate.review_date.isoformat()}"
+               if climate.review_date is not None else "")
+        parts.append(f"climate change {climate.decision} (decided {decided}{by}{due}: "
+                     f"{climate.justification})")
+    overdue = [i.ref for i in current if i.review_date is not None and i.review_date < as_of]
+    if overdue:
+        parts.append(f"review overdue: {', '.join(overdue)}")
+    moved = _moved(every, since, lambda i: i.issue)
+    if moved:
+        parts.append(f"since the last review: {moved}")
+    return "; ".join(parts)
+
+
+def parties_reading(session: Session, since: datetime | None, scope: list[int],
+                    as_of: date) -> str:
+    """Input c: the parties that stand, their requirements and what answers them, what changed
+    ``since`` the last review — "" when the register holds no party."""
+    every = list(session.execute(_scoped(
+        select(InterestedParty).order_by(InterestedParty.ref), InterestedParty.department_id,
+        scope)).scalars())
+    if not every:
+        return ""
+    current = [p for p in every if p.status == ContextStatus.CURRENT]
+    rows = [row for party in current for row in current_requirements(party)]
+    unanswered = [f"{row.party.ref}/{row.id}" for row in rows if not row.controls]
+    parts = [f"{len(current)} current parties with {len(rows)} requirements"
+             + (f", {len(unanswered)} answered by no control ({', '.join(unanswered)})"
+                if unanswered else ", each answered by a control" if rows else "")]
+    overdue = [p.ref for p in current if p.review_date is not None and p.review_date < as_of]
+    if overdue:
+        parts.append(f"review overdue: {', '.join(overdue)}")
+    moved = _moved(every, since, lambda p: p.name)
+    if moved:
+        parts.append(f"since the last review: {moved}")
+    if since is not None:
+        new_rows = sum(1 for party in every for row in party.requirements
+                       if row.created_at >= since)
+        if new_rows:
+            parts.append(f"{new_rows} requirements added")
+    return "; ".join(parts)
