@@ -280,8 +280,8 @@ def _actions_defer(args: argparse.Namespace) -> int:
 
 def _actions_answer(args: argparse.Namespace) -> int:
     with opened(args) as register, register.session() as session:
-        action = actions.review_action(session, args.action_name)
-        actions.answer_escalation(session, action, args.answer, actor=_actor(session))
+        action = actions.answer_named(session, args.action_name, args.answer,
+                                      actor=_actor(session))
         commit(session)
         _print_review(session, args, action, "Recorded the SIRO's answer to")
     return 0

@@ -357,3 +357,37 @@ def answer_escalation(session: Session, action: ReviewAction, answer: str, *,
     action.answer = answer
     action.answered_by = _acting(session, actor)
     action.answered_at = utcnow()
+
+
+def answer_named(session: Session, name: str, answer: str, *,
+                 actor: str | None = None) -> ReviewAction:
+    """Record the SIRO's ``answer`` to the escalation ``name`` gives ("SMG-2026-11/A5"; see
+    :func:`answer_escalation`): what `isms actions answer` and the window's Answer escalation…
+    make."""
+    action = review_action(session, name)
+    answer_escalation(session, action, answer, actor=actor)
+    return action
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """An escalation to the SIRO still open, as the window lists it to be answered."""
+
+    ref: str
+    title: str
+    due: date | None
+    #: The answer recorded so far ("" while it is awaited).
+    answer: str
+
+    @property
+    def label(self) -> str:
+        said = f"answered: {self.answer}" if self.answer else "answer awaited"
+        return f"{self.ref} {self.title} (due {self.due or 'no date'}; {said})"
+
+
+def open_escalations(session: Session) -> list[Escalation]:
+    """Every escalation to the SIRO still open, soonest due first; awaited ones are the
+    SIRO's to answer, answered ones may take a new answer."""
+    return [Escalation(review_action_ref(a), a.title, a.due_date, a.answer)
+            for a in review_actions(session, open_only=True) if a.escalation]
+

@@ -1,5 +1,7 @@
 """The Reviews page's own actions: plan a meeting, open one in the review wizard (double-click or
-Enter), and write a meeting's minutes as PDF. Made afresh for each register the window shows."""
+Enter), write a meeting's minutes as PDF, and record the SIRO's answer to an escalation a meeting
+set (Answer escalation…, as `isms actions answer`). Made afresh for each register the window
+shows."""
 
 from __future__ import annotations
 
@@ -30,11 +32,18 @@ class ReviewMeetings:
         self.plan_button.setToolTip("Plan a Security Managers Group review meeting")
         self.plan_button.clicked.connect(self.plan)
         page.top_row.addWidget(self.plan_button)
+        self.answer_button = QPushButton("Answer escalation…")
+        self.answer_button.setToolTip("Record the SIRO's answer to an escalation a review "
+                                      "meeting set")
+        self.answer_button.clicked.connect(self.answer_escalation)
+        page.top_row.addWidget(self.answer_button)
         QWidget.setTabOrder(page.search, self.plan_button)
-        QWidget.setTabOrder(self.plan_button, page.table)
+        QWidget.setTabOrder(self.plan_button, self.answer_button)
+        QWidget.setTabOrder(self.answer_button, page.table)
         page.table.activated.connect(self._activated)
         for text, slot in (("Open in the review wizard", self.open_selected),
-                           ("Write the minutes (PDF)…", self.minutes)):
+                           ("Write the minutes (PDF)…", self.minutes),
+                           ("Answer escalation…", self.answer_escalation)):
             action = QAction(text, page.table)
             action.triggered.connect(slot)
             page.table.addAction(action)
@@ -73,6 +82,17 @@ class ReviewMeetings:
 
         ReviewWizard.ask(self._window.register, meeting_id, self._window.reporter, self._window)
         self._refresh()
+
+    def answer_escalation(self) -> str | None:
+        """Record the SIRO's answer to an open escalation (the escalation answered, or None)."""
+        from ..dialogs.escalation_answer import EscalationAnswerDialog
+
+        answered = EscalationAnswerDialog.ask(self._window.register, self._window)
+        if answered is not None:
+            self._refresh()
+            self._window.statusBar().showMessage(
+                f"Recorded the SIRO's answer to {answered}", 10_000)
+        return answered
 
     def minutes(self) -> Path | None:
         meeting_id = self._selected()
