@@ -147,3 +147,28 @@ def test_the_method_export_carries_a_marking_that_the_import_accepts(
     code, _, err = run(capsys, "method", "import", str(exported), "--db", db, "--dry-run")
     assert code == 1
     assert err == f"isms: error: {exported}: its 'marking' must be a marking's name, not 3.\n"
+
+
+def test_a_risk_files_error_workbook_is_at_least_the_sensitive_marking(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    """Risks describe vulnerabilities: their rows sent back are marked as the risk register
+    is, at least OFFICIAL-SENSITIVE, though the assets they name are OFFICIAL."""
+    register = open_register(db)
+    with register.session() as s:
+        env = s.execute(select(Department).where(Department.code == "ENV")).scalar_one()
+        asset = b.asset(s, env, name="Gritting routes")
+        asset.marking_id = s.execute(select(ClassificationMarking.id).where(
+            ClassificationMarking.label == "OFFICIAL")).scalar_one()
+        ref = asset.ref
+        commit(s)
+    register.close()
+    source = tmp_path / "risks.csv"
+    source.write_text("Risk,Department,Risk owner,Assets,Inherent likelihood,Inherent impact\n"
+                      f"Routes lost,ENV,Rajesh Sharma,{ref},3,4\n"
+                      f"Routes wrong,ENV,Rajesh Sharma,{ref},3,9\n")
+    errors = tmp_path / "back.xlsx"
+    code, out, err = run(capsys, "import", "risks", str(source), "--db", db, "--errors",
+                         str(errors))
+    assert code == 1 and "1 with errors" in out, out + err
+    assert_workbook_marked(errors, "OFFICIAL-SENSITIVE")
