@@ -39,6 +39,7 @@ from isms.model import ReviewMeeting, ReviewStatus, Risk
 from isms.services.read import queries
 from isms.services.read.risk_record import risk_ratings
 from isms.services.reviews.common import meeting_by_id
+from isms.services.reviews.decisions import accept_preview
 from isms.services.reviews.meetings import (
     AgendaItemView,
     ItemContext,
@@ -314,15 +315,18 @@ class ReviewWizard(RememberedDialog):
         item = self.current_item()
         self.context = None
         scores: tuple[int | None, int | None] = (None, None)
+        accepting: str | None = None
         if item is not None:
             try:
                 with self.register.session() as session:
                     self.context = item_context(session, item.id)
                     scores = self._scores(session, item)
+                    if item.subject_table == Risk.__tablename__ and item.subject_id is not None:
+                        accepting = accept_preview(session, item.subject_id)
             except IsmsError as exc:  # its subject gone since the agenda was built
                 self.message.error(str(exc))
         self.context_panel.show_item(item, self.context)
-        self.form.set_item(item, editable=self.editable(), scores=scores)
+        self.form.set_item(item, editable=self.editable(), scores=scores, accepting=accepting)
         self._update_buttons()
 
     @staticmethod

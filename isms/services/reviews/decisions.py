@@ -203,6 +203,20 @@ def _on_risk(session: Session, risk: Risk, effect: _Effect) -> None:
         _accept(session, risk, effect)
 
 
+def accept_preview(session: Session, risk_id: int) -> str | None:
+    """What an 'accept' decision on risk ``risk_id`` would accept, said before the SMG decides,
+    when it is not the target (:func:`_accept`): "Accepts the current level Very high: the
+    target High is not reached". None when the acceptance would be of the target."""
+    risk = session.get(Risk, risk_id)
+    criteria = current_criteria(session)
+    if risk is None or not risks.target_not_reached(criteria, risk):
+        return None
+    found = risks.levels(criteria, risk)
+    assert found.governing is not None and found.residual is not None  # not reached: both rated
+    return (f"Accepts the current level {found.governing.name}: the target "
+            f"{found.residual.name} is not reached")
+
+
 def _accept(session: Session, risk: Risk, effect: _Effect) -> None:
     """The owner's acceptance, signed by the acting user when they are the owner, else
     recorded for the owner and awaiting them (not accepted until they confirm). While the

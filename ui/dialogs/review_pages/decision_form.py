@@ -6,7 +6,9 @@ why) is said under the note as the user goes, and again when they decide.
 
 An acceptance is signed by whoever is acting (shown, never chosen): the risk owner's own when
 they are the acting user, else recorded for the owner and awaiting their confirmation; above the
-appetite the approver is the acting user, or the approver it is recorded for.
+appetite the approver is the acting user, or the approver it is recorded for. While the risk's
+target is not reached the form says, before the SMG decides, that the acceptance is of today's
+level ("Accepts the current level Very high: the target High is not reached").
 """
 
 from __future__ import annotations
@@ -108,6 +110,9 @@ class DecisionForm(QWidget):
         self.accepted_by = QLabel(f"The risk owner. Recorded by {you}: unless you are the owner "
                                   "it awaits the owner's confirmation, and counts only then.")
         self.accepted_by.setWordWrap(True)
+        self.accepting = QLabel()  # what an acceptance accepts, when it is not the target
+        self.accepting.setWordWrap(True)
+        self.accepting.setStyleSheet(f"color: {WARNING_TEXT};")
         self.approver = _people_combo(approvers, "— you, if you hold the approver role —")
         self.override = QCheckBox("Override next &review:")
         self.next_review = _date_edit()
@@ -124,6 +129,7 @@ class DecisionForm(QWidget):
                              (self.impact, "Impact"), (self.owner, "Owner"),
                              (self.action_title, "Action title"), (self.due_date, "Due date"),
                              (self.accepted_by, "Accepted by"),
+                             (self.accepting, "Level accepted"),
                              (self.approver, "Recorded for approver"),
                              (self.override, "Override next review"),
                              (self.next_review, "Next review"), (self.note, "Note")):
@@ -140,6 +146,7 @@ class DecisionForm(QWidget):
         self._row("Action &title:", self.action_title)
         self.due_label = self._row("Due dat&e:", self.due_date)
         self._row("Accepted by:", self.accepted_by)
+        self._row("Level accepted:", self.accepting)
         self._row("Recorded for appro&ver:", self.approver)
         self.form.addRow(self.override, self.next_review)
         self._row("N&ote:", self.note)
@@ -159,9 +166,13 @@ class DecisionForm(QWidget):
     # --- showing an item ---------------------------------------------------------------------
 
     def set_item(self, item: AgendaItemView | None, *, editable: bool = True,
-                 scores: tuple[int | None, int | None] = (None, None)) -> None:
-        """Show ``item``: its decision if it has one (read only), else a fresh form for it."""
+                 scores: tuple[int | None, int | None] = (None, None),
+                 accepting: str | None = None) -> None:
+        """Show ``item``: its decision if it has one (read only), else a fresh form for it.
+        ``accepting``: what accepting its risk would accept when not its target
+        (``decisions.accept_preview``), shown with the Accept decision."""
         self.item = item
+        self.accepting.setText(f"{accepting}." if accepting else "")
         self.kind_combo.blockSignals(True)
         self.kind_combo.clear()
         decision = item.decision if item else None
@@ -227,6 +238,7 @@ class DecisionForm(QWidget):
             self.action_title: kind is DecisionKind.ADD_ACTION,
             self.due_date: kind is DecisionKind.ADD_ACTION or deferring_action,
             self.accepted_by: kind is DecisionKind.ACCEPT,
+            self.accepting: kind is DecisionKind.ACCEPT and bool(self.accepting.text()),
             self.approver: kind is DecisionKind.ACCEPT,
             self.override: (kind is not None and kind not in NO_NEXT_REVIEW
                             and self.item is not None
