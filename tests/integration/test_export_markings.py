@@ -94,12 +94,14 @@ def test_every_page_and_file_of_a_department_pack_carries_a_marking(
     pdfs = sorted(folder.rglob("*.pdf"))
     assert {p.name for p in pdfs} >= {"review-decisions.pdf", "risk-method.pdf",
                                       "risk-register.pdf", "soa.pdf", "SMG-2026-09.pdf"}
-    # The method holds scales and rules only; every other document describes weaknesses (the
-    # decisions and the minutes list risks, which the risk register marks OFFICIAL-SENSITIVE).
+    # The method holds scales and rules only, the document register the list of policies;
+    # every other document describes weaknesses (the decisions and the minutes list risks,
+    # which the risk register marks OFFICIAL-SENSITIVE).
+    official = ("risk-method", "document-register")
     for pdf in pdfs:
-        assert_pages_marked(pdf, "OFFICIAL" if pdf.name == "risk-method.pdf" else SENSITIVE)
+        assert_pages_marked(pdf, "OFFICIAL" if pdf.stem in official else SENSITIVE)
     for book in folder.glob("*.xlsx"):
-        assert_book_marked(book, SENSITIVE)
+        assert_book_marked(book, "OFFICIAL" if book.stem in official else SENSITIVE)
     for page in ("index.html", "scope.html"):
         html = (folder / page).read_text(encoding="utf-8")
         assert banners(html) == (SENSITIVE, SENSITIVE), page

@@ -144,6 +144,7 @@ def write_audit_pack(
         treatment, treatment_notes = docs.register("treatment-plan", report("treatment"))
         inventory, inventory_notes = docs.register("asset-inventory", report("assets"))
         soa_files, _ = docs.register("soa", report("soa"))
+        policy_files, policy_notes = docs.register("document-register", report("policies"))
         in_scope = decisions_report.meetings_in_scope(session, department_id)
         decisions_marking = choice(meetings_marking(session, [m.id for m in in_scope]))
         minutes = [docs.report("review-decisions.pdf", lambda: marked(with_log_head(
@@ -191,6 +192,10 @@ def write_audit_pack(
                      "table.", files=minutes),
             items.change_log_item(session, number="9", department_id=department_id,
                                   marking=pack_choice.label),
+            PackItem("10", "Document register", "The policies and procedures (5.1, 7.5) with "
+                     "their version, owner, approver and approval date, next review (past ones "
+                     "flagged) and the controls each supports.",
+                     files=policy_files, notes=policy_notes),
         ]
         scope = items.scope_label(session, department_id)
         name = register_name(session)

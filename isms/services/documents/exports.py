@@ -57,6 +57,8 @@ KINDS: dict[str, DocumentKind] = {
                      "assets with their classification and handling findings"),
         DocumentKind("method", "Risk method", ("pdf",),
                      "the scales, matrix, appetite, review cadence and handling rules in use"),
+        DocumentKind("policies", "Document register", ("xlsx", "pdf"),
+                     "policies and procedures with version, owner, approval and next review"),
         DocumentKind("pack", "Audit pack", ("zip",),
                      "every document above, the evidence files, review minutes and change log, "
                      "with SHA-256 sums"),

@@ -46,7 +46,7 @@ from isms.model.risk import risk_asset
 SENSITIVE = "OFFICIAL-SENSITIVE"
 
 #: The documents whose content marking this module knows ("pack" is the highest of these).
-ContentKind = Literal["soa", "risks", "treatment", "assets", "method"]
+ContentKind = Literal["soa", "risks", "treatment", "assets", "method", "policies"]
 
 # Agenda subjects (``AgendaItem.subject_table``) and what they reveal.
 _RISK_SUBJECTS = ("risk", "treatment_action")
@@ -130,7 +130,7 @@ def content_marking(session: Session, kind: ContentKind, department_id: int | No
     """The highest marking of what the document ``kind`` holds for ``department_id`` (None: the
     whole council); "" when the register has no current scheme."""
     marks = scale(session)
-    if kind == "method":
+    if kind in ("method", "policies"):  # the method; the list of policies (not their text)
         return marks.baseline
     if kind == "soa":
         return marks.sensitive

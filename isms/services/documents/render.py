@@ -23,7 +23,7 @@ from isms.io.exports.report import LOG_HEAD_LABEL, Report
 from isms.services.documents.marking import MarkingChoice, choose, content_marking
 from isms.services.method import method_document
 
-Kind = Literal["soa", "risks", "treatment", "assets", "method", "pack"]
+Kind = Literal["soa", "risks", "treatment", "assets", "method", "policies", "pack"]
 Progress = Callable[[str, int, int], None]
 
 
@@ -61,6 +61,7 @@ def document_report(session: Session, kind: Kind, department_id: int | None,
     """The table behind one of the tabular documents (not the method or the pack), with the
     change log's head, marked ``choice`` (default: the highest marking of its content)."""
     from isms.services.documents import registers
+    from isms.services.documents.policy_register import policy_register
     from isms.services.soa import document as soa
 
     generated = stamp(as_of)
@@ -69,7 +70,7 @@ def document_report(session: Session, kind: Kind, department_id: int | None,
                                 generated=generated)
     else:
         builders = {"risks": registers.risk_register, "treatment": registers.treatment_plan,
-                    "assets": registers.asset_inventory}
+                    "assets": registers.asset_inventory, "policies": policy_register}
         if kind not in builders:
             raise UsageError(f"'{kind}' is not a table document.")
         report = builders[kind](session, department_id, as_of, generated=generated)
