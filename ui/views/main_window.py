@@ -48,6 +48,7 @@ from ..undo import UndoHistory
 from ..widgets.department_filter import DepartmentFilter
 from .asset_actions import AssetActions
 from .change_watch import ChangeWatch
+from .context_pages import CONTEXT_PAGES, ContextEditing
 from .dashboard_page import DashboardPage
 from .export_view import export_rows, view_marking, visible_columns
 from .file_menu import FileMenu, remember_register
@@ -77,6 +78,7 @@ PAGES = (
     PageSpec("risks", "risk", "risks", "Risks", "reference, title, description or owner",
              risk_model),
     *AFTER_RISKS,
+    *CONTEXT_PAGES,
 )
 FINDINGS_LABEL = "Handling findings"
 DASHBOARD_LABEL = "Dashboard"
@@ -272,6 +274,7 @@ class MainWindow(Shell):
         self.pages["risks"].table.activated.connect(self._risk_activated)
         self.pages["assets"].table.activated.connect(self._asset_activated)
         self.record_editing = RecordEditing(self)  # editors of the list pages
+        self.context_editing = ContextEditing(self)  # issues, climate decision, parties
         self.review_meetings = ReviewMeetings(self)  # plan, wizard and minutes of reviews
         self.undo_history.clear()  # its changes were to the register shown before
         self.change_watch.start()
@@ -405,6 +408,7 @@ class MainWindow(Shell):
                        self.new_local_control_action):
             action.setEnabled(editor)
         self.record_editing.set_allowed(editor)
+        self.context_editing.set_allowed(editor)
         self.review_meetings.plan_button.setEnabled(editor)
         self.approve_soa_action.setEnabled(approver)
         for action in self._menus["&Settings"].actions():
