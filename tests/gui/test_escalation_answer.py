@@ -16,11 +16,20 @@ from isms.services.reviews import meetings as reviews
 from isms.services.risks import score_risk
 from tests import builders
 from ui.dialogs.escalation_answer import EscalationAnswerDialog
+from ui.errors import ErrorReporter
+from ui.views.main_window import MainWindow
 
-from .test_review_meetings import reviews_page
+from .conftest import shown
 
 DAY = date(2026, 3, 3)
 ANSWER = "Head of service owns it from May"
+
+
+def reviews_page(qtbot: Any, register: Register) -> MainWindow:
+    window = shown(qtbot, MainWindow(register, ErrorReporter(dialogs=False)))
+    window.show_page_key("reviews")
+    assert window.stack.currentWidget() is window.pages["reviews"]
+    return window
 
 
 def _escalation(register: Register) -> str:
