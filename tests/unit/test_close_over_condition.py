@@ -144,3 +144,8 @@ def test_an_action_closed_over_the_condition_comes_back_at_the_next_review(
     assert "R-0301: Encrypt every laptop (closed done while the condition remained)" \
         in flagged[0].title
     assert WHY in flagged[0].detail
+    # The SMG takes it like any earlier action: its facts shown, and noted.
+    with register.transaction(actor="ann") as s:
+        assert reviews.item_context(s, flagged[0].id).facts
+        reviews.decide(s, flagged[0].id, DecisionKind.NOTED, note="Seen; new contract in May",
+                       actor="ann", today=TODAY + timedelta(days=91))
