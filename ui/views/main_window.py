@@ -57,6 +57,7 @@ from .import_menu import add_import_menu
 from .list_pages import AFTER_RISKS, HANDLING, RecordEditing
 from .onboarding_steps import open_step
 from .page_reach import pages_to_refresh
+from .policy_pages import POLICY_PAGES, PolicyEditing
 from .register_page import PageSpec, RegisterPage
 from .review_meetings import ReviewMeetings
 from .risk_retire import retire_risk
@@ -78,6 +79,7 @@ PAGES = (
     PageSpec("risks", "risk", "risks", "Risks", "reference, title, description or owner",
              risk_model),
     *AFTER_RISKS,
+    *POLICY_PAGES,
     *CONTEXT_PAGES,
 )
 FINDINGS_LABEL = "Handling findings"
@@ -274,6 +276,7 @@ class MainWindow(Shell):
         self.pages["risks"].table.activated.connect(self._risk_activated)
         self.pages["assets"].table.activated.connect(self._asset_activated)
         self.record_editing = RecordEditing(self)  # editors of the list pages
+        self.policy_editing = PolicyEditing(self)  # the document register's editor and buttons
         self.context_editing = ContextEditing(self)  # issues, climate decision, parties
         self.review_meetings = ReviewMeetings(self)  # plan, wizard and minutes of reviews
         self.undo_history.clear()  # its changes were to the register shown before
@@ -408,6 +411,7 @@ class MainWindow(Shell):
                        self.new_local_control_action):
             action.setEnabled(editor)
         self.record_editing.set_allowed(editor)
+        self.policy_editing.set_allowed(editor, approver)
         self.context_editing.set_allowed(editor)
         self.review_meetings.plan_button.setEnabled(editor)
         self.approve_soa_action.setEnabled(approver)

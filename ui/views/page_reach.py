@@ -32,7 +32,8 @@ SHOWS: dict[str, frozenset[str]] = {
     "dashboard": _NAMES | {"asset", "risk", "risk_acceptance", "risk_criteria",
                            "treatment_action", "control", "soa_entry", "soa_version", "evidence",
                            "handling_practice", "handling_rule", "review_meeting", "agenda_item",
-                           "review_decision", "review_action", "classification_marking"},
+                           "review_decision", "review_action", "classification_marking",
+                           "controlled_document"},
 }
 #: Pages that show every write (each one adds a change-log entry).
 EVERY_WRITE = frozenset({"changes"})
