@@ -124,3 +124,20 @@ def test_documents_are_filtered_flagged_overdue_and_withdrawn(
             ControlledDocument.ref == "PRO-001")).scalar_one()
         assert withdrawn.status == DocumentStatus.WITHDRAWN
         assert "merged into the records management procedure" in withdrawn.summary
+
+
+def test_the_dashboard_counts_overdue_document_reviews_and_shows_the_policies_page(
+        qtbot: Any, register: Register) -> None:
+    _council(register)
+    with register.session() as s:
+        owner = s.execute(select(Person).where(Person.name == "Priya Shah")).scalar_one()
+        filed = policies.add_document(s, title="Acceptable use policy", kind="policy",
+                                      owner_id=owner.id)
+        policies.approve_document(s, filed.document_id, 1,
+                                  on=date.today() - timedelta(days=400))
+    window = open_window(qtbot, register, page="dashboard")
+    button = window.dashboard.attention["documents_overdue"]
+    qtbot.waitUntil(lambda: button.text() == "1 document review overdue")
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.pages["policies"]

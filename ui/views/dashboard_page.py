@@ -59,6 +59,8 @@ class DashboardPage(QWidget):
     assetsRequested = Signal(list, str)
     #: What an onboarding step's button asks for (``OnboardingPanel.stepRequested``).
     stepRequested = Signal(str)
+    #: The key of a register page to show (the Policies page, from its overdue count).
+    pageRequested = Signal(str)
 
     def __init__(self, register: Register, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +91,8 @@ class DashboardPage(QWidget):
             ("actions_overdue", "Open treatment actions past their due date: list the risks "
                                 "they belong to"),
             ("attestations_overdue", "Assets whose owner attestation is overdue: list them"),
+            ("documents_overdue", "Policies and procedures past their next review: show the "
+                                  "Policies page (they are shaded there)"),
             ("above_appetite", "Risks whose level today (the current level, else the "
                                "inherent while not assessed) is above the risk appetite, "
                                "whatever level their treatment aims at"),
@@ -237,6 +241,8 @@ class DashboardPage(QWidget):
             "attestations_overdue": (list(overdue.asset_ids),
                                      _plural(len(overdue.asset_ids), "asset attestation overdue",
                                              "asset attestations overdue")),
+            "documents_overdue": (list(overdue.document_ids), _plural(
+                overdue.documents, "document review overdue", "document reviews overdue")),
             "above_appetite": (list(above), _plural(len(above), "risk above appetite",
                                                     "risks above appetite")),
             "targets_without_plan": (list(unplanned), _plural(
@@ -289,7 +295,9 @@ class DashboardPage(QWidget):
 
     def _show_list(self, key: str) -> None:
         ids, text = self._lists.get(key, ([], ""))
-        if key == "attestations_overdue":
+        if key == "documents_overdue":
+            self.pageRequested.emit("policies")
+        elif key == "attestations_overdue":
             self.assetsRequested.emit(ids, text)
         elif key == "actions_overdue":
             self.risksRequested.emit(ids, f"Risks with {text}")

@@ -265,6 +265,7 @@ class MainWindow(Shell):
         self.dashboard.assetsRequested.connect(
             lambda ids, text: self.show_only("assets", ids, text))
         self.dashboard.stepRequested.connect(lambda key: open_step(self, key))
+        self.dashboard.pageRequested.connect(self.show_page_key)
         self.stack.addWidget(self.dashboard)
         for spec in PAGES:
             page = RegisterPage(spec, spec.model(register))
