@@ -173,3 +173,34 @@ def test_a_procedure_file_is_kept_in_the_evidence_store_by_its_hash(
     assert (shown["file"], shown["file_intact"]) == ("Home working procedure v2.docx", True)
     kept = Path(register_db).with_suffix(".evidence") / shown["sha256"][:2] / shown["sha256"]
     assert kept.read_bytes() == source.read_bytes()
+
+
+def test_with_access_control_on_only_an_approver_writes_an_approval(
+        register: Register, people: dict[str, str]) -> None:
+    """The access guard refuses an editor's write of the approval columns, whatever calls it
+    (not only the service), and lets the SIRO's through."""
+    from isms.db.access_guard import ACCESS_SETTING
+    from isms.errors import AccessDenied
+    from isms.model import RegisterSetting
+
+    with register.transaction() as s:
+        officer = s.execute(select(Person).where(Person.name == "Priya Shah")).scalar_one()
+        officer.username = "priya"
+        s.add(RegisterSetting(key=ACCESS_SETTING, value={"enforced": True}))
+        siro_login = s.execute(select(Person.username).where(
+            Person.name == "Tom Hughes")).scalar_one()
+    with register.session(actor="priya") as s:
+        filed = policies.add_document(s, title="Password standard", kind="standard",
+                                      owner_id=officer.id)
+        document = s.get_one(ControlledDocument, filed.document_id)
+        document.approved_by_id, document.approved_on = officer.id, TODAY
+        document.status = DocumentStatus.APPROVED
+        with pytest.raises(AccessDenied, match="approver"):
+            s.flush()
+        s.rollback()
+    with register.session(actor=siro_login) as s:
+        document = s.execute(select(ControlledDocument)).scalar_one()
+        policies.approve_document(s, document.id, document.version)
+    with register.session() as s:
+        approved = s.execute(select(ControlledDocument)).scalar_one()
+        assert approved.approved_by is not None and approved.approved_by.name == "Tom Hughes"
