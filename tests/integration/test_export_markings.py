@@ -94,10 +94,11 @@ def test_every_page_and_file_of_a_department_pack_carries_a_marking(
     pdfs = sorted(folder.rglob("*.pdf"))
     assert {p.name for p in pdfs} >= {"review-decisions.pdf", "risk-method.pdf",
                                       "risk-register.pdf", "soa.pdf", "SMG-2026-09.pdf"}
-    # The method holds scales and rules only, the document register the list of policies;
-    # every other document describes weaknesses (the decisions and the minutes list risks,
-    # which the risk register marks OFFICIAL-SENSITIVE).
-    official = ("risk-method", "document-register")
+    # The method holds scales and rules only, the document register the list of policies, the
+    # context register the council's issues and duties; every other document describes
+    # weaknesses (the decisions and the minutes list risks, which the risk register marks
+    # OFFICIAL-SENSITIVE).
+    official = ("risk-method", "document-register", "context-issues", "interested-parties")
     for pdf in pdfs:
         assert_pages_marked(pdf, "OFFICIAL" if pdf.stem in official else SENSITIVE)
     for book in folder.glob("*.xlsx"):

@@ -145,6 +145,8 @@ def write_audit_pack(
         inventory, inventory_notes = docs.register("asset-inventory", report("assets"))
         soa_files, _ = docs.register("soa", report("soa"))
         policy_files, policy_notes = docs.register("document-register", report("policies"))
+        issue_files, issue_notes = docs.register("context-issues", report("context"))
+        party_files, party_notes = docs.register("interested-parties", report("parties"))
         in_scope = decisions_report.meetings_in_scope(session, department_id)
         decisions_marking = choice(meetings_marking(session, [m.id for m in in_scope]))
         minutes = [docs.report("review-decisions.pdf", lambda: marked(with_log_head(
@@ -196,6 +198,11 @@ def write_audit_pack(
                      "their version, owner, approver and approval date, next review (past ones "
                      "flagged) and the controls each supports.",
                      files=policy_files, notes=policy_notes),
+            PackItem("11", "Context of the organisation", "The internal and external issues "
+                     "(4.1) with the decision on whether climate change is relevant, why and "
+                     "who decided; the interested parties (4.2) with their requirements and the "
+                     "controls that answer each.", files=[*issue_files, *party_files],
+                     notes=[*issue_notes, *party_notes]),
         ]
         scope = items.scope_label(session, department_id)
         name = register_name(session)

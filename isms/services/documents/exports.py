@@ -59,6 +59,11 @@ KINDS: dict[str, DocumentKind] = {
                      "the scales, matrix, appetite, review cadence and handling rules in use"),
         DocumentKind("policies", "Document register", ("xlsx", "pdf"),
                      "policies and procedures with version, owner, approval and next review"),
+        DocumentKind("context", "Context issues", ("xlsx", "pdf"),
+                     "internal and external issues and the climate-change decision (4.1)"),
+        DocumentKind("parties", "Interested parties", ("xlsx", "pdf"),
+                     "interested parties and their requirements, with the controls that "
+                     "answer each (4.2)"),
         DocumentKind("pack", "Audit pack", ("zip",),
                      "every document above, the evidence files, review minutes and change log, "
                      "with SHA-256 sums"),

@@ -46,7 +46,8 @@ from isms.model.risk import risk_asset
 SENSITIVE = "OFFICIAL-SENSITIVE"
 
 #: The documents whose content marking this module knows ("pack" is the highest of these).
-ContentKind = Literal["soa", "risks", "treatment", "assets", "method", "policies"]
+ContentKind = Literal["soa", "risks", "treatment", "assets", "method", "policies", "context",
+                      "parties"]
 
 # Agenda subjects (``AgendaItem.subject_table``) and what they reveal.
 _RISK_SUBJECTS = ("risk", "treatment_action")
@@ -130,6 +131,8 @@ def content_marking(session: Session, kind: ContentKind, department_id: int | No
     """The highest marking of what the document ``kind`` holds for ``department_id`` (None: the
     whole council); "" when the register has no current scheme."""
     marks = scale(session)
+    if kind in ("context", "parties"):  # the council's situation and duties, no record's data
+        return marks.baseline
     if kind in ("method", "policies"):  # the method; the list of policies (not their text)
         return marks.baseline
     if kind == "soa":

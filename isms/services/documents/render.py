@@ -23,7 +23,8 @@ from isms.io.exports.report import LOG_HEAD_LABEL, Report
 from isms.services.documents.marking import MarkingChoice, choose, content_marking
 from isms.services.method import method_document
 
-Kind = Literal["soa", "risks", "treatment", "assets", "method", "policies", "pack"]
+Kind = Literal["soa", "risks", "treatment", "assets", "method", "policies", "context", "parties",
+               "pack"]
 Progress = Callable[[str, int, int], None]
 
 
@@ -60,7 +61,7 @@ def document_report(session: Session, kind: Kind, department_id: int | None,
                     as_of: date, choice: MarkingChoice | None = None) -> Report:
     """The table behind one of the tabular documents (not the method or the pack), with the
     change log's head, marked ``choice`` (default: the highest marking of its content)."""
-    from isms.services.documents import registers
+    from isms.services.documents import context_register, registers
     from isms.services.documents.policy_register import policy_register
     from isms.services.soa import document as soa
 
@@ -70,7 +71,9 @@ def document_report(session: Session, kind: Kind, department_id: int | None,
                                 generated=generated)
     else:
         builders = {"risks": registers.risk_register, "treatment": registers.treatment_plan,
-                    "assets": registers.asset_inventory, "policies": policy_register}
+                    "assets": registers.asset_inventory, "policies": policy_register,
+                    "context": context_register.context_issues,
+                    "parties": context_register.interested_parties}
         if kind not in builders:
             raise UsageError(f"'{kind}' is not a table document.")
         report = builders[kind](session, department_id, as_of, generated=generated)
