@@ -26,6 +26,7 @@ from ..errors import StorageError, ValidationError
 from ..model import Asset, Department, RegisterSetting
 from .assets import DEFAULT_ASSETS, build_assets
 from .context import Build, Progress, Reference
+from .council_context import build_council_context
 from .evidence import build_evidence
 from .handling import build_handling
 from .org import build_org
@@ -98,6 +99,7 @@ def build_demo(
         risks = build_risks(build, org, asset_infos, risk_count(total))
         gaps = build_soa(build, org, risks)
         evidence = build_evidence(build, org, risks)
+        build_council_context(build, org)  # before the reviews: their inputs quote it
         build_reviews(build, org, Findings(asset_infos, risks, breaches, gaps, evidence))
         counts = build.counts
         details = {"seed": seed, "today": build.today, "assets": counts.get("assets", 0),

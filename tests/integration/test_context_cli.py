@@ -172,3 +172,32 @@ def test_a_party_s_requirements_are_linked_to_the_controls_that_answer_them(
     assert {"interested_party", "party_requirement"} <= tables
     code, out, err = run(capsys, "audit", "verify", "--db", register_db)
     assert code == 0, out + err
+
+
+def test_the_demo_council_has_a_context_register_its_last_review_quoted(
+        capsys: Capsys, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from isms.db import open_register
+    from isms.model import AgendaItem
+
+    db = str(Path(str(tmp_path)) / "demo.isms")
+    code, out, err = run(capsys, "demo", "--db", db, "--assets", "40")
+    assert code == 0, err
+    assert _json(capsys, "context", "check", "--db", db) == []
+    climate = _json(capsys, "context", "climate", "--db", db)
+    assert (climate["decision"], climate["decided_by"] is not None) == ("relevant", True)
+    parties = _json(capsys, "context", "parties", "list", "--db", db)
+    assert all(p["requirements"] and all(r["controls"] for r in p["requirements"])
+               for p in parties) and len(parties) == 5
+    register = open_register(db)
+    try:
+        with register.session() as s:
+            inputs = dict(s.execute(select(AgendaItem.title, AgendaItem.detail).where(
+                AgendaItem.title.like("9.3.2 b)%") | AgendaItem.title.like("9.3.2 c)%"))).all())
+    finally:
+        register.close()
+    b_detail = next(d for t, d in inputs.items() if t.startswith("9.3.2 b)"))
+    c_detail = next(d for t, d in inputs.items() if t.startswith("9.3.2 c)"))
+    assert "5 current issues (3 external, 2 internal); climate change relevant" in b_detail
+    assert "5 current parties with 6 requirements, each answered by a control" in c_detail
