@@ -69,3 +69,8 @@ def test_the_risk_list_flags_a_target_without_a_plan(qtbot: Any, register: Regis
     row = model.ids.index(risk_id)
     assert model.data(model.index(row, flag), Qt.ItemDataRole.DisplayRole) == \
         "Target without a plan"
+    # Today's level, which the appetite is tested on, stands between inherent and target.
+    headers = [c.header for c in model.columns]
+    current = headers.index("Current risk")
+    assert headers[current - 1:current + 2] == ["Inherent risk", "Current risk", "Residual risk"]
+    assert model.data(model.index(row, current), Qt.ItemDataRole.DisplayRole) == "High"

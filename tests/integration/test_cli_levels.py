@@ -140,3 +140,17 @@ def test_the_authority_is_edited_as_the_criteria_are_and_enforced(
     assert code == 1
     assert "High is above the appetite (Medium): accepting it needs an approver or the SIRO" \
         in err
+
+
+def test_list_shows_and_sorts_by_todays_level(capsys: pytest.CaptureFixture[str],
+                                              register_db: str, refs: dict[str, str]) -> None:
+    """The level the appetite is tested on is in the list, beside inherent and residual."""
+    code, out, _ = run(capsys, "risks", "list", "--sort", "current", "--db", register_db,
+                       "--json")
+    listed = json.loads(out)
+    assert code == 0
+    assert [(r["ref"], r["current_level"]) for r in listed] == [
+        (refs["none"], "High"), (refs["open"], "Very high")]
+    code, out, _ = run(capsys, "risks", "list", "--db", register_db)
+    header = out.splitlines()[0].split()
+    assert header[header.index("Inherent") + 1] == "Current"

@@ -113,6 +113,8 @@ def _risk_columns(levels: RiskLevels) -> tuple[Column, ...]:
         Column("department", "Department", sample="ENV", tooltip="Department code"),
         Column("owner", "Owner", sample="Christopher Evans", tooltip="Risk owner"),
         level_column("inherent", "Inherent risk", "Risk level before any controls"),
+        level_column("current", "Current risk", "Risk level today with the controls in place: "
+                     "what the appetite is tested on"),
         level_column("residual", "Residual risk", "Risk level expected after treatment"),
         Column("treatment", "Treatment", sample="Modify", text=_sentence,
                tooltip="Treatment option: modify, retain, avoid or share"),

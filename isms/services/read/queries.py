@@ -277,6 +277,10 @@ class RiskRow:
     inherent_likelihood: int | None
     inherent_impact: int | None
     inherent_level: str | None
+    #: Today's exposure with the controls in place: what the appetite is tested on (issue 17).
+    current_likelihood: int | None
+    current_impact: int | None
+    current_level: str | None
     residual_likelihood: int | None
     residual_impact: int | None
     residual_level: str | None
@@ -297,6 +301,7 @@ RISK_SORT: dict[str, Any] = {
     "department": Department.code,
     "owner": _risk_owner.name,
     "inherent": Risk.inherent_likelihood * Risk.inherent_impact,
+    "current": Risk.current_likelihood * Risk.current_impact,
     "residual": Risk.residual_likelihood * Risk.residual_impact,
     "treatment": Risk.treatment_option,
     "status": Risk.status,
@@ -362,6 +367,8 @@ def risk_rows(
         _risk_owner.name,
         Risk.inherent_likelihood,
         Risk.inherent_impact,
+        Risk.current_likelihood,
+        Risk.current_impact,
         Risk.residual_likelihood,
         Risk.residual_impact,
         Risk.treatment_option,
@@ -371,7 +378,8 @@ def risk_rows(
     by_id = {}
     for r in session.execute(query):
         inherent = criteria.level(r[5], r[6])
-        residual = criteria.level(r[7], r[8])
+        current = criteria.level(r[7], r[8])
+        residual = criteria.level(r[9], r[10])
         by_id[r[0]] = RiskRow(
             r[0],
             r[1],
@@ -383,10 +391,13 @@ def risk_rows(
             inherent.name if inherent else None,
             r[7],
             r[8],
+            current.name if current else None,
+            r[9],
+            r[10],
             residual.name if residual else None,
-            str(r[9]) if r[9] else None,
-            str(r[10]),
-            r[11],
+            str(r[11]) if r[11] else None,
+            str(r[12]),
+            r[13],
         )
     return [by_id[i] for i in ids if i in by_id]
 
