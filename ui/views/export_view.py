@@ -85,17 +85,14 @@ def export_rows(
         from openpyxl import Workbook
 
         from isms.io.exports.report import producer
+        from isms.io.workbook_marking import mark_workbook
 
         book = Workbook(write_only=True)
         book.properties.creator = producer()
         sheet = book.create_sheet(title[:31])
+        mark_workbook(book, marking)
         if marking:
-            book.properties.subject = book.properties.category = marking
-            book.properties.keywords = marking
-            shown = marking.replace("&", "&&")  # "&" starts a code in a printed header
-            sheet.oddHeader.left.text = title.replace("&", "&&")
-            sheet.oddHeader.right.text = shown
-            sheet.oddFooter.left.text = shown
+            sheet.oddHeader.left.text = title.replace("&", "&&")  # "&" starts a code there
             sheet.oddFooter.center.text = "Page &P of &N"
         sheet.append([xlsx_cell(sheet, h) for h in headers])
         for row in rows:

@@ -142,13 +142,12 @@ def write_assets(
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ..workbook_marking import mark_workbook
+
     book = Workbook(write_only=True)
     book.properties.creator = producer()
     sheet = book.create_sheet("Assets")
-    if marking:
-        book.properties.subject = book.properties.category = marking
-        book.properties.keywords = marking
-        sheet.oddHeader.right.text = sheet.oddFooter.left.text = marking.replace("&", "&&")
+    mark_workbook(book, marking)
     sheet.freeze_panes = "A2"
     unlocked = _protect(sheet)
     bold = Font(bold=True)
