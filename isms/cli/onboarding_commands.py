@@ -32,6 +32,6 @@ def _onboarding(args: argparse.Namespace) -> int:
 def add_commands(subparsers: Any) -> None:
     p = command(subparsers, "onboarding", _onboarding,
                 "the first steps of setting up the register (departments, people, first "
-                "import, first risk, SoA, first review), each done or to do")
+                "import, first risk, SoA, climate decision, first review), each done or to do")
     p.add_argument("--department", metavar="CODE", help="count one department's records")
     json_option(p)

@@ -121,3 +121,22 @@ def test_a_requirement_is_added_to_the_selected_party_with_its_controls(
         party = context.party_by_ref(s, "IP-001")
         assert [[c.ref for c in row.controls] for row in party.requirements] == [
             ["5.24", "5.26"]]
+
+
+def test_a_new_register_s_first_steps_ask_for_the_climate_decision(
+        qtbot: Any, register: Register, on_modal: Any) -> None:
+    _council(register)
+    window = open_window(qtbot, register, page="dashboard")
+    assert window.dashboard is not None
+    panel = window.dashboard.onboarding
+    assert panel.state_of("climate") == "To do"
+
+    def decide(dialog: ClimateEditor) -> None:
+        dialog.justification_edit.setPlainText("Flooding reaches the depot server room")
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+
+    on_modal(ClimateEditor, decide)
+    panel.button("climate").click()
+    assert window.current_page is window.pages["context"]
+    assert not window.context_editing.climate_note.isVisible()
+    assert panel.state_of("climate") == "✓ Done"

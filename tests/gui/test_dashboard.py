@@ -23,7 +23,7 @@ from isms.model import (
     Risk,
     RiskStatus,
 )
-from isms.services import records
+from isms.services import context, records
 from isms.services.read import dashboard
 from isms.services.read.onboarding import STEP_KEYS
 from isms.services.reviews.meetings import plan_review
@@ -233,7 +233,7 @@ def test_an_empty_register_shows_the_first_steps_until_they_are_done(
     assert window.dashboard is not None
     panel = window.dashboard.onboarding
     assert panel.isVisible()
-    assert panel.summary.text().startswith("0 of 6 steps done. Next: add the departments.")
+    assert panel.summary.text().startswith("0 of 7 steps done. Next: add the departments.")
     assert step_states(window)["departments"] == (TO_DO_MARK, "0 departments")
     assert panel.button("departments").isDefault()
 
@@ -268,9 +268,12 @@ def test_an_empty_register_shows_the_first_steps_until_they_are_done(
     assert step_states(window) == {
         "departments": (DONE_MARK, "1 department"), "people": (DONE_MARK, "1 person"),
         "assets": (DONE_MARK, "1 asset"), "risk": (DONE_MARK, "1 risk assessed"),
-        "soa": (DONE_MARK, "1 SoA decision"), "review": (TO_DO_MARK, "0 reviews held"),
+        "soa": (DONE_MARK, "1 SoA decision"), "climate": (TO_DO_MARK, "no decision"),
+        "review": (TO_DO_MARK, "0 reviews held"),
     }
-    assert panel.isVisible() and panel.summary.text().startswith("5 of 6 steps done.")
+    assert panel.isVisible() and panel.summary.text().startswith("5 of 7 steps done.")
+    with register.session() as session:
+        context.decide_climate(session, relevant=True, justification="Flooding at the depot")
     with register.transaction() as session:
         meeting = plan_review(session, title="First review", meeting_date=date.today(),
                               chair_id=None)

@@ -18,7 +18,7 @@ from isms.model import (
     ReviewMeeting,
     ReviewStatus,
 )
-from isms.services import records
+from isms.services import context, records
 from isms.services.read.onboarding import STEP_KEYS, onboarding
 from isms.services.reviews import meetings
 from tests import builders
@@ -43,6 +43,7 @@ def test_an_empty_register_has_every_step_to_do(register: Register) -> None:
         "assets": (False, "0 assets"),
         "risk": (False, "0 risks assessed"),
         "soa": (False, "0 SoA decisions"),
+        "climate": (False, "no decision"),
         "review": (False, "0 reviews held"),
     }
 
@@ -65,6 +66,7 @@ def test_each_step_is_done_by_what_the_register_holds(register: Register) -> Non
         "assets": (True, "1 asset"),
         "risk": (False, "0 risks assessed (1 not yet scored)"),
         "soa": (False, "0 SoA decisions"),
+        "climate": (False, "no decision"),
         "review": (False, "0 reviews held"),
     }
 
@@ -88,6 +90,11 @@ def test_each_step_is_done_by_what_the_register_holds(register: Register) -> Non
     with register.session(actor="tests") as session:
         session.get_one(ReviewMeeting, planned_id).status = ReviewStatus.COMPLETED
         session.commit()
+    with register.session() as session:
+        following = onboarding(session).next_step
+        assert following is not None and following.key == "climate"
+        context.decide_climate(session, relevant=False, justification="No site at risk")
+    assert states(register)["climate"] == (True, "decided")
     with register.session() as session:
         steps = onboarding(session)
     assert steps.done and steps.next_step is None
@@ -130,7 +137,7 @@ def test_isms_onboarding_lists_the_steps_and_the_next_one(
         session.commit()
     assert main(["onboarding", "--db", str(register_path)]) == 0
     out = capsys.readouterr().out
-    assert "1 of 6 steps done. Next: add the people." in out
+    assert "1 of 7 steps done. Next: add the people." in out
     lines = out.splitlines()
     assert any(line.split()[:5] == ["1", "Add", "the", "departments", "done"] for line in lines)
 

@@ -79,6 +79,7 @@ class ContextEditing:
         layout = issues.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, self.climate_note)  # between the top row and the table
+        issues.model.modelReset.connect(self.update_climate_note)  # whoever recorded it
         window.add_creator("context", self.new_issue)
         window.add_creator("parties", self.new_party)
         self.update_climate_note()

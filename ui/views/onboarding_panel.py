@@ -24,6 +24,8 @@ BUTTONS: dict[str, tuple[str, str]] = {
                "whatever shape it arrived"),
     "risk": ("New risk…", "Risk → New risk…: identify a risk, then score it"),
     "soa": ("Open the SoA", "The Controls & SoA page: decide which controls apply"),
+    "climate": ("Climate decision…", "Record whether climate change is a relevant issue "
+                "(4.1), and why"),
     "review": ("Plan a review…", "Plan a Security Managers Group review meeting"),
 }
 #: A step begun and not finished goes on with what was begun: (button, tooltip, what it opens).

@@ -40,6 +40,17 @@ def open_step(window: Shell, key: str) -> None:
         window.new_risk()
     elif key == "soa":
         window.show_page_key("controls")
+    elif key == "climate":
+        window.show_page_key("context")  # the climate editor opens over the issues it joins
+        if window.allows(Level.EDITOR):
+            from ..dialogs.context_editors import ClimateEditor
+
+            climate = ClimateEditor(window.register, window)
+            if climate.exec() and climate.changed is not None:
+                window.refresh(climate.changed)
+        else:
+            window.statusBar().showMessage(
+                "Your role in this register does not record the climate decision.", 10_000)
     elif key in ("risks-page", "reviews-page"):
         window.show_page_key(key.removesuffix("-page"))
     elif key == "review":

@@ -33,7 +33,8 @@ SHOWS: dict[str, frozenset[str]] = {
                            "treatment_action", "control", "soa_entry", "soa_version", "evidence",
                            "handling_practice", "handling_rule", "review_meeting", "agenda_item",
                            "review_decision", "review_action", "classification_marking",
-                           "controlled_document"},
+                           "controlled_document",
+                           "context_issue"},  # its first steps ask for the climate decision
 }
 #: Pages that show every write (each one adds a change-log entry).
 EVERY_WRITE = frozenset({"changes"})

@@ -8,7 +8,9 @@ first and how far it has got, each judged on a count read from the register:
 3. assets        — at least one live asset (the department's first import);
 4. risk          — at least one live risk assessed (given an inherent rating);
 5. soa           — at least one Statement of Applicability decision;
-6. review        — at least one review meeting held (completed or signed off).
+6. climate       — the decision whether climate change is a relevant issue (4.1, Amd 1:2024),
+                   council-wide;
+7. review        — at least one review meeting held (completed or signed off).
 
 For one department the counts are that department's (its people, assets, risks, SoA entries,
 and the reviews whose scope takes it in, the whole council's included); the departments step
@@ -35,13 +37,14 @@ from isms.model import (
     SoaEntry,
 )
 from isms.model.base import Base
+from isms.model.context import ContextIssue, IssueKind
 from isms.model.review import review_scope
 
 _LIVE_RISK = (RiskStatus.RETIRED, RiskStatus.CLOSED)
 _HELD = (ReviewStatus.COMPLETED, ReviewStatus.SIGNED_OFF)
 
 #: The step keys, in the order they are taken.
-STEP_KEYS = ("departments", "people", "assets", "risk", "soa", "review")
+STEP_KEYS = ("departments", "people", "assets", "risk", "soa", "climate", "review")
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def _count(session: Session, model: type[Base], *conditions: ColumnElement[bool]
 
 
 def onboarding(session: Session, *, department: int | None = None) -> Onboarding:
-    """The six steps with their counts, for the whole register or one department."""
+    """The seven steps with their counts, for the whole register or one department."""
     def within(column: Mapped[int] | Mapped[int | None]) -> list[ColumnElement[bool]]:
         return [] if department is None else [column == department]
 
@@ -103,6 +106,7 @@ def onboarding(session: Session, *, department: int | None = None) -> Onboarding
     assessed = _count(session, Risk, *live_risk, Risk.inherent_likelihood.is_not(None),
                       Risk.inherent_impact.is_not(None))
     decisions = _count(session, SoaEntry, *within(SoaEntry.department_id))
+    climate = _count(session, ContextIssue, ContextIssue.kind == IssueKind.CLIMATE)
     meetings = select(ReviewMeeting.status, func.count()).group_by(ReviewMeeting.status)
     if department is not None:
         # A meeting with no scope reviews the whole council, so every department.
@@ -137,6 +141,10 @@ def onboarding(session: Session, *, department: int | None = None) -> Onboarding
         Step("soa", "Decide the Statement of Applicability", decisions,
              _plural(decisions, "SoA decision"), decisions > 0,
              "Which Annex A controls apply, and why: on the Controls & SoA page."),
+        Step("climate", "Decide whether climate change is relevant", climate,
+             "decided" if climate else "no decision", climate > 0,
+             "ISO/IEC 27001 4.1 (Amendment 1:2024): record the decision and why, on the "
+             "Context issues page."),
         Step("review", "Hold a first review", held, review_text, held > 0,
              "Plan a Security Managers Group review meeting, then hold it.", planned),
     ))
