@@ -52,8 +52,8 @@ def test_navigation_lists_every_register_in_order_with_shortcuts(
     window = open_window(qtbot, demo, page="dashboard")
     labels = [window.nav.item(row).text() for row in range(window.nav.count())]
     assert labels == ["Dashboard", "Assets", "Data handling", "Risks", "Treatment actions",
-                      "Controls & SoA", "Evidence", "Reviews", "Change log", "Context issues",
-                      "Interested parties", "Handling findings"]
+                      "Controls & SoA", "Evidence", "Reviews", "Change log", "Policies",
+                      "Context issues", "Interested parties", "Handling findings"]
     assert PAGE_KEYS[1:9] == ("assets", "handling", "risks", "actions", "controls", "evidence",
                               "reviews", "changes")
     activate(qtbot, window)
