@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import text
 
 from isms.db import Register, commit
@@ -140,3 +141,31 @@ def test_a_new_register_s_first_steps_ask_for_the_climate_decision(
     assert window.current_page is window.pages["context"]
     assert not window.context_editing.climate_note.isVisible()
     assert panel.state_of("climate") == "✓ Done"
+
+
+def test_an_issue_is_retired_from_the_table_but_the_climate_decision_is_not(
+        qtbot: Any, register: Register, on_modal: Any) -> None:
+    _council(register)
+    with register.session() as s:
+        context.add_issue(s, {"kind": "external", "category": "legal",
+                              "issue": "Procurement Act 2023 in force"})
+        context.decide_climate(s, relevant=True, justification="Flooding at the depot")
+    reported: list[str] = []
+    window = open_window(qtbot, register, page="context")
+    window.reporter.dialogs = False
+    window.reporter.expected = lambda parent, exc, title="": reported.append(str(exc))
+    page = window.pages["context"]
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+
+    page.table.setCurrentIndex(page.model.index(1, 0))  # CI-002, the climate decision
+    on_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    window.context_editing.retire_issue()
+    assert reported and "climate-change decision" in reported[0]
+
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    on_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    window.context_editing.retire_issue()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert column_values(page, "ref") == ["CI-002"]
+    with register.session() as s:
+        assert str(context.issue_by_ref(s, "CI-001").status) == "retired"

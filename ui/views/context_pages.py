@@ -9,14 +9,18 @@ says so above the table, with the button that records it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QVBoxLayout
 
 from isms.db.access_guard import NEEDS, Level
 from isms.errors import IsmsError
+from isms.model.context import ContextIssue, InterestedParty
 from isms.services import context
+from isms.services.changed import Changed
 
 from ..dialogs.context_editors import (
     ClimateEditor,
@@ -30,6 +34,8 @@ from .list_pages import top_buttons
 from .register_page import PageSpec
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from .shell import Shell
 
 CONTEXT_PAGES = (
@@ -73,6 +79,12 @@ class ContextEditing:
         ), ("Add &requirement…", "Add requirement…",
             "A requirement of the selected party, and the controls that answer it",
             self.add_requirement))
+        for page, text, slot in ((issues, "Retire issue…", self.retire_issue),
+                                 (parties, "Retire party…", self.retire_party)):
+            retire = QAction(text, page.table)
+            retire.setToolTip("Kept in the register with its history, off the lists")
+            retire.triggered.connect(slot)
+            page.table.addAction(retire)
         self.climate_note = QLabel(NO_CLIMATE)
         self.climate_note.setWordWrap(True)
         self.climate_note.setStyleSheet("background: #fce8b2; padding: 4px")
@@ -164,3 +176,47 @@ class ContextEditing:
         party_id = self._row_id("parties", current)
         self._run(lambda: RequirementEditor(self._window.register, party_id, self._window),
                   "requirement")
+
+    # --- retiring (the tables' context menus) ------------------------------------------------
+
+    def _selected(self, key: str) -> int | None:
+        current = self._window.pages[key].table.currentIndex()
+        if not current.isValid():
+            self._window.statusBar().showMessage("Select a row to retire first.", 5000)
+            return None
+        return self._row_id(key, current)
+
+    def _retire(self, key: str, what: str, retire: Callable[[Session, int], Changed]) -> None:
+        """Ask, then retire the selected record: one service call; a refusal (the climate
+        decision, which 4.1 requires) is said in plain words."""
+        window = self._window
+        record_id = self._selected(key)
+        if record_id is None:
+            return
+        if not window.allows(Level.EDITOR):
+            window.statusBar().showMessage(
+                f"You may not change the context register: that needs {NEEDS[Level.EDITOR]}.",
+                10_000)
+            return
+        answer = QMessageBox.question(
+            window, f"Retire {what} — isms",
+            f"Retire this {what}? It stays in the register with its history, off the lists "
+            "and out of the next review's inputs.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with window.register.session() as session:
+                changed = retire(session, record_id)
+        except IsmsError as exc:
+            window.reporter.expected(window, exc, f"isms — cannot retire the {what}")
+            return
+        window.refresh(changed)
+        self.update_climate_note()
+
+    def retire_issue(self) -> None:
+        self._retire("context", "context issue", lambda s, i: context.retire_issue(
+            s, s.get_one(ContextIssue, i)))
+
+    def retire_party(self) -> None:
+        self._retire("parties", "interested party", lambda s, i: context.retire_party(
+            s, s.get_one(InterestedParty, i)))
