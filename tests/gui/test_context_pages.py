@@ -14,6 +14,7 @@ from sqlalchemy import text
 from isms.db import Register, commit
 from isms.services import context
 from tests import builders as b
+from ui.dialogs.choose import ChooseDialog
 from ui.dialogs.context_editors import ClimateEditor, IssueEditor, RequirementEditor
 
 from .test_main_window import column_values, open_window
@@ -169,3 +170,41 @@ def test_an_issue_is_retired_from_the_table_but_the_climate_decision_is_not(
     assert column_values(page, "ref") == ["CI-002"]
     with register.session() as s:
         assert str(context.issue_by_ref(s, "CI-001").status) == "retired"
+
+
+def test_a_party_s_requirement_is_changed_then_retired_from_the_table(
+        qtbot: Any, register: Register, on_modal: Any) -> None:
+    _council(register)
+    with register.session() as s:
+        context.add_party(s, {"name": "Cabinet Office (PSN)", "kind": "regulator"})
+        party = context.party_by_ref(s, "IP-001")
+        context.add_requirement(s, party, {"text": "Annual PSN check", "controls": ["8.8"]})
+        context.add_requirement(s, party, {"text": "Report incidents to the PSN team"})
+        second = party.requirements[-1].id
+    window = open_window(qtbot, register, page="parties")
+    page = window.pages["parties"]
+    qtbot.waitUntil(lambda: column_values(page, "unanswered") == ["1"])
+    page.table.setCurrentIndex(page.model.index(0, 0))
+
+    def pick(dialog: ChooseDialog) -> None:
+        dialog.choose(next(dialog.combo.itemText(i) for i in range(dialog.combo.count())
+                           if dialog.combo.itemText(i).startswith(f"{second}.")))
+        dialog.accept()
+
+    def answer(dialog: RequirementEditor) -> None:
+        assert dialog.text_edit.toPlainText() == "Report incidents to the PSN team"
+        dialog.controls_edit.setText("5.24")
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+
+    on_modal(ChooseDialog, pick)
+    on_modal(RequirementEditor, answer)
+    window.context_editing.edit_requirement()
+    qtbot.waitUntil(lambda: column_values(page, "unanswered") == ["0"])
+
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    on_modal(ChooseDialog, pick)
+    on_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    window.context_editing.retire_requirement()
+    qtbot.waitUntil(lambda: column_values(page, "requirements") == ["1"])
+    with register.session() as s:
+        assert context.requirement(s, second).retired_at is not None

@@ -251,21 +251,31 @@ class PartyEditor(ContextForm):
 
 
 class RequirementEditor(ContextForm):
-    """A new requirement of a party: its text, where it is written, the controls answering it."""
+    """A requirement of a party (new when ``requirement_id`` is None): its text, where it is
+    written, the controls answering it."""
 
-    def __init__(self, register: Register, party_id: int,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, register: Register, party_id: int, parent: QWidget | None = None,
+                 requirement_id: int | None = None) -> None:
+        shown = ("", "", "")
         with register.session() as session:
             party = session.get_one(InterestedParty, party_id)
             name = f"{party.ref} {party.name}"
-        super().__init__(register, f"New requirement of {name}", parent)
-        self.party_id = party_id
+            if requirement_id is not None:
+                row = context.requirement(session, requirement_id)
+                shown = (row.text, row.source, ", ".join(c.ref for c in row.controls))
+        title = (f"Requirement {requirement_id} of {name}" if requirement_id is not None
+                 else f"New requirement of {name}")
+        super().__init__(register, title, parent)
+        self.party_id, self.requirement_id = party_id, requirement_id
         self.text_edit = _text_box(3)
         self.source_edit = QLineEdit()
         self.source_edit.setMaxLength(300)
         self.source_edit.setPlaceholderText("A law, a contract, a code of connection…")
         self.controls_edit = QLineEdit()
         self.controls_edit.setPlaceholderText("Controls that answer it, e.g. 5.24, 5.26, PSN-3")
+        self.text_edit.setPlainText(shown[0])
+        self.source_edit.setText(shown[1])
+        self.controls_edit.setText(shown[2])
         for label, widget in (("&Requirement:", self.text_edit), ("&Source:", self.source_edit),
                               ("&Answered by:", self.controls_edit)):
             widget.setAccessibleName(label.replace("&", "").rstrip(":"))
@@ -273,11 +283,14 @@ class RequirementEditor(ContextForm):
         self.resize(560, 260)
 
     def save(self, session: Any) -> Changed:
-        party = session.get_one(InterestedParty, self.party_id)
         refs = [ref.strip() for ref in self.controls_edit.text().split(",") if ref.strip()]
-        return context.add_requirement(session, party, {
-            "text": self.text_edit.toPlainText(), "source": self.source_edit.text(),
-            "controls": refs})
+        values = {"text": self.text_edit.toPlainText(), "source": self.source_edit.text(),
+                  "controls": refs}
+        if self.requirement_id is not None:
+            return context.update_requirement(
+                session, context.requirement(session, self.requirement_id), values)
+        return context.add_requirement(session, session.get_one(InterestedParty, self.party_id),
+                                       values)
 
 
 #: What makes an editor (the window runs them through ``ContextEditing``).

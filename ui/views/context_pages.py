@@ -22,6 +22,7 @@ from isms.model.context import ContextIssue, InterestedParty
 from isms.services import context
 from isms.services.changed import Changed
 
+from ..dialogs.choose import ChooseDialog
 from ..dialogs.context_editors import (
     ClimateEditor,
     Editor,
@@ -80,6 +81,8 @@ class ContextEditing:
             "A requirement of the selected party, and the controls that answer it",
             self.add_requirement))
         for page, text, slot in ((issues, "Retire issue…", self.retire_issue),
+                                 (parties, "Edit requirement…", self.edit_requirement),
+                                 (parties, "Retire requirement…", self.retire_requirement),
                                  (parties, "Retire party…", self.retire_party)):
             retire = QAction(text, page.table)
             retire.setToolTip("Kept in the register with its history, off the lists")
@@ -186,11 +189,11 @@ class ContextEditing:
             return None
         return self._row_id(key, current)
 
-    def _retire(self, key: str, what: str, retire: Callable[[Session, int], Changed]) -> None:
-        """Ask, then retire the selected record: one service call; a refusal (the climate
-        decision, which 4.1 requires) is said in plain words."""
+    def _retire(self, record_id: int | None, what: str,
+                retire: Callable[[Session, int], Changed]) -> None:
+        """Ask, then retire the record: one service call; a refusal (the climate decision,
+        which 4.1 requires) is said in plain words."""
         window = self._window
-        record_id = self._selected(key)
         if record_id is None:
             return
         if not window.allows(Level.EDITOR):
@@ -214,9 +217,41 @@ class ContextEditing:
         self.update_climate_note()
 
     def retire_issue(self) -> None:
-        self._retire("context", "context issue", lambda s, i: context.retire_issue(
-            s, s.get_one(ContextIssue, i)))
+        self._retire(self._selected("context"), "context issue",
+                     lambda s, i: context.retire_issue(s, s.get_one(ContextIssue, i)))
 
     def retire_party(self) -> None:
-        self._retire("parties", "interested party", lambda s, i: context.retire_party(
-            s, s.get_one(InterestedParty, i)))
+        self._retire(self._selected("parties"), "interested party",
+                     lambda s, i: context.retire_party(s, s.get_one(InterestedParty, i)))
+
+    # --- a party's requirements (the parties table's context menu) --------------------------
+
+    def _requirement_of_selected(self, verb: str) -> tuple[int, int] | None:
+        """(party id, requirement id) the user picks among the selected party's current
+        requirements; None when there is none or the choice is cancelled."""
+        party_id = self._selected("parties")
+        if party_id is None:
+            return None
+        with self._window.register.session() as session:
+            party = session.get_one(InterestedParty, party_id)
+            choices = [(f"{row.id}. {row.text}", row.id)
+                       for row in context.current_requirements(party)]
+        if not choices:
+            self._window.statusBar().showMessage("The party has no requirement recorded.", 5000)
+            return None
+        accepted, chosen = ChooseDialog.ask(self._window, f"{verb.capitalize()} a requirement",
+                                            f"The requirement to {verb}:", choices, "Next")
+        return (party_id, chosen) if accepted and chosen is not None else None
+
+    def edit_requirement(self) -> None:
+        picked = self._requirement_of_selected("change")
+        if picked is not None:
+            party_id, requirement_id = picked
+            self._run(lambda: RequirementEditor(self._window.register, party_id, self._window,
+                                                requirement_id), "requirement")
+
+    def retire_requirement(self) -> None:
+        picked = self._requirement_of_selected("retire")
+        if picked is not None:
+            self._retire(picked[1], "requirement", lambda s, i: context.retire_requirement(
+                s, context.requirement(s, i)))
