@@ -254,32 +254,31 @@ class ActionEditor(RecordEditor):
         return cls(register, action_id, parent).run()
 
 
-class CloseReasonDialog(QDialog):
-    """Why an action is closed while its risk is still above its target."""
+class _ReasonDialog(QDialog):
+    """A small dialog that asks why: its OK button (named for the act) waits for a reason."""
 
-    def __init__(self, condition: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, act: str, placeholder: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Close the action — isms")
-        self.condition_label = QLabel(
-            f"{condition}, and this is its last open action. Say why it is closed anyway: the "
-            "reason is kept with the action and the next review lists it.")
-        self.condition_label.setWordWrap(True)
+        self.setWindowTitle(f"{title} — isms")
         self.reason_edit = QLineEdit()
         self.reason_edit.setAccessibleName("Reason")
-        self.reason_edit.setPlaceholderText("Why it is closed before the target is reached")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Close the action")
+        self.reason_edit.setPlaceholderText(placeholder)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(act)
         self.ok_button.setEnabled(False)
         self.reason_edit.textChanged.connect(
             lambda text: self.ok_button.setEnabled(bool(text.strip())))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow(self.condition_label)
-        form.addRow("&Reason:", self.reason_edit)
-        form.addRow(buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.form = QFormLayout(self)
+
+    def _finish(self) -> None:
+        """Lay out the reason and the buttons under what the subclass added."""
+        self.form.addRow("&Reason:", self.reason_edit)
+        self.form.addRow(self.buttons)
         self.reason_edit.setFocus()
 
     def reason(self) -> str:
@@ -292,44 +291,34 @@ class CloseReasonDialog(QDialog):
             self.deleteLater()
 
 
-class DeferDialog(QDialog):
+class CloseReasonDialog(_ReasonDialog):
+    """Why an action is closed while its risk is still above its target."""
+
+    def __init__(self, condition: str, parent: QWidget | None = None) -> None:
+        super().__init__("Close the action", "Close the action",
+                         "Why it is closed before the target is reached", parent)
+        self.condition_label = QLabel(
+            f"{condition}, and this is its last open action. Say why it is closed anyway: the "
+            "reason is kept with the action and the next review lists it.")
+        self.condition_label.setWordWrap(True)
+        self.form.addRow(self.condition_label)
+        self._finish()
+
+
+class DeferDialog(_ReasonDialog):
     """The new due date and why the action slips."""
 
     def __init__(self, proposed: date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Defer the action — isms")
+        super().__init__("Defer the action", "Defer",
+                         "Why it slips (kept in the treatment plan)", parent)
         self.date_edit = QDateEdit(qdate(proposed))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setMinimumDate(QDate.currentDate())
         self.date_edit.setAccessibleName("New due date")
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setAccessibleName("Reason")
-        self.reason_edit.setPlaceholderText("Why it slips (kept in the treatment plan)")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Defer")
-        self.ok_button.setEnabled(False)
-        self.reason_edit.textChanged.connect(
-            lambda text: self.ok_button.setEnabled(bool(text.strip())))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow("&New due date:", self.date_edit)
-        form.addRow("&Reason:", self.reason_edit)
-        form.addRow(buttons)
-        self.reason_edit.setFocus()
+        self.form.addRow("&New due date:", self.date_edit)
+        self._finish()
 
     def new_date(self) -> date:
         picked: date = self.date_edit.date().toPython()  # type: ignore[assignment]
         return picked
-
-    def reason(self) -> str:
-        return self.reason_edit.text().strip()
-
-    def run(self) -> bool:
-        try:
-            return self.exec() == QDialog.DialogCode.Accepted
-        finally:
-            self.deleteLater()
