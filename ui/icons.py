@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The icon names there are files for.
 NAMES = ("dashboard", "assets", "handling", "risks", "actions", "controls", "evidence",
-         "reviews", "changes", "context", "parties", "findings", "import", "export", "undo",
+         "reviews", "changes", "policies", "context", "parties", "findings", "import", "export", "undo",
          "redo", "search", "refresh")
 
 

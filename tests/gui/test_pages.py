@@ -64,6 +64,10 @@ def test_navigation_lists_every_register_in_order_with_shortcuts(
         assert window.stack.currentIndex() == number - 1
     shortcuts = [a.shortcut().toString() for a in window._menus["&View"].actions()]
     assert "Ctrl+10" not in shortcuts
+    # Every page has its icon (a page without one stood out as a gap in the list).
+    missing = [window.nav.item(row).text() for row in range(window.nav.count())
+               if window.nav.item(row).icon().isNull()]
+    assert missing == []
 
 
 @pytest.mark.parametrize("key", list(PAGES))
