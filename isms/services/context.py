@@ -413,7 +413,17 @@ def check(session: Session, today: date | None = None) -> list[Finding]:
         found.append(Finding("", "No decision on whether climate change is a relevant issue "
                                  "(ISO/IEC 27001 4.1, Amd 1:2024): record it with `isms context "
                                  "climate --relevant|--not-relevant --justification ...`."))
-    for issue in issues(session):
+    elif climate.review_date is None:
+        found.append(Finding(climate.ref, "The climate decision has no review date: it is "
+                                          "reviewed like any other issue (--review-date)."))
+    held = issues(session)
+    if not any(issue is not climate for issue in held):
+        found.append(Finding("", "No internal or external issue recorded (4.1): add them with "
+                                 "`isms context issues add`."))
+    if not parties(session):
+        found.append(Finding("", "No interested party recorded (4.2): add them with `isms "
+                                 "context parties add`, and their requirements."))
+    for issue in held:
         if issue.review_date is not None and issue.review_date < today:
             found.append(Finding(issue.ref, f"Review of '{issue.issue}' was due on "
                                             f"{issue.review_date.isoformat()}."))

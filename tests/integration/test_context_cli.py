@@ -41,7 +41,9 @@ def test_a_new_register_is_asked_for_the_climate_decision_until_one_is_recorded(
         capsys: Capsys, register_db: str, council: Register) -> None:
     findings = _json(capsys, "context", "check", "--db", register_db)
     assert [f["finding"][:60] for f in findings] == [
-        "No decision on whether climate change is a relevant issue (I"]
+        "No decision on whether climate change is a relevant issue (I",
+        "No internal or external issue recorded (4.1): add them with ",
+        "No interested party recorded (4.2): add them with `isms cont"]
     code, out, err = run(capsys, "context", "climate", "--db", register_db)
     assert code == 1 and "No climate decision yet" in err
     code, out, err = run(capsys, "context", "climate", "--relevant", "--db", register_db)
@@ -59,7 +61,10 @@ def test_a_new_register_is_asked_for_the_climate_decision_until_one_is_recorded(
         "justification": "Summer heat closes the depot server room; river flooding reaches the "
                          "civic centre car park",
         "decided_by": "Priya Shah", "decided_on": "2026-11-30"}
-    assert _json(capsys, "context", "check", "--db", register_db) == []
+    # The decision is made; the issues and parties 4.1 and 4.2 ask for are still to record.
+    assert [f["finding"][:30] for f in _json(capsys, "context", "check", "--db",
+                                              register_db)] == [
+        "No internal or external issue ", "No interested party recorded ("]
 
     # Reviewed a year on: the same record carries the new decision (the log keeps the old).
     again = _json(capsys, "context", "climate", "--not-relevant", "--justification",
@@ -201,3 +206,12 @@ def test_the_demo_council_has_a_context_register_its_last_review_quoted(
     c_detail = next(d for t, d in inputs.items() if t.startswith("9.3.2 c)"))
     assert "5 current issues (3 external, 2 internal); climate change relevant" in b_detail
     assert "5 current parties with 6 requirements, each answered by a control" in c_detail
+
+
+def test_the_check_asks_for_a_review_date_on_the_climate_decision(
+        capsys: Capsys, register_db: str, council: Register) -> None:
+    _json(capsys, "context", "climate", "--not-relevant", "--justification",
+          "No site in a flood or heat risk area", "--db", register_db)
+    findings = _json(capsys, "context", "check", "--db", register_db)
+    assert {"ref": "CI-001", "finding": "The climate decision has no review date: it is "
+            "reviewed like any other issue (--review-date)."} in findings
