@@ -3,33 +3,26 @@ due date already set becomes the original one, with no deferral invented (issue 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
 from isms.db import migrate, open_register
-from isms.db.engine import make_engine
 from isms.db.location import resolve
 from isms.db.register import peek_revision
 from isms.model import ReviewAction, TreatmentAction
+from tests.old_registers import STAMP, old_register
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_a_0012_register_keeps_its_actions_and_their_due_date_becomes_the_original(
     database: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    url = (str(tmp_path / "old.isms") if database == "sqlite"
-           else str(request.getfixturevalue("pg_empty_url")))
-    engine = make_engine(resolve(url), for_migration=True)
-    migrate.upgrade(engine, "0012")
-    stamp = {"at": datetime(2026, 12, 1, 9, tzinfo=UTC), "yes": True}
+    url, engine = old_register("0012", database, tmp_path, request)
+    stamp = STAMP
     with engine.begin() as db:
-        db.execute(text(
-            "INSERT INTO department (id, code, name, in_scope, accreditation_status, "
-            "description, version, created_at, updated_at) VALUES (1, 'HSG', 'Housing', "
-            ":yes, 'in progress', '', 1, :at, :at)"), stamp)
         db.execute(text(
             "INSERT INTO risk (id, ref, title, description, department_id, affects, "
             "existing_controls, treatment_note, status, review_override_reason, version, "

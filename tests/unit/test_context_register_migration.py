@@ -4,7 +4,6 @@ on SQLite and PostgreSQL (issue 18, 1)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,28 +11,21 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from isms.db import migrate, open_register
-from isms.db.engine import make_engine
 from isms.db.location import resolve
 from isms.db.register import peek_revision
 from isms.model import ContextIssue, InterestedParty, PartyRequirement
 from isms.model.context import IssueKind
 from isms.services.read import queries
+from tests.old_registers import STAMP, old_register
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_a_0016_register_upgrades_and_keeps_a_party_s_requirement_with_its_control(
     database: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    url = (str(tmp_path / "old.isms") if database == "sqlite"
-           else str(request.getfixturevalue("pg_empty_url")))
-    engine = make_engine(resolve(url), for_migration=True)
-    migrate.upgrade(engine, "0016")
-    stamp = {"at": datetime(2026, 12, 1, 9, tzinfo=UTC), "yes": True}
+    url, engine = old_register("0016", database, tmp_path, request)
+    stamp = STAMP
     with engine.begin() as db:
-        db.execute(text(
-            "INSERT INTO department (id, code, name, in_scope, accreditation_status, "
-            "description, version, created_at, updated_at) VALUES (1, 'HSG', 'Housing', "
-            ":yes, 'in progress', '', 1, :at, :at)"), stamp)
         db.execute(text(
             "INSERT INTO control (id, edition, ref, sort_key, theme, title, description, "
             "version, created_at, updated_at) VALUES (24, '2022', '5.24', "

@@ -3,34 +3,24 @@ policy (and refuses an approval with no approver), on SQLite and PostgreSQL (iss
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from isms.db import migrate, open_register
-from isms.db.engine import make_engine
 from isms.db.location import resolve
 from isms.db.register import peek_revision
 from isms.model import ControlledDocument, DocumentKind, DocumentStatus
+from tests.old_registers import old_register
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_a_0015_register_upgrades_and_keeps_a_policy_with_its_control(
     database: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    url = (str(tmp_path / "old.isms") if database == "sqlite"
-           else str(request.getfixturevalue("pg_empty_url")))
-    engine = make_engine(resolve(url), for_migration=True)
-    migrate.upgrade(engine, "0015")
-    stamp = {"at": datetime(2026, 12, 1, 9, tzinfo=UTC), "yes": True}
-    with engine.begin() as db:
-        db.execute(text(
-            "INSERT INTO department (id, code, name, in_scope, accreditation_status, "
-            "description, version, created_at, updated_at) VALUES (1, 'HSG', 'Housing', "
-            ":yes, 'in progress', '', 1, :at, :at)"), stamp)
+    url, engine = old_register("0015", database, tmp_path, request)
     engine.dispose()
     assert peek_revision(resolve(url)) == "0015"
 
