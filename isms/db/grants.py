@@ -69,6 +69,7 @@ EDITOR_DELETES = frozenset({
     "review_scope", "review_attendee", "agenda_item", "review_decision", "review_action",
     "treatment_action", "risk_acceptance", "asset", "risk", "handling_practice", "threat",
     "vulnerability", "action_deferral", "document_control", "requirement_control",
+    "obligation_control", "obligation_evidence",
 })
 #: Columns only an approver sets: who approved an acceptance above appetite, and when; who
 #: signed a meeting off. Editors update every other column of these tables.

@@ -32,6 +32,13 @@ from .evidence import Evidence, evidence_control, evidence_risk
 from .handling import HandlingPractice, HandlingRule
 from .imports import ImportBatch, MappingProfile
 from .method import RegisterSetting, RiskCriteria
+from .obligation import (
+    Obligation,
+    ObligationKind,
+    ObligationStatus,
+    obligation_control,
+    obligation_evidence,
+)
 from .org import Department, Person, PersonDepartment, PersonRole
 from .review import AgendaItem, ReviewAction, ReviewAttendee, ReviewDecision, ReviewMeeting
 from .risk import (
@@ -81,6 +88,9 @@ __all__ = [
     "InclusionReason",
     "InterestedParty",
     "MappingProfile",
+    "Obligation",
+    "ObligationKind",
+    "ObligationStatus",
     "PartyRequirement",
     "Person",
     "PersonDepartment",
@@ -110,6 +120,8 @@ __all__ = [
     "document_control",
     "evidence_control",
     "evidence_risk",
+    "obligation_control",
+    "obligation_evidence",
     "requirement_control",
     "risk_asset",
     "risk_control",

@@ -675,8 +675,9 @@ def test_an_editor_login_imports_assets_and_undoes_the_import_through_isms(
 def test_an_upgrade_by_the_owner_works_under_the_grants_and_the_next_apply_covers_new_tables(
         pg_server: Server, capsys: pytest.CaptureFixture[str]) -> None:
     """A register given its grants at revision 0011, then upgraded (0012 adds record_seal, 0013
-    action_deferral, 0016 the document register, 0017 the context register) by opening it as the
-    owner: the triggers do not get in the way, the new tables are covered."""
+    action_deferral, 0016 the document register, 0017 the context register, 0018 the
+    obligations register) by opening it as the owner: the triggers do not get in the way, the
+    new tables are covered."""
     from sqlalchemy import create_engine, inspect
 
     from isms.db import migrate
@@ -747,6 +748,18 @@ def test_an_upgrade_by_the_owner_works_under_the_grants_and_the_next_apply_cover
             f'GRANT INSERT, UPDATE, DELETE ON TABLE "requirement_control" TO '
             f'"isms_{database}_editor";',
             f'GRANT SELECT ON TABLE "requirement_control" TO "isms_{database}_viewer";',
+            # 0018's obligations register: obligations are retired, not deleted; the controls
+            # meeting one and the evidence showing it are relinked freely.
+            f'GRANT INSERT, UPDATE ON TABLE "obligation" TO "isms_{database}_editor";',
+            f'GRANT DELETE ON TABLE "obligation" TO "isms_{database}_administrator";',
+            f'GRANT SELECT ON TABLE "obligation" TO "isms_{database}_viewer";',
+            f'GRANT USAGE, SELECT, UPDATE ON SEQUENCE "obligation_id_seq" TO '
+            f'"isms_{database}_editor";',
+            *[grant for table in ("obligation_control", "obligation_evidence")
+              for grant in (
+                  f'GRANT INSERT, UPDATE, DELETE ON TABLE "{table}" TO '
+                  f'"isms_{database}_editor";',
+                  f'GRANT SELECT ON TABLE "{table}" TO "isms_{database}_viewer";')],
         ])
     finally:
         engine.dispose()

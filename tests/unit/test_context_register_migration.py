@@ -36,7 +36,7 @@ def test_a_0016_register_upgrades_and_keeps_a_party_s_requirement_with_its_contr
 
     register = open_register(url)
     try:
-        assert peek_revision(register.location) == migrate.head() == "0017"
+        assert peek_revision(register.location) == migrate.head()
         assert {"context_issue", "interested_party", "party_requirement",
                 "requirement_control"} <= set(inspect(register.engine).get_table_names())
         with register.engine.connect() as connection:
