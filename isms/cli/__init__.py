@@ -25,6 +25,7 @@ from . import (
     import_commands,
     marking_commands,
     method_commands,
+    obligation_commands,
     onboarding_commands,
     org_commands,
     policy_commands,
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands.add_commands(commands)
     change_commands.add_commands(commands)
     context_commands.add_commands(commands)
+    obligation_commands.add_commands(commands)
     access_commands.add_commands(commands)
     selftest_commands.add_commands(commands, main)  # it runs the command it belongs to
     return parser
