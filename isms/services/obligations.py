@@ -12,9 +12,10 @@ Obligations are retired, never deleted.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -186,3 +187,41 @@ def check(session: Session, today: date | None = None) -> list[Finding]:
 def record_id(changed: Changed) -> int:
     """The obligation a write above touched (what the CLI shows next)."""
     return min(changed.ids[str(Obligation.__tablename__)])
+
+
+# --- what the management review reads (9.3.2 b) -------------------------------------------------
+
+
+def obligations_reading(session: Session, since: datetime | None, scope: list[int],
+                        as_of: date) -> str:
+    """Input b's obligations part (legal and regulatory requirements are external issues,
+    4.1 and 4.2 c): what stands by kind, the gaps (no control, no evidence), reviews overdue and
+    what changed ``since`` the last review (None: there was none); "" while none is held."""
+    query = select(Obligation).order_by(Obligation.ref)
+    if scope:
+        query = query.where(Obligation.department_id.in_(scope)
+                            | Obligation.department_id.is_(None))
+    every = list(session.execute(query).scalars())
+    if not every:
+        return ""
+    current = [o for o in every if o.status == ObligationStatus.CURRENT]
+    kinds = Counter(str(o.kind) for o in current)
+    parts = [f"{len(current)} current obligations ("
+             + ", ".join(f"{kinds[k]} {k}" for k in KINDS if kinds[k]) + ")"
+             if current else "no current obligation"]
+    for words, refs in (
+            ("met by no control", [o.ref for o in current if not o.controls]),
+            ("with no evidence", [o.ref for o in current if not o.evidence]),
+            ("review overdue", [o.ref for o in current
+                                if o.review_date is not None and o.review_date < as_of])):
+        if refs:
+            parts.append(f"{words}: {', '.join(refs)}")
+    if since is not None:
+        for verb, rows in (("added", [o for o in every if o.created_at >= since]),
+                           ("changed", [o for o in every
+                                        if o.created_at < since <= o.updated_at])):
+            if rows:
+                parts.append(f"{verb} since the last review: " + ", ".join(
+                    f"{o.ref} ({o.title}" + (", retired" if o.status == ObligationStatus.RETIRED
+                                             else "") + ")" for o in rows))
+    return "; ".join(parts)

@@ -98,7 +98,8 @@ def test_every_page_and_file_of_a_department_pack_carries_a_marking(
     # context register the council's issues and duties; every other document describes
     # weaknesses (the decisions and the minutes list risks, which the risk register marks
     # OFFICIAL-SENSITIVE).
-    official = ("risk-method", "document-register", "context-issues", "interested-parties")
+    official = ("risk-method", "document-register", "context-issues", "interested-parties",
+                "obligations-register")
     for pdf in pdfs:
         assert_pages_marked(pdf, "OFFICIAL" if pdf.stem in official else SENSITIVE)
     for book in folder.glob("*.xlsx"):

@@ -147,6 +147,8 @@ def write_audit_pack(
         policy_files, policy_notes = docs.register("document-register", report("policies"))
         issue_files, issue_notes = docs.register("context-issues", report("context"))
         party_files, party_notes = docs.register("interested-parties", report("parties"))
+        obligation_files, obligation_notes = docs.register("obligations-register",
+                                                           report("obligations"))
         in_scope = decisions_report.meetings_in_scope(session, department_id)
         decisions_marking = choice(meetings_marking(session, [m.id for m in in_scope]))
         minutes = [docs.report("review-decisions.pdf", lambda: marked(with_log_head(
@@ -203,6 +205,10 @@ def write_audit_pack(
                      "who decided; the interested parties (4.2) with their requirements and the "
                      "controls that answer each.", files=[*issue_files, *party_files],
                      notes=[*issue_notes, *party_notes]),
+            PackItem("12", "Legal, regulatory and contractual obligations", "The obligations "
+                     "the council must meet (A.5.31) with their owner, what each requires, the "
+                     "controls that meet it and the evidence that shows it (gaps flagged), and "
+                     "the next review.", files=obligation_files, notes=obligation_notes),
         ]
         scope = items.scope_label(session, department_id)
         name = register_name(session)

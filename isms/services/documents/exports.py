@@ -64,6 +64,9 @@ KINDS: dict[str, DocumentKind] = {
         DocumentKind("parties", "Interested parties", ("xlsx", "pdf"),
                      "interested parties and their requirements, with the controls that "
                      "answer each (4.2)"),
+        DocumentKind("obligations", "Obligations register", ("xlsx", "pdf"),
+                     "legal, regulatory and contractual obligations with the controls that "
+                     "meet each and the evidence that shows it (A.5.31)"),
         DocumentKind("pack", "Audit pack", ("zip",),
                      "every document above, the evidence files, review minutes and change log, "
                      "with SHA-256 sums"),

@@ -47,7 +47,7 @@ SENSITIVE = "OFFICIAL-SENSITIVE"
 
 #: The documents whose content marking this module knows ("pack" is the highest of these).
 ContentKind = Literal["soa", "risks", "treatment", "assets", "method", "policies", "context",
-                      "parties"]
+                      "parties", "obligations"]
 
 # Agenda subjects (``AgendaItem.subject_table``) and what they reveal.
 _RISK_SUBJECTS = ("risk", "treatment_action")
@@ -131,7 +131,7 @@ def content_marking(session: Session, kind: ContentKind, department_id: int | No
     """The highest marking of what the document ``kind`` holds for ``department_id`` (None: the
     whole council); "" when the register has no current scheme."""
     marks = scale(session)
-    if kind in ("context", "parties"):  # the council's situation and duties, no record's data
+    if kind in ("context", "parties", "obligations"):  # the council's situation and duties
         return marks.baseline
     if kind in ("method", "policies"):  # the method; the list of policies (not their text)
         return marks.baseline

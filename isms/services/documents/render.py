@@ -24,7 +24,7 @@ from isms.services.documents.marking import MarkingChoice, choose, content_marki
 from isms.services.method import method_document
 
 Kind = Literal["soa", "risks", "treatment", "assets", "method", "policies", "context", "parties",
-               "pack"]
+               "obligations", "pack"]
 Progress = Callable[[str, int, int], None]
 
 
@@ -62,6 +62,7 @@ def document_report(session: Session, kind: Kind, department_id: int | None,
     """The table behind one of the tabular documents (not the method or the pack), with the
     change log's head, marked ``choice`` (default: the highest marking of its content)."""
     from isms.services.documents import context_register, registers
+    from isms.services.documents.obligation_register import obligation_register
     from isms.services.documents.policy_register import policy_register
     from isms.services.soa import document as soa
 
@@ -73,7 +74,8 @@ def document_report(session: Session, kind: Kind, department_id: int | None,
         builders = {"risks": registers.risk_register, "treatment": registers.treatment_plan,
                     "assets": registers.asset_inventory, "policies": policy_register,
                     "context": context_register.context_issues,
-                    "parties": context_register.interested_parties}
+                    "parties": context_register.interested_parties,
+                    "obligations": obligation_register}
         if kind not in builders:
             raise UsageError(f"'{kind}' is not a table document.")
         report = builders[kind](session, department_id, as_of, generated=generated)

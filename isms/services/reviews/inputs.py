@@ -44,6 +44,7 @@ from isms.model import (
     TreatmentAction,
 )
 from isms.services.context import issues_reading, parties_reading
+from isms.services.obligations import obligations_reading
 from isms.services.policies import monitoring_line
 from isms.services.read.dashboard import governing_rating, live_risk, targets_without_plan
 from isms.services.read.queries import current_criteria
@@ -335,6 +336,8 @@ SOURCES: dict[str, tuple[tuple[str, Source], ...]] = {
           ("Decisions deferred at the last review", _deferred)),
     "b": (("External and internal issues (4.1)",
            lambda r: issues_reading(r.session, r.since, r.scope, r.as_of)),
+          ("Legal, regulatory and contractual obligations (A.5.31)",
+           lambda r: obligations_reading(r.session, r.since, r.scope, r.as_of)),
           ("Changes to the register", _register_changes)),
     "c": (("Interested parties and their requirements (4.2)",
            lambda r: parties_reading(r.session, r.since, r.scope, r.as_of)),),
