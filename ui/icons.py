@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 #: The icon names there are files for.
 NAMES = ("dashboard", "assets", "handling", "risks", "actions", "controls", "evidence",
-         "reviews", "changes", "policies", "context", "parties", "findings", "import", "export", "undo",
-         "redo", "search", "refresh")
+         "reviews", "changes", "policies", "context", "parties", "findings", "import", "export",
+         "undo", "redo", "search", "refresh")
 
 
 def icon_folder() -> Path | None:
