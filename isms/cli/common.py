@@ -96,6 +96,13 @@ def review_date(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def clearable(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type: ``parse(text)``, or '' (as given: ``--owner ''``) to clear the value."""
+    def parsed(text: str) -> Any:
+        return "" if not text.strip() else parse(text)
+    return parsed
+
+
 def named_by(option: str, field: str, find: Callable[[], T]) -> T:
     """Look up what ``option`` names; one not found is refused naming the option ("--owner: No
     person 'Zed' in this register.")."""

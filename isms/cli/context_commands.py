@@ -17,6 +17,7 @@ from ..errors import NotFoundError, UsageError
 from ..model.context import ContextIssue, InterestedParty, PartyRequirement
 from ..services import context
 from .common import (
+    clearable,
     command,
     department_filter,
     json_option,
@@ -155,16 +156,10 @@ def _issue_options(p: argparse.ArgumentParser, *, update: bool) -> None:
     p.add_argument("--owner", metavar="NAME|EMAIL", help="who watches it" + clear)
     p.add_argument("--department", metavar="CODE|NAME",
                    help="the department it concerns (none: council-wide)" + clear)
-    p.add_argument("--review-date", type=_optional(review_date), metavar="YYYY-MM-DD",
+    p.add_argument("--review-date", type=clearable(review_date), metavar="YYYY-MM-DD",
                    help="when it is next reviewed" + clear)
     json_option(p)
 
-
-def _optional(parse: Any) -> Any:
-    """An argparse type: ``parse(text)``, or '' to clear the value."""
-    def parsed(text: str) -> Any:
-        return "" if not text.strip() else parse(text)
-    return parsed
 
 
 # --- the climate decision -----------------------------------------------------------------------
@@ -259,7 +254,7 @@ def _party_options(p: argparse.ArgumentParser, *, update: bool) -> None:
     p.add_argument("--owner", metavar="NAME|EMAIL", help="who keeps in touch" + clear)
     p.add_argument("--department", metavar="CODE|NAME",
                    help="the department they concern (none: council-wide)" + clear)
-    p.add_argument("--review-date", type=_optional(review_date), metavar="YYYY-MM-DD",
+    p.add_argument("--review-date", type=clearable(review_date), metavar="YYYY-MM-DD",
                    help="when their needs are next reviewed" + clear)
     json_option(p)
 

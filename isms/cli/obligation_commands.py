@@ -16,8 +16,7 @@ from typing import Any
 from ..errors import UsageError
 from ..model.obligation import Obligation
 from ..services import obligations
-from .common import command, department_filter, json_option, opened, review_date
-from .context_commands import _optional
+from .common import clearable, command, department_filter, json_option, opened, review_date
 from .output import print_json, print_record, print_table
 
 
@@ -139,7 +138,7 @@ def _options(p: argparse.ArgumentParser, *, update: bool) -> None:
     p.add_argument("--owner", metavar="NAME|EMAIL", help="who answers for it" + clear)
     p.add_argument("--department", metavar="CODE|NAME",
                    help="the department it binds (none: council-wide)" + clear)
-    p.add_argument("--review-date", type=_optional(review_date), metavar="YYYY-MM-DD",
+    p.add_argument("--review-date", type=clearable(review_date), metavar="YYYY-MM-DD",
                    help="when it is next reviewed" + clear)
     p.add_argument("--control", action="append", metavar="REF[,REF...]",
                    help="a control (Annex A or local) that meets it (repeat, or give a list)"

@@ -10,19 +10,17 @@ YYYY-MM-DD text. Records are retired, never deleted: what a review quoted stays 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import commit
 from ..errors import NotFoundError, ValidationError
-from ..model import Control, ControlEdition
 from ..model.base import utcnow
 from ..model.context import (
     ClimateDecision,
@@ -33,8 +31,27 @@ from ..model.context import (
     PartyRequirement,
 )
 from .changed import Changed
-from .dates import check_review_date
-from .read import queries
+from .record_values import (
+    by_ref as _by_ref,
+)
+from .record_values import (
+    controls_in_use as _controls,
+)
+from .record_values import (
+    dated as _date,
+)
+from .record_values import (
+    department_id as _department_id,
+)
+from .record_values import (
+    next_ref as _next_ref,
+)
+from .record_values import (
+    person_id as _person_id,
+)
+from .record_values import (
+    refuse_unknown as _unknown,
+)
 
 #: Categories offered for an issue: PESTLE for the world outside, and the council's own.
 EXTERNAL_CATEGORIES = ("political", "economic", "social", "technological", "legal",
@@ -71,57 +88,16 @@ def _text(values: Mapping[str, Any], field: str, what: str, *, required: bool) -
     return text
 
 
-def _date(value: Any, field: str, what: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValidationError(f"'{value}' is not a date (YYYY-MM-DD).", field=field) from None
-    if not isinstance(value, date):
-        raise ValidationError(f"{value!r} is not a date.", field=field)
-    return check_review_date(value, what, field)
 
 
-def _person_id(session: Session, value: Any, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return queries.person(session, str(value)).id
-    except (NotFoundError, ValidationError) as exc:
-        raise ValidationError(str(exc), field=field) from None
 
 
-def _department_id(session: Session, value: Any) -> int | None:
-    if value in (None, ""):
-        return None  # council-wide
-    try:
-        return queries.department_id(session, str(value))
-    except NotFoundError as exc:
-        raise ValidationError(str(exc), field="department") from None
 
 
-def _unknown(values: Mapping[str, Any], fields: frozenset[str], what: str) -> None:
-    extra = sorted(set(values) - fields)
-    if extra:
-        raise ValidationError(f"{what} has no field {', '.join(extra)}.", field=extra[0])
 
 
-def _next_ref(session: Session, column: Any, prefix: str) -> str:
-    """The next free reference ("CI-004" after CI-003), never one a retired record holds."""
-    numbers = [int(m.group(1)) for ref in session.execute(select(column)).scalars()
-               if (m := re.fullmatch(rf"{prefix}-(\d+)", ref))]
-    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
 
 
-def _by_ref(session: Session, model: type[T], ref: str, what: str, listing: str) -> T:
-    found = session.execute(
-        select(model).where(func.upper(model.ref) == ref.strip().upper())  # type: ignore[attr-defined]
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFoundError(f"No {what} '{ref}' in this register (see `{listing}`).")
-    return found
 
 
 def _stamp_review(record: Any, values: Mapping[str, Any], what: str) -> None:
@@ -322,19 +298,6 @@ def parties(session: Session, *, department: int | None = None,
     return list(session.execute(query).scalars())
 
 
-def _controls(session: Session, refs: Iterable[str]) -> list[Control]:
-    found: list[Control] = []
-    for ref in refs:
-        try:
-            control = queries.control_by_ref(session, ref)
-        except NotFoundError as exc:
-            raise ValidationError(str(exc), field="controls") from None
-        if control.edition == ControlEdition.ISO27001_2013 or control.retired_at is not None:
-            raise ValidationError(f"Control {control.ref} is not in use: link a 2022 or a "
-                                  "local control in use.", field="controls")
-        if control not in found:
-            found.append(control)
-    return found
 
 
 def _set_requirement(session: Session, requirement: PartyRequirement,

@@ -26,14 +26,14 @@ from ..errors import ValidationError
 from ..model import Evidence
 from ..model.obligation import Obligation, ObligationKind, ObligationStatus
 from .changed import Changed
-from .context import (
-    _by_ref,
-    _controls,
-    _date,
-    _department_id,
-    _next_ref,
-    _person_id,
-    _unknown,
+from .record_values import (
+    by_ref,
+    controls_in_use,
+    dated,
+    department_id,
+    next_ref,
+    person_id,
+    refuse_unknown,
 )
 
 KINDS = tuple(kind.value for kind in ObligationKind)
@@ -43,7 +43,7 @@ _LONGEST = {"title": 300, "source": 300}
 
 
 def obligation_by_ref(session: Session, ref: str) -> Obligation:
-    return _by_ref(session, Obligation, ref, "obligation", "isms obligations list")
+    return by_ref(session, Obligation, ref, "obligation", "isms obligations list")
 
 
 def _text(values: Mapping[str, Any], field: str, *, required: bool) -> str:
@@ -78,7 +78,7 @@ def _evidence(session: Session, refs: Iterable[str]) -> list[Evidence]:
 
 
 def _set(session: Session, obligation: Obligation, values: Mapping[str, Any]) -> None:
-    _unknown(values, FIELDS, "An obligation")
+    refuse_unknown(values, FIELDS, "An obligation")
     if "title" in values:
         obligation.title = _text(values, "title", required=True)
     if "kind" in values:
@@ -88,14 +88,14 @@ def _set(session: Session, obligation: Obligation, values: Mapping[str, Any]) ->
     if "requirement" in values:
         obligation.requirement = _text(values, "requirement", required=False)
     if "owner" in values:
-        obligation.owner_id = _person_id(session, values["owner"], "owner")
+        obligation.owner_id = person_id(session, values["owner"], "owner")
     if "department" in values:
-        obligation.department_id = _department_id(session, values["department"])
+        obligation.department_id = department_id(session, values["department"])
     if "review_date" in values:
-        obligation.review_date = _date(values["review_date"], "review_date",
+        obligation.review_date = dated(values["review_date"], "review_date",
                                        "the obligation's review")
     if "controls" in values:
-        obligation.controls = _controls(session, values["controls"] or ())
+        obligation.controls = controls_in_use(session, values["controls"] or ())
     if "evidence" in values:
         obligation.evidence = _evidence(session, values["evidence"] or ())
 
@@ -105,7 +105,7 @@ def add_obligation(session: Session, values: Mapping[str, Any]) -> Changed:
     for field in ("title", "kind"):
         if not str(values.get(field) or "").strip():
             raise ValidationError(f"An obligation needs its {field}.", field=field)
-    obligation = Obligation(ref=_next_ref(session, Obligation.ref, "OB"), source="",
+    obligation = Obligation(ref=next_ref(session, Obligation.ref, "OB"), source="",
                             requirement="", status=ObligationStatus.CURRENT)
     _set(session, obligation, values)
     session.add(obligation)
