@@ -28,7 +28,7 @@ from isms.model import (
 )
 from isms.services import evidence, records, risks
 from isms.services.read import queries
-from ui.dialogs.action_editor import ActionEditor
+from ui.dialogs.action_editor import ActionEditor, CloseReasonDialog
 from ui.dialogs.evidence_editor import AddEvidenceDialog, EvidenceEditor
 from ui.dialogs.practice_editor import PracticeEditor
 from ui.dialogs.soa_editor import SoaEditor
@@ -69,7 +69,7 @@ def pick(combo: Any, value: object) -> None:
 
 
 def test_editing_an_action_saves_it_and_done_records_completion(
-    qtbot: Any, register: Register, action_id: int
+    qtbot: Any, register: Register, action_id: int, on_modal: OnModal
 ) -> None:
     editor = shown(qtbot, ActionEditor(register, action_id))
     assert editor.title_edit.text() == "Encrypt laptops"
@@ -82,12 +82,24 @@ def test_editing_an_action_saves_it_and_done_records_completion(
     editor.due_date.edit.setDate(QDate(2026, 7, 31))
     pick(editor.status_combo, ActionStatus.DONE.value)
     assert editor.completed_label.text() == "Today, when saved"
+    # R-001 is still above its target and this is its last open action: the editor asks why
+    # it is closed anyway (issue 17, 4), and the save goes on once a reason is given.
+    asked: list[str] = []
+
+    def give_reason(dialog: CloseReasonDialog) -> None:
+        asked.append(dialog.condition_label.text())
+        dialog.reason_edit.setText("Encryption rolled out; re-score at the next review")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    on_modal(CloseReasonDialog, give_reason)
     qtbot.keyClick(editor.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1
 
     assert editor.result() == ActionEditor.DialogCode.Accepted
     saved = stored_action(register, action_id)
-    assert (saved.title, saved.description, saved.owner_id) == (
+    assert (saved.title, saved.description.splitlines()[0], saved.owner_id) == (
         "Encrypt every laptop", "BitLocker with TPM", dan)
+    assert "Encryption rolled out" in saved.description  # the reason, kept with the action
     assert (saved.due_date, saved.status, saved.completed_on) == (
         date(2026, 7, 31), ActionStatus.DONE, date.today())
     assert saved.version == 2
