@@ -31,7 +31,7 @@ from ..dialogs.context_editors import (
     RequirementEditor,
 )
 from ..models.context import IssueModel, issue_model, party_model
-from .list_pages import top_buttons
+from .list_pages import add_to_top_row, top_buttons
 from .register_page import PageSpec
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class ContextEditing:
         for shown, _kind in KINDS:
             self.kind_filter.addItem(shown)
         self.kind_filter.currentIndexChanged.connect(self._kind_chosen)
-        issues.top_row.addWidget(self.kind_filter)
+        add_to_top_row(issues, self.kind_filter)
         self.new_issue_button, self.climate_button = top_buttons(issues, (
             "&New issue…", "New context issue…",
             "An internal or external issue that bears on the ISMS (Ctrl+N)", self.new_issue,

@@ -67,7 +67,7 @@ def top_buttons(page: RegisterPage, *buttons: tuple[str, str, str, Callable[[], 
     the search box, each also in the table's context menu. Tab reaches them as the eye reads:
     after the search box, before the rows (added last, they would otherwise come after)."""
     made: list[QPushButton] = []
-    previous: QWidget = page.search
+    previous = _last_in_top_row(page)
     for text, menu_text, tip, slot in buttons:
         button = QPushButton(text)
         button.setToolTip(tip)
@@ -82,6 +82,26 @@ def top_buttons(page: RegisterPage, *buttons: tuple[str, str, str, Callable[[], 
     QWidget.setTabOrder(previous, page.table)
     page.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
     return made
+
+
+def _last_in_top_row(page: RegisterPage) -> QWidget:
+    """The last widget of the page's top row that Tab stops on (the search box at first)."""
+    previous: QWidget = page.search
+    for index in range(page.top_row.count()):
+        item = page.top_row.itemAt(index)
+        shown = item.widget() if item is not None else None
+        if shown is not None and shown.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            previous = shown
+    return previous
+
+
+def add_to_top_row(page: RegisterPage, widget: QWidget) -> None:
+    """``widget`` (a filter) at the end of the page's top row: Tab reaches it after what stands
+    before it there and before the rows, as the eye reads."""
+    previous = _last_in_top_row(page)
+    page.top_row.addWidget(widget)
+    QWidget.setTabOrder(previous, widget)
+    QWidget.setTabOrder(widget, page.table)
 
 
 class RecordEditing:

@@ -23,7 +23,7 @@ from isms.services.changed import Changed
 
 from ..dialogs.policy_editor import PolicyEditor
 from ..models.policies import PolicyModel, policy_model
-from .list_pages import top_buttons
+from .list_pages import add_to_top_row, top_buttons
 from .register_page import PageSpec
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class PolicyEditing:
         for shown, _value in choices:
             box.addItem(shown)
         box.currentIndexChanged.connect(self._filters_chosen)
-        self._window.pages["policies"].top_row.addWidget(box)
+        add_to_top_row(self._window.pages["policies"], box)
         return box
 
     def set_allowed(self, editor: bool, approver: bool) -> None:
