@@ -22,7 +22,7 @@ from .conftest import shown
 
 def reviews_page(qtbot: Any, register: Register) -> MainWindow:
     window = shown(qtbot, MainWindow(register, ErrorReporter(dialogs=False)))
-    window.show_page(window.nav.count() - 3)  # Reviews: before Change log and findings
+    window.show_page_key("reviews")
     assert window.stack.currentWidget() is window.pages["reviews"]
     return window
 
