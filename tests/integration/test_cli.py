@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,6 +31,13 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    """``isms ARGS --json`` in this process, which must succeed silently: its JSON."""
+    code, out, err = run(capsys, *args, "--json")
+    assert (code, err) == (0, ""), err
+    return json.loads(out)
 
 
 def test_init_then_controls_list_gives_the_93_controls_in_natural_order(tmp_path: Path) -> None:

@@ -5,9 +5,6 @@ that shows it; the check asks for what is missing; every write in the change log
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +12,7 @@ from isms.db import Register, commit
 from isms.model import ChangeLogEntry
 from tests import builders as b
 from tests.integration.test_cli import run
+from tests.integration.test_cli import run_json as _json
 
 pytestmark = pytest.mark.both_backends
 
@@ -29,12 +27,6 @@ def council(register: Register) -> Register:
         b.department(s, code="ENV", name="Environment")
         commit(s)
     return register
-
-
-def _json(capsys: Capsys, *args: str) -> Any:
-    code, out, err = run(capsys, *args, "--json")
-    assert (code, err) == (0, ""), err
-    return json.loads(out)
 
 
 def test_obligations_are_added_linked_checked_updated_and_retired(
